@@ -1,0 +1,2 @@
+// Public surface of this module; filled in by its owner.
+export {};
