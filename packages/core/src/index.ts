@@ -10,3 +10,5 @@ export * from './lockfile/npm/index.js';
 export * from './lockfile/cargo/index.js';
 export * from './lockfile/pypi/index.js';
 export * from './tlog/index.js';
+export * from './why.js';
+export * from './criteria-text.js';

@@ -1,0 +1,156 @@
+/**
+ * The `vet` command line (commander). Commands throw; `main` maps errors to messages and
+ * exit codes in one place and never lets a stack trace reach a user for bad input.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
+import { VetError, type Ecosystem } from '@vet/core';
+import type { GlobalOptions } from './context.js';
+import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
+import { processIO, type CommandIO } from './io.js';
+import { runCheck } from './commands/check.js';
+import { runInit } from './commands/init.js';
+import { runCertify } from './commands/certify.js';
+import { runAddExemption, runRecordViolation } from './commands/exemption.js';
+import { runPrune } from './commands/prune.js';
+import { runFmt } from './commands/fmt.js';
+import { runWhy } from './commands/why.js';
+import { registerExtraCommands } from './commands/extra.js';
+
+export const VERSION = '0.1.0';
+
+type Runner = (g: GlobalOptions, io: CommandIO) => Promise<number>;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function globalOptions(cmd: Command): GlobalOptions {
+  const o = cmd.optsWithGlobals<Record<string, unknown>>();
+  const cwd = path.resolve(typeof o['cwd'] === 'string' ? o['cwd'] : process.cwd());
+  return {
+    cwd,
+    locked: o['locked'] === true || o['frozen'] === true,
+    frozen: o['frozen'] === true,
+    outputFormat: o['outputFormat'] === 'json' ? 'json' : 'human',
+    ...(typeof o['storePath'] === 'string' ? { storePath: o['storePath'] } : {}),
+    ...(typeof o['lockfile'] === 'string' ? { lockfile: o['lockfile'] } : {}),
+    ...(typeof o['ecosystem'] === 'string' ? { ecosystem: o['ecosystem'] as Ecosystem } : {}),
+    ...(typeof o['outputFile'] === 'string' ? { outputFile: o['outputFile'] } : {}),
+    ...(typeof o['cacheDir'] === 'string' ? { cacheDir: o['cacheDir'] } : {}),
+    ...(typeof o['verbose'] === 'string' ? { verbose: o['verbose'] } : {}),
+  };
+}
+
+export function buildProgram(io: CommandIO, setExit: (code: number) => void): Command {
+  const program = new Command('vet');
+  const run = (fn: (g: GlobalOptions, cmd: Command) => Promise<number>) =>
+    async function (this: Command) {
+      setExit(await fn(globalOptions(this), this));
+    };
+  const simple = (r: Runner) => run((g) => r(g, io));
+
+  program
+    .description('Vet third-party packages: every npm, PyPI and Cargo dependency audited, exempted, or trusted')
+    .version(VERSION)
+    .option('--cwd <dir>', 'run as if started in <dir>')
+    .option('--lockfile <path>', 'the lockfile to vet (default: detected in the project directory)')
+    .addOption(new Option('--ecosystem <name>', 'only this ecosystem').choices(['npm', 'pypi', 'cargo']))
+    .option('--store-path <dir>', 'the supply-chain store (default: supply-chain/ next to the lockfile)')
+    .option('--manifest-path <path>', 'Cargo.toml of the workspace (cargo-vet compatibility)')
+    .option('--locked', 'do not fetch imports or registry data; imports.lock is the truth')
+    .option('--frozen', 'like --locked, and no network access at all')
+    .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
+    .option('--output-file <path>', 'write the report to a file instead of stdout')
+    .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
+    .addOption(new Option('--verbose <level>', 'log level').choices(['off', 'error', 'warn', 'info', 'debug', 'trace']))
+    .addOption(new Option('--current-time <time>', 'pretend it is this time (RFC 3339)').hideHelp())
+    .showHelpAfterError('(run vet --help for usage)');
+
+  program.command('check', { isDefault: true }).description('check that every third-party package is vetted').action(simple(runCheck));
+  program.command('init').description('create the store, exempting what the lockfile has now').action(simple(runInit));
+  program
+    .command('certify')
+    .description('record an audit: full (<version>) or delta (<version> <version2>)')
+    .argument('<package>')
+    .argument('<version>')
+    .argument('[version2]')
+    .option('--criteria <names>', 'criteria certified (repeatable or comma-separated)', collect)
+    .option('--who <name>', 'who audited (default: git config user.name <user.email>)', collect)
+    .option('--notes <text>', 'notes for the audit record')
+    .option('--accept-all', 'do not ask for confirmation')
+    .option('--force', 'record even if the package is not a dependency')
+    .action(
+      run((g, cmd) => {
+        const [pkg, version, version2] = cmd.args as [string, string, string | undefined];
+        const o = cmd.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean }>();
+        return runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o });
+      }),
+    );
+  program
+    .command('add-exemption')
+    .description('accept a package version without an audit')
+    .argument('<package>')
+    .argument('<version>')
+    .option('--criteria <names>', 'criteria (default: default-criteria, else safe-to-deploy)', collect)
+    .option('--notes <text>', 'why it is exempted')
+    .option('--no-suggest', 'never suggest auditing it')
+    .option('--force', 'add even if the version is not in the lockfile')
+    .action(
+      run((g, cmd) => {
+        const [pkg, version] = cmd.args as [string, string];
+        const o = cmd.opts<{ criteria?: string[]; notes?: string; suggest?: boolean; force?: boolean }>();
+        return runAddExemption(g, io, { pkg, version, ...o, noSuggest: o.suggest === false });
+      }),
+    );
+  program
+    .command('record-violation')
+    .description('record that versions matching a requirement violate criteria')
+    .argument('<package>')
+    .argument('<requirement>')
+    .option('--criteria <names>', 'criteria violated', collect)
+    .option('--who <name>', 'who found it', collect)
+    .option('--notes <text>', 'what is wrong')
+    .option('--force', 'record even if the package is not a dependency')
+    .action(
+      run((g, cmd) => {
+        const [pkg, requirement] = cmd.args as [string, string];
+        return runRecordViolation(g, io, { pkg, requirement, ...cmd.opts() });
+      }),
+    );
+  program.command('prune').description('remove exemptions that are no longer needed').action(simple(runPrune));
+  program.command('fmt').description('rewrite the store in canonical form').action(simple(runFmt));
+  program
+    .command('why')
+    .description('show every dependency chain from the project to a package')
+    .argument('<package>')
+    .argument('[version]')
+    .action(run((g, cmd) => runWhy(g, io, cmd.args[0]!, cmd.args[1])));
+  registerExtraCommands(program, io, run);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. Never throws. */
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  let code = EXIT_OK;
+  const program = buildProgram(io, (c) => (code = c));
+  program.exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  const wantsJson = argv.includes('json') && argv.some((a) => a.startsWith('--output-format'));
+  try {
+    const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);
+    if (time !== undefined && Number.isNaN(Date.parse(time))) {
+      throw new VetError('INVALID_ARGUMENT', `--current-time ${time} is not an RFC 3339 time`);
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    io.err(wantsJson ? '' : renderErrorHuman(e));
+    if (wantsJson) io.out(renderErrorJson(e));
+    return exitCodeFor(e);
+  }
+}

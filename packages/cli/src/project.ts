@@ -1,0 +1,146 @@
+/**
+ * Finding what to vet: which lockfile(s), which ecosystem, which store.
+ *
+ * Rules (documented in the README, "Where the store lives"):
+ * - `--lockfile PATH` names the lockfile; otherwise the project directory (`--cwd`)
+ *   is searched: Cargo.lock (cargo), then the npm lockfiles, then the Python ones.
+ * - A Cargo project's store is where cargo-vet puts it (`[workspace|package.metadata.vet]
+ *   store.path`, else `supply-chain/`), so cargo-vet and vet share it unchanged.
+ * - An npm or Python project's store is `supply-chain/` when that is the only ecosystem
+ *   in the directory, and `supply-chain/<ecosystem>/` when the directory also holds a
+ *   lockfile of another ecosystem (a Rust crate with a JS front end, say). Its config.toml
+ *   says `[vet] ecosystem = "npm"`, so a store is never applied to the wrong lockfile.
+ * - `--store-path` overrides all of this.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  VetError,
+  detectNpmLockfile,
+  detectPythonLockfile,
+  findCargoStore,
+  readCargoProject,
+  readNpmLockfile,
+  readPythonLockfile,
+  type DependencyGraph,
+  type Ecosystem,
+} from '@vet/core';
+
+export interface ProjectRef {
+  ecosystem: Ecosystem;
+  /** Absolute path of the lockfile. */
+  lockfile: string;
+  /** Absolute path of the store directory. */
+  storeDir: string;
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  lockfile?: string;
+  storePath?: string;
+  ecosystem?: Ecosystem;
+}
+
+export function ecosystemOfLockfile(file: string): Ecosystem | undefined {
+  const base = path.basename(file);
+  if (base === 'Cargo.lock') return 'cargo';
+  if (/^(package-lock|npm-shrinkwrap)\.json$|^pnpm-lock\.yaml$|^yarn\.lock$|^bun\.lock$/.test(base)) {
+    return 'npm';
+  }
+  if (
+    /\.txt$/.test(base) ||
+    /^(poetry|uv)\.lock$|^Pipfile\.lock$|^pylock(\.[^.]+)?\.toml$/.test(base)
+  ) {
+    return 'pypi';
+  }
+  return undefined;
+}
+
+function detectAll(dir: string): { ecosystem: Ecosystem; lockfile: string }[] {
+  const found: { ecosystem: Ecosystem; lockfile: string }[] = [];
+  const cargo = path.join(dir, 'Cargo.lock');
+  if (existsSync(cargo)) found.push({ ecosystem: 'cargo', lockfile: cargo });
+  const npm = detectNpmLockfile(dir);
+  if (npm) found.push({ ecosystem: 'npm', lockfile: path.resolve(dir, npm) });
+  const py = detectPythonLockfile(dir);
+  if (py) found.push({ ecosystem: 'pypi', lockfile: path.resolve(dir, py) });
+  return found;
+}
+
+/** Every project the options name: one with --lockfile, else one per ecosystem found. */
+export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRef[]> {
+  const cwd = path.resolve(opts.cwd);
+  let found: { ecosystem: Ecosystem; lockfile: string }[];
+  if (opts.lockfile !== undefined) {
+    const lockfile = path.resolve(cwd, opts.lockfile);
+    if (!existsSync(lockfile)) {
+      throw new VetError('LOCKFILE_NOT_FOUND', `lockfile ${lockfile} does not exist`);
+    }
+    const ecosystem = opts.ecosystem ?? ecosystemOfLockfile(lockfile);
+    if (!ecosystem) {
+      throw new VetError('UNSUPPORTED_LOCKFILE', `cannot tell which ecosystem ${lockfile} belongs to`, {
+        hint: 'pass --ecosystem npm|pypi|cargo',
+      });
+    }
+    found = [{ ecosystem, lockfile }];
+  } else {
+    found = detectAll(cwd);
+    if (opts.ecosystem) found = found.filter((f) => f.ecosystem === opts.ecosystem);
+  }
+  if (found.length === 0) {
+    throw new VetError('LOCKFILE_NOT_FOUND', `no lockfile found in ${cwd}`, {
+      hint:
+        'vet reads package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock, ' +
+        'Cargo.lock, poetry.lock, uv.lock, Pipfile.lock, pylock.toml or requirements.txt; ' +
+        'run it in the project directory, or pass --cwd DIR or --lockfile PATH',
+    });
+  }
+  const several = new Set(found.map((f) => f.ecosystem)).size > 1;
+  const refs: ProjectRef[] = [];
+  for (const f of found) {
+    refs.push({ ...f, storeDir: await storeDirFor(f, { cwd, several, storePath: opts.storePath }) });
+  }
+  return refs;
+}
+
+async function storeDirFor(
+  f: { ecosystem: Ecosystem; lockfile: string },
+  o: { cwd: string; several: boolean; storePath: string | undefined },
+): Promise<string> {
+  if (o.storePath !== undefined) return path.resolve(o.cwd, o.storePath);
+  const dir = path.dirname(f.lockfile);
+  if (f.ecosystem === 'cargo') {
+    const manifest = path.join(dir, 'Cargo.toml');
+    if (existsSync(manifest)) {
+      const configured = findCargoStore(await readFile(manifest, 'utf8'), o.cwd, manifest);
+      if (configured) return path.resolve(o.cwd, configured);
+    }
+    return path.join(dir, 'supply-chain');
+  }
+  return o.several ? path.join(dir, 'supply-chain', f.ecosystem) : path.join(dir, 'supply-chain');
+}
+
+/** Exactly one project, for commands that act on one store (certify, add-exemption, …). */
+export async function discoverOne(opts: DiscoverOptions): Promise<ProjectRef> {
+  const all = await discoverProjects(opts);
+  if (all.length > 1) {
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      `this directory has ${all.length} lockfiles (${all.map((p) => path.basename(p.lockfile)).join(', ')})`,
+      { hint: 'say which one with --lockfile PATH or --ecosystem npm|pypi|cargo' },
+    );
+  }
+  return all[0]!;
+}
+
+export async function readGraph(ref: ProjectRef): Promise<DependencyGraph> {
+  switch (ref.ecosystem) {
+    case 'npm':
+      return readNpmLockfile(ref.lockfile);
+    case 'pypi':
+      return readPythonLockfile(ref.lockfile);
+    case 'cargo':
+      return (await readCargoProject(path.dirname(ref.lockfile))).graph;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * One write per command (STYLE §5): take the store lock, read the store fresh, let the
+ * command change the plain object, then commit all files atomically. A command that
+ * throws inside `fn` writes nothing.
+ */
+import { commitStore, readStore, withStoreLock, type Store } from '@vet/core';
+
+export async function mutateStore<T>(storeDir: string, fn: (store: Store) => T | Promise<T>): Promise<T> {
+  return withStoreLock(storeDir, async () => {
+    const store = await readStore(storeDir);
+    const result = await fn(store);
+    await commitStore(storeDir, store);
+    return result;
+  });
+}
