@@ -12,3 +12,4 @@ export * from './lockfile/pypi/index.js';
 export * from './tlog/index.js';
 export * from './why.js';
 export * from './criteria-text.js';
+export * from './imports/index.js';

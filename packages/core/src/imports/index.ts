@@ -1,0 +1,1 @@
+export { translateImport, type TranslateOptions, type TranslateResult } from './translate.js';
