@@ -1,0 +1,126 @@
+/**
+ * Pure Ed25519 (RFC 8032 §5.1: no pre-hash, no context), the only signature scheme
+ * vet's notes, checkpoints and DSSE envelopes use.
+ *
+ * Keys use tweetnacl's layout (public 32 bytes; secret 64 = seed ‖ public) so the two
+ * implementations are interchangeable, but signing and verifying go through node:crypto
+ * (OpenSSL), which is ~40× faster than tweetnacl here (notary.md §11; see
+ * bench/ed25519-verify.mjs). Both verify paths add the RFC 8032 §5.1.7 check S < L,
+ * which tweetnacl 1.0.3 omits — without it signatures are malleable.
+ */
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import nacl from 'tweetnacl';
+import { VetError } from '../errors.js';
+import { concatBytes, isBytes } from './bytes.js';
+
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SECRET_KEY_BYTES = 64;
+export const ED25519_SEED_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+
+export interface Ed25519KeyPair {
+  /** 32-byte public key. */
+  publicKey: Uint8Array;
+  /** 64 bytes: 32-byte seed ‖ 32-byte public key (tweetnacl layout). */
+  secretKey: Uint8Array;
+}
+
+// DER prefixes wrapping a raw 32-byte key (RFC 8410): SPKI for public, PKCS#8 for private.
+const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]);
+const PKCS8_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
+
+// The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
+const ORDER_L = Uint8Array.from([
+  0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+]);
+
+/** A fresh random key pair (seed from node:crypto's CSPRNG). */
+export function generateEd25519KeyPair(): Ed25519KeyPair {
+  return ed25519KeyPairFromSeed(new Uint8Array(randomBytes(ED25519_SEED_BYTES)));
+}
+
+/** Deterministic key pair from a 32-byte seed (RFC 8032 "secret key"). */
+export function ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
+  if (!isBytes(seed, ED25519_SEED_BYTES)) {
+    throw new VetError('INVALID_ARGUMENT', `Ed25519 seed must be ${ED25519_SEED_BYTES} bytes`);
+  }
+  const jwk = createPublicKey(privateKeyObject(seed)).export({ format: 'jwk' });
+  const publicKey = new Uint8Array(Buffer.from(String(jwk.x), 'base64url'));
+  return { publicKey, secretKey: concatBytes(seed, publicKey) };
+}
+
+/** Signs `msg` with a 64-byte tweetnacl-layout secret key (or a bare 32-byte seed). */
+export function ed25519Sign(msg: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  if (!isBytes(secretKey, ED25519_SECRET_KEY_BYTES) && !isBytes(secretKey, ED25519_SEED_BYTES)) {
+    throw new VetError('INVALID_ARGUMENT', 'Ed25519 secret key must be 64 bytes (seed ‖ public key)');
+  }
+  return new Uint8Array(sign(null, msg, privateKeyObject(secretKey.subarray(0, ED25519_SEED_BYTES))));
+}
+
+/** Verifies with node:crypto. Never throws: wrong lengths, bad keys and S ≥ L give false. */
+export function ed25519Verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+  if (!preChecks(sig, msg, publicKey)) return false;
+  try {
+    const key = publicKeyObject(publicKey);
+    return key !== undefined && verify(null, msg, key, sig);
+  } catch {
+    return false;
+  }
+}
+
+/** Same contract as ed25519Verify, on tweetnacl; kept for the benchmark and cross-checks. */
+export function ed25519VerifyTweetnacl(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+  if (!preChecks(sig, msg, publicKey)) return false;
+  try {
+    return nacl.sign.detached.verify(msg, sig, publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 8032 §5.1.7: the scalar S (second half, little-endian) must be < L. */
+export function isCanonicalEd25519Signature(sig: Uint8Array): boolean {
+  if (!isBytes(sig, ED25519_SIGNATURE_BYTES)) return false;
+  for (let i = 31; i >= 0; i--) {
+    const s = sig[32 + i]!;
+    const l = ORDER_L[i]!;
+    if (s !== l) return s < l;
+  }
+  return false; // S == L
+}
+
+function preChecks(sig: unknown, msg: unknown, publicKey: unknown): sig is Uint8Array {
+  return (
+    isBytes(sig, ED25519_SIGNATURE_BYTES) &&
+    isBytes(msg) &&
+    isBytes(publicKey, ED25519_PUBLIC_KEY_BYTES) &&
+    isCanonicalEd25519Signature(sig)
+  );
+}
+
+function privateKeyObject(seed: Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)), format: 'der', type: 'pkcs8' });
+}
+
+// Importing a public key costs about as much as a verification, and a log replay checks
+// many signatures by few keys, so keep a small cache of imported keys.
+const PUBLIC_KEY_CACHE_LIMIT = 1024;
+const publicKeyCache = new Map<string, KeyObject | undefined>();
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
+  const id = Buffer.from(publicKey).toString('hex');
+  if (publicKeyCache.has(id)) return publicKeyCache.get(id);
+  let key: KeyObject | undefined;
+  try {
+    key = createPublicKey({ key: Buffer.from(concatBytes(SPKI_PREFIX, publicKey)), format: 'der', type: 'spki' });
+  } catch {
+    key = undefined; // not a valid encoding of a curve point
+  }
+  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_LIMIT) publicKeyCache.clear();
+  publicKeyCache.set(id, key);
+  return key;
+}

@@ -1,0 +1,41 @@
+// Public surface of sig/** (re-exported through tlog/index.ts, which the root index loads).
+export {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SECRET_KEY_BYTES,
+  ED25519_SEED_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  generateEd25519KeyPair,
+  ed25519KeyPairFromSeed,
+  ed25519Sign,
+  ed25519Verify,
+  ed25519VerifyTweetnacl,
+  isCanonicalEd25519Signature,
+  type Ed25519KeyPair,
+} from './ed25519.js';
+export {
+  DSSE_MAX_ENVELOPE_BYTES,
+  DSSE_MAX_SIGNATURES,
+  dssePae,
+  signDsse,
+  verifyDsse,
+  parseDsseEnvelope,
+  type DsseEnvelope,
+  type DsseSignature,
+  type VerifiedDsse,
+} from './dsse.js';
+export {
+  IN_TOTO_STATEMENT_TYPE,
+  IN_TOTO_PAYLOAD_TYPE,
+  VET_AUDIT_PREDICATE_TYPE,
+  VET_AUDITOR_PREDICATE_TYPE,
+  makeAuditStatement,
+  parseAuditStatement,
+  makeAuditorStatement,
+  parseAuditorStatement,
+  type AuditStatementKind,
+  type AuditStatementInput,
+  type AuditStatement,
+  type AuditorStatementInput,
+  type AuditorStatement,
+} from './statement.js';
+export { vetPurl, parseVetPurl } from './purl.js';
