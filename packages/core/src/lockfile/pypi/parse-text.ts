@@ -1,0 +1,43 @@
+/**
+ * TOML and JSON decoding for Python lockfiles, turning syntax errors into VetError
+ * 'PARSE_ERROR' with the file and 1-based line. @iarna/toml reads every corpus file
+ * (uv.lock, poetry.lock, both pylock.toml flavours), so no second TOML library is needed.
+ */
+import { parse as parseToml } from '@iarna/toml';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { VetError } from '../../errors.js';
+import { isTable, type Table } from './values.js';
+
+export function parseTomlText(text: string, fileName: string): Table {
+  try {
+    return parseToml(text) as Table;
+  } catch (e) {
+    const line = typeof (e as { line?: unknown }).line === 'number' ? (e as { line: number }).line + 1 : undefined;
+    const first = String((e as Error).message ?? e).split('\n')[0];
+    throw new VetError('PARSE_ERROR', `${fileName}: invalid TOML: ${first}`, { file: fileName, line, cause: e });
+  }
+}
+
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+export function parseJsonObject(text: string, fileName: string): Table {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const err = errors[0];
+  if (err) {
+    const line = lineAt(text, err.offset);
+    throw new VetError('PARSE_ERROR', `${fileName}: invalid JSON (${printParseErrorCode(err.error)})`, { file: fileName, line });
+  }
+  if (!isTable(value)) throw new VetError('PARSE_ERROR', `${fileName}: expected a JSON object at the top level`, { file: fileName, line: 1 });
+  return value;
+}
+
+/** First 1-based line where `needle` occurs, for pointing at an entry found in parsed data. */
+export function findLine(text: string, needle: string): number | undefined {
+  const i = text.indexOf(needle);
+  return i < 0 ? undefined : lineAt(text, i);
+}
