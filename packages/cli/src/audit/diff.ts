@@ -1,0 +1,154 @@
+/**
+ * Diff two extracted package trees (cargo-vet-format.md §8 "Diff metric"): per-file status and
+ * line counts like `git diff --no-index --numstat --ignore-cr-at-eol`, a unified patch made with
+ * the `diff` package, and a diffstat summary. A full audit diffs against nothing.
+ *
+ * Nothing is ignored by default for npm: unlike a `.crate`, an npm tarball holds no files the
+ * packer generates (package.json is the author's own and is where install scripts live, so it
+ * must be reviewed). Callers may pass `ignore` for other ecosystems.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
+import { countLines, isBinary, listTreeFiles, nativeKind, type NativeKind } from './tree.js';
+
+export type DiffFileStatus = 'added' | 'removed' | 'modified';
+
+export interface DiffFile {
+  path: string;
+  status: DiffFileStatus;
+  insertions: number;
+  deletions: number;
+  binary: boolean;
+  /** Compiled code recognised in the new file (or the removed one). */
+  native?: NativeKind;
+  /** The line diff was too large to compute exactly; counts are whole-file upper bounds. */
+  approximate?: boolean;
+}
+
+export interface DiffStat {
+  filesChanged: number;
+  insertions: number;
+  deletions: number;
+}
+
+export interface TreeDiff {
+  files: DiffFile[];
+  stat: DiffStat;
+  /** Unified patch (git-style headers); '' when `patch: false`. */
+  patch: string;
+}
+
+export interface DiffTreesOptions {
+  /** Build the unified patch text; default true. Suggest only needs counts. */
+  patch?: boolean;
+  /** Lines of context in the patch; default 3. */
+  context?: number;
+  ignore?: (path: string) => boolean;
+  /** Bound on the Myers edit script; beyond it a file counts as fully replaced. */
+  maxEditLength?: number;
+}
+
+const DEFAULT_MAX_EDIT = 50_000;
+
+function readSide(root: string | undefined, path: string): Buffer | undefined {
+  return root === undefined ? undefined : readFileSync(join(root, path));
+}
+
+function textOf(buf: Buffer | undefined): string {
+  return buf === undefined ? '' : buf.toString('utf8').replace(/\r\n/g, '\n');
+}
+
+interface FileDiff {
+  file: DiffFile;
+  patch: string;
+}
+
+function diffBinary(path: string, status: DiffFileStatus, a: Buffer | undefined, b: Buffer | undefined): FileDiff {
+  const native = nativeKind(b ?? a ?? Buffer.alloc(0));
+  const file: DiffFile = { path, status, insertions: 0, deletions: 0, binary: true, ...(native ? { native } : {}) };
+  const left = a ? `a/${path}` : '/dev/null';
+  const right = b ? `b/${path}` : '/dev/null';
+  return { file, patch: `diff --git a/${path} b/${path}\nBinary files ${left} and ${right} differ\n` };
+}
+
+function diffText(path: string, status: DiffFileStatus, a: Buffer | undefined, b: Buffer | undefined, o: DiffTreesOptions): FileDiff {
+  const oldText = textOf(a);
+  const newText = textOf(b);
+  const left = a ? `a/${path}` : '/dev/null';
+  const right = b ? `b/${path}` : '/dev/null';
+  const header = `diff --git a/${path} b/${path}\n`;
+  const sp = structuredPatch(left, right, oldText, newText, undefined, undefined, {
+    context: o.patch === false ? 0 : (o.context ?? 3),
+    maxEditLength: o.maxEditLength ?? DEFAULT_MAX_EDIT,
+  });
+  if (!sp) {
+    const file: DiffFile = { path, status, insertions: countLines(newText), deletions: countLines(oldText), binary: false, approximate: true };
+    return { file, patch: `${header}--- ${left}\n+++ ${right}\n@@ diff too large to show: -${file.deletions} +${file.insertions} lines @@\n` };
+  }
+  let insertions = 0;
+  let deletions = 0;
+  for (const h of sp.hunks) {
+    for (const l of h.lines) {
+      if (l.startsWith('+')) insertions++;
+      else if (l.startsWith('-')) deletions++;
+    }
+  }
+  const file: DiffFile = { path, status, insertions, deletions, binary: false };
+  return { file, patch: o.patch === false ? '' : header + formatPatch(sp, FILE_HEADERS_ONLY) };
+}
+
+/** Diff one path present on at least one side; undefined when both sides are identical. */
+function diffFile(dirA: string | undefined, dirB: string, path: string, inA: boolean, inB: boolean, o: DiffTreesOptions): FileDiff | undefined {
+  const a = inA ? readSide(dirA, path) : undefined;
+  const b = inB ? readSide(dirB, path) : undefined;
+  if (a && b && a.equals(b)) return undefined;
+  const status: DiffFileStatus = !a ? 'added' : !b ? 'removed' : 'modified';
+  if ((a && isBinary(a)) || (b && isBinary(b))) return diffBinary(path, status, a, b);
+  const d = diffText(path, status, a, b, o);
+  // Files that differ only in CR at EOL are unchanged for review purposes.
+  return status === 'modified' && d.file.insertions === 0 && d.file.deletions === 0 ? undefined : d;
+}
+
+/** Compare two trees; `dirA` undefined means "nothing" (a full audit of `dirB`). */
+export function diffTrees(dirA: string | undefined, dirB: string, options: DiffTreesOptions = {}): TreeDiff {
+  const keep = (p: string): boolean => !options.ignore?.(p);
+  const a = new Set(dirA === undefined ? [] : listTreeFiles(dirA).filter(keep));
+  const b = new Set(listTreeFiles(dirB).filter(keep));
+  const paths = [...new Set([...a, ...b])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const files: DiffFile[] = [];
+  const patches: string[] = [];
+  for (const path of paths) {
+    const d = diffFile(dirA, dirB, path, a.has(path), b.has(path), options);
+    if (!d) continue;
+    files.push(d.file);
+    if (options.patch !== false) patches.push(d.patch);
+  }
+  return { files, stat: summarize(files), patch: patches.join('') };
+}
+
+export function summarize(files: readonly DiffFile[]): DiffStat {
+  let insertions = 0;
+  let deletions = 0;
+  for (const f of files) {
+    insertions += f.insertions;
+    deletions += f.deletions;
+  }
+  return { filesChanged: files.length, insertions, deletions };
+}
+
+/** Lines an auditor has to read for this diff (the suggest metric). */
+export function diffStatLines(stat: DiffStat): number {
+  return stat.insertions + stat.deletions;
+}
+
+/** cargo-vet's size column: "N files changed, X insertions(+), Y deletions(-)" or "N lines" for a full audit. */
+export function formatDiffStat(stat: DiffStat, fullAudit = false): string {
+  if (fullAudit) return `${stat.insertions} lines`;
+  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+  return [
+    plural(stat.filesChanged, 'file changed', 'files changed'),
+    plural(stat.insertions, 'insertion(+)', 'insertions(+)'),
+    plural(stat.deletions, 'deletion(-)', 'deletions(-)'),
+  ].join(', ');
+}

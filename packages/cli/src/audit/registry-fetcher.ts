@@ -1,0 +1,41 @@
+/**
+ * A SuggestFetcher over the npm registry: trees come from fetchPackageTree with the lockfile's
+ * integrity and `resolved` URL when the version is in the graph (candidate versions that are not
+ * in the lockfile are verified against the registry's `dist.integrity`). Memoised per run.
+ */
+import type { DependencyGraph, PackageNode } from '@vet/core';
+import type { ArchiveLimits } from '../archive/index.js';
+import type { NpmRegistry } from '../registry/npm-registry.js';
+import type { Packument } from '../registry/packument.js';
+import { fetchPackageTree, type PackageTree } from './fetch-tree.js';
+import type { SuggestFetcher } from './suggest.js';
+
+const REMOTE_KINDS = new Set(['registry', 'alt-registry', 'tarball']);
+
+function lockedNode(graph: DependencyGraph | undefined, name: string, version: string): PackageNode | undefined {
+  return graph?.nodes.find((n) => n.name === name && n.version === version && REMOTE_KINDS.has(n.source.kind));
+}
+
+export function createRegistrySuggestFetcher(
+  registry: NpmRegistry,
+  graph?: DependencyGraph,
+  options: { limits?: Partial<ArchiveLimits> } = {},
+): SuggestFetcher {
+  const trees = new Map<string, Promise<PackageTree>>();
+  return {
+    tree(name, version) {
+      const id = `${name}@${version}`;
+      let p = trees.get(id);
+      if (!p) {
+        const node = lockedNode(graph, name, version);
+        const integrity = node && node.integrity.length > 0 ? node.integrity : undefined;
+        p = fetchPackageTree(name, version, integrity, registry, { resolved: node?.source.url, limits: options.limits });
+        trees.set(id, p);
+      }
+      return p;
+    },
+    packument(name): Promise<Packument> {
+      return registry.packument(name, { full: true });
+    },
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * A small GET-only HTTP client on undici for registries (npm now, PyPI and crates.io later):
+ * timeouts, bounded retries with backoff + jitter on network errors and 429/5xx (Retry-After
+ * honoured), a cap on parallel requests, byte caps enforced while streaming, redirects followed
+ * by hand so credentials are recomputed for every hop (a token never follows a redirect to
+ * another host), and VetErrors that name the URL and say what to do.
+ */
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { VetError } from '@vet/core';
+import { createLimiter } from './limiter.js';
+import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry.js';
+
+export interface HttpClientOptions {
+  /** `Authorization` value for a URL, or undefined. Asked for every request and redirect hop. */
+  authFor?: (url: string) => string | undefined;
+  userAgent?: string;
+  /** Parallel requests across the client; default 8. */
+  maxConcurrent?: number;
+  /** Extra attempts after the first; default 3. */
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Longest Retry-After honoured; default 30 s. */
+  maxRetryAfterMs?: number;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  maxRedirects?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  dispatcher?: Dispatcher;
+}
+
+export interface GetOptions {
+  /** Refuse bodies larger than this (Content-Length checked first, then counted while streaming). */
+  maxBytes: number;
+  accept?: string;
+  /** What is being fetched, for messages ("packument for lodash"). */
+  what?: string;
+}
+
+export interface HttpResponse {
+  /** Final URL after redirects. */
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface HttpClient {
+  get(url: string, options: GetOptions): Promise<HttpResponse>;
+  getJson(url: string, options: GetOptions): Promise<{ url: string; json: unknown }>;
+  close(): Promise<void>;
+}
+
+/** A URL safe to print: no userinfo, no query (which may carry tokens). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = u.search ? '?…' : '';
+    return u.href;
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+const MIB = 1024 * 1024;
+
+function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], url: string, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw tooLarge(url, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function tooLarge(url: string, maxBytes: number): VetError {
+  return new VetError('HTTP_ERROR', `response from ${redactUrl(url)} is larger than the ${Math.round(maxBytes / MIB)} MiB limit`, {
+    hint: 'the registry sent more data than any package document should have; check the registry URL in .npmrc',
+    details: { url: redactUrl(url), maxBytes },
+  });
+}
+
+/** Thrown inside an attempt to say "this may work if tried again". */
+class Retryable extends Error {
+  constructor(
+    readonly error: VetError,
+    readonly retryAfterMs?: number,
+  ) {
+    super(error.message);
+  }
+}
+
+function statusError(url: string, status: number, what: string | undefined): VetError {
+  const subject = what ? `${what} (${redactUrl(url)})` : redactUrl(url);
+  if (status === 404) {
+    return new VetError('NOT_FOUND', `${subject} was not found (HTTP 404)`, {
+      hint: 'check the package name and version, and that the configured registry (npm config get registry) has it',
+      details: { url: redactUrl(url), status },
+    });
+  }
+  const auth = status === 401 || status === 403;
+  return new VetError('HTTP_ERROR', `GET ${subject} failed with HTTP ${status}`, {
+    hint: auth
+      ? 'the registry refused the request; check the //host/:_authToken (or _auth) line for this registry in your .npmrc'
+      : 'the registry had a problem; try again later or check the registry URL in .npmrc',
+    details: { url: redactUrl(url), status },
+  });
+}
+
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const o = {
+    retries: options.retries ?? 3,
+    baseDelayMs: options.baseDelayMs ?? 300,
+    maxDelayMs: options.maxDelayMs ?? 8_000,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+    maxRedirects: options.maxRedirects ?? 5,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+  };
+  const agentOptions = {
+    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+    headersTimeout: options.headersTimeoutMs ?? 30_000,
+    bodyTimeout: options.bodyTimeoutMs ?? 30_000,
+  };
+  const hasProxy = ['https_proxy', 'http_proxy'].some((k) => process.env[k] ?? process.env[k.toUpperCase()]);
+  const ownDispatcher = options.dispatcher ? undefined : hasProxy ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
+  const dispatcher = options.dispatcher ?? (ownDispatcher as Dispatcher);
+  const limiter = createLimiter(options.maxConcurrent ?? 8);
+
+  /** One attempt, following redirects; throws Retryable for failures worth retrying. */
+  async function attempt(startUrl: string, get: GetOptions): Promise<HttpResponse> {
+    let url = startUrl;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'vet', accept: get.accept ?? '*/*' };
+      const auth = options.authFor?.(url);
+      if (auth) headers.authorization = auth;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(url, { method: 'GET', headers, dispatcher });
+      } catch (cause) {
+        throw networkFailure(url, cause);
+      }
+      const h = flatHeaders(res.headers);
+      if (res.statusCode >= 300 && res.statusCode < 400 && h.location) {
+        await res.body.dump();
+        if (hop >= o.maxRedirects) throw new VetError('HTTP_ERROR', `too many redirects fetching ${redactUrl(startUrl)}`);
+        url = followRedirect(url, h.location);
+        continue;
+      }
+      if (res.statusCode !== 200) {
+        await res.body.dump().catch(() => undefined);
+        const err = statusError(url, res.statusCode, get.what);
+        if (!isRetryableStatus(res.statusCode)) throw err;
+        throw new Retryable(err, parseRetryAfter(h['retry-after'], o.now(), o.maxRetryAfterMs));
+      }
+      const declared = Number(h['content-length']);
+      if (Number.isFinite(declared) && declared > get.maxBytes) {
+        res.body.destroy();
+        throw tooLarge(url, get.maxBytes);
+      }
+      try {
+        return { url, status: res.statusCode, headers: h, body: await readCapped(res.body, url, get.maxBytes) };
+      } catch (cause) {
+        if (cause instanceof VetError) throw cause;
+        throw networkFailure(url, cause);
+      }
+    }
+  }
+
+  async function get(url: string, getOptions: GetOptions): Promise<HttpResponse> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await limiter.run(() => attempt(url, getOptions));
+      } catch (e) {
+        if (!(e instanceof Retryable)) throw e;
+        if (tries >= o.retries) {
+          const err = e.error;
+          throw new VetError(err.code, `${err.message} (gave up after ${tries + 1} attempts)`, {
+            cause: err.cause ?? err,
+            hint: err.hint,
+            details: { ...err.details, attempts: tries + 1 },
+          });
+        }
+        await o.sleep(e.retryAfterMs ?? backoffDelay(tries, o, o.random));
+      }
+    }
+  }
+
+  return {
+    get,
+    async getJson(url, getOptions) {
+      const res = await get(url, { accept: 'application/json', ...getOptions });
+      try {
+        return { url: res.url, json: JSON.parse(res.body.toString('utf8')) as unknown };
+      } catch (cause) {
+        throw new VetError('PARSE_ERROR', `${getOptions.what ?? redactUrl(res.url)}: the registry sent invalid JSON`, {
+          cause,
+          file: redactUrl(res.url),
+          hint: 'check that the registry URL in .npmrc points at an npm registry',
+        });
+      }
+    },
+    async close() {
+      await ownDispatcher?.close();
+    },
+  };
+}
+
+function followRedirect(from: string, location: string): string {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch (cause) {
+    throw new VetError('HTTP_ERROR', `invalid redirect from ${redactUrl(from)}`, { cause });
+  }
+  if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+    throw new VetError('HTTP_ERROR', `refusing redirect from ${redactUrl(from)} to a ${next.protocol} URL`);
+  }
+  return next.href;
+}
+
+function networkFailure(url: string, cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const err = new VetError('NETWORK_ERROR', `could not fetch ${redactUrl(url)}: ${reason}`, {
+    cause,
+    hint: 'check your network connection, proxy settings and the registry URL in .npmrc (npm config get registry)',
+    details: { url: redactUrl(url) },
+  });
+  return isRetryableNetworkError(cause) ? new Retryable(err) : err;
+}

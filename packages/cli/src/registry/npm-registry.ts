@@ -1,0 +1,164 @@
+/**
+ * The npm registry as vet uses it: packuments and integrity-checked tarballs, with URLs and
+ * credentials from the user's npm configuration and a content-addressed disk cache.
+ * A tarball is verified against the lockfile integrity (plus the registry's `dist.integrity` when
+ * the lockfile has none or only sha1) before it is cached or returned; a mismatch throws
+ * INTEGRITY_MISMATCH and the bytes go nowhere.
+ */
+import { VetError, type Integrity } from '@vet/core';
+import { readCachedFile, tarballCachePath, writeFileAtomic, type VetCache } from './cache.js';
+import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
+import {
+  formatSri,
+  integrityKey,
+  isWeak,
+  parseSri,
+  sriFromIntegrity,
+  sriFromShasum,
+  strongest,
+  verifyIntegrity,
+  type SriHash,
+} from './integrity.js';
+import { authorizationFor } from './npm-auth.js';
+import { defaultTarballUrl, packumentUrl, registryForPackage, rewriteRegistryUrl, type NpmConfig } from './npm-config.js';
+import { packumentVersion, parsePackument, type Packument } from './packument.js';
+
+const MIB = 1024 * 1024;
+const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
+
+export interface NpmRegistryOptions {
+  config: NpmConfig;
+  cache: VetCache;
+  /** Share one client between registries; otherwise one is built from httpOptions. */
+  http?: HttpClient;
+  httpOptions?: HttpClientOptions;
+  maxTarballBytes?: number;
+  maxPackumentBytes?: number;
+}
+
+export interface TarballRequest {
+  name: string;
+  version: string;
+  /** Lockfile integrity: an SRI string or the graph's Integrity records. */
+  integrity?: string | readonly Integrity[];
+  /** Lockfile `resolved` URL, if any (DEFAULT_NPM_HOSTS are rewritten onto the configured registry). */
+  resolved?: string;
+}
+
+export interface VerifiedTarball {
+  bytes: Buffer;
+  /** Cache key of the verified bytes (`sha512-<hex>`). */
+  key: string;
+  /** The strongest hash that was verified, as SRI. */
+  integrity: string;
+  fromCache: boolean;
+}
+
+export interface NpmRegistry {
+  readonly config: NpmConfig;
+  readonly cache: VetCache;
+  readonly http: HttpClient;
+  /** Abbreviated document unless `full` (needed for scripts, `_npmUser`, publish times). Memoised per run. */
+  packument(name: string, options?: { full?: boolean }): Promise<Packument>;
+  tarball(request: TarballRequest): Promise<VerifiedTarball>;
+  /** Expected hashes for a request, from the lockfile (and the registry when the lockfile's are weak). */
+  expectedHashes(request: TarballRequest): Promise<SriHash[]>;
+  close(): Promise<void>;
+}
+
+export function lockfileHashes(integrity: TarballRequest['integrity']): SriHash[] {
+  if (integrity === undefined) return [];
+  return typeof integrity === 'string' ? parseSri(integrity) : sriFromIntegrity(integrity);
+}
+
+export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
+  const { config, cache } = options;
+  const ownHttp = options.http ? undefined : createHttpClient({ authFor: (url) => authorizationFor(config, url), ...options.httpOptions });
+  const http = options.http ?? (ownHttp as HttpClient);
+  const packuments = new Map<string, Promise<Packument>>();
+  const maxTarball = options.maxTarballBytes ?? 512 * MIB;
+  const maxPackument = options.maxPackumentBytes ?? 128 * MIB;
+
+  function packument(name: string, opts: { full?: boolean } = {}): Promise<Packument> {
+    const full = opts.full ?? false;
+    const hit = packuments.get(`full:${name}`) ?? (full ? undefined : packuments.get(`abbr:${name}`));
+    if (hit) return hit;
+    const url = packumentUrl(registryForPackage(config, name), name);
+    const what = `packument for ${name}`;
+    const p = http
+      .getJson(url, { maxBytes: maxPackument, accept: full ? 'application/json' : ABBREVIATED_ACCEPT, what })
+      .then((r) => parsePackument(r.json, r.url, !full));
+    packuments.set(`${full ? 'full' : 'abbr'}:${name}`, p);
+    p.catch(() => packuments.delete(`${full ? 'full' : 'abbr'}:${name}`));
+    return p;
+  }
+
+  /** Registry-side hashes and tarball URL for name@version. */
+  async function fromPackument(req: TarballRequest): Promise<{ hashes: SriHash[]; url: string | undefined }> {
+    const v = packumentVersion(await packument(req.name), req.version);
+    const hashes = v.dist.integrity ? parseSri(v.dist.integrity) : [];
+    const sha1 = v.dist.shasum ? sriFromShasum(v.dist.shasum) : undefined;
+    if (sha1 && !hashes.some((h) => h.algo === 'sha1')) hashes.push(sha1);
+    return { hashes, url: v.dist.tarball };
+  }
+
+  async function plan(req: TarballRequest): Promise<{ hashes: SriHash[]; url: string }> {
+    const locked = lockfileHashes(req.integrity);
+    const resolved = req.resolved && /^https?:\/\//i.test(req.resolved) ? req.resolved : undefined;
+    const registry = !resolved || isWeak(locked) ? await fromPackument(req) : undefined;
+    const hashes = isWeak(locked) ? [...locked, ...(registry?.hashes ?? [])] : locked;
+    const raw = resolved ?? registry?.url ?? defaultTarballUrl(registryForPackage(config, req.name), req.name, req.version);
+    return { hashes, url: rewriteRegistryUrl(config, req.name, raw) };
+  }
+
+  async function tarball(req: TarballRequest): Promise<VerifiedTarball> {
+    const subject = `${req.name}@${req.version}`;
+    const known = lockfileHashes(req.integrity);
+    const cached = isWeak(known) ? undefined : fromCache(known, subject);
+    if (cached) return cached;
+    const { hashes, url } = await plan(req);
+    if (hashes.length === 0) {
+      throw new VetError('INTEGRITY_MISMATCH', `no integrity is known for ${subject}; refusing to use unverified bytes`, {
+        hint: 'the lockfile has no integrity for this package and the registry published none',
+        details: { name: req.name, version: req.version },
+      });
+    }
+    const again = fromCache(hashes, subject);
+    if (again) return again;
+    const res = await http.get(url, { maxBytes: maxTarball, what: `tarball of ${subject}` });
+    const best = verifyIntegrity(res.body, hashes, subject);
+    const key = integrityKey(best);
+    writeFileAtomic(tarballCachePath(cache, key), res.body);
+    return { bytes: res.body, key, integrity: formatSri(best), fromCache: false };
+  }
+
+  /** A cached archive is re-verified on every read; a corrupt entry is ignored (and later replaced). */
+  function fromCache(hashes: SriHash[], subject: string): VerifiedTarball | undefined {
+    const best = strongest(hashes);
+    if (!best) return undefined;
+    const key = integrityKey(best);
+    const bytes = readCachedFile(tarballCachePath(cache, key));
+    if (!bytes) return undefined;
+    try {
+      verifyIntegrity(bytes, hashes, subject);
+    } catch {
+      return undefined;
+    }
+    return { bytes, key, integrity: formatSri(best), fromCache: true };
+  }
+
+  return {
+    config,
+    cache,
+    http,
+    packument,
+    tarball,
+    async expectedHashes(req) {
+      const locked = lockfileHashes(req.integrity);
+      return isWeak(locked) ? (await plan(req)).hashes : locked;
+    },
+    async close() {
+      await ownHttp?.close();
+    },
+  };
+}
