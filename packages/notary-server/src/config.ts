@@ -1,0 +1,153 @@
+/**
+ * The notary's configuration file, `<data>/notary.json` (written by `vet-notary init`).
+ * parseNotaryConfig is pure and reports every problem at once (STYLE §8); readNotaryConfig
+ * only reads the file. Defaults are chosen so a fresh `init` + `serve` works unchanged.
+ */
+import { readFileSync } from 'node:fs';
+import { VetError, VetValidationError, type Problem } from '@vet/core';
+
+export interface NotaryPolicy {
+  /** Criteria this notary offers; audits naming any other criterion are refused. */
+  criteria: string[];
+  /** Descriptions for offered criteria that are not cargo-vet built-ins (go into the feed). */
+  criteriaDescriptions: Record<string, string>;
+  /** An approval is published in feeds/lookups only once this many distinct auditors attested it. */
+  quorum: number;
+  /** Refuse approvals of releases younger than this many days (0 = off). */
+  cooldownDays: number;
+}
+
+export interface NotaryLimits {
+  /** Request body cap; one body is one log entry, so ≤ 65,535 (tlog-tiles bundle format). */
+  maxBodyBytes: number;
+  /** Per-token sustained submissions per second and burst size (token bucket). */
+  ratePerSecond: number;
+  burst: number;
+  /** Submissions waiting for the sequencer before new ones get 429 + Retry-After. */
+  maxPending: number;
+}
+
+export interface NotarySequencerConfig {
+  /** Longest a submission waits before its batch is committed. */
+  batchDelayMs: number;
+  /** Most entries in one transaction / one checkpoint. */
+  batchMaxEntries: number;
+  /** Static files are rewritten at most this often (full tiles are written once). */
+  publishIntervalMs: number;
+}
+
+export interface NotaryConfig {
+  /** C2SP checkpoint origin, e.g. `notary.example.com/vet/log`. */
+  origin: string;
+  listen: { host: string; port: number };
+  policy: NotaryPolicy;
+  limits: NotaryLimits;
+  sequencer: NotarySequencerConfig;
+}
+
+export const BUILTIN_CRITERIA = ['safe-to-run', 'safe-to-deploy'];
+
+export function defaultNotaryConfig(origin: string): NotaryConfig {
+  return {
+    origin,
+    listen: { host: '127.0.0.1', port: 8480 },
+    policy: { criteria: [...BUILTIN_CRITERIA], criteriaDescriptions: {}, quorum: 1, cooldownDays: 0 },
+    limits: { maxBodyBytes: 64 * 1024 - 1, ratePerSecond: 50, burst: 200, maxPending: 20_000 },
+    sequencer: { batchDelayMs: 5, batchMaxEntries: 1024, publishIntervalMs: 1000 },
+  };
+}
+
+const ORIGIN_RE = /^[^\s+]+$/u;
+const CRITERION_RE = /^[A-Za-z0-9_-]+$/;
+
+type Json = Record<string, unknown>;
+
+export function parseNotaryConfig(text: string, fileName: string): NotaryConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new VetError('PARSE_ERROR', `${fileName}: not valid JSON: ${(cause as Error).message}`, { file: fileName, cause });
+  }
+  const problems: Problem[] = [];
+  const bad = (message: string) => problems.push({ file: fileName, message });
+  if (!isObj(raw)) throw new VetError('PARSE_ERROR', `${fileName}: expected a JSON object`, { file: fileName });
+  const origin = typeof raw.origin === 'string' ? raw.origin : '';
+  if (!ORIGIN_RE.test(origin)) bad('origin must be a non-empty string without spaces or "+"');
+  const cfg = defaultNotaryConfig(origin);
+  const listen = obj(raw.listen, 'listen', bad);
+  cfg.listen.host = str(listen.host, cfg.listen.host, 'listen.host', bad);
+  cfg.listen.port = int(listen.port, cfg.listen.port, 0, 65535, 'listen.port', bad);
+  readPolicy(obj(raw.policy, 'policy', bad), cfg.policy, bad);
+  const lim = obj(raw.limits, 'limits', bad);
+  cfg.limits.maxBodyBytes = int(lim.maxBodyBytes, cfg.limits.maxBodyBytes, 256, 65535, 'limits.maxBodyBytes', bad);
+  cfg.limits.ratePerSecond = int(lim.ratePerSecond, cfg.limits.ratePerSecond, 1, 1e6, 'limits.ratePerSecond', bad);
+  cfg.limits.burst = int(lim.burst, cfg.limits.burst, 1, 1e7, 'limits.burst', bad);
+  cfg.limits.maxPending = int(lim.maxPending, cfg.limits.maxPending, 1, 1e7, 'limits.maxPending', bad);
+  const seq = obj(raw.sequencer, 'sequencer', bad);
+  cfg.sequencer.batchDelayMs = int(seq.batchDelayMs, cfg.sequencer.batchDelayMs, 0, 1000, 'sequencer.batchDelayMs', bad);
+  cfg.sequencer.batchMaxEntries = int(seq.batchMaxEntries, cfg.sequencer.batchMaxEntries, 1, 100_000, 'sequencer.batchMaxEntries', bad);
+  cfg.sequencer.publishIntervalMs = int(seq.publishIntervalMs, cfg.sequencer.publishIntervalMs, 0, 3_600_000, 'sequencer.publishIntervalMs', bad);
+  if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
+  return cfg;
+}
+
+export function readNotaryConfig(path: string): NotaryConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new VetError('NOT_FOUND', `cannot read notary config ${path}`, { file: path, cause, hint: 'run `vet-notary init <data-dir>` first' });
+  }
+  return parseNotaryConfig(text, path);
+}
+
+/** Deterministic text for the config file (sorted keys come from the fixed object shape). */
+export function formatNotaryConfig(cfg: NotaryConfig): string {
+  return JSON.stringify(cfg, null, 2) + '\n';
+}
+
+function readPolicy(p: Json, out: NotaryPolicy, bad: (m: string) => void): void {
+  if (p.criteria !== undefined) {
+    if (!Array.isArray(p.criteria) || p.criteria.length === 0 || !p.criteria.every((c) => typeof c === 'string' && CRITERION_RE.test(c))) {
+      bad('policy.criteria must be a non-empty list of criteria names ([A-Za-z0-9_-]+)');
+    } else out.criteria = [...new Set(p.criteria as string[])].sort();
+  }
+  const desc = obj(p.criteriaDescriptions, 'policy.criteriaDescriptions', bad);
+  for (const [k, v] of Object.entries(desc)) {
+    if (typeof v !== 'string') bad(`policy.criteriaDescriptions.${k} must be a string`);
+    else out.criteriaDescriptions[k] = v;
+  }
+  for (const c of out.criteria) {
+    if (!BUILTIN_CRITERIA.includes(c) && out.criteriaDescriptions[c] === undefined) {
+      bad(`policy.criteria: custom criterion "${c}" needs a description in policy.criteriaDescriptions (cargo-vet requires one)`);
+    }
+  }
+  out.quorum = int(p.quorum, out.quorum, 1, 1000, 'policy.quorum', bad);
+  out.cooldownDays = int(p.cooldownDays, out.cooldownDays, 0, 3650, 'policy.cooldownDays', bad);
+}
+
+function isObj(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function obj(v: unknown, name: string, bad: (m: string) => void): Json {
+  if (v === undefined) return {};
+  if (isObj(v)) return v;
+  bad(`${name} must be an object`);
+  return {};
+}
+
+function str(v: unknown, dflt: string, name: string, bad: (m: string) => void): string {
+  if (v === undefined) return dflt;
+  if (typeof v === 'string' && v.length > 0) return v;
+  bad(`${name} must be a non-empty string`);
+  return dflt;
+}
+
+function int(v: unknown, dflt: number, min: number, max: number, name: string, bad: (m: string) => void): number {
+  if (v === undefined) return dflt;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return v;
+  bad(`${name} must be an integer in [${min}, ${max}]`);
+  return dflt;
+}

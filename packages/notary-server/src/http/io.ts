@@ -1,0 +1,82 @@
+/**
+ * Request/response plumbing for node:http: a body reader that caps bytes while streaming
+ * (STYLE §10: Content-Length is hostile too) and the one place errors become JSON bodies
+ * `{error: {code, message}}`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NotaryError, isNotaryError } from '../errors.js';
+
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > maxBytes)) {
+    return Promise.reject(tooLarge(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      total += chunk.length;
+      if (total > maxBytes) {
+        done = true;
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    });
+    req.on('error', (e) => {
+      if (!done) reject(new NotaryError('MALFORMED', `request body could not be read: ${e.message}`));
+      done = true;
+    });
+  });
+}
+
+function tooLarge(maxBytes: number): NotaryError {
+  return new NotaryError('PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes (one submission is one log entry)`);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendBytes(
+  res: ServerResponse,
+  status: number,
+  body: Uint8Array | string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    'access-control-allow-origin': '*',
+    ...headers,
+  });
+  res.end(body);
+}
+
+/** The single error → HTTP mapping. Unknown errors are internal and never echo details. */
+export function sendError(res: ServerResponse, err: unknown, log: (e: unknown) => void): void {
+  const e = isNotaryError(err) ? err : new NotaryError('INTERNAL', 'internal error; see the server log');
+  if (!isNotaryError(err)) log(err);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = {};
+  if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter);
+  // A refused upload may still be streaming; close rather than drain it.
+  if (e.status === 413) headers.connection = 'close';
+  sendJson(res, e.status, { error: { code: e.apiCode, message: e.message } }, headers);
+}

@@ -1,0 +1,63 @@
+/**
+ * Start-up: rebuild the in-memory tree and state from the database and refuse to serve a
+ * log whose entries do not hash to the latest stored checkpoint (spec/notary.md §8: never
+ * sign a different tree at an already-published size). A brand-new log gets its signed
+ * size-0 checkpoint here, in the same CAS-guarded table the sequencer uses.
+ */
+import { VetError, parseCheckpoint } from '@vet/core';
+import type { NotaryDb } from '../db/open.js';
+import { NotaryState } from '../entries/state.js';
+import { interpretStored } from '../entries/stored.js';
+import { MerkleLevels } from './tree.js';
+import { forEachEntry, readLatest } from './read.js';
+
+export interface LoadedLog {
+  tree: MerkleLevels;
+  state: NotaryState;
+  dedupe: Set<string>;
+  latest: { size: number; note: string };
+}
+
+export function loadLog(
+  db: NotaryDb,
+  opts: {
+    origin: string;
+    adminKeys: Map<string, Uint8Array>;
+    rootAt(tree: MerkleLevels, size: number): Uint8Array;
+    signCheckpoint(size: number, rootHash: Uint8Array): string;
+  },
+): LoadedLog {
+  const tree = new MerkleLevels();
+  const state = new NotaryState(opts.adminKeys);
+  forEachEntry(db, (e) => {
+    tree.append(e.leaf_hash);
+    state.apply({ index: e.idx, leafHash: e.leaf_hash.toString('hex'), signer: e.signer, claim: interpretStored(e.leaf, opts.origin) });
+  });
+  const dedupe = new Set<string>();
+  for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
+  let latest = readLatest(db);
+  if (latest === undefined) {
+    if (tree.size !== 0) throw new VetError('LOG_INCONSISTENT', 'entries exist but no checkpoint was ever stored');
+    const note = opts.signCheckpoint(0, opts.rootAt(tree, 0));
+    db.transaction(() => {
+      db.prepare('INSERT INTO checkpoints (size, note) VALUES (0, ?)').run(note);
+      db.prepare('INSERT INTO latest (id, size, note) VALUES (1, 0, ?)').run(note);
+    })();
+    latest = { size: 0, note };
+  }
+  checkLatest(tree, latest, opts);
+  return { tree, state, dedupe, latest };
+}
+
+function checkLatest(tree: MerkleLevels, latest: { size: number; note: string }, opts: { origin: string; rootAt(tree: MerkleLevels, size: number): Uint8Array }): void {
+  const text = latest.note.slice(0, latest.note.lastIndexOf('\n\n') + 1);
+  const cp = parseCheckpoint(text);
+  if (cp.origin !== opts.origin) throw new VetError('LOG_INCONSISTENT', `stored checkpoint is for origin "${cp.origin}", config says "${opts.origin}"`);
+  if (Number(cp.size) !== latest.size || latest.size !== tree.size) {
+    throw new VetError('LOG_INCONSISTENT', `latest checkpoint has size ${String(cp.size)} but the database holds ${tree.size} entries`);
+  }
+  const root = Buffer.from(opts.rootAt(tree, tree.size));
+  if (!root.equals(Buffer.from(cp.rootHash))) {
+    throw new VetError('LOG_INCONSISTENT', `entries hash to ${root.toString('base64')} but the latest checkpoint says ${Buffer.from(cp.rootHash).toString('base64')}`);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Proofs and receipts from the in-memory tree. A receipt is a c2sp.org/tlog-proof@v1 text
+ * (spec/notary.md §1.6): the leaf index, its inclusion proof and the signed checkpoint the
+ * proof is for — computed for exactly that checkpoint's size (rekor#956).
+ */
+import { consistencyProof, inclusionProof, rangeHashFromLevels } from '@vet/core';
+import type { MerkleLevels } from './tree.js';
+
+export function rootAt(tree: MerkleLevels, size: number): Uint8Array {
+  return rangeHashFromLevels(0, size, (level, index) => tree.node(level, index));
+}
+
+export function proveInclusion(tree: MerkleLevels, index: number, size: number): Uint8Array[] {
+  return inclusionProof(index, size, (start, end) => rangeHashFromLevels(start, end, (l, i) => tree.node(l, i)));
+}
+
+export function proveConsistency(tree: MerkleLevels, size1: number, size2: number): Uint8Array[] {
+  return consistencyProof(size1, size2, (start, end) => rangeHashFromLevels(start, end, (l, i) => tree.node(l, i)));
+}
+
+export interface Receipt {
+  index: number;
+  /** Lowercase hex RFC 6962 leaf hash of the stored envelope bytes. */
+  leafHash: string;
+  treeSize: number;
+  /** The signed checkpoint note the proof is for. */
+  checkpoint: string;
+  /** Base64 hashes, leaf sibling first. */
+  inclusionProof: string[];
+  /** The same facts as one c2sp.org/tlog-proof@v1 text. */
+  tlogProof: string;
+}
+
+export function makeReceipt(tree: MerkleLevels, index: number, leafHash: Uint8Array, size: number, checkpoint: string): Receipt {
+  const proof = proveInclusion(tree, index, size).map((h) => Buffer.from(h).toString('base64'));
+  return {
+    index,
+    leafHash: Buffer.from(leafHash).toString('hex'),
+    treeSize: size,
+    checkpoint,
+    inclusionProof: proof,
+    tlogProof: formatTlogProof(index, proof, checkpoint),
+  };
+}
+
+export function formatTlogProof(index: number, proofB64: string[], checkpoint: string): string {
+  return `c2sp.org/tlog-proof@v1\nindex ${index}\n${proofB64.map((h) => `${h}\n`).join('')}\n${checkpoint}`;
+}

@@ -1,0 +1,68 @@
+/**
+ * Writes the tlog-tiles read API as static files under `<data>/static/` so any web server
+ * or CDN can serve the log (spec/notary.md §1.3, §9). Every file is written to a temp name
+ * and renamed; full tiles and bundles are written once (immutable); the partial tiles of
+ * the current size come next, and the checkpoint is renamed into place last, so a reader
+ * never sees a checkpoint whose tiles are missing. The files are a cache: `publishAll`
+ * rebuilds them from the database at any time.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { entriesTilePath, tilePath } from '@vet/core';
+import type { MerkleLevels } from './tree.js';
+import { encodeBundle, hashTileBytes, tileLevels, tileShape, TILE_W } from './tiles.js';
+
+export interface PublishSource {
+  tree: MerkleLevels;
+  /** Leaves [start, end) in index order. */
+  readLeaves(start: number, end: number): Uint8Array[];
+}
+
+let tmpCounter = 0;
+
+export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+/**
+ * Publishes the log at `size` with `checkpoint`, given that everything full up to
+ * `fromSize` was already written. Returns the new published size.
+ */
+export function publishStatic(dir: string, src: PublishSource, fromSize: number, size: number, checkpoint: string): number {
+  for (let level = 0; level < tileLevels(size); level++) {
+    const before = tileShape(fromSize, level).full;
+    const now = tileShape(size, level);
+    for (let n = before; n < now.full; n++) writeHashTile(dir, src, level, n, TILE_W);
+    if (now.partial > 0) writeHashTile(dir, src, level, now.full, now.partial);
+  }
+  const beforeB = tileShape(fromSize, 0).full;
+  const nowB = tileShape(size, 0);
+  for (let n = beforeB; n < nowB.full; n++) writeBundle(dir, src, n, TILE_W);
+  if (nowB.partial > 0) writeBundle(dir, src, nowB.full, nowB.partial);
+  writeFileAtomic(join(dir, 'checkpoint'), checkpoint);
+  return size;
+}
+
+function writeHashTile(dir: string, src: PublishSource, level: number, index: number, width: number): void {
+  const bytes = hashTileBytes(src.tree, level, index, width);
+  if (bytes === undefined) throw new Error(`tile ${level}/${index}.p/${width} not available`);
+  writeFileAtomic(join(dir, tilePath(level, index, width === TILE_W ? undefined : width)), bytes);
+}
+
+function writeBundle(dir: string, src: PublishSource, index: number, width: number): void {
+  const leaves = src.readLeaves(index * TILE_W, index * TILE_W + width);
+  writeFileAtomic(join(dir, entriesTilePath(index, width === TILE_W ? undefined : width)), encodeBundle(leaves));
+}
+
+/** Size of the checkpoint already published in `dir`, 0 when there is none. */
+export function publishedSize(dir: string): number {
+  try {
+    const size = readFileSync(join(dir, 'checkpoint'), 'utf8').split('\n')[1] ?? '';
+    return /^(0|[1-9]\d*)$/.test(size) ? Number(size) : 0;
+  } catch {
+    return 0;
+  }
+}

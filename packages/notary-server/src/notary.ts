@@ -1,0 +1,201 @@
+/**
+ * createNotary: the whole notary as a function of its dependencies (database, keys, clock,
+ * config) — no port, no globals (hono's "server is a function of its dependencies").
+ * `main`/`serve` only binds the returned handler to a socket.
+ */
+import { formatCheckpoint, signNote } from '@vet/core';
+import type { NotaryConfig } from './config.js';
+import type { NotaryDb } from './db/open.js';
+import { NotaryError } from './errors.js';
+import { admitEntry, type KeyLookup } from './entries/admit.js';
+import type { Submitter } from './entries/state.js';
+import { Metrics } from './http/metrics.js';
+import { createRateLimiter } from './http/rate-limit.js';
+import type { NotaryKeys } from './keys.js';
+import { loadLog, type LoadedLog } from './log/load.js';
+import { makeReceipt, rootAt, type Receipt } from './log/proofs.js';
+import { publishStatic } from './log/publish.js';
+import { makeLeafReader } from './log/read.js';
+import { publishedSize } from './log/publish.js';
+import { Sequencer } from './log/sequencer.js';
+import { makeTokenChecker, type TokenInfo } from './tokens.js';
+
+export interface NotaryDeps {
+  db: NotaryDb;
+  keys: NotaryKeys;
+  config: NotaryConfig;
+  /** ms since epoch. */
+  now?: () => number;
+  /** Where static tlog-tiles files go; undefined = do not write any. */
+  staticDir?: string;
+  /** Structured log sink (one JSON object per event). */
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface Notary {
+  readonly config: NotaryConfig;
+  readonly log: LoadedLog;
+  readonly sequencer: Sequencer;
+  readonly metrics: Metrics;
+  readonly keys: NotaryKeys;
+  readonly now: () => number;
+  latest(): { size: number; note: string; rootHash: Uint8Array };
+  authenticate(authorization: string | undefined): TokenInfo;
+  /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
+  submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
+  readLeaves(start: number, end: number): Buffer[];
+  logEvent(event: Record<string, unknown>): void;
+  /** Commits what is pending, writes the static files, stops timers. Does not close the db. */
+  close(): Promise<void>;
+}
+
+export function createNotary(deps: NotaryDeps): Notary {
+  const { db, keys, config } = deps;
+  const now = deps.now ?? Date.now;
+  const logEvent = deps.log ?? (() => {});
+  const origin = config.origin;
+  const adminKeys = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
+  const signCheckpoint = (size: number, rootHash: Uint8Array) => signNote(formatCheckpoint({ origin, size, rootHash }), keys.logSigners);
+  const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint });
+  const { tree, state, dedupe } = loaded;
+  let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
+  const metrics = new Metrics();
+  const m = notaryMetrics(metrics, () => latest.size, () => sequencer.pending);
+  const readLeaves = makeLeafReader(db);
+  const checkToken = makeTokenChecker(db);
+  const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
+  const publisher = makeStaticPublisher(deps.staticDir, config.sequencer.publishIntervalMs, { tree, readLeaves }, () => latest, logEvent);
+
+  const sequencer = new Sequencer(
+    {
+      db,
+      tree,
+      rootAt: (size) => rootAt(tree, size),
+      signCheckpoint,
+      now,
+      batchDelayMs: config.sequencer.batchDelayMs,
+      batchMaxEntries: config.sequencer.batchMaxEntries,
+      onCommit(entries, batch) {
+        for (const e of entries) {
+          const a = pendingClaims.get(e.dedupe);
+          pendingClaims.delete(e.dedupe);
+          if (a) state.apply({ index: e.index, leafHash: Buffer.from(e.leafHash).toString('hex'), signer: e.signer, claim: a });
+        }
+        latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
+        publisher.dirty();
+      },
+      onBatchTimed(ms, n) {
+        m.batchSeconds(ms / 1000);
+        m.batchSize(n);
+      },
+    },
+    loaded.latest.size,
+  );
+  const pendingClaims = new Map<string, ReturnType<typeof admitEntry>['claim']>();
+
+  const keyLookup: KeyLookup = {
+    candidates() {
+      const all = new Map(adminKeys);
+      for (const [id, a] of state.auditors) all.set(id, a.publicKey);
+      return all;
+    },
+    signersFor: (claim) => state.signersFor(claim),
+  };
+
+  return {
+    config,
+    log: loaded,
+    sequencer,
+    metrics,
+    keys,
+    now,
+    logEvent,
+    readLeaves,
+    latest: () => latest,
+    authenticate(authorization) {
+      const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      const info = m?.[1] === undefined ? undefined : checkToken(m[1], now());
+      if (info === undefined) throw new NotaryError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer vetn_…)');
+      return info;
+    },
+    async submit(body, who) {
+      const started = performance.now();
+      try {
+        const wait = limiter.take(who.id);
+        if (wait > 0) throw new NotaryError('RATE_LIMITED', `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`, { retryAfter: wait });
+        if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
+        if (sequencer.pending >= config.limits.maxPending) throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
+        const admitted = admitEntry(body, keyLookup, origin);
+        const submitter: Submitter = { subject: who.subject, role: who.role };
+        state.check(admitted.claim, admitted.signer, submitter, config.policy, now());
+        if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
+        dedupe.add(admitted.dedupe);
+        pendingClaims.set(admitted.dedupe, admitted.claim);
+        let done: Awaited<ReturnType<Sequencer['submit']>>;
+        try {
+          done = await sequencer.submit({ ...admitted, kind: admitted.claim.type, submittedBy: who.subject });
+        } catch (e) {
+          logEvent({ event: 'commit_failed', error: String(e) });
+          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
+        }
+        const receipt = makeReceipt(tree, done.index, admitted.leafHash, done.batch.size, done.batch.checkpoint);
+        m.submissions({ result: 'ok' });
+        m.receiptSeconds((performance.now() - started) / 1000);
+        return receipt;
+      } catch (e) {
+        m.submissions({ result: e instanceof NotaryError ? e.apiCode : 'INTERNAL' });
+        throw e;
+      }
+    },
+    async close() {
+      await sequencer.close();
+      publisher.stop();
+    },
+  };
+}
+
+function notaryMetrics(metrics: Metrics, size: () => number, pending: () => number) {
+  metrics.gauge('vet_notary_tree_size', 'Entries in the log (latest checkpoint).', size);
+  metrics.gauge('vet_notary_pending_submissions', 'Submissions waiting for the sequencer.', pending);
+  return {
+    submissions: metrics.counter('vet_notary_submissions_total', 'Submissions by result code.'),
+    receiptSeconds: metrics.histogram('vet_notary_time_to_receipt_seconds', 'From request body read to receipt.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
+    batchSeconds: metrics.histogram('vet_notary_batch_commit_seconds', 'Sequencing one batch: append, sign, commit.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]),
+    batchSize: metrics.histogram('vet_notary_batch_entries', 'Entries per committed batch.', [1, 4, 16, 64, 256, 1024, 4096]),
+  };
+}
+
+/** Coalesces static publication: at most one write per interval, always the latest state. */
+function makeStaticPublisher(
+  dir: string | undefined,
+  intervalMs: number,
+  src: Parameters<typeof publishStatic>[1],
+  latest: () => { size: number; note: string },
+  logEvent: (e: Record<string, unknown>) => void,
+) {
+  // Files up to the size of the checkpoint already on disk were written before it.
+  let published = dir === undefined ? 0 : Math.min(publishedSize(dir), latest().size);
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    timer = undefined;
+    if (dir === undefined) return;
+    const l = latest();
+    try {
+      published = publishStatic(dir, src, published, l.size, l.note);
+    } catch (e) {
+      logEvent({ event: 'publish_failed', error: String(e) });
+    }
+  };
+  if (dir !== undefined) run();
+  return {
+    dirty() {
+      if (dir !== undefined && timer === undefined) timer = setTimeout(run, intervalMs);
+    },
+    stop() {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        run();
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Binding a notary to a port: the only I/O `serve` adds on top of createNotary. Keeps
+ * connections alive (clients and the bench reuse them) and shuts down in order: stop
+ * accepting, let the sequencer commit what it acknowledged to nobody yet, close the db.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { acquireSequencerLock, openDataDir } from './datadir.js';
+import { createRequestHandler } from './http/app.js';
+import { createNotary, type Notary } from './notary.js';
+
+export interface RunningNotary {
+  url: string;
+  notary: Notary;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function serveNotary(
+  dataDir: string,
+  opts: { host?: string; port?: number; log?: (e: Record<string, unknown>) => void } = {},
+): Promise<RunningNotary> {
+  const release = acquireSequencerLock(dataDir);
+  let opened;
+  try {
+    opened = openDataDir(dataDir);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const { db, config, keys, paths } = opened;
+  let notary: Notary;
+  try {
+    notary = createNotary({ db, config, keys, staticDir: paths.static, ...(opts.log && { log: opts.log }) });
+  } catch (e) {
+    db.close();
+    release();
+    throw e;
+  }
+  const server = createServer({ keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 }, createRequestHandler(notary));
+  server.maxRequestsPerSocket = 0;
+  const host = opts.host ?? config.listen.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? config.listen.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    notary,
+    server,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeIdleConnections();
+        });
+        await notary.close();
+        db.close();
+        release();
+      })();
+      return closing;
+    },
+  };
+}

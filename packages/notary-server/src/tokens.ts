@@ -1,0 +1,78 @@
+/**
+ * Bearer tokens for submitters. A token is 32 random bytes shown once at issue time; only
+ * its SHA-256 is stored (spec/notary.md §8), so a copy of the database cannot submit.
+ * Tokens are scoped to one auditor (or the admin), can expire and be revoked.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NotaryDb } from './db/open.js';
+
+export type TokenRole = 'auditor' | 'admin';
+
+export interface TokenInfo {
+  /** Auditor name (or "admin") the token acts for. */
+  subject: string;
+  role: TokenRole;
+  /** Hex of the token hash: the rate-limit key, never the token itself. */
+  id: string;
+}
+
+const TOKEN_PREFIX = 'vetn_';
+const TOKEN_RE = /^vetn_[A-Za-z0-9_-]{43}$/;
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function issueToken(
+  db: NotaryDb,
+  subject: string,
+  role: TokenRole,
+  opts: { label?: string; now: number; expiresAt?: number },
+): string {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  db.prepare('INSERT INTO tokens (hash, subject, role, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    hashToken(token),
+    subject,
+    role,
+    opts.label ?? '',
+    opts.now,
+    opts.expiresAt ?? null,
+  );
+  return token;
+}
+
+/** Revokes every token of a subject; returns how many were active. */
+export function revokeTokens(db: NotaryDb, subject: string, now: number): number {
+  return db.prepare('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(now, subject).changes;
+}
+
+interface TokenRow {
+  hash: Buffer;
+  subject: string;
+  role: TokenRole;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Looks a presented token up; undefined for unknown, malformed, expired or revoked tokens. */
+export function makeTokenChecker(db: NotaryDb): (token: string, now: number) => TokenInfo | undefined {
+  const stmt = db.prepare('SELECT hash, subject, role, expires_at, revoked_at FROM tokens WHERE hash = ?');
+  return (token, now) => {
+    if (!TOKEN_RE.test(token)) return undefined;
+    const h = hashToken(token);
+    const row = stmt.get(h) as TokenRow | undefined;
+    // The lookup is by hash, so timing reveals nothing about stored tokens; the explicit
+    // constant-time compare keeps that true if the lookup ever changes.
+    if (!row || !timingSafeEqual(row.hash, h)) return undefined;
+    if (row.revoked_at !== null) return undefined;
+    if (row.expires_at !== null && row.expires_at <= now) return undefined;
+    return { subject: row.subject, role: row.role, id: h.toString('hex') };
+  };
+}
+
+/** Extracts the token from an `Authorization: Bearer …` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  return m?.[1];
+}
