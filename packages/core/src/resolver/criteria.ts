@@ -1,0 +1,153 @@
+/**
+ * Criteria as bitsets (spec/cargo-vet-format.md §6, trap §14.18): `safe-to-run` = bit 0,
+ * `safe-to-deploy` = bit 1 (implying safe-to-run), then the store's custom criteria in
+ * byte-wise name order. Every name maps to its closure (itself plus everything it
+ * implies), so "does edge E satisfy C" is one AND.
+ */
+import { VetError } from '../errors.js';
+import type { CriteriaEntry } from '../store/model.js';
+import { SAFE_TO_DEPLOY, SAFE_TO_RUN } from '../store/model.js';
+
+/** A set of criteria indices; bit i set ⇔ criterion i is in the set. */
+export type CriteriaSet = bigint;
+
+/** cargo-vet's bitset is a u64. */
+export const MAX_CRITERIA = 64;
+
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export class CriteriaIndex {
+  /** Names by index: built-ins first, then customs in byte-wise order. */
+  readonly names: readonly string[];
+  private readonly index: ReadonlyMap<string, number>;
+  /** Closure of each criterion, including itself. */
+  private readonly closures: readonly CriteriaSet[];
+
+  constructor(custom: Record<string, CriteriaEntry> = {}, file = 'audits.toml') {
+    const customNames = Object.keys(custom).sort(byteOrder);
+    const names = [SAFE_TO_RUN, SAFE_TO_DEPLOY, ...customNames];
+    if (names.length > MAX_CRITERIA) {
+      throw new VetError('CRITERIA_ERROR', `${names.length} criteria declared; at most ${MAX_CRITERIA} (built-ins included) are supported`, { file });
+    }
+    const index = new Map<string, number>();
+    for (const [i, name] of names.entries()) {
+      if (index.has(name)) {
+        throw new VetError('CRITERIA_ERROR', `criteria '${name}' is declared more than once (built-in criteria cannot be redeclared)`, { file });
+      }
+      index.set(name, i);
+    }
+    const direct: CriteriaSet[] = names.map(() => 0n);
+    direct[1] = 1n << 0n; // safe-to-deploy implies safe-to-run
+    for (const name of customNames) {
+      const i = index.get(name)!;
+      for (const implied of custom[name]!.implies) {
+        const j = index.get(implied);
+        if (j === undefined) {
+          throw new VetError('CRITERIA_ERROR', `criteria '${name}' implies unknown criteria '${implied}'`, { file });
+        }
+        direct[i] = direct[i]! | (1n << BigInt(j));
+      }
+    }
+    this.names = names;
+    this.index = index;
+    this.closures = names.map((name, i) => {
+      const seen = transitive(direct, i);
+      if (seen & (1n << BigInt(i))) throw new VetError('CRITERIA_ERROR', `criteria '${name}' implies itself`, { file });
+      return seen | (1n << BigInt(i));
+    });
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return this.index.has(name);
+  }
+
+  indexOf(name: string, where?: { file?: string; context?: string }): number {
+    const i = this.index.get(name);
+    if (i === undefined) {
+      const ctx = where?.context ? ` (${where.context})` : '';
+      throw new VetError('CRITERIA_ERROR', `unknown criteria '${name}'${ctx}`, {
+        ...(where?.file ? { file: where.file } : {}),
+        hint: `known criteria: ${this.names.join(', ')}`,
+      });
+    }
+    return i;
+  }
+
+  /** Closure of one criterion. */
+  closureOfIndex(i: number): CriteriaSet {
+    return this.closures[i] ?? 0n;
+  }
+
+  /** Union of the closures of the listed names; unknown names are a CRITERIA_ERROR. */
+  closureOf(names: Iterable<string>, where?: { file?: string; context?: string }): CriteriaSet {
+    let set = 0n;
+    for (const name of names) set |= this.closures[this.indexOf(name, where)]!;
+    return set;
+  }
+
+  all(): CriteriaSet {
+    return (1n << BigInt(this.size)) - 1n;
+  }
+
+  none(): CriteriaSet {
+    return 0n;
+  }
+
+  /** Indices in the set, ascending. */
+  indices(set: CriteriaSet): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) if (set & (1n << BigInt(i))) out.push(i);
+    return out;
+  }
+
+  /** Members not implied by another member, in index order (cargo-vet `minimal_indices`). */
+  minimalIndices(set: CriteriaSet): number[] {
+    const members = this.indices(set);
+    return members.filter((i) => members.every((j) => j === i || !(this.closures[j]! & (1n << BigInt(i)))));
+  }
+
+  /** Display form: `["safe-to-deploy"]`, never `["safe-to-run", "safe-to-deploy"]`. */
+  minimalNames(set: CriteriaSet): string[] {
+    return this.minimalIndices(set).map((i) => this.names[i]!);
+  }
+
+  /** Criteria (other than `i`) whose closure contains `i`, in index order. */
+  impliedBy(i: number): number[] {
+    const bit = 1n << BigInt(i);
+    return this.closures.flatMap((c, j) => (j !== i && c & bit ? [j] : []));
+  }
+
+  nameOf(i: number): string {
+    return this.names[i] ?? `#${i}`;
+  }
+}
+
+export function hasCriterion(set: CriteriaSet, i: number): boolean {
+  return (set & (1n << BigInt(i))) !== 0n;
+}
+
+export function containsAll(set: CriteriaSet, other: CriteriaSet): boolean {
+  return (set & other) === other;
+}
+
+/** Everything reachable from `start` over `direct` implies-edges (not including start unless cyclic). */
+function transitive(direct: readonly CriteriaSet[], start: number): CriteriaSet {
+  let seen = 0n;
+  const stack = [start];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    const next = direct[cur] ?? 0n;
+    for (let j = 0; j < direct.length; j++) {
+      const bit = 1n << BigInt(j);
+      if (next & bit && !(seen & bit)) {
+        seen |= bit;
+        stack.push(j);
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,145 @@
+/**
+ * Which criteria each package must be vetted for (spec/cargo-vet-format.md §7.2–7.3,
+ * trap §14.9).
+ *
+ * Walk: post-order DFS from the workspace members over normal/build edges (every edge
+ * kind except `dev`); then the dev-dependencies of members are walked and appended, and
+ * nodes first reached there are dev-only. A root is a member with no incoming
+ * normal/build edge — computed before dev edges, so a member that is only another
+ * member's dev-dependency is still a root.
+ *
+ * Requirements: a dev pass (member dev-criteria, default safe-to-run, one hop), then a
+ * main pass in reverse topological order where a policy `criteria` REPLACES what was
+ * accumulated, roots without one get safe-to-deploy, and each edge carries either the
+ * parent's requirement or the parent's `dependency-criteria[dep name]`.
+ *
+ * Cargo graphs are acyclic over normal/build edges, so one ordered pass suffices; npm
+ * graphs can have cycles, so a package whose requirement grows after it was processed is
+ * processed again (a no-op on acyclic graphs, hence identical to cargo-vet there).
+ */
+import type { DependencyGraph, PackageNode } from '../graph.js';
+import type { Store } from '../store/model.js';
+import { SAFE_TO_DEPLOY, SAFE_TO_RUN } from '../store/model.js';
+import type { VersionScheme } from '../version/scheme.js';
+import { CriteriaIndex, type CriteriaSet } from './criteria.js';
+import { PolicyIndex } from './policy.js';
+
+export interface GraphWalk {
+  /** Node ids, dependencies before dependents; dev-only nodes after the others. */
+  topo: string[];
+  roots: Set<string>;
+  devOnly: Set<string>;
+  /** Reached from a member at all (normal or dev). */
+  reached: Set<string>;
+}
+
+export interface RequirementSets {
+  walk: GraphWalk;
+  /** Requirement per node id (every node of the graph; empty when none). */
+  sets: Map<string, CriteriaSet>;
+}
+
+const isNormalEdge = (kind: string): boolean => kind !== 'dev';
+
+/** §7.2: topological order, roots and dev-only nodes. */
+export function walkGraph(graph: DependencyGraph): GraphWalk {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const incoming = new Set<string>();
+  for (const n of graph.nodes) for (const e of n.deps) if (isNormalEdge(e.kind)) incoming.add(e.to);
+  const members = graph.nodes.filter((n) => n.workspaceMember);
+  const roots = new Set(members.filter((m) => !incoming.has(m.id)).map((m) => m.id));
+
+  const topo: string[] = [];
+  const visited = new Set<string>();
+  const visit = (start: string): void => {
+    if (visited.has(start) || !byId.has(start)) return;
+    visited.add(start);
+    const stack: Array<{ node: PackageNode; next: number }> = [{ node: byId.get(start)!, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const edge = top.node.deps[top.next++];
+      if (edge === undefined) {
+        stack.pop();
+        topo.push(top.node.id);
+      } else if (isNormalEdge(edge.kind) && !visited.has(edge.to) && byId.has(edge.to)) {
+        visited.add(edge.to);
+        stack.push({ node: byId.get(edge.to)!, next: 0 });
+      }
+    }
+  };
+  for (const m of members) visit(m.id);
+  const normalCount = topo.length;
+  for (const m of members) for (const e of m.deps) if (e.kind === 'dev') visit(e.to);
+  return { topo, roots, devOnly: new Set(topo.slice(normalCount)), reached: visited };
+}
+
+/** §7.3 over bitsets. Throws CRITERIA_ERROR for unknown criteria in policies. */
+export function computeRequirementSets(
+  graph: DependencyGraph,
+  store: Store,
+  scheme: VersionScheme,
+  criteria: CriteriaIndex = new CriteriaIndex(store.audits.criteria),
+  policies: PolicyIndex = new PolicyIndex(store.config.policy, scheme),
+): RequirementSets {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const walk = walkGraph(graph);
+  const sets = new Map<string, CriteriaSet>(graph.nodes.map((n) => [n.id, 0n]));
+  const closure = (names: string[], n: PackageNode, field: string): CriteriaSet =>
+    criteria.closureOf(names, { file: 'config.toml', context: `policy for ${n.name}:${n.version}, ${field}` });
+  const add = (id: string, set: CriteriaSet): boolean => {
+    const before = sets.get(id);
+    if (before === undefined) return false;
+    sets.set(id, before | set);
+    return (before | set) !== before;
+  };
+
+  // Dev pass: one hop from each member.
+  for (const m of graph.nodes) {
+    if (!m.workspaceMember) continue;
+    const pol = policies.get(m.name, m.version);
+    const dev = pol?.devCriteria !== undefined ? closure(pol.devCriteria, m, 'dev-criteria') : criteria.closureOf([SAFE_TO_RUN]);
+    for (const e of m.deps) {
+      if (e.kind !== 'dev' || !byId.has(e.to)) continue;
+      const depName = byId.get(e.to)!.name;
+      const special = pol?.dependencyCriteria?.[depName];
+      add(e.to, special !== undefined ? closure(special, m, `dependency-criteria.${depName}`) : dev);
+    }
+  }
+
+  // Main pass: dependents before dependencies; re-process on growth (cycles only).
+  const deploy = criteria.closureOf([SAFE_TO_DEPLOY]);
+  const order = [...walk.topo].reverse();
+  const processed = new Set<string>();
+  const process = (id: string): string[] => {
+    const p = byId.get(id)!;
+    const pol = policies.get(p.name, p.version);
+    if (pol?.criteria !== undefined) sets.set(id, closure(pol.criteria, p, 'criteria'));
+    else if (walk.roots.has(id)) add(id, deploy);
+    const mine = sets.get(id)!;
+    const grown: string[] = [];
+    for (const e of p.deps) {
+      if (!isNormalEdge(e.kind) || !byId.has(e.to)) continue;
+      const depName = byId.get(e.to)!.name;
+      const special = pol?.dependencyCriteria?.[depName];
+      const carried = special !== undefined ? closure(special, p, `dependency-criteria.${depName}`) : mine;
+      if (add(e.to, carried) && processed.has(e.to)) grown.push(e.to);
+    }
+    processed.add(id);
+    return grown;
+  };
+  const again: string[] = [];
+  for (const id of order) again.push(...process(id));
+  while (again.length > 0) again.push(...process(again.pop()!));
+  return { walk, sets };
+}
+
+/**
+ * The criteria each package must be vetted for, as minimal names (`["safe-to-deploy"]`),
+ * keyed by node id; every node of the graph has an entry (empty when nothing is
+ * required). `vet init` turns these into exemptions.
+ */
+export function computeRequirements(graph: DependencyGraph, store: Store, scheme: VersionScheme): Map<string, string[]> {
+  const criteria = new CriteriaIndex(store.audits.criteria);
+  const { sets } = computeRequirementSets(graph, store, scheme, criteria);
+  return new Map([...sets].map(([id, set]) => [id, criteria.minimalNames(set)]));
+}

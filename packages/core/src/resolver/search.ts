@@ -1,0 +1,207 @@
+/**
+ * Path search in an audit graph, one criterion at a time (spec/cargo-vet-format.md §7.6,
+ * trap §14.8): is there a chain from the root to the version whose every edge carries
+ * the criterion? Mirrors cargo-vet's `search_for_path`: a best-first search from the
+ * target back to the root, minimising the worst caveat on the path, ties broken by
+ * (version, exemption origin version, path length, last edge origin). The chosen path
+ * decides the success statistics (§7.7), so the order matters, not just reachability.
+ */
+import type { AuditEdge, AuditGraph, EdgeOrigin } from './audit-graph.js';
+import { hasCriterion } from './criteria.js';
+import type { SchemeLike } from './scheme-ext.js';
+
+/** cargo-vet's `CaveatLevel`, in increasing badness. */
+export const Caveat = {
+  None: 0,
+  NonImportableAudit: 1,
+  PreferredExemption: 2,
+  PreferredUnpublished: 3,
+  FreshPublisher: 4,
+  FreshImport: 5,
+  Exemption: 6,
+  Unpublished: 7,
+} as const;
+export type Caveat = (typeof Caveat)[keyof typeof Caveat];
+
+/**
+ * `prefer-exemptions` is `check`'s mode (exemptions rank just above audits, so existing
+ * exemptions are kept over new imports); `prefer-fresh-imports` is the pruning mode.
+ * The store model carries no "fresh" marks, so every edge is treated as already locked.
+ */
+export type SearchMode = 'prefer-exemptions' | 'prefer-fresh-imports';
+
+export type SearchResult =
+  | { ok: true; /** Edges from the root to the target. */ path: AuditEdge[]; caveat: Caveat }
+  | { ok: false; reachableFromRoot: Set<string | null>; reachableFromTarget: Set<string | null> };
+
+interface QueueItem {
+  version: string | null;
+  originVersion: string | null;
+  /** Edges taken so far, target side first. */
+  path: AuditEdge[];
+  caveat: Caveat;
+}
+
+const ORIGIN_RANK: Record<EdgeOrigin['kind'], number> = {
+  'local-audit': 0,
+  'imported-audit': 1,
+  'wildcard-audit': 2,
+  trusted: 3,
+  exemption: 4,
+  unpublished: 5,
+};
+
+const cmpNum = (a: number, b: number): number => a - b;
+const cmpOptNum = (a: number | undefined, b: number | undefined): number =>
+  a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : a - b;
+
+/** cargo-vet's derived `Ord` on `DeltaEdgeOrigin`: variant order, then fields in order. */
+export function compareOrigins(a: EdgeOrigin, b: EdgeOrigin): number {
+  const r = ORIGIN_RANK[a.kind] - ORIGIN_RANK[b.kind];
+  if (r !== 0) return r;
+  switch (a.kind) {
+    case 'local-audit': {
+      const o = b as typeof a;
+      return cmpNum(a.auditIndex, o.auditIndex) || Number(a.importable) - Number(o.importable);
+    }
+    case 'imported-audit': {
+      const o = b as typeof a;
+      return cmpNum(a.importIndex, o.importIndex) || cmpNum(a.auditIndex, o.auditIndex);
+    }
+    case 'wildcard-audit': {
+      const o = b as typeof a;
+      return cmpOptNum(a.importIndex, o.importIndex) || cmpNum(a.auditIndex, o.auditIndex) || cmpNum(a.publisherIndex, o.publisherIndex);
+    }
+    case 'trusted': {
+      const o = b as typeof a;
+      return cmpNum(a.publisherIndex, o.publisherIndex) || cmpNum(a.trustedIndex, o.trustedIndex);
+    }
+    case 'exemption':
+      return cmpNum(a.exemptionIndex, (b as typeof a).exemptionIndex);
+    case 'unpublished':
+      return cmpNum(a.unpublishedIndex, (b as typeof a).unpublishedIndex);
+  }
+}
+
+function edgeCaveat(origin: EdgeOrigin, mode: SearchMode): Caveat {
+  switch (origin.kind) {
+    case 'local-audit':
+      return origin.importable ? Caveat.None : Caveat.NonImportableAudit;
+    case 'exemption':
+      return mode === 'prefer-exemptions' ? Caveat.PreferredExemption : Caveat.Exemption;
+    case 'unpublished':
+      // Stale (locked) rows are preferred in check mode to avoid imports.lock churn.
+      return mode === 'prefer-exemptions' ? Caveat.PreferredUnpublished : Caveat.Unpublished;
+    default:
+      return Caveat.None;
+  }
+}
+
+const isExemptionLevel = (c: Caveat): boolean => c === Caveat.PreferredExemption || c === Caveat.Exemption;
+
+function makeComparator(scheme: SchemeLike): (a: QueueItem, b: QueueItem) => number {
+  const cmpVersion = (a: string | null, b: string | null): number =>
+    a === b ? 0 : a === null ? -1 : b === null ? 1 : scheme.compare(a, b);
+  return (a, b) =>
+    a.caveat - b.caveat ||
+    cmpVersion(a.version, b.version) ||
+    cmpVersion(isExemptionLevel(a.caveat) ? a.originVersion : null, isExemptionLevel(b.caveat) ? b.originVersion : null) ||
+    a.path.length - b.path.length ||
+    compareLast(a.path, b.path);
+}
+
+function compareLast(a: AuditEdge[], b: AuditEdge[]): number {
+  const x = a[a.length - 1];
+  const y = b[b.length - 1];
+  if (!x || !y) return x ? 1 : y ? -1 : 0;
+  return compareOrigins(x.origin, y.origin);
+}
+
+/** A binary min-heap; small and local so the search has no dependencies. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => number) {}
+  get size(): number {
+    return this.items.length;
+  }
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.less(a[i]!, a[parent]!) >= 0) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.less(a[r]!, a[m]!) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** One direction of cargo-vet's search; returns the path or the set of visited versions. */
+function searchDirected(
+  edges: Map<string | null, AuditEdge[]>,
+  backward: boolean,
+  criterion: number,
+  from: string | null,
+  to: string | null,
+  mode: SearchMode,
+  scheme: SchemeLike,
+): { path: AuditEdge[]; caveat: Caveat } | Set<string | null> {
+  const queue = new MinHeap<QueueItem>(makeComparator(scheme));
+  queue.push({ version: from, originVersion: from, path: [], caveat: Caveat.None });
+  const visited = new Set<string | null>();
+  while (queue.size > 0) {
+    const item = queue.pop()!;
+    if (visited.has(item.version)) continue;
+    visited.add(item.version);
+    if (item.version === to) return { path: item.path, caveat: item.caveat };
+    for (const edge of edges.get(item.version) ?? []) {
+      if (!hasCriterion(edge.criteria, criterion)) continue;
+      const next = backward ? edge.from : edge.to;
+      if (visited.has(next)) continue;
+      queue.push({
+        version: next,
+        originVersion: item.version,
+        path: [...item.path, edge],
+        caveat: Math.max(item.caveat, edgeCaveat(edge.origin, mode)) as Caveat,
+      });
+    }
+  }
+  return visited;
+}
+
+/** Search for `criterion` at `version` (canonical). Paths are returned root-first. */
+export function searchAuditGraph(
+  graph: AuditGraph,
+  criterion: number,
+  version: string,
+  mode: SearchMode,
+  scheme: SchemeLike,
+): SearchResult {
+  const back = searchDirected(graph.backward, true, criterion, version, null, mode, scheme);
+  if (!(back instanceof Set)) return { ok: true, path: [...back.path].reverse(), caveat: back.caveat };
+  const fwd = searchDirected(graph.forward, false, criterion, null, version, mode, scheme);
+  // The forward search must fail too; if it somehow did not, report what the root reaches anyway.
+  const reachableFromRoot = fwd instanceof Set ? fwd : new Set<string | null>([null]);
+  return { ok: false, reachableFromRoot, reachableFromTarget: back };
+}

@@ -1,0 +1,40 @@
+/**
+ * npm versions: node-semver ordering and npm ranges for violations. node-semver's
+ * `satisfies` already applies the same pre-release rule as the semver crate (a
+ * pre-release only matches a range that names a pre-release of the same x.y.z), so
+ * `*` does not match `1.0.0-beta`, as in cargo-vet.
+ */
+import semver from 'semver';
+import type { SemVer } from 'semver';
+import type { VersionScheme } from './scheme.js';
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function strict(version: string): SemVer | null {
+  // `semver.parse` would accept "v1.2.3" and "=1.2.3"; lockfiles never write those.
+  if (!/^[0-9]/.test(version)) return null;
+  return semver.parse(version, { loose: false });
+}
+
+export const npmVersionScheme: VersionScheme & {
+  canonical(version: string): string;
+  displayRequirement(requirement: string): string;
+} = {
+  validate: (version) => (strict(version) ? undefined : `not a semver version: ${JSON.stringify(version)}`),
+  compare(a, b) {
+    const va = strict(a);
+    const vb = strict(b);
+    if (va && vb) return va.compareMain(vb) || va.comparePre(vb) || va.compareBuild(vb) || cmpStr(a, b);
+    if (va) return -1;
+    if (vb) return 1;
+    return cmpStr(a, b);
+  },
+  satisfies(version, requirement) {
+    if (!strict(version)) return false;
+    return semver.satisfies(version, requirement, { includePrerelease: false });
+  },
+  validateRequirement: (requirement) =>
+    semver.validRange(requirement) === null ? `not an npm version range: ${JSON.stringify(requirement)}` : undefined,
+  canonical: (version) => version,
+  displayRequirement: (requirement) => requirement,
+};
