@@ -71,7 +71,7 @@ export function parseTilePath(path: string): ParsedTilePath {
   if (groups.length > 5) throw bad('index too large');
   const index = Number(groups.map((g) => g.replace('x', '')).join(''));
   const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
-  if (width >= TILE_WIDTH) throw bad('partial width must be 1–255');
+  if (widthText !== undefined && width >= TILE_WIDTH) throw bad('partial width must be 1–255 (a full tile has no .p/)');
   if (levelText === 'entries') return { kind: 'entries', index, width };
   const level = Number(levelText);
   if (level > TILE_MAX_LEVEL) throw bad(`level above ${TILE_MAX_LEVEL}`);
