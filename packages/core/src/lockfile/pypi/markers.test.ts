@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateMarker, parseMarker } from './markers.js';
+
+describe('PEP 508 markers', () => {
+  const sets = { dependency_groups: new Set(['default']) };
+  it.each([
+    ["'dev' in dependency_groups", false],
+    ["'default' in dependency_groups", true],
+    ["'dev' not in dependency_groups", true],
+    ["('dev' in dependency_groups) and (python_version >= '3.10')", false],
+    ["python_version >= '3.10' or 'dev' in dependency_groups", 'unknown'],
+    ["python_version >= '3.10' and 'default' in dependency_groups", 'unknown'],
+    ["'x' in extras", 'unknown'],
+    ["sys_platform == \"win32\" or 'default' in dependency_groups", true],
+  ] as const)('%s → %s', (m, want) => {
+    expect(evaluateMarker(m, sets)).toBe(want);
+  });
+
+  it('rejects malformed markers with a reason', () => {
+    for (const bad of ["python_version >=", "(os_name == 'nt'", "os_name 'nt'", "python_version ~~ '3'", '']) {
+      const p = parseMarker(bad);
+      expect(p.ok, bad).toBe(false);
+    }
+    expect(parseMarker("python_version not  in '3.0, 3.1' and implementation_name == 'cpython'").ok).toBe(true);
+  });
+});
