@@ -17,7 +17,10 @@ export function safeArchivePath(raw: string, maxDepth = 64): SafePathResult {
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) return { ok: false, reason: "path contains '..'" };
   if (segments.length > maxDepth) return { ok: false, reason: `path deeper than ${maxDepth} folders` };
-  return { ok: true, path: segments.slice(1).join('/') };
+  const path = segments.slice(1).join('/');
+  // After stripping, `package/C:/x` would become a drive-letter path on Windows.
+  if (/^[A-Za-z]:/.test(path)) return { ok: false, reason: 'drive-letter path' };
+  return { ok: true, path };
 }
 
 /**
