@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import type { DependencyGraph, EdgeKind, PackageSource } from '../../graph.js';
 import { GraphBuilder, workspaceId, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
-import { joinDir, normalizeDir } from './manifest.js';
+import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
 import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, stringMap, unsupported, type Json } from './text.js';
@@ -21,7 +21,11 @@ const SECTIONS: Array<[string, EdgeKind]> = [
   ['devDependencies', 'dev'],
 ];
 
-export function parsePnpmLock(text: string, fileName: string): DependencyGraph {
+/**
+ * `manifests` is optional and only supplies importer names (pnpm lockfiles do not record them);
+ * without it an importer is named after the name other importers link it by, else its path.
+ */
+export function parsePnpmLock(text: string, fileName: string, manifests?: NpmManifests): DependencyGraph {
   return guarded(fileName, 'PARSE_ERROR', () => {
     const docs = loadDocuments(text, fileName);
     const project = docs[docs.length - 1];
@@ -33,7 +37,7 @@ export function parsePnpmLock(text: string, fileName: string): DependencyGraph {
     }
     const b = new GraphBuilder();
     if (docs.length > 1) warnEnvDocument(docs.slice(0, -1), b);
-    new PnpmReader(project, major, b).read();
+    new PnpmReader(project, major, b, manifests ?? {}).read();
     return b.build(fileName, `pnpm ${versionText}`);
   });
 }
@@ -75,13 +79,17 @@ class PnpmReader {
     private readonly doc: Json,
     private readonly major: PnpmMajor,
     private readonly b: GraphBuilder,
+    private readonly manifests: NpmManifests,
   ) {}
 
   read(): void {
     const importers = this.importers();
+    const linkNames = importerLinkNames(importers);
     for (const dir of Object.keys(importers)) {
       const path = normalizeDir(dir);
-      this.importerIds.set(path, this.b.addNode({ name: dir, version: '', source: { kind: 'workspace' }, workspaceDir: path }));
+      const manifest = this.manifests[path];
+      const name = manifest?.name ?? linkNames.get(path) ?? dir;
+      this.importerIds.set(path, this.b.addNode({ name, version: manifest?.version ?? '', source: { kind: 'workspace' }, workspaceDir: path }));
     }
     const packages = asRecord(this.doc['packages']);
     for (const [key, raw] of Object.entries(packages)) this.addPackage(key, asRecord(raw));
@@ -178,6 +186,20 @@ class PnpmReader {
     }
     return undefined;
   }
+}
+
+/** target importer dir → the dependency name another importer links it by (its package name). */
+function importerLinkNames(importers: Json): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [dir, raw] of Object.entries(importers)) {
+    for (const [section] of SECTIONS) {
+      for (const [name, ref] of Object.entries(asRecord(asRecord(raw)[section]))) {
+        const value = isRecord(ref) ? asString(ref['version']) : asString(ref);
+        if (value?.startsWith('link:')) names.set(joinDir(normalizeDir(dir), value.slice(5)), name);
+      }
+    }
+  }
+  return names;
 }
 
 /** Source from a `resolution`: integrity only = registry; tarball, git and directory otherwise. */

@@ -43,8 +43,12 @@ export async function readNpmLockfile(lockfilePath: string): Promise<DependencyG
       const root = await readManifest(dir, '');
       return parsePackageLock(text, lockfilePath, root === undefined ? undefined : { '': root });
     }
-    case 'pnpm':
-      return parsePnpmLock(text, lockfilePath);
+    case 'pnpm': {
+      // The root manifest only names the root importer; importers' own manifests are not read
+      // (astro has 544 of them) so reading stays close to the cost of the YAML parse.
+      const root = await readManifest(dir, '');
+      return parsePnpmLock(text, lockfilePath, root === undefined ? undefined : { '': root });
+    }
     case 'yarn':
       return parseYarnLock(text, lockfilePath, await readWorkspaceManifests(dir));
     case 'bun':
