@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { versionSchemeFor } from './index.js';
+import { npmVersionScheme as s } from './npm.js';
+
+describe('npm version scheme', () => {
+  it('validates strict semver only', () => {
+    expect(s.validate('1.2.3')).toBeUndefined();
+    expect(s.validate('1.2.3-rc.1+b')).toBeUndefined();
+    expect(s.validate('v1.2.3')).toBeDefined();
+    expect(s.validate('1.2')).toBeDefined();
+  });
+
+  it('orders like node-semver, invalid versions last', () => {
+    expect(['2.0.0', 'weird', '1.0.0', '1.0.0-rc.1'].sort(s.compare)).toEqual(['1.0.0-rc.1', '1.0.0', '2.0.0', 'weird']);
+  });
+
+  it('matches npm ranges; pre-releases escape *', () => {
+    expect(s.satisfies('1.4.0', '^1.2.0')).toBe(true);
+    expect(s.satisfies('2.0.0', '^1.2.0')).toBe(false);
+    expect(s.satisfies('1.5.0', '>=1.0.0 <1.6.0 || 3.x')).toBe(true);
+    expect(s.satisfies('1.0.0-beta.1', '*')).toBe(false);
+    expect(s.satisfies('1.0.0-beta.2', '>=1.0.0-beta.1')).toBe(true);
+    expect(s.validateRequirement('not a range!')).toBeDefined();
+    expect(s.validateRequirement('>=1 <2')).toBeUndefined();
+  });
+
+  it('versionSchemeFor picks the scheme per ecosystem', () => {
+    expect(versionSchemeFor('npm')).toBe(s);
+    expect(versionSchemeFor('cargo').validate('1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9')).toBeUndefined();
+    expect(versionSchemeFor('pypi')).toBeDefined();
+  });
+});
