@@ -75,4 +75,13 @@ export {
   type WitnessCosignature,
   type WitnessPolicy,
 } from './checkpoint.js';
+export {
+  TLOG_PROOF_HEADER,
+  formatTlogProof,
+  parseTlogProof,
+  formatAddCheckpointRequest,
+  parseAddCheckpointRequest,
+  type TlogProof,
+  type AddCheckpointRequest,
+} from './proof-text.js';
 export * from '../sig/index.js';
