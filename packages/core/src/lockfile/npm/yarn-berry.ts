@@ -88,7 +88,9 @@ function addEdges(b: GraphBuilder, index: DescriptorIndex, e: Entry, manifests: 
   const meta = asRecord(e.block['dependenciesMeta']);
   const kinds = e.workspaceDir === undefined ? undefined : memberKinds(b, manifests, e.workspaceDir);
   for (const [name, range] of Object.entries(stringMap(e.block['dependencies']))) {
-    const optional = asRecord(meta[name])['optional'] === true;
+    // parseSyml keeps YAML scalars as strings: `optional: true` arrives as 'true'.
+    const flag = asRecord(meta[name])['optional'];
+    const optional = flag === true || flag === 'true';
     const kind: EdgeKind = kinds?.get(name) ?? (optional ? 'optional' : 'normal');
     const to = index.resolveOrWarn(b, e.key, name, range, optional);
     if (to !== undefined && to !== e.id) b.addEdge(e.id, to, kind, name);
