@@ -267,3 +267,16 @@ function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'application/json' });
   res.end('{"error":"Not found"}');
 }
+
+/**
+ * An undici dispatcher that refuses any origin other than 127.0.0.1, so a test that goes wrong
+ * (say, a `resolved` URL that was not rewritten) fails loudly instead of reaching the internet.
+ */
+export function localOnlyDispatcher(): import('undici').Dispatcher {
+  const undici = requireFromCli('undici') as typeof import('undici');
+  return new undici.Agent({ connect: { timeout: 5_000 } }).compose((dispatch) => (opts, handler) => {
+    const origin = new URL(String(opts.origin));
+    if (origin.hostname !== '127.0.0.1') throw new Error(`test tried to contact ${origin.host}`);
+    return dispatch(opts, handler);
+  });
+}

@@ -28,7 +28,8 @@ export function parseRetryAfter(value: string | undefined, now: number, capMs: n
   let ms: number;
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
   else {
-    const date = Date.parse(v);
+    // An HTTP-date always names a weekday and month; anything else (like "-5") is not one.
+    const date = /[A-Za-z]/.test(v) ? Date.parse(v) : Number.NaN;
     if (Number.isNaN(date)) return undefined;
     ms = date - now;
   }
