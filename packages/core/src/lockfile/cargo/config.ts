@@ -49,8 +49,9 @@ export function resolveConfigInclude(fileName: string, include: string): string 
 }
 
 /**
- * Merges config files given lowest precedence first. Patch paths in config are relative to
- * the directory that holds `.cargo/`, i.e. the workspace root for a root config.
+ * Merges config files given lowest precedence first. Relative paths in config values (patch
+ * `path`s) are relative to the parent of the directory holding the file — the workspace root
+ * for `.cargo/config.toml` (cargo's `Definition::root`, applied to included files too).
  */
 export function parseCargoConfig(files: CargoConfigFile[]): CargoConfig {
   const out: CargoConfig = { patches: [] };
@@ -61,10 +62,15 @@ export function parseCargoConfig(files: CargoConfigFile[]): CargoConfig {
     const target = build?.['target'];
     if (typeof target === 'string') out.buildTargets = [target];
     else if (Array.isArray(target)) out.buildTargets = target.filter((t): t is string => typeof t === 'string');
-    out.patches = mergePatches(out.patches, readPatchTables(tableAt(doc, 'patch') ?? {}, '', ctx));
+    out.patches = mergePatches(out.patches, readPatchTables(tableAt(doc, 'patch') ?? {}, configBaseDir(f.fileName), ctx));
     if (ctx.problems.length > 0) throw new VetValidationError('PARSE_ERROR', ctx.problems, { file: f.fileName });
   }
   return out;
+}
+
+/** `.cargo/config.toml` → "" (the workspace root); `a/b/x.toml` → "a". */
+export function configBaseDir(fileName: string): string {
+  return normalizeRelDir(`${fileName}/../..`);
 }
 
 function mergePatches(lower: CargoPatchDecl[], higher: CargoPatchDecl[]): CargoPatchDecl[] {

@@ -48,6 +48,23 @@ describe('readCargoProject', () => {
     expect(storePath).toBe(resolve(dir, 'vet-store'));
   });
 
+  it('reads the manifest of a path [patch] from .cargo/config.toml (paths relative to the workspace root)', async () => {
+    const dir = tree({
+      'Cargo.lock': lockText([local('app', '0.1.0', ['foo']), local('foo', '1.0.0', ['cc']), reg('cc', '1.0.0')]),
+      'Cargo.toml': pkg('app', '[dependencies]\nfoo = "1"\n'),
+      '.cargo/config.toml': '[patch.crates-io]\nfoo = { path = "vendor/foo" }\n',
+      'vendor/foo/Cargo.toml': '[package]\nname = "foo"\nversion = "1.0.0"\n[build-dependencies]\ncc = "1"\n',
+    });
+    const { graph } = await readCargoProject(dir);
+    expect(graph.nodes.find((n) => n.name === 'foo')).toMatchObject({
+      workspaceMember: false,
+      firstParty: true,
+      source: { kind: 'path', url: 'vendor/foo' },
+      deps: [{ to: 'cc@1.0.0', kind: 'build' }],
+    });
+    expect(graph.warnings).toEqual([]);
+  });
+
   it('resolves a relative store.path against cwd and honours CARGO_BUILD_TARGET', async () => {
     const dir = tree({
       'Cargo.lock': lockText([local('app', '0.1.0', ['winapi']), reg('winapi', '0.3.9')]),

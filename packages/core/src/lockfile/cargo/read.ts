@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { VetError } from '../../errors.js';
 import type { DependencyGraph } from '../../graph.js';
 import { buildCargoGraph } from './build.js';
-import { cargoConfigIncludes, resolveConfigInclude, type CargoConfigFile } from './config.js';
+import { cargoConfigIncludes, parseCargoConfig, resolveConfigInclude, type CargoConfigFile } from './config.js';
 import type { CrateFactsProvider } from './facts.js';
 import { segmentRegex, hasGlobMeta } from './glob.js';
 import { parseCargoLock, type CargoLock } from './lock.js';
@@ -38,8 +38,9 @@ export async function readCargoProject(
   opts: ReadCargoProjectOptions = {},
 ): Promise<{ graph: DependencyGraph; storePath: string }> {
   const lock = await readCargoLock(join(dir, 'Cargo.lock'));
-  const manifests = await readManifests(dir);
   const config = await readCargoConfigFiles(dir);
+  const configPatchDirs = parseCargoConfig(config).patches.flatMap((p) => (p.path === undefined ? [] : [p.path]));
+  const manifests = await readManifests(dir, configPatchDirs);
   const env = opts.env ?? process.env;
   const envTarget = env['CARGO_BUILD_TARGET'];
   const graph = buildCargoGraph({
@@ -67,10 +68,13 @@ async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND
   }
 }
 
-/** Root, members (globs expanded on disk) and every path reached from them, keyed by relDir. */
-async function readManifests(dir: string): Promise<Record<string, string>> {
+/**
+ * Root, members (globs expanded on disk), config `[patch]` paths, and every path reached from
+ * them, keyed by relDir.
+ */
+async function readManifests(dir: string, extraDirs: string[]): Promise<Record<string, string>> {
   const texts: Record<string, string> = {};
-  const queue: string[] = [''];
+  const queue: string[] = ['', ...extraDirs];
   const seen = new Set<string>();
   while (queue.length > 0) {
     const rel = queue.shift()!;
