@@ -143,6 +143,10 @@ export function parseAuditStatement(
     if (JSON.stringify([...versions].sort()) !== JSON.stringify(want)) p('a delta audit has subjects for exactly its from and to versions');
   }
   if (predicate.kind === 'delta' && statement.version !== undefined) p('a delta audit has no single version');
+  if (kind === 'audit') {
+    // Digest binding is the point of an audit entry (notary.md §10.8): no digest, no audit.
+    for (const v of versions) if (v !== undefined && digests[v] === undefined) p(`subject ${v} has no sha256/384/512 digest`);
+  }
   problems.push(...checkAuditFields(statement, fileName));
   if (problems.length > 0) throw new VetValidationError('PARSE_ERROR', problems);
   return statement;
