@@ -1,0 +1,151 @@
+/**
+ * cargo-vet's `VetVersion` (spec/cargo-vet-format.md §2): a semver version, optionally
+ * followed by `@git:<40 hex>`. Kept inside store/ because the writer's sort order must
+ * match the semver crate exactly (pre-release and build-metadata rules, §9.3), and the
+ * store must not depend on a module that another ecosystem's needs could change.
+ */
+
+export interface VetVersionParts {
+  major: bigint;
+  minor: bigint;
+  patch: bigint;
+  pre: string[];
+  build: string[];
+  gitRev?: string;
+}
+
+const NUM = /^(0|[1-9][0-9]*)$/;
+const IDENT = /^[0-9A-Za-z-]+$/;
+
+/** Parse a VetVersion; a string is the reason it is not one. */
+export function parseVetVersion(text: string): VetVersionParts | string {
+  const at = text.indexOf('@');
+  if (at >= 0) {
+    const rev = text.slice(at + 1).trimStart();
+    if (!rev.startsWith('git:')) return 'unrecognized revision type (expected `@git:<hash>`)';
+    const hash = rev.slice(4);
+    if (!/^[0-9a-fA-F]{40}$/.test(hash)) return 'invalid git hash (expected 40 hex digits)';
+    const sem = parseSemver(text.slice(0, at).trimEnd());
+    return typeof sem === 'string' ? sem : { ...sem, gitRev: hash };
+  }
+  return parseSemver(text);
+}
+
+function parseSemver(text: string): VetVersionParts | string {
+  const plus = text.indexOf('+');
+  const core = plus >= 0 ? text.slice(0, plus) : text;
+  const build = plus >= 0 ? text.slice(plus + 1).split('.') : [];
+  const dash = core.indexOf('-');
+  const nums = (dash >= 0 ? core.slice(0, dash) : core).split('.');
+  const pre = dash >= 0 ? core.slice(dash + 1).split('.') : [];
+  if (nums.length !== 3 || !nums.every((n) => NUM.test(n))) {
+    return `not a semver version: "${text}"`;
+  }
+  if (!pre.every((p) => IDENT.test(p) && (!/^[0-9]+$/.test(p) || NUM.test(p)))) {
+    return `invalid pre-release in "${text}"`;
+  }
+  if (!build.every((b) => IDENT.test(b))) return `invalid build metadata in "${text}"`;
+  const [major, minor, patch] = nums.map((n) => BigInt(n)) as [bigint, bigint, bigint];
+  return { major, minor, patch, pre, build };
+}
+
+function cmpBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Byte-wise (UTF-8, i.e. code point) order, as Rust's `String` Ord (§2 "Package names"). */
+export function compareBytes(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 order differs from code point order only for surrogates vs U+E000..U+FFFF.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+function isDigits(s: string): boolean {
+  return /^[0-9]+$/.test(s);
+}
+
+/** semver crate `Prerelease` Ord: a release (no pre) sorts after any pre-release. */
+function comparePre(a: string[], b: string[]): number {
+  if (a.length === 0 || b.length === 0) return b.length - a.length;
+  return compareIdentifiers(a, b, 'pre');
+}
+
+/** semver crate `BuildMetadata` Ord: empty first; numeric ids by value, then by length. */
+function compareBuild(a: string[], b: string[]): number {
+  if (a.length === 0 || b.length === 0) return a.length - b.length;
+  return compareIdentifiers(a, b, 'build');
+}
+
+function compareIdentifiers(a: string[], b: string[], kind: 'pre' | 'build'): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i];
+    if (y === undefined) return 1;
+    const xd = isDigits(x);
+    const yd = isDigits(y);
+    let c: number;
+    if (xd && yd) {
+      const xv = x.replace(/^0+/, '');
+      const yv = y.replace(/^0+/, '');
+      c = xv.length - yv.length || compareBytes(xv, yv) || (kind === 'build' ? x.length - y.length : 0);
+    } else if (xd !== yd) {
+      return xd ? -1 : 1;
+    } else {
+      c = compareBytes(x, y);
+    }
+    if (c !== 0) return c;
+  }
+  return b.length > a.length ? -1 : 0;
+}
+
+export function compareVetVersionParts(a: VetVersionParts, b: VetVersionParts): number {
+  return (
+    cmpBig(a.major, b.major) ||
+    cmpBig(a.minor, b.minor) ||
+    cmpBig(a.patch, b.patch) ||
+    comparePre(a.pre, b.pre) ||
+    compareBuild(a.build, b.build) ||
+    // "no hash" sorts before any hash (Option<String> Ord).
+    (a.gitRev === undefined ? (b.gitRev === undefined ? 0 : -1) : b.gitRev === undefined ? 1 : compareBytes(a.gitRev, b.gitRev))
+  );
+}
+
+const cache = new Map<string, VetVersionParts | string>();
+
+function cachedParse(v: string): VetVersionParts | string {
+  let p = cache.get(v);
+  if (p === undefined) {
+    if (cache.size > 50_000) cache.clear();
+    p = parseVetVersion(v);
+    cache.set(v, p);
+  }
+  return p;
+}
+
+/** Total order on version strings: valid VetVersions by semver rules, invalid ones after, by bytes. */
+export function compareVetVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  const pa = cachedParse(a);
+  const pb = cachedParse(b);
+  if (typeof pa === 'string' || typeof pb === 'string') {
+    if (typeof pa !== 'string') return -1;
+    if (typeof pb !== 'string') return 1;
+    return compareBytes(a, b);
+  }
+  return compareVetVersionParts(pa, pb) || compareBytes(a, b);
+}
+
+/** undefined when `text` is a VetVersion, else why not. */
+export function validateVetVersion(text: string): string | undefined {
+  const p = cachedParse(text);
+  return typeof p === 'string' ? p : undefined;
+}
