@@ -74,7 +74,8 @@ function writeSecret(path: string, text: string): void {
 export function addLogKey(dataDir: string, origin: string): string {
   const dir = logKeysDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const seq = readdirSync(dir).filter((f) => f.endsWith('.key')).length;
+  const seqs = readdirSync(dir).filter((f) => f.endsWith('.key')).map((f) => Number.parseInt(f, 10)).filter(Number.isFinite);
+  const seq = seqs.length === 0 ? 0 : Math.max(...seqs) + 1;
   const { signerKey, verifierKey } = generateNoteSigner(origin);
   const id = verifierKey.split('+')[1] ?? 'key';
   writeSecret(join(dir, `${String(seq).padStart(4, '0')}-${id}.key`), signerKey + '\n');

@@ -41,6 +41,8 @@ export interface Notary {
   readonly now: () => number;
   latest(): { size: number; note: string; rootHash: Uint8Array };
   authenticate(authorization: string | undefined): TokenInfo;
+  /** Counts one submission outcome (the HTTP layer also counts refusals before submit). */
+  recordSubmission(result: string): void;
   /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
   submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
   readLeaves(start: number, end: number): Buffer[];
@@ -112,6 +114,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     logEvent,
     readLeaves,
     latest: () => latest,
+    recordSubmission: (result) => m.submissions({ result }),
     authenticate(authorization) {
       const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       const info = m?.[1] === undefined ? undefined : checkToken(m[1], now());
@@ -120,7 +123,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     async submit(body, who) {
       const started = performance.now();
-      try {
+      {
         const wait = limiter.take(who.id);
         if (wait > 0) throw new NotaryError('RATE_LIMITED', `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`, { retryAfter: wait });
         if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
@@ -139,12 +142,8 @@ export function createNotary(deps: NotaryDeps): Notary {
           throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
         }
         const receipt = makeReceipt(tree, done.index, admitted.leafHash, done.batch.size, done.batch.checkpoint);
-        m.submissions({ result: 'ok' });
         m.receiptSeconds((performance.now() - started) / 1000);
         return receipt;
-      } catch (e) {
-        m.submissions({ result: e instanceof NotaryError ? e.apiCode : 'INTERNAL' });
-        throw e;
       }
     },
     async close() {

@@ -3,11 +3,13 @@
  * connections alive (clients and the bench reuse them) and shuts down in order: stop
  * accepting, let the sequencer commit what it acknowledged to nobody yet, close the db.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
 import { createNotary, type Notary } from './notary.js';
+import { serverUrlFile } from './operator.js';
 
 export interface RunningNotary {
   url: string;
@@ -45,9 +47,12 @@ export async function serveNotary(
     server.listen(opts.port ?? config.listen.port, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Lets operator commands reach this process (e.g. to log an auditor change).
+  writeFileSync(serverUrlFile(dataDir), url + '\n');
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     notary,
     server,
     close() {

@@ -35,9 +35,16 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     }],
     [/^\/tile\/.+$/, 'GET', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
     [/^\/v1\/submit$/, 'POST', async (_m, req, res) => {
-      const who = notary.authenticate(req.headers.authorization);
-      const body = await readBody(req, notary.config.limits.maxBodyBytes);
-      sendJson(res, 200, await notary.submit(body, who));
+      try {
+        const who = notary.authenticate(req.headers.authorization);
+        const body = await readBody(req, notary.config.limits.maxBodyBytes);
+        const receipt = await notary.submit(body, who);
+        notary.recordSubmission('ok');
+        sendJson(res, 200, receipt);
+      } catch (e) {
+        notary.recordSubmission(e instanceof NotaryError ? e.apiCode : 'INTERNAL');
+        throw e;
+      }
     }],
     [/^\/v1\/lookup\/([a-z]+)\/(.+)$/, 'GET', (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res)],
     [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
