@@ -132,6 +132,8 @@ export async function computeSuggestions(
     suggestions.push({ name: f.name, version: f.version, criteria: f.criteria, ...(b.c.from === undefined ? {} : { from: b.c.from }), to: b.c.to, diffstat: b.m.stat, lines: diffStatLines(b.m.stat), risk });
   }
   suggestions.sort((x, y) => x.lines - y.lines || cmp(x.name, y.name) || cmp(x.to, y.to));
+  // Candidates finish in network order; report problems in a stable order.
+  problems.sort((x, y) => cmp(x.name, y.name) || cmp(x.version, y.version) || cmp(x.candidate?.from ?? '', y.candidate?.from ?? ''));
   return { suggestions, totalLines: suggestions.reduce((n, s) => n + s.lines, 0), problems };
 }
 
