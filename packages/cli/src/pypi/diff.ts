@@ -50,7 +50,7 @@ function textChange(path: string, a: Buffer | undefined, b: Buffer | undefined):
   if ((a && isBinary(a)) || (b && isBinary(b))) {
     return { patch: `Binary files ${a ? `a/${path}` : '/dev/null'} and ${b ? `b/${path}` : '/dev/null'} differ\n`, change: { path, status, binary: true, insertions: 0, deletions: 0 } };
   }
-  const p = structuredPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', a?.toString('utf8') ?? '', b?.toString('utf8') ?? '', '', '', { context: 3 });
+  const p = structuredPatch(a ? `a/${path}` : '/dev/null', b ? `b/${path}` : '/dev/null', a?.toString('utf8') ?? '', b?.toString('utf8') ?? '', undefined, undefined, { context: 3 });
   let insertions = 0;
   let deletions = 0;
   for (const h of p.hunks) for (const l of h.lines) l.startsWith('+') ? insertions++ : l.startsWith('-') ? deletions++ : 0;

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseIni, pypiConfigCandidates, resolvePypiIndex } from './config.js';
+
+describe('PyPI index configuration', () => {
+  const pip = (text: string) => ({ path: '/home/u/.config/pip/pip.conf', kind: 'pip' as const, text });
+
+  it('PIP_INDEX_URL beats UV_* and every file; a slash is appended', () => {
+    const r = resolvePypiIndex({ PIP_INDEX_URL: 'https://a.example/simple', UV_DEFAULT_INDEX: 'https://b.example/simple/' }, [pip('[global]\nindex-url = https://c.example/simple/')]);
+    expect(r).toEqual({ indexUrl: 'https://a.example/simple/', from: 'PIP_INDEX_URL' });
+    expect(resolvePypiIndex({ UV_INDEX_URL: 'https://u.example/s/' }, []).from).toBe('UV_INDEX_URL');
+  });
+
+  it('[install] beats [global] in pip.conf; index_url spelling works; earlier files win', () => {
+    expect(resolvePypiIndex({}, [pip('[global]\nindex_url = https://g.example/\n[install]\nindex-url: https://i.example/\n')]).indexUrl).toBe('https://i.example/');
+    expect(resolvePypiIndex({}, [pip('# nothing\n'), pip('[global]\nindex-url=https://second.example/x')]).indexUrl).toBe('https://second.example/x/');
+  });
+
+  it('uv.toml [[index]] default and pyproject [tool.uv] index-url', () => {
+    const uv = { path: 'uv.toml', kind: 'uv' as const, text: '[[index]]\nname = "a"\nurl = "https://a.example/simple"\n[[index]]\nname = "b"\nurl = "https://b.example/simple"\ndefault = true\n' };
+    expect(resolvePypiIndex({}, [uv]).indexUrl).toBe('https://b.example/simple/');
+    const py = { path: 'pyproject.toml', kind: 'pyproject' as const, text: '[tool.uv]\nindex-url = "https://p.example/simple/"\n' };
+    expect(resolvePypiIndex({}, [py]).indexUrl).toBe('https://p.example/simple/');
+  });
+
+  it('no configuration is an error with a hint, never a built-in host', () => {
+    expect(() => resolvePypiIndex({}, [])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => resolvePypiIndex({ PIP_INDEX_URL: 'ftp://x/' }, [])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('PIP_CONFIG_FILE comes first, then the virtualenv, user and global files', () => {
+    const c = pypiConfigCandidates({ env: { PIP_CONFIG_FILE: '/tmp/p.conf', VIRTUAL_ENV: '/venv' }, home: '/h', cwd: '/proj' });
+    expect(c.slice(0, 4).map((x) => x.path)).toEqual(['/tmp/p.conf', '/venv/pip.conf', '/h/.config/pip/pip.conf', '/h/.pip/pip.conf']);
+    expect(c.map((x) => x.path)).toContain('/proj/uv.toml');
+    expect(parseIni('[Global]\nTimeout = 5\n').get('global')?.get('timeout')).toBe('5');
+  });
+});
