@@ -10,9 +10,14 @@ export function normalizeRelDir(p: string): string {
   return n.replace(/\/+$/, '').replace(/^\.\//, '');
 }
 
-/** `path` written in the manifest at `baseDir`, as a workspace-relative directory. */
+/**
+ * `path` written in the manifest at `baseDir`, as a workspace-relative directory. An absolute
+ * path (unusual, not portable) stays absolute and counts as outside the workspace.
+ */
 export function joinRelDir(baseDir: string, path: string): string {
-  return normalizeRelDir(posix.join(baseDir === '' ? '.' : baseDir, path.replace(/\\/g, '/')));
+  const p = path.replace(/\\/g, '/');
+  if (p.startsWith('/')) return posix.normalize(p).replace(/(.)\/+$/, '$1');
+  return normalizeRelDir(posix.join(baseDir === '' ? '.' : baseDir, p));
 }
 
 /** "Cargo.toml" or "<relDir>/Cargo.toml", for messages. */
@@ -22,6 +27,6 @@ export function manifestFileName(relDir: string): string {
 
 /** Is `dir` equal to or below `ancestor`? (Both relDirs; "" is the root.) */
 export function isWithin(dir: string, ancestor: string): boolean {
-  if (ancestor === '') return dir !== '..' && !dir.startsWith('../');
+  if (ancestor === '') return dir !== '..' && !dir.startsWith('../') && !dir.startsWith('/');
   return dir === ancestor || dir.startsWith(`${ancestor}/`);
 }

@@ -7,7 +7,7 @@
  * also merge (CI images normally have none).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { VetError } from '../../errors.js';
 import type { DependencyGraph } from '../../graph.js';
 import { buildCargoGraph } from './build.js';
@@ -80,7 +80,7 @@ async function readManifests(dir: string, extraDirs: string[]): Promise<Record<s
     const rel = queue.shift()!;
     if (seen.has(rel)) continue;
     seen.add(rel);
-    const text = await readOptional(join(dir, manifestFileName(rel)));
+    const text = await readOptional(resolvePath(dir, manifestFileName(rel)));
     if (text === undefined) {
       if (rel === '') throw new VetError('NOT_FOUND', `Cargo.toml not found in ${dir}`, { file: 'Cargo.toml' });
       continue; // buildCargoGraph warns about members / path packages without a manifest
