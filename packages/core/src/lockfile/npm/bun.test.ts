@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDevOnly } from './dev-only.js';
 import { parseBunLock } from './bun.js';
-import { edges, node, thirdPartyIds, vetErrorOf } from './test-helpers.js';
+import { edges, node, thirdPartyIds, vetErrorOf } from './__fixtures__/helpers.js';
 
 const SRI = 'sha512-' + 'D'.repeat(86) + '==';
 

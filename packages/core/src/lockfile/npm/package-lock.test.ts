@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDevOnly } from './dev-only.js';
 import { parsePackageLock } from './package-lock.js';
-import { edges, node, thirdPartyIds, vetErrorOf } from './test-helpers.js';
+import { edges, node, thirdPartyIds, vetErrorOf } from './__fixtures__/helpers.js';
 
 const SHA512 = 'sha512-' + 'A'.repeat(86) + '==';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDevOnly } from './dev-only.js';
 import { parseYarnLock } from './yarn.js';
-import { edges, node, thirdPartyIds, vetErrorOf } from './test-helpers.js';
+import { edges, node, thirdPartyIds, vetErrorOf } from './__fixtures__/helpers.js';
 
 const INTEGRITY = 'sha512-' + 'C'.repeat(86) + '==';
 const SHA1 = '0e0c9061fc41cf03737d499a4e6a8299fdd2bfa7';

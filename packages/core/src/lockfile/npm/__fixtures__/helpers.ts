@@ -1,7 +1,7 @@
 /** Small helpers for the npm-ecosystem reader tests (not exported from the module index). */
 import { expect } from 'vitest';
-import type { VetError } from '../../errors.js';
-import type { DependencyGraph, PackageNode } from '../../graph.js';
+import type { VetError } from '../../../errors.js';
+import type { DependencyGraph, PackageNode } from '../../../graph.js';
 
 export function node(graph: DependencyGraph, id: string): PackageNode {
   const found = graph.nodes.find((n) => n.id === id);
