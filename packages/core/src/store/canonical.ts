@@ -49,5 +49,5 @@ export function canonicalFirstDifference(text: string, serialized: string, fileN
 
 /** Make invisible differences (CR, trailing spaces, tabs) visible. */
 function show(line: string): string {
-  return line.replace(/\r/g, '\\r').replace(/[ \t]+$/, (m) => m.replace(/ /g, '·').replace(/\t/g, '→'));
+  return line.replace(/[ \t]+(?=\r?$)/, (m) => m.replace(/ /g, '·').replace(/\t/g, '→')).replace(/\r/g, '\\r');
 }
