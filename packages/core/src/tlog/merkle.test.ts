@@ -63,7 +63,7 @@ function refSubproof(m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
 
 const MAX = 64;
 const entries = Array.from({ length: MAX }, (_, i) => new TextEncoder().encode(`entry ${i}`));
-const ids = new Map(entries.map((e, i) => [e, i]));
+const ids = new Map<Uint8Array, number>(entries.map((e, i) => [e, i]));
 const leafHashes = entries.map(hashLeaf);
 const roots = Array.from({ length: MAX + 1 }, (_, n) => refMth(entries.slice(0, n)));
 const rangeHash = rangeHasherFromLeafHashes(leafHashes);
