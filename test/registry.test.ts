@@ -456,7 +456,7 @@ describe('scoped registries and tarball hosts get only their own credentials', (
     const main = await startRegistryServer();
     const acme = await startRegistryServer();
     const pubMain = main.publish({ name: 'plain', version: '1.0.0', files: { 'a.js': 'a\n' } });
-    const pubAcme = acme.publish({ name: '@acme/w', version: '1.0.0', files: { 'w.js': 'w\n' } });
+    acme.publish({ name: '@acme/w', version: '1.0.0', files: { 'w.js': 'w\n' } });
     const s = sandbox({
       user: [`@acme:registry=${acme.url}`, `//${acme.host}/:_authToken=acme-token`].join('\n'),
       project: `//${main.host}/:_authToken=main-token`,
@@ -468,7 +468,6 @@ describe('scoped registries and tarball hosts get only their own credentials', (
     expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw', '/@acme/w/-/w-1.0.0.tgz']);
     expect(main.requests.every((r) => r.headers.authorization === 'Bearer main-token')).toBe(true);
     expect(acme.requests.every((r) => r.headers.authorization === 'Bearer acme-token')).toBe(true);
-    void pubAcme;
     await registry.close();
     await main.close();
     await acme.close();

@@ -79,41 +79,55 @@ function fail(u: Unpack, message: string, entry?: string): void {
 
 function onEntry(u: Unpack, entry: ReadEntry): void {
   entry.on('error', () => undefined);
-  if (u.failure) return void entry.resume();
-  if (++u.entries > u.limits.maxEntries) return void (fail(u, `more than ${u.limits.maxEntries} entries`), entry.resume());
+  const fileTarget = u.failure ? undefined : judge(u, entry);
+  if (fileTarget === undefined) entry.resume();
+  else readFile(u, entry, fileTarget);
+}
+
+/**
+ * Decide what to do with one entry: returns the stripped path when it is a file to read;
+ * otherwise records a refusal (fail) or a skip, or creates a folder, and returns undefined.
+ */
+function judge(u: Unpack, entry: ReadEntry): string | undefined {
+  if (++u.entries > u.limits.maxEntries) return void fail(u, `more than ${u.limits.maxEntries} entries`);
   const safe = safeArchivePath(entry.path, u.limits.maxDepth);
-  if (!safe.ok) return void (fail(u, safe.reason, entry.path), entry.resume());
+  if (!safe.ok) return void fail(u, safe.reason, entry.path);
   const rel = safe.path;
   switch (entry.type) {
     case 'File':
     case 'OldFile':
     case 'ContiguousFile':
-      return rel === '' ? void (fail(u, 'file entry at the archive root', entry.path), entry.resume()) : readFile(u, entry, rel);
+      if (rel === '') return void fail(u, 'file entry at the archive root', entry.path);
+      return checkFileSize(u, entry) ? rel : undefined;
     case 'Directory':
     case 'GNUDumpDir':
       if (rel !== '') mkdirIn(u, rel, entry.path);
-      return void entry.resume();
-    case 'SymbolicLink': {
-      const inside = symlinkTargetInside(rel, entry.linkpath ?? '');
-      if (inside === undefined) fail(u, `symbolic link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
-      else u.skipped.push({ path: rel, reason: `symbolic link to ${entry.linkpath ?? ''} (not extracted)` });
-      return void entry.resume();
-    }
+      return undefined;
+    case 'SymbolicLink':
+      if (symlinkTargetInside(rel, entry.linkpath ?? '') === undefined) {
+        return void fail(u, `symbolic link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
+      }
+      return void u.skipped.push({ path: rel, reason: `symbolic link to ${entry.linkpath ?? ''} (not extracted)` });
     case 'Link': {
       const target = safeArchivePath(entry.linkpath ?? '', u.limits.maxDepth);
-      if (!target.ok) fail(u, `hard link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
-      else u.skipped.push({ path: rel, reason: `hard link to ${target.path} (not extracted)` });
-      return void entry.resume();
+      if (!target.ok) return void fail(u, `hard link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
+      return void u.skipped.push({ path: rel, reason: `hard link to ${target.path} (not extracted)` });
     }
     case 'CharacterDevice':
     case 'BlockDevice':
     case 'FIFO':
-      fail(u, `${entry.type} entries are not allowed`, entry.path);
-      return void entry.resume();
+      return void fail(u, `${entry.type} entries are not allowed`, entry.path);
     default:
-      u.skipped.push({ path: rel, reason: `unsupported entry type ${entry.type} (not extracted)` });
-      return void entry.resume();
+      return void u.skipped.push({ path: rel, reason: `unsupported entry type ${entry.type} (not extracted)` });
   }
+}
+
+/** The declared size is checked before any byte is read (it is also counted while reading). */
+function checkFileSize(u: Unpack, entry: ReadEntry): boolean {
+  const { limits } = u;
+  if (entry.size > limits.maxFileBytes) fail(u, `file larger than ${limits.maxFileBytes} bytes`, entry.path);
+  else if (u.bytes + entry.size > limits.maxTotalBytes) fail(u, `unpacked size exceeds ${limits.maxTotalBytes} bytes`, entry.path);
+  return !u.failure;
 }
 
 function mkdirIn(u: Unpack, rel: string, raw: string): void {
@@ -126,10 +140,6 @@ function mkdirIn(u: Unpack, rel: string, raw: string): void {
 
 function readFile(u: Unpack, entry: ReadEntry, rel: string): void {
   const { limits } = u;
-  if (entry.size > limits.maxFileBytes) return void (fail(u, `file larger than ${limits.maxFileBytes} bytes`, entry.path), entry.resume());
-  if (u.bytes + entry.size > limits.maxTotalBytes) {
-    return void (fail(u, `unpacked size exceeds ${limits.maxTotalBytes} bytes`, entry.path), entry.resume());
-  }
   const chunks: Buffer[] = [];
   let size = 0;
   entry.on('data', (c: Buffer) => {

@@ -55,7 +55,8 @@ export async function fetchPackageTree(
   const dir = treeCachePath(registry.cache, tar.key);
   try {
     const res = await extractTarball(tar.bytes, dir, { source: `${name}@${version} tarball`, limits: options.limits });
-    writeCacheJson(registry.cache, META, tar.key, { skipped: res.skipped });
+    // Most trees skip nothing; writing no record then saves a file per package (absent = none).
+    if (res.skipped.length > 0) writeCacheJson(registry.cache, META, tar.key, { skipped: res.skipped });
     return { name, version, dir, key: tar.key, skipped: res.skipped };
   } catch (e) {
     // Another vet process extracted the same bytes first: same key, same content.
