@@ -56,9 +56,9 @@ export interface SourcedAudit {
   entry: AuditEntry;
 }
 
-export function auditsOf(store: Store, name: string): SourcedAudit[] {
+export function auditsOf(store: Store, name: string, imports: string[] = importNames(store)): SourcedAudit[] {
   const out: SourcedAudit[] = [];
-  const files: Array<[string | null, number | undefined, AuditsFile]> = importNames(store).map((n, i) => [n, i, store.importsLock.audits[n]!]);
+  const files: Array<[string | null, number | undefined, AuditsFile]> = imports.map((n, i) => [n, i, store.importsLock.audits[n]!]);
   files.push([null, undefined, store.audits]);
   for (const [source, importIndex, file] of files) {
     (file.audits[name] ?? []).forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
@@ -81,7 +81,13 @@ export function samePublisher(id: PublisherIdentity, row: PublisherEntry): boole
 
 const inWindow = (when: string, start: string, end: string): boolean => start <= when && when < end;
 
-export function buildAuditGraph(store: Store, name: string, criteria: CriteriaIndex, scheme: SchemeLike): AuditGraph {
+export function buildAuditGraph(
+  store: Store,
+  name: string,
+  criteria: CriteriaIndex,
+  scheme: SchemeLike,
+  imports: string[] = importNames(store),
+): AuditGraph {
   const graph: AuditGraph = { name, forward: new Map(), backward: new Map() };
   const v = (s: string): string => canonicalVersion(scheme, s);
   const push = (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void => {
@@ -95,7 +101,7 @@ export function buildAuditGraph(store: Store, name: string, criteria: CriteriaIn
   };
   const where = (file: string, what: string) => ({ file, context: `${what} for ${name}` });
 
-  for (const a of auditsOf(store, name)) {
+  for (const a of auditsOf(store, name, imports)) {
     const e = a.entry;
     if (e.kind === 'violation') continue;
     const set = criteria.closureOf(e.criteria, where(a.source === null ? 'audits.toml' : 'imports.lock', 'audit'));
@@ -107,7 +113,6 @@ export function buildAuditGraph(store: Store, name: string, criteria: CriteriaIn
     else if (e.kind === 'delta' && e.delta) push(v(e.delta.from), v(e.delta.to), set, origin);
   }
 
-  const imports = importNames(store);
   const wildcardFiles: Array<[number | undefined, AuditsFile]> = imports.map((n, i) => [i, store.importsLock.audits[n]!]);
   wildcardFiles.push([undefined, store.audits]);
   const trusted = store.audits.trusted[name] ?? [];

@@ -16,6 +16,9 @@ export const MAX_CRITERIA = 64;
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** `BIT[i] = 1n << i`, precomputed: BigInt shifts allocate and the resolver asks often. */
+const BIT: readonly bigint[] = Array.from({ length: MAX_CRITERIA }, (_, i) => 1n << BigInt(i));
+
 export class CriteriaIndex {
   /** Names by index: built-ins first, then customs in byte-wise order. */
   readonly names: readonly string[];
@@ -100,20 +103,24 @@ export class CriteriaIndex {
   /** Indices in the set, ascending. */
   indices(set: CriteriaSet): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.size; i++) if (set & (1n << BigInt(i))) out.push(i);
+    for (let i = 0; i < this.size; i++) if (set & BIT[i]!) out.push(i);
     return out;
   }
 
   /** Members not implied by another member, in index order (cargo-vet `minimal_indices`). */
   minimalIndices(set: CriteriaSet): number[] {
     const members = this.indices(set);
-    return members.filter((i) => members.every((j) => j === i || !(this.closures[j]! & (1n << BigInt(i)))));
+    return members.filter((i) => members.every((j) => j === i || !(this.closures[j]! & BIT[i]!)));
   }
 
   /** Display form: `["safe-to-deploy"]`, never `["safe-to-run", "safe-to-deploy"]`. */
   minimalNames(set: CriteriaSet): string[] {
-    return this.minimalIndices(set).map((i) => this.names[i]!);
+    let names = this.nameCache.get(set);
+    if (!names) this.nameCache.set(set, (names = this.minimalIndices(set).map((i) => this.names[i]!)));
+    return [...names];
   }
+
+  private readonly nameCache = new Map<CriteriaSet, string[]>();
 
   /** Criteria (other than `i`) whose closure contains `i`, in index order. */
   impliedBy(i: number): number[] {
@@ -127,7 +134,12 @@ export class CriteriaIndex {
 }
 
 export function hasCriterion(set: CriteriaSet, i: number): boolean {
-  return (set & (1n << BigInt(i))) !== 0n;
+  return (set & BIT[i]!) !== 0n;
+}
+
+/** The set holding only criterion `i`. */
+export function criterionBit(i: number): CriteriaSet {
+  return BIT[i]!;
 }
 
 export function containsAll(set: CriteriaSet, other: CriteriaSet): boolean {

@@ -81,56 +81,56 @@ export function computeRequirementSets(
   criteria: CriteriaIndex = new CriteriaIndex(store.audits.criteria),
   policies: PolicyIndex = new PolicyIndex(store.config.policy, scheme),
 ): RequirementSets {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodes = graph.nodes;
+  const index = new Map(nodes.map((n, i) => [n.id, i]));
   const walk = walkGraph(graph);
-  const sets = new Map<string, CriteriaSet>(graph.nodes.map((n) => [n.id, 0n]));
+  // Indexed by node position: this runs once per resolve over every edge, so no Map churn.
+  const req: CriteriaSet[] = nodes.map(() => 0n);
+  const pols = nodes.map((n) => policies.get(n.name, n.version));
   const closure = (names: string[], n: PackageNode, field: string): CriteriaSet =>
     criteria.closureOf(names, { file: 'config.toml', context: `policy for ${n.name}:${n.version}, ${field}` });
-  const add = (id: string, set: CriteriaSet): boolean => {
-    const before = sets.get(id);
-    if (before === undefined) return false;
-    sets.set(id, before | set);
-    return (before | set) !== before;
+  /** The set an edge p → dep carries, given what p carries by default. */
+  const carried = (p: number, dep: number, dflt: CriteriaSet): CriteriaSet => {
+    const depName = nodes[dep]!.name;
+    const special = pols[p]?.dependencyCriteria?.[depName];
+    return special === undefined ? dflt : closure(special, nodes[p]!, `dependency-criteria.${depName}`);
   };
 
   // Dev pass: one hop from each member.
-  for (const m of graph.nodes) {
-    if (!m.workspaceMember) continue;
-    const pol = policies.get(m.name, m.version);
+  nodes.forEach((m, mi) => {
+    if (!m.workspaceMember) return;
+    const pol = pols[mi];
     const dev = pol?.devCriteria !== undefined ? closure(pol.devCriteria, m, 'dev-criteria') : criteria.closureOf([SAFE_TO_RUN]);
     for (const e of m.deps) {
-      if (e.kind !== 'dev' || !byId.has(e.to)) continue;
-      const depName = byId.get(e.to)!.name;
-      const special = pol?.dependencyCriteria?.[depName];
-      add(e.to, special !== undefined ? closure(special, m, `dependency-criteria.${depName}`) : dev);
+      const d = index.get(e.to);
+      if (e.kind === 'dev' && d !== undefined) req[d] = req[d]! | carried(mi, d, dev);
     }
-  }
+  });
 
   // Main pass: dependents before dependencies; re-process on growth (cycles only).
   const deploy = criteria.closureOf([SAFE_TO_DEPLOY]);
-  const order = [...walk.topo].reverse();
-  const processed = new Set<string>();
-  const process = (id: string): string[] => {
-    const p = byId.get(id)!;
-    const pol = policies.get(p.name, p.version);
-    if (pol?.criteria !== undefined) sets.set(id, closure(pol.criteria, p, 'criteria'));
-    else if (walk.roots.has(id)) add(id, deploy);
-    const mine = sets.get(id)!;
-    const grown: string[] = [];
-    for (const e of p.deps) {
-      if (!isNormalEdge(e.kind) || !byId.has(e.to)) continue;
-      const depName = byId.get(e.to)!.name;
-      const special = pol?.dependencyCriteria?.[depName];
-      const carried = special !== undefined ? closure(special, p, `dependency-criteria.${depName}`) : mine;
-      if (add(e.to, carried) && processed.has(e.to)) grown.push(e.to);
+  const roots = new Set([...walk.roots].map((id) => index.get(id)!));
+  const processed = new Uint8Array(nodes.length);
+  const again: number[] = [];
+  const process = (p: number): void => {
+    const pol = pols[p];
+    if (pol?.criteria !== undefined) req[p] = closure(pol.criteria, nodes[p]!, 'criteria');
+    else if (roots.has(p)) req[p] = req[p]! | deploy;
+    const mine = req[p]!;
+    for (const e of nodes[p]!.deps) {
+      const d = index.get(e.to);
+      if (!isNormalEdge(e.kind) || d === undefined) continue;
+      const before = req[d]!;
+      const after = before | carried(p, d, mine);
+      if (after === before) continue;
+      req[d] = after;
+      if (processed[d]) again.push(d);
     }
-    processed.add(id);
-    return grown;
+    processed[p] = 1;
   };
-  const again: string[] = [];
-  for (const id of order) again.push(...process(id));
-  while (again.length > 0) again.push(...process(again.pop()!));
-  return { walk, sets };
+  for (let i = walk.topo.length - 1; i >= 0; i--) process(index.get(walk.topo[i]!)!);
+  while (again.length > 0) process(again.pop()!);
+  return { walk, sets: new Map(nodes.map((n, i) => [n.id, req[i]!])) };
 }
 
 /**

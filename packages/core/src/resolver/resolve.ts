@@ -11,7 +11,7 @@
  */
 import type { PackageNode } from '../graph.js';
 import { versionSchemeFor } from '../version/index.js';
-import { buildAuditGraph, type AuditEdge, type AuditGraph } from './audit-graph.js';
+import { buildAuditGraph, importNames, type AuditEdge, type AuditGraph } from './audit-graph.js';
 import { CriteriaIndex, hasCriterion, type CriteriaSet } from './criteria.js';
 import { PolicyIndex } from './policy.js';
 import { computeRequirementSets } from './requirements.js';
@@ -68,6 +68,7 @@ export function resolve(input: ResolveInput): ResolveReport {
   const policies = new PolicyIndex(store.config.policy, scheme);
   const { walk, sets } = computeRequirementSets(graph, store, scheme, criteria, policies);
 
+  const imports = importNames(store);
   const auditGraphs = new Map<string, AuditGraph>();
   const conflictsByName = new Map<string, ViolationConflict[]>();
   const violations: Record<string, ViolationConflict[]> = {};
@@ -79,13 +80,13 @@ export function resolve(input: ResolveInput): ResolveReport {
     if (!policies.isThirdParty(node)) continue;
     const version = canonicalVersion(scheme, node.version);
     let conflicts = conflictsByName.get(node.name);
-    if (!conflicts) conflictsByName.set(node.name, (conflicts = findViolationConflicts(store, node.name, criteria, scheme)));
+    if (!conflicts) conflictsByName.set(node.name, (conflicts = findViolationConflicts(store, node.name, criteria, scheme, imports)));
     if (conflicts.length > 0) {
       violations[`${node.name}:${version}`] = conflicts;
       continue;
     }
     let ag = auditGraphs.get(node.name);
-    if (!ag) auditGraphs.set(node.name, (ag = buildAuditGraph(store, node.name, criteria, scheme)));
+    if (!ag) auditGraphs.set(node.name, (ag = buildAuditGraph(store, node.name, criteria, scheme, imports)));
     const required = sets.get(node.id) ?? 0n;
     const outcomes = searchAll(ag, version, criteria, scheme);
     const { status, missing } = classify(criteria, required, outcomes);

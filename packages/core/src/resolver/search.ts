@@ -190,6 +190,28 @@ function searchDirected(
   return visited;
 }
 
+/**
+ * The common case without a heap: when the best edge straight from the target to the
+ * root is no worse than every other edge leaving the target, best-first search would pop
+ * the root right after the target (the root is the smallest version), so that edge is
+ * the answer. Ties among direct edges fall to the origin order, as in the full search.
+ */
+function directToRoot(graph: AuditGraph, criterion: number, version: string, mode: SearchMode): AuditEdge | undefined {
+  let best: AuditEdge | undefined;
+  let bestCaveat: number = Infinity;
+  let otherCaveat: number = Infinity;
+  for (const edge of graph.backward.get(version) ?? []) {
+    if (!hasCriterion(edge.criteria, criterion) || edge.from === version) continue;
+    const c = edgeCaveat(edge.origin, mode);
+    if (edge.from !== null) otherCaveat = Math.min(otherCaveat, c);
+    else if (c < bestCaveat || (c === bestCaveat && compareOrigins(edge.origin, best!.origin) < 0)) {
+      best = edge;
+      bestCaveat = c;
+    }
+  }
+  return best && bestCaveat <= otherCaveat ? best : undefined;
+}
+
 /** Search for `criterion` at `version` (canonical). Paths are returned root-first. */
 export function searchAuditGraph(
   graph: AuditGraph,
@@ -198,6 +220,8 @@ export function searchAuditGraph(
   mode: SearchMode,
   scheme: SchemeLike,
 ): SearchResult {
+  const direct = directToRoot(graph, criterion, version, mode);
+  if (direct) return { ok: true, path: [direct], caveat: edgeCaveat(direct.origin, mode) };
   const back = searchDirected(graph.backward, true, criterion, version, null, mode, scheme);
   if (!(back instanceof Set)) return { ok: true, path: [...back.path].reverse(), caveat: back.caveat };
   const fwd = searchDirected(graph.forward, false, criterion, null, version, mode, scheme);

@@ -9,7 +9,7 @@
  */
 import { VetError } from '../errors.js';
 import type { AuditEntry, ExemptionEntry, Store } from '../store/model.js';
-import { auditsOf } from './audit-graph.js';
+import { auditsOf, importNames } from './audit-graph.js';
 import { containsAll, type CriteriaIndex } from './criteria.js';
 import type { SchemeLike } from './scheme-ext.js';
 
@@ -32,8 +32,15 @@ export interface UnauditedConflict {
 
 export type ViolationConflict = AuditConflict | UnauditedConflict;
 
-export function findViolationConflicts(store: Store, name: string, criteria: CriteriaIndex, scheme: SchemeLike): ViolationConflict[] {
-  const audits = auditsOf(store, name);
+export function findViolationConflicts(
+  store: Store,
+  name: string,
+  criteria: CriteriaIndex,
+  scheme: SchemeLike,
+  imports: string[] = importNames(store),
+): ViolationConflict[] {
+  const audits = auditsOf(store, name, imports);
+  if (!audits.some((a) => a.entry.kind === 'violation')) return [];
   const exemptions = store.config.exemptions[name] ?? [];
   const conflicts: ViolationConflict[] = [];
   for (const v of audits) {

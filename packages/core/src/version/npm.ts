@@ -10,10 +10,18 @@ import type { VersionScheme } from './scheme.js';
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Parsed versions are cached: the resolver sorts and compares the same strings many times. */
+const cache = new Map<string, SemVer | null>();
+
 function strict(version: string): SemVer | null {
-  // `semver.parse` would accept "v1.2.3" and "=1.2.3"; lockfiles never write those.
-  if (!/^[0-9]/.test(version)) return null;
-  return semver.parse(version, { loose: false });
+  let v = cache.get(version);
+  if (v === undefined) {
+    // `semver.parse` would accept "v1.2.3" and "=1.2.3"; lockfiles never write those.
+    v = /^[0-9]/.test(version) ? semver.parse(version, { loose: false }) : null;
+    if (cache.size > 50_000) cache.clear();
+    cache.set(version, v);
+  }
+  return v;
 }
 
 export const npmVersionScheme: VersionScheme & {
