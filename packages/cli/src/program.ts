@@ -49,6 +49,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       setExit(await fn(globalOptions(this), this));
     };
   const simple = (r: Runner) => run((g) => r(g, io));
+  // Set before subcommands are added: commander copies both settings into each of them.
+  program.exitOverride();
+  program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
   program
     .description('Vet third-party packages: every npm, PyPI and Cargo dependency audited, exempted, or trusted')
@@ -115,7 +118,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .action(
       run((g, cmd) => {
         const [pkg, requirement] = cmd.args as [string, string];
-        return runRecordViolation(g, io, { pkg, requirement, ...cmd.opts() });
+        return runRecordViolation(g, io, { ...cmd.opts(), pkg, requirement });
       }),
     );
   program.command('prune').description('remove exemptions that are no longer needed').action(simple(runPrune));
@@ -134,8 +137,6 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
-  program.exitOverride();
-  program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   const wantsJson = argv.includes('json') && argv.some((a) => a.startsWith('--output-format'));
   try {
     const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);

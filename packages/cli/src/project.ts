@@ -57,14 +57,14 @@ export function ecosystemOfLockfile(file: string): Ecosystem | undefined {
   return undefined;
 }
 
-function detectAll(dir: string): { ecosystem: Ecosystem; lockfile: string }[] {
+async function detectAll(dir: string): Promise<{ ecosystem: Ecosystem; lockfile: string }[]> {
   const found: { ecosystem: Ecosystem; lockfile: string }[] = [];
   const cargo = path.join(dir, 'Cargo.lock');
   if (existsSync(cargo)) found.push({ ecosystem: 'cargo', lockfile: cargo });
   const npm = detectNpmLockfile(dir);
   if (npm) found.push({ ecosystem: 'npm', lockfile: path.resolve(dir, npm) });
-  const py = detectPythonLockfile(dir);
-  if (py) found.push({ ecosystem: 'pypi', lockfile: path.resolve(dir, py) });
+  const py = await detectPythonLockfile(dir);
+  if (py) found.push({ ecosystem: 'pypi', lockfile: path.resolve(dir, py.path) });
   return found;
 }
 
@@ -85,7 +85,7 @@ export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRe
     }
     found = [{ ecosystem, lockfile }];
   } else {
-    found = detectAll(cwd);
+    found = await detectAll(cwd);
     if (opts.ecosystem) found = found.filter((f) => f.ecosystem === opts.ecosystem);
   }
   if (found.length === 0) {
