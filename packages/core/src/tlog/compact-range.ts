@@ -36,6 +36,7 @@ export class CompactRange {
     const { size, hashes } = json as Record<string, unknown>;
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw bad('size is not a count');
     if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string')) throw bad('hashes is not a list of strings');
+    if (hashes.length !== popCount(size)) throw bad(`size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`);
     const decoded = (hashes as string[]).map((h) => decodeBase64Strict(h));
     if (!decoded.every((h) => isBytes(h, MERKLE_HASH_BYTES))) throw bad('a hash is not 32 bytes of base64');
     return CompactRange.fromHashes(size, decoded as Uint8Array[], fileName);

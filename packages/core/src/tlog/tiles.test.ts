@@ -118,6 +118,8 @@ describe('tilesForTree / tilesToWrite', () => {
     expect(tilesToWrite(5, 5)).toEqual([]);
     expect(() => tilesToWrite(6, 5)).toThrowError(code('INVALID_ARGUMENT'));
     expect(() => tilesToWrite(-1, 5)).toThrowError(code('INVALID_ARGUMENT'));
+    expect(() => tilesForTree(2 ** 50)).toThrowError(code('INVALID_ARGUMENT')); // would not fit in memory
+    expect(tilesToWrite(2 ** 50, 2 ** 50 + 300).map((t) => [t.level, t.width])).toEqual([[0, 256], [0, 44], [1, 1]]);
   });
 });
 

@@ -14,6 +14,8 @@ export const TILE_WIDTH = 256;
 /** Height of one tile in tree levels: 256 = 2^8. */
 export const TILE_HEIGHT = 8;
 export const TILE_MAX_LEVEL = 63;
+/** Upper bound on the refs tilesForTree/tilesToWrite return (~2.5 billion leaves). */
+const MAX_TILE_REFS = 10_000_000;
 /** Entry bundles prefix each entry with a uint16 length. */
 export const MAX_ENTRY_BYTES = 0xffff;
 
@@ -100,6 +102,10 @@ export function tilesToWrite(oldSize: number, newSize: number): TileRef[] {
   requireSize(oldSize);
   requireSize(newSize);
   if (oldSize > newSize) throw new VetError('INVALID_ARGUMENT', `tree cannot shrink from ${oldSize} to ${newSize}`);
+  // About (new − old)/255 refs; refuse to build a list that cannot fit in memory.
+  if ((newSize - oldSize) / (TILE_WIDTH - 1) > MAX_TILE_REFS) {
+    throw new VetError('INVALID_ARGUMENT', `too many tiles between sizes ${oldSize} and ${newSize}; work in smaller windows`);
+  }
   const tiles: TileRef[] = [];
   for (let level = 0; level <= TILE_MAX_LEVEL; level++) {
     const before = hashesAtTileLevel(oldSize, level);
@@ -199,6 +205,9 @@ export function nodeHashFromTiles(
   index: number,
   tileHashes: (level: number, index: number) => readonly Uint8Array[],
 ): Uint8Array {
+  if (!Number.isInteger(height) || height < 0 || height >= TILE_HEIGHT * (TILE_MAX_LEVEL + 1) || !Number.isSafeInteger(index) || index < 0) {
+    throw new VetError('INVALID_ARGUMENT', `no tree node (${String(height)}, ${String(index)})`);
+  }
   const t = Math.floor(height / TILE_HEIGHT);
   const span = 2 ** (height - TILE_HEIGHT * t);
   const first = index * span;
