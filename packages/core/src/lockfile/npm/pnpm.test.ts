@@ -256,6 +256,39 @@ describe('parsePnpmLock 5.4', () => {
   });
 });
 
+describe('parsePnpmLock patched packages', () => {
+  it('strips (patch_hash=…) so the patched snapshot is the package itself', () => {
+    const text = `lockfileVersion: '9.0'
+
+patchedDependencies:
+  left-pad@1.3.0:
+    hash: abc123
+    path: patches/left-pad@1.3.0.patch
+
+importers:
+
+  .:
+    dependencies:
+      left-pad:
+        specifier: 1.3.0
+        version: 1.3.0(patch_hash=abc123)
+
+packages:
+
+  left-pad@1.3.0:
+    resolution: {integrity: ${INTEGRITY}}
+
+snapshots:
+
+  left-pad@1.3.0(patch_hash=abc123): {}
+`;
+    const g = parsePnpmLock(text, 'pnpm-lock.yaml');
+    expect(thirdPartyIds(g)).toEqual(['left-pad@1.3.0']);
+    expect(edges(g, 'workspace:.')).toEqual(['left-pad@1.3.0:normal']);
+    expect(node(g, 'left-pad@1.3.0').paths).toEqual(['left-pad@1.3.0', 'left-pad@1.3.0(patch_hash=abc123)']);
+  });
+});
+
 describe('parsePnpmLock errors', () => {
   it('reports bad YAML as PARSE_ERROR with the line', () => {
     const err = vetErrorOf(() => parsePnpmLock("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies: [a\n  b: {\n", 'pnpm-lock.yaml'));
@@ -268,6 +301,13 @@ describe('parsePnpmLock errors', () => {
     const err = vetErrorOf(() => parsePnpmLock("# header\n\nlockfileVersion: '42.0'\n", 'pnpm-lock.yaml'));
     expect(err.code).toBe('UNSUPPORTED_LOCKFILE');
     expect(err.line).toBe(3);
+  });
+
+  it('rejects unresolved aliases and alias bombs as PARSE_ERROR', () => {
+    expect(vetErrorOf(() => parsePnpmLock('lockfileVersion: *nope\n', 'pnpm-lock.yaml')).code).toBe('PARSE_ERROR');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(vetErrorOf(() => parsePnpmLock(`lockfileVersion: '9.0'\n${bomb.join('\n')}\n`, 'pnpm-lock.yaml')).code).toBe('PARSE_ERROR');
   });
 
   it('rejects an empty file', () => {

@@ -50,7 +50,15 @@ function loadDocuments(text: string, fileName: string): unknown[] {
     if (err !== undefined) throw parseError(`invalid YAML: ${err.message.split('\n')[0]}`, fileName, lineAt(text, err.pos[0]), err);
   }
   if (list.length === 0) throw parseError('pnpm-lock.yaml is empty', fileName, 1);
-  return list.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown);
+  // toJS keeps yaml's default alias cap, so a billion-laughs file fails instead of eating memory;
+  // that and unresolved aliases (`*x` without `&x`) only surface here, without a position.
+  return list.map((d) => {
+    try {
+      return d.toJS() as unknown;
+    } catch (e) {
+      throw parseError(`invalid YAML: ${(e as Error).message}`, fileName, undefined, e);
+    }
+  });
 }
 
 function pnpmMajor(version: string): PnpmMajor | undefined {

@@ -47,10 +47,12 @@ function v1BlockInput(key: string, block: Json): NodeInput | undefined {
   const integrity: Integrity[] = parseSri(block['integrity']);
   const sha1 = sha1FromResolvedFragment(resolved);
   if (sha1 !== undefined && !integrity.some((i) => i.algo === 'sha1')) integrity.push(sha1);
+  // Local folders (`file:../x`, `link:`) often have no `resolved`; their descriptor says what they are.
+  const local = /^(file:|link:|portal:|\.{0,2}\/)/.test(split.rest) ? classifyResolved(split.rest) : undefined;
   return {
     name: aliased?.name ?? split.name,
     version,
-    source: classifyResolved(resolved),
+    source: local ?? classifyResolved(resolved),
     integrity,
     path: key,
   };

@@ -36,6 +36,11 @@ tooling@webpack/tooling#v1.28.1:
 
 c@3.0.0:
   version "3.0.0"
+
+"local@file:./vendor/local":
+  version "0.0.1"
+  dependencies:
+    b "^2.0.0"
   resolved "https://registry.yarn.invalid/c/-/c-3.0.0.tgz#${SHA1}"
 `;
 
@@ -43,7 +48,7 @@ const V1_MANIFESTS = {
   '': {
     name: 'root',
     workspaces: ['packages/*'],
-    dependencies: { a: '^1.0.0', 'string-width-cjs': 'npm:string-width@^4.2.0' },
+    dependencies: { a: '^1.0.0', 'string-width-cjs': 'npm:string-width@^4.2.0', local: 'file:./vendor/local' },
     devDependencies: { tooling: 'webpack/tooling#v1.28.1', lib: '^1.0.0' },
     resolutions: { c: '3.0.0' },
   },
@@ -68,6 +73,7 @@ describe('parseYarnLock v1', () => {
   it('takes roots from manifests; workspace members are matched by name', () => {
     expect(edges(g, 'workspace:.')).toEqual([
       'a@1.2.0:normal',
+      'file:./vendor/local:normal',
       'string-width@4.2.3:normal:string-width-cjs',
       'tooling@1.28.1 (https://codeload.github.com/webpack/tooling/tar.gz/4c13a00ac84cf0e2dd57c457cd1ce46faa9e456a):dev',
       'workspace:packages/lib:dev',
@@ -85,6 +91,11 @@ describe('parseYarnLock v1', () => {
     const tooling = g.nodes.find((n) => n.name === 'tooling');
     expect(tooling?.source).toMatchObject({ kind: 'tarball', commit: '4c13a00ac84cf0e2dd57c457cd1ce46faa9e456a' });
     expect(tooling?.integrity).toEqual([]);
+  });
+
+  it('a file: folder without `resolved` is first-party, not a registry package', () => {
+    expect(node(g, 'file:./vendor/local')).toMatchObject({ name: 'local', firstParty: true, source: { kind: 'file' } });
+    expect(edges(g, 'file:./vendor/local')).toEqual(['b@2.0.0:normal']);
   });
 
   it('walks dev-only from the manifests', () => {

@@ -1,0 +1,59 @@
+/**
+ * Hostile input never escapes as a raw exception (STYLE §8, brief): every reader either returns a
+ * graph or throws a VetError carrying the file name.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isVetError } from '../../errors.js';
+import { parseBunLock } from './bun.js';
+import { parsePackageLock } from './package-lock.js';
+import { parsePnpmLock } from './pnpm.js';
+import { parseYarnLock } from './yarn.js';
+
+const readers: Array<[string, (text: string) => unknown]> = [
+  ['package-lock.json', (t) => parsePackageLock(t, 'package-lock.json', { '': { name: 'x' } })],
+  ['pnpm-lock.yaml', (t) => parsePnpmLock(t, 'pnpm-lock.yaml')],
+  ['yarn.lock', (t) => parseYarnLock(t, 'yarn.lock', { '': { name: 'x' } })],
+  ['bun.lock', (t) => parseBunLock(t, 'bun.lock')],
+];
+
+function outcome(read: (text: string) => unknown, text: string, file: string): boolean {
+  try {
+    read(text);
+    return true;
+  } catch (e) {
+    // The safety net in guarded() ('malformed lockfile: …') must not be what catches shape errors:
+    // readers handle wrong types themselves and say what is wrong.
+    return isVetError(e) && e.file === file && !e.message.startsWith('malformed lockfile');
+  }
+}
+
+// Plausible-looking documents with wrong types in every slot.
+const junk = fc.jsonValue({ maxDepth: 4 });
+const shaped = fc.record({
+  lockfileVersion: fc.oneof(fc.constantFrom(1, 2, 3, '9.0', '6.0', 5.4), junk),
+  packages: fc.dictionary(fc.constantFrom('', 'node_modules/a', 'a@1.0.0', '/a@1.0.0', 'a', 'packages/x'), junk),
+  importers: fc.dictionary(fc.constantFrom('.', 'packages/x'), junk),
+  snapshots: fc.dictionary(fc.constantFrom('a@1.0.0', 'a@1.0.0(b@1.0.0)'), junk),
+  workspaces: fc.dictionary(fc.constantFrom('', 'packages/x'), junk),
+  dependencies: fc.dictionary(fc.constantFrom('a', 'b'), junk),
+});
+
+describe('hostile lockfiles', () => {
+  it.each(readers)('%s: random text', (file, read) => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => outcome(read, text, file)), { numRuns: 150 });
+  });
+
+  it.each(readers)('%s: well-formed syntax, hostile shapes', (file, read) => {
+    fc.assert(
+      fc.property(shaped, (doc) => outcome(read, JSON.stringify(doc, null, 1), file)),
+      { numRuns: 150 },
+    );
+  });
+
+  it('yarn: hostile block shapes', () => {
+    const block = fc.record({ version: junk, resolution: junk, dependencies: junk, checksum: junk, dependenciesMeta: junk });
+    const doc = fc.dictionary(fc.constantFrom('__metadata', 'a@npm:^1', 'a@^1, a@^2', 'b@workspace:.', 'c@patch:c@npm%3A1#x'), block);
+    fc.assert(fc.property(doc, (d) => outcome(readers[2]![1], JSON.stringify(d), 'yarn.lock')), { numRuns: 150 });
+  });
+});
