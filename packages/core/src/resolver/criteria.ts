@@ -25,6 +25,8 @@ export class CriteriaIndex {
   private readonly index: ReadonlyMap<string, number>;
   /** Closure of each criterion, including itself. */
   private readonly closures: readonly CriteriaSet[];
+  /** Display names per set: most packages share one of a handful of sets. */
+  private readonly nameCache = new Map<CriteriaSet, string[]>();
 
   constructor(custom: Record<string, CriteriaEntry> = {}, file = 'audits.toml') {
     const customNames = Object.keys(custom).sort(byteOrder);
@@ -119,8 +121,6 @@ export class CriteriaIndex {
     if (!names) this.nameCache.set(set, (names = this.minimalIndices(set).map((i) => this.names[i]!)));
     return [...names];
   }
-
-  private readonly nameCache = new Map<CriteriaSet, string[]>();
 
   /** Criteria (other than `i`) whose closure contains `i`, in index order. */
   impliedBy(i: number): number[] {

@@ -12,7 +12,7 @@
 import type { PackageNode } from '../graph.js';
 import { versionSchemeFor } from '../version/index.js';
 import { buildAuditGraph, importNames, type AuditEdge, type AuditGraph } from './audit-graph.js';
-import { CriteriaIndex, hasCriterion, type CriteriaSet } from './criteria.js';
+import { CriteriaIndex, type CriteriaSet } from './criteria.js';
 import { PolicyIndex } from './policy.js';
 import { computeRequirementSets } from './requirements.js';
 import { canonicalVersion, type SchemeLike } from './scheme-ext.js';
@@ -127,10 +127,9 @@ export function chosenPath(report: ResolveReport, nodeId: string, criterion: str
   return o?.ok ? o.path : undefined;
 }
 
-/** Does a node pass one criterion? (Used by `why`/explain output.) */
+/** Is there a path for this criterion at this node? (False for first-party and conflicting nodes.) */
 export function nodeHasCriterion(report: ResolveReport, nodeId: string, criterion: string): boolean {
   const r = report.results.get(nodeId);
   if (!r || !report.criteria.has(criterion)) return false;
-  const i = report.criteria.indexOf(criterion);
-  return r.outcomes[i]?.ok === true || !hasCriterion(r.required, i);
+  return r.outcomes[report.criteria.indexOf(criterion)]?.ok === true;
 }
