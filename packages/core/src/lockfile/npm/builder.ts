@@ -5,7 +5,8 @@
  *     install paths kept). A bundled copy and a registry copy of the same name@version are the
  *     same package to vet, so they merge and the registry source wins.
  *   - git / remote tarball / other third-party sources: `name@version (<url>)`, never merged with
- *     the registry package of the same name@version (different bytes).
+ *     the registry package of the same name@version (different bytes); just `name@version` when
+ *     the version is the source spec itself (`cfg@github:o/cfg#<sha>`).
  *   - workspace members: `workspace:<dir>` (`workspace:.` for the root project).
  *   - other local packages: `<kind>:<url>` such as `file:../lib`.
  * Edge and path de-duplication use Sets so large lockfiles stay linear.
@@ -40,7 +41,8 @@ export function nodeIdFor(input: NodeInput): string {
     const where = url ?? input.name;
     return where.startsWith(`${kind}:`) ? where : `${kind}:${where}`;
   }
-  if (kind === 'registry' || kind === 'bundled') return `${input.name}@${input.version}`;
+  // A version that already is the source spec (v1 `github:o/r#sha`) cannot collide with a registry version.
+  if (kind === 'registry' || kind === 'bundled' || url === input.version) return `${input.name}@${input.version}`;
   return `${input.name}@${input.version} (${url ?? kind})`;
 }
 

@@ -50,7 +50,7 @@ describe('parseBunLock', () => {
       'chalk@4.1.2',
       'chalk@5.3.0',
       'js-tokens@4.0.0',
-      'tool@github:o/tool#0123456 (github:o/tool#0123456)',
+      'tool@github:o/tool#0123456',
     ]);
     expect(node(g, 'chalk@2.4.2').paths).toEqual(['@babel/highlight/chalk']);
     expect(g.warnings).toEqual([]);
@@ -68,7 +68,7 @@ describe('parseBunLock', () => {
     expect(edges(g, 'workspace:.')).toEqual([
       '@babel/highlight@7.24.7:dev',
       'chalk@5.3.0:normal',
-      'tool@github:o/tool#0123456 (github:o/tool#0123456):dev',
+      'tool@github:o/tool#0123456:dev',
       'workspace:packages/ui:normal',
     ]);
     // The optional peer react is not installed: no edge, no warning.

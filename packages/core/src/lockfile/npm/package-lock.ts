@@ -26,6 +26,10 @@ import {
   type Json,
 } from './text.js';
 
+/**
+ * `manifests` is only used for v1 lockfiles, which do not record the root's direct dependencies:
+ * pass the root package.json as `{ '': manifest }`. v2/v3 carry everything in `packages`.
+ */
 export function parsePackageLock(text: string, fileName: string, manifests?: NpmManifests): DependencyGraph {
   return guarded(fileName, 'PARSE_ERROR', () => {
     const doc = parseJsonText(text, fileName);
