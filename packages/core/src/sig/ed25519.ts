@@ -53,7 +53,7 @@ export function ed25519KeyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
   return { publicKey, secretKey: concatBytes(seed, publicKey) };
 }
 
-/** Signs `msg` with a 64-byte tweetnacl-layout secret key (or a bare 32-byte seed). */
+/** Signs `msg` with a 64-byte tweetnacl-layout secret key (or a bare 32-byte seed); the seed half is authoritative. */
 export function ed25519Sign(msg: Uint8Array, secretKey: Uint8Array): Uint8Array {
   if (!isBytes(secretKey, ED25519_SECRET_KEY_BYTES) && !isBytes(secretKey, ED25519_SEED_BYTES)) {
     throw new VetError('INVALID_ARGUMENT', 'Ed25519 secret key must be 64 bytes (seed ‖ public key)');
