@@ -43,6 +43,7 @@ export interface VetRun {
 /** Run the built CLI as a user would; HOME and caches point into the project so nothing leaks. */
 export function runVet(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): Promise<VetRun> {
   if (!existsSync(VET_BIN)) throw new Error(`${VET_BIN} is missing: run \`pnpm build\` first`);
+  guardHome(path.join(opts.cwd, '.home'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VET_BIN, ...args], {
       cwd: opts.cwd,
@@ -89,4 +90,18 @@ export function packageLock(spec: {
     };
   }
   return JSON.stringify({ name: spec.name ?? 'demo', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n';
+}
+
+/**
+ * Nothing may reach the internet: the user-level npm and pip configuration point every
+ * registry at a closed local port, so a stray request fails at once. A test's own registry
+ * (project .npmrc, env) outranks it, exactly as for a real user.
+ */
+function guardHome(home: string): void {
+  const npmrc = path.join(home, '.npmrc');
+  if (!existsSync(npmrc)) {
+    mkdirSync(path.join(home, '.config', 'pip'), { recursive: true });
+    writeFileSync(npmrc, 'registry=http://127.0.0.1:9/\n');
+    writeFileSync(path.join(home, '.config', 'pip', 'pip.conf'), '[global]\nindex-url = http://127.0.0.1:9/simple/\n');
+  }
 }

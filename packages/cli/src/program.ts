@@ -15,7 +15,10 @@ import { runAddExemption, runRecordViolation } from './commands/exemption.js';
 import { runPrune } from './commands/prune.js';
 import { runFmt } from './commands/fmt.js';
 import { runWhy } from './commands/why.js';
-import { registerExtraCommands } from './commands/extra.js';
+import { runDiff, runInspect } from './commands/inspect-diff.js';
+import { runSuggest } from './commands/suggest.js';
+import { runTrust } from './commands/trust.js';
+import { runImport } from './commands/import.js';
 
 export const VERSION = '0.1.0';
 
@@ -129,7 +132,54 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .argument('<package>')
     .argument('[version]')
     .action(run((g, cmd) => runWhy(g, io, cmd.args[0]!, cmd.args[1])));
-  registerExtraCommands(program, io, run);
+  program.command('suggest').description('suggest the cheapest audits that would vet everything').action(simple(runSuggest));
+  program
+    .command('inspect')
+    .description('fetch, verify and unpack a release for a full audit; prints its path')
+    .argument('<package>')
+    .argument('<version>')
+    .addOption(new Option('--mode <mode>', 'print the path, or open a shell there').choices(['print', 'shell']).default('print'))
+    .action(run((g, cmd) => runInspect(g, io, cmd.args[0]!, cmd.args[1]!, cmd.opts<{ mode: string }>().mode)));
+  program
+    .command('diff')
+    .description('show what changed between two releases of a package')
+    .argument('<package>')
+    .argument('<version1>')
+    .argument('<version2>')
+    .option('--stat', 'only a diffstat: files changed, insertions, deletions')
+    .option('--no-pager', 'do not page the output')
+    .action(run((g, cmd) => runDiff(g, io, cmd.args[0]!, cmd.args[1]!, cmd.args[2]!, cmd.opts<{ stat?: boolean; pager?: boolean }>())));
+  program
+    .command('trust')
+    .description('trust the versions of a package published by an npm user')
+    .argument('<package>')
+    .argument('<publisher>', 'npm user name (the registry\'s _npmUser)')
+    .option('--criteria <names>', 'criteria (default safe-to-deploy)', collect)
+    .option('--start-date <date>', 'YYYY-MM-DD (default: the first version that user published)')
+    .option('--end-date <date>', 'YYYY-MM-DD, exclusive (default: 12 months from today)')
+    .option('--notes <text>', 'why')
+    .action(
+      run((g, cmd) => {
+        const o = cmd.opts<{ criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
+        return runTrust(g, io, { ...o, pkg: cmd.args[0]!, publisher: cmd.args[1]! });
+      }),
+    );
+  program
+    .command('import')
+    .description('use the audits of a peer: an audits.toml URL, or a notary')
+    .argument('<name>')
+    .argument('[url...]')
+    .option('--notary <url>', 'import from a notary at this URL (verified)')
+    .option('--key <vkey>', "the notary's verifier key")
+    .option('--max-age <duration>', 'refuse a notary checkpoint older than this (e.g. 7d)')
+    .option('--criteria-map <theirs=ours>', 'map their criteria to ours (repeatable)', collect)
+    .option('--exclude <package>', 'ignore their audits of this package (repeatable)', collect)
+    .action(
+      run((g, cmd) => {
+        const o = cmd.opts<{ notary?: string; key?: string; maxAge?: string; criteriaMap?: string[]; exclude?: string[] }>();
+        return runImport(g, io, { ...o, name: cmd.args[0]!, urls: cmd.args.slice(1) });
+      }),
+    );
   return program;
 }
 

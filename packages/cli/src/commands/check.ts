@@ -1,6 +1,11 @@
 /**
  * `vet check`: is every third-party package vetted for the criteria its policy asks?
- * Exit 0 when vetted, 1 when not (failures or violations).
+ * Exit 0 when vetted, 1 when not (failures, violations, or denied deprecations).
+ *
+ * Without --locked it first refreshes imports and publisher facts (network), and on failure
+ * measures the cheapest audits (the suggestion block). With --locked it touches no network:
+ * imports.lock is the truth. A failing check writes nothing; a passing unlocked check saves
+ * what it fetched to imports.lock.
  */
 import path from 'node:path';
 import {
@@ -9,16 +14,24 @@ import {
   suggestCandidates,
   toCargoVetJson,
   type ResolveReport,
+  type SuggestReport,
 } from '@vet/core';
 import { loadProjects, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit, json } from '../output.js';
 import { nonRegistryWarnings } from './report-notes.js';
+import { refreshProject } from './check-refresh.js';
+import { suggestFor } from './suggest.js';
+import { mutateStore } from '../store-tx.js';
+import { isVetError } from '@vet/core';
 
 export interface CheckResult {
   project: LoadedProject;
   report: ResolveReport;
+  deprecated: { name: string; version: string; message: string }[];
+  suggest?: SuggestReport | undefined;
+  notes: string[];
 }
 
 /** The working half: plain objects in, report out. */
@@ -26,25 +39,83 @@ export function checkProject(p: LoadedProject): ResolveReport {
   return resolve({ graph: p.graph, store: p.store, scheme: p.scheme, today: p.today });
 }
 
+/** Deprecation messages recorded in the lockfile, one per name@version. */
+export function deprecatedPackages(p: LoadedProject): CheckResult['deprecated'] {
+  const seen = new Set<string>();
+  const out: CheckResult['deprecated'] = [];
+  for (const n of p.graph.nodes) {
+    const key = `${n.name}@${n.version}`;
+    if (n.firstParty || n.deprecated === undefined || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: n.name, version: n.version, message: n.deprecated });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : 1));
+}
+
+function passed(r: CheckResult): boolean {
+  const denyDeprecated = r.project.store.config.vet?.denyDeprecated === true;
+  return r.report.conclusion === 'success' && !(denyDeprecated && r.deprecated.length > 0);
+}
+
+async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject): Promise<CheckResult> {
+  const notes: string[] = [];
+  const project = g.locked ? loaded : await refreshProject(g, io, loaded, notes);
+  const report = checkProject(project);
+  const result: CheckResult = { project, report, deprecated: deprecatedPackages(project), notes };
+  if (report.conclusion === 'fail (vetting)' && !g.locked) {
+    try {
+      result.suggest = (await suggestFor(project, report, g, io)).suggest;
+    } catch (e) {
+      // Suggestions are advice; a registry we cannot reach must not hide the verdict.
+      if (!isVetError(e)) throw e;
+      notes.push(`suggestions unavailable: ${e.message}`);
+    }
+  }
+  if (!g.locked && passed(result) && project.store !== loaded.store) {
+    await mutateStore(project.ref.storeDir, (store) => {
+      store.importsLock = project.store.importsLock;
+    });
+  }
+  return result;
+}
+
 export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number> {
   const projects = await loadProjects(g, io);
-  const results = projects.map((project) => ({ project, report: checkProject(project) }));
-  const ok = results.every((r) => r.report.conclusion === 'success');
+  const results: CheckResult[] = [];
+  for (const p of projects) results.push(await checkOne(g, io, p));
+  for (const r of results) for (const n of r.notes) io.err(`warning: ${n}\n`);
   if (g.outputFormat === 'json') {
-    const bodies = results.map((r) => toCargoVetJson(r.report, g.locked ? null : undefined));
-    await emit(g, io, json(bodies.length === 1 ? bodies[0] : { projects: results.map((r, i) => ({ lockfile: rel(g, r.project), ecosystem: r.project.ref.ecosystem, ...(bodies[i] as object) })) }));
+    const bodies = results.map(jsonBody);
+    await emit(g, io, json(bodies.length === 1 ? bodies[0] : { projects: results.map((r, i) => ({ lockfile: rel(g, r.project), ecosystem: r.project.ref.ecosystem, ...bodies[i] })) }));
   } else {
     let text = '';
     for (const r of results) {
       if (results.length > 1) text += `== ${rel(g, r.project)} (${r.project.ref.ecosystem})\n`;
-      text += formatCheckHuman(r.report);
-      text += nonRegistryWarnings(r.project.graph);
-      if (r.report.conclusion === 'fail (vetting)') text += nextSteps(r);
+      text += humanReport(r);
       if (results.length > 1) text += '\n';
     }
     await emit(g, io, text);
   }
-  return ok ? EXIT_OK : EXIT_FAILED;
+  return results.every(passed) ? EXIT_OK : EXIT_FAILED;
+}
+
+function jsonBody(r: CheckResult): Record<string, unknown> {
+  const body = toCargoVetJson(r.report, r.suggest ?? null) as Record<string, unknown>;
+  if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) body['suggest'] = null;
+  if (r.deprecated.length) body['deprecated'] = r.deprecated;
+  return body;
+}
+
+function humanReport(r: CheckResult): string {
+  let text = formatCheckHuman(r.report, r.suggest);
+  text += nonRegistryWarnings(r.project.graph);
+  if (r.deprecated.length) {
+    const deny = r.project.store.config.vet?.denyDeprecated === true;
+    text += `\n${deny ? 'error' : 'warning'}: ${r.deprecated.length} deprecated package version(s)${deny ? ' (denied by [vet] deny-deprecated)' : ''}:\n`;
+    text += r.deprecated.map((d) => `  ${d.name}:${d.version}: ${d.message}\n`).join('');
+  }
+  if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) text += nextSteps(r);
+  return text;
 }
 
 function rel(g: GlobalOptions, p: LoadedProject): string {
@@ -52,7 +123,7 @@ function rel(g: GlobalOptions, p: LoadedProject): string {
 }
 
 /** One command per failing package: a delta from the nearest vetted version, else a full audit. */
-export function nextSteps(r: CheckResult): string {
+export function nextSteps(r: { report: ResolveReport }): string {
   const lines: string[] = ['', 'To vet them, audit each and record it:'];
   for (const f of r.report.failures) {
     const criteria = f.missingCriteria.join(',');

