@@ -13,3 +13,4 @@ export * from './tlog/index.js';
 export * from './why.js';
 export * from './criteria-text.js';
 export * from './imports/index.js';
+export * from './notary/index.js';

@@ -14,6 +14,7 @@
  * Publisher rows count when the identities match and `start ≤ when < end` (end
  * exclusive, §4.3). Imported `trusted` entries create no edges (trap §14.5).
  */
+import { auditDigestsBind, type DigestBinding } from '../notary/digest.js';
 import type { AuditEntry, AuditsFile, PublisherEntry, PublisherIdentity, Store } from '../store/model.js';
 import type { CriteriaIndex, CriteriaSet } from './criteria.js';
 import { canonicalVersion, type SchemeLike } from './scheme-ext.js';
@@ -87,6 +88,8 @@ export function buildAuditGraph(
   criteria: CriteriaIndex,
   scheme: SchemeLike,
   imports: string[] = importNames(store),
+  /** Content binding: imported audits carrying `digests` count only for matching lockfile nodes. */
+  binding?: DigestBinding,
 ): AuditGraph {
   const graph: AuditGraph = { name, forward: new Map(), backward: new Map() };
   const v = (s: string): string => canonicalVersion(scheme, s);
@@ -104,6 +107,7 @@ export function buildAuditGraph(
   for (const a of auditsOf(store, name, imports)) {
     const e = a.entry;
     if (e.kind === 'violation') continue;
+    if (binding && a.importIndex !== undefined && !auditDigestsBind(e, name, a.source!, binding, scheme)) continue;
     const set = criteria.closureOf(e.criteria, where(a.source === null ? 'audits.toml' : 'imports.lock', 'audit'));
     const origin: EdgeOrigin =
       a.importIndex === undefined

@@ -10,6 +10,7 @@
  * unpublished rows, else partially audited.
  */
 import type { PackageNode } from '../graph.js';
+import { lockfileDigestBinding } from '../notary/digest.js';
 import { versionSchemeFor } from '../version/index.js';
 import { buildAuditGraph, importNames, type AuditEdge, type AuditGraph } from './audit-graph.js';
 import { CriteriaIndex, type CriteriaSet } from './criteria.js';
@@ -69,6 +70,7 @@ export function resolve(input: ResolveInput): ResolveReport {
   const { walk, sets } = computeRequirementSets(graph, store, scheme, criteria, policies);
 
   const imports = importNames(store);
+  const binding = lockfileDigestBinding(graph, scheme);
   const auditGraphs = new Map<string, AuditGraph>();
   const conflictsByName = new Map<string, ViolationConflict[]>();
   const violations: Record<string, ViolationConflict[]> = {};
@@ -86,7 +88,7 @@ export function resolve(input: ResolveInput): ResolveReport {
       continue;
     }
     let ag = auditGraphs.get(node.name);
-    if (!ag) auditGraphs.set(node.name, (ag = buildAuditGraph(store, node.name, criteria, scheme, imports)));
+    if (!ag) auditGraphs.set(node.name, (ag = buildAuditGraph(store, node.name, criteria, scheme, imports, binding)));
     const required = sets.get(node.id) ?? 0n;
     const outcomes = searchAll(ag, version, criteria, scheme);
     const { status, missing } = classify(criteria, required, outcomes);
@@ -114,6 +116,7 @@ export function resolve(input: ResolveInput): ResolveReport {
     roots: [...walk.roots],
     devOnly: [...walk.devOnly],
     warnings: input.today === undefined ? [] : wildcardExpiryWarnings(store, graph, input.today),
+    digestMismatches: binding.mismatches,
     graph,
     store,
   };

@@ -3,6 +3,7 @@
  * follow-up questions (suggest, explain-audit, prune) without resolving again.
  */
 import type { DependencyGraph, Ecosystem } from '../graph.js';
+import type { DigestMismatch } from '../notary/digest.js';
 import type { Store } from '../store/model.js';
 import type { VersionScheme } from '../version/scheme.js';
 import type { AuditEdge } from './audit-graph.js';
@@ -73,6 +74,11 @@ export interface ResolveReport {
   roots: string[];
   devOnly: string[];
   warnings: string[];
+  /**
+   * Imported (notary) approvals that name a digest the lockfile does not have for that
+   * version: they created no edge. `check` must fail on any, naming both digests.
+   */
+  digestMismatches: DigestMismatch[];
   /** The inputs, for follow-up helpers (suggest, explain, prune). */
   graph: DependencyGraph;
   store: Store;

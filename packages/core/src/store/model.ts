@@ -47,6 +47,11 @@ export interface AuditEntry {
   importable: boolean;
   notes?: string;
   aggregatedFrom: string[];
+  /**
+   * vet extension, imports.lock only: version → SRI digest the (notary) approval was made
+   * for. The resolver creates the audit's edge only when the lockfile has the same digest.
+   */
+  digests?: Record<string, string>;
 }
 
 export interface WildcardAuditEntry {

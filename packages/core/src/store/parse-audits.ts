@@ -23,6 +23,8 @@ export interface ParseAuditsOptions extends ParseOptions {
 const AUDITS_KEYS = ['criteria', 'wildcard-audits', 'audits', 'trusted'] as const;
 const CRITERIA_KEYS = ['description', 'description-url', 'implies', 'aggregated-from'] as const;
 const AUDIT_KEYS = ['who', 'criteria', 'version', 'delta', 'violation', 'importable', 'notes', 'aggregated-from'] as const;
+// vet extension: notary approvals in imports.lock carry the digests they bind to.
+const LOCK_AUDIT_KEYS = [...AUDIT_KEYS, 'digests'] as const;
 const IDENTITY_KEYS = ['user-id', 'trusted-publisher', 'user-login'] as const;
 const WILDCARD_KEYS = ['who', 'criteria', ...IDENTITY_KEYS, 'start', 'end', 'renew', 'notes', 'aggregated-from'] as const;
 const TRUSTED_KEYS = ['criteria', ...IDENTITY_KEYS, 'start', 'end', 'notes', 'aggregated-from'] as const;
@@ -45,7 +47,7 @@ export function readAuditsTable(ctx: FileContext, doc: TomlTable, base: string[]
   return {
     criteria: readCriteria(ctx, tableOf(ctx, doc['criteria'], [...base, 'criteria']), [...base, 'criteria'], foreign),
     wildcardAudits: readPerCrate(ctx, doc['wildcard-audits'], [...base, 'wildcard-audits'], 'wildcard audit', foreign, readWildcard),
-    audits: readPerCrate(ctx, doc['audits'], [...base, 'audits'], 'audit', foreign, readAudit),
+    audits: readPerCrate(ctx, doc['audits'], [...base, 'audits'], 'audit', foreign, (r) => readAudit(r, base.length > 0)),
     trusted: readPerCrate(ctx, doc['trusted'], [...base, 'trusted'], 'trusted entry', foreign, readTrusted),
   };
 }
@@ -99,7 +101,7 @@ function readPerCrate<T extends object>(
   return out;
 }
 
-function readAudit(r: EntryReader): AuditEntry {
+function readAudit(r: EntryReader, inLock = false): AuditEntry {
   const e: AuditEntry = {
     who: r.list('who') ?? [],
     criteria: r.list('criteria') ?? [],
@@ -125,8 +127,20 @@ function readAudit(r: EntryReader): AuditEntry {
   }
   const notes = r.str('notes');
   if (notes !== undefined) e.notes = notes;
-  r.unknownKeys(AUDIT_KEYS, 'error');
+  if (inLock) readDigests(r, e);
+  r.unknownKeys(inLock ? LOCK_AUDIT_KEYS : AUDIT_KEYS, 'error');
   return e;
+}
+
+/** `digests = { "1.0.0" = "sha512-…" }`: one SRI string per version. */
+function readDigests(r: EntryReader, e: AuditEntry): void {
+  const map = r.listMap('digests');
+  if (map === undefined) return;
+  e.digests = {};
+  for (const [version, list] of Object.entries(map)) {
+    if (list.length !== 1) r.fail(`\`digests.${version}\` must be one digest string`, 'digests');
+    else e.digests[version] = list[0]!;
+  }
 }
 
 function readWildcard(r: EntryReader, foreign: boolean): WildcardAuditEntry {

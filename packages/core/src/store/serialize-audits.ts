@@ -92,6 +92,13 @@ function perCrate<T>(t: TomlDoc, m: Record<string, T[]>, cmp: ((a: T, b: T) => n
 }
 
 function auditDoc(e: AuditEntry): TomlDoc {
+  const doc = auditDocBase(e);
+  // vet extension (imports.lock): version → SRI digest, versions sorted.
+  if (e.digests !== undefined) doc.setInline('digests', sortedKeys(e.digests).map((v) => [v, [e.digests![v]!]]));
+  return doc;
+}
+
+function auditDocBase(e: AuditEntry): TomlDoc {
   const d = new TomlDoc().setList('who', e.who, true).setList('criteria', e.criteria);
   if (e.kind === 'full') d.set('version', e.version ?? '');
   else if (e.kind === 'delta') d.set('delta', `${e.delta?.from ?? ''} -> ${e.delta?.to ?? ''}`);

@@ -1,0 +1,95 @@
+/**
+ * The notary half of refreshing imports (`vet import`, unlocked `vet check`): fetch the
+ * checkpoint, plan (rollback/fork checks against the user state dir and imports.lock),
+ * fetch the entry bundles, verify and replay (all in @vet/core, synchronously over the
+ * exact bytes), then put the effective audits, translated to local criteria, and the
+ * verified checkpoint into the given store copy. The mirror state is saved only after
+ * everything verified; a failing refresh writes nothing.
+ */
+import {
+  CriteriaIndex,
+  VetError,
+  applyNotaryBundles,
+  notaryAuditsFile,
+  planNotaryUpdate,
+  translateImport,
+  type DependencyGraph,
+  type ImportConfig,
+  type NotaryMirrorState,
+  type Store,
+} from '@vet/core';
+import type { NotaryRefresher } from '../imports/refresh.js';
+import type { CommandIO } from '../io.js';
+import type { HttpClient } from '../registry/index.js';
+import { fetchNotaryAdminKeys, fetchNotaryBundles, fetchNotaryCheckpoint } from './fetch.js';
+import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
+
+export interface NotaryRefresherOptions {
+  http: HttpClient;
+  io: CommandIO;
+  storeDir: string;
+  /** Root of vet's user state (default $XDG_STATE_HOME/vet). */
+  stateDir?: string;
+}
+
+const MAX_WARNINGS_SHOWN = 5;
+
+export function notaryRefresher(opts: NotaryRefresherOptions): NotaryRefresher {
+  return async (name, config, store, graph) => {
+    const result = await refreshNotaryImport(opts, name, config, store, graph);
+    const shown = result.warnings.slice(0, MAX_WARNINGS_SHOWN);
+    for (const w of shown) opts.io.err(`warning: ${w}\n`);
+    if (result.warnings.length > shown.length) opts.io.err(`warning: … and ${result.warnings.length - shown.length} more about notary import '${name}'\n`);
+  };
+}
+
+export interface NotaryRefreshResult {
+  state: NotaryMirrorState;
+  newEntries: number;
+  warnings: string[];
+  /** Whether the user state dir was updated (false when it already held a larger checkpoint). */
+  saved: boolean;
+}
+
+/** The working half, also called directly by tests and the bench. Mutates `store`. */
+export async function refreshNotaryImport(
+  opts: NotaryRefresherOptions,
+  name: string,
+  config: ImportConfig,
+  store: Store,
+  graph: DependencyGraph,
+): Promise<NotaryRefreshResult> {
+  const n = config.notary;
+  if (n === undefined) throw new VetError('INTERNAL', `import '${name}' is not a notary import`);
+  const origin = n.key.split('+')[0] ?? '';
+  const dir = notaryStateDir(notaryStateRoot(opts.io.env, opts.stateDir), origin);
+  const saved = await readNotaryMirror(dir);
+  const note = await fetchNotaryCheckpoint(opts.http, n.url);
+  const lockCheckpoint = store.importsLock.notaryCheckpoints?.[name];
+  const adminKeys = saved.state === undefined ? await fetchNotaryAdminKeys(opts.http, n.url) : undefined;
+  const plan = planNotaryUpdate({
+    importName: name,
+    config: n,
+    now: Math.floor(opts.io.now().getTime() / 1000),
+    checkpoint: note,
+    ...(saved.state ? { state: saved.state } : {}),
+    ...(lockCheckpoint !== undefined ? { lockCheckpoint } : {}),
+    ...(adminKeys ? { adminKeys } : {}),
+  });
+  const bundles = await fetchNotaryBundles(opts.http, n.url, plan.bundles);
+  const applied = applyNotaryBundles(plan, bundles);
+  const packages = new Set(graph.nodes.filter((x) => !x.firstParty).map((x) => x.name));
+  const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem), config, new CriteriaIndex(store.audits.criteria), {
+    importName: name,
+    packages,
+  });
+  store.importsLock.audits[name] = translated.audits;
+  store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
+  const wrote = await writeNotaryMirror(dir, applied.state);
+  return {
+    state: applied.state,
+    newEntries: applied.newEntries,
+    warnings: [...(saved.warning ? [saved.warning] : []), ...applied.warnings, ...translated.warnings],
+    saved: wrote,
+  };
+}

@@ -1,0 +1,29 @@
+// Public surface of the notary consumer (notary.md §9 "Consumer"): pure verification, fed bytes.
+export {
+  verifyNotaryCheckpoint,
+  verifyStoredCheckpoint,
+  forkError as notaryForkError,
+  rollbackError as notaryRollbackError,
+  type NotaryCheckpoint,
+} from './checkpoints.js';
+export {
+  NOTARY_MIRROR_FORMAT,
+  parseNotaryMirrorState,
+  serializeNotaryMirrorState,
+  type NotaryMirrorState,
+  type NotaryClaimRecord,
+  type NotaryAuditorRecord,
+} from './state.js';
+export { NotaryReplayer, type ReplayState as NotaryReplayState } from './replay.js';
+export {
+  planNotaryUpdate,
+  applyNotaryBundles,
+  bundlesBetween as notaryBundlesBetween,
+  type NotaryUpdateInput,
+  type NotaryUpdatePlan,
+  type NotaryUpdateResult,
+  type NotaryBundleRef,
+} from './update.js';
+export { notaryAuditsFile } from './audits.js';
+export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
+export { lockfileDigestBinding, auditDigestsBind, integritySri, type DigestBinding, type DigestMismatch } from './digest.js';
