@@ -8,21 +8,25 @@ import { VetError, type Ecosystem } from '@vet/core';
 import type { GlobalOptions } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
-import { runCheck } from './commands/check.js';
-import { runInit } from './commands/init.js';
-import { runCertify } from './commands/certify.js';
-import { runAddExemption, runRecordViolation } from './commands/exemption.js';
-import { runPrune } from './commands/prune.js';
-import { runFmt } from './commands/fmt.js';
-import { runWhy } from './commands/why.js';
-import { runDiff, runInspect } from './commands/inspect-diff.js';
-import { runSuggest } from './commands/suggest.js';
-import { runTrust } from './commands/trust.js';
-import { runImport } from './commands/import.js';
 
 export const VERSION = '0.1.0';
 
 type Runner = (g: GlobalOptions, io: CommandIO) => Promise<number>;
+
+// Commands load on first use: `vet check` must not pay for the HTTP client, tar and diff.
+const load = {
+  check: () => import('./commands/check.js'),
+  init: () => import('./commands/init.js'),
+  certify: () => import('./commands/certify.js'),
+  exemption: () => import('./commands/exemption.js'),
+  prune: () => import('./commands/prune.js'),
+  fmt: () => import('./commands/fmt.js'),
+  why: () => import('./commands/why.js'),
+  inspectDiff: () => import('./commands/inspect-diff.js'),
+  suggest: () => import('./commands/suggest.js'),
+  trust: () => import('./commands/trust.js'),
+  import: () => import('./commands/import.js'),
+};
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -73,8 +77,8 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .addOption(new Option('--current-time <time>', 'pretend it is this time (RFC 3339)').hideHelp())
     .showHelpAfterError('(run vet --help for usage)');
 
-  program.command('check', { isDefault: true }).description('check that every third-party package is vetted').action(simple(runCheck));
-  program.command('init').description('create the store, exempting what the lockfile has now').action(simple(runInit));
+  program.command('check', { isDefault: true }).description('check that every third-party package is vetted').action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
+  program.command('init').description('create the store, exempting what the lockfile has now').action(simple(async (g, io) => (await load.init()).runInit(g, io)));
   program
     .command('certify')
     .description('record an audit: full (<version>) or delta (<version> <version2>)')
@@ -87,10 +91,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--accept-all', 'do not ask for confirmation')
     .option('--force', 'record even if the package is not a dependency')
     .action(
-      run((g, cmd) => {
-        const [pkg, version, version2] = cmd.args as [string, string, string | undefined];
-        const o = cmd.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean }>();
-        return runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o });
+      run((g, c) => {
+        const [pkg, version, version2] = c.args as [string, string, string | undefined];
+        const o = c.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean }>();
+        return load.certify().then((m) => m.runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o }));
       }),
     );
   program
@@ -103,10 +107,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--no-suggest', 'never suggest auditing it')
     .option('--force', 'add even if the version is not in the lockfile')
     .action(
-      run((g, cmd) => {
-        const [pkg, version] = cmd.args as [string, string];
-        const o = cmd.opts<{ criteria?: string[]; notes?: string; suggest?: boolean; force?: boolean }>();
-        return runAddExemption(g, io, { pkg, version, ...o, noSuggest: o.suggest === false });
+      run((g, c) => {
+        const [pkg, version] = c.args as [string, string];
+        const o = c.opts<{ criteria?: string[]; notes?: string; suggest?: boolean; force?: boolean }>();
+        return load.exemption().then((m) => m.runAddExemption(g, io, { pkg, version, ...o, noSuggest: o.suggest === false }));
       }),
     );
   program
@@ -119,27 +123,27 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--notes <text>', 'what is wrong')
     .option('--force', 'record even if the package is not a dependency')
     .action(
-      run((g, cmd) => {
-        const [pkg, requirement] = cmd.args as [string, string];
-        return runRecordViolation(g, io, { ...cmd.opts(), pkg, requirement });
+      run((g, c) => {
+        const [pkg, requirement] = c.args as [string, string];
+        return load.exemption().then((m) => m.runRecordViolation(g, io, { ...c.opts(), pkg, requirement }));
       }),
     );
-  program.command('prune').description('remove exemptions that are no longer needed').action(simple(runPrune));
-  program.command('fmt').description('rewrite the store in canonical form').action(simple(runFmt));
+  program.command('prune').description('remove exemptions that are no longer needed').action(simple(async (g, io) => (await load.prune()).runPrune(g, io)));
+  program.command('fmt').description('rewrite the store in canonical form').action(simple(async (g, io) => (await load.fmt()).runFmt(g, io)));
   program
     .command('why')
     .description('show every dependency chain from the project to a package')
     .argument('<package>')
     .argument('[version]')
-    .action(run((g, cmd) => runWhy(g, io, cmd.args[0]!, cmd.args[1])));
-  program.command('suggest').description('suggest the cheapest audits that would vet everything').action(simple(runSuggest));
+    .action(run((g, c) => load.why().then((m) => m.runWhy(g, io, c.args[0]!, c.args[1]))));
+  program.command('suggest').description('suggest the cheapest audits that would vet everything').action(simple(async (g, io) => (await load.suggest()).runSuggest(g, io)));
   program
     .command('inspect')
     .description('fetch, verify and unpack a release for a full audit; prints its path')
     .argument('<package>')
     .argument('<version>')
     .addOption(new Option('--mode <mode>', 'print the path, or open a shell there').choices(['print', 'shell']).default('print'))
-    .action(run((g, cmd) => runInspect(g, io, cmd.args[0]!, cmd.args[1]!, cmd.opts<{ mode: string }>().mode)));
+    .action(run((g, c) => load.inspectDiff().then((m) => m.runInspect(g, io, c.args[0]!, c.args[1]!, c.opts<{ mode: string }>().mode))));
   program
     .command('diff')
     .description('show what changed between two releases of a package')
@@ -148,7 +152,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .argument('<version2>')
     .option('--stat', 'only a diffstat: files changed, insertions, deletions')
     .option('--no-pager', 'do not page the output')
-    .action(run((g, cmd) => runDiff(g, io, cmd.args[0]!, cmd.args[1]!, cmd.args[2]!, cmd.opts<{ stat?: boolean; pager?: boolean }>())));
+    .action(run((g, c) => load.inspectDiff().then((m) => m.runDiff(g, io, c.args[0]!, c.args[1]!, c.args[2]!, c.opts<{ stat?: boolean; pager?: boolean }>()))));
   program
     .command('trust')
     .description('trust the versions of a package published by an npm user')
@@ -159,9 +163,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--end-date <date>', 'YYYY-MM-DD, exclusive (default: 12 months from today)')
     .option('--notes <text>', 'why')
     .action(
-      run((g, cmd) => {
-        const o = cmd.opts<{ criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
-        return runTrust(g, io, { ...o, pkg: cmd.args[0]!, publisher: cmd.args[1]! });
+      run((g, c) => {
+        const o = c.opts<{ criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
+        return load.trust().then((m) => m.runTrust(g, io, { ...o, pkg: c.args[0]!, publisher: c.args[1]! }));
       }),
     );
   program
@@ -175,9 +179,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--criteria-map <theirs=ours>', 'map their criteria to ours (repeatable)', collect)
     .option('--exclude <package>', 'ignore their audits of this package (repeatable)', collect)
     .action(
-      run((g, cmd) => {
-        const o = cmd.opts<{ notary?: string; key?: string; maxAge?: string; criteriaMap?: string[]; exclude?: string[] }>();
-        return runImport(g, io, { ...o, name: cmd.args[0]!, urls: cmd.args.slice(1) });
+      run((g, c) => {
+        const o = c.opts<{ notary?: string; key?: string; maxAge?: string; criteriaMap?: string[]; exclude?: string[] }>();
+        return load.import().then((m) => m.runImport(g, io, { ...o, name: c.args[0]!, urls: c.args.slice(1) }));
       }),
     );
   return program;

@@ -21,8 +21,6 @@ import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit, json } from '../output.js';
 import { nonRegistryWarnings } from './report-notes.js';
-import { refreshProject } from './check-refresh.js';
-import { suggestFor } from './suggest.js';
 import { mutateStore } from '../store-tx.js';
 import { isVetError } from '@vet/core';
 
@@ -59,12 +57,13 @@ function passed(r: CheckResult): boolean {
 
 async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject): Promise<CheckResult> {
   const notes: string[] = [];
-  const project = g.locked ? loaded : await refreshProject(g, io, loaded, notes);
+  // The network half loads only when used: --locked never pays for the HTTP client.
+  const project = g.locked ? loaded : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
   const report = checkProject(project);
   const result: CheckResult = { project, report, deprecated: deprecatedPackages(project), notes };
   if (report.conclusion === 'fail (vetting)' && !g.locked) {
     try {
-      result.suggest = (await suggestFor(project, report, g, io)).suggest;
+      result.suggest = (await (await import('./suggest.js')).suggestFor(project, report, g, io)).suggest;
     } catch (e) {
       // Suggestions are advice; a registry we cannot reach must not hide the verdict.
       if (!isVetError(e)) throw e;
