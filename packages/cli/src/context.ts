@@ -5,6 +5,10 @@
 import path from 'node:path';
 import {
   VetError,
+  VetValidationError,
+  checkStoreFormat,
+  parseStore,
+  readStoreFiles,
   readStore,
   validateStore,
   checkStoreVersion,
@@ -60,11 +64,42 @@ export function discoverOpts(g: GlobalOptions) {
 
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
-  const [graph, store] = await Promise.all([readGraph(ref), readStore(ref.storeDir)]);
+  const [graph, store] = await Promise.all([readGraph(ref), g.locked ? readLockedStore(ref.storeDir) : readStore(ref.storeDir)]);
   checkStoreEcosystem(store, ref);
   checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
   validateStore(store, { today, storeDir: ref.storeDir });
   return { ref, graph, store, scheme: versionSchemeFor(ref.ecosystem), today };
+}
+
+/**
+ * --locked makes the store a lint target, as in cargo-vet (spec §9.1, §5.4): every file must
+ * be byte-for-byte canonical, and imports.lock must match the imports config.toml declares.
+ */
+async function readLockedStore(dir: string): Promise<Store> {
+  const files = await readStoreFiles(dir);
+  const store = parseStore(files, dir);
+  const problems = [...checkStoreFormat(files, store, dir), ...importsLockProblems(store, dir)];
+  if (problems.length > 0) {
+    throw new VetValidationError('STORE_NOT_CANONICAL', problems, {
+      hint: 'run `vet fmt` (and an unlocked `vet check` to refresh imports.lock), then commit the store',
+    });
+  }
+  return store;
+}
+
+export function importsLockProblems(store: Store, dir: string) {
+  const file = path.join(dir, 'imports.lock');
+  const problems: { file: string; message: string }[] = [];
+  const configured = new Set(Object.keys(store.config.imports));
+  const locked = new Set(Object.keys(store.importsLock.audits));
+  for (const name of configured) if (!locked.has(name)) problems.push({ file, message: `imports.lock is out of date: it has nothing for import '${name}'` });
+  for (const name of locked) if (!configured.has(name)) problems.push({ file, message: `imports.lock is out of date: import '${name}' is no longer in config.toml` });
+  for (const [name, cfg] of Object.entries(store.config.imports)) {
+    for (const pkg of cfg.exclude) {
+      if (store.importsLock.audits[name]?.audits[pkg]?.length) problems.push({ file, message: `imports.lock is out of date: it keeps audits of '${pkg}', which import '${name}' excludes` });
+    }
+  }
+  return problems;
 }
 
 function checkStoreEcosystem(store: Store, ref: ProjectRef): void {

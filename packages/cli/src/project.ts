@@ -21,6 +21,7 @@ import {
   detectPythonLockfile,
   findCargoStore,
   readCargoProject,
+  cargoRegistryCrateFacts,
   readNpmLockfile,
   readPythonLockfile,
   type DependencyGraph,
@@ -141,6 +142,8 @@ export async function readGraph(ref: ProjectRef): Promise<DependencyGraph> {
     case 'pypi':
       return readPythonLockfile(ref.lockfile);
     case 'cargo':
-      return (await readCargoProject(path.dirname(ref.lockfile))).graph;
+      // cargo metadata drops dependencies on crates without a library target; only a crate's
+      // own manifest tells, so read it from cargo's registry cache when it is there.
+      return (await readCargoProject(path.dirname(ref.lockfile), { crateFacts: cargoRegistryCrateFacts() })).graph;
   }
 }

@@ -1,0 +1,53 @@
+/**
+ * `vet check --locked` through the built CLI on real cargo-vet repositories (shared corpus):
+ * the verdict cargo-vet's CI gates on. Runs in place: a --locked check writes nothing.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SHARED, runVet } from './helpers/project.js';
+
+const CORPUS = path.join(SHARED, 'corpus', 'cargo');
+const present = existsSync(path.join(CORPUS, 'manifest.json'));
+if (!present) console.warn(`cli-cargo-conformance: skipped, ${CORPUS} is absent (the shared corpus sits next to the repo)`);
+
+interface RepoEntry { dir: string; commit_date: string; expected_locked_verdict: string }
+const repos: RepoEntry[] = present ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoEntry[] }).repos : [];
+
+// A cargo home whose registry cache holds the published manifest of zcash's one bin-only
+// dependency, as `cargo fetch` leaves it on a developer's machine: cargo metadata (and so
+// cargo-vet) drops it and what only it pulls in (clap, anstyle, …).
+const cargoHome = mkdtempSync(path.join(os.tmpdir(), 'vet-cargo-home-'));
+const crate = path.join(cargoHome, 'registry', 'src', 'index.crates.io-1949cf8c6b5b557f', 'cxxbridge-cmd-1.0.194');
+mkdirSync(crate, { recursive: true });
+writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\n\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n');
+afterAll(() => rmSync(cargoHome, { recursive: true, force: true }));
+
+const at = (r: RepoEntry) => `--current-time=${r.commit_date.slice(0, 10)}T12:00:00Z`;
+const check = (r: RepoEntry) => runVet(['check', '--locked', at(r), '--output-format', 'json'], { cwd: path.join(CORPUS, r.dir), env: { CARGO_HOME: cargoHome } });
+
+describe.skipIf(!present)('vet check --locked on real cargo-vet repositories', () => {
+  const passing = repos.filter((r) => r.expected_locked_verdict.startsWith('PASS') && r.dir !== 'zcash__zcash');
+
+  it.each(passing.map((r) => [r.dir, r] as const))('%s: success, as cargo vet --locked', async (_dir, r) => {
+    const run = await check(r);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).conclusion).toBe('success');
+    expect(run.code).toBe(0);
+  });
+
+  it('zcash__zcash: the bin-only subtree is dropped; fails only on bridgetree 0.7.1 (trusted, but imports.lock has no publisher row for it)', async () => {
+    const r = repos.find((x) => x.dir === 'zcash__zcash')!;
+    const run = await check(r);
+    expect(JSON.parse(run.stdout).failures).toEqual([{ name: 'bridgetree', version: '0.7.1', missing_criteria: ['safe-to-deploy'] }]);
+    expect(run.code).toBe(1);
+  });
+
+  it('spinframework__spin: refused by the store version gate (written by cargo-vet 0.7)', async () => {
+    const r = repos.find((x) => x.dir === 'spinframework__spin')!;
+    const run = await check(r);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).error.code).toBe('STORE_VERSION');
+  });
+});
