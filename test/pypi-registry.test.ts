@@ -234,3 +234,46 @@ describe('refusals: nothing is used, nothing is extracted', () => {
     await refuse('liar', '1.0', 'INTEGRITY_MISMATCH');
   });
 });
+
+// ---- the vet CLI on a Python project ----------------------------------------------------------
+
+import { runVet, tempProject } from './helpers/project.js';
+
+describe('vet on a requirements.txt project, against the local index', () => {
+  const pin = (version: string) => {
+    const file = `demo-${version}.tar.gz`;
+    return `demo==${version} \\\n    --hash=sha256:${sha256(projects.demo![file]!.bytes)}\n`;
+  };
+  const env = () => ({ PIP_INDEX_URL: `${base}/simple/` });
+
+  it('init, then check flags a yanked release (a warning) and still passes', async () => {
+    const p = tempProject({ 'requirements.txt': pin('3.0') });
+    try {
+      expect((await runVet(['init'], { cwd: p.dir, env: env() })).code).toBe(0);
+      expect(p.read('supply-chain/config.toml')).toContain('[vet]\necosystem = "pypi"');
+      const r = await runVet(['check'], { cwd: p.dir, env: env() });
+      expect(r.stdout).toContain('Vetting Succeeded (1 exempted)');
+      expect(r.stdout).toContain('demo:3.0: yanked: broken build');
+      expect(r.code).toBe(0);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it('a new version fails with a measured delta suggestion; diff --stat shows it', async () => {
+    const p = tempProject({ 'requirements.txt': pin('1.0') });
+    try {
+      await runVet(['init'], { cwd: p.dir, env: env() });
+      p.write('requirements.txt', pin('2.0'));
+      const r = await runVet(['check'], { cwd: p.dir, env: env() });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('demo:2.0 missing ["safe-to-deploy"]');
+      expect(r.stdout).toMatch(/vet diff demo 1\.0 2\.0 .* 2 files changed, 3 insertions\(\+\), 1 deletions\(-\)/);
+      const d = await runVet(['diff', 'demo', '1.0', '2.0', '--stat'], { cwd: p.dir, env: env() });
+      expect(d.code).toBe(0);
+      expect(d.stdout).toContain('2 files changed, 3 insertions(+), 1 deletion(-)');
+    } finally {
+      p.cleanup();
+    }
+  });
+});

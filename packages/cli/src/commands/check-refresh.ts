@@ -8,9 +8,17 @@ import type { CommandIO } from '../io.js';
 import { refreshImports } from '../imports/refresh.js';
 import { packagesNeedingPublishers, setPublisherRows } from '../imports/publishers.js';
 import { openPackageSource } from '../package-source.js';
-import { createHttpClient } from '../registry/index.js';
+import { createHttpClient, mapLimit } from '../registry/index.js';
+import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
+import { isVetError } from '@vet/core';
 
-export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedProject, notes: string[]): Promise<LoadedProject> {
+export interface Flagged {
+  name: string;
+  version: string;
+  message: string;
+}
+
+export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedProject, notes: string[]): Promise<{ project: LoadedProject; flagged: Flagged[] }> {
   let store = p.store;
   if (Object.keys(store.config.imports).length > 0) {
     const http = createHttpClient({});
@@ -32,5 +40,27 @@ export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedP
       await source.close();
     }
   }
-  return store === p.store ? p : { ...p, store };
+  const flagged = p.ref.ecosystem === 'pypi' ? await yankedReleases(io, p, notes) : [];
+  return { project: store === p.store ? p : { ...p, store }, flagged };
+}
+
+/** PEP 592: a release whose every file is yanked is flagged (a warning, unless policy denies). */
+async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]): Promise<Flagged[]> {
+  const nodes = p.graph.nodes.filter((n) => !n.firstParty && n.source.kind === 'registry');
+  const client = await createPypiClient({ env: io.env, cwd: p.ref.storeDir });
+  const out: Flagged[] = [];
+  try {
+    await mapLimit(nodes, 8, async (n) => {
+      try {
+        const state = yankStateOf(await client.release(n.name, n.version));
+        if (state.yanked) out.push({ name: n.name, version: n.version, message: `yanked${state.reason ? `: ${state.reason}` : ''}` });
+      } catch (e) {
+        if (!isVetError(e)) throw e;
+        notes.push(`could not ask the index about ${n.name} ${n.version}: ${e.message}`);
+      }
+    });
+  } finally {
+    await client.close();
+  }
+  return out;
 }

@@ -58,9 +58,11 @@ function passed(r: CheckResult): boolean {
 async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject): Promise<CheckResult> {
   const notes: string[] = [];
   // The network half loads only when used: --locked never pays for the HTTP client.
-  const project = g.locked ? loaded : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
+  const refreshed = g.locked ? undefined : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
+  const project = refreshed?.project ?? loaded;
   const report = checkProject(project);
-  const result: CheckResult = { project, report, deprecated: deprecatedPackages(project), notes };
+  const deprecated = [...deprecatedPackages(project), ...(refreshed?.flagged ?? [])];
+  const result: CheckResult = { project, report, deprecated, notes };
   if (report.conclusion === 'fail (vetting)' && !g.locked) {
     try {
       result.suggest = (await (await import('./suggest.js')).suggestFor(project, report, g, io)).suggest;
@@ -110,7 +112,7 @@ function humanReport(r: CheckResult): string {
   text += nonRegistryWarnings(r.project.graph);
   if (r.deprecated.length) {
     const deny = r.project.store.config.vet?.denyDeprecated === true;
-    text += `\n${deny ? 'error' : 'warning'}: ${r.deprecated.length} deprecated package version(s)${deny ? ' (denied by [vet] deny-deprecated)' : ''}:\n`;
+    text += `\n${deny ? 'error' : 'warning'}: ${r.deprecated.length} deprecated or yanked package version(s)${deny ? ' (denied by [vet] deny-deprecated)' : ''}:\n`;
     text += r.deprecated.map((d) => `  ${d.name}:${d.version}: ${d.message}\n`).join('');
   }
   if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) text += nextSteps(r);
