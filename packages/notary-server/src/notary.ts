@@ -18,6 +18,7 @@ import { publishStatic } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
 import { publishedSize } from './log/publish.js';
 import { Sequencer } from './log/sequencer.js';
+import { inlineCommitter, type BatchCommitter } from './log/commit.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
 
 export interface NotaryDeps {
@@ -26,6 +27,8 @@ export interface NotaryDeps {
   config: NotaryConfig;
   /** ms since epoch. */
   now?: () => number;
+  /** Commits batches; default: inline on `db`. The server passes a worker-thread committer. */
+  committer?: BatchCommitter;
   /** Where static tlog-tiles files go; undefined = do not write any. */
   staticDir?: string;
   /** Structured log sink (one JSON object per event). */
@@ -68,9 +71,10 @@ export function createNotary(deps: NotaryDeps): Notary {
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
   const publisher = makeStaticPublisher(deps.staticDir, config.sequencer.publishIntervalMs, { tree, readLeaves }, () => latest, logEvent);
 
+  const committer = deps.committer ?? inlineCommitter(db);
   const sequencer = new Sequencer(
     {
-      db,
+      committer,
       tree,
       rootAt: (size) => rootAt(tree, size),
       signCheckpoint,
@@ -148,6 +152,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     async close() {
       await sequencer.close();
+      await committer.close();
       publisher.stop();
     },
   };

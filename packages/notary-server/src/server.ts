@@ -10,6 +10,7 @@ import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
 import { createNotary, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
+import { workerCommitter } from './log/commit.js';
 
 export interface RunningNotary {
   url: string;
@@ -33,7 +34,7 @@ export async function serveNotary(
   const { db, config, keys, paths } = opened;
   let notary: Notary;
   try {
-    notary = createNotary({ db, config, keys, staticDir: paths.static, ...(opts.log && { log: opts.log }) });
+    notary = createNotary({ db, config, keys, committer: workerCommitter(paths.db), staticDir: paths.static, ...(opts.log && { log: opts.log }) });
   } catch (e) {
     db.close();
     release();

@@ -68,7 +68,10 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     }
     if (t.kind === 'hash') {
       reads({ kind: 'tile' });
-      const bytes = hashTileBytes(notary.log.tree, t.level, t.index, t.width);
+      // The tree may hold a batch that is still committing: serve only what the latest
+      // checkpoint covers.
+      const nodes = Math.floor(notary.latest().size / TILE_W ** t.level);
+      const bytes = t.index * TILE_W + t.width > nodes ? undefined : hashTileBytes(notary.log.tree, t.level, t.index, t.width);
       if (bytes === undefined) throw new NotaryError('NOT_FOUND', `tile /${path} does not exist yet`);
       sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
       return;
