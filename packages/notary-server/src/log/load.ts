@@ -45,7 +45,18 @@ export function loadLog(
     })();
     latest = { size: 0, note };
   }
+  const size = latest.size;
   checkLatest(tree, latest, opts);
+  // After a key rotation the same tree head is re-signed by the current keys. Ed25519 is
+  // deterministic, so an unchanged key set gives the identical note and nothing is written.
+  const resigned = opts.signCheckpoint(size, opts.rootAt(tree, size));
+  if (resigned !== latest.note) {
+    db.transaction(() => {
+      db.prepare('UPDATE checkpoints SET note = ? WHERE size = ?').run(resigned, size);
+      db.prepare('UPDATE latest SET note = ? WHERE id = 1 AND size = ?').run(resigned, size);
+    })();
+    latest = { size, note: resigned };
+  }
   return { tree, state, dedupe, latest };
 }
 
