@@ -3,12 +3,14 @@
  * are mapped to a message and exit code in exactly one place (runCli), and commands never
  * call process.exit themselves.
  *   init <dir> --origin <o> [--host h] [--port p]     create keys, config, empty log
- *   serve <dir> [--host h] [--port p]                 run the notary
+ *   serve <dir> [--origin o] [--host h] [--port p]    run the notary (--origin: init first if empty)
  *   auditor add <dir> --name <n> --public-key <b64> [--keyid k] [--expires-days d]
  *   auditor remove <dir> --name <n> --public-key <b64> [--keyid k]
  *   token issue <dir> --name <n> [--expires-days d] | token revoke <dir> --name <n>
  *   rotate-key <dir> [--finish]    verify <dir>    backup <dir> <dest> [--include-keys]
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isVetError, VetError } from '@vet/core';
 import { backupNotary } from '../backup.js';
@@ -71,6 +73,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     case 'serve': {
       const dir = need(rest[0], 'data directory');
+      // One command for a fresh notary: `serve <dir> --origin <o>` initialises an empty dir.
+      if (o.origin !== undefined && !existsSync(join(dir, 'notary.json'))) {
+        const r = initDataDir(dir, o.origin, { listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 } });
+        io.out(`initialised ${dir}; log key (publish this): ${r.logVerifierKey}`);
+      }
       const running = await serveNotary(dir, { ...(o.host && { host: o.host }), ...(port !== undefined && { port }), log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })) });
       io.out(`vet-notary serving ${running.notary.config.origin} at ${running.url}`);
       await io.untilSignal();
@@ -134,7 +141,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 
 const HELP = `vet-notary <command>
   init <dir> --origin <origin> [--host h] [--port p]
-  serve <dir> [--host h] [--port p]
+  serve <dir> [--origin <origin>] [--host h] [--port p]   (--origin on an empty dir: init, then serve)
   auditor add|remove <dir> --name <name> --public-key <base64> [--keyid id] [--expires-days d]
   token issue|revoke <dir> --name <name> [--expires-days d]
   rotate-key <dir> [--finish]
