@@ -62,7 +62,7 @@ async function refresh(store: Store, graph: DependencyGraph, stateDir: string, o
 /** Runs a refresh that must fail; checks that the store and the state dir are unchanged. */
 async function refused(store: Store, graph: DependencyGraph, stateDir: string, opts: { now?: Date } = {}) {
   const before = structuredClone(store);
-  const mirror = join(notaryStateDir(stateDir, ORIGIN), 'mirror.json');
+  const mirror = join(notaryStateDir(stateDir, ORIGIN), 'head.json');
   const saved = existsSync(mirror) ? readFileSync(mirror, 'utf8') : undefined;
   const error = await refresh(store, graph, stateDir, opts).then(
     () => undefined,

@@ -9,9 +9,11 @@
 import {
   CriteriaIndex,
   VetError,
-  applyNotaryBundles,
   notaryAuditsFile,
+  notarySignatureJobs,
   planNotaryUpdate,
+  replayNotaryEntries,
+  verifyNotaryEntries,
   translateImport,
   type DependencyGraph,
   type ImportConfig,
@@ -23,6 +25,7 @@ import type { CommandIO } from '../io.js';
 import type { HttpClient } from '../registry/index.js';
 import { fetchNotaryAdminKeys, fetchNotaryBundles, fetchNotaryCheckpoint } from './fetch.js';
 import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
+import { preverifySignatures } from './verify-pool.js';
 
 export interface NotaryRefresherOptions {
   http: HttpClient;
@@ -49,6 +52,8 @@ export interface NotaryRefreshResult {
   warnings: string[];
   /** Whether the user state dir was updated (false when it already held a larger checkpoint). */
   saved: boolean;
+  /** Wall milliseconds per phase (for the bench). */
+  timings: Record<string, number>;
 }
 
 /** The working half, also called directly by tests and the bench. Mutates `store`. */
@@ -63,7 +68,15 @@ export async function refreshNotaryImport(
   if (n === undefined) throw new VetError('INTERNAL', `import '${name}' is not a notary import`);
   const origin = n.key.split('+')[0] ?? '';
   const dir = notaryStateDir(notaryStateRoot(opts.io.env, opts.stateDir), origin);
+  const timings: Record<string, number> = {};
+  let t = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    timings[phase] = (timings[phase] ?? 0) + now - t;
+    t = now;
+  };
   const saved = await readNotaryMirror(dir);
+  lap('readState');
   const note = await fetchNotaryCheckpoint(opts.http, n.url);
   const lockCheckpoint = store.importsLock.notaryCheckpoints?.[name];
   const adminKeys = saved.state === undefined ? await fetchNotaryAdminKeys(opts.http, n.url) : undefined;
@@ -76,20 +89,32 @@ export async function refreshNotaryImport(
     ...(lockCheckpoint !== undefined ? { lockCheckpoint } : {}),
     ...(adminKeys ? { adminKeys } : {}),
   });
+  lap('checkpoint');
   const bundles = await fetchNotaryBundles(opts.http, n.url, plan.bundles);
-  const applied = applyNotaryBundles(plan, bundles);
+  lap('fetch');
+  const entries = verifyNotaryEntries(plan, bundles);
+  lap('tree');
+  const work = notarySignatureJobs(entries, { adminKeys: plan.adminKeys, auditors: plan.base?.auditors ?? {} });
+  lap('parse');
+  const verified = await preverifySignatures(work.jobs);
+  lap('signatures');
+  const applied = replayNotaryEntries(plan, entries, { parsed: work.parsed, ...(verified ? { verified } : {}) });
+  lap('replay');
   const packages = new Set(graph.nodes.filter((x) => !x.firstParty).map((x) => x.name));
-  const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem), config, new CriteriaIndex(store.audits.criteria), {
+  const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem, packages), config, new CriteriaIndex(store.audits.criteria), {
     importName: name,
     packages,
   });
   store.importsLock.audits[name] = translated.audits;
   store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
-  const wrote = await writeNotaryMirror(dir, applied.state);
+  lap('translate');
+  const wrote = await writeNotaryMirror(dir, applied.state, saved.saved);
+  lap('saveState');
   return {
     state: applied.state,
     newEntries: applied.newEntries,
     warnings: [...(saved.warning ? [saved.warning] : []), ...applied.warnings, ...translated.warnings],
     saved: wrote,
+    timings,
   };
 }

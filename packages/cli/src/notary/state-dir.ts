@@ -2,17 +2,41 @@
  * The user state directory for notary mirrors (notary.md §9 step 2, Go's
  * `$GOPATH/pkg/sumdb/<name>/latest` idea): outside the repository, so checking out an old
  * imports.lock or cleaning caches cannot roll the client back.
- *   <root>/notaries/<hex sha256(origin)>/mirror.json   the mirror state (core NotaryMirrorState)
- *   <root>/notaries/<hex sha256(origin)>/latest        its signed checkpoint, for humans and tools
- *   <root>/notaries/<hex sha256(origin)>/receipts/     tlog-proof receipts of our own submissions
- * root = --state-dir, else $XDG_STATE_HOME/vet, else ~/.local/state/vet.
- * Writes are atomic (temp file + rename); the larger verified checkpoint wins.
+ *
+ *   <root>/notaries/<hex sha256(origin)>/head.json      checkpoint, compact range, keys,
+ *                                                       auditors, revocations, file lengths
+ *   <root>/notaries/<hex sha256(origin)>/leaves.bin     every leaf hash (append-only)
+ *   <root>/notaries/<hex sha256(origin)>/claims.ndjson  every audit/violation (append-only)
+ *   <root>/notaries/<hex sha256(origin)>/latest         the signed checkpoint, for humans
+ *   <root>/notaries/<hex sha256(origin)>/receipts/      tlog-proofs of our own submissions
+ *
+ * root = --state-dir, else $XDG_STATE_HOME/vet, else ~/.local/state/vet. A refresh appends
+ * only what is new and then renames head.json into place: the head is the commit point and
+ * names how much of each append-only file is valid, so a crash leaves the old state intact.
+ * Saves are serialised by `mirror.lock`; the larger verified checkpoint wins.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { open, mkdir, readFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { VetError, parseCheckpoint, parseNote, parseNotaryMirrorState, serializeNotaryMirrorState, type NotaryMirrorState } from '@vet/core';
+import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+
+const HEAD_FORMAT = 'vet-notary-mirror-head/v1';
+
+/** How much of the append-only files the saved head covers. */
+export interface SavedMirror {
+  size: number;
+  claimCount: number;
+  claimsBytes: number;
+}
+
+interface Head extends Omit<NotaryMirrorState, 'format' | 'leafHashes' | 'claims'> {
+  format: typeof HEAD_FORMAT;
+  claimCount: number;
+  claimsBytes: number;
+  /** Claim position → index of the revocation entry. */
+  revoked: Record<string, number>;
+}
 
 export function notaryStateRoot(env: NodeJS.ProcessEnv, stateDir?: string): string {
   if (stateDir !== undefined) return path.resolve(stateDir);
@@ -25,34 +49,98 @@ export function notaryStateDir(root: string, origin: string): string {
   return path.join(root, 'notaries', createHash('sha256').update(origin, 'utf8').digest('hex'));
 }
 
-/** The saved mirror, or undefined (with a warning when a file exists but cannot be used). */
-export async function readNotaryMirror(dir: string): Promise<{ state?: NotaryMirrorState; warning?: string }> {
-  const file = path.join(dir, 'mirror.json');
-  let text: string;
+/** The saved mirror, or nothing (with a warning when files exist but cannot be used). */
+export async function readNotaryMirror(dir: string): Promise<{ state?: NotaryMirrorState; saved?: SavedMirror; warning?: string }> {
+  let headText: string;
   try {
-    text = await readFile(file, 'utf8');
+    headText = await readFile(path.join(dir, 'head.json'), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new VetError('INVALID_ARGUMENT', `cannot read ${file}: ${(e as Error).message}`, { file, cause: e });
+    throw new VetError('INVALID_ARGUMENT', `cannot read the notary mirror in ${dir}: ${(e as Error).message}`, { cause: e });
   }
   try {
-    return { state: parseNotaryMirrorState(text, file) };
+    return loadMirror(dir, JSON.parse(headText) as Head);
   } catch (e) {
-    return { warning: `ignoring the unreadable notary mirror ${file} (${(e as Error).message}); mirroring again from the start` };
+    return { warning: `ignoring the unusable notary mirror in ${dir} (${(e as Error).message}); mirroring again from the start` };
   }
 }
 
+async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirrorState; saved: SavedMirror }> {
+  if (head.format !== HEAD_FORMAT) throw new Error(`head.json is not ${HEAD_FORMAT}`);
+  const range = CompactRange.fromJSON(head.range, path.join(dir, 'head.json'));
+  const leaves = await readFile(path.join(dir, 'leaves.bin'));
+  if (leaves.length < range.size * 32) throw new Error('leaves.bin is shorter than the head says');
+  const claimsBuf = await readFile(path.join(dir, 'claims.ndjson'));
+  if (claimsBuf.length < head.claimsBytes) throw new Error('claims.ndjson is shorter than the head says');
+  // One JSON.parse over the whole file is much faster than one per line.
+  const text = claimsBuf.subarray(0, head.claimsBytes).toString('utf8');
+  const claims = head.claimsBytes === 0 ? [] : (JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`) as NotaryClaimRecord[]);
+  if (claims.length !== head.claimCount) throw new Error('claims.ndjson does not hold the claims the head counts');
+  for (const [pos, by] of Object.entries(head.revoked)) {
+    const c = claims[Number(pos)];
+    if (c === undefined) throw new Error('a revocation names a claim that is not there');
+    claims[Number(pos)] = { ...c, revokedBy: by };
+  }
+  const state: NotaryMirrorState = {
+    format: NOTARY_MIRROR_FORMAT,
+    origin: head.origin,
+    logKey: head.logKey,
+    checkpoint: head.checkpoint,
+    range: range.toJSON(),
+    leafHashes: new Uint8Array(leaves.buffer, leaves.byteOffset, range.size * 32),
+    adminKeys: head.adminKeys,
+    auditors: head.auditors,
+    claims,
+  };
+  return { state, saved: { size: range.size, claimCount: head.claimCount, claimsBytes: head.claimsBytes } };
+}
+
 /**
- * Saves `state` unless the directory already holds a larger checkpoint (another vet
- * process got further meanwhile: the larger verified one wins). Returns whether it wrote.
+ * Saves `state`, which extends `saved` (what readNotaryMirror returned; undefined = write
+ * everything). Skips (returns false) when another vet process is saving, or the directory
+ * already holds a larger checkpoint: the state is verified data, so not saving is safe.
  */
-export async function writeNotaryMirror(dir: string, state: NotaryMirrorState): Promise<boolean> {
+export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, saved?: SavedMirror): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const current = await savedSize(path.join(dir, 'latest'));
-  if (current !== undefined && current > state.range.size) return false;
-  await writeAtomic(path.join(dir, 'mirror.json'), serializeNotaryMirrorState(state));
-  await writeAtomic(path.join(dir, 'latest'), state.checkpoint);
-  return true;
+  const lock = path.join(dir, 'mirror.lock');
+  let fd;
+  try {
+    fd = await open(lock, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    const current = await readSavedHead(dir);
+    if (current && current.size > state.range.size) return false;
+    // Only extend what is on disk now; otherwise rewrite from the start.
+    const base = saved && current && sameSaved(saved, current) ? saved : undefined;
+    await appendFrom(path.join(dir, 'leaves.bin'), (base?.size ?? 0) * 32, Buffer.from(state.leafHashes.subarray((base?.size ?? 0) * 32)));
+    const fresh = state.claims.slice(base?.claimCount ?? 0).map((c) => JSON.stringify(stripRevocation(c)) + '\n').join('');
+    const claimsBytes = (base?.claimsBytes ?? 0) + Buffer.byteLength(fresh);
+    await appendFrom(path.join(dir, 'claims.ndjson'), base?.claimsBytes ?? 0, Buffer.from(fresh));
+    const revoked: Record<string, number> = {};
+    state.claims.forEach((c, i) => {
+      if (c.revokedBy !== undefined) revoked[i] = c.revokedBy;
+    });
+    const { format: _f, leafHashes: _l, claims: _c, ...rest } = state;
+    const head: Head = { ...rest, format: HEAD_FORMAT, claimCount: state.claims.length, claimsBytes, revoked };
+    await writeAtomic(path.join(dir, 'head.json'), JSON.stringify(head));
+    await writeAtomic(path.join(dir, 'latest'), state.checkpoint);
+    return true;
+  } finally {
+    await fd.close();
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+async function readSavedHead(dir: string): Promise<SavedMirror | undefined> {
+  try {
+    const head = JSON.parse(await readFile(path.join(dir, 'head.json'), 'utf8')) as Head;
+    return { size: head.range.size, claimCount: head.claimCount, claimsBytes: head.claimsBytes };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function writeAtomic(file: string, data: string): Promise<void> {
@@ -62,10 +150,21 @@ export async function writeAtomic(file: string, data: string): Promise<void> {
   await rename(tmp, file);
 }
 
-async function savedSize(file: string): Promise<number | undefined> {
-  try {
-    return parseCheckpoint(parseNote(await readFile(file, 'utf8')).text).size;
-  } catch {
-    return undefined;
+/** Cuts the file to `validBytes` (dropping a crashed save's tail), then appends. */
+async function appendFrom(file: string, validBytes: number, data: Buffer): Promise<void> {
+  if (validBytes === 0) await writeFile(file, data, { mode: 0o600 });
+  else {
+    await truncate(file, validBytes);
+    await writeFile(file, data, { flag: 'a' });
   }
+}
+
+function sameSaved(a: SavedMirror, b: SavedMirror): boolean {
+  return a.size === b.size && a.claimCount === b.claimCount && a.claimsBytes === b.claimsBytes;
+}
+
+function stripRevocation(c: NotaryClaimRecord): NotaryClaimRecord {
+  if (c.revokedBy === undefined) return c;
+  const { revokedBy: _r, ...rest } = c;
+  return rest;
 }

@@ -9,11 +9,12 @@ import type { Ecosystem } from '../graph.js';
 import { SAFE_TO_DEPLOY, SAFE_TO_RUN, emptyAuditsFile, type AuditEntry, type AuditsFile } from '../store/model.js';
 import type { NotaryClaimRecord, NotaryMirrorState } from './state.js';
 
-export function notaryAuditsFile(state: Pick<NotaryMirrorState, 'origin' | 'claims'>, ecosystem: Ecosystem): AuditsFile {
+/** `packages`: keep only these package names (the lockfile's); undefined keeps all. */
+export function notaryAuditsFile(state: Pick<NotaryMirrorState, 'origin' | 'claims'>, ecosystem: Ecosystem, packages?: ReadonlySet<string>): AuditsFile {
   const file = emptyAuditsFile();
   const groups = new Map<string, { entry: AuditEntry; notes: Set<string> }>();
   for (const c of state.claims) {
-    if (c.revokedBy !== undefined || c.ecosystem !== ecosystem) continue;
+    if (c.revokedBy !== undefined || c.ecosystem !== ecosystem || (packages !== undefined && !packages.has(c.package))) continue;
     for (const criterion of c.criteria) {
       if (criterion !== SAFE_TO_RUN && criterion !== SAFE_TO_DEPLOY && file.criteria[criterion] === undefined) {
         file.criteria[criterion] = { description: `criterion offered by notary ${state.origin}`, implies: [], aggregatedFrom: [] };

@@ -14,15 +14,20 @@ export {
   type NotaryClaimRecord,
   type NotaryAuditorRecord,
 } from './state.js';
-export { NotaryReplayer, type ReplayState as NotaryReplayState } from './replay.js';
+export { NotaryReplayer, type ReplayState as NotaryReplayState, type SignatureLookup as NotarySignatureLookup } from './replay.js';
+export { notarySignatureJobs, type NotarySignatureJob } from './jobs.js';
 export {
   planNotaryUpdate,
   applyNotaryBundles,
+  verifyNotaryEntries,
+  replayNotaryEntries,
   bundlesBetween as notaryBundlesBetween,
   type NotaryUpdateInput,
   type NotaryUpdatePlan,
   type NotaryUpdateResult,
   type NotaryBundleRef,
+  type NotaryVerifiedEntries,
+  type ReplayOptions as NotaryReplayOptions,
 } from './update.js';
 export { notaryAuditsFile } from './audits.js';
 export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';

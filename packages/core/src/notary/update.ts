@@ -19,7 +19,7 @@ import { MERKLE_HASH_BYTES, hashLeaf, rootOf } from '../tlog/merkle.js';
 import { TILE_WIDTH, decodeEntryBundle, entriesTilePath } from '../tlog/tiles.js';
 import type { NotaryImportConfig } from '../store/model.js';
 import { forkError, rollbackError, verifyNotaryCheckpoint, verifyStoredCheckpoint } from './checkpoints.js';
-import { NotaryReplayer } from './replay.js';
+import { NotaryReplayer, type ParsedEntry, type SignatureLookup } from './replay.js';
 import { NOTARY_MIRROR_FORMAT, type NotaryMirrorState } from './state.js';
 
 export interface NotaryUpdateInput {
@@ -124,8 +124,28 @@ export interface NotaryUpdateResult {
   warnings: string[];
 }
 
-/** `bundles[i]` = the bytes fetched for `plan.bundles[i]`. */
-export function applyNotaryBundles(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[]): NotaryUpdateResult {
+/** Entries that hashed to the signed root: new ones from index `from` on. */
+export interface NotaryVerifiedEntries {
+  range: CompactRange;
+  leafHashes: Uint8Array;
+  from: number;
+  entries: Uint8Array[];
+}
+
+/** `bundles[i]` = the bytes fetched for `plan.bundles[i]`. Checks the tree, then replays. */
+export function applyNotaryBundles(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[], opts: ReplayOptions = {}): NotaryUpdateResult {
+  return replayNotaryEntries(plan, verifyNotaryEntries(plan, bundles), opts);
+}
+
+export interface ReplayOptions {
+  /** Signature results computed earlier over the same bytes (e.g. in parallel): see NotaryReplayer. */
+  verified?: SignatureLookup;
+  /** The new entries already parsed (notarySignatureJobs), by position. */
+  parsed?: readonly (ParsedEntry | undefined)[];
+}
+
+/** Step 3: every fetched leaf hash appended to the compact range; roots checked. */
+export function verifyNotaryEntries(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[]): NotaryVerifiedEntries {
   const { base, from, to, importName } = plan;
   if (bundles.length !== plan.bundles.length) throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
   const range = base ? CompactRange.fromJSON(base.range) : new CompactRange();
@@ -163,6 +183,13 @@ export function applyNotaryBundles(plan: NotaryUpdatePlan, bundles: readonly Uin
   if (!bytesEqual(range.root(), plan.received.cp.rootHash)) {
     throw inconsistent(plan, `the served entries hash to ${encodeBase64(range.root())}, not to the signed root ${encodeBase64(plan.received.cp.rootHash)}`);
   }
+  return { range, leafHashes, from, entries: fresh };
+}
+
+/** Step 4: replay the new entries on a copy of the base state. */
+export function replayNotaryEntries(plan: NotaryUpdatePlan, v: NotaryVerifiedEntries, opts: ReplayOptions = {}): NotaryUpdateResult {
+  const { base, importName } = plan;
+  const { range, leafHashes, from, entries: fresh } = v;
   const state: NotaryMirrorState = {
     format: NOTARY_MIRROR_FORMAT,
     origin: plan.received.cp.origin,
@@ -172,12 +199,13 @@ export function applyNotaryBundles(plan: NotaryUpdatePlan, bundles: readonly Uin
     leafHashes,
     adminKeys: { ...plan.adminKeys },
     auditors: structuredClone(base?.auditors ?? {}),
-    claims: structuredClone(base?.claims ?? []),
+    // Shallow: the replay copies a record before changing it (revocation).
+    claims: [...(base?.claims ?? [])],
   };
-  const replayer = new NotaryReplayer(state);
+  const replayer = new NotaryReplayer(state, opts.verified);
   fresh.forEach((entry, i) => {
     const idx = from + i;
-    replayer.apply(idx, entry, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES));
+    replayer.apply(idx, entry, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES), opts.parsed?.[i]);
   });
   return { state, newEntries: fresh.length, warnings: [...plan.warnings, ...replayer.warnings.map((w) => `notary import '${importName}': ${w}`)] };
 }
@@ -194,6 +222,11 @@ function inconsistent(plan: NotaryUpdatePlan, why: string): VetError {
 /** An older checkpoint within the mirrored range must match the root of that prefix. */
 function checkPrefix(base: NotaryMirrorState, t: TrustedCheckpoint, importName: string): void {
   const size = t.cp.size;
+  // Same size as the mirror: its root is the compact range's, checked against its checkpoint.
+  if (size === base.range.size) {
+    if (bytesEqual(CompactRange.fromJSON(base.range).root(), t.cp.rootHash)) return;
+    throw forkError(importName, t, { note: base.checkpoint, source: 'user state directory' }, `two checkpoints of size ${size} with different roots`);
+  }
   const hashes: Uint8Array[] = [];
   for (let i = 0; i < size; i++) hashes.push(base.leafHashes.subarray(i * MERKLE_HASH_BYTES, (i + 1) * MERKLE_HASH_BYTES));
   if (!bytesEqual(rootOf(hashes), t.cp.rootHash)) {
