@@ -65,7 +65,10 @@ async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject):
   const result: CheckResult = { project, report, deprecated, notes };
   if (report.conclusion === 'fail (vetting)' && !g.locked) {
     try {
-      result.suggest = (await (await import('./suggest.js')).suggestFor(project, report, g, io)).suggest;
+      const { suggest } = await (await import('./suggest.js')).suggestFor(project, report, g, io);
+      // Nothing measurable (registry unreachable, say): keep the plain next steps instead.
+      if (suggest.suggestions.length > 0) result.suggest = suggest;
+      else notes.push(...suggest.warnings.map((w) => `no suggestion: ${w}`));
     } catch (e) {
       // Suggestions are advice; a registry we cannot reach must not hide the verdict.
       if (!isVetError(e)) throw e;
