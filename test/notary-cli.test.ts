@@ -1,0 +1,199 @@
+/**
+ * End to end with a real notary server on 127.0.0.1: an auditor creates a key, is
+ * registered by the operator, signs and submits an audit (receipt verified); the consumer
+ * imports (the same steps as `vet import --notary`: store lock, refreshImports with the
+ * notary refresher, one atomic commit) and the built `vet check --locked` passes. Then
+ * refusals: wrong key, rollback, tampered entry — a security error (exit code 1 by the CLI's
+ * one mapping), the evidence in `details`, and not a byte of the store changed.
+ * Needs `pnpm build` first (runVet says so when dist is missing).
+ * (`vet import --notary` itself is wired by the lead's import command; until it passes
+ * notaryRefresher to refreshImports, the binary answers "no notary client was given".)
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeEntryBundle, generateNoteSigner, type DependencyGraph } from '@vet/core';
+import type { CommandIO } from '../packages/cli/src/io.js';
+import { runAuditorKeygen } from '../packages/cli/src/commands/auditor.js';
+import { exitCodeFor } from '../packages/cli/src/exit-codes.js';
+import { refreshImports } from '../packages/cli/src/imports/refresh.js';
+import { createHttpClient } from '../packages/cli/src/registry/index.js';
+import { mutateStore } from '../packages/cli/src/store-tx.js';
+import { notaryRefresher } from '../packages/cli/src/notary/refresher.js';
+import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
+import { submitToNotary } from '../packages/cli/src/notary/submit.js';
+import { addAuditor } from '@vet/notary-server';
+import { ORIGIN, audit, envelope, integrity, npmGraph, startRealNotary, startStaticLog, type RealNotary } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { runVet, tempProject, type TempProject } from './helpers/project.js';
+
+
+const CONFIG = `
+# cargo-vet config file
+
+[cargo-vet]
+version = "0.10"
+
+[vet]
+ecosystem = "npm"
+`;
+
+function project(): TempProject {
+  const lock = {
+    name: 'demo', version: '1.0.0', lockfileVersion: 3, requires: true,
+    packages: {
+      '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+      'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: integrity('left-pad@1.3.0') },
+    },
+  };
+  return tempProject({
+    'package.json': JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } }),
+    'package-lock.json': JSON.stringify(lock, null, 2),
+    'supply-chain/config.toml': CONFIG,
+    'supply-chain/audits.toml': '\n# cargo-vet audits file\n\n[audits]\n',
+    'supply-chain/imports.lock': '\n# cargo-vet imports lock\n',
+  });
+}
+
+const graph: DependencyGraph = npmGraph({ 'left-pad': '1.3.0' });
+const projects: TempProject[] = [];
+let n: RealNotary;
+beforeAll(async () => {
+  n = await startRealNotary();
+});
+afterAll(async () => {
+  await n.close();
+  for (const p of projects) p.cleanup();
+});
+
+function testIO(env: NodeJS.ProcessEnv): CommandIO & { outText(): string } {
+  let out = '';
+  return { out: (t) => void (out += t), err: () => {}, isTTY: false, interactive: false, prompt: async () => '', now: () => new Date(), env, outText: () => out };
+}
+
+/** What `vet import NAME --notary URL --key KEY` does, minus flag parsing. Returns the exit code. */
+async function importNotary(p: TempProject, url: string, key: string): Promise<{ code: number; error?: { code: string; message: string; details?: Record<string, unknown> } }> {
+  const io = testIO({ HOME: join(p.dir, '.home'), XDG_STATE_HOME: join(p.dir, '.state') });
+  const http = createHttpClient({ retries: 0 });
+  const storeDir = join(p.dir, 'supply-chain');
+  try {
+    await mutateStore(storeDir, async (store) => {
+      store.config.imports['notary'] = { url: [], exclude: [], criteriaMap: {}, notary: { url, key } };
+      const refreshed = await refreshImports(store, graph, { http, only: 'notary', notary: notaryRefresher({ http, io, storeDir }) });
+      Object.assign(store, refreshed.store);
+    });
+    return { code: 0 };
+  } catch (e) {
+    return { code: exitCodeFor(e), error: e as { code: string; message: string } };
+  } finally {
+    await http.close();
+  }
+}
+
+const storeFiles = (p: TempProject) => ['config.toml', 'audits.toml', 'imports.lock'].map((f) => p.read(`supply-chain/${f}`));
+
+describe('auditor → notary → consumer', () => {
+  it('keygen, submit with a verified receipt, vet import, vet check --locked passes', async () => {
+    const p = project();
+    projects.push(p);
+    const env = { HOME: join(p.dir, '.home'), XDG_STATE_HOME: join(p.dir, '.state') };
+
+    // Consumer side first: nothing vets left-pad yet.
+    expect((await runVet(['check', '--locked'], { cwd: p.dir })).code).toBe(1);
+    expect((await importNotary(p, n.url, n.vkey)).code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir })).code).toBe(1);
+
+    // Auditor: `vet auditor keygen` (0600), registered by the operator, signs and submits.
+    const io = testIO(env);
+    expect(await runAuditorKeygen({ cwd: p.dir, locked: false, frozen: false, outputFormat: 'json' }, io, 'alice.key')).toBe(0);
+    const keyFile = join(p.dir, 'alice.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = await readAuditorKey(keyFile);
+    expect(JSON.parse(io.outText())).toEqual({ keyFile, keyid: key.keyid, publicKey: Buffer.from(key.publicKey).toString('base64') });
+    const { token } = await addAuditor(n.dir, { name: 'Alice <alice@example.com>', publicKey: key.publicKey });
+    const submitted = await submitToNotary({
+      audit: { who: ['Alice <alice@example.com>'], criteria: ['safe-to-deploy'], kind: 'full', version: '1.3.0', importable: true, aggregatedFrom: [] },
+      pkg: 'left-pad',
+      storeDir: join(p.dir, 'supply-chain'),
+      graph,
+      notaryUrl: 'notary',
+      keyFile,
+      token,
+      io: testIO(env),
+    });
+    expect(submitted.receipt.index).toBeGreaterThan(0);
+    expect(statSync(submitted.receiptFile).isFile()).toBe(true);
+
+    // Consumer: refresh imports, then check with no network at all.
+    expect(await importNotary(p, n.url, n.vkey)).toEqual({ code: 0 });
+    expect(p.read('supply-chain/imports.lock')).toContain(integrity('left-pad@1.3.0'));
+    expect(p.read('supply-chain/imports.lock')).toMatch(/\[notary-checkpoints\]/);
+    const check = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(check.stderr + check.stdout).not.toMatch(/error/);
+    expect(check.code).toBe(0);
+  });
+
+  it('submit refuses a token for another auditor, and a receipt is never stored then', async () => {
+    const p = project();
+    projects.push(p);
+    expect((await importNotary(p, n.url, n.vkey)).code).toBe(0);
+    const env = { HOME: join(p.dir, '.home'), XDG_STATE_HOME: join(p.dir, '.state') };
+    const io = testIO(env);
+    await runAuditorKeygen({ cwd: p.dir, locked: false, frozen: false, outputFormat: 'human' }, io, 'bob.key');
+    const bob = await n.addAuditor('Bob <bob@example.com>');
+    const err = await submitToNotary({
+      audit: { who: ['Carol'], criteria: ['safe-to-deploy'], kind: 'full', version: '1.3.0', importable: true, aggregatedFrom: [] },
+      pkg: 'left-pad', storeDir: join(p.dir, 'supply-chain'), graph, notaryUrl: n.url, keyFile: join(p.dir, 'bob.key'), token: bob.token!, io,
+    }).catch((e: { code: string; message: string }) => e);
+    expect(err).toMatchObject({ code: 'HTTP_ERROR' });
+    expect((err as Error).message).toMatch(/UNKNOWN_SIGNER|FORBIDDEN/);
+  });
+});
+
+describe('refusals: security error (exit 1), nothing written', () => {
+  it('wrong key', async () => {
+    const p = project();
+    projects.push(p);
+    const before = storeFiles(p);
+    const r = await importNotary(p, n.url, generateNoteSigner(ORIGIN).verifierKey);
+    expect(r.code).toBe(1);
+    expect(r.error).toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(r.error!.message).toMatch(/no signature by a known key/);
+    expect(storeFiles(p)).toEqual(before);
+  });
+
+  it('rollback: the error carries both signed checkpoints; check --locked keeps working offline', async () => {
+    const l = await startStaticLog();
+    const bob = l.addAuditor('Bob');
+    for (const v of ['1.0.0', '1.0.1', '1.3.0', '1.4.0']) l.append(envelope(bob, audit('left-pad', v)));
+    const p = project();
+    projects.push(p);
+    expect((await importNotary(p, l.url, l.vkey)).code).toBe(0);
+    const before = storeFiles(p);
+    l.overrides.set('checkpoint', l.checkpoint(2));
+    const r = await importNotary(p, l.url, l.vkey);
+    await l.close();
+    expect(r.code).toBe(1);
+    expect(r.error!.code).toBe('LOG_INCONSISTENT');
+    expect(r.error!.details).toMatchObject({ kind: 'rollback', trusted: l.checkpoint(), received: l.checkpoint(2) });
+    expect(storeFiles(p)).toEqual(before);
+    // `check --locked` still passes on the imports.lock written before: no network needed.
+    expect((await runVet(['check', '--locked'], { cwd: p.dir })).code).toBe(0);
+  });
+
+  it('tampered entry', async () => {
+    const l = await startStaticLog();
+    const bob = l.addAuditor('Bob');
+    l.append(envelope(bob, audit('left-pad', '1.3.0')));
+    const evil = Buffer.from(envelope(bob, audit('left-pad', '1.3.0', { criteria: ['safe-to-run'] })));
+    l.overrides.set('tile/entries/000.p/2', encodeEntryBundle([l.entries[0]!, evil]));
+    const p = project();
+    projects.push(p);
+    const before = storeFiles(p);
+    const r = await importNotary(p, l.url, l.vkey);
+    await l.close();
+    expect(r.code).toBe(1);
+    expect(r.error!.code).toBe('LOG_INCONSISTENT');
+    expect(r.error!.message).toMatch(/SECURITY ERROR.*signed root/);
+    expect(storeFiles(p)).toEqual(before);
+  });
+});
