@@ -5,6 +5,8 @@
  * store must not depend on a module that another ecosystem's needs could change.
  */
 
+import { cargoVersionScheme } from '../version/cargo.js';
+
 export interface VetVersionParts {
   major: bigint;
   minor: bigint;
@@ -49,11 +51,6 @@ function parseSemver(text: string): VetVersionParts | string {
   return { major, minor, patch, pre, build };
 }
 
-function cmpBig(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Byte-wise (UTF-8, i.e. code point) order, as Rust's `String` Ord (§2 "Package names"). */
 export function compareBytes(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -69,56 +66,6 @@ export function compareBytes(a: string, b: string): number {
   return a.length - b.length;
 }
 
-function isDigits(s: string): boolean {
-  return /^[0-9]+$/.test(s);
-}
-
-/** semver crate `Prerelease` Ord: a release (no pre) sorts after any pre-release. */
-function comparePre(a: string[], b: string[]): number {
-  if (a.length === 0 || b.length === 0) return b.length - a.length;
-  return compareIdentifiers(a, b, 'pre');
-}
-
-/** semver crate `BuildMetadata` Ord: empty first; numeric ids by value, then by length. */
-function compareBuild(a: string[], b: string[]): number {
-  if (a.length === 0 || b.length === 0) return a.length - b.length;
-  return compareIdentifiers(a, b, 'build');
-}
-
-function compareIdentifiers(a: string[], b: string[], kind: 'pre' | 'build'): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i];
-    if (y === undefined) return 1;
-    const xd = isDigits(x);
-    const yd = isDigits(y);
-    let c: number;
-    if (xd && yd) {
-      const xv = x.replace(/^0+/, '');
-      const yv = y.replace(/^0+/, '');
-      c = xv.length - yv.length || compareBytes(xv, yv) || (kind === 'build' ? x.length - y.length : 0);
-    } else if (xd !== yd) {
-      return xd ? -1 : 1;
-    } else {
-      c = compareBytes(x, y);
-    }
-    if (c !== 0) return c;
-  }
-  return b.length > a.length ? -1 : 0;
-}
-
-export function compareVetVersionParts(a: VetVersionParts, b: VetVersionParts): number {
-  return (
-    cmpBig(a.major, b.major) ||
-    cmpBig(a.minor, b.minor) ||
-    cmpBig(a.patch, b.patch) ||
-    comparePre(a.pre, b.pre) ||
-    compareBuild(a.build, b.build) ||
-    // "no hash" sorts before any hash (Option<String> Ord).
-    (a.gitRev === undefined ? (b.gitRev === undefined ? 0 : -1) : b.gitRev === undefined ? 1 : compareBytes(a.gitRev, b.gitRev))
-  );
-}
-
 const cache = new Map<string, VetVersionParts | string>();
 
 function cachedParse(v: string): VetVersionParts | string {
@@ -131,17 +78,13 @@ function cachedParse(v: string): VetVersionParts | string {
   return p;
 }
 
-/** Total order on version strings: valid VetVersions by semver rules, invalid ones after, by bytes. */
+/**
+ * Total order on version strings: valid VetVersions by semver rules (cargo-vet's, shared with
+ * the resolver's Cargo version scheme), invalid ones after, by bytes.
+ */
 export function compareVetVersions(a: string, b: string): number {
   if (a === b) return 0;
-  const pa = cachedParse(a);
-  const pb = cachedParse(b);
-  if (typeof pa === 'string' || typeof pb === 'string') {
-    if (typeof pa !== 'string') return -1;
-    if (typeof pb !== 'string') return 1;
-    return compareBytes(a, b);
-  }
-  return compareVetVersionParts(pa, pb) || compareBytes(a, b);
+  return cargoVersionScheme.compare(a, b) || compareBytes(a, b);
 }
 
 /** undefined when `text` is a VetVersion, else why not. */
