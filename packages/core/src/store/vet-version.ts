@@ -1,8 +1,7 @@
 /**
  * cargo-vet's `VetVersion` (spec/cargo-vet-format.md §2): a semver version, optionally
- * followed by `@git:<40 hex>`. Kept inside store/ because the writer's sort order must
- * match the semver crate exactly (pre-release and build-metadata rules, §9.3), and the
- * store must not depend on a module that another ecosystem's needs could change.
+ * followed by `@git:<40 hex>`. Parsing lives here for validation messages; ordering is the
+ * resolver's Cargo scheme, so the writer's sort (§9.3) and resolution agree by construction.
  */
 
 import { cargoVersionScheme } from '../version/cargo.js';
