@@ -45,6 +45,12 @@ export interface DiffTreesOptions {
   /** Lines of context in the patch; default 3. */
   context?: number;
   ignore?: (path: string) => boolean;
+  /**
+   * The name a file is compared under (default: its path). Wheels put the version in their
+   * metadata folder (`pkg-1.0.dist-info/`); mapping it away keeps a release bump from showing
+   * every metadata file as removed and re-added.
+   */
+  comparePath?: (path: string) => string;
   /** Bound on the Myers edit script; beyond it a file counts as fully replaced. */
   maxEditLength?: number;
 }
@@ -99,9 +105,9 @@ function diffText(path: string, status: DiffFileStatus, a: Buffer | undefined, b
 }
 
 /** Diff one path present on at least one side; undefined when both sides are identical. */
-function diffFile(dirA: string | undefined, dirB: string, path: string, inA: boolean, inB: boolean, o: DiffTreesOptions): FileDiff | undefined {
-  const a = inA ? readSide(dirA, path) : undefined;
-  const b = inB ? readSide(dirB, path) : undefined;
+function diffFile(dirA: string | undefined, dirB: string, path: string, realA: string | undefined, realB: string | undefined, o: DiffTreesOptions): FileDiff | undefined {
+  const a = realA !== undefined ? readSide(dirA, realA) : undefined;
+  const b = realB !== undefined ? readSide(dirB, realB) : undefined;
   if (a && b && a.equals(b)) return undefined;
   const status: DiffFileStatus = !a ? 'added' : !b ? 'removed' : 'modified';
   if ((a && isBinary(a)) || (b && isBinary(b))) return diffBinary(path, status, a, b);
@@ -113,13 +119,16 @@ function diffFile(dirA: string | undefined, dirB: string, path: string, inA: boo
 /** Compare two trees; `dirA` undefined means "nothing" (a full audit of `dirB`). */
 export function diffTrees(dirA: string | undefined, dirB: string, options: DiffTreesOptions = {}): TreeDiff {
   const keep = (p: string): boolean => !options.ignore?.(p);
-  const a = new Set(dirA === undefined ? [] : listTreeFiles(dirA).filter(keep));
-  const b = new Set(listTreeFiles(dirB).filter(keep));
-  const paths = [...new Set([...a, ...b])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const name = options.comparePath ?? ((p: string) => p);
+  // logical name → real path on each side
+  const side = (dir: string | undefined) => new Map((dir === undefined ? [] : listTreeFiles(dir).filter(keep)).map((p) => [name(p), p]));
+  const a = side(dirA);
+  const b = side(dirB);
+  const paths = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const files: DiffFile[] = [];
   const patches: string[] = [];
   for (const path of paths) {
-    const d = diffFile(dirA, dirB, path, a.has(path), b.has(path), options);
+    const d = diffFile(dirA, dirB, path, a.get(path), b.get(path), options);
     if (!d) continue;
     files.push(d.file);
     if (options.patch !== false) patches.push(d.patch);

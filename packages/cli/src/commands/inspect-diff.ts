@@ -12,6 +12,7 @@ import { emit } from '../output.js';
 import { openPackageSource } from '../package-source.js';
 import { colorizePatch, diffTrees, formatDiffStat, formatRiskSignal, riskSignals, shouldColor } from '../audit/index.js';
 import type { Packument } from '../registry/index.js';
+import { pypiComparePath } from '../pypi/index.js';
 
 export async function runInspect(g: GlobalOptions, io: CommandIO, pkg: string, version: string, mode: string): Promise<number> {
   const p = await loadProject(g, io);
@@ -46,7 +47,7 @@ export async function runDiff(g: GlobalOptions, io: CommandIO, pkg: string, v1: 
   const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
   try {
     const [a, b] = await Promise.all([source.tree(pkg, v1), source.tree(pkg, v2)]);
-    const diff = diffTrees(a.dir, b.dir, { patch: !o.stat });
+    const diff = diffTrees(a.dir, b.dir, { patch: !o.stat, ...(p.ref.ecosystem === 'pypi' ? { comparePath: pypiComparePath } : {}) });
     if (source.packument) {
       const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
       for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files })) io.err(`note: ${formatRiskSignal(s)}\n`);

@@ -12,5 +12,5 @@ export { inspectPypi, choosePypiFile, archiveKind as pypiArchiveKind } from './i
 export type { InspectPypiOptions, InspectPypiResult } from './inspect.js';
 export { pypiYanked, yankStateOf as pypiYankStateOf } from './yanked.js';
 export type { PypiYankState } from './yanked.js';
-export { diffPypi, diffPypiTrees } from './diff.js';
+export { diffPypi, diffPypiTrees, pypiComparePath } from './diff.js';
 export type { DiffPypiOptions, PypiDiff, PypiDiffResult, PypiDiffStat, PypiFileChange } from './diff.js';
