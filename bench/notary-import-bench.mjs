@@ -10,7 +10,7 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -138,6 +138,8 @@ async function timed(label) {
   return wall;
 }
 
+const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+console.log(`machine: ${cpus} CPUs, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes compete for the same cores)`);
 let scratch, incremental;
 try {
   scratch = await timed(`import ${BASE} entries from scratch`);
@@ -166,7 +168,7 @@ try {
   const naclMs = perOp(core.ed25519VerifyTweetnacl, 60);
   console.log(`Ed25519 verify, node:crypto: ${nodeMs.toFixed(3)} ms/op (${((nodeMs * BASE) / 1000).toFixed(1)} s per ${BASE})`);
   console.log(`Ed25519 verify, tweetnacl:   ${naclMs.toFixed(3)} ms/op (${((naclMs * BASE) / 1000).toFixed(0)} s per ${BASE})  → the client verifies with node:crypto`);
-  console.log(JSON.stringify({ entries: BASE, scratchSeconds: +scratch.toFixed(2), targetScratch: 15, refreshEntries: EXTRA, refreshSeconds: +incremental.toFixed(2), targetRefresh: 1, verifyMsNodeCrypto: +nodeMs.toFixed(3), verifyMsTweetnacl: +naclMs.toFixed(3) }));
+  console.log(JSON.stringify({ cpus, loadAverage1m: +os.loadavg()[0].toFixed(2), entries: BASE, scratchSeconds: +scratch.toFixed(2), targetScratch: 15, refreshEntries: EXTRA, refreshSeconds: +incremental.toFixed(2), targetRefresh: 1, verifyMsNodeCrypto: +nodeMs.toFixed(3), verifyMsTweetnacl: +naclMs.toFixed(3) }));
 } finally {
   await http.close();
   server.close();

@@ -257,6 +257,30 @@ describe('with a misbehaving notary (static log, genuinely signed)', () => {
   });
 });
 
+describe('large imports (signatures verified on worker threads)', () => {
+  it('2,500 entries import; one bad signature deep inside is still refused', async () => {
+    const l = await startStaticLog();
+    cleanups.push(() => l.close());
+    const a = l.addAuditor('Ann');
+    const b = l.addAuditor('Ben');
+    for (let i = 0; i < 2_500; i++) l.append(envelope(i % 2 ? a : b, audit(`p${i % 40}`, `1.${i}.0`)));
+    const graph = npmGraph({ p7: '1.7.0' });
+    const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
+    const r = await refresh(store, graph, stateRoot());
+    expect(r.newEntries).toBe(2_502);
+    expect(resolve({ graph, store }).conclusion).toBe('success');
+
+    const forged = JSON.parse(envelope(a, audit('p7', '9.9.9')).toString()) as { signatures: { sig: string }[] };
+    const sig = Buffer.from(forged.signatures[0]!.sig, 'base64');
+    sig[5] = sig[5]! ^ 1;
+    forged.signatures[0]!.sig = sig.toString('base64');
+    l.entries.splice(1_800, 0, Buffer.from(JSON.stringify(forged)));
+    const e = await refused(storeWith({ notary: notaryImport(l.url, l.vkey) }), graph, stateRoot());
+    expect(e.code).toBe('SIGNATURE_INVALID');
+    expect(e.details).toMatchObject({ index: 1_800 });
+  });
+});
+
 /** Ed25519 signature with S replaced by S + L (little-endian), the malleable twin tweetnacl accepts. */
 function addL(sig: Buffer): Uint8Array {
   const L = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];

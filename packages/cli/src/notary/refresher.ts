@@ -18,6 +18,8 @@ import {
   type DependencyGraph,
   type ImportConfig,
   type NotaryMirrorState,
+  type NotarySignatureLookup,
+  type NotaryVerifiedEntries,
   type Store,
 } from '@vet/core';
 import type { NotaryRefresher } from '../imports/refresh.js';
@@ -25,7 +27,7 @@ import type { CommandIO } from '../io.js';
 import type { HttpClient } from '../registry/index.js';
 import { fetchNotaryAdminKeys, fetchNotaryBundles, fetchNotaryCheckpoint } from './fetch.js';
 import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
-import { preverifySignatures } from './verify-pool.js';
+import { MIN_PARALLEL_ENTRIES, VerifyPool } from './verify-pool.js';
 
 export interface NotaryRefresherOptions {
   http: HttpClient;
@@ -94,11 +96,9 @@ export async function refreshNotaryImport(
   lap('fetch');
   const entries = verifyNotaryEntries(plan, bundles);
   lap('tree');
-  const work = notarySignatureJobs(entries, { adminKeys: plan.adminKeys, auditors: plan.base?.auditors ?? {} });
-  lap('parse');
-  const verified = await preverifySignatures(work.jobs);
+  const { parsed, verified } = await parseAndVerify(entries, { adminKeys: plan.adminKeys, auditors: plan.base?.auditors ?? {} });
   lap('signatures');
-  const applied = replayNotaryEntries(plan, entries, { parsed: work.parsed, ...(verified ? { verified } : {}) });
+  const applied = replayNotaryEntries(plan, entries, { parsed, ...(verified ? { verified } : {}) });
   lap('replay');
   const packages = new Set(graph.nodes.filter((x) => !x.firstParty).map((x) => x.name));
   const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem, packages), config, new CriteriaIndex(store.audits.criteria), {
@@ -117,4 +117,30 @@ export async function refreshNotaryImport(
     saved: wrote,
     timings,
   };
+}
+
+const PARSE_CHUNK = 2_000;
+
+/**
+ * Parses the new entries in slices and hands each slice's signatures to the worker pool at
+ * once, so parsing and verifying overlap. Small batches skip the pool (the replay verifies).
+ */
+async function parseAndVerify(
+  v: NotaryVerifiedEntries,
+  keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'>,
+): Promise<{ parsed: ReturnType<typeof notarySignatureJobs>['parsed']; verified?: NotarySignatureLookup }> {
+  if (v.entries.length < MIN_PARALLEL_ENTRIES) return { parsed: notarySignatureJobs(v, keyring).parsed };
+  const pool = new VerifyPool();
+  try {
+    const carry = new Map<string, Set<string>>();
+    const parsed: ReturnType<typeof notarySignatureJobs>['parsed'] = [];
+    for (let at = 0; at < v.entries.length; at += PARSE_CHUNK) {
+      const work = notarySignatureJobs({ from: v.from + at, entries: v.entries.slice(at, at + PARSE_CHUNK) }, keyring, carry);
+      pool.submit(work.jobs);
+      for (const p of work.parsed) parsed.push(p);
+    }
+    return { parsed, verified: await pool.lookup() };
+  } finally {
+    await pool.close();
+  }
 }

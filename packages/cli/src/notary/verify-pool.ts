@@ -1,16 +1,17 @@
 /**
  * Runs the Ed25519 verifications of a large import on worker threads (node:crypto in each):
- * they are ~90% of the CPU of importing a log from scratch, and independent of each other.
+ * they are most of the CPU of importing a log from scratch, and independent of each other.
  * The workers only answer "does this signature verify over these bytes with this key"; the
  * replay in @vet/core still decides which key is in force and what the entry means.
- * Small batches are left to the replay (starting workers costs more than it saves).
+ * Chunks are posted as soon as they are listed, so parsing on the main thread overlaps
+ * verification on the workers. Small batches are left to the replay (starting workers
+ * costs more than it saves).
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { NotarySignatureJob, NotarySignatureLookup } from '@vet/core';
 
-const MIN_PARALLEL_JOBS = 2_000;
-const CHUNK = 2_000;
+export const MIN_PARALLEL_ENTRIES = 2_000;
 
 // CommonJS, node built-ins only: runs as an eval'd worker both from source (tests) and dist.
 const WORKER_SOURCE = `
@@ -39,42 +40,60 @@ parentPort.on('message', (m) => {
 });
 `;
 
-export async function preverifySignatures(jobs: readonly NotarySignatureJob[]): Promise<NotarySignatureLookup | undefined> {
-  if (jobs.length < MIN_PARALLEL_JOBS) return undefined;
-  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const workers = Array.from({ length: Math.max(1, Math.min(4, cpus)) }, () => new Worker(WORKER_SOURCE, { eval: true }));
-  const results = new Map<string, boolean>();
-  try {
-    const chunks: NotarySignatureJob[][] = [];
-    for (let i = 0; i < jobs.length; i += CHUNK) chunks.push(jobs.slice(i, i + CHUNK));
-    let next = 0;
-    await Promise.all(
-      workers.map(async (w) => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++]!;
-          const out = await run(w, chunk);
-          chunk.forEach((j, k) => results.set(`${j.index}:${j.sigIndex}:${j.publicKey}`, out[k] === 1));
-        }
+export class VerifyPool {
+  readonly #workers: Worker[];
+  readonly #pending: ((out: Uint8Array) => void)[][];
+  readonly #results = new Map<string, boolean>();
+  readonly #done: Promise<void>[] = [];
+  #next = 0;
+  #failure: Error | undefined;
+
+  constructor(threads = defaultThreads()) {
+    this.#workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true }));
+    this.#pending = this.#workers.map(() => []);
+    this.#workers.forEach((w, i) => {
+      w.on('message', (out: Uint8Array) => this.#pending[i]!.shift()?.(out));
+      w.on('error', (e) => {
+        this.#failure = e;
+        for (const r of this.#pending[i]!.splice(0)) r(new Uint8Array(0));
+      });
+    });
+  }
+
+  /** Queues a chunk on the next worker (round robin); results land in the lookup. */
+  submit(jobs: readonly NotarySignatureJob[]): void {
+    if (jobs.length === 0) return;
+    const i = this.#next++ % this.#workers.length;
+    this.#done.push(
+      new Promise<void>((resolve) => {
+        this.#pending[i]!.push((out) => {
+          jobs.forEach((j, k) => {
+            if (k < out.length) this.#results.set(`${j.index}:${j.sigIndex}:${j.publicKey}`, out[k] === 1);
+          });
+          resolve();
+        });
       }),
     );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    this.#workers[i]!.postMessage({ keys: jobs.map((j) => j.publicKey), sigs: jobs.map((j) => j.sig), msgs: jobs.map((j) => j.msg) });
   }
-  return (index, sigIndex, publicKey) => results.get(`${index}:${sigIndex}:${publicKey}`);
+
+  /** Waits for every chunk; signatures a crashed worker did not answer are verified by the replay. */
+  async lookup(): Promise<NotarySignatureLookup> {
+    await Promise.all(this.#done);
+    const results = this.#results;
+    return (index, sigIndex, publicKey) => results.get(`${index}:${sigIndex}:${publicKey}`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
 }
 
-function run(w: Worker, chunk: NotarySignatureJob[]): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (out: Uint8Array) => {
-      w.off('error', onError);
-      resolve(out);
-    };
-    const onError = (e: Error) => {
-      w.off('message', onMessage);
-      reject(e);
-    };
-    w.once('message', onMessage);
-    w.once('error', onError);
-    w.postMessage({ keys: chunk.map((j) => j.publicKey), sigs: chunk.map((j) => j.sig), msgs: chunk.map((j) => j.msg) });
-  });
+function defaultThreads(): number {
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cpus));
 }

@@ -31,8 +31,16 @@ export interface NotarySignatureWork {
   parsed: (ParsedEntry | undefined)[];
 }
 
-export function notarySignatureJobs(v: NotaryVerifiedEntries, keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'>): NotarySignatureWork {
-  const candidates = new Map<string, Set<string>>();
+/**
+ * `carry`: pass the same map when listing a batch in consecutive slices (keys added by
+ * earlier slices stay candidates for later ones).
+ */
+export function notarySignatureJobs(
+  v: Pick<NotaryVerifiedEntries, 'from' | 'entries'>,
+  keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'>,
+  carry: Map<string, Set<string>> = new Map(),
+): NotarySignatureWork {
+  const candidates = carry;
   const add = (keyid: string, b64: string) => {
     const set = candidates.get(keyid);
     if (set) set.add(b64);
