@@ -49,7 +49,9 @@ try {
   process.stderr.write(`signing ${total} envelopes…\n`);
   const envelopes = makeEnvelopes(auditors, total);
 
-  child = spawn(process.execPath, [join(dist, 'bin.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  child = spawn(process.execPath, [...nodeArgs, join(dist, 'bin.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForUrl(dir, child);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const results = { machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`, submissions: [], reads: [] };

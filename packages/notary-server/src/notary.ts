@@ -3,7 +3,7 @@
  * config) — no port, no globals (hono's "server is a function of its dependencies").
  * `main`/`serve` only binds the returned handler to a socket.
  */
-import { formatCheckpoint, signNote } from '@vet/core';
+import { makeCheckpointSigner } from './log/checkpoint-signer.js';
 import type { NotaryConfig } from './config.js';
 import type { NotaryDb } from './db/open.js';
 import { NotaryError } from './errors.js';
@@ -60,7 +60,7 @@ export function createNotary(deps: NotaryDeps): Notary {
   const logEvent = deps.log ?? (() => {});
   const origin = config.origin;
   const adminKeys = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
-  const signCheckpoint = (size: number, rootHash: Uint8Array) => signNote(formatCheckpoint({ origin, size, rootHash }), keys.logSigners);
+  const signCheckpoint = makeCheckpointSigner(origin, keys.logSigners);
   const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint });
   const { tree, state, dedupe } = loaded;
   let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
