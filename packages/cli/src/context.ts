@@ -78,7 +78,9 @@ async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promis
 async function readLockedStore(dir: string): Promise<Store> {
   const files = await readStoreFiles(dir);
   const store = parseStore(files, dir);
-  const problems = [...checkStoreFormat(files, store, dir), ...importsLockProblems(store, dir)];
+  // A store without imports.lock has nothing to lock; only a file that exists must be canonical.
+  const formatProblems = checkStoreFormat(files, store, dir).filter((p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock');
+  const problems = [...formatProblems, ...importsLockProblems(store, dir)];
   if (problems.length > 0) {
     throw new VetValidationError('STORE_NOT_CANONICAL', problems, {
       hint: 'run `vet fmt` (and an unlocked `vet check` to refresh imports.lock), then commit the store',

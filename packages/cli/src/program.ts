@@ -8,6 +8,7 @@ import { VetError, type Ecosystem } from '@vet/core';
 import type { GlobalOptions } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
+import { registerAuditorCommand } from './commands/auditor.js';
 
 export const VERSION = '0.1.0';
 
@@ -90,10 +91,13 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--notes <text>', 'notes for the audit record')
     .option('--accept-all', 'do not ask for confirmation')
     .option('--force', 'record even if the package is not a dependency')
+    .option('--submit <notary>', 'also sign the audit and submit it to this notary (import name or URL)')
+    .option('--key-file <path>', 'auditor signing key for --submit (default: the one `vet auditor keygen` wrote)')
+    .option('--token <token>', 'bearer token for --submit (default: $VET_NOTARY_TOKEN)')
     .action(
       run((g, c) => {
         const [pkg, version, version2] = c.args as [string, string, string | undefined];
-        const o = c.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean }>();
+        const o = c.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean; submit?: string; keyFile?: string; token?: string }>();
         return load.certify().then((m) => m.runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o }));
       }),
     );
@@ -184,6 +188,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
         return load.import().then((m) => m.runImport(g, io, { ...o, name: c.args[0]!, urls: c.args.slice(1) }));
       }),
     );
+  registerAuditorCommand(program, io, run);
   return program;
 }
 

@@ -27,6 +27,10 @@ export interface CertifyOptions {
   notes?: string;
   acceptAll?: boolean;
   force?: boolean;
+  /** Notary (import name or URL) to submit the signed audit to. */
+  submit?: string;
+  keyFile?: string;
+  token?: string;
 }
 
 export function buildAudit(o: CertifyOptions, criteria: string[], who: string[]): AuditEntry {
@@ -82,6 +86,8 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
     if (!/^y(es)?$/i.test(answer.trim())) throw new VetError('USER_ABORTED', 'nothing was recorded');
   }
   const audit = buildAudit(o, criteria, who);
+  // Submit first: if the notary refuses, nothing is recorded and the command can simply be rerun.
+  if (o.submit !== undefined) await submit(p, io, o, audit);
   await mutateStore(p.ref.storeDir, (store) => {
     (store.audits.audits[o.pkg] ??= []).push(audit);
     pruneExemptionsFor({ ...p, store }, o.pkg);
@@ -92,4 +98,24 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `    ${l}`).join('\n');
+}
+
+async function submit(p: LoadedProject, io: CommandIO, o: CertifyOptions, audit: AuditEntry): Promise<void> {
+  const token = o.token ?? io.env['VET_NOTARY_TOKEN'];
+  if (!token) {
+    throw new VetError('INVALID_ARGUMENT', '--submit needs the bearer token the notary operator issued you', {
+      hint: 'pass --token TOKEN or set VET_NOTARY_TOKEN',
+    });
+  }
+  const { submitToNotary, defaultAuditorKeyPath } = await import('../notary/index.js');
+  await submitToNotary({
+    audit,
+    pkg: o.pkg,
+    storeDir: p.ref.storeDir,
+    graph: p.graph,
+    notaryUrl: o.submit!,
+    keyFile: o.keyFile ?? defaultAuditorKeyPath(io.env),
+    token,
+    io,
+  });
 }

@@ -23,7 +23,8 @@ export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedP
   if (Object.keys(store.config.imports).length > 0) {
     const http = createHttpClient({});
     try {
-      const r = await refreshImports(store, p.graph, { http });
+      const { notaryRefresher } = await import('../notary/index.js');
+      const r = await refreshImports(store, p.graph, { http, notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }) });
       store = r.store;
       notes.push(...r.warnings);
     } finally {

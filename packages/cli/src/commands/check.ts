@@ -52,6 +52,8 @@ export function deprecatedPackages(p: LoadedProject): CheckResult['deprecated'] 
 
 function passed(r: CheckResult): boolean {
   const denyDeprecated = r.project.store.config.vet?.denyDeprecated === true;
+  // An approval for other bytes than the lockfile's is a red flag even if something else vets them.
+  if (r.report.digestMismatches.length > 0) return false;
   return r.report.conclusion === 'success' && !(denyDeprecated && r.deprecated.length > 0);
 }
 
@@ -107,11 +109,17 @@ function jsonBody(r: CheckResult): Record<string, unknown> {
   const body = toCargoVetJson(r.report, r.suggest ?? null) as Record<string, unknown>;
   if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) body['suggest'] = null;
   if (r.deprecated.length) body['deprecated'] = r.deprecated;
+  if (r.report.digestMismatches.length) body['digest_mismatches'] = r.report.digestMismatches;
   return body;
 }
 
 function humanReport(r: CheckResult): string {
   let text = formatCheckHuman(r.report, r.suggest);
+  for (const m of r.report.digestMismatches) {
+    text +=
+      `\nerror (security): notary '${m.importName}' approved ${m.package}:${m.version} with digest ${m.approved},\n` +
+      `  but the lockfile has ${m.lockfile.length ? m.lockfile.join(' ') : 'no digest'}; the approval is not used.\n`;
+  }
   text += nonRegistryWarnings(r.project.graph);
   if (r.deprecated.length) {
     const deny = r.project.store.config.vet?.denyDeprecated === true;

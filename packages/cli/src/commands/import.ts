@@ -10,6 +10,7 @@ import type { CommandIO } from '../io.js';
 import { refreshImports } from '../imports/refresh.js';
 import { createHttpClient } from '../registry/index.js';
 import { mutateStore } from '../store-tx.js';
+import { notaryRefresher } from '../notary/index.js';
 
 export interface ImportOptions {
   name: string;
@@ -69,6 +70,7 @@ export async function runImport(g: GlobalOptions, io: CommandIO, o: ImportOption
       const refreshed = await refreshImports(store, p.graph, {
         http,
         only: o.name,
+        notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }),
       });
       for (const w of refreshed.warnings) io.err(`warning: ${w}\n`);
       Object.assign(store, refreshed.store);

@@ -1,0 +1,80 @@
+/**
+ * The notary loop through the built binary only: an auditor makes a key (`vet auditor
+ * keygen`), the operator registers it, the auditor certifies with `--submit`, a consumer
+ * runs `vet import --notary` and `vet check --locked`. A consumer pinned to the wrong key is
+ * refused (security error, exit 1) and writes nothing.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAuditor } from '@vet/notary-server';
+import { generateNoteSigner } from '@vet/core';
+import { integrity, startRealNotary, type RealNotary } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
+import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
+
+let notary: RealNotary;
+const cleanups: TempProject[] = [];
+beforeAll(async () => {
+  notary = await startRealNotary();
+});
+afterAll(async () => {
+  await notary.close();
+  for (const p of cleanups) p.cleanup();
+});
+
+function project(): TempProject {
+  const p = tempProject({
+    'package.json': '{"name":"demo","version":"1.0.0"}\n',
+    'package-lock.json': packageLock({ deps: { 'left-pad': '1.3.0' }, packages: { 'node_modules/left-pad': { version: '1.3.0', integrity: integrity('left-pad@1.3.0') } } }),
+  });
+  cleanups.push(p);
+  return p;
+}
+
+describe('vet and a notary, end to end through the binary', () => {
+  it('auditor submits; consumer imports from the notary; check --locked passes on the notary audit alone', async () => {
+    const auditor = project();
+    expect((await runVet(['init'], { cwd: auditor.dir })).code).toBe(0);
+    const keyFile = path.join(auditor.dir, 'alice.key');
+    const keygen = await runVet(['auditor', 'keygen', '--out', keyFile], { cwd: auditor.dir });
+    expect(keygen.code).toBe(0);
+    const key = await readAuditorKey(keyFile);
+    const { token } = await addAuditor(notary.dir, { name: 'Alice <alice@example.com>', publicKey: key.publicKey });
+    // The auditor pins the notary's key too, so the receipt is verified against it.
+    expect((await runVet(['import', 'acme', '--notary', notary.url, '--key', notary.vkey], { cwd: auditor.dir })).code).toBe(0);
+    const certify = await runVet(
+      ['certify', 'left-pad', '1.3.0', '--criteria', 'safe-to-deploy', '--accept-all', '--who', 'Alice <alice@example.com>', '--submit', 'acme', '--key-file', keyFile, '--token', token],
+      { cwd: auditor.dir },
+    );
+    expect(certify.stderr).toMatch(/Submitted to notary 'acme': log entry \d+ \(receipt verified/);
+    expect(certify.stderr).toContain('Recorded a full audit of left-pad:1.3.0');
+    expect(certify.code).toBe(0);
+
+    const consumer = project();
+    consumer.write('supply-chain/config.toml', '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n');
+    consumer.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[audits]\n');
+    const before = await runVet(['check', '--locked'], { cwd: consumer.dir });
+    expect(before.code).toBe(1);
+    const imp = await runVet(['import', 'acme', '--notary', notary.url, '--key', notary.vkey], { cwd: consumer.dir });
+    expect(imp.stderr).toContain("Imported 'acme': 1 audit");
+    expect(imp.code).toBe(0);
+    expect(consumer.read('supply-chain/config.toml')).toContain('[imports.acme');
+    const after = await runVet(['check', '--locked'], { cwd: consumer.dir });
+    expect(after.stdout).toContain('Vetting Succeeded (1 fully audited)');
+    expect(after.code).toBe(0);
+  });
+
+  it('a notary checkpoint signed by another key is refused: exit 1, nothing written', async () => {
+    const consumer = project();
+    await runVet(['init'], { cwd: consumer.dir });
+    const config = consumer.read('supply-chain/config.toml');
+    const lock = consumer.read('supply-chain/imports.lock');
+    const wrong = generateNoteSigner(new URL(notary.url).host).verifierKey;
+    const r = await runVet(['import', 'acme', '--notary', notary.url, '--key', wrong], { cwd: consumer.dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error \(security\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(consumer.read('supply-chain/config.toml')).toBe(config);
+    expect(consumer.read('supply-chain/imports.lock')).toBe(lock);
+  });
+});
