@@ -81,16 +81,16 @@ export async function refreshNotaryImport(
   lap('readState');
   const note = await fetchNotaryCheckpoint(opts.http, n.url);
   const lockCheckpoint = store.importsLock.notaryCheckpoints?.[name];
-  const adminKeys = saved.state === undefined ? await fetchNotaryAdminKeys(opts.http, n.url) : undefined;
-  const plan = planNotaryUpdate({
+  let plan = planNotaryUpdate({
     importName: name,
     config: n,
     now: Math.floor(opts.io.now().getTime() / 1000),
     checkpoint: note,
     ...(saved.state ? { state: saved.state } : {}),
     ...(lockCheckpoint !== undefined ? { lockCheckpoint } : {}),
-    ...(adminKeys ? { adminKeys } : {}),
   });
+  // No admin key pinned yet (first use, or the log was empty until now): pin it.
+  if (Object.keys(plan.adminKeys).length === 0 && plan.to > plan.from) plan = { ...plan, adminKeys: await fetchNotaryAdminKeys(opts.http, n.url) };
   lap('checkpoint');
   const bundles = await fetchNotaryBundles(opts.http, n.url, plan.bundles);
   lap('fetch');
