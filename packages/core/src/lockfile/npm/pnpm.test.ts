@@ -152,11 +152,15 @@ snapshots:
 
 ---
 `;
-  it('uses the last document as the project and names the env packages in a warning', () => {
+  it('reads the env document too: pnpm itself hangs off the root importer as a dev dependency', () => {
     const g = parsePnpmLock(ENV + V9, 'pnpm-lock.yaml');
-    expect(thirdPartyIds(g)).toHaveLength(4);
-    expect(g.nodes.some((n) => n.name === 'pnpm')).toBe(false);
-    expect(g.warnings).toEqual([expect.stringContaining('pnpm@11.10.0')]);
+    expect(thirdPartyIds(g)).toHaveLength(5);
+    const pnpm = g.nodes.find((n) => n.name === 'pnpm');
+    expect(pnpm?.version).toBe('11.10.0');
+    const root = g.nodes.find((n) => n.workspaceMember && n.deps.some((e) => e.to === pnpm!.id));
+    expect(root?.deps.find((e) => e.to === pnpm!.id)?.kind).toBe('dev');
+    expect(computeDevOnly(g).get(pnpm!.id)).toBe(true);
+    expect(g.warnings).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  *
  * pnpm 11+ may write two YAML documents (an "env" document with pnpm itself and config
  * dependencies, then the project): all documents are parsed and the LAST is the project graph.
- * The env document's packages are named in a warning rather than mixed into the project.
+ * The env document is read too (pnpm's own advice for a complete inventory): its packages hang
+ * off the root importer by dev edges, so they are vetted like any tool that runs at install.
  * Importers are the workspace members; `link:` values point at other importers.
  */
 import { parseAllDocuments } from 'yaml';
@@ -19,6 +20,10 @@ const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
   ['optionalDependencies', 'optional'],
   ['devDependencies', 'dev'],
+  // Only in the env document (pnpm 11+): pnpm itself and config dependencies. They run on
+  // every install but never ship, so they need what dev dependencies need.
+  ['configDependencies', 'dev'],
+  ['packageManagerDependencies', 'dev'],
 ];
 
 /**
@@ -36,8 +41,8 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
       throw unsupported(`unsupported pnpm lockfileVersion "${versionText}"`, fileName, lastLineOf(text, 'lockfileVersion'), 'vet reads pnpm lockfileVersion 5.x, 6.x and 9.0');
     }
     const b = new GraphBuilder();
-    if (docs.length > 1) warnEnvDocument(docs.slice(0, -1), b);
     new PnpmReader(project, major, b, manifests ?? {}).read();
+    for (const env of docs.slice(0, -1)) if (isRecord(env)) new PnpmReader(env, major, b, manifests ?? {}).read();
     return b.build(fileName, `pnpm ${versionText}`);
   });
 }
@@ -70,12 +75,6 @@ function pnpmMajor(version: string): PnpmMajor | undefined {
 function lastLineOf(text: string, needle: string): number | undefined {
   const at = text.lastIndexOf(needle);
   return at < 0 ? lineOf(text, needle) : lineAt(text, at);
-}
-
-function warnEnvDocument(envDocs: unknown[], b: GraphBuilder): void {
-  const names = envDocs.flatMap((d) => Object.keys(asRecord(asRecord(d)['packages'])));
-  if (names.length === 0) return;
-  b.warn(`pnpm env document (package manager and config dependencies) lists ${names.length} packages not in the project graph: ${names.join(', ')}`);
 }
 
 class PnpmReader {
