@@ -114,6 +114,19 @@ describe('vet init → check → certify', () => {
     expect(check.stdout).toContain('ansi:1.0.1');
   });
 
+  it('regenerate exemptions accepts an update with the fewest exemptions and drops stale ones', async () => {
+    const p = setup();
+    await runVet(['init'], { cwd: p.dir });
+    p.write('package-lock.json', demo('1.3.1'));
+    const r = await runVet(['regenerate', 'exemptions'], { cwd: p.dir });
+    expect(r.stderr).toBe('Exempted 1 failing package version; removed 1 unneeded exemption.\n');
+    expect(r.code).toBe(0);
+    const config = p.read('supply-chain/config.toml');
+    expect(config).toContain('[[exemptions.left-pad]]\nversion = "1.3.1"\ncriteria = "safe-to-deploy"\n');
+    expect(config).not.toContain('version = "1.3.0"');
+    expect((await runVet(['check', '--locked'], { cwd: p.dir })).code).toBe(0);
+  });
+
   it('why lists every chain to a package', async () => {
     const p = setup();
     const r = await runVet(['why', 'left-pad'], { cwd: p.dir });

@@ -2,7 +2,7 @@
  * The `vet` command line (commander). Commands throw; `main` maps errors to messages and
  * exit codes in one place and never lets a stack trace reach a user for bad input.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { VetError, type Ecosystem } from '@vet/core';
 import type { GlobalOptions } from './context.js';
@@ -21,6 +21,7 @@ const load = {
   certify: () => import('./commands/certify.js'),
   exemption: () => import('./commands/exemption.js'),
   prune: () => import('./commands/prune.js'),
+  regenerate: () => import('./commands/regenerate.js'),
   fmt: () => import('./commands/fmt.js'),
   why: () => import('./commands/why.js'),
   inspectDiff: () => import('./commands/inspect-diff.js'),
@@ -133,6 +134,11 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       }),
     );
   program.command('prune').description('remove exemptions that are no longer needed').action(simple(async (g, io) => (await load.prune()).runPrune(g, io)));
+  program
+    .command('regenerate')
+    .description('regenerate parts of the store: `exemptions` makes check pass with the fewest exemptions')
+    .addArgument(new Argument('<what>').choices(['exemptions']))
+    .action(simple(async (g, io) => (await load.regenerate()).runRegenerateExemptions(g, io)));
   program.command('fmt').description('rewrite the store in canonical form').action(simple(async (g, io) => (await load.fmt()).runFmt(g, io)));
   program
     .command('why')
