@@ -103,13 +103,8 @@ async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirro
 export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, saved?: SavedMirror): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const lock = path.join(dir, 'mirror.lock');
-  let fd;
-  try {
-    fd = await open(lock, 'wx', 0o600);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
-  }
+  const fd = await takeLock(lock);
+  if (fd === undefined) return false;
   try {
     const current = await readSavedHead(dir);
     if (current && current.size > state.range.size) return false;
@@ -131,6 +126,33 @@ export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, s
   } finally {
     await fd.close();
     await unlink(lock).catch(() => undefined);
+  }
+}
+
+/** Exclusive create with our PID; a lock left by a process that no longer runs is taken over. */
+async function takeLock(lock: string): Promise<import('node:fs/promises').FileHandle | undefined> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = await open(lock, 'wx', 0o600);
+      await fd.writeFile(`${process.pid}\n`);
+      return fd;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+      // No PID yet (being written) or a live holder: someone else is saving.
+      if (!Number.isSafeInteger(pid) || pid <= 0 || isAlive(pid)) return undefined;
+      await unlink(lock).catch(() => undefined);
+    }
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
