@@ -5,9 +5,9 @@
  * notary refresher, one atomic commit) and the built `vet check --locked` passes. Then
  * refusals: wrong key, rollback, tampered entry — a security error (exit code 1 by the CLI's
  * one mapping), the evidence in `details`, and not a byte of the store changed.
+ * The last block drives the same flow through the built binary (`vet import --notary`,
+ * `vet check --locked`), including a wrong key and a lockfile digest mismatch.
  * Needs `pnpm build` first (runVet says so when dist is missing).
- * (`vet import --notary` itself is wired by the lead's import command; until it passes
- * notaryRefresher to refreshImports, the binary answers "no notary client was given".)
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -195,5 +195,34 @@ describe('refusals: security error (exit 1), nothing written', () => {
     expect(r.error!.code).toBe('LOG_INCONSISTENT');
     expect(r.error!.message).toMatch(/SECURITY ERROR.*signed root/);
     expect(storeFiles(p)).toEqual(before);
+  });
+});
+
+describe('through the built binary (vet import --notary, vet check)', () => {
+  it('imports, passes check --locked, refuses a wrong key with exit 1 and fails check on a digest mismatch', async () => {
+    const alice = await n.addAuditor('Alice B <aliceb@example.com>');
+    expect((await n.submit(envelope(alice, audit('left-pad', '1.3.0', { who: alice.name })), alice.token!)).status).toBe(200);
+    const p = project();
+    projects.push(p);
+    const env = { XDG_STATE_HOME: join(p.dir, '.state') };
+    const imp = await runVet(['import', 'notary', '--notary', n.url, '--key', n.vkey], { cwd: p.dir, env });
+    expect(imp.stderr).toMatch(/Imported 'notary': [1-9]\d* audits?/);
+    expect(imp.code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir, env })).code).toBe(0);
+
+    const before = storeFiles(p);
+    const wrong = await runVet(['import', 'notary', '--notary', n.url, '--key', generateNoteSigner(ORIGIN).verifierKey], { cwd: p.dir, env });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/error \(security\)/);
+    expect(storeFiles(p)).toEqual(before);
+
+    // The lockfile now pins other bytes for left-pad@1.3.0: the approval no longer applies.
+    const lock = JSON.parse(p.read('package-lock.json')) as { packages: Record<string, { integrity: string }> };
+    lock.packages['node_modules/left-pad']!.integrity = integrity('tampered tarball');
+    p.write('package-lock.json', JSON.stringify(lock, null, 2));
+    const check = await runVet(['check', '--locked'], { cwd: p.dir, env });
+    expect(check.code).toBe(1);
+    expect(check.stdout + check.stderr).toContain(integrity('left-pad@1.3.0'));
+    expect(check.stdout + check.stderr).toContain(integrity('tampered tarball'));
   });
 });
