@@ -62,6 +62,23 @@ describe('vet and a notary, end to end through the binary', () => {
     const after = await runVet(['check', '--locked'], { cwd: consumer.dir });
     expect(after.stdout).toContain('Vetting Succeeded (1 fully audited)');
     expect(after.code).toBe(0);
+
+    // Client policy: approvals from 2 of 2 notaries. A second notary that has approved nothing
+    // is imported; one notary's approval no longer suffices.
+    const other = await startRealNotary();
+    try {
+      expect((await runVet(['import', 'other', '--notary', other.url, '--key', other.vkey], { cwd: consumer.dir })).code).toBe(0);
+    } finally {
+      await other.close();
+    }
+    consumer.write('supply-chain/config.toml', consumer.read('supply-chain/config.toml') + '\n[vet.require-notaries]\nimports = ["acme", "other"]\nthreshold = 2\n');
+    const fmt = await runVet(['fmt'], { cwd: consumer.dir });
+    expect(fmt.stderr).toBe('');
+    expect(fmt.code).toBe(0);
+    const strict = await runVet(['check', '--locked'], { cwd: consumer.dir });
+    expect(strict.stderr).toBe('');
+    expect(strict.stdout).toContain('left-pad:1.3.0 approved by 1 of 2 needed (acme) for ["safe-to-deploy"]');
+    expect(strict.code).toBe(1);
   });
 
   it('a notary checkpoint signed by another key is refused: exit 1, nothing written', async () => {

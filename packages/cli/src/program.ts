@@ -185,12 +185,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .argument('[url...]')
     .option('--notary <url>', 'import from a notary at this URL (verified)')
     .option('--key <vkey>', "the notary's verifier key")
-    .option('--max-age <duration>', 'refuse a notary checkpoint older than this (e.g. 7d)')
+    .option('--max-age <duration>', 'refuse a notary checkpoint older than this (e.g. 7d; needs witnesses)')
+    .option('--witness <vkey>', 'a witness whose cosignature counts (repeatable)', collect)
+    .option('--witness-quorum <k>', 'how many witnesses must cosign (default: all)')
     .option('--criteria-map <theirs=ours>', 'map their criteria to ours (repeatable)', collect)
     .option('--exclude <package>', 'ignore their audits of this package (repeatable)', collect)
     .action(
       run((g, c) => {
-        const o = c.opts<{ notary?: string; key?: string; maxAge?: string; criteriaMap?: string[]; exclude?: string[] }>();
+        const o = c.opts<{ notary?: string; key?: string; maxAge?: string; witness?: string[]; witnessQuorum?: string; criteriaMap?: string[]; exclude?: string[] }>();
         return load.import().then((m) => m.runImport(g, io, { ...o, name: c.args[0]!, urls: c.args.slice(1) }));
       }),
     );

@@ -9,7 +9,9 @@
  */
 import path from 'node:path';
 import {
+  checkNotaryQuorum,
   formatCheckHuman,
+  type NotaryQuorumShortfall,
   resolve,
   suggestCandidates,
   toCargoVetJson,
@@ -30,6 +32,8 @@ export interface CheckResult {
   deprecated: { name: string; version: string; message: string }[];
   suggest?: SuggestReport | undefined;
   notes: string[];
+  /** Packages short of the k-of-n notary approvals `[vet.require-notaries]` asks. */
+  quorum: NotaryQuorumShortfall[];
 }
 
 /** The working half: plain objects in, report out. */
@@ -53,7 +57,7 @@ export function deprecatedPackages(p: LoadedProject): CheckResult['deprecated'] 
 function passed(r: CheckResult): boolean {
   const denyDeprecated = r.project.store.config.vet?.denyDeprecated === true;
   // An approval for other bytes than the lockfile's is a red flag even if something else vets them.
-  if (r.report.digestMismatches.length > 0) return false;
+  if (r.report.digestMismatches.length > 0 || r.quorum.length > 0) return false;
   return r.report.conclusion === 'success' && !(denyDeprecated && r.deprecated.length > 0);
 }
 
@@ -64,7 +68,8 @@ async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject):
   const project = refreshed?.project ?? loaded;
   const report = checkProject(project);
   const deprecated = [...deprecatedPackages(project), ...(refreshed?.flagged ?? [])];
-  const result: CheckResult = { project, report, deprecated, notes };
+  const quorum = checkNotaryQuorum(report, project.store, project.graph);
+  const result: CheckResult = { project, report, deprecated, notes, quorum };
   if (report.conclusion === 'fail (vetting)' && !g.locked) {
     try {
       const { suggest } = await (await import('./suggest.js')).suggestFor(project, report, g, io);
@@ -110,6 +115,9 @@ function jsonBody(r: CheckResult): Record<string, unknown> {
   if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) body['suggest'] = null;
   if (r.deprecated.length) body['deprecated'] = r.deprecated;
   if (r.report.digestMismatches.length) body['digest_mismatches'] = r.report.digestMismatches;
+  if (r.quorum.length) {
+    body['notary_quorum_failures'] = r.quorum.map((q) => ({ name: q.node.name, version: q.node.version, approved_by: q.approvedBy, threshold: q.threshold, criteria: q.criteria }));
+  }
   return body;
 }
 
@@ -119,6 +127,12 @@ function humanReport(r: CheckResult): string {
     text +=
       `\nerror (security): notary '${m.importName}' approved ${m.package}:${m.version} with digest ${m.approved},\n` +
       `  but the lockfile has ${m.lockfile.length ? m.lockfile.join(' ') : 'no digest'}; the approval is not used.\n`;
+  }
+  if (r.quorum.length) {
+    text += `\nerror: ${r.quorum.length} package version(s) lack the notary approvals policy requires ([vet.require-notaries]):\n`;
+    text += r.quorum
+      .map((q) => `  ${q.node.name}:${q.node.version} approved by ${q.approvedBy.length} of ${q.threshold} needed${q.approvedBy.length ? ` (${q.approvedBy.join(', ')})` : ''} for ${JSON.stringify(q.criteria)}\n`)
+      .join('');
   }
   text += nonRegistryWarnings(r.project.graph);
   if (r.deprecated.length) {

@@ -18,6 +18,8 @@ export interface ImportOptions {
   notary?: string;
   key?: string;
   maxAge?: string;
+  witness?: string[];
+  witnessQuorum?: string;
   criteriaMap?: string[];
   exclude?: string[];
 }
@@ -36,11 +38,27 @@ export function importConfigFrom(o: ImportOptions): ImportConfig {
       });
     }
     const maxAge = o.maxAge === undefined ? undefined : parseDuration(o.maxAge);
+    const witnesses = o.witness ?? [];
+    const quorum = o.witnessQuorum === undefined ? undefined : Number(o.witnessQuorum);
+    if (quorum !== undefined && (!Number.isInteger(quorum) || quorum < 1 || quorum > witnesses.length)) {
+      throw new VetError('INVALID_ARGUMENT', `--witness-quorum ${o.witnessQuorum}: expected a whole number from 1 to the number of --witness keys (${witnesses.length})`);
+    }
+    if (maxAge !== undefined && witnesses.length === 0) {
+      // Checkpoints carry no time of their own: only witness cosignatures say how fresh one is.
+      throw new VetError('INVALID_ARGUMENT', '--max-age needs witnesses: a checkpoint is only dated by witness cosignatures', {
+        hint: 'add --witness <verifier key> (repeatable) and --witness-quorum <k>',
+      });
+    }
     return {
       url: [],
       exclude: o.exclude ?? [],
       criteriaMap,
-      notary: { url: o.notary, key: o.key, ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}) },
+      notary: {
+        url: o.notary,
+        key: o.key,
+        ...(maxAge !== undefined ? { maxAgeSeconds: maxAge } : {}),
+        ...(witnesses.length ? { witnesses, witnessQuorum: quorum ?? witnesses.length } : {}),
+      },
     };
   }
   if (o.urls.length === 0) {
