@@ -92,3 +92,16 @@ describe('operator CLI', () => {
     expect(r.stdout).toMatch(/vet-notary <command>/);
   });
 });
+
+describe('usage', () => {
+  it('--help prints the commands; an unknown option is a usage error (exit 2), not a crash', async () => {
+    const lines: string[] = [];
+    const io = { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), untilSignal: () => Promise.resolve() };
+    expect(await runCli(['--help'], io)).toBe(0);
+    expect(lines.join('\n')).toContain('vet-notary <command>');
+    lines.length = 0;
+    expect(await runCli(['serve', '--bogus'], io)).toBe(2);
+    expect(lines.join('\n')).toMatch(/^error\[INVALID_ARGUMENT\]: Unknown option '--bogus'/);
+    expect(lines.join('\n')).not.toContain('internal error');
+  });
+});

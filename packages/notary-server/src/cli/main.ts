@@ -38,6 +38,7 @@ const OPTIONS = {
   finish: { type: 'boolean' },
   'include-keys': { type: 'boolean' },
   json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -55,8 +56,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function dispatch(argv: string[], io: CliIo): Promise<number> {
-  const { values: o, positionals: pos } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  const [cmd, ...rest] = pos;
+  const { values: o, positionals: pos } = parseOperatorArgs(argv);
+  const [cmd, ...rest] = o.help ? ['help'] : pos;
   const need = (v: string | undefined, what: string): string => {
     if (v === undefined || v === '') throw new VetError('INVALID_ARGUMENT', `missing ${what}`, { hint: 'run `vet-notary help`' });
     return v;
@@ -148,6 +149,15 @@ const HELP = `vet-notary <command>
   verify <dir>
   backup <dir> <dest> [--include-keys]
   (--json for machine-readable output)`;
+
+/** node's parseArgs throws plain TypeErrors for unknown options: make them usage errors. */
+function parseOperatorArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new VetError('INVALID_ARGUMENT', (e as Error).message.split('.')[0] ?? 'bad arguments', { hint: 'run `vet-notary help`', cause: e });
+  }
+}
 
 function int(v: string, what: string): number {
   if (!/^\d{1,9}$/.test(v)) throw new VetError('INVALID_ARGUMENT', `${what} must be a non-negative integer`);
