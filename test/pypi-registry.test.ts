@@ -260,6 +260,18 @@ describe('vet on a requirements.txt project, against the local index', () => {
     }
   });
 
+  it('a requirement that is not pinned is named as not vetted, with file and line', async () => {
+    const p = tempProject({ 'requirements.txt': `flask>=2\n${pin('1.0')}` });
+    try {
+      await runVet(['init'], { cwd: p.dir, env: env() });
+      const r = await runVet(['check', '--locked'], { cwd: p.dir, env: env() });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/requirements\.txt:1: not locked, so not vetted: flask>=2/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('a new version fails with a measured delta suggestion; diff --stat shows it', async () => {
     const p = tempProject({ 'requirements.txt': pin('1.0') });
     try {

@@ -61,8 +61,18 @@ function passed(r: CheckResult): boolean {
   return r.report.conclusion === 'success' && !(denyDeprecated && r.deprecated.length > 0);
 }
 
+/** What the lockfile reader noticed, and pins it could not lock (requirements without hashes). */
+function readerNotes(p: LoadedProject): string[] {
+  const file = path.relative(process.cwd(), p.ref.lockfile) || p.ref.lockfile;
+  const unlocked = (p.graph as { unlocked?: { file: string; line?: number; requirement: string; reason: string }[] }).unlocked ?? [];
+  return [
+    ...p.graph.warnings.map((w) => `${file}: ${w}`),
+    ...unlocked.map((u) => `${u.file}${u.line === undefined ? '' : `:${u.line}`}: not locked, so not vetted: ${u.requirement} (${u.reason})`),
+  ];
+}
+
 async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject): Promise<CheckResult> {
-  const notes: string[] = [];
+  const notes: string[] = readerNotes(loaded);
   // The network half loads only when used: --locked never pays for the HTTP client.
   const refreshed = g.locked ? undefined : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
   const project = refreshed?.project ?? loaded;
