@@ -53,7 +53,7 @@ export function defaultNotaryConfig(origin: string): NotaryConfig {
     listen: { host: '127.0.0.1', port: 8480 },
     policy: { criteria: [...BUILTIN_CRITERIA].sort(), criteriaDescriptions: {}, quorum: 1, cooldownDays: 0 },
     limits: { maxBodyBytes: 64 * 1024 - 1, ratePerSecond: 50, burst: 200, maxPending: 20_000 },
-    sequencer: { batchDelayMs: 5, batchMaxEntries: 1024, publishIntervalMs: 1000 },
+    sequencer: { batchDelayMs: 0, batchMaxEntries: 1024, publishIntervalMs: 1000 },
   };
 }
 

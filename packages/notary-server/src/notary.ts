@@ -7,7 +7,8 @@ import { makeCheckpointSigner } from './log/checkpoint-signer.js';
 import type { NotaryConfig } from './config.js';
 import type { NotaryDb } from './db/open.js';
 import { NotaryError } from './errors.js';
-import { admitEntry, type KeyLookup } from './entries/admit.js';
+import { admitEntryAsync, type AdmittedEntry, type KeyLookup } from './entries/admit.js';
+import { inlineVerifier, type SignatureVerifier } from './entries/verifier.js';
 import type { Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
@@ -29,6 +30,8 @@ export interface NotaryDeps {
   now?: () => number;
   /** Commits batches; default: inline on `db`. The server passes a worker-thread committer. */
   committer?: BatchCommitter;
+  /** Checks envelope signatures; default: inline. The server passes a worker-thread verifier. */
+  verifier?: SignatureVerifier;
   /** Where static tlog-tiles files go; undefined = do not write any. */
   staticDir?: string;
   /** Structured log sink (one JSON object per event). */
@@ -97,16 +100,15 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     loaded.latest.size,
   );
-  const pendingClaims = new Map<string, ReturnType<typeof admitEntry>['claim']>();
+  const pendingClaims = new Map<string, AdmittedEntry['claim']>();
 
   const keyLookup: KeyLookup = {
-    candidates() {
-      const all = new Map(adminKeys);
-      for (const [id, a] of state.auditors) all.set(id, a.publicKey);
-      return all;
-    },
-    signersFor: (claim) => state.signersFor(claim),
+    keyFor: (keyid) => adminKeys.get(keyid) ?? state.auditors.get(keyid)?.publicKey,
+    maySign: (claim, keyid) => state.maySign(claim, keyid),
   };
+  const verifier = deps.verifier ?? inlineVerifier();
+  /** Submissions whose signature is being checked: they count against maxPending too. */
+  let admitting = 0;
 
   return {
     config,
@@ -131,8 +133,16 @@ export function createNotary(deps: NotaryDeps): Notary {
         const wait = limiter.take(who.id);
         if (wait > 0) throw new NotaryError('RATE_LIMITED', `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`, { retryAfter: wait });
         if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
-        if (sequencer.pending >= config.limits.maxPending) throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
-        const admitted = admitEntry(body, keyLookup, origin);
+        if (sequencer.pending + admitting >= config.limits.maxPending) throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
+        admitting += 1;
+        let admitted: AdmittedEntry;
+        try {
+          admitted = await admitEntryAsync(body, keyLookup, origin, verifier);
+        } finally {
+          admitting -= 1;
+        }
+        // Everything below runs without awaiting, so state, dedupe and pool stay in step.
+        if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
         const submitter: Submitter = { subject: who.subject, role: who.role };
         state.check(admitted.claim, admitted.signer, submitter, config.policy, now());
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
@@ -140,7 +150,8 @@ export function createNotary(deps: NotaryDeps): Notary {
         pendingClaims.set(admitted.dedupe, admitted.claim);
         let done: Awaited<ReturnType<Sequencer['submit']>>;
         try {
-          done = await sequencer.submit({ ...admitted, kind: admitted.claim.type, submittedBy: who.subject });
+          const { leaf, leafHash, dedupe: key, signer } = admitted;
+          done = await sequencer.submit({ leaf, leafHash, dedupe: key, signer, kind: admitted.claim.type, submittedBy: who.subject });
         } catch (e) {
           logEvent({ event: 'commit_failed', error: String(e) });
           throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
@@ -153,6 +164,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     async close() {
       await sequencer.close();
       await committer.close();
+      await verifier.close();
       publisher.stop();
     },
   };

@@ -11,6 +11,7 @@ import { createRequestHandler } from './http/app.js';
 import { createNotary, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { workerCommitter } from './log/commit.js';
+import { workerVerifier } from './entries/verifier.js';
 
 export interface RunningNotary {
   url: string;
@@ -34,7 +35,7 @@ export async function serveNotary(
   const { db, config, keys, paths } = opened;
   let notary: Notary;
   try {
-    notary = createNotary({ db, config, keys, committer: workerCommitter(paths.db), staticDir: paths.static, ...(opts.log && { log: opts.log }) });
+    notary = createNotary({ db, config, keys, committer: workerCommitter(paths.db), verifier: workerVerifier(), staticDir: paths.static, ...(opts.log && { log: opts.log }) });
   } catch (e) {
     db.close();
     release();

@@ -3,7 +3,7 @@
  * its SHA-256 is stored (spec/notary.md §8), so a copy of the database cannot submit.
  * Tokens are scoped to one auditor (or the admin), can expire and be revoked.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NotaryDb } from './db/open.js';
 
 export type TokenRole = 'auditor' | 'admin';
@@ -20,7 +20,7 @@ const TOKEN_PREFIX = 'vetn_';
 const TOKEN_RE = /^vetn_[A-Za-z0-9_-]{43}$/;
 
 export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+  return hash('sha256', token, 'buffer');
 }
 
 export function issueToken(

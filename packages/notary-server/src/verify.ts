@@ -7,7 +7,7 @@
  */
 import { hashLeaf, parseCheckpoint, verifyCheckpoint } from '@vet/core';
 import { openDataDir } from './datadir.js';
-import { admitEntry } from './entries/admit.js';
+import { admitEntry, type KeyLookup } from './entries/admit.js';
 import { NotaryState } from './entries/state.js';
 import { rootAt } from './log/proofs.js';
 import { forEachEntry, readLatest } from './log/read.js';
@@ -26,13 +26,9 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
   const problems: string[] = [];
   const tree = new MerkleLevels();
   const state = new NotaryState(new Map([[keys.admin.keyid, keys.admin.publicKey]]));
-  const lookup = {
-    candidates: () => {
-      const all = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
-      for (const [id, a] of state.auditors) all.set(id, a.publicKey);
-      return all;
-    },
-    signersFor: state.signersFor.bind(state),
+  const lookup: KeyLookup = {
+    keyFor: (keyid) => (keyid === keys.admin.keyid ? keys.admin.publicKey : state.auditors.get(keyid)?.publicKey),
+    maySign: (claim, keyid) => state.maySign(claim, keyid),
   };
   try {
     const snapshot = db.transaction(() => {

@@ -6,11 +6,11 @@
  * the body exactly as received; the dedupe key is SHA-256(PAE) (spec/notary.md §10.6), so
  * re-encoding the same signed statement does not make a second entry.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { hashLeaf } from '@vet/core';
+import { hash } from 'node:crypto';
 import { NotaryError } from '../errors.js';
 import { interpretStatement } from './interpret.js';
 import type { EntryClaim } from './model.js';
+import { verifyEd25519Sync, type SignatureVerifier } from './verifier.js';
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 const MAX_SIGNATURES = 8;
@@ -25,10 +25,10 @@ export interface AdmittedEntry {
 }
 
 export interface KeyLookup {
-  /** Every key that may sign anything right now (auditors ∪ admin), by keyid. */
-  candidates(): Map<string, Uint8Array>;
-  /** Keys allowed to sign this claim type. */
-  signersFor(claim: EntryClaim): Map<string, Uint8Array>;
+  /** The key with this keyid if it may sign anything right now (auditors ∪ admin). */
+  keyFor(keyid: string): Uint8Array | undefined;
+  /** Whether this keyid may sign this claim type. */
+  maySign(claim: EntryClaim, keyid: string): boolean;
 }
 
 /** DSSE v1 pre-authentication encoding (secure-systems-lab/dsse protocol.md). */
@@ -37,34 +37,66 @@ export function pae(payloadType: string, payload: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
+/** Admission with the signature checked on this thread (CLI `verify`, tests). */
 export function admitEntry(body: Uint8Array, keys: KeyLookup, origin: string): AdmittedEntry {
-  const env = parseEnvelope(body);
-  const signed = pae(env.payloadType, env.payload);
-  const candidates = keys.candidates();
+  const c = candidateSignatures(body, keys);
+  const signer = c.tries.find((t) => verifyEd25519Sync(t.publicKey, c.signed, t.sig))?.keyid;
+  return finishAdmission(body, c, signer, keys, origin);
+}
+
+/** The same admission with the signature checked by `verifier` (the server: a worker). */
+export async function admitEntryAsync(body: Uint8Array, keys: KeyLookup, origin: string, verifier: SignatureVerifier): Promise<AdmittedEntry> {
+  const c = candidateSignatures(body, keys);
   let signer: string | undefined;
-  let knownButFailed = false;
-  for (const s of env.signatures) {
-    const pk = candidates.get(s.keyid);
-    if (pk === undefined) continue;
-    if (verifyEd25519(s.keyid, pk, signed, s.sig)) {
-      signer = s.keyid;
+  for (const t of c.tries) {
+    if (await verifier.verify(t.publicKey, c.signed, t.sig)) {
+      signer = t.keyid;
       break;
     }
-    knownButFailed = true;
   }
+  // The registry may have changed while we waited: finishAdmission checks the signer
+  // against the keys allowed now, and the key must be the one that was verified.
+  const verified = c.tries.find((t) => t.keyid === signer)?.publicKey;
+  const current = signer === undefined ? undefined : keys.keyFor(signer);
+  if (verified !== undefined && (current === undefined || !Buffer.from(current).equals(verified))) {
+    throw new NotaryError('UNKNOWN_SIGNER', `key ${signer ?? ''} was removed or replaced while the submission was checked`);
+  }
+  return finishAdmission(body, c, signer, keys, origin);
+}
+
+interface Candidates {
+  env: Envelope;
+  /** The DSSE PAE: what the signatures cover. */
+  signed: Buffer;
+  /** Signatures by keys that may sign something, in envelope order. */
+  tries: { keyid: string; publicKey: Uint8Array; sig: Uint8Array }[];
+}
+
+function candidateSignatures(body: Uint8Array, keys: KeyLookup): Candidates {
+  const env = parseEnvelope(body);
+  const signed = pae(env.payloadType, env.payload);
+  const tries = [];
+  for (const s of env.signatures) {
+    const publicKey = keys.keyFor(s.keyid);
+    if (publicKey !== undefined) tries.push({ keyid: s.keyid, publicKey, sig: s.sig });
+  }
+  return { env, signed, tries };
+}
+
+function finishAdmission(body: Uint8Array, c: Candidates, signer: string | undefined, keys: KeyLookup, origin: string): AdmittedEntry {
   if (signer === undefined) {
-    if (knownButFailed) throw new NotaryError('BAD_SIGNATURE', 'the DSSE signature does not verify over the PAE with the named key');
-    throw new NotaryError('UNKNOWN_SIGNER', `no signature by an active auditor or admin key (keyids: ${env.signatures.map((s) => s.keyid || '(none)').join(', ')})`);
+    if (c.tries.length > 0) throw new NotaryError('BAD_SIGNATURE', 'the DSSE signature does not verify over the PAE with the named key');
+    throw new NotaryError('UNKNOWN_SIGNER', `no signature by an active auditor or admin key (keyids: ${c.env.signatures.map((s) => s.keyid || '(none)').join(', ')})`);
   }
-  const claim = interpretStatement(env.payload, origin);
-  if (!keys.signersFor(claim).has(signer)) {
+  const claim = interpretStatement(c.env.payload, origin);
+  if (!keys.maySign(claim, signer)) {
     const what = claim.type.startsWith('auditor-') ? 'the notary admin key' : 'an active auditor key';
     throw new NotaryError('UNKNOWN_SIGNER', `a ${claim.type} entry must be signed by ${what}`);
   }
   return {
     leaf: body,
-    leafHash: hashLeaf(body),
-    dedupe: createHash('sha256').update(signed).digest('hex'),
+    leafHash: leafHashOf(body),
+    dedupe: hash('sha256', c.signed, 'hex'),
     signer,
     claim,
   };
@@ -119,19 +151,12 @@ function decodeUtf8(bytes: Uint8Array, field: string): string {
   }
 }
 
-// KeyObjects are cached per (keyid, key): building one costs more than the verify itself.
-const keyCache = new Map<string, { raw: Buffer; key: KeyObject }>();
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const LEAF_PREFIX = Buffer.of(0);
 
-/** Pure Ed25519 via OpenSSL, which also enforces S < L (RFC 8032 §5.1.7). */
-function verifyEd25519(keyid: string, publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-  if (sig.length !== 64 || publicKey.length !== 32) return false;
-  let cached = keyCache.get(keyid);
-  if (cached === undefined || !cached.raw.equals(publicKey)) {
-    const raw = Buffer.from(publicKey);
-    cached = { raw, key: createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' }) };
-    if (keyCache.size > 10_000) keyCache.clear();
-    keyCache.set(keyid, cached);
-  }
-  return verify(null, msg, cached.key, sig);
+/**
+ * RFC 6962 leaf hash SHA-256(0x00 ‖ entry), the same bytes as @vet/core's hashLeaf, via the
+ * one-shot crypto.hash: a Hash object per call costs more than hashing a 1 KiB entry.
+ */
+export function leafHashOf(entry: Uint8Array): Buffer {
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, entry]), 'buffer');
 }

@@ -52,13 +52,10 @@ export class NotaryState {
     return `${ecosystem}/${name}`;
   }
 
-  /** Public keys that may sign a claim of this type, by keyid. */
-  signersFor(claim: EntryClaim): Map<string, Uint8Array> {
-    if (claim.type === 'auditor-add' || claim.type === 'auditor-remove') return this.#adminKeys;
-    const keys = new Map<string, Uint8Array>();
-    for (const [id, a] of this.auditors) keys.set(id, a.publicKey);
-    if (claim.type === 'revocation') for (const [id, k] of this.#adminKeys) keys.set(id, k);
-    return keys;
+  /** Whether `keyid` may sign a claim of this type (per request: no map is built). */
+  maySign(claim: EntryClaim, keyid: string): boolean {
+    if (claim.type === 'auditor-add' || claim.type === 'auditor-remove') return this.#adminKeys.has(keyid);
+    return this.auditors.has(keyid) || (claim.type === 'revocation' && this.#adminKeys.has(keyid));
   }
 
   /** Throws a NotaryError when `claim`, signed by `signer`, may not be appended now. */

@@ -41,15 +41,55 @@ export const SQL = {
   casLatest: 'UPDATE latest SET size = ?, note = ? WHERE id = 1 AND size = ?',
 };
 
+/**
+ * A batch as a few flat buffers: what crosses to the worker. Structured-cloning one object
+ * (and its Uint8Arrays) per entry cost ~5 % of the event loop at concurrency 64; these
+ * buffers are fresh, so they are transferred rather than copied.
+ */
+export interface PackedBatch {
+  first: number;
+  size: number;
+  checkpoint: string;
+  now: number;
+  /** Leaf i is leaves[offsets[i] .. offsets[i+1]). */
+  leaves: Uint8Array;
+  offsets: Uint32Array;
+  /** 32 bytes per entry each. */
+  leafHashes: Uint8Array;
+  dedupes: Uint8Array;
+  /** kind, signer, submittedBy of entry i at 3i, 3i+1, 3i+2. */
+  text: string[];
+}
+
+export function packBatch(b: BatchCommit): PackedBatch {
+  const n = b.rows.length;
+  const offsets = new Uint32Array(n + 1);
+  b.rows.forEach((r, i) => (offsets[i + 1] = (offsets[i] ?? 0) + r.leaf.length));
+  const leaves = new Uint8Array(offsets[n] ?? 0);
+  const leafHashes = new Uint8Array(32 * n);
+  const dedupes = new Uint8Array(32 * n);
+  const text: string[] = [];
+  b.rows.forEach((r, i) => {
+    leaves.set(r.leaf, offsets[i]);
+    leafHashes.set(r.leafHash, 32 * i);
+    dedupes.set(Buffer.from(r.dedupe, 'hex'), 32 * i);
+    text.push(r.kind, r.signer, r.submittedBy);
+  });
+  return { first: b.first, size: b.size, checkpoint: b.checkpoint, now: b.now, leaves, offsets, leafHashes, dedupes, text };
+}
+
 // Shared by both committers (the worker gets it as source text): plain JS on purpose.
 const COMMIT_FN = `(db, sql) => {
   const insertEntry = db.prepare(sql.insertEntry);
   const insertCheckpoint = db.prepare(sql.insertCheckpoint);
   const casLatest = db.prepare(sql.casLatest);
+  const view = (u8, start, end) => Buffer.from(u8.buffer, u8.byteOffset + start, end - start);
   return db.transaction((b) => {
-    b.rows.forEach((e, i) => {
-      insertEntry.run(b.first + i, e.leaf, e.leafHash, Buffer.from(e.dedupe, 'hex'), e.kind, e.signer, e.submittedBy, b.now);
-    });
+    const n = b.offsets.length - 1;
+    for (let i = 0; i < n; i++) {
+      insertEntry.run(b.first + i, view(b.leaves, b.offsets[i], b.offsets[i + 1]), view(b.leafHashes, 32 * i, 32 * i + 32),
+        view(b.dedupes, 32 * i, 32 * i + 32), b.text[3 * i], b.text[3 * i + 1], b.text[3 * i + 2], b.now);
+    }
     insertCheckpoint.run(b.size, b.checkpoint);
     if (casLatest.run(b.size, b.checkpoint, b.first).changes !== 1) {
       throw new Error('latest checkpoint moved under us (expected size ' + b.first + '): another sequencer is writing');
@@ -57,14 +97,14 @@ const COMMIT_FN = `(db, sql) => {
   });
 }`;
 
-type CommitFn = (b: BatchCommit) => void;
+type CommitFn = (b: PackedBatch) => void;
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- same text the worker runs
 const makeCommitFn = new Function(`return ${COMMIT_FN}`)() as (db: NotaryDb, sql: typeof SQL) => CommitFn;
 
 export function inlineCommitter(db: NotaryDb): BatchCommitter {
   const run = makeCommitFn(db, SQL);
   return {
-    commit: async (b) => run(b),
+    commit: async (b) => run(packBatch(b)),
     close: async () => {},
   };
 }
@@ -103,8 +143,9 @@ export function workerCommitter(dbPath: string): BatchCommitter {
     commit(b) {
       if (dead) return Promise.reject(dead);
       return new Promise((resolve, reject) => {
+        const p = packBatch(b);
         waiting.push({ resolve, reject });
-        worker.postMessage(b);
+        worker.postMessage(p, [p.leaves, p.offsets, p.leafHashes, p.dedupes].map((a) => a.buffer as ArrayBuffer));
       });
     },
     async close() {

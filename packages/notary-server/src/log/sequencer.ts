@@ -1,11 +1,13 @@
 /**
  * The one sequencer (spec/notary.md §9, §10.9). Submissions wait in a pool; a batch is cut
- * `batchDelayMs` after the first one arrives (or at once when `batchMaxEntries` wait),
+ * `batchDelayMs` after the first one arrives (0, the default: on the next turn of the event
+ * loop, so everything already received joins it), or at once when `batchMaxEntries` wait;
  * appended to the tree, its checkpoint signed, and the whole batch committed in ONE
  * transaction with a compare-and-swap on `latest` (log/commit.ts). Only after that commit
  * (fsync'd) is every waiter answered — with that checkpoint, whose proofs are computed for
- * exactly its size (rekor#956). While a batch commits the next one accumulates, so batches
- * grow with load: one fsync and one signature per batch instead of per entry.
+ * exactly its size (rekor#956). While a batch commits the next one accumulates and is cut
+ * the moment the commit ends (group commit): batch size follows load and fsync latency by
+ * itself, with one fsync and one signature per batch instead of per entry.
  */
 import type { BatchCommitter, BatchRow } from './commit.js';
 import type { MerkleLevels } from './tree.js';
@@ -50,7 +52,7 @@ interface Waiter {
 export class Sequencer {
   #deps: SequencerDeps;
   #pool: Waiter[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #timer: { cancel(): void } | undefined;
   #committing = false;
   #latestSize: number;
   #failed: unknown;
@@ -93,12 +95,21 @@ export class Sequencer {
     if (this.#committing) return; // the running commit reschedules when it ends
     if (this.#timer !== undefined) {
       if (delay > 0) return;
-      clearTimeout(this.#timer);
+      this.#timer.cancel();
     }
-    this.#timer = setTimeout(() => {
+    const run = () => {
       this.#timer = undefined;
       void this.#flush();
-    }, delay);
+    };
+    // setTimeout(0) waits ≥ 1 ms; setImmediate runs right after the current I/O phase,
+    // which is when every request that arrived together has been read.
+    if (delay > 0) {
+      const t = setTimeout(run, delay);
+      this.#timer = { cancel: () => clearTimeout(t) };
+    } else {
+      const t = setImmediate(run);
+      this.#timer = { cancel: () => clearImmediate(t) };
+    }
   }
 
   async #flush(): Promise<void> {
