@@ -6,8 +6,8 @@
 // fsync. Bounded: each phase stops at its request budget or its time limit.
 // The client shares the server's cores, so it is kept cheap: every envelope is signed
 // before timing starts (with cached node:crypto keys), and requests go through an undici
-// Pool over keep-alive connections (HTTP/1.1 pipelining above 16 in flight, so c=64 means
-// 64 requests in flight over 16 sockets).
+// Pool of keep-alive connections, one per concurrent client (no pipelining: undici never
+// pipelines a POST, so fewer sockets than clients would silently cap the concurrency).
 // Needs a build first (`pnpm exec tsc -b`). Usage: node bench/notary-bench.mjs [--quick]
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
@@ -37,8 +37,8 @@ const PHASES = [
 ];
 const READ_SECONDS = quick ? 2 : 4;
 const AUDITORS = 8;
-// Sockets for the whole run; more requests in flight than this are pipelined.
-const CONNECTIONS = 16;
+// One keep-alive socket per concurrent client of the busiest phase.
+const CONNECTIONS = Math.max(...PHASES.map((p) => p.concurrency));
 
 const dir = mkdtempSync(join(tmpdir(), 'vet-notary-bench-'));
 let child;
@@ -62,7 +62,7 @@ try {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   child = spawn(process.execPath, [...nodeArgs, join(dist, 'bin.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForUrl(dir, child);
-  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 8, keepAliveTimeout: 60_000 });
+  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 60_000 });
   const results = { machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`, submissions: [], reads: [] };
   let next = 0;
   for (const phase of PHASES) {

