@@ -2,7 +2,7 @@
  * `vet check --locked` through the built CLI on real cargo-vet repositories (shared corpus):
  * the verdict cargo-vet's CI gates on. Runs in place: a --locked check writes nothing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ const CORPUS = path.join(SHARED, 'corpus', 'cargo');
 const present = existsSync(path.join(CORPUS, 'manifest.json'));
 if (!present) console.warn(`cli-cargo-conformance: skipped, ${CORPUS} is absent (the shared corpus sits next to the repo)`);
 
-interface RepoEntry { dir: string; commit_date: string; expected_locked_verdict: string }
+interface RepoEntry { dir: string; commit_date: string; expected_locked_verdict: string; store_path: string; store_version: string }
 const repos: RepoEntry[] = present ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoEntry[] }).repos : [];
 
 // A cargo home whose registry cache holds the published manifest of zcash's one bin-only
@@ -49,5 +49,26 @@ describe.skipIf(!present)('vet check --locked on real cargo-vet repositories', (
     const run = await check(r);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout).error.code).toBe('STORE_VERSION');
+  });
+});
+
+describe.skipIf(!present)('vet fmt on stores cargo-vet 0.10 wrote', () => {
+  const current = repos.filter((r) => r.store_version === '0.10');
+
+  it.each(current.map((r) => [r.dir, r] as const))('%s: fmt changes nothing', async (_dir, r) => {
+    // A scratch copy: fmt writes, and the corpus is read-only.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'vet-fmt-'));
+    try {
+      cpSync(path.join(CORPUS, r.dir), scratch, { recursive: true });
+      const store = path.join(scratch, r.store_path);
+      const before = Object.fromEntries(readdirSync(store).map((f) => [f, readFileSync(path.join(store, f), 'utf8')]));
+      const run = await runVet(['fmt'], { cwd: scratch, env: { CARGO_HOME: cargoHome } });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const after = Object.fromEntries(readdirSync(store).filter((f) => f !== '.vet-lock').map((f) => [f, readFileSync(path.join(store, f), 'utf8')]));
+      expect(after).toEqual(before);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });
