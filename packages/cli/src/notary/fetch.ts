@@ -21,12 +21,12 @@ export async function fetchNotaryCheckpoint(http: HttpClient, base: string): Pro
 }
 
 export async function fetchNotaryBundles(http: HttpClient, base: string, refs: readonly NotaryBundleRef[]): Promise<Uint8Array[]> {
-  return Promise.all(
-    refs.map(async (ref) => {
-      const res = await http.get(notaryUrl(base, ref.path), { maxBytes: MAX_BUNDLE_BYTES, accept: 'application/octet-stream', what: `notary entry bundle ${ref.path}` });
-      return new Uint8Array(body(res, MAX_BUNDLE_BYTES));
-    }),
-  );
+  return Promise.all(refs.map((ref) => fetchNotaryBundle(http, base, ref)));
+}
+
+export async function fetchNotaryBundle(http: HttpClient, base: string, ref: NotaryBundleRef): Promise<Uint8Array> {
+  const res = await http.get(notaryUrl(base, ref.path), { maxBytes: MAX_BUNDLE_BYTES, accept: 'application/octet-stream', what: `notary entry bundle ${ref.path}` });
+  return new Uint8Array(body(res, MAX_BUNDLE_BYTES));
 }
 
 /**

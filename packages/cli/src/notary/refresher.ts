@@ -10,24 +10,19 @@ import {
   CriteriaIndex,
   VetError,
   notaryAuditsFile,
-  notarySignatureJobs,
   planNotaryUpdate,
-  replayNotaryEntries,
-  verifyNotaryEntries,
   translateImport,
   type DependencyGraph,
   type ImportConfig,
   type NotaryMirrorState,
-  type NotarySignatureLookup,
-  type NotaryVerifiedEntries,
   type Store,
 } from '@vet/core';
 import type { NotaryRefresher } from '../imports/refresh.js';
 import type { CommandIO } from '../io.js';
 import type { HttpClient } from '../registry/index.js';
-import { fetchNotaryAdminKeys, fetchNotaryBundles, fetchNotaryCheckpoint } from './fetch.js';
+import { fetchNotaryAdminKeys, fetchNotaryCheckpoint } from './fetch.js';
+import { fetchVerifyReplay } from './pipeline.js';
 import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
-import { MIN_PARALLEL_ENTRIES, VerifyPool } from './verify-pool.js';
 
 export interface NotaryRefresherOptions {
   http: HttpClient;
@@ -92,14 +87,8 @@ export async function refreshNotaryImport(
   // No admin key pinned yet (first use, or the log was empty until now): pin it.
   if (Object.keys(plan.adminKeys).length === 0 && plan.to > plan.from) plan = { ...plan, adminKeys: await fetchNotaryAdminKeys(opts.http, n.url) };
   lap('checkpoint');
-  const bundles = await fetchNotaryBundles(opts.http, n.url, plan.bundles);
-  lap('fetch');
-  const entries = verifyNotaryEntries(plan, bundles);
-  lap('tree');
-  const { parsed, verified } = await parseAndVerify(entries, { adminKeys: plan.adminKeys, auditors: plan.base?.auditors ?? {} });
-  lap('signatures');
-  const applied = replayNotaryEntries(plan, entries, { parsed, ...(verified ? { verified } : {}) });
-  lap('replay');
+  const applied = await fetchVerifyReplay(opts.http, n.url, plan, timings);
+  lap('pipeline');
   const packages = new Set(graph.nodes.filter((x) => !x.firstParty).map((x) => x.name));
   const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem, packages), config, new CriteriaIndex(store.audits.criteria), {
     importName: name,
@@ -108,7 +97,7 @@ export async function refreshNotaryImport(
   store.importsLock.audits[name] = translated.audits;
   store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
   lap('translate');
-  const wrote = await writeNotaryMirror(dir, applied.state, saved.saved);
+  const wrote = await writeNotaryMirror(dir, applied.state, saved.saved, applied.claimLines);
   lap('saveState');
   return {
     state: applied.state,
@@ -117,30 +106,4 @@ export async function refreshNotaryImport(
     saved: wrote,
     timings,
   };
-}
-
-const PARSE_CHUNK = 2_000;
-
-/**
- * Parses the new entries in slices and hands each slice's signatures to the worker pool at
- * once, so parsing and verifying overlap. Small batches skip the pool (the replay verifies).
- */
-async function parseAndVerify(
-  v: NotaryVerifiedEntries,
-  keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'>,
-): Promise<{ parsed: ReturnType<typeof notarySignatureJobs>['parsed']; verified?: NotarySignatureLookup }> {
-  if (v.entries.length < MIN_PARALLEL_ENTRIES) return { parsed: notarySignatureJobs(v, keyring).parsed };
-  const pool = new VerifyPool();
-  try {
-    const carry = new Map<string, Set<string>>();
-    const parsed: ReturnType<typeof notarySignatureJobs>['parsed'] = [];
-    for (let at = 0; at < v.entries.length; at += PARSE_CHUNK) {
-      const work = notarySignatureJobs({ from: v.from + at, entries: v.entries.slice(at, at + PARSE_CHUNK) }, keyring, carry);
-      pool.submit(work.jobs);
-      for (const p of work.parsed) parsed.push(p);
-    }
-    return { parsed, verified: await pool.lookup() };
-  } finally {
-    await pool.close();
-  }
 }

@@ -99,8 +99,10 @@ async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirro
  * Saves `state`, which extends `saved` (what readNotaryMirror returned; undefined = write
  * everything). Skips (returns false) when another vet process is saving, or the directory
  * already holds a larger checkpoint: the state is verified data, so not saving is safe.
+ * `pending`: lines already serialised (notaryClaimLine) for state.claims[from…], e.g. while
+ * the refresh was waiting for signature checks.
  */
-export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, saved?: SavedMirror): Promise<boolean> {
+export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, saved?: SavedMirror, pending?: ClaimLines): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const lock = path.join(dir, 'mirror.lock');
   const fd = await takeLock(lock);
@@ -111,7 +113,7 @@ export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, s
     // Only extend what is on disk now; otherwise rewrite from the start.
     const base = saved && current && sameSaved(saved, current) ? saved : undefined;
     await appendFrom(path.join(dir, 'leaves.bin'), (base?.size ?? 0) * 32, Buffer.from(state.leafHashes.subarray((base?.size ?? 0) * 32)));
-    const fresh = state.claims.slice(base?.claimCount ?? 0).map((c) => JSON.stringify(stripRevocation(c)) + '\n').join('');
+    const fresh = claimsText(state.claims, base?.claimCount ?? 0, pending);
     const claimsBytes = (base?.claimsBytes ?? 0) + Buffer.byteLength(fresh);
     await appendFrom(path.join(dir, 'claims.ndjson'), base?.claimsBytes ?? 0, Buffer.from(fresh));
     const revoked: Record<string, number> = {};
@@ -183,6 +185,26 @@ async function appendFrom(file: string, validBytes: number, data: Buffer): Promi
 
 function sameSaved(a: SavedMirror, b: SavedMirror): boolean {
   return a.size === b.size && a.claimCount === b.claimCount && a.claimsBytes === b.claimsBytes;
+}
+
+/** Lines for claims[from…] (notaryClaimLine), already made, if the caller has them. */
+export interface ClaimLines {
+  from: number;
+  lines: string[];
+}
+
+/** One claims.ndjson line; revocations live in the head, so the line never changes. */
+export function notaryClaimLine(c: NotaryClaimRecord): string {
+  return JSON.stringify(stripRevocation(c)) + '\n';
+}
+
+/** claims.ndjson text for claims[start…], reusing `pending` lines where they cover the tail. */
+function claimsText(claims: readonly NotaryClaimRecord[], start: number, pending?: ClaimLines): string {
+  const usable = pending !== undefined && pending.from >= start && pending.from + pending.lines.length === claims.length;
+  const end = usable ? pending.from : claims.length;
+  let text = '';
+  for (let i = start; i < end; i++) text += notaryClaimLine(claims[i]!);
+  return usable ? text + pending.lines.join('') : text;
 }
 
 function stripRevocation(c: NotaryClaimRecord): NotaryClaimRecord {

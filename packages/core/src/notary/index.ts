@@ -21,6 +21,7 @@ export {
   applyNotaryBundles,
   verifyNotaryEntries,
   replayNotaryEntries,
+  NotaryReplaySession,
   bundlesBetween as notaryBundlesBetween,
   type NotaryUpdateInput,
   type NotaryUpdatePlan,
@@ -29,6 +30,7 @@ export {
   type NotaryVerifiedEntries,
   type ReplayOptions as NotaryReplayOptions,
 } from './update.js';
+export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
 export { notaryAuditsFile } from './audits.js';
 export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
 export { lockfileDigestBinding, auditDigestsBind, integritySri, type DigestBinding, type DigestMismatch } from './digest.js';

@@ -7,8 +7,8 @@
  * is in force and only looks the result up. Malformed entries are left to the replay.
  */
 import { Buffer } from 'node:buffer';
-import { decodeBase64Lenient, decodeBase64Strict } from '../sig/bytes.js';
-import { parseEntry, type ParsedEntry } from './replay.js';
+import { decodeBase64Strict } from '../sig/bytes.js';
+import { decodeBase64Fast, parseEntry, type ParsedEntry } from './replay.js';
 import { VET_AUDITOR_PREDICATE_TYPE, parseAuditorStatement } from '../sig/statement.js';
 import type { NotaryMirrorState } from './state.js';
 import type { NotaryVerifiedEntries } from './update.js';
@@ -71,7 +71,7 @@ export function notarySignatureJobs(
     if (p === undefined) return;
     const msg = p.pae;
     p.env.signatures.forEach((s, sigIndex) => {
-      const sig = decodeBase64Lenient(s.sig);
+      const sig = decodeBase64Fast(s.sig);
       if (s.keyid === undefined || sig === undefined) return;
       for (const publicKey of candidates.get(s.keyid) ?? []) {
         if (!keyBytes.has(publicKey)) keyBytes.set(publicKey, decodeBase64Strict(publicKey));

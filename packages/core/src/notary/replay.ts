@@ -12,7 +12,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { VetError, isVetError, type VetValidationError } from '../errors.js';
-import { decodeBase64Lenient, decodeBase64Strict, toHex, utf8DecodeStrict } from '../sig/bytes.js';
+import { decodeBase64Strict, toHex, utf8DecodeStrict } from '../sig/bytes.js';
 import { dssePae, type DsseEnvelope } from '../sig/dsse.js';
 import { ed25519Verify, isCanonicalEd25519Signature } from '../sig/ed25519.js';
 import {
@@ -83,7 +83,7 @@ export class NotaryReplayer {
       const b64 = s.keyid === undefined ? undefined : this.#keyB64(s.keyid);
       const key = b64 === undefined ? undefined : this.#keyBytes(b64);
       if (key === undefined) continue;
-      const sig = decodeBase64Lenient(s.sig);
+      const sig = decodeBase64Fast(s.sig);
       if (sig !== undefined && (this.#verified?.(index, i, b64!) ?? ed25519Verify(sig, pae, key))) return s.keyid!;
       const why = sig !== undefined && sig.length === 64 && !isCanonicalEd25519Signature(sig) ? ' (non-canonical: S ≥ L)' : '';
       failed ??= `${s.keyid!}${why}`;
@@ -202,13 +202,18 @@ export function parseEntry(leaf: Uint8Array): ParsedEntry {
   return { env, payload, pae: dssePae(env.payloadType, payload) };
 }
 
-/** decodeBase64Lenient without the regex passes: decode, then require that it re-encodes identically. */
-function decodeBase64Fast(text: string): Uint8Array | undefined {
+/**
+ * decodeBase64Lenient without its regex passes (they showed in import profiles): decode,
+ * then require that the text re-encodes identically, fully padded or with no padding.
+ */
+export function decodeBase64Fast(text: string): Uint8Array | undefined {
   const std = text.includes('-') || text.includes('_') ? text.replace(/-/g, '+').replace(/_/g, '/') : text;
   const bytes = Buffer.from(std, 'base64');
   const again = bytes.toString('base64');
-  const bare = std.replace(/=+$/, '');
-  if (again.replace(/=+$/, '') !== bare || (std.length !== bare.length && again !== std)) return undefined;
+  if (again !== std) {
+    const pad = again.length - std.length;
+    if (std.endsWith('=') || pad < 1 || pad > 2 || !again.startsWith(std) || !again.endsWith('='.repeat(pad))) return undefined;
+  }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 

@@ -10,15 +10,19 @@
  *                     roots of older checkpoints on the way and the new root at the end
  *                     (tampered entries or an inconsistent larger tree fail here), then
  *                     replay the new entries. Returns the next state; nothing is written.
+ *
+ * The CLI runs the second half bundle by bundle (NotaryTreeVerifier, NotaryReplaySession)
+ * so hashing, parsing, signature checks and replay overlap; the order of checks is kept.
  */
 import { VetError } from '../errors.js';
-import { bytesEqual, encodeBase64 } from '../sig/bytes.js';
+import { bytesEqual } from '../sig/bytes.js';
 import { CompactRange } from '../tlog/compact-range.js';
 import type { VerifiedCheckpoint } from '../tlog/checkpoint.js';
-import { MERKLE_HASH_BYTES, hashLeaf, rootOf } from '../tlog/merkle.js';
-import { TILE_WIDTH, decodeEntryBundle, entriesTilePath } from '../tlog/tiles.js';
+import { MERKLE_HASH_BYTES, rootOf } from '../tlog/merkle.js';
+import { TILE_WIDTH, entriesTilePath } from '../tlog/tiles.js';
 import type { NotaryImportConfig } from '../store/model.js';
 import { forkError, rollbackError, verifyNotaryCheckpoint, verifyStoredCheckpoint } from './checkpoints.js';
+import { NotaryTreeVerifier } from './tree.js';
 import { NotaryReplayer, type ParsedEntry, type SignatureLookup } from './replay.js';
 import { NOTARY_MIRROR_FORMAT, type NotaryMirrorState } from './state.js';
 
@@ -144,79 +148,77 @@ export interface ReplayOptions {
   parsed?: readonly (ParsedEntry | undefined)[];
 }
 
-/** Step 3: every fetched leaf hash appended to the compact range; roots checked. */
+/** Step 3 over all bundles at once (the CLI uses NotaryTreeVerifier bundle by bundle). */
 export function verifyNotaryEntries(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[]): NotaryVerifiedEntries {
-  const { base, from, to, importName } = plan;
   if (bundles.length !== plan.bundles.length) throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
-  const range = base ? CompactRange.fromJSON(base.range) : new CompactRange();
-  const leafHashes = new Uint8Array(to * MERKLE_HASH_BYTES);
-  if (base) leafHashes.set(base.leafHashes);
-  const checks = [...plan.checks];
+  const tree = new NotaryTreeVerifier(plan);
   const fresh: Uint8Array[] = [];
-  plan.bundles.forEach((ref, k) => {
-    let entries: Uint8Array[];
-    try {
-      entries = decodeEntryBundle(bundles[k]!, ref.width);
-    } catch (e) {
-      throw inconsistent(plan, `entry bundle ${ref.path} is malformed: ${(e as Error).message}`);
-    }
-    entries.forEach((entry, j) => {
-      const idx = ref.index * TILE_WIDTH + j;
-      const h = hashLeaf(entry);
-      if (idx < from) {
-        if (!bytesEqual(h, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES))) {
-          throw inconsistent(plan, `entry ${idx} in ${ref.path} differs from the entry mirrored before`);
-        }
-        return;
-      }
-      range.append(h);
-      leafHashes.set(h, idx * MERKLE_HASH_BYTES);
-      fresh.push(entry);
-      while (checks[0] !== undefined && checks[0].cp.size === range.size) {
-        const t = checks.shift()!;
-        if (!bytesEqual(range.root(), t.cp.rootHash)) {
-          throw forkError(importName, t, { note: plan.received.note, source: `${plan.config.url}/checkpoint` }, `the entries of the ${to}-entry tree do not extend the ${t.cp.size}-entry tree verified before`);
-        }
-      }
-    });
+  bundles.forEach((bytes, k) => {
+    for (const entry of tree.add(k, bytes).entries) fresh.push(entry);
   });
-  if (!bytesEqual(range.root(), plan.received.cp.rootHash)) {
-    throw inconsistent(plan, `the served entries hash to ${encodeBase64(range.root())}, not to the signed root ${encodeBase64(plan.received.cp.rootHash)}`);
-  }
-  return { range, leafHashes, from, entries: fresh };
+  tree.finish();
+  return { range: tree.range, leafHashes: tree.leafHashes, from: plan.from, entries: fresh };
 }
 
 /** Step 4: replay the new entries on a copy of the base state. */
 export function replayNotaryEntries(plan: NotaryUpdatePlan, v: NotaryVerifiedEntries, opts: ReplayOptions = {}): NotaryUpdateResult {
-  const { base, importName } = plan;
-  const { range, leafHashes, from, entries: fresh } = v;
-  const state: NotaryMirrorState = {
-    format: NOTARY_MIRROR_FORMAT,
-    origin: plan.received.cp.origin,
-    logKey: plan.config.key,
-    checkpoint: plan.received.note,
-    range: range.toJSON(),
-    leafHashes,
-    adminKeys: { ...plan.adminKeys },
-    auditors: structuredClone(base?.auditors ?? {}),
-    // Shallow: the replay copies a record before changing it (revocation).
-    claims: [...(base?.claims ?? [])],
-  };
-  const replayer = new NotaryReplayer(state, opts.verified);
-  fresh.forEach((entry, i) => {
-    const idx = from + i;
-    replayer.apply(idx, entry, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES), opts.parsed?.[i]);
-  });
-  return { state, newEntries: fresh.length, warnings: [...plan.warnings, ...replayer.warnings.map((w) => `notary import '${importName}': ${w}`)] };
+  const replay = new NotaryReplaySession(plan, opts.verified);
+  replay.apply(v.from, v.entries, v.leafHashes, opts.parsed);
+  return replay.finish(v.range, v.leafHashes);
 }
 
-/** Tampered entries, or a tree that does not extend the one mirrored before. */
-function inconsistent(plan: NotaryUpdatePlan, why: string): VetError {
-  const trusted = plan.base?.checkpoint;
-  return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${plan.importName}': ${why}`, {
-    hint: 'the entries served do not match the signed checkpoint: they were tampered with in transit or by a mirror, or the log forked. Nothing was written',
-    details: { kind: 'entries', received: plan.received.note, ...(trusted !== undefined ? { trusted, trustedSource: 'user state directory' } : {}) },
-  });
+/**
+ * Step 4 in slices: entries are applied in index order as their signatures come back from
+ * the verifiers, on a copy of the base state. The result is only usable once the tree that
+ * produced the entries passed NotaryTreeVerifier.finish().
+ */
+export class NotaryReplaySession {
+  readonly state: NotaryMirrorState;
+  readonly #plan: NotaryUpdatePlan;
+  readonly #replayer: NotaryReplayer;
+  #next: number;
+
+  constructor(plan: NotaryUpdatePlan, verified?: SignatureLookup) {
+    const base = plan.base;
+    this.#plan = plan;
+    this.#next = plan.from;
+    this.state = {
+      format: NOTARY_MIRROR_FORMAT,
+      origin: plan.received.cp.origin,
+      logKey: plan.config.key,
+      checkpoint: plan.received.note,
+      range: base?.range ?? new CompactRange().toJSON(),
+      leafHashes: base?.leafHashes ?? new Uint8Array(0),
+      adminKeys: { ...plan.adminKeys },
+      auditors: structuredClone(base?.auditors ?? {}),
+      // Shallow: the replay copies a record before changing it (revocation).
+      claims: [...(base?.claims ?? [])],
+    };
+    this.#replayer = new NotaryReplayer(this.state, verified);
+  }
+
+  /** Entries from index `from` on, continuing where the last call stopped; `parsed[i]` optional. */
+  apply(from: number, entries: readonly Uint8Array[], leafHashes: Uint8Array, parsed?: readonly (ParsedEntry | undefined)[]): void {
+    if (from !== this.#next) throw new VetError('INTERNAL', `replay continues at ${this.#next}, not ${from}`);
+    entries.forEach((entry, i) => {
+      const idx = from + i;
+      this.#replayer.apply(idx, entry, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES), parsed?.[i]);
+    });
+    this.#next += entries.length;
+  }
+
+  /** The next state, with the verified tree's range and leaf hashes. */
+  finish(range: CompactRange, leafHashes: Uint8Array): NotaryUpdateResult {
+    const plan = this.#plan;
+    if (this.#next !== plan.to) throw new VetError('INTERNAL', `replay stopped at ${this.#next} of ${plan.to}`);
+    this.state.range = range.toJSON();
+    this.state.leafHashes = leafHashes;
+    return {
+      state: this.state,
+      newEntries: plan.to - plan.from,
+      warnings: [...plan.warnings, ...this.#replayer.warnings.map((w) => `notary import '${plan.importName}': ${w}`)],
+    };
+  }
 }
 
 /** An older checkpoint within the mirrored range must match the root of that prefix. */
