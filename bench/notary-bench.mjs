@@ -8,7 +8,9 @@
 // before timing starts (with cached node:crypto keys), and requests go through an undici
 // Pool of keep-alive connections, one per concurrent client (no pipelining: undici never
 // pipelines a POST, so fewer sockets than clients would silently cap the concurrency).
-// Needs a build first (`pnpm exec tsc -b`). Usage: node bench/notary-bench.mjs [--quick]
+// Needs a build first (`pnpm exec tsc -b`).
+// Usage: node bench/notary-bench.mjs [--quick] [--only=<concurrency>]
+// --only=64 runs just that submission phase and no reads: for a CPU profile of one load.
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -30,11 +32,13 @@ const { Pool } = createRequire(join(root, 'packages/cli/package.json'))('undici'
 const notary = await import(join(dist, 'index.js'));
 
 const quick = process.argv.includes('--quick');
+const only = Number(process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? NaN);
 const PHASES = [
   { concurrency: 1, maxRequests: quick ? 300 : 3000, maxSeconds: quick ? 3 : 8 },
   { concurrency: 16, maxRequests: quick ? 5000 : 40000, maxSeconds: quick ? 4 : 10 },
   { concurrency: 64, maxRequests: quick ? 8000 : 60000, maxSeconds: quick ? 4 : 12 },
-];
+].filter((p) => Number.isNaN(only) || p.concurrency === only);
+if (PHASES.length === 0) throw new Error('--only takes one of the phase concurrencies: 1, 16, 64');
 const READ_SECONDS = quick ? 2 : 4;
 const AUDITORS = 8;
 // One keep-alive socket per concurrent client of the busiest phase.
@@ -69,11 +73,15 @@ try {
     const batch = envelopes.slice(next, next + phase.maxRequests);
     next += phase.maxRequests;
     const cpu = cpuMeter(child.pid);
-    const r = { ...(await runPhase(pool, phase, (i) => batch[i])), ...cpu() };
+    const phaseResult = await runPhase(pool, phase, (i) => batch[i]);
+    const r = { ...phaseResult, ...cpu(phaseResult.ok) };
     results.submissions.push(r);
-    console.log(`submit  c=${String(phase.concurrency).padStart(2)}  ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  (${r.ok} ok, ${r.failed} failed, ${r.seconds.toFixed(1)} s; CPU server ${r.serverCpu}, client ${r.clientCpu})`);
+    console.log(
+      `submit  c=${String(phase.concurrency).padStart(2)}  ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ` +
+        `(${r.ok} ok, ${r.failed} failed, ${r.seconds.toFixed(1)} s; CPU server ${r.serverCpu} = ${r.serverUsPerOp} µs/submission, client ${r.clientCpu})`,
+    );
   }
-  for (const path of ['/checkpoint', '/tile/0/000']) {
+  for (const path of Number.isNaN(only) ? ['/checkpoint', '/tile/0/000'] : []) {
     const r = await runReads(pool, path, 16, READ_SECONDS);
     results.reads.push(r);
     console.log(`read    ${path.padEnd(12)} c=16  ${r.perSecond.toFixed(0).padStart(6)}/s  p99 ${r.p99Ms.toFixed(1)} ms  (${r.ok} ok, ${r.failed} failed)`);
@@ -208,7 +216,8 @@ async function runReads(pool, path, concurrency, maxSeconds) {
 
 /**
  * CPU used by the server process (all threads, from /proc) and by this client since the
- * call, as a share of one core: on a shared 2-core machine it shows who is the bottleneck.
+ * call, as a share of one core, and the server's CPU per successful operation: on a shared
+ * 2-core machine wall-clock rates are noisy, CPU per submission is not.
  */
 function cpuMeter(pid) {
   const ticks = () => {
@@ -222,11 +231,12 @@ function cpuMeter(pid) {
   const t0 = performance.now();
   const s0 = ticks();
   const c0 = process.cpuUsage();
-  return () => {
+  return (ops) => {
     const wall = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
+    const server = (ticks() - s0) / 100;
     const pct = (x) => `${Math.round((100 * x) / wall)}%`;
-    return { serverCpu: pct((ticks() - s0) / 100), clientCpu: pct((c.user + c.system) / 1e6) };
+    return { serverCpu: pct(server), serverUsPerOp: Math.round((1e6 * server) / ops), clientCpu: pct((c.user + c.system) / 1e6) };
   };
 }
 

@@ -14,7 +14,7 @@ import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
 import { loadLog, type LoadedLog } from './log/load.js';
-import { makeReceipt, rootAt, type Receipt } from './log/proofs.js';
+import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
 import { publishStatic } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
 import { publishedSize } from './log/publish.js';
@@ -107,6 +107,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     maySign: (claim, keyid) => state.maySign(claim, keyid),
   };
   const verifier = deps.verifier ?? inlineVerifier();
+  const proofMemo = new ProofMemo();
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
 
@@ -156,7 +157,7 @@ export function createNotary(deps: NotaryDeps): Notary {
           logEvent({ event: 'commit_failed', error: String(e) });
           throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
         }
-        const receipt = makeReceipt(tree, done.index, admitted.leafHash, done.batch.size, done.batch.checkpoint);
+        const receipt = makeReceipt(tree, done.index, admitted.leafHash, done.batch.size, done.batch.checkpoint, proofMemo);
         m.receiptSeconds((performance.now() - started) / 1000);
         return receipt;
       }

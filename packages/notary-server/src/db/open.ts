@@ -37,6 +37,14 @@ CREATE TABLE IF NOT EXISTS tokens (
   expires_at INTEGER,
   revoked_at INTEGER
 ) STRICT;
+-- Bumped by every change to tokens, whoever makes it (the CLI, a running server, sqlite3):
+-- the server caches token lookups and re-reads only this one row per request, so a
+-- revocation is still refused from the next request on.
+CREATE TABLE IF NOT EXISTS token_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL) STRICT;
+INSERT OR IGNORE INTO token_epoch (id, n) VALUES (1, 0);
+CREATE TRIGGER IF NOT EXISTS tokens_epoch_insert AFTER INSERT ON tokens BEGIN UPDATE token_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS tokens_epoch_update AFTER UPDATE ON tokens BEGIN UPDATE token_epoch SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER IF NOT EXISTS tokens_epoch_delete AFTER DELETE ON tokens BEGIN UPDATE token_epoch SET n = n + 1 WHERE id = 1; END;
 `;
 
 export const SCHEMA_VERSION = '1';

@@ -31,11 +31,37 @@ export interface Receipt {
   tlogProof: string;
 }
 
-export function makeReceipt(tree: MerkleLevels, index: number, leafHash: Uint8Array, size: number, checkpoint: string): Receipt {
-  const proof = proveInclusion(tree, index, size).map((h) => Buffer.from(h).toString('base64'));
+/**
+ * Range hashes for proofs at one tree size. Every receipt of a batch is proven against the
+ * same size, so the hashes of the incomplete right edge — recomputed per receipt, ~2 % of
+ * the event loop — are shared. Values stay valid for any later tree (the log only grows).
+ */
+export class ProofMemo {
+  #size = -1;
+  #hashes = new Map<number, Uint8Array>();
+
+  rangeHash(tree: MerkleLevels, size: number): (start: number, end: number) => Uint8Array {
+    if (size !== this.#size) {
+      this.#size = size;
+      this.#hashes.clear();
+    }
+    return (start, end) => {
+      const key = start * (size + 1) + end;
+      let h = this.#hashes.get(key);
+      if (h === undefined) {
+        h = rangeHashFromLevels(start, end, (l, i) => tree.node(l, i));
+        this.#hashes.set(key, h);
+      }
+      return h;
+    };
+  }
+}
+
+export function makeReceipt(tree: MerkleLevels, index: number, leafHash: Uint8Array, size: number, checkpoint: string, memo = new ProofMemo()): Receipt {
+  const proof = inclusionProof(index, size, memo.rangeHash(tree, size)).map((h) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64'));
   return {
     index,
-    leafHash: Buffer.from(leafHash).toString('hex'),
+    leafHash: Buffer.from(leafHash.buffer, leafHash.byteOffset, leafHash.byteLength).toString('hex'),
     treeSize: size,
     checkpoint,
     inclusionProof: proof,
