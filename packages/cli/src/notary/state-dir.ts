@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import { open, mkdir, readFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, revokedNotaryClaim, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+import { StoredClaim, parseStoredClaims } from './stored-claims.js';
 
 const HEAD_FORMAT = 'vet-notary-mirror-head/v1';
 
@@ -72,14 +73,13 @@ async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirro
   if (leaves.length < range.size * 32) throw new Error('leaves.bin is shorter than the head says');
   const claimsBuf = await readFile(path.join(dir, 'claims.ndjson'));
   if (claimsBuf.length < head.claimsBytes) throw new Error('claims.ndjson is shorter than the head says');
-  // One JSON.parse over the whole file is much faster than one per line.
-  const text = claimsBuf.subarray(0, head.claimsBytes).toString('utf8');
-  const claims = head.claimsBytes === 0 ? [] : (JSON.parse(`[${text.slice(0, -1).replaceAll('\n', ',')}]`) as NotaryClaimRecord[]);
+  // Parsed on demand (stored-claims.ts): a refresh reads few old claims in full.
+  const claims: NotaryClaimRecord[] = parseStoredClaims(claimsBuf.subarray(0, head.claimsBytes).toString('utf8'));
   if (claims.length !== head.claimCount) throw new Error('claims.ndjson does not hold the claims the head counts');
   for (const [pos, by] of Object.entries(head.revoked)) {
     const c = claims[Number(pos)];
     if (c === undefined) throw new Error('a revocation names a claim that is not there');
-    claims[Number(pos)] = { ...c, revokedBy: by };
+    claims[Number(pos)] = revokedNotaryClaim(c, by);
   }
   const state: NotaryMirrorState = {
     format: NOTARY_MIRROR_FORMAT,
@@ -195,6 +195,7 @@ export interface ClaimLines {
 
 /** One claims.ndjson line; revocations live in the head, so the line never changes. */
 export function notaryClaimLine(c: NotaryClaimRecord): string {
+  if (c instanceof StoredClaim) return c.line + '\n';
   return JSON.stringify(stripRevocation(c)) + '\n';
 }
 

@@ -10,6 +10,7 @@ export {
   NOTARY_MIRROR_FORMAT,
   parseNotaryMirrorState,
   serializeNotaryMirrorState,
+  revokedNotaryClaim,
   type NotaryMirrorState,
   type NotaryClaimRecord,
   type NotaryAuditorRecord,

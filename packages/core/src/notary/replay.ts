@@ -22,7 +22,7 @@ import {
   parseAuditStatement,
   parseAuditorStatement,
 } from '../sig/statement.js';
-import type { NotaryAuditorRecord, NotaryClaimRecord } from './state.js';
+import { revokedNotaryClaim, type NotaryAuditorRecord, type NotaryClaimRecord } from './state.js';
 
 export interface ReplayState {
   origin: string;
@@ -159,7 +159,7 @@ export class NotaryReplayer {
     const by = this.#s.auditors[signer]?.name;
     if (!admin && by !== t.auditor) return void this.warnings.push(`entry ${index}: ${by ?? signer} may not revoke entry ${t.index} by ${t.auditor}; ignored`);
     // Copy on write: the claims array may share records with the state it was copied from.
-    if (t.revokedBy === undefined) this.#s.claims[pos] = { ...t, revokedBy: index };
+    if (t.revokedBy === undefined) this.#s.claims[pos] = revokedNotaryClaim(t, index);
   }
 }
 

@@ -59,6 +59,32 @@ export interface NotaryMirrorState {
   claims: NotaryClaimRecord[];
 }
 
+/**
+ * A copy of `c` revoked by entry `by`. Fields are copied by name, not spread, so records
+ * whose fields are accessors (the CLI's lazily parsed stored claims) copy fully; the key
+ * order is the replay's, which the CLI's claim lines rely on.
+ */
+export function revokedNotaryClaim(c: NotaryClaimRecord, by: number): NotaryClaimRecord {
+  const r: NotaryClaimRecord = {
+    index: c.index,
+    leafHash: c.leafHash,
+    signer: c.signer,
+    auditor: c.auditor,
+    kind: c.kind,
+    ecosystem: c.ecosystem,
+    package: c.package,
+    criteria: c.criteria,
+    who: c.who,
+    digests: c.digests,
+  };
+  if (c.version !== undefined) r.version = c.version;
+  if (c.delta !== undefined) r.delta = c.delta;
+  if (c.violation !== undefined) r.violation = c.violation;
+  if (c.notes !== undefined) r.notes = c.notes;
+  r.revokedBy = by;
+  return r;
+}
+
 export function serializeNotaryMirrorState(s: NotaryMirrorState): string {
   return JSON.stringify({ ...s, leafHashes: encodeBase64(s.leafHashes) });
 }
