@@ -21,7 +21,9 @@ import { fileURLToPath } from 'node:url';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'packages/notary-server/dist');
+// BENCH_NOTARY_DIST=<a copy of an older dist> runs that build instead: A/B comparisons
+// minutes apart on a shared machine say more than figures from different days.
+const dist = process.env.BENCH_NOTARY_DIST ?? join(root, 'packages/notary-server/dist');
 if (!existsSync(join(dist, 'index.js'))) {
   console.error('build first: pnpm exec tsc -b');
   process.exit(1);
