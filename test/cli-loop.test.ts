@@ -168,6 +168,16 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/audits\.toml:\d+/);
   });
 
+  it('errors in JSON mode are a JSON object on stdout, whichever way the flag is spelled', async () => {
+    const p = setup();
+    for (const flag of [['--output-format', 'json'], ['--output-format=json']]) {
+      const r = await runVet(['check', ...flag], { cwd: p.dir });
+      expect(r.code).toBe(2);
+      expect(JSON.parse(r.stdout).error.code).toBe('STORE_NOT_FOUND');
+      expect(r.stderr).toBe('');
+    }
+  });
+
   it('no store: tells the user to run vet init', async () => {
     const p = setup();
     const r = await runVet(['check'], { cwd: p.dir });

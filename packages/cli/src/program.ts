@@ -204,7 +204,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
-  const wantsJson = argv.includes('json') && argv.some((a) => a.startsWith('--output-format'));
+  const wantsJson = argv.some((a, i) => a === '--output-format=json' || (a === '--output-format' && argv[i + 1] === 'json'));
   try {
     const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);
     if (time !== undefined && Number.isNaN(Date.parse(time))) {
