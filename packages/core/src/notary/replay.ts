@@ -13,7 +13,7 @@
 import { Buffer } from 'node:buffer';
 import { VetError, isVetError, type VetValidationError } from '../errors.js';
 import { decodeBase64Strict, toHex, utf8DecodeStrict } from '../sig/bytes.js';
-import { dssePae, type DsseEnvelope } from '../sig/dsse.js';
+import type { DsseEnvelope } from '../sig/dsse.js';
 import { ed25519Verify, isCanonicalEd25519Signature } from '../sig/ed25519.js';
 import {
   IN_TOTO_PAYLOAD_TYPE,
@@ -199,7 +199,17 @@ export function parseEntry(leaf: Uint8Array): ParsedEntry {
     return o.keyid === undefined ? { sig: o.sig } : { keyid: o.keyid, sig: o.sig };
   });
   const env: DsseEnvelope = { payload: json.payload as string, payloadType: json.payloadType, signatures };
-  return { env, payload, pae: dssePae(env.payloadType, payload) };
+  return { env, payload, pae: paeOf(env.payloadType, payload) };
+}
+
+/** dssePae (DSSE v1 PAE) into one buffer: its three encodes and a concat showed in profiles. */
+function paeOf(payloadType: string, payload: Uint8Array): Uint8Array {
+  const head = `DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.length} `;
+  const headBytes = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headBytes + payload.length);
+  out.write(head, 0, 'utf8');
+  out.set(payload, headBytes);
+  return out;
 }
 
 /**

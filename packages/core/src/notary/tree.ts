@@ -10,7 +10,7 @@ import { hash } from 'node:crypto';
 import { VetError } from '../errors.js';
 import { bytesEqual, encodeBase64 } from '../sig/bytes.js';
 import { CompactRange } from '../tlog/compact-range.js';
-import { MERKLE_HASH_BYTES } from '../tlog/merkle.js';
+import { EMPTY_TREE_ROOT, MERKLE_HASH_BYTES } from '../tlog/merkle.js';
 import { TILE_WIDTH } from '../tlog/tiles.js';
 import { forkError } from './checkpoints.js';
 import type { NotaryUpdatePlan } from './update.js';
@@ -23,6 +23,7 @@ export interface NotaryBundleEntries {
 
 /** Leaf bytes are at most 65,535 (two-byte length prefix) plus the RFC 6962 0x00 prefix. */
 const scratch = Buffer.alloc(1 + 65_535);
+const pair = Buffer.alloc(1 + 2 * MERKLE_HASH_BYTES);
 
 /** RFC 6962 §2.1 leaf hash, one-shot (a Hash object per leaf showed in profiles). */
 function hashLeafFast(entry: Uint8Array): Uint8Array {
@@ -31,20 +32,61 @@ function hashLeafFast(entry: Uint8Array): Uint8Array {
   return hash('sha256', scratch.subarray(0, 1 + entry.length), 'buffer');
 }
 
+/** RFC 6962 §2.1 interior node SHA-256(0x01 ‖ left ‖ right), one-shot. */
+function hashNodeFast(left: Uint8Array, right: Uint8Array): Uint8Array {
+  pair[0] = 1;
+  pair.set(left, 1);
+  pair.set(right, 1 + MERKLE_HASH_BYTES);
+  return hash('sha256', pair, 'buffer');
+}
+
+/**
+ * The compact range of CompactRange (tlog/compact-range.ts), without its per-append
+ * bookkeeping (completed-node lists, copies, Hash objects): appended to once per entry.
+ */
+class FastRange {
+  size: number;
+  readonly hashes: Uint8Array[];
+
+  constructor(from: CompactRange) {
+    this.size = from.size;
+    this.hashes = from.hashes;
+  }
+
+  append(leafHash: Uint8Array): void {
+    let cur = leafHash;
+    for (let i = this.size; i % 2 === 1; i = (i - 1) / 2) cur = hashNodeFast(this.hashes.pop()!, cur);
+    this.hashes.push(cur);
+    this.size += 1;
+  }
+
+  root(): Uint8Array {
+    let root = this.hashes[this.hashes.length - 1];
+    if (root === undefined) return EMPTY_TREE_ROOT.slice();
+    for (let i = this.hashes.length - 2; i >= 0; i--) root = hashNodeFast(this.hashes[i]!, root);
+    return root;
+  }
+}
+
 export class NotaryTreeVerifier {
-  readonly range: CompactRange;
   /** plan.to × 32 bytes: the base state's leaf hashes, then the new ones as they are added. */
   readonly leafHashes: Uint8Array;
   readonly #plan: NotaryUpdatePlan;
   readonly #checks: NotaryUpdatePlan['checks'];
+  readonly #range: FastRange;
   #next = 0;
 
   constructor(plan: NotaryUpdatePlan) {
     this.#plan = plan;
-    this.range = plan.base ? CompactRange.fromJSON(plan.base.range) : new CompactRange();
+    this.#range = new FastRange(plan.base ? CompactRange.fromJSON(plan.base.range) : new CompactRange());
     this.leafHashes = new Uint8Array(plan.to * MERKLE_HASH_BYTES);
     if (plan.base) this.leafHashes.set(plan.base.leafHashes);
     this.#checks = [...plan.checks];
+  }
+
+  /** The compact range of the entries added so far. */
+  get range(): CompactRange {
+    return CompactRange.fromHashes(this.#range.size, this.#range.hashes);
   }
 
   /** Adds the bytes fetched for plan.bundles[k]; bundles must come in plan order. */
@@ -63,7 +105,7 @@ export class NotaryTreeVerifier {
         if (!bytesEqual(h, this.leafHashes.subarray(at, at + MERKLE_HASH_BYTES))) throw inconsistent(plan, `entry ${idx} in ${ref.path} differs from the entry mirrored before`);
         return;
       }
-      this.range.append(h);
+      this.#range.append(h);
       this.leafHashes.set(h, at);
       fresh.push(entry);
       this.#checkOlder();
@@ -75,7 +117,7 @@ export class NotaryTreeVerifier {
   finish(): void {
     const plan = this.#plan;
     if (this.#next !== plan.bundles.length) throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
-    const root = this.range.root();
+    const root = this.#range.root();
     if (!bytesEqual(root, plan.received.cp.rootHash)) {
       throw inconsistent(plan, `the served entries hash to ${encodeBase64(root)}, not to the signed root ${encodeBase64(plan.received.cp.rootHash)}`);
     }
@@ -84,9 +126,9 @@ export class NotaryTreeVerifier {
   /** An older verified checkpoint of exactly this size must have this root (else: fork). */
   #checkOlder(): void {
     const plan = this.#plan;
-    while (this.#checks[0] !== undefined && this.#checks[0].cp.size === this.range.size) {
+    while (this.#checks[0] !== undefined && this.#checks[0].cp.size === this.#range.size) {
       const t = this.#checks.shift()!;
-      if (!bytesEqual(this.range.root(), t.cp.rootHash)) {
+      if (!bytesEqual(this.#range.root(), t.cp.rootHash)) {
         throw forkError(plan.importName, t, { note: plan.received.note, source: `${plan.config.url}/checkpoint` }, `the entries of the ${plan.to}-entry tree do not extend the ${t.cp.size}-entry tree verified before`);
       }
     }
