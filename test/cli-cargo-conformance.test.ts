@@ -44,6 +44,13 @@ describe.skipIf(!present)('vet check --locked on real cargo-vet repositories', (
     expect(run.code).toBe(1);
   });
 
+  it('--manifest-path names the workspace, as for cargo vet', async () => {
+    const r = repos.find((x) => x.dir === 'mozilla__glean')!;
+    const run = await runVet(['--manifest-path', path.join(CORPUS, r.dir, 'Cargo.toml'), 'check', '--locked', at(r)], { cwd: os.tmpdir() });
+    expect(run.stdout).toContain('Vetting Succeeded');
+    expect(run.code).toBe(0);
+  });
+
   it('spinframework__spin: refused by the store version gate (written by cargo-vet 0.7)', async () => {
     const r = repos.find((x) => x.dir === 'spinframework__spin')!;
     const run = await check(r);

@@ -43,7 +43,12 @@ export function globalOptions(cmd: Command): GlobalOptions {
     frozen: o['frozen'] === true,
     outputFormat: o['outputFormat'] === 'json' ? 'json' : 'human',
     ...(typeof o['storePath'] === 'string' ? { storePath: o['storePath'] } : {}),
-    ...(typeof o['lockfile'] === 'string' ? { lockfile: o['lockfile'] } : {}),
+    ...(typeof o['lockfile'] === 'string'
+      ? { lockfile: o['lockfile'] }
+      : typeof o['manifestPath'] === 'string'
+        ? // cargo-vet's --manifest-path names the workspace; its Cargo.lock sits beside it.
+          { lockfile: path.join(path.dirname(path.resolve(cwd, o['manifestPath'])), 'Cargo.lock') }
+        : {}),
     ...(typeof o['ecosystem'] === 'string' ? { ecosystem: o['ecosystem'] as Ecosystem } : {}),
     ...(typeof o['outputFile'] === 'string' ? { outputFile: o['outputFile'] } : {}),
     ...(typeof o['cacheDir'] === 'string' ? { cacheDir: o['cacheDir'] } : {}),
@@ -75,7 +80,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
     .option('--output-file <path>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
-    .addOption(new Option('--verbose <level>', 'log level').choices(['off', 'error', 'warn', 'info', 'debug', 'trace']))
+    .addOption(new Option('--verbose <level>', 'accepted for cargo-vet compatibility').choices(['off', 'error', 'warn', 'info', 'debug', 'trace']))
     .addOption(new Option('--current-time <time>', 'pretend it is this time (RFC 3339)').hideHelp())
     .showHelpAfterError('(run vet --help for usage)');
 
