@@ -1,8 +1,8 @@
 /**
  * The notary half of refreshing imports (`vet import`, unlocked `vet check`): fetch the
  * checkpoint, plan (rollback/fork checks against the user state dir and imports.lock),
- * fetch the entry bundles, verify and replay (all in @vet/core, synchronously over the
- * exact bytes), then put the effective audits, translated to local criteria, and the
+ * fetch, hash, verify and replay the entry bundles (pipeline.ts: bundle by bundle, the
+ * checks in @vet/core over the exact bytes, signatures on worker threads), then put the effective audits, translated to local criteria, and the
  * verified checkpoint into the given store copy. The mirror state is saved only after
  * everything verified; a failing refresh writes nothing.
  */
