@@ -3,7 +3,6 @@
  * connections alive (clients and the bench reuse them) and shuts down in order: stop
  * accepting, let the sequencer commit what it acknowledged to nobody yet, close the db.
  */
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
@@ -12,6 +11,7 @@ import { createNotary, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { workerCommitter } from './log/commit.js';
 import { workerVerifier } from './entries/verifier.js';
+import { writeFileAtomic } from './log/publish.js';
 
 export interface RunningNotary {
   url: string;
@@ -50,8 +50,9 @@ export async function serveNotary(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  // Lets operator commands reach this process (e.g. to log an auditor change).
-  writeFileSync(serverUrlFile(dataDir), url + '\n');
+  // Lets operator commands reach this process (e.g. to log an auditor change). Atomic: a
+  // reader polling for the file must never see it created but still empty.
+  writeFileAtomic(serverUrlFile(dataDir), url + '\n');
   let closing: Promise<void> | undefined;
   return {
     url,
