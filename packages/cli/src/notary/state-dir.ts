@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { open, mkdir, readFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, revokedNotaryClaim, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, isProcessAlive, revokedNotaryClaim, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
 import { StoredClaim, parseStoredClaims } from './stored-claims.js';
 
 const HEAD_FORMAT = 'vet-notary-mirror-head/v1';
@@ -142,21 +142,13 @@ async function takeLock(lock: string): Promise<import('node:fs/promises').FileHa
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
       // No PID yet (being written) or a live holder: someone else is saving.
-      if (!Number.isSafeInteger(pid) || pid <= 0 || isAlive(pid)) return undefined;
+      if (!Number.isSafeInteger(pid) || pid <= 0 || isProcessAlive(pid)) return undefined;
       await unlink(lock).catch(() => undefined);
     }
   }
   return undefined;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function readSavedHead(dir: string): Promise<SavedMirror | undefined> {
   try {

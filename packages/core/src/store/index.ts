@@ -28,7 +28,7 @@ export {
   type CommitOptions as StoreCommitOptions,
 } from './store-io.js';
 export { writeFileAtomic } from './fs-atomic.js';
-export { withStoreLock, STORE_LOCK_FILE, type StoreLockOptions } from './lock.js';
+export { withStoreLock, isProcessAlive, STORE_LOCK_FILE, type StoreLockOptions } from './lock.js';
 export { validateStore, collectStoreProblems, type ValidateStoreOptions } from './validate.js';
 export { checkStoreVersion, MISSING_STORE_VERSION, type StoreVersionCheck } from './store-version.js';
 export { compareVetVersions, parseVetVersion, validateVetVersion, type VetVersionParts } from './vet-version.js';

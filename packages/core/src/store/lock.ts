@@ -45,7 +45,7 @@ async function acquire(lockPath: string, wait: number, pollMs: number): Promise<
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const holder = await readPid(lockPath);
-    if (holder !== undefined && !isAlive(holder)) {
+    if (holder !== undefined && !isProcessAlive(holder)) {
       await breakStaleLock(lockPath, holder);
       continue;
     }
@@ -69,7 +69,8 @@ async function readPid(lockPath: string): Promise<number | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Is a process with this pid running? (Lock files name their holder's pid.) */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -91,7 +92,7 @@ async function breakStaleLock(lockPath: string, deadPid: number): Promise<void> 
     return; // someone else broke or released it; just retry
   }
   const moved = await readPid(aside);
-  if (moved !== deadPid && moved !== undefined && isAlive(moved)) {
+  if (moved !== deadPid && moved !== undefined && isProcessAlive(moved)) {
     await link(aside, lockPath).catch(() => undefined);
   }
   await unlink(aside).catch(() => undefined);
