@@ -22,6 +22,7 @@ import {
   type AuditStatementInput,
   type DependencyGraph,
   type NotaryImportConfig,
+  type NotaryReceipt,
 } from '@vet/core';
 import type { CommandIO } from '../io.js';
 import { readAuditorKey } from './auditor-key.js';
@@ -45,14 +46,7 @@ export interface SubmitToNotaryOptions {
   stateDir?: string;
 }
 
-export interface NotaryReceipt {
-  index: number;
-  leafHash: string;
-  treeSize: number;
-  checkpoint: string;
-  inclusionProof: string[];
-  tlogProof: string;
-}
+export type { NotaryReceipt };
 
 export interface SubmitResult {
   receipt: NotaryReceipt;

@@ -81,5 +81,6 @@ export {
   parseAddCheckpointRequest,
   type TlogProof,
   type AddCheckpointRequest,
+  type NotaryReceipt,
 } from './proof-text.js';
 export * from '../sig/index.js';

@@ -11,6 +11,20 @@ import { MERKLE_HASH_BYTES } from './merkle.js';
 import { parseNote } from './note.js';
 
 export const TLOG_PROOF_HEADER = 'c2sp.org/tlog-proof@v1';
+
+/** What a notary answers an accepted submission with (JSON); server and client share it. */
+export interface NotaryReceipt {
+  index: number;
+  /** Lowercase hex RFC 6962 leaf hash of the stored envelope bytes. */
+  leafHash: string;
+  treeSize: number;
+  /** The signed checkpoint note the proof is for. */
+  checkpoint: string;
+  /** Base64 hashes, leaf sibling first. */
+  inclusionProof: string[];
+  /** The same facts as one c2sp.org/tlog-proof@v1 text. */
+  tlogProof: string;
+}
 /** tlog-witness allows 0–63 consistency-proof lines. */
 const MAX_PROOF_LINES = 63;
 

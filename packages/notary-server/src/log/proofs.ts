@@ -3,7 +3,7 @@
  * (spec/notary.md §1.6): the leaf index, its inclusion proof and the signed checkpoint the
  * proof is for — computed for exactly that checkpoint's size (rekor#956).
  */
-import { consistencyProof, inclusionProof, rangeHashFromLevels } from '@vet/core';
+import { consistencyProof, inclusionProof, rangeHashFromLevels, type NotaryReceipt } from '@vet/core';
 import type { MerkleLevels } from './tree.js';
 
 export function rootAt(tree: MerkleLevels, size: number): Uint8Array {
@@ -18,18 +18,8 @@ export function proveConsistency(tree: MerkleLevels, size1: number, size2: numbe
   return consistencyProof(size1, size2, (start, end) => rangeHashFromLevels(start, end, (l, i) => tree.node(l, i)));
 }
 
-export interface Receipt {
-  index: number;
-  /** Lowercase hex RFC 6962 leaf hash of the stored envelope bytes. */
-  leafHash: string;
-  treeSize: number;
-  /** The signed checkpoint note the proof is for. */
-  checkpoint: string;
-  /** Base64 hashes, leaf sibling first. */
-  inclusionProof: string[];
-  /** The same facts as one c2sp.org/tlog-proof@v1 text. */
-  tlogProof: string;
-}
+/** The receipt wire format lives in core: the client verifies exactly what we send. */
+export type Receipt = NotaryReceipt;
 
 /**
  * Range hashes for proofs at one tree size. Every receipt of a batch is proven against the

@@ -31,6 +31,10 @@ import {
   type Store,
 } from '@vet/core';
 import { addAuditor, initDataDir, serveNotary, type RunningNotary } from '@vet/notary-server';
+// The server's own test builders: one definition of a test audit and its fake digest.
+import { fullAudit as audit, integrity } from '../../../../notary-server/src/__fixtures__/harness.js';
+
+export { audit, integrity };
 
 export const ORIGIN = 'notary.test/vet/log';
 
@@ -39,9 +43,6 @@ export function tempDir(prefix = 'vet-notary-client-'): { dir: string; cleanup()
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function integrity(label: string): string {
-  return `sha512-${createHash('sha512').update(label).digest('base64')}`;
-}
 
 export interface Auditor {
   name: string;
@@ -50,18 +51,6 @@ export interface Auditor {
   token?: string;
 }
 
-export function audit(pkg: string, version: string, over: Partial<AuditStatementInput> = {}): AuditStatementInput {
-  return {
-    kind: 'audit',
-    ecosystem: 'npm',
-    package: pkg,
-    version,
-    criteria: ['safe-to-deploy'],
-    who: 'Alice <alice@example.com>',
-    digests: { [version]: integrity(`${pkg}@${version}`) },
-    ...over,
-  };
-}
 
 export function envelope(a: { keyid: string; keys: Ed25519KeyPair }, input: AuditStatementInput): Buffer {
   const env = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey });
