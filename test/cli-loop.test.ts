@@ -135,6 +135,23 @@ describe('vet init → check → certify', () => {
   });
 });
 
+describe('content binding', () => {
+  it('a notary approval for other bytes fails check naming both digests, even when an exemption vets the package', async () => {
+    const p = setup();
+    await runVet(['init'], { cwd: p.dir });
+    const sri = JSON.parse(p.read('package-lock.json')).packages['node_modules/left-pad'].integrity as string;
+    p.write('supply-chain/config.toml', p.read('supply-chain/config.toml') +
+      '\n[imports.acme]\nurl = []\n\n[imports.acme.notary]\nurl = "http://127.0.0.1:9"\nkey = "notary.test/vet/log+7bd1a3bb+AbYitouqg1ATtYX/lps9WcVJBbn9Xvzxpm+owTvKXho0"\n');
+    p.write('supply-chain/imports.lock', '\n# cargo-vet imports lock\n\n[[audits.acme.audits.left-pad]]\nwho = "Mallory"\ncriteria = "safe-to-deploy"\nversion = "1.3.0"\ndigests = { "1.3.0" = "sha512-BBBB" }\n');
+    expect((await runVet(['fmt'], { cwd: p.dir })).code).toBe(0);
+    const r = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(r.stdout).toContain(`error (security): notary 'acme' approved left-pad:1.3.0 with digest sha512-BBBB,\n  but the lockfile has ${sri}; the approval is not used.`);
+    expect(r.code).toBe(1);
+    const json = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
+    expect(JSON.parse(json.stdout).digest_mismatches).toEqual([expect.objectContaining({ importName: 'acme', approved: 'sha512-BBBB', lockfile: [sri] })]);
+  });
+});
+
 describe('bad input', () => {
   it('malformed audits.toml: file and line, exit 2, nothing written, no stack trace', async () => {
     const p = setup();
