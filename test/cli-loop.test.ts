@@ -135,6 +135,35 @@ describe('vet init → check → certify', () => {
   });
 });
 
+describe('--locked lints the store, as cargo vet --locked does', () => {
+  it('a store that is not in canonical form fails --locked (exit 2, pointing at vet fmt); vet fmt fixes it', async () => {
+    const p = setup();
+    await runVet(['init'], { cwd: p.dir });
+    // Hand edits: exemptions out of order and a stray blank line. Unlocked check accepts it.
+    const config = p.read('supply-chain/config.toml');
+    p.write('supply-chain/config.toml', config.replace('[[exemptions.ansi]]', '\n[[exemptions.zzz-unsorted]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n\n[[exemptions.ansi]]'));
+    expect((await runVet(['check'], { cwd: p.dir })).code).toBe(0);
+    const locked = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
+    expect(locked.code).toBe(2);
+    const err = JSON.parse(locked.stdout).error;
+    expect(err.code).toBe('STORE_NOT_CANONICAL');
+    expect(err.hint).toContain('vet fmt');
+    expect(err.problems[0].file).toMatch(/config\.toml$/);
+    expect((await runVet(['fmt'], { cwd: p.dir })).code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir })).code).toBe(0);
+  });
+
+  it('an import that imports.lock knows nothing about fails --locked', async () => {
+    const p = setup();
+    await runVet(['init'], { cwd: p.dir });
+    p.write('supply-chain/config.toml', p.read('supply-chain/config.toml') + '\n[imports.peer]\nurl = "https://peer.example/audits.toml"\n');
+    expect((await runVet(['fmt'], { cwd: p.dir })).code).toBe(0);
+    const r = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("imports.lock is out of date: it has nothing for import 'peer'");
+  });
+});
+
 describe('content binding', () => {
   it('a notary approval for other bytes fails check naming both digests, even when an exemption vets the package', async () => {
     const p = setup();
