@@ -29,7 +29,16 @@ function outcome(read: (text: string) => unknown, text: string, file: string): b
 }
 
 // Plausible-looking documents with wrong types in every slot.
-const junk = fc.jsonValue({ maxDepth: 4 });
+// Keys that shadow Object.prototype are drawn often: `String(value)` on `{toString: 0}` throws.
+const protoKey = fc.constantFrom('toString', 'valueOf', 'constructor', 'hasOwnProperty', '__proto__');
+const junk = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 0 }),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.oneof(protoKey, fc.string({ maxLength: 6 })), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
 const shaped = fc.record({
   lockfileVersion: fc.oneof(fc.constantFrom(1, 2, 3, '9.0', '6.0', 5.4), junk),
   packages: fc.dictionary(fc.constantFrom('', 'node_modules/a', 'a@1.0.0', '/a@1.0.0', 'a', 'packages/x'), junk),
@@ -41,19 +50,32 @@ const shaped = fc.record({
 
 describe('hostile lockfiles', () => {
   it.each(readers)('%s: random text', (file, read) => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => outcome(read, text, file)), { numRuns: 150 });
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => outcome(read, text, file)), { numRuns: Number(process.env.VET_FC_RUNS ?? 150) });
   });
 
   it.each(readers)('%s: well-formed syntax, hostile shapes', (file, read) => {
     fc.assert(
       fc.property(shaped, (doc) => outcome(read, JSON.stringify(doc, null, 1), file)),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.VET_FC_RUNS ?? 150) },
     );
   });
 
   it('yarn: hostile block shapes', () => {
     const block = fc.record({ version: junk, resolution: junk, dependencies: junk, checksum: junk, dependenciesMeta: junk });
     const doc = fc.dictionary(fc.constantFrom('__metadata', 'a@npm:^1', 'a@^1, a@^2', 'b@workspace:.', 'c@patch:c@npm%3A1#x'), block);
-    fc.assert(fc.property(doc, (d) => outcome(readers[2]![1], JSON.stringify(d), 'yarn.lock')), { numRuns: 150 });
+    fc.assert(fc.property(doc, (d) => outcome(readers[2]![1], JSON.stringify(d), 'yarn.lock')), { numRuns: Number(process.env.VET_FC_RUNS ?? 150) });
+  });
+});
+
+describe('hostile lockfiles: pinned counterexamples', () => {
+  // Found by the property above in CI: String() on a mapping whose toString is not a function throws.
+  it('pnpm-lock.yaml: lockfileVersion that is a mapping with a toString key', () => {
+    const text = JSON.stringify({ lockfileVersion: { toString: 0 }, packages: {}, importers: {} });
+    expect(outcome(readers[1]![1], text, 'pnpm-lock.yaml')).toBe(true);
+  });
+
+  it('package-lock.json v1: a requires range that is a mapping with a toString key', () => {
+    const text = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: '1.0.0', requires: { b: { toString: 0 } } }, b: { version: '1.0.0' } } });
+    expect(outcome(readers[0]![1], text, 'package-lock.json')).toBe(true);
   });
 });

@@ -37,7 +37,8 @@ function v1Entry(key: string, e: Json): Json {
     resolved ??= version;
   }
   const requires = isRecord(e['requires']) ? e['requires'] : {};
-  const dependencies = Object.fromEntries(Object.keys(requires).map((k) => [k, String(requires[k])]));
+  // Keep every edge even when its range is not a string: dropping one could hide a dependency.
+  const dependencies = Object.fromEntries(Object.keys(requires).map((k) => [k, asString(requires[k]) ?? '']));
   return {
     name,
     version,

@@ -35,7 +35,9 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
     const docs = loadDocuments(text, fileName);
     const project = docs[docs.length - 1];
     if (!isRecord(project)) throw parseError('pnpm-lock.yaml holds no lockfile mapping', fileName, 1);
-    const versionText = String(project['lockfileVersion'] ?? '');
+    const rawVersion = project['lockfileVersion'];
+    // Only a scalar is a version; String() on a hostile mapping would throw (or print [object Object]).
+    const versionText = typeof rawVersion === 'string' || typeof rawVersion === 'number' ? String(rawVersion) : '';
     const major = pnpmMajor(versionText);
     if (major === undefined) {
       throw unsupported(`unsupported pnpm lockfileVersion "${versionText}"`, fileName, lastLineOf(text, 'lockfileVersion'), 'vet reads pnpm lockfileVersion 5.x, 6.x and 9.0');

@@ -71,7 +71,7 @@ export function parseUvLock(text: string, fileName: string): PythonLockGraph {
   if (typeof doc.version !== 'number') {
     throw new VetError('PARSE_ERROR', `${fileName}: not a uv.lock (no top-level "version")`, { file: fileName, line: 1 });
   }
-  const b = new PythonGraphBuilder(fileName, `uv.lock v${doc.version}${doc.revision !== undefined ? ` rev ${String(doc.revision)}` : ''}`);
+  const b = new PythonGraphBuilder(fileName, `uv.lock v${doc.version}${typeof doc.revision === 'number' ? ` rev ${doc.revision}` : ''}`);
   const members = new Set(strings(isTable(doc.manifest) ? doc.manifest.members : undefined).map(normalizePypiName));
   const byName = new Map<string, Entry[]>();
   const entries: Entry[] = [];
