@@ -4,16 +4,17 @@
 // `vet-notary serve` child process on 127.0.0.1 with a temp data dir. Every submission is a
 // distinct, freshly signed DSSE audit; a 200 answer means the entry was committed with
 // fsync. Bounded: each phase stops at its request budget or its time limit.
-// The client shares the server's cores, so it is kept cheap: every envelope is signed
-// before timing starts (with cached node:crypto keys), and requests go through an undici
-// Pool of keep-alive connections, one per concurrent client (no pipelining: undici never
-// pipelines a POST, so fewer sockets than clients would silently cap the concurrency).
+// The client shares the server's cores, so it is kept cheap: every envelope is signed and
+// serialised to request bytes before timing starts (with cached node:crypto keys), and each
+// concurrent client owns one keep-alive connection of a lean HTTP/1.1 client
+// (bench/lib/raw-http.mjs; undici cost ~4× its client CPU). Every response is read whole,
+// and every 500th receipt is checked: its leaf hash is the submitted envelope's and its
+// inclusion proof verifies against the signed checkpoint's root.
 // Needs a build first (`pnpm exec tsc -b`).
 // Usage: node bench/notary-bench.mjs [--quick] [--only=<concurrency>]
 // --only=64 runs just that submission phase and no reads: for a CPU profile of one load.
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -29,8 +30,7 @@ if (!existsSync(join(dist, 'index.js'))) {
   process.exit(1);
 }
 const core = await import(join(root, 'packages/core/dist/index.js'));
-// undici is a dependency of the CLI package; the bench borrows it rather than adding one.
-const { Pool } = createRequire(join(root, 'packages/cli/package.json'))('undici');
+const { RawConnection, serializeRequest } = await import('./lib/raw-http.mjs');
 const notary = await import(join(dist, 'index.js'));
 
 const quick = process.argv.includes('--quick');
@@ -39,8 +39,9 @@ const PHASES = [
   { concurrency: 1, maxRequests: quick ? 300 : 3000, maxSeconds: quick ? 3 : 8 },
   { concurrency: 16, maxRequests: quick ? 5000 : 40000, maxSeconds: quick ? 4 : 10 },
   { concurrency: 64, maxRequests: quick ? 8000 : 60000, maxSeconds: quick ? 4 : 12 },
+  { concurrency: 256, maxRequests: quick ? 8000 : 60000, maxSeconds: quick ? 4 : 12 },
 ].filter((p) => Number.isNaN(only) || p.concurrency === only);
-if (PHASES.length === 0) throw new Error('--only takes one of the phase concurrencies: 1, 16, 64');
+if (PHASES.length === 0) throw new Error('--only takes one of the phase concurrencies: 1, 16, 64, 256');
 const READ_SECONDS = quick ? 2 : 4;
 const AUDITORS = 8;
 // One keep-alive socket per concurrent client of the busiest phase.
@@ -53,6 +54,8 @@ try {
   const cfgPath = join(dir, 'notary.json');
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
   Object.assign(cfg.limits, { ratePerSecond: 1_000_000, burst: 1_000_000, maxPending: 100_000 });
+  // BENCH_NOTARY_SEQUENCER='{"commitsInFlight":1}' overrides sequencer settings, for A/B runs.
+  Object.assign(cfg.sequencer, JSON.parse(process.env.BENCH_NOTARY_SEQUENCER ?? '{}'));
   writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
   const auditors = [];
   for (let i = 0; i < AUDITORS; i++) {
@@ -68,19 +71,20 @@ try {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   child = spawn(process.execPath, [...nodeArgs, join(dist, 'bin.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await waitForUrl(dir, child);
-  const pool = new Pool(url, { connections: CONNECTIONS, pipelining: 1, keepAliveTimeout: 60_000 });
+  const pool = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawConnection.open(url)));
+  const logKey = await logVerifier(url);
   const results = { machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`, submissions: [], reads: [] };
   let next = 0;
   for (const phase of PHASES) {
     const batch = envelopes.slice(next, next + phase.maxRequests);
     next += phase.maxRequests;
     const cpu = cpuMeter(child.pid);
-    const phaseResult = await runPhase(pool, phase, (i) => batch[i]);
+    const phaseResult = await runPhase(pool, phase, (i) => batch[i], logKey);
     const r = { ...phaseResult, ...cpu(phaseResult.ok) };
     results.submissions.push(r);
     console.log(
       `submit  c=${String(phase.concurrency).padStart(2)}  ${r.perSecond.toFixed(0).padStart(6)}/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ` +
-        `(${r.ok} ok, ${r.failed} failed, ${r.seconds.toFixed(1)} s; CPU server ${r.serverCpu} = ${r.serverUsPerOp} µs/submission, client ${r.clientCpu})`,
+        `(${r.ok} ok, ${r.failed} failed, ${r.receiptsChecked} receipts verified, ${r.seconds.toFixed(1)} s; CPU server ${r.serverCpu} = ${r.serverUsPerOp} µs/submission, client ${r.clientCpu})`,
     );
   }
   for (const path of Number.isNaN(only) ? ['/checkpoint', '/tile/0/000'] : []) {
@@ -89,6 +93,7 @@ try {
     console.log(`read    ${path.padEnd(12)} c=16  ${r.perSecond.toFixed(0).padStart(6)}/s  p99 ${r.p99Ms.toFixed(1)} ms  (${r.ok} ok, ${r.failed} failed)`);
   }
   const metrics = await (await fetch(`${url}/metrics`)).text();
+  if (process.env.BENCH_SHOW_METRICS) console.log(metrics.split("\n").filter((l) => l.startsWith("vet_notary_batch")).join("\n"));
   const pick = (name) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
   results.batches = {
     count: pick('vet_notary_batch_entries_count'),
@@ -99,7 +104,7 @@ try {
   const outDir = join(root, 'bench/.out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'notary-bench.json'), JSON.stringify(results, null, 2));
-  await pool.close();
+  for (const c of pool) c.close();
 } finally {
   if (child) {
     child.kill('SIGTERM');
@@ -134,7 +139,7 @@ function makeEnvelopes(auditors, n) {
       throw new Error('bench signing differs from core signDsse');
     }
     const body = Buffer.from(JSON.stringify(env));
-    out.push({ body, headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json', 'content-length': String(body.length) } });
+    out.push({ body, bytes: serializeRequest('POST', '/v1/submit', { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' }, body) });
   }
   return out;
 }
@@ -149,64 +154,65 @@ async function waitForUrl(dir, child) {
   throw new Error('server did not start');
 }
 
-/**
- * Status code of one request; the body is discarded (0 = transport error). A bare
- * dispatch handler: undici's request() wraps every response in a stream and promises,
- * which costs the shared cores more than the server's own HTTP handling.
- */
-function request(pool, method, path, body, headers) {
-  return new Promise((resolve) => {
-    let status = 0;
-    pool.dispatch(
-      { method, path, body, headers },
-      {
-        onRequestStart() {},
-        onResponseStart(_c, statusCode) {
-          status = statusCode;
-        },
-        onResponseData() {},
-        onResponseEnd() {
-          resolve(status);
-        },
-        onResponseError() {
-          resolve(0);
-        },
-      },
-    );
-  });
+/** The log's checkpoint verifier key, from the server itself (what a consumer would pin). */
+async function logVerifier(url) {
+  const keys = await (await fetch(`${url}/v1/keys`)).json();
+  return { origin: keys.origin, verifiers: keys.logKeys };
 }
 
-async function runPhase(pool, { concurrency, maxRequests, maxSeconds }, get) {
+/**
+ * A sampled receipt must be the real thing: the leaf hash of the bytes we sent, an inclusion
+ * proof that reaches the root of a checkpoint signed by the log's key.
+ */
+function checkReceipt(body, sent, logKey) {
+  const r = JSON.parse(body.toString('utf8'));
+  if (r.leafHash !== Buffer.from(core.hashLeaf(sent)).toString('hex')) throw new Error(`receipt ${r.index}: leaf hash is not the submitted envelope's`);
+  const cp = core.verifyCheckpoint(r.checkpoint, logKey.verifiers[0], { origin: logKey.origin });
+  const proof = r.inclusionProof.map((h) => Buffer.from(h, 'base64'));
+  if (cp.size !== r.treeSize || !core.verifyInclusion(core.hashLeaf(sent), r.index, r.treeSize, proof, cp.rootHash)) {
+    throw new Error(`receipt ${r.index}: inclusion proof does not verify against the signed checkpoint`);
+  }
+}
+
+async function runPhase(pool, { concurrency, maxRequests, maxSeconds }, get, logKey) {
   const lat = [];
   let i = 0;
   let failed = 0;
+  let checked = 0;
   const start = performance.now();
   const deadline = start + maxSeconds * 1000;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    pool.slice(0, concurrency).map(async (conn) => {
       while (i < maxRequests && performance.now() < deadline) {
-        const e = get(i++);
+        const n = i++;
+        const e = get(n);
         const t0 = performance.now();
-        const status = await request(pool, 'POST', '/v1/submit', e.body, e.headers);
-        if (status === 200) lat.push(performance.now() - t0);
-        else failed++;
+        const { status, body } = await conn.request(e.bytes).catch(() => ({ status: 0 }));
+        if (status === 200) {
+          lat.push(performance.now() - t0);
+          if (n % 500 === 0) {
+            checkReceipt(body, e.body, logKey);
+            checked++;
+          }
+        } else failed++;
       }
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  return { concurrency, ok: lat.length, failed, seconds, perSecond: lat.length / seconds, ...percentiles(lat) };
+  return { concurrency, ok: lat.length, failed, receiptsChecked: checked, seconds, perSecond: lat.length / seconds, ...percentiles(lat) };
 }
 
 async function runReads(pool, path, concurrency, maxSeconds) {
   const lat = [];
   let failed = 0;
+  const bytes = serializeRequest('GET', path);
   const start = performance.now();
   const deadline = start + maxSeconds * 1000;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    pool.slice(0, concurrency).map(async (conn) => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
-        const status = await request(pool, 'GET', path);
+        const { status } = await conn.request(bytes).catch(() => ({ status: 0 }));
         if (status === 200) lat.push(performance.now() - t0);
         else failed++;
       }
