@@ -1,6 +1,6 @@
 /**
  * The PyPI client end to end against a PyPI-shaped index on 127.0.0.1: a PEP 691 simple JSON
- * API, the PyPI JSON API, and real sdists (.tar.gz built with `tar`) and wheels (zips built
+ * API, PEP 503 HTML pages, the PyPI JSON API, an extra index, and real sdists (.tar.gz built with `tar`) and wheels (zips built
  * by the small writer below). The index URL reaches vet only through PIP_INDEX_URL or a
  * pip.conf written here. Malicious archives and swapped files must be refused with nothing
  * extracted.
@@ -74,6 +74,8 @@ const lockHash = (file: string, b: Buffer): Integrity => ({ algo: 'sha256', dige
 
 interface Served { bytes: Buffer; yanked?: string | boolean; claimSha?: string }
 const projects: Record<string, Record<string, Served>> = {};
+const htmlProjects: Record<string, Record<string, Served>> = {};
+const extraProjects: Record<string, Record<string, Served>> = {};
 const requests: Array<{ url: string; auth?: string }> = [];
 let flakyFailures = 1;
 let server: Server;
@@ -86,6 +88,20 @@ function route(req: IncomingMessage, res: import('node:http').ServerResponse): v
   const simple = /^\/simple\/([^/]+)\/$/.exec(url);
   if (simple?.[1] === 'flaky' && flakyFailures-- > 0) return void res.writeHead(503).end('try later');
   if (simple?.[1] === 'htmlonly') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><a href="#">htmlonly-1.0.tar.gz</a></html>');
+  // A PEP 503 index (HTML only, as many private indexes are): hashes in URL fragments.
+  if (simple?.[1] && htmlProjects[simple[1]]) {
+    const links = Object.entries(htmlProjects[simple[1]] ?? {}).map(([filename, s]) =>
+      `<a href="../../files/${filename}#sha256=${sha256(s.bytes)}"${typeof s.yanked === 'string' ? ` data-yanked="${s.yanked}"` : ''}>${filename}</a><br/>`);
+    return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!DOCTYPE html><html><body>${links.join('\n')}</body></html>`);
+  }
+  // An extra index with its own credentials and projects the primary does not have.
+  const extra = /^\/extra\/simple\/([^/]+)\/$/.exec(url);
+  if (extra) {
+    const p = extraProjects[extra[1] ?? ''];
+    if (!p) return void res.writeHead(404).end('not found');
+    const files = Object.entries(p).map(([filename, s]) => ({ filename, url: `/files/${filename}`, hashes: { sha256: sha256(s.bytes) } }));
+    return void res.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json' }).end(JSON.stringify({ meta: { 'api-version': '1.0' }, name: extra[1], files }));
+  }
   if (simple?.[1] && projects[simple[1]]) {
     const files = Object.entries(projects[simple[1]] ?? {}).map(([filename, s]) => ({
       filename, url: `../../files/${filename}`, hashes: { sha256: s.claimSha ?? sha256(s.bytes) }, yanked: s.yanked ?? false, size: s.bytes.length,
@@ -101,7 +117,7 @@ function route(req: IncomingMessage, res: import('node:http').ServerResponse): v
     }));
   }
   const file = /^\/files\/(.+)$/.exec(url)?.[1];
-  const served = file ? Object.values(projects).map((p) => p[file]).find((s) => s) : undefined;
+  const served = file ? [...Object.values(projects), ...Object.values(htmlProjects), ...Object.values(extraProjects)].map((p) => p[file]).find((s) => s) : undefined;
   if (served) return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(served.bytes);
   res.writeHead(404).end('not found');
 }
@@ -128,6 +144,11 @@ beforeAll(async () => {
   projects.flaky = { 'flaky-1.0.tar.gz': { bytes: buildSdist(work, 'flaky-1.0', { 'f.py': '' }) } };
   projects._htmlonly = { 'htmlonly-1.0.tar.gz': { bytes: buildSdist(work, 'htmlonly-1.0', { 'h.py': '' }) } };
   (globalThis as { __honest?: Buffer }).__honest = honest;
+  htmlProjects.classic = {
+    'classic-1.0.tar.gz': { bytes: buildSdist(work, 'classic-1.0', { 'classic/__init__.py': 'VERSION = 1\n' }) },
+    'classic-2.0.tar.gz': { bytes: buildSdist(work, 'classic-2.0', { 'classic/__init__.py': 'VERSION = 2\n' }), yanked: 'bad release' },
+  };
+  extraProjects.internal = { 'internal-1.0.tar.gz': { bytes: buildSdist(work, 'internal-1.0', { 'internal.py': 'SECRET = 0\n' }) } };
   server = createServer(route);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -177,6 +198,29 @@ describe('PyPI client against a local index', () => {
     expect(await pypiYanked('demo', '3.0', { env: envFor(), home: work, http: quickHttp })).toEqual({ yanked: true, reason: 'broken build' });
     expect(await pypiYanked('htmlonly', '1.0', { env: envFor(), home: work, http: quickHttp })).toEqual({ yanked: true, reason: 'security issue' });
     await expect(pypiYanked('demo', '9.9', { env: envFor(), home: work, http: quickHttp })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('reads a PEP 503 HTML-only index: files, #sha256 fragments (verified), data-yanked', async () => {
+    const r = await inspectPypi('classic', '1.0', { env: envFor(), home: work, cacheDir: fresh(), http: quickHttp });
+    expect([r.file, r.verified.against]).toEqual(['classic-1.0.tar.gz', 'index']);
+    expect(readFileSync(join(r.dir, 'classic/__init__.py'), 'utf8')).toBe('VERSION = 1\n');
+    expect(await pypiYanked('classic', '2.0', { env: envFor(), home: work, http: quickHttp })).toEqual({ yanked: true, reason: 'bad release' });
+    expect(await pypiYanked('classic', '1.0', { env: envFor(), home: work, http: quickHttp })).toEqual({ yanked: false });
+  });
+
+  it('searches PIP_EXTRA_INDEX_URL after the primary, sending its credentials only to it', async () => {
+    const before = requests.length;
+    const env = envFor({ PIP_EXTRA_INDEX_URL: `${base.replace('//', '//bob:pw@')}/extra/simple/` });
+    const bytes = extraProjects.internal?.['internal-1.0.tar.gz']?.bytes as Buffer;
+    const r = await inspectPypi('internal', '1.0', { env, home: work, cacheDir: fresh(), integrity: [lockHash('internal-1.0.tar.gz', bytes)], http: quickHttp });
+    expect(readFileSync(join(r.dir, 'internal.py'), 'utf8')).toBe('SECRET = 0\n');
+    const seen = requests.slice(before);
+    expect(seen.map((q) => q.url)).toEqual(['/simple/internal/', '/pypi/internal/1.0/json', '/extra/simple/internal/', '/files/internal-1.0.tar.gz']);
+    const bobs = `Basic ${Buffer.from('bob:pw').toString('base64')}`;
+    // One origin serves both indexes here, so the extra's credentials go to that origin; what
+    // matters is that they are not in the URL and not sent to an origin that did not ask.
+    expect(seen.filter((q) => q.url.startsWith('/extra/')).every((q) => q.auth === bobs)).toBe(true);
+    await expect(pypiYanked('nowhere', '1.0', { env, home: work, http: quickHttp })).rejects.toThrow(/any of the package indexes .*\/simple\/, .*\/extra\/simple\//);
   });
 
   it('retries a 503 with backoff and then succeeds', async () => {

@@ -6,7 +6,7 @@ describe('PyPI index configuration', () => {
 
   it('PIP_INDEX_URL beats UV_* and every file; a slash is appended', () => {
     const r = resolvePypiIndex({ PIP_INDEX_URL: 'https://a.example/simple', UV_DEFAULT_INDEX: 'https://b.example/simple/' }, [pip('[global]\nindex-url = https://c.example/simple/')]);
-    expect(r).toEqual({ indexUrl: 'https://a.example/simple/', from: 'PIP_INDEX_URL' });
+    expect(r).toEqual({ indexUrl: 'https://a.example/simple/', from: 'PIP_INDEX_URL', extraIndexUrls: [] });
     expect(resolvePypiIndex({ UV_INDEX_URL: 'https://u.example/s/' }, []).from).toBe('UV_INDEX_URL');
   });
 
@@ -32,5 +32,34 @@ describe('PyPI index configuration', () => {
     expect(c.slice(0, 4).map((x) => x.path)).toEqual(['/tmp/p.conf', '/venv/pip.conf', '/h/.config/pip/pip.conf', '/h/.pip/pip.conf']);
     expect(c.map((x) => x.path)).toContain('/proj/uv.toml');
     expect(parseIni('[Global]\nTimeout = 5\n').get('global')?.get('timeout')).toBe('5');
+  });
+
+  it('extra indexes: PIP_EXTRA_INDEX_URL beats files; a list is space-separated; the primary is not repeated', () => {
+    const r = resolvePypiIndex(
+      { PIP_INDEX_URL: 'https://a.example/simple/', PIP_EXTRA_INDEX_URL: 'https://x.example/simple  https://a.example/simple/ https://y.example/s' },
+      [pip('[global]\nextra-index-url = https://file.example/simple/\n')],
+    );
+    expect(r.extraIndexUrls).toEqual(['https://x.example/simple/', 'https://y.example/s/']);
+    expect(resolvePypiIndex({ PIP_INDEX_URL: 'https://a.example/', UV_INDEX: 'https://u.example/simple' }, []).extraIndexUrls).toEqual(['https://u.example/simple/']);
+  });
+
+  it('pip.conf extra-index-url over continuation lines, [install] over [global], from the first file that sets it', () => {
+    const conf = '[global]\nextra-index-url = https://g.example/\n[install]\nindex-url = https://i.example/simple/\nextra-index-url =\n    https://one.example/simple/\n    https://two.example/simple/\ntimeout = 5\n';
+    const r = resolvePypiIndex({}, [pip(conf), pip('[global]\nextra-index-url = https://later.example/\n')]);
+    expect(r).toEqual({ indexUrl: 'https://i.example/simple/', from: '/home/u/.config/pip/pip.conf', extraIndexUrls: ['https://one.example/simple/', 'https://two.example/simple/'] });
+    expect(parseIni(conf).get('install')?.get('timeout')).toBe('5');
+  });
+
+  it('uv.toml: [[index]] entries other than the default, then extra-index-url, are the extras', () => {
+    const uv = {
+      path: 'uv.toml', kind: 'uv' as const,
+      text: 'extra-index-url = ["https://e.example/simple"]\n[[index]]\nname = "corp"\nurl = "https://corp.example/simple"\n[[index]]\nname = "main"\nurl = "https://main.example/simple"\ndefault = true\n',
+    };
+    expect(resolvePypiIndex({}, [uv])).toEqual({ indexUrl: 'https://main.example/simple/', from: 'uv.toml', extraIndexUrls: ['https://corp.example/simple/', 'https://e.example/simple/'] });
+  });
+
+  it('a malformed uv.toml names the file and line', () => {
+    const uv = { path: '/proj/uv.toml', kind: 'uv' as const, text: 'index-url = "https://a.example/"\n[[index]\n' };
+    expect(() => resolvePypiIndex({}, [uv])).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: '/proj/uv.toml', line: 2 }));
   });
 });

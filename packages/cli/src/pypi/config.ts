@@ -7,13 +7,18 @@
  *      /etc/pip.conf); in a file `[install] index-url` beats `[global] index-url`;
  *   3. uv config files: UV_CONFIG_FILE, ./uv.toml, ./pyproject.toml [tool.uv], user and
  *      system uv.toml; `index-url`, or the `[[index]]` marked `default = true`.
+ * Extra indexes are searched after it, in order, for releases it does not have:
+ * PIP_EXTRA_INDEX_URL, then UV_INDEX / UV_EXTRA_INDEX_URL (space-separated lists), else the
+ * highest-priority file that sets `extra-index-url` (pip, whitespace-separated, continuation
+ * lines allowed) or lists `[[index]]` entries other than the default / `extra-index-url` (uv).
+ * Searching several indexes is safe here because every download is checked against the hash
+ * the lockfile pins (or the index states) before use.
  * `resolvePypiIndex` is pure (env + file texts in, answer out); `loadPypiIndex` reads the files.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse as parseToml } from '@iarna/toml';
-import { VetError } from '@vet/core';
+import { VetError, parseTomlText } from '@vet/core';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
@@ -28,15 +33,27 @@ export interface PypiIndexConfig {
   indexUrl: string;
   /** Where it came from ("PIP_INDEX_URL", a file path), for messages. */
   from: string;
+  /** Further simple-API base URLs, searched in order after `indexUrl`; each ends in `/`. */
+  extraIndexUrls: string[];
 }
 
-/** pip.conf is INI: `[section]`, `key = value` / `key: value`, `#`/`;` comments. */
+/**
+ * pip.conf is INI (Python's configparser): `[section]`, `key = value` / `key: value`, `#`/`;`
+ * comments, and indented continuation lines that extend the previous value (pip's documented
+ * way to list several `extra-index-url`s).
+ */
 export function parseIni(text: string): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   let section: Map<string, string> | undefined;
+  let lastKey: string | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    if (/^\s/.test(raw) && section && lastKey !== undefined) {
+      section.set(lastKey, `${section.get(lastKey) ?? ''}\n${line}`.trim());
+      continue;
+    }
+    lastKey = undefined;
     const sec = /^\[([^\]]+)\]$/.exec(line);
     if (sec?.[1]) {
       section = out.get(sec[1].trim().toLowerCase()) ?? new Map<string, string>();
@@ -44,30 +61,41 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
       continue;
     }
     const kv = /^([^=:]+)[=:](.*)$/.exec(line);
-    if (kv?.[1] && section) section.set(kv[1].trim().toLowerCase().replace(/_/g, '-'), (kv[2] ?? '').trim());
+    if (kv?.[1] && section) {
+      lastKey = kv[1].trim().toLowerCase().replace(/_/g, '-');
+      section.set(lastKey, (kv[2] ?? '').trim());
+    }
   }
   return out;
 }
 
-function fromPipConf(text: string): string | undefined {
+const splitList = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
+
+function pipConfOption(text: string, key: string): string | undefined {
   const ini = parseIni(text);
-  return ini.get('install')?.get('index-url') || ini.get('global')?.get('index-url') || undefined;
+  return ini.get('install')?.get(key) || ini.get('global')?.get(key) || undefined;
 }
 
-function fromUvToml(text: string, path: string, pyproject: boolean): string | undefined {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parseToml(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new VetError('PARSE_ERROR', `${path}: invalid TOML`, { file: path, cause: e });
-  }
+function uvSettings(text: string, path: string, pyproject: boolean): Record<string, unknown> | undefined {
+  const doc = parseTomlText(text, path) as Record<string, unknown>;
   const tool = doc.tool as Record<string, unknown> | undefined;
-  const uv = (pyproject ? tool?.uv : doc) as Record<string, unknown> | undefined;
-  if (!uv) return undefined;
-  const indexes = Array.isArray(uv.index) ? (uv.index as Array<Record<string, unknown>>) : [];
-  const def = indexes.find((i) => i.default === true && typeof i.url === 'string');
+  return (pyproject ? tool?.uv : doc) as Record<string, unknown> | undefined;
+}
+
+function uvIndexes(uv: Record<string, unknown>): Array<Record<string, unknown>> {
+  return Array.isArray(uv.index) ? (uv.index as Array<Record<string, unknown>>).filter((i) => typeof i?.url === 'string') : [];
+}
+
+function fromUvToml(uv: Record<string, unknown>): string | undefined {
+  const def = uvIndexes(uv).find((i) => i.default === true);
   if (def) return def.url as string;
   return typeof uv['index-url'] === 'string' ? uv['index-url'] : undefined;
+}
+
+function extrasFromUvToml(uv: Record<string, unknown>): string[] {
+  const named = uvIndexes(uv).filter((i) => i.default !== true).map((i) => i.url as string);
+  const extra = Array.isArray(uv['extra-index-url']) ? (uv['extra-index-url'] as unknown[]).filter((u): u is string => typeof u === 'string') : [];
+  return [...named, ...extra];
 }
 
 export function normalizeIndexUrl(url: string, from: string): string {
@@ -86,19 +114,45 @@ export function normalizeIndexUrl(url: string, from: string): string {
 
 const ENV_KEYS = ['PIP_INDEX_URL', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL'] as const;
 
-/** Decide the index from the environment and config file texts, given highest-priority first. */
+const EXTRA_ENV_KEYS = ['PIP_EXTRA_INDEX_URL', 'UV_INDEX', 'UV_EXTRA_INDEX_URL'] as const;
+
+/** Decide the indexes from the environment and config file texts, given highest-priority first. */
 export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[]): PypiIndexConfig {
+  const settings = files.map((f) => ({
+    f,
+    uv: f.kind === 'pip' ? undefined : uvSettings(f.text, f.path, f.kind === 'pyproject'),
+  }));
+  let primary: { indexUrl: string; from: string } | undefined;
   for (const k of ENV_KEYS) {
     const v = env[k];
-    if (v) return { indexUrl: normalizeIndexUrl(v, k), from: k };
+    if (v && !primary) primary = { indexUrl: normalizeIndexUrl(v, k), from: k };
   }
-  for (const f of files) {
-    const url = f.kind === 'pip' ? fromPipConf(f.text) : fromUvToml(f.text, f.path, f.kind === 'pyproject');
-    if (url) return { indexUrl: normalizeIndexUrl(url, f.path), from: f.path };
+  for (const { f, uv } of settings) {
+    if (primary) break;
+    const url = f.kind === 'pip' ? pipConfOption(f.text, 'index-url') : uv && fromUvToml(uv);
+    if (url) primary = { indexUrl: normalizeIndexUrl(url, f.path), from: f.path };
   }
-  throw new VetError('INVALID_ARGUMENT', 'no Python package index is configured', {
-    hint: 'set PIP_INDEX_URL (or index-url in pip.conf, or index-url / [[index]] default = true in uv.toml), e.g. PIP_INDEX_URL=https://pypi.org/simple/',
-  });
+  if (!primary) {
+    throw new VetError('INVALID_ARGUMENT', 'no Python package index is configured', {
+      hint: 'set PIP_INDEX_URL (or index-url in pip.conf, or index-url / [[index]] default = true in uv.toml), e.g. PIP_INDEX_URL=https://pypi.org/simple/',
+    });
+  }
+  // Like pip, the highest-priority setting of the extras wins as a whole (no merging).
+  let extras: Array<{ url: string; from: string }> = [];
+  for (const k of EXTRA_ENV_KEYS) {
+    if (extras.length === 0 && env[k]) extras = splitList(env[k]).map((url) => ({ url, from: k }));
+  }
+  for (const { f, uv } of settings) {
+    if (extras.length > 0) break;
+    const urls = f.kind === 'pip' ? splitList(pipConfOption(f.text, 'extra-index-url')) : uv ? extrasFromUvToml(uv) : [];
+    extras = urls.map((url) => ({ url, from: f.path }));
+  }
+  const extraIndexUrls: string[] = [];
+  for (const e of extras) {
+    const url = normalizeIndexUrl(e.url, e.from);
+    if (url !== primary.indexUrl && !extraIndexUrls.includes(url)) extraIndexUrls.push(url);
+  }
+  return { ...primary, extraIndexUrls };
 }
 
 export interface LoadIndexOptions {

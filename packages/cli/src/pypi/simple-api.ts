@@ -1,10 +1,12 @@
 /**
- * Decoding index responses (lockfiles.md §12.2), pure: the PEP 691 simple JSON project page and
- * the PyPI JSON API release document, both into one `PypiFile` list. File URLs are resolved
+ * Decoding index responses (lockfiles.md §12.2), pure: the PEP 691 simple JSON project page,
+ * the PEP 503 HTML project page (what many private indexes still serve only) and the PyPI
+ * JSON API release document, all into one `PypiFile` list. File URLs are resolved
  * against the page they came from; unknown fields are ignored; anything malformed is a
  * PARSE_ERROR naming the URL.
  */
 import { VetError, comparePep440, parsePythonDistFileName } from '@vet/core';
+import { parse as parseHtml } from 'parse5';
 
 export interface PypiFile {
   filename: string;
@@ -24,6 +26,8 @@ export interface PypiProject {
 }
 
 type Obj = Record<string, unknown>;
+/** The part of parse5's default tree this file reads. */
+interface HtmlNode { nodeName: string; attrs?: Array<{ name: string; value: string }>; childNodes?: HtmlNode[] }
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function bad(url: string, what: string): VetError {
@@ -64,6 +68,51 @@ export function parseSimpleProject(json: unknown, pageUrl: string): PypiProject 
     files.push(file);
   }
   return { name: typeof json.name === 'string' ? json.name : '', files };
+}
+
+/**
+ * PEP 503 HTML project page: one `<a>` per file, `href` carrying the hash as a URL fragment
+ * (`#sha256=<hex>`), `data-yanked` (PEP 592) present when yanked, its value the reason; a
+ * `<base href>` changes what relative URLs resolve against. A file's name is the last path
+ * segment of its URL, as pip reads it: an anchor whose URL names no distribution file is not
+ * a file. Parsed with parse5 (the WHATWG algorithm browsers use, entities decoded).
+ */
+export function parseSimpleHtml(html: string, pageUrl: string): PypiProject {
+  const anchors: Array<{ href: string; yanked: false | string }> = [];
+  let base: string | undefined;
+  // Iterative walk: a hostile page nests deeply, and recursion would overflow the stack.
+  const stack: HtmlNode[] = [parseHtml(html) as unknown as HtmlNode];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const attr = (n: string) => node.attrs?.find((a) => a.name === n)?.value;
+    const href = attr('href');
+    if (node.nodeName === 'base' && base === undefined && href !== undefined && URL.canParse(href, pageUrl)) base = new URL(href, pageUrl).href;
+    if (node.nodeName === 'a' && href !== undefined) {
+      const yanked = attr('data-yanked');
+      anchors.push({ href, yanked: yanked === undefined ? false : yanked });
+    }
+    const children = node.childNodes ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  const files: PypiFile[] = [];
+  for (const a of anchors) {
+    if (!URL.canParse(a.href, base ?? pageUrl)) continue; // pip skips links it cannot parse
+    const u = new URL(a.href, base ?? pageUrl);
+    const hashes: Record<string, string> = {};
+    const frag = /^#([a-z0-9]+)=([0-9a-fA-F]+)$/.exec(u.hash);
+    if (frag?.[1] && frag[2]) hashes[frag[1]] = frag[2].toLowerCase();
+    u.hash = '';
+    let filename: string;
+    try {
+      filename = decodeURIComponent(u.pathname.slice(u.pathname.lastIndexOf('/') + 1));
+    } catch {
+      continue; // malformed percent-encoding: not a file we could name
+    }
+    const version = parsePythonDistFileName(filename)?.version;
+    if (!version) continue;
+    files.push({ filename, url: u.href, hashes, yanked: a.yanked, version });
+  }
+  return { name: '', files };
 }
 
 /** PyPI JSON API `GET /pypi/{name}/{version}/json`: `info` plus the version's `urls`. */

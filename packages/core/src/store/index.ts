@@ -5,6 +5,7 @@ export { parseAudits, type ParseAuditsOptions } from './parse-audits.js';
 export { parseImportsLock } from './parse-imports-lock.js';
 export {
   sourceLocationOf,
+  parseTomlText,
   type ParseOptions as StoreParseOptions,
   type SourceLocation as StoreSourceLocation,
   type StoreWarning,

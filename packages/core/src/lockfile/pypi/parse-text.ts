@@ -3,20 +3,12 @@
  * 'PARSE_ERROR' with the file and 1-based line. @iarna/toml reads every corpus file
  * (uv.lock, poetry.lock, both pylock.toml flavours), so no second TOML library is needed.
  */
-import { parse as parseToml } from '@iarna/toml';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { VetError } from '../../errors.js';
 import { isTable, type Table } from './values.js';
 
-export function parseTomlText(text: string, fileName: string): Table {
-  try {
-    return parseToml(text) as Table;
-  } catch (e) {
-    const line = typeof (e as { line?: unknown }).line === 'number' ? (e as { line: number }).line + 1 : undefined;
-    const first = String((e as Error).message ?? e).split('\n')[0];
-    throw new VetError('PARSE_ERROR', `${fileName}: invalid TOML: ${first}`, { file: fileName, line, cause: e });
-  }
-}
+/** The one TOML entry point of core (the store's), so every TOML error reads the same. */
+export { parseTomlText } from '../../store/parse-common.js';
 
 export function lineAt(text: string, offset: number): number {
   let line = 1;
