@@ -4,6 +4,9 @@
  * back at itself, dist.integrity/shasum, _npmUser, time, deprecated) and real gzip tarballs built
  * with tar's own Header encoder from in-memory file trees (with a `package/` prefix).
  *
+ * Packuments carry an ETag (a hash of the document, like registry.npmjs.org's) and a matching
+ * If-None-Match gets 304 Not Modified.
+ *
  * Hooks: `inject` scripted failures (status codes, Retry-After, connection resets, delays) for
  * matching requests; publish with `serveBytes` to serve bytes that do not match the integrity;
  * `requireToken` to demand a bearer token; `requests` records every request (method, path,
@@ -215,7 +218,9 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     const abbreviated = (req.headers.accept ?? '').includes('application/vnd.npm.install-v1+json');
     const doc = packument(rest, abbreviated);
     if (doc === undefined) return notFound(res);
-    res.writeHead(200, { 'content-type': abbreviated ? 'application/vnd.npm.install-v1+json' : 'application/json' });
+    const etag = `"${createHash('sha256').update(doc).digest('hex').slice(0, 32)}"`;
+    if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
+    res.writeHead(200, { 'content-type': abbreviated ? 'application/vnd.npm.install-v1+json' : 'application/json', etag, 'cache-control': 'public, max-age=300' });
     res.end(doc);
   }
 

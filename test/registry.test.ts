@@ -449,6 +449,51 @@ describe('npm registry client', () => {
     server.publish({ name: 'h', version: '1.0.0', files: {} });
     await expect(registry.tarball({ name: 'h', version: '9.9.9' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('keeps packuments on disk and revalidates them each run: a 304 reuses the body, a new version is seen at once', async () => {
+    server.publish({ name: 'k', version: '1.0.0', npmUser: 'kim', files: {} });
+    const nextRun = () => createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
+    expect(Object.keys((await registry.packument('k', { full: true })).versions)).toEqual(['1.0.0']);
+    expect(server.requests[0]?.headers['if-none-match']).toBeUndefined();
+    expect(readdirSync(join(cacheRoot, 'packuments'))).toHaveLength(1);
+
+    const second = nextRun();
+    const again = await second.packument('k', { full: true });
+    await second.close();
+    expect(again.versions['1.0.0']?.npmUser?.name).toBe('kim');
+    expect(server.requests[1]?.headers['if-none-match']).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(server.requests[1]?.headers.authorization).toBe('Bearer tok-123');
+
+    server.publish({ name: 'k', version: '1.1.0', deprecated: 'use 2', files: {} });
+    const third = nextRun();
+    const fresh = await third.packument('k', { full: true });
+    await third.close();
+    expect(Object.keys(fresh.versions)).toEqual(['1.0.0', '1.1.0']);
+    expect(fresh.versions['1.1.0']?.deprecated).toBe('use 2');
+    // Abbreviated and full documents are different representations, cached apart.
+    const fourth = nextRun();
+    await fourth.packument('k');
+    await fourth.close();
+    expect(server.requests.at(-1)?.headers['if-none-match']).toBeUndefined();
+    expect(readdirSync(join(cacheRoot, 'packuments'))).toHaveLength(2);
+  });
+
+  it('a corrupt cached packument is ignored and replaced; a response without validators is not kept', async () => {
+    server.publish({ name: 'm', version: '1.0.0', files: {} });
+    await registry.packument('m');
+    const dir = join(cacheRoot, 'packuments');
+    for (const f of readdirSync(dir)) writeFileSync(join(dir, f), 'garbage');
+    const next = createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
+    expect(Object.keys((await next.packument('m')).versions)).toEqual(['1.0.0']);
+    await next.close();
+    expect(server.requests[1]?.headers['if-none-match']).toBeUndefined();
+    expect(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')).toMatch(/^\{"v":1,/);
+
+    const body = JSON.stringify({ name: 'n', versions: { '1.0.0': { name: 'n', version: '1.0.0', dist: { tarball: 'x', integrity: 'sha512-AA==' } } } });
+    server.inject({ match: /\/npm\/n$/, responses: [{ status: 200, body }] });
+    await registry.packument('n');
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
 });
 
 describe('scoped registries and tarball hosts get only their own credentials', () => {

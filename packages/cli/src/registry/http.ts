@@ -38,6 +38,8 @@ export interface GetOptions {
   accept?: string;
   /** What is being fetched, for messages ("packument for lodash"). */
   what?: string;
+  /** Validators of a cached copy: sent as If-None-Match / If-Modified-Since; a 304 is then a result. */
+  revalidate?: { etag?: string; lastModified?: string };
 }
 
 export interface HttpResponse {
@@ -151,6 +153,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'vet', accept: get.accept ?? '*/*' };
       const auth = options.authFor?.(url);
       if (auth) headers.authorization = auth;
+      if (get.revalidate?.etag) headers['if-none-match'] = get.revalidate.etag;
+      if (get.revalidate?.lastModified) headers['if-modified-since'] = get.revalidate.lastModified;
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, { method: 'GET', headers, dispatcher });
@@ -158,6 +162,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         throw networkFailure(url, cause);
       }
       const h = flatHeaders(res.headers);
+      if (res.statusCode === 304 && get.revalidate) {
+        await res.body.dump();
+        return { url, status: 304, headers: h, body: Buffer.alloc(0) };
+      }
       if (res.statusCode >= 300 && res.statusCode < 400 && h.location) {
         await res.body.dump();
         if (hop >= o.maxRedirects) throw new VetError('HTTP_ERROR', `too many redirects fetching ${redactUrl(startUrl)}`);

@@ -7,7 +7,7 @@
  */
 import { VetError, type Integrity } from '@vet/core';
 import { readCachedFile, tarballCachePath, writeFileAtomic, type VetCache } from './cache.js';
-import { createHttpClient, type HttpClient, type HttpClientOptions } from './http.js';
+import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } from './http.js';
 import {
   formatSri,
   integrityKey,
@@ -22,6 +22,7 @@ import {
 import { authorizationFor } from './npm-auth.js';
 import { defaultTarballUrl, packumentUrl, registryForPackage, rewriteRegistryUrl, type NpmConfig } from './npm-config.js';
 import { packumentVersion, parsePackument, type Packument } from './packument.js';
+import { getRevalidated } from './packument-cache.js';
 
 const MIB = 1024 * 1024;
 const ABBREVIATED_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
@@ -66,6 +67,18 @@ export interface NpmRegistry {
   close(): Promise<void>;
 }
 
+function parseJsonBody(body: Buffer, url: string, what: string): unknown {
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch (cause) {
+    throw new VetError('PARSE_ERROR', `${what}: the registry sent invalid JSON`, {
+      cause,
+      file: redactUrl(url),
+      hint: 'check that the registry URL in .npmrc points at an npm registry',
+    });
+  }
+}
+
 export function lockfileHashes(integrity: TarballRequest['integrity']): SriHash[] {
   if (integrity === undefined) return [];
   return typeof integrity === 'string' ? parseSri(integrity) : sriFromIntegrity(integrity);
@@ -85,9 +98,8 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     if (hit) return hit;
     const url = packumentUrl(registryForPackage(config, name), name);
     const what = `packument for ${name}`;
-    const p = http
-      .getJson(url, { maxBytes: maxPackument, accept: full ? 'application/json' : ABBREVIATED_ACCEPT, what })
-      .then((r) => parsePackument(r.json, r.url, !full));
+    const get = { maxBytes: maxPackument, accept: full ? 'application/json' : ABBREVIATED_ACCEPT, what };
+    const p = getRevalidated(http, cache, full ? 'full' : 'abbreviated', url, get).then((r) => parsePackument(parseJsonBody(r.body, r.url, what), r.url, !full));
     packuments.set(`${full ? 'full' : 'abbr'}:${name}`, p);
     p.catch(() => packuments.delete(`${full ? 'full' : 'abbr'}:${name}`));
     return p;
