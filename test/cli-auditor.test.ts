@@ -30,6 +30,8 @@ beforeAll(async () => {
     name: 'left-pad', version: '1.4.0', npmUser: 'alice', time: '2024-05-01T10:00:00.000Z',
     files: { 'index.js': 'module.exports = (s, n) => String(s).padStart(n);\n' },
   });
+  pub['right-pad'] = registry.publish({ name: 'right-pad', version: '2.0.0', npmUser: 'alice', time: '2024-02-02T10:00:00.000Z', files: { 'index.js': 'r\n' } });
+  pub['up-pad'] = registry.publish({ name: 'up-pad', version: '1.0.0', npmUser: 'bob', time: '2024-02-03T10:00:00.000Z', files: { 'index.js': 'u\n' } });
 });
 afterAll(() => registry.close());
 
@@ -144,5 +146,72 @@ describe('trust', () => {
     const check = await runVet(['check', '--locked', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('left-pad:1.3.1 missing ["safe-to-deploy"]');
+  });
+});
+
+describe('trust --all and widening', () => {
+  const threePads = (leftPad: string) =>
+    packageLock({
+      deps: { 'left-pad': '^1.3.0', 'right-pad': '^2.0.0', 'up-pad': '^1.0.0' },
+      packages: {
+        'node_modules/left-pad': { version: leftPad, integrity: pub[leftPad]!.integrity },
+        'node_modules/right-pad': { version: '2.0.0', integrity: pub['right-pad']!.integrity },
+        'node_modules/up-pad': { version: '1.0.0', integrity: pub['up-pad']!.integrity },
+      },
+    });
+  const at = ['--current-time', '2024-06-01T00:00:00Z'];
+
+  it('trusts every failing or exempted package published only by that user, and nothing else', async () => {
+    const p = (project = tempProject({ 'package.json': '{"name":"demo","version":"1.0.0"}\n', '.npmrc': `registry=${registry.url}\n`, 'package-lock.json': threePads('1.4.0') }));
+    expect((await runVet(['init', ...at], { cwd: p.dir })).code).toBe(0); // all three exempted
+    const t = await runVet(['trust', '--all', 'alice', ...at], { cwd: p.dir });
+    expect(t.code).toBe(0);
+    expect(t.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\nTrusted alice for right-pad (safe-to-deploy) from 2024-02-02 until 2025-06-01.\n');
+    const audits = p.read('supply-chain/audits.toml');
+    expect(audits).toContain('[[trusted.left-pad]]');
+    expect(audits).toContain('[[trusted.right-pad]]');
+    expect(audits).not.toContain('up-pad');
+    // With the exemptions pruned, alice's packages stay vetted by trust alone; bob's stays exempted.
+    expect((await runVet(['prune', ...at], { cwd: p.dir })).code).toBe(0);
+    const config = p.read('supply-chain/config.toml');
+    expect(config).toContain('[[exemptions.up-pad]]');
+    expect(config).not.toContain('[[exemptions.left-pad]]');
+    const check = await runVet(['check', '--locked', ...at], { cwd: p.dir });
+    expect(check.stdout).toContain('Vetting Succeeded (2 fully audited, 1 exempted)');
+  });
+
+  it('a package with versions by several publishers needs --allow-multiple-publishers', async () => {
+    const lock = packageLock({
+      deps: { 'left-pad': '^1.3.0', 'lp-old': 'npm:left-pad@1.3.1' },
+      packages: {
+        'node_modules/left-pad': { version: '1.4.0', integrity: pub['1.4.0']!.integrity },
+        'node_modules/lp-old': { name: 'left-pad', version: '1.3.1', integrity: pub['1.3.1']!.integrity },
+      },
+    });
+    const p = (project = tempProject({ 'package.json': '{"name":"demo","version":"1.0.0"}\n', '.npmrc': `registry=${registry.url}\n`, 'package-lock.json': lock }));
+    await runVet(['init', ...at], { cwd: p.dir });
+    const none = await runVet(['trust', '--all', 'alice', ...at], { cwd: p.dir });
+    expect([none.code, none.stderr]).toEqual([0, 'No failing or exempted package is published only by alice; nothing to trust.\n']);
+    const some = await runVet(['trust', '--all', 'alice', '--allow-multiple-publishers', ...at], { cwd: p.dir });
+    expect(some.stderr).toContain('Trusted alice for left-pad');
+    // Without a publisher argument there are two candidates, so vet asks which.
+    const which = await runVet(['trust', 'left-pad', ...at], { cwd: p.dir });
+    expect(which.code).toBe(2);
+    expect(which.stderr).toMatch(/name the publisher to trust for left-pad: the versions in use were published by (alice, mallory|mallory, alice)/);
+  });
+
+  it('without a publisher, the one who published the versions in use; a second trust widens instead of duplicating', async () => {
+    const p = setup('1.4.0');
+    await runVet(['init', ...at], { cwd: p.dir });
+    const first = await runVet(['trust', 'left-pad', '--start-date', '2024-03-01', '--end-date', '2024-12-01', ...at], { cwd: p.dir });
+    expect(first.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-03-01 until 2024-12-01.\n');
+    const second = await runVet(['trust', 'left-pad', 'alice', ...at], { cwd: p.dir });
+    expect(second.stderr).toBe('Widened trust in alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\n');
+    const audits = p.read('supply-chain/audits.toml');
+    expect(audits.match(/\[\[trusted\.left-pad\]\]/g)).toHaveLength(1);
+    expect(audits).toContain('start = "2024-01-10"\nend = "2025-06-01"\n');
+    const third = await runVet(['trust', 'left-pad', 'alice', '--notes', 'again', ...at], { cwd: p.dir });
+    expect(third.code).toBe(0);
+    expect(p.read('supply-chain/audits.toml').match(/\[\[trusted\.left-pad\]\]/g)).toHaveLength(2);
   });
 });

@@ -71,7 +71,8 @@ export function packageLock(spec: {
   name?: string;
   deps?: Record<string, string>;
   devDeps?: Record<string, string>;
-  packages: Record<string, { version: string; dev?: boolean; deps?: Record<string, string>; integrity?: string }>;
+  /** `name` is the real package name of an `npm:` alias installed under another folder. */
+  packages: Record<string, { version: string; name?: string; dev?: boolean; deps?: Record<string, string>; integrity?: string }>;
 }): string {
   const packages: Record<string, unknown> = {
     '': {
@@ -83,6 +84,7 @@ export function packageLock(spec: {
   };
   for (const [p, e] of Object.entries(spec.packages)) {
     packages[p] = {
+      ...(e.name ? { name: e.name } : {}),
       version: e.version,
       integrity: e.integrity ?? `sha512-${Buffer.from(`${p}@${e.version}`).toString('base64')}`,
       ...(e.dev ? { dev: true } : {}),

@@ -171,16 +171,18 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('trust')
     .description('trust the versions of a package published by an npm user')
-    .argument('<package>')
-    .argument('<publisher>', 'npm user name (the registry\'s _npmUser)')
+    .argument('[package]')
+    .argument('[publisher]', "npm user name (the registry's _npmUser); default: the one who published the versions in use")
+    .option('--all <publisher>', 'trust every failing or exempted package published only by this npm user')
+    .option('--allow-multiple-publishers', 'with --all: also packages this user published only some versions of')
     .option('--criteria <names>', 'criteria (default safe-to-deploy)', collect)
     .option('--start-date <date>', 'YYYY-MM-DD (default: the first version that user published)')
     .option('--end-date <date>', 'YYYY-MM-DD, exclusive (default: 12 months from today)')
     .option('--notes <text>', 'why')
     .action(
       run((g, c) => {
-        const o = c.opts<{ criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
-        return load.trust().then((m) => m.runTrust(g, io, { ...o, pkg: c.args[0]!, publisher: c.args[1]! }));
+        const o = c.opts<{ all?: string; allowMultiplePublishers?: boolean; criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
+        return load.trust().then((m) => m.runTrust(g, io, { ...o, ...(c.args[0] !== undefined && { pkg: c.args[0] }), ...(c.args[1] !== undefined && { publisher: c.args[1] }) }));
       }),
     );
   program
