@@ -4,10 +4,13 @@
  * size is a prefix of today's tree: consistency by construction), the latest checkpoint's
  * signature, and every entry's DSSE signature against the auditor registry as it stood at
  * that index. Reads only; safe while the server runs (WAL snapshot).
+ * Signatures are re-checked with OpenSSL whatever engine admitted them (libsodium by default):
+ * a second, independent implementation, as every consumer's `vet` is.
  */
 import { hashLeaf, parseCheckpoint, verifyCheckpoint } from '@vet/core';
 import { openDataDir } from './datadir.js';
 import { admitEntry, type KeyLookup } from './entries/admit.js';
+import { ed25519VerifierSync } from './entries/verifier.js';
 import { NotaryState } from './entries/state.js';
 import { rootAt } from './log/proofs.js';
 import { forEachEntry, readLatest } from './log/read.js';
@@ -24,6 +27,7 @@ export interface VerifyReport {
 export function verifyNotaryLog(dataDir: string): VerifyReport {
   const { db, config, keys } = openDataDir(dataDir);
   const problems: string[] = [];
+  const check = ed25519VerifierSync('openssl');
   const tree = new MerkleLevels();
   const state = new NotaryState(new Map([[keys.admin.keyid, keys.admin.publicKey]]));
   const lookup: KeyLookup = {
@@ -37,7 +41,7 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
         if (!Buffer.from(h).equals(e.leaf_hash)) problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
         tree.append(h);
         try {
-          const a = admitEntry(e.leaf, lookup, config.origin);
+          const a = admitEntry(e.leaf, lookup, config.origin, check);
           state.apply({ index: e.idx, leafHash: Buffer.from(h).toString('hex'), signer: a.signer, claim: a.claim });
         } catch (err) {
           problems.push(`entry ${e.idx}: ${(err as Error).message}`);

@@ -19,6 +19,7 @@ import { addAuditor, issueAuditorToken, removeAuditor, revokeAuditorTokens } fro
 import { rotateLogKey } from '../rotate.js';
 import { serveNotary } from '../server.js';
 import { verifyNotaryLog } from '../verify.js';
+import { ed25519Engine } from '../entries/verifier.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -80,7 +81,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         io.out(`initialised ${dir}; log key (publish this): ${r.logVerifierKey}`);
       }
       const running = await serveNotary(dir, { ...(o.host && { host: o.host }), ...(port !== undefined && { port }), log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })) });
-      io.out(`vet-notary serving ${running.notary.config.origin} at ${running.url}`);
+      io.out(`vet-notary serving ${running.notary.config.origin} at ${running.url} (Ed25519 checks: ${ed25519Engine()})`);
       await io.untilSignal();
       await running.close();
       return 0;

@@ -37,10 +37,15 @@ export function pae(payloadType: string, payload: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
-/** Admission with the signature checked on this thread (CLI `verify`, tests). */
-export function admitEntry(body: Uint8Array, keys: KeyLookup, origin: string): AdmittedEntry {
+/** Admission with the signature checked on this thread (CLI `verify`, tests), by `check` (default: the default engine). */
+export function admitEntry(
+  body: Uint8Array,
+  keys: KeyLookup,
+  origin: string,
+  check: (pk: Uint8Array, msg: Uint8Array, sig: Uint8Array) => boolean = verifyEd25519Sync,
+): AdmittedEntry {
   const c = candidateSignatures(body, keys);
-  const signer = c.tries.find((t) => verifyEd25519Sync(t.publicKey, c.signed, t.sig))?.keyid;
+  const signer = c.tries.find((t) => check(t.publicKey, c.signed, t.sig))?.keyid;
   return finishAdmission(body, c, signer, keys, origin);
 }
 

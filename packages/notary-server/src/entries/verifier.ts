@@ -1,14 +1,25 @@
 /**
  * Ed25519 signature checks for admission, inline or on a worker thread. Verification is the
- * largest single cost of a submission (~150–200 µs of OpenSSL per envelope on the 2-vCPU
- * build machine, 28 % of the event loop at concurrency 64 in a CPU profile), so the server
- * moves it off the event loop: the main thread keeps parsing requests and writing receipts
- * while the other core verifies. Checks requested in the same turn of the event loop travel
- * as ONE message of packed, transferred buffers (no per-entry structured clone).
- * Both variants are pure Ed25519 via OpenSSL, which enforces S < L (RFC 8032 §5.1.7).
+ * largest single cost of a submission, so the server moves it off the event loop: the main
+ * thread keeps parsing requests and writing receipts while the other core verifies. Checks
+ * requested in the same turn of the event loop travel as ONE message of packed, transferred
+ * buffers (no per-entry structured clone).
+ *
+ * Two engines, the same verdicts: libsodium (`sodium-native`, prebuilt, ~80–100 µs per check
+ * here) when it loads, else OpenSSL through node:crypto (~150–170 µs; Node's OpenSSL 3.0
+ * Ed25519 is the slower of the two). Both enforce S < L (RFC 8032 §5.1.7), so the
+ * non-canonical signatures tweetnacl accepts are refused either way; libsodium also refuses
+ * small-order and non-canonical public keys and R, so what it admits is a subset of what
+ * OpenSSL — and therefore every consumer's `vet`, which verifies with node:crypto — accepts.
+ * verifier.test.ts runs both engines over the shared RFC 8032 vectors.
+ * `VET_NOTARY_ED25519=openssl` forces OpenSSL (A/B measurements, a platform where the addon
+ * misbehaves).
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+
+export type Ed25519Engine = 'libsodium' | 'openssl';
 
 export interface SignatureVerifier {
   verify(publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean>;
@@ -18,8 +29,13 @@ export interface SignatureVerifier {
 const SPKI_PREFIX_HEX = '302a300506032b6570032100';
 
 // Shared by both variants (the worker gets it as source text): plain JS on purpose.
-// KeyObjects are cached per raw key: building one costs more than the verify itself.
-const VERIFY_FN = `(crypto) => {
+// With `sodium` (the loaded addon) libsodium checks; else OpenSSL, with KeyObjects cached per
+// raw key: building one costs more than the verify itself.
+const VERIFY_FN = `(crypto, sodium) => {
+  const view = (u8) => Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+  if (sodium) {
+    return (pk, msg, sig) => sig.length === 64 && pk.length === 32 && sodium.crypto_sign_verify_detached(view(sig), view(msg), view(pk));
+  }
   const SPKI = Buffer.from('${SPKI_PREFIX_HEX}', 'hex');
   const cache = new Map();
   return (pk, msg, sig) => {
@@ -36,19 +52,65 @@ const VERIFY_FN = `(crypto) => {
 }`;
 
 type VerifyFn = (pk: Uint8Array, msg: Uint8Array, sig: Uint8Array) => boolean;
+interface Sodium {
+  crypto_sign_verify_detached(sig: Buffer, msg: Buffer, pk: Buffer): boolean;
+}
 // eslint-disable-next-line @typescript-eslint/no-implied-eval -- same text the worker runs
-const makeVerifyFn = new Function(`return ${VERIFY_FN}`)() as (crypto: { createPublicKey: typeof createPublicKey; verify: typeof verify }) => VerifyFn;
+const makeVerifyFn = new Function(`return ${VERIFY_FN}`)() as (
+  crypto: { createPublicKey: typeof createPublicKey; verify: typeof verify },
+  sodium?: Sodium,
+) => VerifyFn;
+
+const requireHere = createRequire(import.meta.url);
+let sodiumPath: string | null | undefined;
+
+/** Where `sodium-native` loads from, or undefined when it is absent or will not load here. */
+function loadableSodium(): string | undefined {
+  if (sodiumPath === undefined) {
+    try {
+      const path = requireHere.resolve('sodium-native');
+      const mod = requireHere(path) as Partial<Sodium>;
+      sodiumPath = typeof mod.crypto_sign_verify_detached === 'function' ? path : null;
+    } catch {
+      sodiumPath = null;
+    }
+  }
+  return sodiumPath ?? undefined;
+}
+
+/** The engine to use: `prefer`, else VET_NOTARY_ED25519, else libsodium when it loads. */
+export function ed25519Engine(prefer?: Ed25519Engine): Ed25519Engine {
+  const want = prefer ?? (process.env.VET_NOTARY_ED25519 === 'openssl' ? 'openssl' : undefined);
+  if (want === 'openssl') return 'openssl';
+  return loadableSodium() !== undefined ? 'libsodium' : 'openssl';
+}
+
+const syncFns = new Map<Ed25519Engine, VerifyFn>();
+
+/** A synchronous check on the calling thread with the given engine (default: ed25519Engine()). */
+export function ed25519VerifierSync(engine: Ed25519Engine = ed25519Engine()): VerifyFn {
+  let fn = syncFns.get(engine);
+  if (fn === undefined) {
+    const sodium = engine === 'libsodium' ? (requireHere(loadableSodium() ?? 'sodium-native') as Sodium) : undefined;
+    fn = makeVerifyFn({ createPublicKey, verify }, sodium);
+    syncFns.set(engine, fn);
+  }
+  return fn;
+}
 
 /** Synchronous check on the calling thread (CLI `verify`, tests, the inline verifier). */
-export const verifyEd25519Sync: VerifyFn = makeVerifyFn({ createPublicKey, verify });
+export const verifyEd25519Sync: VerifyFn = (pk, msg, sig) => ed25519VerifierSync()(pk, msg, sig);
 
-export function inlineVerifier(): SignatureVerifier {
-  return { verify: async (pk, msg, sig) => verifyEd25519Sync(pk, msg, sig), close: async () => {} };
+export function inlineVerifier(engine?: Ed25519Engine): SignatureVerifier {
+  const check = ed25519VerifierSync(ed25519Engine(engine));
+  return { verify: async (pk, msg, sig) => check(pk, msg, sig), close: async () => {} };
 }
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const check = (${VERIFY_FN})(require('node:crypto'));
+const { parentPort, workerData } = require('node:worker_threads');
+let sodium;
+try { sodium = workerData.sodium ? require(workerData.sodium) : undefined; } catch { sodium = undefined; }
+const check = (${VERIFY_FN})(require('node:crypto'), sodium);
 parentPort.on('message', (m) => {
   const n = m.offsets.length - 1;
   const ok = new Uint8Array(n);
@@ -67,8 +129,10 @@ interface Job {
 }
 
 /** Verifies on one worker thread; a dead worker falls back to verifying inline. */
-export function workerVerifier(): SignatureVerifier {
-  const worker = new Worker(WORKER_SOURCE, { eval: true });
+export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
+  const chosen = ed25519Engine(engine);
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sodium: chosen === 'libsodium' ? loadableSodium() : undefined } });
+  const fallback = ed25519VerifierSync(chosen);
   worker.unref(); // an idle verifier must not keep the process alive
   const inFlight: Job[][] = [];
   let queued: Job[] = [];
@@ -81,7 +145,7 @@ export function workerVerifier(): SignatureVerifier {
   });
   worker.on('error', () => {
     dead = true;
-    for (const jobs of inFlight.splice(0)) for (const j of jobs) j.resolve(verifyEd25519Sync(j.pk, j.msg, j.sig));
+    for (const jobs of inFlight.splice(0)) for (const j of jobs) j.resolve(fallback(j.pk, j.msg, j.sig));
     if (queued.length > 0 && !scheduled) send();
   });
   const send = () => {
@@ -89,7 +153,7 @@ export function workerVerifier(): SignatureVerifier {
     const jobs = queued;
     queued = [];
     if (dead) {
-      for (const j of jobs) j.resolve(verifyEd25519Sync(j.pk, j.msg, j.sig));
+      for (const j of jobs) j.resolve(fallback(j.pk, j.msg, j.sig));
       return;
     }
     const m = pack(jobs);
