@@ -5,7 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openNotaryDb, type NotaryDb } from './db/open.js';
 import { issueToken, makeTokenChecker, revokeTokens } from './tokens.js';
 
-describe('token checker (cached lookups, immediate revocation)', () => {
+/** The next turn of the event loop: when the checker re-reads token_epoch. */
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+describe('token checker (cached lookups, revocation in force from the next turn)', () => {
   let dir: string;
   let db: NotaryDb;
   let other: NotaryDb;
@@ -21,7 +24,7 @@ describe('token checker (cached lookups, immediate revocation)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('accepts a valid token repeatedly and refuses it on the next check after a revocation elsewhere', () => {
+  it('accepts a valid token repeatedly and refuses it from the next turn after a revocation elsewhere', async () => {
     const check = makeTokenChecker(db);
     const token = issueToken(other, 'alice', 'auditor', { now: 1 });
     const keep = issueToken(other, 'bob', 'auditor', { now: 1 });
@@ -29,15 +32,18 @@ describe('token checker (cached lookups, immediate revocation)', () => {
     expect(check(token, 3)).toMatchObject({ subject: 'alice' }); // served from the cache
     expect(check(keep, 3)).toMatchObject({ subject: 'bob' });
     expect(revokeTokens(other, 'alice', 4)).toBe(1);
+    await nextTurn();
     expect(check(token, 5)).toBeUndefined();
     expect(check(keep, 5)).toMatchObject({ subject: 'bob' });
   });
 
-  it('notices a change made with plain SQL, not only through revokeTokens', () => {
+  it('notices a change made with plain SQL, not only through revokeTokens', async () => {
     const check = makeTokenChecker(db);
     const token = issueToken(other, 'alice', 'auditor', { now: 1 });
     expect(check(token, 2)).toBeDefined();
     other.prepare('DELETE FROM tokens').run();
+    expect(check(token, 3)).toBeDefined(); // same turn: the epoch read at its start still stands
+    await nextTurn();
     expect(check(token, 3)).toBeUndefined();
   });
 
