@@ -1,6 +1,6 @@
 /**
  * Where an auditor's view of a release comes from, per ecosystem: the registry the project
- * installs from (npm configuration, pip/uv configuration), verified against the lockfile's
+ * installs from (npm configuration, pip/uv configuration, Cargo configuration), verified against the lockfile's
  * hashes before a byte is unpacked. One interface so inspect/diff/suggest do not care.
  */
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { createRegistrySuggestFetcher, type SuggestFetcher } from './audit/index
 import { fetchPackageTree } from './audit/index.js';
 import { createNpmRegistry, loadNpmConfig, openCache, type NpmRegistry, type Packument } from './registry/index.js';
 import { createPypiClient, inspectPypi, type PypiClient } from './pypi/index.js';
+import { createCratesClient, fetchCrateTree, loadCratesIndex } from './crates/index.js';
 
 export interface PackageTreeSource {
   /** Extracted, verified tree of name@version. */
@@ -38,10 +39,27 @@ export async function openPackageSource(o: SourceOptions): Promise<PackageTreeSo
     case 'pypi':
       return pypiSource(o);
     case 'cargo':
-      throw new VetError('INVALID_ARGUMENT', 'fetching crates for inspect, diff and suggest is not supported yet', {
-        hint: 'use `cargo vet inspect` / `cargo vet diff` for crates; `vet check` and `vet certify` work on Cargo projects',
-      });
+      return cratesSource(o);
   }
+}
+
+async function cratesSource(o: SourceOptions): Promise<PackageTreeSource> {
+  const { indexUrl } = await loadCratesIndex(path.dirname(o.lockfile), o.env);
+  const client = createCratesClient({ indexUrl });
+  const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
+  const tree = async (name: string, version: string) => {
+    const node = lockedNode(o.graph, name, version);
+    const r = await fetchCrateTree(name, version, { client, cache, ...(node ? { integrity: node.integrity } : {}) });
+    return { dir: r.dir, key: r.key };
+  };
+  return {
+    tree,
+    suggestFetcher: () => ({
+      tree,
+      packument: () => Promise.reject(new VetError('NOT_FOUND', 'crates have no packuments')),
+    }),
+    close: () => client.close(),
+  };
 }
 
 async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
