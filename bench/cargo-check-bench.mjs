@@ -12,7 +12,7 @@ if (!existsSync(repo)) {
   console.log(`skipped: ${repo} is absent (the corpus ships with the shared folder)`);
   process.exit(0);
 }
-const bin = path.join(root, 'packages/cli/dist/bin.js');
+const bin = path.join(root, 'packages/cli/dist/bundle/bin.js');
 const r = measure([bin, 'check', '--locked', '--current-time=2026-08-22T12:00:00Z'], { cwd: repo, runs: Number(process.env.BENCH_RUNS ?? 7) });
 if (r.status !== 0) throw new Error(`vet check failed (${r.status}): ${r.stdout}${r.stderr}`);
 console.log(`bytecodealliance__wasmtime: ${r.stdout.trim()}`);

@@ -13,7 +13,7 @@ if (!existsSync(corpus)) {
   console.log(`skipped: ${corpus} is absent (the corpus ships with the shared folder)`);
   process.exit(0);
 }
-const bin = path.join(root, 'packages/cli/dist/bin.js');
+const bin = path.join(root, 'packages/cli/dist/bundle/bin.js');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vet-bench-'));
 try {
   // Work on a scratch copy: the corpus is read-only and never modified.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const VET_BIN = path.join(REPO_ROOT, 'packages/cli/dist/bin.js');
+export const VET_BIN = path.join(REPO_ROOT, 'packages/cli/dist/bundle/bin.js');
 export const SHARED = path.resolve(REPO_ROOT, '../shared');
 
 export interface TempProject {
