@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Notary throughput bench: durable submissions/s and time-to-receipt (p50/p99) at
-// concurrency 1, 16 and 64, then reads/s of /checkpoint and of a full tile, against a real
+// concurrency 1, 16, 64 and 256 (the last shows the server saturated), then reads/s of
+// /checkpoint and of a full tile, against a real
 // `vet-notary serve` child process on 127.0.0.1 with a temp data dir. Every submission is a
 // distinct, freshly signed DSSE audit; a 200 answer means the entry was committed with
 // fsync. Bounded: each phase stops at its request budget or its time limit.
@@ -13,6 +14,8 @@
 // Needs a build first (`pnpm exec tsc -b`).
 // Usage: node bench/notary-bench.mjs [--quick] [--only=<concurrency>]
 // --only=64 runs just that submission phase and no reads: for a CPU profile of one load.
+// BENCH_SHOW_METRICS=1 also prints the server's batch histograms; BENCH_NOTARY_SEQUENCER and
+// BENCH_NOTARY_DIST (below) are for A/B runs; VET_NOTARY_ED25519=openssl reaches the server.
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
