@@ -478,6 +478,20 @@ describe('npm registry client', () => {
     expect(readdirSync(join(cacheRoot, 'packuments'))).toHaveLength(2);
   });
 
+  it('a stored body that no longer parses, though the registry answers 304 for it, is fetched again in full', async () => {
+    server.publish({ name: 'q', version: '1.0.0', files: {} });
+    await registry.packument('q');
+    const dir = join(cacheRoot, 'packuments');
+    const file = join(dir, readdirSync(dir)[0]!);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text.slice(0, text.indexOf('\n') + 1)}{"truncated":`); // metadata intact, body cut short
+    const next = createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
+    expect(Object.keys((await next.packument('q')).versions)).toEqual(['1.0.0']);
+    await next.close();
+    expect(server.requests.map((r) => r.headers['if-none-match'] !== undefined)).toEqual([false, true, false]);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
   it('a corrupt cached packument is ignored and replaced; a response without validators is not kept', async () => {
     server.publish({ name: 'm', version: '1.0.0', files: {} });
     await registry.packument('m');

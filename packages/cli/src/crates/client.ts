@@ -53,7 +53,14 @@ export function createCratesClient(options: { indexUrl: string; http?: HttpClien
       const rec = records.find((r) => r.name === name && r.vers === version) ?? records.find((r) => r.name.toLowerCase() === name.toLowerCase() && r.vers === version);
       if (!rec) throw new VetError('NOT_FOUND', `${name} ${version} is not in the registry index ${redactUrl(indexUrl)}`, { hint: 'check the crate name and version' });
       const { dl } = await registryConfig();
-      return { ...rec, url: downloadUrl(dl, rec.name, rec.vers, rec.cksum) };
+      const url = downloadUrl(dl, rec.name, rec.vers, rec.cksum);
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+        throw new VetError('PARSE_ERROR', `${redactUrl(indexUrl)}config.json: "dl" gives ${JSON.stringify(url)}, not an http(s) URL`, {
+          file: `${redactUrl(indexUrl)}config.json`,
+          hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
+        });
+      }
+      return { ...rec, url };
     },
     async download(release) {
       return (await http.get(release.url, { maxBytes: options.maxCrateBytes ?? 512 * MIB, what: `${release.name} ${release.vers} .crate` })).body;

@@ -5,7 +5,7 @@
  * the lockfile has none or only sha1) before it is cached or returned; a mismatch throws
  * INTEGRITY_MISMATCH and the bytes go nowhere.
  */
-import { VetError, type Integrity } from '@vet/core';
+import { VetError, isVetError, type Integrity } from '@vet/core';
 import { readCachedFile, tarballCachePath, writeFileAtomic, type VetCache } from './cache.js';
 import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } from './http.js';
 import {
@@ -99,7 +99,19 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     const url = packumentUrl(registryForPackage(config, name), name);
     const what = `packument for ${name}`;
     const get = { maxBytes: maxPackument, accept: full ? 'application/json' : ABBREVIATED_ACCEPT, what };
-    const p = getRevalidated(http, cache, full ? 'full' : 'abbreviated', url, get).then((r) => parsePackument(parseJsonBody(r.body, r.url, what), r.url, !full));
+    const kind = full ? 'full' : 'abbreviated';
+    // A stored copy that no longer parses (a damaged cache file the registry still calls
+    // current) is fetched again in full rather than left to fail every run.
+    const fetchParsed = async (fresh: boolean): Promise<Packument> => {
+      const r = await getRevalidated(http, cache, kind, url, get, fresh);
+      try {
+        return parsePackument(parseJsonBody(r.body, r.url, what), r.url, !full);
+      } catch (e) {
+        if (r.revalidated && isVetError(e) && e.code === 'PARSE_ERROR') return fetchParsed(true);
+        throw e;
+      }
+    };
+    const p = fetchParsed(false);
     packuments.set(`${full ? 'full' : 'abbr'}:${name}`, p);
     p.catch(() => packuments.delete(`${full ? 'full' : 'abbr'}:${name}`));
     return p;
