@@ -98,6 +98,7 @@ export function parseSimpleHtml(html: string, pageUrl: string): PypiProject {
   for (const a of anchors) {
     if (!URL.canParse(a.href, base ?? pageUrl)) continue; // pip skips links it cannot parse
     const u = new URL(a.href, base ?? pageUrl);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') continue; // javascript:, data:, ftp: name no file vet can fetch
     const hashes: Record<string, string> = {};
     const frag = /^#([a-z0-9]+)=([0-9a-fA-F]+)$/.exec(u.hash);
     if (frag?.[1] && frag[2]) hashes[frag[1]] = frag[2].toLowerCase();
