@@ -42,7 +42,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(url);
-    if (url === '/index/config.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ dl: `${base}/dl` }));
+    if (url === '/index/config.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ dl: `${base}/dl`, api: base }));
+    // crates.io's web API, as cargo-vet asks it for publishers.
+    const api = /^\/api\/v1\/crates\/([^/]+)$/.exec(url);
+    if (api) {
+      const versions = crates.filter((c) => c.name === api[1]).map((c) => ({
+        num: c.version, created_at: '2026-03-04T05:06:07.000+00:00', yanked: false,
+        published_by: { id: 42, login: 'alice', name: 'Alice Crate' }, trustpub_data: null,
+      }));
+      return void res.writeHead(versions.length ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ crate: { name: api[1] }, versions }));
+    }
     const name = url.startsWith('/index/') ? url.split('/').at(-1)! : undefined;
     if (name && url === `/index/${crateIndexPath(name)}`) {
       const lines = crates.filter((c) => c.name === name).map((c) => JSON.stringify({ name: c.name, vers: c.version, deps: [], cksum: c.cksum, features: {}, yanked: false }));
@@ -145,6 +154,32 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       expect(r.stderr).toMatch(/INTEGRITY_MISMATCH|refusing to use it/);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(existsSync(join(e.VET_CACHE_DIR, 'trees'))).toBe(false);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it('an unlocked check fetches who published a trusted crate, records it in imports.lock, and --locked then passes offline', async () => {
+    const p = cargoProject('tinycrate', '1.1.0');
+    try {
+      const e = env();
+      const at = ['--current-time', '2026-06-01T00:00:00Z'];
+      await runVet(['init', ...at], { cwd: p.dir, env: e });
+      p.write('supply-chain/config.toml', p.read('supply-chain/config.toml').replace(/\[\[exemptions\.tinycrate\]\][^[]*/, ''));
+      p.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[[trusted.tinycrate]]\ncriteria = "safe-to-deploy"\nuser-id = 42\nstart = "2026-01-01"\nend = "2027-01-01"\n\n[audits]\n');
+      expect((await runVet(['fmt'], { cwd: p.dir, env: e })).code).toBe(0);
+      const before = await runVet(['check', '--locked', ...at], { cwd: p.dir, env: e });
+      expect(before.stdout).toContain('tinycrate:1.1.0 missing ["safe-to-deploy"]');
+      expect(before.code).toBe(1); // no publisher row yet: under --locked a trusted entry covers nothing
+      const r = await runVet(['check', ...at], { cwd: p.dir, env: e });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(requests).toContain('/api/v1/crates/tinycrate');
+      expect(p.read('supply-chain/imports.lock')).toContain('[[publisher.tinycrate]]\nversion = "1.1.0"\nwhen = "2026-03-04"\nuser-id = 42\nuser-login = "alice"\nuser-name = "Alice Crate"\n');
+      const n = requests.length;
+      const after = await runVet(['check', '--locked', ...at], { cwd: p.dir, env: e });
+      expect(after.code).toBe(0);
+      expect(requests.length).toBe(n);
     } finally {
       p.cleanup();
     }

@@ -1,7 +1,8 @@
 /**
  * What an unlocked `check` fetches before resolving: imports (peers and notaries) and, for
- * npm stores with trusted entries or wildcard audits, the publisher facts of the versions in
- * use. Returns a project whose store is a refreshed copy; the original is untouched.
+ * stores with trusted entries or wildcard audits, the publisher facts of the versions in use
+ * (npm: packuments; crates: the registry's web API, as cargo-vet does). Returns a project
+ * whose store is a refreshed copy; the original is untouched.
  */
 import type { GlobalOptions, LoadedProject } from '../context.js';
 import type { CommandIO } from '../io.js';
@@ -11,6 +12,9 @@ import { openPackageSource } from '../package-source.js';
 import { createHttpClient, mapLimit } from '../registry/index.js';
 import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
 import { isVetError } from '@vet/core';
+import path from 'node:path';
+import { createCratesClient, cratesNeedingPublishers, loadCratesIndex, mergeCratePublisherRows } from '../crates/index.js';
+
 
 export interface Flagged {
   name: string;
@@ -41,8 +45,33 @@ export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedP
       await source.close();
     }
   }
+  if (p.ref.ecosystem === 'cargo') {
+    const crates = cratesNeedingPublishers(store, p.graph, packagesNeedingPublishers(store, p.graph));
+    if (crates.length > 0) {
+      if (store === p.store) store = structuredClone(store);
+      await refreshCratePublishers(io, p, store, crates, notes);
+    }
+  }
   const flagged = p.ref.ecosystem === 'pypi' ? await yankedReleases(io, p, notes) : [];
   return { project: store === p.store ? p : { ...p, store }, flagged };
+}
+
+async function refreshCratePublishers(io: CommandIO, p: LoadedProject, store: LoadedProject['store'], crates: string[], notes: string[]): Promise<void> {
+  const { indexUrl } = await loadCratesIndex(path.dirname(p.ref.lockfile), io.env);
+  const client = createCratesClient({ indexUrl });
+  try {
+    await mapLimit(crates, 8, async (name) => {
+      try {
+        mergeCratePublisherRows(store, p.graph, name, await client.versions(name));
+      } catch (e) {
+        // The cached rows still stand; a check without fresh facts may fail, and says why.
+        if (!isVetError(e)) throw e;
+        notes.push(`could not refresh who published ${name}: ${e.message}`);
+      }
+    });
+  } finally {
+    await client.close();
+  }
 }
 
 /** PEP 592: a release whose every file is yanked is flagged (a warning, unless policy denies). */

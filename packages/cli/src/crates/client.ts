@@ -14,9 +14,21 @@ export interface CrateRelease extends IndexRecord {
   url: string;
 }
 
+/** One version as the registry's web API reports it (crates.io `GET /api/v1/crates/{name}`). */
+export interface CrateVersionInfo {
+  num: string;
+  /** RFC 3339 publication time. */
+  createdAt: string;
+  publishedBy?: { id: number; login?: string; name?: string };
+  /** `<provider>:<repository>` when published through trusted publishing. */
+  trustedPublisher?: string;
+}
+
 export interface CratesClient {
   readonly indexUrl: string;
   release(name: string, version: string): Promise<CrateRelease>;
+  /** Every version with its publisher, from the API named by the index's config.json `api`. */
+  versions(name: string): Promise<CrateVersionInfo[]>;
   download(release: CrateRelease): Promise<Buffer>;
   close(): Promise<void>;
 }
@@ -24,14 +36,14 @@ export interface CratesClient {
 export function createCratesClient(options: { indexUrl: string; http?: HttpClient; httpOptions?: HttpClientOptions; maxCrateBytes?: number }): CratesClient {
   const { indexUrl } = options;
   const http = options.http ?? createHttpClient(options.httpOptions);
-  let config: Promise<{ dl: string }> | undefined;
+  let config: Promise<{ dl: string; api?: string }> | undefined;
   const files = new Map<string, Promise<IndexRecord[]>>();
 
   const registryConfig = () =>
     (config ??= http.getJson(`${indexUrl}config.json`, { maxBytes: MIB, what: 'registry config.json' }).then(({ url, json }) => {
-      const dl = (json as { dl?: unknown })?.dl;
+      const { dl, api } = (json ?? {}) as { dl?: unknown; api?: unknown };
       if (typeof dl !== 'string') throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "dl" download URL`, { file: redactUrl(url), hint: 'check the sparse registry configured for crates.io in .cargo/config.toml' });
-      return { dl };
+      return { dl, ...(typeof api === 'string' && { api }) };
     }));
 
   const indexFile = (name: string) => {
@@ -61,6 +73,31 @@ export function createCratesClient(options: { indexUrl: string; http?: HttpClien
         });
       }
       return { ...rec, url };
+    },
+    async versions(name) {
+      const { api } = await registryConfig();
+      if (api === undefined) {
+        throw new VetError('NOT_FOUND', `the registry at ${redactUrl(indexUrl)} names no web API ("api" in config.json), so publishers cannot be looked up`);
+      }
+      const url = `${api.replace(/\/+$/, '')}/api/v1/crates/${encodeURIComponent(name)}`;
+      const { json } = await http.getJson(url, { maxBytes: 64 * MIB, what: `publishers of ${name}` });
+      const list = (json as { versions?: unknown })?.versions;
+      if (!Array.isArray(list)) throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "versions" list`, { file: redactUrl(url) });
+      const out: CrateVersionInfo[] = [];
+      for (const v of list as Array<Record<string, unknown>>) {
+        if (typeof v?.num !== 'string' || typeof v.created_at !== 'string') continue;
+        const by = v.published_by as Record<string, unknown> | null | undefined;
+        const tp = v.trustpub_data as Record<string, unknown> | null | undefined;
+        out.push({
+          num: v.num,
+          createdAt: v.created_at,
+          ...(by && typeof by.id === 'number' && {
+            publishedBy: { id: by.id, ...(typeof by.login === 'string' && { login: by.login }), ...(typeof by.name === 'string' && { name: by.name }) },
+          }),
+          ...(tp && typeof tp.provider === 'string' && typeof tp.repository === 'string' && { trustedPublisher: `${tp.provider}:${tp.repository}` }),
+        });
+      }
+      return out;
     },
     async download(release) {
       return (await http.get(release.url, { maxBytes: options.maxCrateBytes ?? 512 * MIB, what: `${release.name} ${release.vers} .crate` })).body;

@@ -7,3 +7,5 @@ export { createCratesClient } from './client.js';
 export type { CratesClient, CrateRelease } from './client.js';
 export { fetchCrateTree } from './inspect.js';
 export type { CrateTree } from './inspect.js';
+export { cratePublisherRows, cratesNeedingPublishers, mergeCratePublisherRows } from './publishers.js';
+export type { CrateVersionInfo } from './client.js';
