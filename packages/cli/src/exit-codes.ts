@@ -50,10 +50,21 @@ export function renderErrorHuman(error: unknown): string {
     }
   } else {
     const where = error.location ? `${error.location}: ` : '';
-    lines.push(`${prefix}: ${where}${error.message}`);
+    // Parsers name the file in their message too; say it once.
+    const message = error.file !== undefined && where && error.message.startsWith(`${error.file}: `) ? error.message.slice(error.file.length + 2) : error.message;
+    lines.push(`${prefix}: ${where}${message}`);
   }
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
-  if (cause && !error.message.includes(cause)) lines.push(`  caused by: ${cause}`);
+  if (cause) {
+    const [first = '', ...rest] = cause.split('\n');
+    // A cause the message already quotes adds only what follows its first line (a parser's
+    // excerpt of the offending lines, say).
+    if (!error.message.includes(first)) lines.push(`  caused by: ${cause}`);
+    else {
+      while (rest.length > 0 && rest[rest.length - 1]!.trim() === '') rest.pop();
+      lines.push(...rest.map((l) => `  ${l}`));
+    }
+  }
   if (error.hint) lines.push(`hint: ${error.hint}`);
   return lines.join('\n') + '\n';
 }
