@@ -144,6 +144,21 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
     }
   });
 
+  it('a crate the registry does not have: exit 2, and the hint points at Cargo configuration, not npm', async () => {
+    const p = cargoProject('tinycrate', '1.0.0');
+    try {
+      const e = env();
+      await runVet(['init'], { cwd: p.dir, env: e });
+      const r = await runVet(['inspect', 'nosuchcrate', '1.0.0'], { cwd: p.dir, env: e });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/index entry for nosuchcrate \(http:\/\/127\.0\.0\.1:\d+\/index\/no\/su\/nosuchcrate\) was not found \(HTTP 404\)/);
+      expect(r.stderr).toContain('hint: check the package name and version, and the crates.io source replacement in .cargo/config.toml');
+      expect(r.stderr).not.toMatch(/npmrc|\n\s+at /);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it('bytes that do not match Cargo.lock are refused and never unpacked', async () => {
     const p = cargoProject('swapped', '2.0.0');
     try {

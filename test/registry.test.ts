@@ -282,6 +282,17 @@ describe('HTTP client', () => {
     await http.close();
   });
 
+  it('error hints name the configuration of the registry the client serves (npm by default)', async () => {
+    const npm = createHttpClient(fastHttp());
+    await expect(npm.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: expect.stringContaining('npm config get registry') });
+    await npm.close();
+    server.inject({ match: /^\/a$/, responses: [{ status: 403 }] });
+    const pip = createHttpClient(fastHttp({ hints: { config: 'PIP_INDEX_URL', credentials: 'the user:token in the index URL' } }));
+    await expect(pip.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: 'check the package name and version, and PIP_INDEX_URL' });
+    await expect(pip.get(`${server.url}a`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: 'the registry refused the request; check the user:token in the index URL' });
+    await pip.close();
+  });
+
   it('retries dropped connections, then reports NETWORK_ERROR', async () => {
     server.inject({ match: /^\/a$/, responses: [{ reset: true }] });
     const http = createHttpClient(fastHttp());

@@ -6,6 +6,7 @@
  */
 import type { GlobalOptions, LoadedProject } from '../context.js';
 import type { CommandIO } from '../io.js';
+import { IMPORT_HINTS } from '../imports/fetch-audits.js';
 import { refreshImports } from '../imports/refresh.js';
 import { packagesNeedingPublishers, setPublisherRows } from '../imports/publishers.js';
 import { openPackageSource } from '../package-source.js';
@@ -14,6 +15,7 @@ import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.
 import { isVetError } from '@vet/core';
 import path from 'node:path';
 import { createCratesClient, cratesNeedingPublishers, loadCratesIndex, mergeCratePublisherRows } from '../crates/index.js';
+
 
 
 export interface Flagged {
@@ -25,7 +27,7 @@ export interface Flagged {
 export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedProject, notes: string[]): Promise<{ project: LoadedProject; flagged: Flagged[] }> {
   let store = p.store;
   if (Object.keys(store.config.imports).length > 0) {
-    const http = createHttpClient({});
+    const http = createHttpClient({ hints: IMPORT_HINTS });
     try {
       const { notaryRefresher } = await import('../notary/index.js');
       const r = await refreshImports(store, p.graph, { http, notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }) });

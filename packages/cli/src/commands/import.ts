@@ -7,10 +7,12 @@ import { VetError, type ImportConfig } from '@vet/core';
 import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
+import { IMPORT_HINTS } from '../imports/fetch-audits.js';
 import { refreshImports } from '../imports/refresh.js';
 import { createHttpClient } from '../registry/index.js';
 import { mutateStore } from '../store-tx.js';
 import { notaryRefresher } from '../notary/index.js';
+
 
 export interface ImportOptions {
   name: string;
@@ -81,7 +83,7 @@ export async function runImport(g: GlobalOptions, io: CommandIO, o: ImportOption
   if (g.locked) throw new VetError('INVALID_ARGUMENT', 'import fetches the peer, which --locked and --frozen forbid');
   const p = await loadProject(g, io);
   const config = importConfigFrom(o);
-  const http = createHttpClient({});
+  const http = createHttpClient({ hints: IMPORT_HINTS });
   try {
     await mutateStore(p.ref.storeDir, async (store) => {
       store.config.imports[o.name] = config;

@@ -8,6 +8,10 @@ import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } 
 import { downloadUrl, indexPath, parseIndexFile, type IndexRecord } from './sparse-index.js';
 
 const MIB = 1024 * 1024;
+const CRATES_HINTS = {
+  config: 'the crates.io source replacement in .cargo/config.toml, if you have one ([source.crates-io] replace-with)',
+  credentials: 'access to that registry (vet sends no registry token)',
+};
 
 export interface CrateRelease extends IndexRecord {
   /** Where the .crate is downloaded from. */
@@ -35,7 +39,7 @@ export interface CratesClient {
 
 export function createCratesClient(options: { indexUrl: string; http?: HttpClient; httpOptions?: HttpClientOptions; maxCrateBytes?: number }): CratesClient {
   const { indexUrl } = options;
-  const http = options.http ?? createHttpClient(options.httpOptions);
+  const http = options.http ?? createHttpClient({ hints: CRATES_HINTS, ...options.httpOptions });
   let config: Promise<{ dl: string; api?: string }> | undefined;
   const files = new Map<string, Promise<IndexRecord[]>>();
 

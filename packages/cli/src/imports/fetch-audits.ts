@@ -12,6 +12,12 @@ import {
 } from '@vet/core';
 import type { HttpClient } from '../registry/index.js';
 
+/** What a failed fetch of an import points the user at (the HTTP client's hints). */
+export const IMPORT_HINTS = {
+  config: 'the import URL in supply-chain/config.toml ([imports.<name>] url)',
+  credentials: 'that the import URL is public (vet sends no credentials to peers)',
+};
+
 /** A peer's audits file can be large (google's aggregated set is several MB). */
 const MAX_AUDITS_BYTES = 64 * 1024 * 1024;
 

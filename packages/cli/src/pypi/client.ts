@@ -15,6 +15,10 @@ const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 // pip's Accept header: JSON preferred, then the versioned HTML, then any HTML.
 const SIMPLE_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01`;
 const MIB = 1024 * 1024;
+const PYPI_HINTS = {
+  config: 'the index URLs in PIP_INDEX_URL / PIP_EXTRA_INDEX_URL, pip.conf or uv.toml',
+  credentials: 'the user:token written into the index URL',
+};
 
 export interface PypiClientOptions extends LoadIndexOptions {
   /** Simple index URL; when absent it comes from pip/uv configuration. */
@@ -65,6 +69,7 @@ export async function createPypiClient(options: PypiClientOptions = {}): Promise
     : await loadPypiIndex(options);
   const indexes = [configured.indexUrl, ...configured.extraIndexUrls].map(splitCredentials);
   const http = options.httpClient ?? createHttpClient({
+    hints: PYPI_HINTS,
     ...options.http,
     authFor: (u) => {
       const origin = new URL(u).origin;

@@ -10,7 +10,22 @@ import { VetError } from '@vet/core';
 import { createLimiter } from './limiter.js';
 import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry.js';
 
+/** Where the user configures the registry this client talks to, for the hints in its errors. */
+export interface RegistryHints {
+  /** e.g. "the registry URL in .npmrc (npm config get registry)". */
+  config: string;
+  /** Where credentials for it are set. */
+  credentials: string;
+}
+
+export const NPM_HINTS: RegistryHints = {
+  config: 'the registry URL in .npmrc (npm config get registry)',
+  credentials: 'the //host/:_authToken (or _auth) line for this registry in your .npmrc',
+};
+
 export interface HttpClientOptions {
+  /** What the errors' hints point at; default: npm's configuration. */
+  hints?: RegistryHints;
   /** `Authorization` value for a URL, or undefined. Asked for every request and redirect hop. */
   authFor?: (url: string) => string | undefined;
   userAgent?: string;
@@ -77,23 +92,23 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], url: string, maxBytes: number): Promise<Buffer> {
+async function readCapped(body: Dispatcher.ResponseData['body'], url: string, maxBytes: number, hints: RegistryHints): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > maxBytes) {
       body.destroy();
-      throw tooLarge(url, maxBytes);
+      throw tooLarge(url, maxBytes, hints);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
 }
 
-function tooLarge(url: string, maxBytes: number): VetError {
+function tooLarge(url: string, maxBytes: number, hints: RegistryHints): VetError {
   return new VetError('HTTP_ERROR', `response from ${redactUrl(url)} is larger than the ${Math.round(maxBytes / MIB)} MiB limit`, {
-    hint: 'the registry sent more data than any package document should have; check the registry URL in .npmrc',
+    hint: `the registry sent more data than any package document should have; check ${hints.config}`,
     details: { url: redactUrl(url), maxBytes },
   });
 }
@@ -108,24 +123,23 @@ class Retryable extends Error {
   }
 }
 
-function statusError(url: string, status: number, what: string | undefined): VetError {
+function statusError(url: string, status: number, what: string | undefined, hints: RegistryHints): VetError {
   const subject = what ? `${what} (${redactUrl(url)})` : redactUrl(url);
   if (status === 404) {
     return new VetError('NOT_FOUND', `${subject} was not found (HTTP 404)`, {
-      hint: 'check the package name and version, and that the configured registry (npm config get registry) has it',
+      hint: `check the package name and version, and ${hints.config}`,
       details: { url: redactUrl(url), status },
     });
   }
   const auth = status === 401 || status === 403;
   return new VetError('HTTP_ERROR', `GET ${subject} failed with HTTP ${status}`, {
-    hint: auth
-      ? 'the registry refused the request; check the //host/:_authToken (or _auth) line for this registry in your .npmrc'
-      : 'the registry had a problem; try again later or check the registry URL in .npmrc',
+    hint: auth ? `the registry refused the request; check ${hints.credentials}` : `the registry had a problem; try again later or check ${hints.config}`,
     details: { url: redactUrl(url), status },
   });
 }
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const hints = options.hints ?? NPM_HINTS;
   const o = {
     retries: options.retries ?? 3,
     baseDelayMs: options.baseDelayMs ?? 300,
@@ -159,7 +173,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       try {
         res = await request(url, { method: 'GET', headers, dispatcher });
       } catch (cause) {
-        throw networkFailure(url, cause);
+        throw networkFailure(url, cause, hints);
       }
       const h = flatHeaders(res.headers);
       if (res.statusCode === 304 && get.revalidate) {
@@ -174,20 +188,20 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       if (res.statusCode !== 200) {
         await res.body.dump().catch(() => undefined);
-        const err = statusError(url, res.statusCode, get.what);
+        const err = statusError(url, res.statusCode, get.what, hints);
         if (!isRetryableStatus(res.statusCode)) throw err;
         throw new Retryable(err, parseRetryAfter(h['retry-after'], o.now(), o.maxRetryAfterMs));
       }
       const declared = Number(h['content-length']);
       if (Number.isFinite(declared) && declared > get.maxBytes) {
         res.body.destroy();
-        throw tooLarge(url, get.maxBytes);
+        throw tooLarge(url, get.maxBytes, hints);
       }
       try {
-        return { url, status: res.statusCode, headers: h, body: await readCapped(res.body, url, get.maxBytes) };
+        return { url, status: res.statusCode, headers: h, body: await readCapped(res.body, url, get.maxBytes, hints) };
       } catch (cause) {
         if (cause instanceof VetError) throw cause;
-        throw networkFailure(url, cause);
+        throw networkFailure(url, cause, hints);
       }
     }
   }
@@ -221,7 +235,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         throw new VetError('PARSE_ERROR', `${getOptions.what ?? redactUrl(res.url)}: the registry sent invalid JSON`, {
           cause,
           file: redactUrl(res.url),
-          hint: 'check that the registry URL in .npmrc points at an npm registry',
+          hint: `check ${hints.config}`,
         });
       }
     },
@@ -244,11 +258,11 @@ function followRedirect(from: string, location: string): string {
   return next.href;
 }
 
-function networkFailure(url: string, cause: unknown): Error {
+function networkFailure(url: string, cause: unknown, hints: RegistryHints): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
   const err = new VetError('NETWORK_ERROR', `could not fetch ${redactUrl(url)}: ${reason}`, {
     cause,
-    hint: 'check your network connection, proxy settings and the registry URL in .npmrc (npm config get registry)',
+    hint: `check your network connection, proxy settings and ${hints.config}`,
     details: { url: redactUrl(url) },
   });
   return isRetryableNetworkError(cause) ? new Retryable(err) : err;
