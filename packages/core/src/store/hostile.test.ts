@@ -4,29 +4,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isVetError } from '../errors.js';
+import { FC_RUNS, survives, tomlJunk, tomlText } from '../__fixtures__/hostile.js';
 import { parseAudits } from './parse-audits.js';
 import { parseConfig } from './parse-config.js';
 import { parseImportsLock } from './parse-imports-lock.js';
 
-function survives(read: () => unknown, file: string): boolean {
-  try {
-    read();
-    return true;
-  } catch (e) {
-    return isVetError(e) && e.file === file;
-  }
-}
-
-const key = fc.constantFrom(
+const KEYS = [
   'criteria', 'who', 'notes', 'version', 'delta', 'violation', 'implies', 'description', 'description-url',
-  'start', 'end', 'user-id', 'user-login', 'when', 'suggest', 'aggregated-from', 'importable', 'toString', 'valueOf',
+  'start', 'end', 'user-id', 'user-login', 'when', 'suggest', 'aggregated-from', 'importable',
   'dev-criteria', 'dependency-criteria', 'audit-as-crates-io', 'url', 'exclude', 'criteria-map', 'publisher', 'is-fresh-imports',
-);
-const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constantFrom('safe-to-deploy', '1.0.0', '1.0.0 -> 1.1.0', '2024-01-01'));
-const junk = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
-})).value;
+];
+const key = fc.constantFrom(...KEYS, 'toString', 'valueOf');
+const junk = tomlJunk(KEYS, ['safe-to-deploy', '1.0.0', '1.0.0 -> 1.1.0', '2024-01-01']);
 const entries = fc.oneof(fc.array(fc.dictionary(key, junk, { maxKeys: 6 }), { maxLength: 3 }), junk);
 const pkgMap = fc.dictionary(fc.constantFrom('a', '@s/b', 'toString'), entries, { maxKeys: 3 });
 const doc = fc.record({
@@ -44,28 +33,18 @@ const doc = fc.record({
   'audits-as-crates-io': junk,
 }, { requiredKeys: [] });
 
-function toToml(d: Record<string, unknown>): string {
-  const value = (v: unknown): string => {
-    if (typeof v === 'string') return JSON.stringify(v);
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    if (Array.isArray(v)) return `[${v.map(value).join(', ')}]`;
-    return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)} = ${value(x)}`).join(', ')} }`;
-  };
-  return Object.entries(d).map(([k, v]) => `${JSON.stringify(k)} = ${value(v)}`).join('\n') + '\n';
-}
-
-const runs = { numRuns: Number(process.env.VET_FC_RUNS ?? 150) };
+const runs = FC_RUNS;
 
 describe('hostile store files', () => {
   it('audits.toml (own and imported)', () => {
-    fc.assert(fc.property(doc, fc.boolean(), (d, foreign) => survives(() => parseAudits(toToml(d), 'audits.toml', { foreign }), 'audits.toml')), runs);
+    fc.assert(fc.property(doc, fc.boolean(), (d, foreign) => survives(() => parseAudits(tomlText(d), 'audits.toml', { foreign }), 'audits.toml')), runs);
   });
   it('config.toml', () => {
-    fc.assert(fc.property(doc, (d) => survives(() => parseConfig(toToml(d), 'config.toml'), 'config.toml')), runs);
+    fc.assert(fc.property(doc, (d) => survives(() => parseConfig(tomlText(d), 'config.toml'), 'config.toml')), runs);
   });
   it('imports.lock', () => {
     const lock = fc.record({ publisher: pkgMap, unpublished: pkgMap, audits: fc.dictionary(fc.constantFrom('m', 'toString'), fc.record({ audits: pkgMap, criteria: junk }, { requiredKeys: [] })) }, { requiredKeys: [] });
-    fc.assert(fc.property(lock, (d) => survives(() => parseImportsLock(toToml(d), 'imports.lock'), 'imports.lock')), runs);
+    fc.assert(fc.property(lock, (d) => survives(() => parseImportsLock(tomlText(d), 'imports.lock'), 'imports.lock')), runs);
   });
   it('a criteria table named toString is an ordinary criterion, not a crash', () => {
     expect(survives(() => parseAudits('[criteria.toString]\ndescription = "x"\n', 'audits.toml'), 'audits.toml')).toBe(true);
