@@ -52,7 +52,7 @@ export function addOrWidenTrust(store: Store, pkg: string, entry: TrustedEntry):
   const sameCriteria = (a: string[]) => a.length === entry.criteria.length && a.every((c) => entry.criteria.includes(c));
   if (entry.notes === undefined) {
     const inside = list.find(
-      (t) => sameCriteria(t.criteria) && t.identity.kind === entry.identity.kind && JSON.stringify(t.identity) === JSON.stringify(entry.identity) && t.start >= entry.start && t.end <= entry.end,
+      (t) => sameCriteria(t.criteria) && JSON.stringify(t.identity) === JSON.stringify(entry.identity) && t.start >= entry.start && t.end <= entry.end,
     );
     if (inside) {
       if (inside.start === entry.start && inside.end === entry.end) return 'unchanged';

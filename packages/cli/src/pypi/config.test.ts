@@ -62,4 +62,11 @@ describe('PyPI index configuration', () => {
     const uv = { path: '/proj/uv.toml', kind: 'uv' as const, text: 'index-url = "https://a.example/"\n[[index]\n' };
     expect(() => resolvePypiIndex({}, [uv])).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: '/proj/uv.toml', line: 2 }));
   });
+
+  it('a broken file below the one that answers is never parsed', () => {
+    const good = pip('[global]\nindex-url = https://a.example/simple/\nextra-index-url = https://x.example/\n');
+    const broken = { path: '/etc/uv/uv.toml', kind: 'uv' as const, text: 'index-url = [' };
+    expect(resolvePypiIndex({}, [good, broken]).extraIndexUrls).toEqual(['https://x.example/']);
+    expect(() => resolvePypiIndex({}, [broken, good])).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: '/etc/uv/uv.toml' }));
+  });
 });

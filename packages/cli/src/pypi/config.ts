@@ -71,8 +71,8 @@ export function parseIni(text: string): Map<string, Map<string, string>> {
 
 const splitList = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
 
-function pipConfOption(text: string, key: string): string | undefined {
-  const ini = parseIni(text);
+/** `[install]` beats `[global]`, as for pip's install command. */
+function iniOption(ini: ReturnType<typeof parseIni>, key: string): string | undefined {
   return ini.get('install')?.get(key) || ini.get('global')?.get(key) || undefined;
 }
 
@@ -118,18 +118,31 @@ const EXTRA_ENV_KEYS = ['PIP_EXTRA_INDEX_URL', 'UV_INDEX', 'UV_EXTRA_INDEX_URL']
 
 /** Decide the indexes from the environment and config file texts, given highest-priority first. */
 export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[]): PypiIndexConfig {
-  const settings = files.map((f) => ({
-    f,
-    uv: f.kind === 'pip' ? undefined : uvSettings(f.text, f.path, f.kind === 'pyproject'),
-  }));
+  // A file is parsed only when the search reaches it: a broken file below the one that
+  // answers must not stop vet, as it does not stop pip or uv.
+  const parsed = new Map<ConfigFileText, { index?: string; extras: string[] }>();
+  const facts = (f: ConfigFileText) => {
+    let r = parsed.get(f);
+    if (r === undefined) {
+      if (f.kind === 'pip') {
+        const ini = parseIni(f.text);
+        r = { index: iniOption(ini, 'index-url'), extras: splitList(iniOption(ini, 'extra-index-url')) };
+      } else {
+        const uv = uvSettings(f.text, f.path, f.kind === 'pyproject');
+        r = { index: uv && fromUvToml(uv), extras: uv ? extrasFromUvToml(uv) : [] };
+      }
+      parsed.set(f, r);
+    }
+    return r;
+  };
   let primary: { indexUrl: string; from: string } | undefined;
   for (const k of ENV_KEYS) {
     const v = env[k];
     if (v && !primary) primary = { indexUrl: normalizeIndexUrl(v, k), from: k };
   }
-  for (const { f, uv } of settings) {
+  for (const f of files) {
     if (primary) break;
-    const url = f.kind === 'pip' ? pipConfOption(f.text, 'index-url') : uv && fromUvToml(uv);
+    const url = facts(f).index;
     if (url) primary = { indexUrl: normalizeIndexUrl(url, f.path), from: f.path };
   }
   if (!primary) {
@@ -142,10 +155,9 @@ export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[]):
   for (const k of EXTRA_ENV_KEYS) {
     if (extras.length === 0 && env[k]) extras = splitList(env[k]).map((url) => ({ url, from: k }));
   }
-  for (const { f, uv } of settings) {
+  for (const f of files) {
     if (extras.length > 0) break;
-    const urls = f.kind === 'pip' ? splitList(pipConfOption(f.text, 'extra-index-url')) : uv ? extrasFromUvToml(uv) : [];
-    extras = urls.map((url) => ({ url, from: f.path }));
+    extras = facts(f).extras.map((url) => ({ url, from: f.path }));
   }
   const extraIndexUrls: string[] = [];
   for (const e of extras) {

@@ -99,7 +99,8 @@ export function ed25519VerifierSync(engine: Ed25519Engine = ed25519Engine()): Ve
 }
 
 /** Synchronous check on the calling thread (CLI `verify`, tests, the inline verifier). */
-export const verifyEd25519Sync: VerifyFn = (pk, msg, sig) => ed25519VerifierSync()(pk, msg, sig);
+let defaultCheck: VerifyFn | undefined;
+export const verifyEd25519Sync: VerifyFn = (pk, msg, sig) => (defaultCheck ??= ed25519VerifierSync())(pk, msg, sig);
 
 export function inlineVerifier(engine?: Ed25519Engine): SignatureVerifier {
   const check = ed25519VerifierSync(ed25519Engine(engine));
