@@ -6,11 +6,13 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      '@vet/core': src('./packages/core/src/index.ts'),
-      '@vet/cli': src('./packages/cli/src/index.ts'),
-      '@vet/notary-server': src('./packages/notary-server/src/index.ts'),
-    },
+    // Exact matches: '@vet/core' must not also rewrite '@vet/core/node'.
+    alias: [
+      { find: /^@vet\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@vet\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
+      { find: /^@vet\/cli$/, replacement: src('./packages/cli/src/index.ts') },
+      { find: /^@vet\/notary-server$/, replacement: src('./packages/notary-server/src/index.ts') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -13,7 +13,12 @@ if (!existsSync(repo)) {
   process.exit(0);
 }
 const bin = path.join(root, 'packages/cli/dist/bundle/bin.js');
-const r = measure([bin, 'check', '--locked', '--current-time=2026-08-22T12:00:00Z'], { cwd: repo, runs: Number(process.env.BENCH_RUNS ?? 7) });
+const r = measure([bin, 'check', '--locked', '--current-time=2026-08-22T12:00:00Z'], {
+  cwd: repo,
+  runs: Number(process.env.BENCH_RUNS ?? 7),
+});
 if (r.status !== 0) throw new Error(`vet check failed (${r.status}): ${r.stdout}${r.stderr}`);
 console.log(`bytecodealliance__wasmtime: ${r.stdout.trim()}`);
-console.log(`vet check --locked: ${r.medianMs.toFixed(0)} ms median (min ${r.minMs.toFixed(0)} ms), ${r.maxRssMb.toFixed(0)} MB peak RSS`);
+console.log(
+  `vet check --locked: ${r.medianMs.toFixed(0)} ms median (min ${r.minMs.toFixed(0)} ms), ${r.maxRssMb.toFixed(0)} MB peak RSS`,
+);

@@ -39,9 +39,15 @@ try {
   if (check.status !== 0) throw new Error(`vet check failed (${check.status}): ${check.stdout}${check.stderr}`);
   const ratio = check.medianMs / floor.medianMs;
   console.log(`withastro__astro: ${check.stdout.trim().split('\n')[0]}`);
-  console.log(`floor (node: read + parse pnpm-lock.yaml and the store): ${floor.medianMs.toFixed(0)} ms median, ${floor.maxRssMb.toFixed(0)} MB peak RSS`);
-  console.log(`vet check --locked:                                      ${check.medianMs.toFixed(0)} ms median, ${check.maxRssMb.toFixed(0)} MB peak RSS`);
-  console.log(`ratio: ${ratio.toFixed(2)}x time, ${(check.maxRssMb / floor.maxRssMb).toFixed(2)}x memory (target ≤ 1.5x)`);
+  console.log(
+    `floor (node: read + parse pnpm-lock.yaml and the store): ${floor.medianMs.toFixed(0)} ms median, ${floor.maxRssMb.toFixed(0)} MB peak RSS`,
+  );
+  console.log(
+    `vet check --locked:                                      ${check.medianMs.toFixed(0)} ms median, ${check.maxRssMb.toFixed(0)} MB peak RSS`,
+  );
+  console.log(
+    `ratio: ${ratio.toFixed(2)}x time, ${(check.maxRssMb / floor.maxRssMb).toFixed(2)}x memory (target ≤ 1.5x)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -72,11 +72,17 @@ try {
 
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  child = spawn(process.execPath, [...nodeArgs, join(dist, 'bin.js'), 'serve', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  child = spawn(process.execPath, [...nodeArgs, join(dist, 'bin.js'), 'serve', dir, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await waitForUrl(dir, child);
   const pool = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawConnection.open(url)));
   const logKey = await logVerifier(url);
-  const results = { machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`, submissions: [], reads: [] };
+  const results = {
+    machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`,
+    submissions: [],
+    reads: [],
+  };
   let next = 0;
   for (const phase of PHASES) {
     const batch = envelopes.slice(next, next + phase.maxRequests);
@@ -93,17 +99,27 @@ try {
   for (const path of Number.isNaN(only) ? ['/checkpoint', '/tile/0/000'] : []) {
     const r = await runReads(pool, path, 16, READ_SECONDS);
     results.reads.push(r);
-    console.log(`read    ${path.padEnd(12)} c=16  ${r.perSecond.toFixed(0).padStart(6)}/s  p99 ${r.p99Ms.toFixed(1)} ms  (${r.ok} ok, ${r.failed} failed)`);
+    console.log(
+      `read    ${path.padEnd(12)} c=16  ${r.perSecond.toFixed(0).padStart(6)}/s  p99 ${r.p99Ms.toFixed(1)} ms  (${r.ok} ok, ${r.failed} failed)`,
+    );
   }
   const metrics = await (await fetch(`${url}/metrics`)).text();
-  if (process.env.BENCH_SHOW_METRICS) console.log(metrics.split("\n").filter((l) => l.startsWith("vet_notary_batch")).join("\n"));
+  if (process.env.BENCH_SHOW_METRICS)
+    console.log(
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith('vet_notary_batch'))
+        .join('\n'),
+    );
   const pick = (name) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(metrics)?.[1] ?? NaN);
   results.batches = {
     count: pick('vet_notary_batch_entries_count'),
     meanEntries: pick('vet_notary_batch_entries_sum') / pick('vet_notary_batch_entries_count'),
     meanCommitMs: (1000 * pick('vet_notary_batch_commit_seconds_sum')) / pick('vet_notary_batch_commit_seconds_count'),
   };
-  console.log(`batches ${results.batches.count}, mean ${results.batches.meanEntries.toFixed(1)} entries, mean commit ${results.batches.meanCommitMs.toFixed(2)} ms (append + sign + fsync'd transaction)`);
+  console.log(
+    `batches ${results.batches.count}, mean ${results.batches.meanEntries.toFixed(1)} entries, mean commit ${results.batches.meanCommitMs.toFixed(2)} ms (append + sign + fsync'd transaction)`,
+  );
   const outDir = join(root, 'bench/.out');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'notary-bench.json'), JSON.stringify(results, null, 2));
@@ -120,7 +136,13 @@ function makeEnvelopes(auditors, n) {
   // signDsse re-derives the private KeyObject per call (~0.7 ms); the bench signs ~100k
   // envelopes, so it signs the PAE itself with one cached KeyObject per auditor and checks
   // the first envelope against signDsse byte for byte (Ed25519 is deterministic).
-  const keyObjects = auditors.map((a) => createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(a.keys.secretKey.subarray(0, 32))]), format: 'der', type: 'pkcs8' }));
+  const keyObjects = auditors.map((a) =>
+    createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(a.keys.secretKey.subarray(0, 32))]),
+      format: 'der',
+      type: 'pkcs8',
+    }),
+  );
   const out = [];
   for (let i = 0; i < n; i++) {
     const a = auditors[i % auditors.length];
@@ -136,13 +158,33 @@ function makeEnvelopes(auditors, n) {
       notes: 'bench',
       digests: { [version]: integrity },
     });
-    const sig = sign(null, core.dssePae(core.IN_TOTO_PAYLOAD_TYPE, payload), keyObjects[i % auditors.length]).toString('base64');
-    const env = { payload: Buffer.from(payload).toString('base64'), payloadType: core.IN_TOTO_PAYLOAD_TYPE, signatures: [{ keyid: a.keyid, sig }] };
-    if (i === 0 && JSON.stringify(env) !== JSON.stringify(core.signDsse(payload, core.IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey }))) {
+    const sig = sign(null, core.dssePae(core.IN_TOTO_PAYLOAD_TYPE, payload), keyObjects[i % auditors.length]).toString(
+      'base64',
+    );
+    const env = {
+      payload: Buffer.from(payload).toString('base64'),
+      payloadType: core.IN_TOTO_PAYLOAD_TYPE,
+      signatures: [{ keyid: a.keyid, sig }],
+    };
+    if (
+      i === 0 &&
+      JSON.stringify(env) !==
+        JSON.stringify(
+          core.signDsse(payload, core.IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey }),
+        )
+    ) {
       throw new Error('bench signing differs from core signDsse');
     }
     const body = Buffer.from(JSON.stringify(env));
-    out.push({ body, bytes: serializeRequest('POST', '/v1/submit', { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' }, body) });
+    out.push({
+      body,
+      bytes: serializeRequest(
+        'POST',
+        '/v1/submit',
+        { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+        body,
+      ),
+    });
   }
   return out;
 }
@@ -169,7 +211,8 @@ async function logVerifier(url) {
  */
 function checkReceipt(body, sent, logKey) {
   const r = JSON.parse(body.toString('utf8'));
-  if (r.leafHash !== Buffer.from(core.hashLeaf(sent)).toString('hex')) throw new Error(`receipt ${r.index}: leaf hash is not the submitted envelope's`);
+  if (r.leafHash !== Buffer.from(core.hashLeaf(sent)).toString('hex'))
+    throw new Error(`receipt ${r.index}: leaf hash is not the submitted envelope's`);
   const cp = core.verifyCheckpoint(r.checkpoint, logKey.verifiers[0], { origin: logKey.origin });
   const proof = r.inclusionProof.map((h) => Buffer.from(h, 'base64'));
   if (cp.size !== r.treeSize || !core.verifyInclusion(core.hashLeaf(sent), r.index, r.treeSize, proof, cp.rootHash)) {
@@ -202,7 +245,15 @@ async function runPhase(pool, { concurrency, maxRequests, maxSeconds }, get, log
     }),
   );
   const seconds = (performance.now() - start) / 1000;
-  return { concurrency, ok: lat.length, failed, receiptsChecked: checked, seconds, perSecond: lat.length / seconds, ...percentiles(lat) };
+  return {
+    concurrency,
+    ok: lat.length,
+    failed,
+    receiptsChecked: checked,
+    seconds,
+    perSecond: lat.length / seconds,
+    ...percentiles(lat),
+  };
 }
 
 async function runReads(pool, path, concurrency, maxSeconds) {
@@ -247,7 +298,11 @@ function cpuMeter(pid) {
     const c = process.cpuUsage(c0);
     const server = (ticks() - s0) / 100;
     const pct = (x) => `${Math.round((100 * x) / wall)}%`;
-    return { serverCpu: pct(server), serverUsPerOp: Math.round((1e6 * server) / ops), clientCpu: pct((c.user + c.system) / 1e6) };
+    return {
+      serverCpu: pct(server),
+      serverUsPerOp: Math.round((1e6 * server) / ops),
+      clientCpu: pct((c.user + c.system) / 1e6),
+    };
   };
 }
 

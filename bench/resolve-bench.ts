@@ -17,4 +17,6 @@ for (let i = 0; i < 21; i++) {
   cpu.push(process.cpuUsage(c0).user / 1000);
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`resolve(2,000 npm nodes, all exempted): median ${med(wall).toFixed(1)} ms wall, ${med(cpu).toFixed(1)} ms CPU`);
+console.log(
+  `resolve(2,000 npm nodes, all exempted): median ${med(wall).toFixed(1)} ms wall, ${med(cpu).toFixed(1)} ms CPU`,
+);

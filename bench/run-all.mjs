@@ -14,11 +14,19 @@ const runs = [
   ['vet suggest, 300 packages, local registry (issue 4)', ['bench/suggest-bench.mjs']],
   ['notary server submissions and reads (issue 5)', ['bench/notary-bench.mjs']],
   ['notary client import, 100k entries (issue 6)', ['bench/notary-import-bench.mjs']],
-  ['Ed25519 verification: node:crypto vs tweetnacl', ['--import', 'tsx', 'packages/core/src/sig/bench/ed25519-verify.mjs']],
+  [
+    'Ed25519 verification: node:crypto vs tweetnacl',
+    ['--import', 'tsx', 'packages/core/src/sig/bench/ed25519-verify.mjs'],
+  ],
 ];
 let failed = 0;
 for (const [title, args] of runs) {
-  console.log(`\n=== ${title} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(
+    `\n=== ${title} (load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+  );
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }

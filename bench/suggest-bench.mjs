@@ -26,34 +26,85 @@ const DEFAULT_HOST = reg.DEFAULT_NPM_HOSTS[0];
 /** Deterministic pseudo-source: `n` lines of JS for package `i`, variant `v`. */
 function source(i, n, v) {
   const out = [];
-  for (let l = 0; l < n; l++) out.push(l % 37 === v ? `  changed_${v}_${l}(${i});` : `  line_${l}(${i}, ${(l * 7919) % 1000});`);
+  for (let l = 0; l < n; l++)
+    out.push(l % 37 === v ? `  changed_${v}_${l}(${i});` : `  line_${l}(${i}, ${(l * 7919) % 1000});`);
   return `module.exports = function p${i}() {\n${out.join('\n')}\n};\n`;
 }
 
 function buildProject(server) {
   const packages = {};
-  const nodes = [{ id: 'bench@1.0.0', name: 'bench', version: '1.0.0', source: { kind: 'workspace' }, integrity: [], firstParty: true, workspaceMember: true, deps: [] }];
+  const nodes = [
+    {
+      id: 'bench@1.0.0',
+      name: 'bench',
+      version: '1.0.0',
+      source: { kind: 'workspace' },
+      integrity: [],
+      firstParty: true,
+      workspaceMember: true,
+      deps: [],
+    },
+  ];
   for (let i = 0; i < COUNT; i++) {
     const name = i % 10 === 0 ? `@bench/pkg-${i}` : `pkg-${i}`;
     const lines = 50 + ((i * 37) % 450);
-    const files = (v) => ({ 'index.js': source(i, lines, v), 'lib/util.js': source(i + 1, 40, v), 'README.md': `# ${name}\n` });
+    const files = (v) => ({
+      'index.js': source(i, lines, v),
+      'lib/util.js': source(i + 1, 40, v),
+      'README.md': `# ${name}\n`,
+    });
     server.publish({ name, version: '1.0.0', files: files(0), npmUser: 'alice' });
-    const pub = server.publish({ name, version: '1.1.0', files: files(1), npmUser: i % 25 === 0 ? 'mallory' : 'alice' });
+    const pub = server.publish({
+      name,
+      version: '1.1.0',
+      files: files(1),
+      npmUser: i % 25 === 0 ? 'mallory' : 'alice',
+    });
     const base = name.slice(name.lastIndexOf('/') + 1);
-    packages[`node_modules/${name}`] = { version: '1.1.0', resolved: `https://${DEFAULT_HOST}/${name}/-/${base}-1.1.0.tgz`, integrity: pub.integrity };
+    packages[`node_modules/${name}`] = {
+      version: '1.1.0',
+      resolved: `https://${DEFAULT_HOST}/${name}/-/${base}-1.1.0.tgz`,
+      integrity: pub.integrity,
+    };
     nodes[0].deps.push({ to: `${name}@1.1.0`, kind: 'normal' });
   }
-  return { lockfile: { name: 'bench', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'bench' }, ...packages } }, nodes };
+  return {
+    lockfile: { name: 'bench', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'bench' }, ...packages } },
+    nodes,
+  };
 }
 
 /** Just enough package-lock v3 reading for the bench (the real reader lives in @vet/core). */
 function graphFromLockfile(lock) {
-  const nodes = [{ id: 'bench@1.0.0', name: 'bench', version: '1.0.0', source: { kind: 'workspace' }, integrity: [], firstParty: true, workspaceMember: true, deps: [] }];
+  const nodes = [
+    {
+      id: 'bench@1.0.0',
+      name: 'bench',
+      version: '1.0.0',
+      source: { kind: 'workspace' },
+      integrity: [],
+      firstParty: true,
+      workspaceMember: true,
+      deps: [],
+    },
+  ];
   for (const [path, e] of Object.entries(lock.packages)) {
     if (!path) continue;
     const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    const [algo, digest] = [e.integrity.slice(0, e.integrity.indexOf('-')), e.integrity.slice(e.integrity.indexOf('-') + 1)];
-    nodes.push({ id: `${name}@${e.version}`, name, version: e.version, source: { kind: 'registry', url: e.resolved }, integrity: [{ algo, digest, encoding: 'base64', covers: 'npm-tarball' }], firstParty: false, workspaceMember: false, deps: [] });
+    const [algo, digest] = [
+      e.integrity.slice(0, e.integrity.indexOf('-')),
+      e.integrity.slice(e.integrity.indexOf('-') + 1),
+    ];
+    nodes.push({
+      id: `${name}@${e.version}`,
+      name,
+      version: e.version,
+      source: { kind: 'registry', url: e.resolved },
+      integrity: [{ algo, digest, encoding: 'base64', covers: 'npm-tarball' }],
+      firstParty: false,
+      workspaceMember: false,
+      deps: [],
+    });
     nodes[0].deps.push({ to: `${name}@${e.version}`, kind: 'normal' });
   }
   return { ecosystem: 'npm', lockfile: 'package-lock.json', format: 'package-lock v3', nodes, warnings: [] };
@@ -64,8 +115,16 @@ async function run(label, config, cacheDir, graph, failures, server) {
   const registry = reg.createNpmRegistry({ config, cache: reg.openCache({ cacheDir }) });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const progress = audit.createProgress(process.stderr, failures.reduce((n, f) => n + f.candidates.length, 0), `${label}: measuring`);
-  const report = await audit.computeSuggestions(failures, audit.createRegistrySuggestFetcher(registry, graph), { graph, cache: registry.cache, progress });
+  const progress = audit.createProgress(
+    process.stderr,
+    failures.reduce((n, f) => n + f.candidates.length, 0),
+    `${label}: measuring`,
+  );
+  const report = await audit.computeSuggestions(failures, audit.createRegistrySuggestFetcher(registry, graph), {
+    graph,
+    cache: registry.cache,
+    progress,
+  });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -82,20 +141,37 @@ try {
   writeFileSync(join(work, 'package-lock.json'), JSON.stringify(lockfile, null, 2));
   // The registry reaches vet only through npm configuration.
   writeFileSync(join(work, '.npmrc'), `registry=${server.url}\n`);
-  const config = await reg.loadNpmConfig({ projectDir: work, env: { npm_config_globalconfig: join(work, 'none') }, home: work });
+  const config = await reg.loadNpmConfig({
+    projectDir: work,
+    env: { npm_config_globalconfig: join(work, 'none') },
+    home: work,
+  });
   const graph = graphFromLockfile(lockfile);
   const failures = graph.nodes
     .filter((n) => !n.firstParty)
-    .map((n) => ({ name: n.name, version: n.version, criteria: ['safe-to-deploy'], candidates: [{ to: n.version }, { from: '1.0.0', to: n.version }] }));
+    .map((n) => ({
+      name: n.name,
+      version: n.version,
+      criteria: ['safe-to-deploy'],
+      candidates: [{ to: n.version }, { from: '1.0.0', to: n.version }],
+    }));
   const cacheDir = join(work, 'cache');
   const cold = await run('cold', config, cacheDir, graph, failures, server);
   const warm = await run('warm', config, cacheDir, graph, failures, server);
   const same = JSON.stringify(cold.report.suggestions) === JSON.stringify(warm.report.suggestions);
-  console.log(`suggest bench: ${COUNT} failing packages, ${failures.length * 2} candidate diffs, Node ${process.version}`);
+  console.log(
+    `suggest bench: ${COUNT} failing packages, ${failures.length * 2} candidate diffs, Node ${process.version}`,
+  );
   // CPU time includes the in-process test registry; it is steadier than wall time on a busy machine.
-  console.log(`  cold (empty cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU, ${cold.requests} requests (${cold.tarballs} tarballs)`);
-  console.log(`  warm (same cache):  ${warm.ms.toFixed(0)} ms wall, ${warm.cpuMs.toFixed(0)} ms CPU, ${warm.requests} requests (${warm.tarballs} tarballs)`);
-  console.log(`  backlog: ${cold.report.totalLines} lines in ${cold.report.suggestions.length} suggestions; problems: ${cold.report.problems.length}; warm result identical: ${same}`);
+  console.log(
+    `  cold (empty cache): ${cold.ms.toFixed(0)} ms wall, ${cold.cpuMs.toFixed(0)} ms CPU, ${cold.requests} requests (${cold.tarballs} tarballs)`,
+  );
+  console.log(
+    `  warm (same cache):  ${warm.ms.toFixed(0)} ms wall, ${warm.cpuMs.toFixed(0)} ms CPU, ${warm.requests} requests (${warm.tarballs} tarballs)`,
+  );
+  console.log(
+    `  backlog: ${cold.report.totalLines} lines in ${cold.report.suggestions.length} suggestions; problems: ${cold.report.problems.length}; warm result identical: ${same}`,
+  );
   if (!same || cold.report.suggestions.length !== COUNT) process.exitCode = 1;
 } finally {
   await server.close();

@@ -21,6 +21,8 @@ await build({
   // ESM builds first: jsonc-parser's UMD build requires its own files at run time.
   mainFields: ['module', 'main'],
   // CommonJS dependencies inside an ESM bundle still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __vetCreateRequire } from 'node:module'; const require = __vetCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __vetCreateRequire } from 'node:module'; const require = __vetCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });

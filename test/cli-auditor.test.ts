@@ -15,11 +15,17 @@ const pub: Record<string, Published> = {};
 beforeAll(async () => {
   registry = await startRegistryServer();
   pub['1.3.0'] = registry.publish({
-    name: 'left-pad', version: '1.3.0', npmUser: 'alice', time: '2024-01-10T10:00:00.000Z',
+    name: 'left-pad',
+    version: '1.3.0',
+    npmUser: 'alice',
+    time: '2024-01-10T10:00:00.000Z',
     files: { 'index.js': 'module.exports = function pad(s, n) {\n  return String(s).padStart(n);\n};\n' },
   });
   pub['1.3.1'] = registry.publish({
-    name: 'left-pad', version: '1.3.1', npmUser: 'mallory', time: '2024-03-01T10:00:00.000Z',
+    name: 'left-pad',
+    version: '1.3.1',
+    npmUser: 'mallory',
+    time: '2024-03-01T10:00:00.000Z',
     scripts: { postinstall: 'node steal.js' },
     files: {
       'index.js': 'module.exports = function pad(s, n, c = " ") {\n  return String(s).padStart(n, c);\n};\n',
@@ -27,11 +33,26 @@ beforeAll(async () => {
     },
   });
   pub['1.4.0'] = registry.publish({
-    name: 'left-pad', version: '1.4.0', npmUser: 'alice', time: '2024-05-01T10:00:00.000Z',
+    name: 'left-pad',
+    version: '1.4.0',
+    npmUser: 'alice',
+    time: '2024-05-01T10:00:00.000Z',
     files: { 'index.js': 'module.exports = (s, n) => String(s).padStart(n);\n' },
   });
-  pub['right-pad'] = registry.publish({ name: 'right-pad', version: '2.0.0', npmUser: 'alice', time: '2024-02-02T10:00:00.000Z', files: { 'index.js': 'r\n' } });
-  pub['up-pad'] = registry.publish({ name: 'up-pad', version: '1.0.0', npmUser: 'bob', time: '2024-02-03T10:00:00.000Z', files: { 'index.js': 'u\n' } });
+  pub['right-pad'] = registry.publish({
+    name: 'right-pad',
+    version: '2.0.0',
+    npmUser: 'alice',
+    time: '2024-02-02T10:00:00.000Z',
+    files: { 'index.js': 'r\n' },
+  });
+  pub['up-pad'] = registry.publish({
+    name: 'up-pad',
+    version: '1.0.0',
+    npmUser: 'bob',
+    time: '2024-02-03T10:00:00.000Z',
+    files: { 'index.js': 'u\n' },
+  });
 });
 afterAll(() => registry.close());
 
@@ -42,15 +63,30 @@ function setup(version: string, integrity = pub[version]!.integrity): TempProjec
   project = tempProject({
     'package.json': '{"name":"demo","version":"1.0.0"}\n',
     '.npmrc': `registry=${registry.url}\n`,
-    'package-lock.json': packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version, integrity } } }),
+    'package-lock.json': packageLock({
+      deps: { 'left-pad': '^1.3.0' },
+      packages: { 'node_modules/left-pad': { version, integrity } },
+    }),
   });
   return project;
 }
 
 async function initAt(p: TempProject, base: string, target: string, integrity?: string): Promise<void> {
-  p.write('package-lock.json', packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version: base, integrity: pub[base]!.integrity } } }));
+  p.write(
+    'package-lock.json',
+    packageLock({
+      deps: { 'left-pad': '^1.3.0' },
+      packages: { 'node_modules/left-pad': { version: base, integrity: pub[base]!.integrity } },
+    }),
+  );
   expect((await runVet(['init'], { cwd: p.dir })).code).toBe(0);
-  p.write('package-lock.json', packageLock({ deps: { 'left-pad': '^1.3.0' }, packages: { 'node_modules/left-pad': { version: target, integrity: integrity ?? pub[target]!.integrity } } }));
+  p.write(
+    'package-lock.json',
+    packageLock({
+      deps: { 'left-pad': '^1.3.0' },
+      packages: { 'node_modules/left-pad': { version: target, integrity: integrity ?? pub[target]!.integrity } },
+    }),
+  );
 }
 
 describe('inspect and diff', () => {
@@ -106,7 +142,9 @@ describe('suggest and the check suggestion block', () => {
     const r = await runVet(['check'], { cwd: p.dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('recommended audits for safe-to-deploy:');
-    expect(r.stdout).toMatch(/vet diff left-pad 1\.3\.0 1\.4\.0 +alice +demo +2 files changed, 2 insertions\(\+\), 4 deletions\(-\)/);
+    expect(r.stdout).toMatch(
+      /vet diff left-pad 1\.3\.0 1\.4\.0 +alice +demo +2 files changed, 2 insertions\(\+\), 4 deletions\(-\)/,
+    );
     expect(r.stdout).toContain('estimated audit backlog: 6 lines');
     const before = registry.requests.length;
     const locked = await runVet(['check', '--locked'], { cwd: p.dir });
@@ -132,8 +170,12 @@ describe('trust', () => {
     const t = await runVet(['trust', 'left-pad', 'alice', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
     expect(t.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\n');
     expect(t.code).toBe(0);
-    expect(p.read('supply-chain/audits.toml')).toContain('[[trusted.left-pad]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2024-01-10"\nend = "2025-06-01"\n');
-    expect(p.read('supply-chain/imports.lock')).toContain('[[publisher.left-pad]]\nversion = "1.4.0"\nwhen = "2024-05-01"\nuser-login = "alice"\n');
+    expect(p.read('supply-chain/audits.toml')).toContain(
+      '[[trusted.left-pad]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2024-01-10"\nend = "2025-06-01"\n',
+    );
+    expect(p.read('supply-chain/imports.lock')).toContain(
+      '[[publisher.left-pad]]\nversion = "1.4.0"\nwhen = "2024-05-01"\nuser-login = "alice"\n',
+    );
     const check = await runVet(['check', '--locked', '--current-time', '2024-06-01T00:00:00Z'], { cwd: p.dir });
     expect(check.stdout).toContain('Vetting Succeeded (1 fully audited)');
     expect(check.code).toBe(0);
@@ -162,11 +204,17 @@ describe('trust --all and widening', () => {
   const at = ['--current-time', '2024-06-01T00:00:00Z'];
 
   it('trusts every failing or exempted package published only by that user, and nothing else', async () => {
-    const p = (project = tempProject({ 'package.json': '{"name":"demo","version":"1.0.0"}\n', '.npmrc': `registry=${registry.url}\n`, 'package-lock.json': threePads('1.4.0') }));
+    const p = (project = tempProject({
+      'package.json': '{"name":"demo","version":"1.0.0"}\n',
+      '.npmrc': `registry=${registry.url}\n`,
+      'package-lock.json': threePads('1.4.0'),
+    }));
     expect((await runVet(['init', ...at], { cwd: p.dir })).code).toBe(0); // all three exempted
     const t = await runVet(['trust', '--all', 'alice', ...at], { cwd: p.dir });
     expect(t.code).toBe(0);
-    expect(t.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\nTrusted alice for right-pad (safe-to-deploy) from 2024-02-02 until 2025-06-01.\n');
+    expect(t.stderr).toBe(
+      'Trusted alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\nTrusted alice for right-pad (safe-to-deploy) from 2024-02-02 until 2025-06-01.\n',
+    );
     const audits = p.read('supply-chain/audits.toml');
     expect(audits).toContain('[[trusted.left-pad]]');
     expect(audits).toContain('[[trusted.right-pad]]');
@@ -188,25 +236,38 @@ describe('trust --all and widening', () => {
         'node_modules/lp-old': { name: 'left-pad', version: '1.3.1', integrity: pub['1.3.1']!.integrity },
       },
     });
-    const p = (project = tempProject({ 'package.json': '{"name":"demo","version":"1.0.0"}\n', '.npmrc': `registry=${registry.url}\n`, 'package-lock.json': lock }));
+    const p = (project = tempProject({
+      'package.json': '{"name":"demo","version":"1.0.0"}\n',
+      '.npmrc': `registry=${registry.url}\n`,
+      'package-lock.json': lock,
+    }));
     await runVet(['init', ...at], { cwd: p.dir });
     const none = await runVet(['trust', '--all', 'alice', ...at], { cwd: p.dir });
-    expect([none.code, none.stderr]).toEqual([0, 'No failing or exempted package is published only by alice; nothing to trust.\n']);
+    expect([none.code, none.stderr]).toEqual([
+      0,
+      'No failing or exempted package is published only by alice; nothing to trust.\n',
+    ]);
     const some = await runVet(['trust', '--all', 'alice', '--allow-multiple-publishers', ...at], { cwd: p.dir });
     expect(some.stderr).toContain('Trusted alice for left-pad');
     // Without a publisher argument there are two candidates, so vet asks which.
     const which = await runVet(['trust', 'left-pad', ...at], { cwd: p.dir });
     expect(which.code).toBe(2);
-    expect(which.stderr).toMatch(/name the publisher to trust for left-pad: the versions in use were published by (alice, mallory|mallory, alice)/);
+    expect(which.stderr).toMatch(
+      /name the publisher to trust for left-pad: the versions in use were published by (alice, mallory|mallory, alice)/,
+    );
   });
 
   it('without a publisher, the one who published the versions in use; a second trust widens instead of duplicating', async () => {
     const p = setup('1.4.0');
     await runVet(['init', ...at], { cwd: p.dir });
-    const first = await runVet(['trust', 'left-pad', '--start-date', '2024-03-01', '--end-date', '2024-12-01', ...at], { cwd: p.dir });
+    const first = await runVet(['trust', 'left-pad', '--start-date', '2024-03-01', '--end-date', '2024-12-01', ...at], {
+      cwd: p.dir,
+    });
     expect(first.stderr).toBe('Trusted alice for left-pad (safe-to-deploy) from 2024-03-01 until 2024-12-01.\n');
     const second = await runVet(['trust', 'left-pad', 'alice', ...at], { cwd: p.dir });
-    expect(second.stderr).toBe('Widened trust in alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\n');
+    expect(second.stderr).toBe(
+      'Widened trust in alice for left-pad (safe-to-deploy) from 2024-01-10 until 2025-06-01.\n',
+    );
     const audits = p.read('supply-chain/audits.toml');
     expect(audits.match(/\[\[trusted\.left-pad\]\]/g)).toHaveLength(1);
     expect(audits).toContain('start = "2024-01-10"\nend = "2025-06-01"\n');

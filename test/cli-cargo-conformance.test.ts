@@ -10,10 +10,19 @@ import { SHARED, runVet } from './helpers/project.js';
 
 const CORPUS = path.join(SHARED, 'corpus', 'cargo');
 const present = existsSync(path.join(CORPUS, 'manifest.json'));
-if (!present) console.warn(`cli-cargo-conformance: skipped, ${CORPUS} is absent (the shared corpus sits next to the repo)`);
+if (!present)
+  console.warn(`cli-cargo-conformance: skipped, ${CORPUS} is absent (the shared corpus sits next to the repo)`);
 
-interface RepoEntry { dir: string; commit_date: string; expected_locked_verdict: string; store_path: string; store_version: string }
-const repos: RepoEntry[] = present ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoEntry[] }).repos : [];
+interface RepoEntry {
+  dir: string;
+  commit_date: string;
+  expected_locked_verdict: string;
+  store_path: string;
+  store_version: string;
+}
+const repos: RepoEntry[] = present
+  ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoEntry[] }).repos
+  : [];
 
 // A cargo home whose registry cache holds the published manifest of zcash's one bin-only
 // dependency, as `cargo fetch` leaves it on a developer's machine: cargo metadata (and so
@@ -21,11 +30,18 @@ const repos: RepoEntry[] = present ? (JSON.parse(readFileSync(path.join(CORPUS, 
 const cargoHome = mkdtempSync(path.join(os.tmpdir(), 'vet-cargo-home-'));
 const crate = path.join(cargoHome, 'registry', 'src', 'index.crates.io-1949cf8c6b5b557f', 'cxxbridge-cmd-1.0.194');
 mkdirSync(crate, { recursive: true });
-writeFileSync(path.join(crate, 'Cargo.toml'), '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\n\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n');
+writeFileSync(
+  path.join(crate, 'Cargo.toml'),
+  '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\n\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n',
+);
 afterAll(() => rmSync(cargoHome, { recursive: true, force: true }));
 
 const at = (r: RepoEntry) => `--current-time=${r.commit_date.slice(0, 10)}T12:00:00Z`;
-const check = (r: RepoEntry) => runVet(['check', '--locked', at(r), '--output-format', 'json'], { cwd: path.join(CORPUS, r.dir), env: { CARGO_HOME: cargoHome } });
+const check = (r: RepoEntry) =>
+  runVet(['check', '--locked', at(r), '--output-format', 'json'], {
+    cwd: path.join(CORPUS, r.dir),
+    env: { CARGO_HOME: cargoHome },
+  });
 
 describe.skipIf(!present)('vet check --locked on real cargo-vet repositories', () => {
   const passing = repos.filter((r) => r.expected_locked_verdict.startsWith('PASS') && r.dir !== 'zcash__zcash');
@@ -40,13 +56,17 @@ describe.skipIf(!present)('vet check --locked on real cargo-vet repositories', (
   it('zcash__zcash: the bin-only subtree is dropped; fails only on bridgetree 0.7.1 (trusted, but imports.lock has no publisher row for it)', async () => {
     const r = repos.find((x) => x.dir === 'zcash__zcash')!;
     const run = await check(r);
-    expect(JSON.parse(run.stdout).failures).toEqual([{ name: 'bridgetree', version: '0.7.1', missing_criteria: ['safe-to-deploy'] }]);
+    expect(JSON.parse(run.stdout).failures).toEqual([
+      { name: 'bridgetree', version: '0.7.1', missing_criteria: ['safe-to-deploy'] },
+    ]);
     expect(run.code).toBe(1);
   });
 
   it('--manifest-path names the workspace, as for cargo vet', async () => {
     const r = repos.find((x) => x.dir === 'mozilla__glean')!;
-    const run = await runVet(['--manifest-path', path.join(CORPUS, r.dir, 'Cargo.toml'), 'check', '--locked', at(r)], { cwd: os.tmpdir() });
+    const run = await runVet(['--manifest-path', path.join(CORPUS, r.dir, 'Cargo.toml'), 'check', '--locked', at(r)], {
+      cwd: os.tmpdir(),
+    });
     expect(run.stdout).toContain('Vetting Succeeded');
     expect(run.code).toBe(0);
   });
@@ -72,7 +92,11 @@ describe.skipIf(!present)('vet fmt on stores cargo-vet 0.10 wrote', () => {
       const run = await runVet(['fmt'], { cwd: scratch, env: { CARGO_HOME: cargoHome } });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const after = Object.fromEntries(readdirSync(store).filter((f) => f !== '.vet-lock').map((f) => [f, readFileSync(path.join(store, f), 'utf8')]));
+      const after = Object.fromEntries(
+        readdirSync(store)
+          .filter((f) => f !== '.vet-lock')
+          .map((f) => [f, readFileSync(path.join(store, f), 'utf8')]),
+      );
       expect(after).toEqual(before);
     } finally {
       rmSync(scratch, { recursive: true, force: true });

@@ -56,8 +56,13 @@ describe('vet init → check → certify', () => {
     expect(failed.stdout).toContain('vet diff left-pad 1.3.0 1.3.1');
     expect(failed.stdout).toContain('vet certify left-pad 1.3.0 1.3.1 --criteria safe-to-deploy');
 
-    const certify = await runVet(['certify', 'left-pad', '1.3.0', '1.3.1', '--accept-all', ...WHO, '--notes', 'whitespace only'], { cwd: p.dir });
-    expect(certify.stderr).toBe('Recorded a delta audit of the changes of left-pad from 1.3.0 to 1.3.1 for safe-to-deploy.\n');
+    const certify = await runVet(
+      ['certify', 'left-pad', '1.3.0', '1.3.1', '--accept-all', ...WHO, '--notes', 'whitespace only'],
+      { cwd: p.dir },
+    );
+    expect(certify.stderr).toBe(
+      'Recorded a delta audit of the changes of left-pad from 1.3.0 to 1.3.1 for safe-to-deploy.\n',
+    );
     expect(certify.code).toBe(0);
     expect(p.read('supply-chain/audits.toml')).toContain(
       '[[audits.left-pad]]\nwho = "Alice Auditor <alice@example.com>"\ncriteria = "safe-to-deploy"\ndelta = "1.3.0 -> 1.3.1"\nnotes = "whitespace only"\n',
@@ -70,7 +75,9 @@ describe('vet init → check → certify', () => {
   it('a full audit replaces the exemption, which certify prunes', async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
-    const r = await runVet(['certify', 'ansi', '1.0.1', '--criteria', 'safe-to-run', '--accept-all', ...WHO], { cwd: p.dir });
+    const r = await runVet(['certify', 'ansi', '1.0.1', '--criteria', 'safe-to-run', '--accept-all', ...WHO], {
+      cwd: p.dir,
+    });
     expect(r.code).toBe(0);
     expect(p.read('supply-chain/config.toml')).not.toContain('exemptions.ansi');
     const check = await runVet(['check', '--output-format', 'json'], { cwd: p.dir });
@@ -90,7 +97,7 @@ describe('vet init → check → certify', () => {
     expect(p.read('supply-chain/audits.toml')).toBe(before);
   });
 
-  it('json failure report has cargo-vet\'s shape', async () => {
+  it("json failure report has cargo-vet's shape", async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
     p.write('package-lock.json', demo('1.4.0'));
@@ -106,7 +113,10 @@ describe('vet init → check → certify', () => {
   it('record-violation makes check fail with the violation', async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
-    const r = await runVet(['record-violation', 'ansi', '>=1.0.0 <1.1.0', '--criteria', 'safe-to-run', ...WHO, '--notes', 'mines coins'], { cwd: p.dir });
+    const r = await runVet(
+      ['record-violation', 'ansi', '>=1.0.0 <1.1.0', '--criteria', 'safe-to-run', ...WHO, '--notes', 'mines coins'],
+      { cwd: p.dir },
+    );
     expect(r.code).toBe(0);
     const check = await runVet(['check'], { cwd: p.dir });
     expect(check.code).toBe(1);
@@ -131,7 +141,10 @@ describe('vet init → check → certify', () => {
     const p = setup();
     const r = await runVet(['why', 'left-pad'], { cwd: p.dir });
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').sort()).toEqual(['demo -> @scope/util@2.1.0 -> left-pad@1.3.0', 'demo -> left-pad@1.3.0']);
+    expect(r.stdout.trim().split('\n').sort()).toEqual([
+      'demo -> @scope/util@2.1.0 -> left-pad@1.3.0',
+      'demo -> left-pad@1.3.0',
+    ]);
   });
 });
 
@@ -141,7 +154,13 @@ describe('--locked lints the store, as cargo vet --locked does', () => {
     await runVet(['init'], { cwd: p.dir });
     // Hand edits: exemptions out of order and a stray blank line. Unlocked check accepts it.
     const config = p.read('supply-chain/config.toml');
-    p.write('supply-chain/config.toml', config.replace('[[exemptions.ansi]]', '\n[[exemptions.zzz-unsorted]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n\n[[exemptions.ansi]]'));
+    p.write(
+      'supply-chain/config.toml',
+      config.replace(
+        '[[exemptions.ansi]]',
+        '\n[[exemptions.zzz-unsorted]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n\n[[exemptions.ansi]]',
+      ),
+    );
     expect((await runVet(['check'], { cwd: p.dir })).code).toBe(0);
     const locked = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
     expect(locked.code).toBe(2);
@@ -156,7 +175,10 @@ describe('--locked lints the store, as cargo vet --locked does', () => {
   it('an import that imports.lock knows nothing about fails --locked', async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
-    p.write('supply-chain/config.toml', p.read('supply-chain/config.toml') + '\n[imports.peer]\nurl = "https://peer.example/audits.toml"\n');
+    p.write(
+      'supply-chain/config.toml',
+      p.read('supply-chain/config.toml') + '\n[imports.peer]\nurl = "https://peer.example/audits.toml"\n',
+    );
     expect((await runVet(['fmt'], { cwd: p.dir })).code).toBe(0);
     const r = await runVet(['check', '--locked'], { cwd: p.dir });
     expect(r.code).toBe(2);
@@ -169,15 +191,25 @@ describe('content binding', () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
     const sri = JSON.parse(p.read('package-lock.json')).packages['node_modules/left-pad'].integrity as string;
-    p.write('supply-chain/config.toml', p.read('supply-chain/config.toml') +
-      '\n[imports.acme]\nurl = []\n\n[imports.acme.notary]\nurl = "http://127.0.0.1:9"\nkey = "notary.test/vet/log+7bd1a3bb+AbYitouqg1ATtYX/lps9WcVJBbn9Xvzxpm+owTvKXho0"\n');
-    p.write('supply-chain/imports.lock', '\n# cargo-vet imports lock\n\n[[audits.acme.audits.left-pad]]\nwho = "Mallory"\ncriteria = "safe-to-deploy"\nversion = "1.3.0"\ndigests = { "1.3.0" = "sha512-BBBB" }\n');
+    p.write(
+      'supply-chain/config.toml',
+      p.read('supply-chain/config.toml') +
+        '\n[imports.acme]\nurl = []\n\n[imports.acme.notary]\nurl = "http://127.0.0.1:9"\nkey = "notary.test/vet/log+7bd1a3bb+AbYitouqg1ATtYX/lps9WcVJBbn9Xvzxpm+owTvKXho0"\n',
+    );
+    p.write(
+      'supply-chain/imports.lock',
+      '\n# cargo-vet imports lock\n\n[[audits.acme.audits.left-pad]]\nwho = "Mallory"\ncriteria = "safe-to-deploy"\nversion = "1.3.0"\ndigests = { "1.3.0" = "sha512-BBBB" }\n',
+    );
     expect((await runVet(['fmt'], { cwd: p.dir })).code).toBe(0);
     const r = await runVet(['check', '--locked'], { cwd: p.dir });
-    expect(r.stdout).toContain(`error (security): notary 'acme' approved left-pad:1.3.0 with digest sha512-BBBB,\n  but the lockfile has ${sri}; the approval is not used.`);
+    expect(r.stdout).toContain(
+      `error (security): notary 'acme' approved left-pad:1.3.0 with digest sha512-BBBB,\n  but the lockfile has ${sri}; the approval is not used.`,
+    );
     expect(r.code).toBe(1);
     const json = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
-    expect(JSON.parse(json.stdout).digest_mismatches).toEqual([expect.objectContaining({ importName: 'acme', approved: 'sha512-BBBB', lockfile: [sri] })]);
+    expect(JSON.parse(json.stdout).digest_mismatches).toEqual([
+      expect.objectContaining({ importName: 'acme', approved: 'sha512-BBBB', lockfile: [sri] }),
+    ]);
   });
 });
 
@@ -185,9 +217,14 @@ describe('bad input', () => {
   it('malformed audits.toml: file and line, exit 2, nothing written, no stack trace', async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
-    p.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[audits]\n\n[[audits.left-pad]]\ncriteria = "safe-to-deploy\n');
+    p.write(
+      'supply-chain/audits.toml',
+      '\n# cargo-vet audits file\n\n[audits]\n\n[[audits.left-pad]]\ncriteria = "safe-to-deploy\n',
+    );
     const config = p.read('supply-chain/config.toml');
-    const r = await runVet(['certify', 'ansi', '1.0.1', '--criteria', 'safe-to-run', '--accept-all', ...WHO], { cwd: p.dir });
+    const r = await runVet(['certify', 'ansi', '1.0.1', '--criteria', 'safe-to-run', '--accept-all', ...WHO], {
+      cwd: p.dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/audits\.toml:7/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -207,7 +244,10 @@ describe('bad input', () => {
   it('unknown criteria in an audit is reported with its line', async () => {
     const p = setup();
     await runVet(['init'], { cwd: p.dir });
-    p.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[[audits.left-pad]]\ncriteria = "safe-to-dance"\nversion = "1.3.0"\n');
+    p.write(
+      'supply-chain/audits.toml',
+      '\n# cargo-vet audits file\n\n[[audits.left-pad]]\ncriteria = "safe-to-dance"\nversion = "1.3.0"\n',
+    );
     const r = await runVet(['check'], { cwd: p.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('safe-to-dance');

@@ -8,7 +8,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAuditor } from '@vet/notary-server';
 import { generateNoteSigner } from '@vet/core';
-import { integrity, startRealNotary, type RealNotary } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import {
+  integrity,
+  startRealNotary,
+  type RealNotary,
+} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
 import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
 
@@ -25,7 +29,10 @@ afterAll(async () => {
 function project(): TempProject {
   const p = tempProject({
     'package.json': '{"name":"demo","version":"1.0.0"}\n',
-    'package-lock.json': packageLock({ deps: { 'left-pad': '1.3.0' }, packages: { 'node_modules/left-pad': { version: '1.3.0', integrity: integrity('left-pad@1.3.0') } } }),
+    'package-lock.json': packageLock({
+      deps: { 'left-pad': '1.3.0' },
+      packages: { 'node_modules/left-pad': { version: '1.3.0', integrity: integrity('left-pad@1.3.0') } },
+    }),
   });
   cleanups.push(p);
   return p;
@@ -41,9 +48,26 @@ describe('vet and a notary, end to end through the binary', () => {
     const key = await readAuditorKey(keyFile);
     const { token } = await addAuditor(notary.dir, { name: 'Alice <alice@example.com>', publicKey: key.publicKey });
     // The auditor pins the notary's key too, so the receipt is verified against it.
-    expect((await runVet(['import', 'acme', '--notary', notary.url, '--key', notary.vkey], { cwd: auditor.dir })).code).toBe(0);
+    expect(
+      (await runVet(['import', 'acme', '--notary', notary.url, '--key', notary.vkey], { cwd: auditor.dir })).code,
+    ).toBe(0);
     const certify = await runVet(
-      ['certify', 'left-pad', '1.3.0', '--criteria', 'safe-to-deploy', '--accept-all', '--who', 'Alice <alice@example.com>', '--submit', 'acme', '--key-file', keyFile, '--token', token],
+      [
+        'certify',
+        'left-pad',
+        '1.3.0',
+        '--criteria',
+        'safe-to-deploy',
+        '--accept-all',
+        '--who',
+        'Alice <alice@example.com>',
+        '--submit',
+        'acme',
+        '--key-file',
+        keyFile,
+        '--token',
+        token,
+      ],
       { cwd: auditor.dir },
     );
     expect(certify.stderr).toMatch(/Submitted to notary 'acme': log entry \d+ \(receipt verified/);
@@ -51,7 +75,10 @@ describe('vet and a notary, end to end through the binary', () => {
     expect(certify.code).toBe(0);
 
     const consumer = project();
-    consumer.write('supply-chain/config.toml', '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n');
+    consumer.write(
+      'supply-chain/config.toml',
+      '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n',
+    );
     consumer.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[audits]\n');
     const before = await runVet(['check', '--locked'], { cwd: consumer.dir });
     expect(before.code).toBe(1);
@@ -67,11 +94,17 @@ describe('vet and a notary, end to end through the binary', () => {
     // is imported; one notary's approval no longer suffices.
     const other = await startRealNotary();
     try {
-      expect((await runVet(['import', 'other', '--notary', other.url, '--key', other.vkey], { cwd: consumer.dir })).code).toBe(0);
+      expect(
+        (await runVet(['import', 'other', '--notary', other.url, '--key', other.vkey], { cwd: consumer.dir })).code,
+      ).toBe(0);
     } finally {
       await other.close();
     }
-    consumer.write('supply-chain/config.toml', consumer.read('supply-chain/config.toml') + '\n[vet.require-notaries]\nimports = ["acme", "other"]\nthreshold = 2\n');
+    consumer.write(
+      'supply-chain/config.toml',
+      consumer.read('supply-chain/config.toml') +
+        '\n[vet.require-notaries]\nimports = ["acme", "other"]\nthreshold = 2\n',
+    );
     const fmt = await runVet(['fmt'], { cwd: consumer.dir });
     expect(fmt.stderr).toBe('');
     expect(fmt.code).toBe(0);

@@ -12,8 +12,6 @@ import {
   checkStoreFormat,
   checkStoreVersion,
   parseStore,
-  readCargoProject,
-  readStoreFiles,
   resolve,
   staticCrateFacts,
   validateStore,
@@ -21,6 +19,7 @@ import {
   type ResolveReport,
   type Store,
 } from '@vet/core';
+import { readCargoProject, readStoreFiles } from '@vet/core/node';
 
 const CORPUS = join(__dirname, '..', '..', 'shared', 'corpus', 'cargo');
 const present = existsSync(join(CORPUS, 'manifest.json'));
@@ -115,11 +114,17 @@ describe.skipIf(!present)('cargo vet --locked conformance', () => {
   it('zcash__zcash: everything but bridgetree 0.7.1 (no publisher row for it in imports.lock)', async () => {
     const { graph, store, today } = await loadLocked('zcash__zcash');
     const report = resolve({ graph, store, today });
-    expect(report.failures.map((f) => [f.node.id, f.missingCriteria])).toEqual([['bridgetree@0.7.1', ['safe-to-deploy']]]);
+    expect(report.failures.map((f) => [f.node.id, f.missingCriteria])).toEqual([
+      ['bridgetree@0.7.1', ['safe-to-deploy']],
+    ]);
     expect(store.importsLock.publisher['bridgetree']?.map((p) => p.version)).toEqual(['0.7.0']);
 
     const fixed = structuredClone(store);
-    fixed.importsLock.publisher['bridgetree']!.push({ version: '0.7.1', when: '2025-06-05', identity: { kind: 'user-id', userId: 6289 } });
+    fixed.importsLock.publisher['bridgetree']!.push({
+      version: '0.7.1',
+      when: '2025-06-05',
+      identity: { kind: 'user-id', userId: 6289 },
+    });
     expect(resolve({ graph, store: fixed, today }).conclusion).toBe('success');
   });
 

@@ -8,11 +8,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCargoProject, staticCrateFacts, type DependencyGraph } from '@vet/core';
+import { staticCrateFacts, type DependencyGraph } from '@vet/core';
+import { readCargoProject } from '@vet/core/node';
 
 const CORPUS = join(__dirname, '..', '..', 'shared', 'corpus', 'cargo');
 const present = existsSync(join(CORPUS, 'manifest.json'));
-if (!present) console.warn(`corpus-cargo-graph: skipped, ${CORPUS} not found (the shared corpus sits next to the repo)`);
+if (!present)
+  console.warn(`corpus-cargo-graph: skipped, ${CORPUS} not found (the shared corpus sits next to the repo)`);
 
 interface RepoFacts {
   dir: string;
@@ -47,7 +49,12 @@ describe.skipIf(!present)('Cargo corpus graphs match MANIFEST.md', () => {
     // Without crate facts nothing is dropped: the graph is Cargo.lock's package set.
     const { graph, storePath } = await readCargoProject(join(CORPUS, dir));
     expect(graph.format).toBe(`Cargo.lock v${r.cargo_lock_version}`);
-    expect({ total: graph.nodes.length, registry: count(graph, 'registry'), git: count(graph, 'git'), path: count(graph, 'path') }).toEqual({
+    expect({
+      total: graph.nodes.length,
+      registry: count(graph, 'registry'),
+      git: count(graph, 'git'),
+      path: count(graph, 'path'),
+    }).toEqual({
       total: r.packages,
       registry: r.crates_io_packages,
       git: r.git_packages,
@@ -61,9 +68,12 @@ describe.skipIf(!present)('Cargo corpus graphs match MANIFEST.md', () => {
   it.each(repos.map((r) => [r.dir, r] as const))('%s: sources, members and edges', async (dir, r) => {
     const { graph } = await readCargoProject(join(CORPUS, dir), { crateFacts });
     for (const n of graph.nodes) expect(n.firstParty, n.id).toBe(n.source.kind !== 'registry');
-    for (const n of graph.nodes.filter((x) => x.source.kind === 'git')) expect(n.version).toMatch(/^[^@]+@git:[0-9a-f]{40}$/);
+    for (const n of graph.nodes.filter((x) => x.source.kind === 'git'))
+      expect(n.version).toMatch(/^[^@]+@git:[0-9a-f]{40}$/);
     for (const n of graph.nodes.filter((x) => x.source.kind === 'registry')) {
-      expect(n.integrity).toEqual([{ algo: 'sha256', digest: expect.stringMatching(/^[0-9a-f]{64}$/), encoding: 'hex', covers: 'crate' }]);
+      expect(n.integrity).toEqual([
+        { algo: 'sha256', digest: expect.stringMatching(/^[0-9a-f]{64}$/), encoding: 'hex', covers: 'crate' },
+      ]);
     }
     expect(new Set(graph.nodes.map((n) => n.id)).size).toBe(graph.nodes.length);
     // MANIFEST counts the listed members; cargo adds path dependencies under the root.
@@ -71,7 +81,8 @@ describe.skipIf(!present)('Cargo corpus graphs match MANIFEST.md', () => {
     expect(members.length).toBeGreaterThanOrEqual(r.workspace_members);
     expect(members.every((m) => m.source.kind === 'path')).toBe(true);
     const memberIds = new Set(members.map((m) => m.id));
-    for (const n of graph.nodes) for (const e of n.deps) if (e.kind === 'dev') expect(memberIds.has(n.id), `${n.id} → ${e.to}`).toBe(true);
+    for (const n of graph.nodes)
+      for (const e of n.deps) if (e.kind === 'dev') expect(memberIds.has(n.id), `${n.id} → ${e.to}`).toBe(true);
   });
 
   it('zcash__zcash: the six crates behind bin-only cxxbridge-cmd are outside the graph', async () => {
@@ -82,8 +93,12 @@ describe.skipIf(!present)('Cargo corpus graphs match MANIFEST.md', () => {
     expect(missing.filter((n) => present.has(n))).toEqual([]);
     expect(r.crates_io_names_without_any_store_entry).toEqual(missing);
     expect(count(graph, 'registry')).toBe(r.crates_io_packages - missing.length);
-    expect(graph.nodes.find((n) => n.name === 'cxx')?.deps.map((e) => e.to)).not.toContain(expect.stringMatching(/^cxxbridge-cmd@/));
-    expect(graph.warnings).toEqual([expect.stringMatching(/^6 Cargo\.lock package\(s\) not in the build graph: anstyle /)]);
+    expect(graph.nodes.find((n) => n.name === 'cxx')?.deps.map((e) => e.to)).not.toContain(
+      expect.stringMatching(/^cxxbridge-cmd@/),
+    );
+    expect(graph.warnings).toEqual([
+      expect.stringMatching(/^6 Cargo\.lock package\(s\) not in the build graph: anstyle /),
+    ]);
   });
 
   it('zcash__zcash: store at qa/supply-chain via [package.metadata.vet]', async () => {

@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DependencyGraph } from '../packages/core/src/graph.js';
-import { computeDevOnly, readNpmLockfile } from '../packages/core/src/lockfile/npm/index.js';
+import type { DependencyGraph } from '@vet/core';
+import { computeDevOnly } from '@vet/core';
+import { readNpmLockfile } from '@vet/core/node';
 
 const CORPUS = join(__dirname, '..', '..', 'shared', 'corpus', 'npm');
 const present = existsSync(join(CORPUS, 'MANIFEST.md'));
@@ -124,7 +125,9 @@ describe.skipIf(!present)('npm corpus matches MANIFEST.md', () => {
     const pnpm = g.nodes.find((n) => n.name === 'pnpm' && n.version === '11.10.0');
     expect(pnpm?.firstParty).toBe(false);
     expect(dev.get(pnpm!.id)).toBe(true);
-    expect(g.nodes.filter((n) => n.name.startsWith('@pnpm/') && !n.firstParty).map((n) => n.name)).toContain('@pnpm/linux-x64');
+    expect(g.nodes.filter((n) => n.name.startsWith('@pnpm/') && !n.firstParty).map((n) => n.name)).toContain(
+      '@pnpm/linux-x64',
+    );
     expect(g.nodes.filter((n) => n.workspaceMember)).toHaveLength(544);
     const alias = g.nodes.find((n) => n.deps.some((e) => e.alias === '@types/react'));
     expect(alias?.deps.find((e) => e.alias === '@types/react')?.to).toBe('types-react@19.0.0-alpha.3');
@@ -137,13 +140,23 @@ describe.skipIf(!present)('npm corpus matches MANIFEST.md', () => {
     ]);
     expect(insomnia.nodes.find((n) => n.paths?.includes('node_modules/string-width-cjs'))?.name).toBe('string-width');
     const send = await read('mozilla__send', 'package-lock.json');
-    expect(send.nodes.filter((n) => n.source.kind === 'git').map((n) => n.name).sort()).toEqual(['configstore', 'webcrypto-core']);
-    expect(send.nodes.filter((n) => n.paths?.some((p) => p.startsWith('node_modules/fsevents/node_modules/'))).every((n) => n.source.kind === 'bundled' || n.source.kind === 'registry')).toBe(true);
+    expect(
+      send.nodes
+        .filter((n) => n.source.kind === 'git')
+        .map((n) => n.name)
+        .sort(),
+    ).toEqual(['configstore', 'webcrypto-core']);
+    expect(
+      send.nodes
+        .filter((n) => n.paths?.some((p) => p.startsWith('node_modules/fsevents/node_modules/')))
+        .every((n) => n.source.kind === 'bundled' || n.source.kind === 'registry'),
+    ).toBe(true);
     const webpack = await read('webpack__webpack', 'yarn.lock');
-    expect(webpack.nodes.filter((n) => !n.firstParty && n.integrity.length === 0).map((n) => [n.name, n.source.kind])).toEqual([['tooling', 'tarball']]);
+    expect(
+      webpack.nodes.filter((n) => !n.firstParty && n.integrity.length === 0).map((n) => [n.name, n.source.kind]),
+    ).toEqual([['tooling', 'tarball']]);
     const prettier = await read('prettier__prettier', 'yarn.lock');
     expect(prettier.nodes.filter((n) => n.integrity.some((i) => i.covers !== 'yarn-zip'))).toEqual([]);
   });
   // Speed is measured by bench/check-bench.mjs (vet check on astro vs. a bare parse), not asserted here.
-
 });

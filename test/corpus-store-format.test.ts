@@ -44,7 +44,9 @@ interface Manifest {
   audit_sets: AuditSetEntry[];
 }
 
-const manifest: Manifest = present ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as Manifest) : { repos: [], audit_sets: [] };
+const manifest: Manifest = present
+  ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as Manifest)
+  : { repos: [], audit_sets: [] };
 const read = (...p: string[]) => readFileSync(path.join(CORPUS, ...p), 'utf8');
 
 /** Exact bytes, with a readable failure: the first differing line and its neighbours. */
@@ -54,7 +56,9 @@ function expectSameBytes(actual: string, expected: string, what: string): void {
   const e = expected.split('\n');
   let i = 0;
   while (i < Math.max(a.length, e.length) && a[i] === e[i]) i++;
-  expect(a.slice(Math.max(0, i - 2), i + 3).join('\n'), `${what}: first difference at line ${i + 1}`).toBe(e.slice(Math.max(0, i - 2), i + 3).join('\n'));
+  expect(a.slice(Math.max(0, i - 2), i + 3).join('\n'), `${what}: first difference at line ${i + 1}`).toBe(
+    e.slice(Math.max(0, i - 2), i + 3).join('\n'),
+  );
 }
 
 describe.skipIf(!present)('corpus stores: parse → serialize is the identity', () => {
@@ -66,7 +70,11 @@ describe.skipIf(!present)('corpus stores: parse → serialize is the identity', 
   for (const repo of manifest.repos) {
     const store = path.join(repo.dir, repo.store_path);
     describe(`${repo.dir} (store ${repo.store_version}, expected --locked ${repo.expected_locked_verdict})`, () => {
-      const texts = { config: read(store, 'config.toml'), audits: read(store, 'audits.toml'), lock: read(store, 'imports.lock') };
+      const texts = {
+        config: read(store, 'config.toml'),
+        audits: read(store, 'audits.toml'),
+        lock: read(store, 'imports.lock'),
+      };
       const warnings: StoreWarning[] = [];
       const config = parseConfig(texts.config, 'config.toml', { warnings });
       const audits = parseAudits(texts.audits, 'audits.toml', { warnings });
@@ -86,11 +94,15 @@ describe.skipIf(!present)('corpus stores: parse → serialize is the identity', 
       if (repo.store_version === '0.10') {
         it('passes the store checks that --locked runs before resolving, as of its commit date', () => {
           expect(checkStoreVersion(config.storeVersion, { locked: true }).needsUpdate).toBe(false);
-          expect(() => validateStore({ config, audits, importsLock: lock }, { today: repo.commit_date.slice(0, 10) })).not.toThrow();
+          expect(() =>
+            validateStore({ config, audits, importsLock: lock }, { today: repo.commit_date.slice(0, 10) }),
+          ).not.toThrow();
         });
       } else {
         it('is rejected by the 0.10 store-version gate under --locked (the negative sample)', () => {
-          expect(() => checkStoreVersion(config.storeVersion, { locked: true })).toThrow(expect.objectContaining({ code: 'STORE_VERSION' }));
+          expect(() => checkStoreVersion(config.storeVersion, { locked: true })).toThrow(
+            expect.objectContaining({ code: 'STORE_VERSION' }),
+          );
           expect(checkStoreVersion(config.storeVersion, { locked: false }).needsUpdate).toBe(true);
         });
       }
@@ -106,7 +118,12 @@ function lockFromComments(text: string): ImportsLockFile {
   const rows: PublisherEntry[] = [];
   for (const m of text.matchAll(/^user-id = (\d+) # (?:(.*) \((.*)\)|(.*))$/gm)) {
     const [, id, name, login, bare] = m;
-    const row: PublisherEntry = { version: '0.0.0', when: '2000-01-01', identity: { kind: 'user-id', userId: Number(id) }, userLogin: login ?? bare! };
+    const row: PublisherEntry = {
+      version: '0.0.0',
+      when: '2000-01-01',
+      identity: { kind: 'user-id', userId: Number(id) },
+      userLogin: login ?? bare!,
+    };
     if (name !== undefined) row.userName = name;
     rows.push(row);
   }
@@ -138,7 +155,8 @@ describe.skipIf(!present)('corpus audit sets', () => {
     it(`${name} re-serializes byte for byte${legacy ? ' with ≤0.10.1 quoting' : ''}${aggregated ? ' as aggregate output' : ''}`, () => {
       const audits = parseAudits(text, name, { foreign: true });
       let lock: ImportsLockFile | undefined;
-      if (name === 'bytecodealliance__wasmtime') lock = parseImportsLock(read('bytecodealliance__wasmtime/supply-chain/imports.lock'), 'imports.lock');
+      if (name === 'bytecodealliance__wasmtime')
+        lock = parseImportsLock(read('bytecodealliance__wasmtime/supply-chain/imports.lock'), 'imports.lock');
       else if (!aggregated) lock = lockFromComments(text);
       expectSameBytes(serializeAudits(audits, lock, { legacyQuoting: legacy, aggregate: aggregated }), text, name);
     });

@@ -19,15 +19,28 @@ import { buildTgz } from './registry-server.js';
 const CRATES_IO = 'registry+https://github.com/rust-lang/crates.io-index';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-interface Crate { name: string; version: string; bytes: Buffer; cksum?: string }
+interface Crate {
+  name: string;
+  version: string;
+  bytes: Buffer;
+  cksum?: string;
+}
 const crates: Crate[] = [];
 const requests: string[] = [];
 let server: Server;
 let base = '';
 let cargoHome = '';
 
-function publish(name: string, version: string, files: Record<string, string>, opts: { cksum?: string; serve?: Buffer } = {}): Crate {
-  const real = buildTgz({ 'Cargo.toml': `[package]\nname = "${name}"\nversion = "${version}"\n`, ...files }, `${name}-${version}/`);
+function publish(
+  name: string,
+  version: string,
+  files: Record<string, string>,
+  opts: { cksum?: string; serve?: Buffer } = {},
+): Crate {
+  const real = buildTgz(
+    { 'Cargo.toml': `[package]\nname = "${name}"\nversion = "${version}"\n`, ...files },
+    `${name}-${version}/`,
+  );
   const c = { name, version, bytes: opts.serve ?? real, cksum: opts.cksum ?? sha256(real) };
   crates.push(c);
   return c;
@@ -36,25 +49,50 @@ function publish(name: string, version: string, files: Record<string, string>, o
 beforeAll(async () => {
   cargoHome = mkdtempSync(join(tmpdir(), 'vet-cargo-home-'));
   publish('tinycrate', '1.0.0', { 'src/lib.rs': 'pub fn one() -> u32 { 1 }\n' });
-  publish('tinycrate', '1.1.0', { 'src/lib.rs': 'pub fn one() -> u32 { 1 }\npub fn two() -> u32 { 2 }\n', 'build.rs': 'fn main() {}\n' });
+  publish('tinycrate', '1.1.0', {
+    'src/lib.rs': 'pub fn one() -> u32 { 1 }\npub fn two() -> u32 { 2 }\n',
+    'build.rs': 'fn main() {}\n',
+  });
   const honest = publish('swapped', '1.0.0', { 'src/lib.rs': '// ok\n' });
-  publish('swapped', '2.0.0', { 'src/lib.rs': '// ok\n' }, { serve: buildTgz({ 'src/lib.rs': 'std::process::Command::new("curl");\n' }, 'swapped-2.0.0/'), cksum: honest.cksum });
+  publish(
+    'swapped',
+    '2.0.0',
+    { 'src/lib.rs': '// ok\n' },
+    {
+      serve: buildTgz({ 'src/lib.rs': 'std::process::Command::new("curl");\n' }, 'swapped-2.0.0/'),
+      cksum: honest.cksum,
+    },
+  );
   server = createServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(url);
-    if (url === '/index/config.json') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ dl: `${base}/dl`, api: base }));
+    if (url === '/index/config.json')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ dl: `${base}/dl`, api: base }));
     // crates.io's web API, as cargo-vet asks it for publishers.
     const api = /^\/api\/v1\/crates\/([^/]+)$/.exec(url);
     if (api) {
-      const versions = crates.filter((c) => c.name === api[1]).map((c) => ({
-        num: c.version, created_at: '2026-03-04T05:06:07.000+00:00', yanked: false,
-        published_by: { id: 42, login: 'alice', name: 'Alice Crate' }, trustpub_data: null,
-      }));
-      return void res.writeHead(versions.length ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ crate: { name: api[1] }, versions }));
+      const versions = crates
+        .filter((c) => c.name === api[1])
+        .map((c) => ({
+          num: c.version,
+          created_at: '2026-03-04T05:06:07.000+00:00',
+          yanked: false,
+          published_by: { id: 42, login: 'alice', name: 'Alice Crate' },
+          trustpub_data: null,
+        }));
+      return void res
+        .writeHead(versions.length ? 200 : 404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ crate: { name: api[1] }, versions }));
     }
     const name = url.startsWith('/index/') ? url.split('/').at(-1)! : undefined;
     if (name && url === `/index/${crateIndexPath(name)}`) {
-      const lines = crates.filter((c) => c.name === name).map((c) => JSON.stringify({ name: c.name, vers: c.version, deps: [], cksum: c.cksum, features: {}, yanked: false }));
+      const lines = crates
+        .filter((c) => c.name === name)
+        .map((c) =>
+          JSON.stringify({ name: c.name, vers: c.version, deps: [], cksum: c.cksum, features: {}, yanked: false }),
+        );
       return void (lines.length ? res.writeHead(200).end(lines.join('\n') + '\n') : res.writeHead(404).end());
     }
     const dl = /^\/dl\/([^/]+)\/([^/]+)\/download$/.exec(url);
@@ -71,14 +109,28 @@ afterAll(() => {
   rmSync(cargoHome, { recursive: true, force: true });
 });
 
-function cargoProject(dep: string, version: string, checksum = crates.find((c) => c.name === dep && c.version === version)!.cksum!) {
+function cargoProject(
+  dep: string,
+  version: string,
+  checksum = crates.find((c) => c.name === dep && c.version === version)!.cksum!,
+) {
   return tempProject({
     'Cargo.toml': `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${dep} = "1"\n`,
     'src/main.rs': 'fn main() {}\n',
     'Cargo.lock': [
-      'version = 4', '',
-      '[[package]]', 'name = "app"', 'version = "0.1.0"', `dependencies = ["${dep}"]`, '',
-      '[[package]]', `name = "${dep}"`, `version = "${version}"`, `source = "${CRATES_IO}"`, `checksum = "${checksum}"`, '',
+      'version = 4',
+      '',
+      '[[package]]',
+      'name = "app"',
+      'version = "0.1.0"',
+      `dependencies = ["${dep}"]`,
+      '',
+      '[[package]]',
+      `name = "${dep}"`,
+      `version = "${version}"`,
+      `source = "${CRATES_IO}"`,
+      `checksum = "${checksum}"`,
+      '',
     ].join('\n'),
     '.cargo/config.toml': `[source.crates-io]\nreplace-with = "local-mirror"\n\n[source.local-mirror]\nregistry = "sparse+${base}/index/"\n`,
   });
@@ -87,20 +139,53 @@ const env = () => ({ CARGO_HOME: cargoHome, VET_CACHE_DIR: mkdtempSync(join(tmpd
 
 describe('Cargo configuration', () => {
   it('follows replace-with chains to a sparse registry; closer files win; crates.io without replacement', () => {
-    const project = { path: '/p/.cargo/config.toml', text: '[source.crates-io]\nreplace-with = "a"\n[source.a]\nreplace-with = "b"\n' };
-    const home = { path: '/h/.cargo/config.toml', text: '[source.b]\nregistry = "sparse+https://mirror.example/index"\n[source.crates-io]\nreplace-with = "zzz"\n' };
-    expect(resolveCratesIndex([project, home])).toEqual({ indexUrl: 'https://mirror.example/index/', from: '/h/.cargo/config.toml' });
+    const project = {
+      path: '/p/.cargo/config.toml',
+      text: '[source.crates-io]\nreplace-with = "a"\n[source.a]\nreplace-with = "b"\n',
+    };
+    const home = {
+      path: '/h/.cargo/config.toml',
+      text: '[source.b]\nregistry = "sparse+https://mirror.example/index"\n[source.crates-io]\nreplace-with = "zzz"\n',
+    };
+    expect(resolveCratesIndex([project, home])).toEqual({
+      indexUrl: 'https://mirror.example/index/',
+      from: '/h/.cargo/config.toml',
+    });
     expect(resolveCratesIndex([]).from).toBe('crates.io');
-    expect(() => resolveCratesIndex([{ path: 'c', text: '[source.crates-io]\nreplace-with = "v"\n[source.v]\ndirectory = "vendor"\n' }])).toThrow(/directory source/);
-    expect(() => resolveCratesIndex([{ path: 'c', text: '[source.crates-io]\nreplace-with = "g"\n[source.g]\nregistry = "https://example/git-index"\n' }])).toThrow(/git-protocol/);
-    expect(() => resolveCratesIndex([{ path: 'c', text: '[source.crates-io]\nreplace-with = "x"\n[source.x]\nreplace-with = "crates-io"\n' }])).toThrow(/loops/);
+    expect(() =>
+      resolveCratesIndex([
+        { path: 'c', text: '[source.crates-io]\nreplace-with = "v"\n[source.v]\ndirectory = "vendor"\n' },
+      ]),
+    ).toThrow(/directory source/);
+    expect(() =>
+      resolveCratesIndex([
+        {
+          path: 'c',
+          text: '[source.crates-io]\nreplace-with = "g"\n[source.g]\nregistry = "https://example/git-index"\n',
+        },
+      ]),
+    ).toThrow(/git-protocol/);
+    expect(() =>
+      resolveCratesIndex([
+        { path: 'c', text: '[source.crates-io]\nreplace-with = "x"\n[source.x]\nreplace-with = "crates-io"\n' },
+      ]),
+    ).toThrow(/loops/);
   });
 
   it('download URLs: cargo markers, or /{crate}/{version}/download appended', () => {
     expect(crateIndexPath('Serde')).toBe('se/rd/serde');
     expect(crateIndexPath('syn')).toBe('3/s/syn');
-    expect(crateDownloadUrl('https://dl.example/api/v1/crates', 'serde', '1.0.0', 'ab')).toBe('https://dl.example/api/v1/crates/serde/1.0.0/download');
-    expect(crateDownloadUrl('https://dl.example/{prefix}/{crate}-{version}.crate?c={sha256-checksum}', 'Serde', '1.0.0', 'ab')).toBe('https://dl.example/Se/rd/Serde-1.0.0.crate?c=ab');
+    expect(crateDownloadUrl('https://dl.example/api/v1/crates', 'serde', '1.0.0', 'ab')).toBe(
+      'https://dl.example/api/v1/crates/serde/1.0.0/download',
+    );
+    expect(
+      crateDownloadUrl(
+        'https://dl.example/{prefix}/{crate}-{version}.crate?c={sha256-checksum}',
+        'Serde',
+        '1.0.0',
+        'ab',
+      ),
+    ).toBe('https://dl.example/Se/rd/Serde-1.0.0.crate?c=ab');
   });
 });
 
@@ -138,7 +223,9 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       const r = await runVet(['check'], { cwd: p.dir, env: e });
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('tinycrate:1.1.0 missing ["safe-to-deploy"]');
-      expect(r.stdout).toMatch(/vet diff tinycrate 1\.0\.0 1\.1\.0 .* 3 files changed, 3 insertions\(\+\), 1 deletions\(-\)/);
+      expect(r.stdout).toMatch(
+        /vet diff tinycrate 1\.0\.0 1\.1\.0 .* 3 files changed, 3 insertions\(\+\), 1 deletions\(-\)/,
+      );
     } finally {
       p.cleanup();
     }
@@ -151,8 +238,12 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       await runVet(['init'], { cwd: p.dir, env: e });
       const r = await runVet(['inspect', 'nosuchcrate', '1.0.0'], { cwd: p.dir, env: e });
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/index entry for nosuchcrate \(http:\/\/127\.0\.0\.1:\d+\/index\/no\/su\/nosuchcrate\) was not found \(HTTP 404\)/);
-      expect(r.stderr).toContain('hint: check the package name and version, and the crates.io source replacement in .cargo/config.toml');
+      expect(r.stderr).toMatch(
+        /index entry for nosuchcrate \(http:\/\/127\.0\.0\.1:\d+\/index\/no\/su\/nosuchcrate\) was not found \(HTTP 404\)/,
+      );
+      expect(r.stderr).toContain(
+        'hint: check the package name and version, and the crates.io source replacement in .cargo/config.toml',
+      );
       expect(r.stderr).not.toMatch(/npmrc|\n\s+at /);
     } finally {
       p.cleanup();
@@ -180,8 +271,14 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       const e = env();
       const at = ['--current-time', '2026-06-01T00:00:00Z'];
       await runVet(['init', ...at], { cwd: p.dir, env: e });
-      p.write('supply-chain/config.toml', p.read('supply-chain/config.toml').replace(/\[\[exemptions\.tinycrate\]\][^[]*/, ''));
-      p.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[[trusted.tinycrate]]\ncriteria = "safe-to-deploy"\nuser-id = 42\nstart = "2026-01-01"\nend = "2027-01-01"\n\n[audits]\n');
+      p.write(
+        'supply-chain/config.toml',
+        p.read('supply-chain/config.toml').replace(/\[\[exemptions\.tinycrate\]\][^[]*/, ''),
+      );
+      p.write(
+        'supply-chain/audits.toml',
+        '\n# cargo-vet audits file\n\n[[trusted.tinycrate]]\ncriteria = "safe-to-deploy"\nuser-id = 42\nstart = "2026-01-01"\nend = "2027-01-01"\n\n[audits]\n',
+      );
       expect((await runVet(['fmt'], { cwd: p.dir, env: e })).code).toBe(0);
       const before = await runVet(['check', '--locked', ...at], { cwd: p.dir, env: e });
       expect(before.stdout).toContain('tinycrate:1.1.0 missing ["safe-to-deploy"]');
@@ -190,7 +287,9 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(requests).toContain('/api/v1/crates/tinycrate');
-      expect(p.read('supply-chain/imports.lock')).toContain('[[publisher.tinycrate]]\nversion = "1.1.0"\nwhen = "2026-03-04"\nuser-id = 42\nuser-login = "alice"\nuser-name = "Alice Crate"\n');
+      expect(p.read('supply-chain/imports.lock')).toContain(
+        '[[publisher.tinycrate]]\nversion = "1.1.0"\nwhen = "2026-03-04"\nuser-id = 42\nuser-login = "alice"\nuser-name = "Alice Crate"\n',
+      );
       const n = requests.length;
       const after = await runVet(['check', '--locked', ...at], { cwd: p.dir, env: e });
       expect(after.code).toBe(0);

@@ -36,10 +36,26 @@ describe('extractTarball refuses hostile archives', () => {
     ['a package/../../ entry', [ok, { path: 'package/../../up.txt', content: 'x' }], /'\.\.'/],
     ['an absolute path', [ok, { path: '/etc/evil', content: 'x' }], /absolute path/],
     ['a backslash path', [ok, { path: 'package\\..\\x', content: 'x' }], /backslash/],
-    ['a symlink pointing outside', [ok, { path: 'package/link', type: 'SymbolicLink', linkpath: '../../etc/passwd' }], /symbolic link pointing outside/],
-    ['an absolute symlink', [ok, { path: 'package/link', type: 'SymbolicLink', linkpath: '/etc/passwd' }], /symbolic link pointing outside/],
-    ['a hard link outside', [ok, { path: 'package/hard', type: 'Link', linkpath: '../../etc/passwd' }], /hard link pointing outside/],
-    ['a character device', [ok, { path: 'package/tty', type: 'CharacterDevice' }], /CharacterDevice entries are not allowed/],
+    [
+      'a symlink pointing outside',
+      [ok, { path: 'package/link', type: 'SymbolicLink', linkpath: '../../etc/passwd' }],
+      /symbolic link pointing outside/,
+    ],
+    [
+      'an absolute symlink',
+      [ok, { path: 'package/link', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+      /symbolic link pointing outside/,
+    ],
+    [
+      'a hard link outside',
+      [ok, { path: 'package/hard', type: 'Link', linkpath: '../../etc/passwd' }],
+      /hard link pointing outside/,
+    ],
+    [
+      'a character device',
+      [ok, { path: 'package/tty', type: 'CharacterDevice' }],
+      /CharacterDevice entries are not allowed/,
+    ],
     ['a block device', [ok, { path: 'package/sda', type: 'BlockDevice' }], /BlockDevice entries are not allowed/],
     ['a FIFO', [ok, { path: 'package/pipe', type: 'FIFO' }], /FIFO entries are not allowed/],
   ] as [string, RawTarEntry[], RegExp][])('%s', async (_label, entries, why) => {
@@ -74,14 +90,18 @@ describe('extractTarball refuses hostile archives', () => {
   });
 
   it('a high compression ratio even under the size caps', async () => {
-    const err = await refused([{ path: 'package/z', content: Buffer.alloc(8 * 1024 * 1024) }], { maxDecompressionRatio: 50 });
+    const err = await refused([{ path: 'package/z', content: Buffer.alloc(8 * 1024 * 1024) }], {
+      maxDecompressionRatio: 50,
+    });
     expect(err).toMatchObject({ code: 'UNSAFE_ARCHIVE' });
     expect((err as Error).message).toMatch(/decompression ratio/);
   });
 
   it('garbage that is not a tarball', async () => {
     const dest = join(work, 'out');
-    const err = await extractTarball(Buffer.from('definitely not gzip or tar, just text'.repeat(20)), dest, { source: 'junk.tgz' }).catch((e: unknown) => e);
+    const err = await extractTarball(Buffer.from('definitely not gzip or tar, just text'.repeat(20)), dest, {
+      source: 'junk.tgz',
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'UNSAFE_ARCHIVE' });
     expect(readdirSync(work)).toEqual([]);
   });
@@ -128,7 +148,9 @@ describe('extractTarball accepts normal packages', () => {
   it('refuses to extract over an existing folder', async () => {
     const dest = join(work, 'tree');
     await extractTarball(buildTgz({ 'a.js': '1' }), dest, { source: 'a.tgz' });
-    await expect(extractTarball(buildTgz({ 'b.js': '2' }), dest, { source: 'b.tgz' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(extractTarball(buildTgz({ 'b.js': '2' }), dest, { source: 'b.tgz' })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     expect(readdirSync(dest)).toEqual(['a.js']);
     expect(readdirSync(work)).toEqual(['tree']);
   });

@@ -23,9 +23,17 @@ import { notaryRefresher } from '../packages/cli/src/notary/refresher.js';
 import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
 import { submitToNotary } from '../packages/cli/src/notary/submit.js';
 import { addAuditor } from '@vet/notary-server';
-import { ORIGIN, audit, envelope, integrity, npmGraph, startRealNotary, startStaticLog, type RealNotary } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import {
+  ORIGIN,
+  audit,
+  envelope,
+  integrity,
+  npmGraph,
+  startRealNotary,
+  startStaticLog,
+  type RealNotary,
+} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
 import { runVet, tempProject, type TempProject } from './helpers/project.js';
-
 
 const CONFIG = `
 # cargo-vet config file
@@ -39,10 +47,17 @@ ecosystem = "npm"
 
 function project(): TempProject {
   const lock = {
-    name: 'demo', version: '1.0.0', lockfileVersion: 3, requires: true,
+    name: 'demo',
+    version: '1.0.0',
+    lockfileVersion: 3,
+    requires: true,
     packages: {
       '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-      'node_modules/left-pad': { version: '1.3.0', resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz', integrity: integrity('left-pad@1.3.0') },
+      'node_modules/left-pad': {
+        version: '1.3.0',
+        resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+        integrity: integrity('left-pad@1.3.0'),
+      },
     },
   };
   return tempProject({
@@ -67,18 +82,35 @@ afterAll(async () => {
 
 function testIO(env: NodeJS.ProcessEnv): CommandIO & { outText(): string } {
   let out = '';
-  return { out: (t) => void (out += t), err: () => {}, isTTY: false, interactive: false, prompt: async () => '', now: () => new Date(), env, outText: () => out };
+  return {
+    out: (t) => void (out += t),
+    err: () => {},
+    isTTY: false,
+    interactive: false,
+    prompt: async () => '',
+    now: () => new Date(),
+    env,
+    outText: () => out,
+  };
 }
 
 /** What `vet import NAME --notary URL --key KEY` does, minus flag parsing. Returns the exit code. */
-async function importNotary(p: TempProject, url: string, key: string): Promise<{ code: number; error?: { code: string; message: string; details?: Record<string, unknown> } }> {
+async function importNotary(
+  p: TempProject,
+  url: string,
+  key: string,
+): Promise<{ code: number; error?: { code: string; message: string; details?: Record<string, unknown> } }> {
   const io = testIO({ HOME: join(p.dir, '.home'), XDG_STATE_HOME: join(p.dir, '.state') });
   const http = createHttpClient({ retries: 0 });
   const storeDir = join(p.dir, 'supply-chain');
   try {
     await mutateStore(storeDir, async (store) => {
       store.config.imports['notary'] = { url: [], exclude: [], criteriaMap: {}, notary: { url, key } };
-      const refreshed = await refreshImports(store, graph, { http, only: 'notary', notary: notaryRefresher({ http, io, storeDir }) });
+      const refreshed = await refreshImports(store, graph, {
+        http,
+        only: 'notary',
+        notary: notaryRefresher({ http, io, storeDir }),
+      });
       Object.assign(store, refreshed.store);
     });
     return { code: 0 };
@@ -89,7 +121,8 @@ async function importNotary(p: TempProject, url: string, key: string): Promise<{
   }
 }
 
-const storeFiles = (p: TempProject) => ['config.toml', 'audits.toml', 'imports.lock'].map((f) => p.read(`supply-chain/${f}`));
+const storeFiles = (p: TempProject) =>
+  ['config.toml', 'audits.toml', 'imports.lock'].map((f) => p.read(`supply-chain/${f}`));
 
 describe('auditor → notary → consumer', () => {
   it('keygen, submit with a verified receipt, vet import, vet check --locked passes', async () => {
@@ -104,14 +137,27 @@ describe('auditor → notary → consumer', () => {
 
     // Auditor: `vet auditor keygen` (0600), registered by the operator, signs and submits.
     const io = testIO(env);
-    expect(await runAuditorKeygen({ cwd: p.dir, locked: false, frozen: false, outputFormat: 'json' }, io, 'alice.key')).toBe(0);
+    expect(
+      await runAuditorKeygen({ cwd: p.dir, locked: false, frozen: false, outputFormat: 'json' }, io, 'alice.key'),
+    ).toBe(0);
     const keyFile = join(p.dir, 'alice.key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const key = await readAuditorKey(keyFile);
-    expect(JSON.parse(io.outText())).toEqual({ keyFile, keyid: key.keyid, publicKey: Buffer.from(key.publicKey).toString('base64') });
+    expect(JSON.parse(io.outText())).toEqual({
+      keyFile,
+      keyid: key.keyid,
+      publicKey: Buffer.from(key.publicKey).toString('base64'),
+    });
     const { token } = await addAuditor(n.dir, { name: 'Alice <alice@example.com>', publicKey: key.publicKey });
     const submitted = await submitToNotary({
-      audit: { who: ['Alice <alice@example.com>'], criteria: ['safe-to-deploy'], kind: 'full', version: '1.3.0', importable: true, aggregatedFrom: [] },
+      audit: {
+        who: ['Alice <alice@example.com>'],
+        criteria: ['safe-to-deploy'],
+        kind: 'full',
+        version: '1.3.0',
+        importable: true,
+        aggregatedFrom: [],
+      },
       pkg: 'left-pad',
       storeDir: join(p.dir, 'supply-chain'),
       graph,
@@ -141,8 +187,21 @@ describe('auditor → notary → consumer', () => {
     await runAuditorKeygen({ cwd: p.dir, locked: false, frozen: false, outputFormat: 'human' }, io, 'bob.key');
     const bob = await n.addAuditor('Bob <bob@example.com>');
     const err = await submitToNotary({
-      audit: { who: ['Carol'], criteria: ['safe-to-deploy'], kind: 'full', version: '1.3.0', importable: true, aggregatedFrom: [] },
-      pkg: 'left-pad', storeDir: join(p.dir, 'supply-chain'), graph, notaryUrl: n.url, keyFile: join(p.dir, 'bob.key'), token: bob.token!, io,
+      audit: {
+        who: ['Carol'],
+        criteria: ['safe-to-deploy'],
+        kind: 'full',
+        version: '1.3.0',
+        importable: true,
+        aggregatedFrom: [],
+      },
+      pkg: 'left-pad',
+      storeDir: join(p.dir, 'supply-chain'),
+      graph,
+      notaryUrl: n.url,
+      keyFile: join(p.dir, 'bob.key'),
+      token: bob.token!,
+      io,
     }).catch((e: { code: string; message: string }) => e);
     expect(err).toMatchObject({ code: 'HTTP_ERROR' });
     expect((err as Error).message).toMatch(/UNKNOWN_SIGNER|FORBIDDEN/);
@@ -201,7 +260,9 @@ describe('refusals: security error (exit 1), nothing written', () => {
 describe('through the built binary (vet import --notary, vet check)', () => {
   it('imports, passes check --locked, refuses a wrong key with exit 1 and fails check on a digest mismatch', async () => {
     const alice = await n.addAuditor('Alice B <aliceb@example.com>');
-    expect((await n.submit(envelope(alice, audit('left-pad', '1.3.0', { who: alice.name })), alice.token!)).status).toBe(200);
+    expect(
+      (await n.submit(envelope(alice, audit('left-pad', '1.3.0', { who: alice.name })), alice.token!)).status,
+    ).toBe(200);
     const p = project();
     projects.push(p);
     const env = { XDG_STATE_HOME: join(p.dir, '.state') };
@@ -211,7 +272,10 @@ describe('through the built binary (vet import --notary, vet check)', () => {
     expect((await runVet(['check', '--locked'], { cwd: p.dir, env })).code).toBe(0);
 
     const before = storeFiles(p);
-    const wrong = await runVet(['import', 'notary', '--notary', n.url, '--key', generateNoteSigner(ORIGIN).verifierKey], { cwd: p.dir, env });
+    const wrong = await runVet(
+      ['import', 'notary', '--notary', n.url, '--key', generateNoteSigner(ORIGIN).verifierKey],
+      { cwd: p.dir, env },
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/error \(security\)/);
     expect(storeFiles(p)).toEqual(before);

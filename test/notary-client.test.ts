@@ -45,7 +45,16 @@ afterAll(async () => {
 
 function io(now = new Date()): CommandIO & { errText: () => string } {
   let err = '';
-  return { out: () => {}, err: (t) => void (err += t), isTTY: false, interactive: false, prompt: async () => '', now: () => now, env: {}, errText: () => err };
+  return {
+    out: () => {},
+    err: (t) => void (err += t),
+    isTTY: false,
+    interactive: false,
+    prompt: async () => '',
+    now: () => now,
+    env: {},
+    errText: () => err,
+  };
 }
 
 function stateRoot(): string {
@@ -54,9 +63,20 @@ function stateRoot(): string {
   return t.dir;
 }
 
-async function refresh(store: Store, graph: DependencyGraph, stateDir: string, opts: { name?: string; now?: Date } = {}) {
+async function refresh(
+  store: Store,
+  graph: DependencyGraph,
+  stateDir: string,
+  opts: { name?: string; now?: Date } = {},
+) {
   const name = opts.name ?? 'notary';
-  return refreshNotaryImport({ http, io: io(opts.now), storeDir: '/nonexistent', stateDir }, name, store.config.imports[name]!, store, graph);
+  return refreshNotaryImport(
+    { http, io: io(opts.now), storeDir: '/nonexistent', stateDir },
+    name,
+    store.config.imports[name]!,
+    store,
+    graph,
+  );
 }
 
 /** Runs a refresh that must fail; checks that the store and the state dir are unchanged. */
@@ -121,9 +141,21 @@ describe('with a real notary server', () => {
     const state = stateRoot();
     await refresh(store, graph, state);
     expect(resolve({ graph, store }).conclusion).toBe('success');
-    const revocation = makeAuditStatement({ kind: 'revocation', ecosystem: 'npm', package: 'revoke-me', criteria: [], who: alice.name, digests: {}, revokes: r.json.leafHash });
+    const revocation = makeAuditStatement({
+      kind: 'revocation',
+      ecosystem: 'npm',
+      package: 'revoke-me',
+      criteria: [],
+      who: alice.name,
+      digests: {},
+      revokes: r.json.leafHash,
+    });
     const { signDsse, IN_TOTO_PAYLOAD_TYPE } = await import('@vet/core');
-    const env = Buffer.from(JSON.stringify(signDsse(revocation, IN_TOTO_PAYLOAD_TYPE, { keyid: alice.keyid, secretKey: alice.keys.secretKey })));
+    const env = Buffer.from(
+      JSON.stringify(
+        signDsse(revocation, IN_TOTO_PAYLOAD_TYPE, { keyid: alice.keyid, secretKey: alice.keys.secretKey }),
+      ),
+    );
     expect((await n.submit(env, alice.token!)).status).toBe(200);
     await refresh(store, graph, state);
     expect(store.importsLock.audits['notary']?.audits['revoke-me']).toBeUndefined();
@@ -140,7 +172,14 @@ describe('with a real notary server', () => {
     const report = resolve({ graph, store });
     expect(report.conclusion).toBe('fail (vetting)');
     expect(report.digestMismatches).toEqual([
-      { importName: 'notary', package: 'bound', version: '1.0.0', approved: integrity('bound@1.0.0'), lockfile: [lockfileSri], nodeIds: ['bound@1.0.0'] },
+      {
+        importName: 'notary',
+        package: 'bound',
+        version: '1.0.0',
+        approved: integrity('bound@1.0.0'),
+        lockfile: [lockfileSri],
+        nodeIds: ['bound@1.0.0'],
+      },
     ]);
   });
 
@@ -167,7 +206,11 @@ describe('with a real notary server', () => {
     const e = await refused(store, graph, state);
     expect(e.code).toBe('LOG_INCONSISTENT');
     expect(e.message).toMatch(/forked/);
-    expect(e.details).toMatchObject({ kind: 'fork', trusted: store.importsLock.notaryCheckpoints!['notary'], received: evil.checkpoint() });
+    expect(e.details).toMatchObject({
+      kind: 'fork',
+      trusted: store.importsLock.notaryCheckpoints!['notary'],
+      received: evil.checkpoint(),
+    });
   });
 });
 
@@ -184,7 +227,9 @@ describe('with a misbehaving notary (static log, genuinely signed)', () => {
     const { l, graph } = await log();
     const tamper = (e: Uint8Array) => {
       const env = JSON.parse(Buffer.from(e).toString()) as { payload: string };
-      const payload = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as { predicate: { criteria: string[] } };
+      const payload = JSON.parse(Buffer.from(env.payload, 'base64').toString()) as {
+        predicate: { criteria: string[] };
+      };
       payload.predicate.criteria = ['safe-to-run']; // a plausible edit, same length class
       return Buffer.from(JSON.stringify({ ...env, payload: Buffer.from(JSON.stringify(payload)).toString('base64') }));
     };
@@ -249,7 +294,10 @@ describe('with a misbehaving notary (static log, genuinely signed)', () => {
 
   it('an audit by a key the admin never registered is refused', async () => {
     const { l, graph } = await log();
-    const stranger = { keyid: 'vet-auditor:0000000000000000', keys: (await import('@vet/core')).generateEd25519KeyPair() };
+    const stranger = {
+      keyid: 'vet-auditor:0000000000000000',
+      keys: (await import('@vet/core')).generateEd25519KeyPair(),
+    };
     l.append(envelope(stranger, audit('pkg', '1.0.0')));
     const e = await refused(storeWith({ notary: notaryImport(l.url, l.vkey) }), graph, stateRoot());
     expect(e.code).toBe('SIGNATURE_INVALID');
@@ -283,7 +331,10 @@ describe('large imports (signatures verified on worker threads)', () => {
 
 /** Ed25519 signature with S replaced by S + L (little-endian), the malleable twin tweetnacl accepts. */
 function addL(sig: Buffer): Uint8Array {
-  const L = [0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];
+  const L = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+  ];
   const out = Uint8Array.from(sig);
   let carry = 0;
   for (let i = 0; i < 32; i++) {

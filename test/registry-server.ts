@@ -117,9 +117,7 @@ export interface RecordedRequest {
 }
 
 export type InjectedResponse =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | { reset: true }
-  | { delayMs: number };
+  { status: number; headers?: Record<string, string>; body?: string } | { reset: true } | { delayMs: number };
 
 export interface InjectRule {
   match: RegExp;
@@ -165,7 +163,12 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     };
     const hasScript = Object.keys(p.scripts ?? {}).some((k) => ['preinstall', 'install', 'postinstall'].includes(k));
     if (abbreviated) return { ...m, hasInstallScript: hasScript || undefined };
-    return { ...m, scripts: p.scripts, gypfile: p.gypfile, _npmUser: p.npmUser ? { name: p.npmUser, email: `${p.npmUser}@example.test` } : undefined };
+    return {
+      ...m,
+      scripts: p.scripts,
+      gypfile: p.gypfile,
+      _npmUser: p.npmUser ? { name: p.npmUser, email: `${p.npmUser}@example.test` } : undefined,
+    };
   }
 
   function packument(name: string, abbreviated: boolean): string | undefined {
@@ -178,7 +181,9 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
       name,
       'dist-tags': { latest: list[list.length - 1]!.version },
       versions: Object.fromEntries(list.map((p) => [p.version, manifest(p, abbreviated)])),
-      ...(abbreviated ? { modified: '2024-01-01T00:00:00.000Z' } : { time: { created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', ...time } }),
+      ...(abbreviated
+        ? { modified: '2024-01-01T00:00:00.000Z' }
+        : { time: { created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', ...time } }),
     });
   }
 
@@ -220,7 +225,11 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     if (doc === undefined) return notFound(res);
     const etag = `"${createHash('sha256').update(doc).digest('hex').slice(0, 32)}"`;
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();
-    res.writeHead(200, { 'content-type': abbreviated ? 'application/vnd.npm.install-v1+json' : 'application/json', etag, 'cache-control': 'public, max-age=300' });
+    res.writeHead(200, {
+      'content-type': abbreviated ? 'application/vnd.npm.install-v1+json' : 'application/json',
+      etag,
+      'cache-control': 'public, max-age=300',
+    });
     res.end(doc);
   }
 

@@ -67,11 +67,17 @@ interface Env {
 }
 
 /** A project folder, a fake home and an environment that cannot see the machine's npmrc files. */
-function sandbox(files: { project?: string; user?: string; global?: string } = {}, env: Record<string, string> = {}): Env {
+function sandbox(
+  files: { project?: string; user?: string; global?: string } = {},
+  env: Record<string, string> = {},
+): Env {
   const root = tempDir('cfg');
   const project = join(root, 'project');
   const home = join(root, 'home');
-  writeTree(project, { 'package.json': '{"name":"p"}\n', ...(files.project === undefined ? {} : { '.npmrc': files.project }) });
+  writeTree(project, {
+    'package.json': '{"name":"p"}\n',
+    ...(files.project === undefined ? {} : { '.npmrc': files.project }),
+  });
   writeTree(home, files.user === undefined ? {} : { '.npmrc': files.user });
   if (files.global !== undefined) writeTree(root, { 'etc/npmrc': files.global });
   return { project, home, env: { npm_config_globalconfig: join(root, 'etc/npmrc'), ...env } };
@@ -145,7 +151,11 @@ describe('npmrc parsing', () => {
 
 describe('registry resolution', () => {
   it('project .npmrc beats user beats global', async () => {
-    const s = sandbox({ project: 'registry=http://project.test/', user: 'registry=http://user.test/', global: 'registry=http://global.test/' });
+    const s = sandbox({
+      project: 'registry=http://project.test/',
+      user: 'registry=http://user.test/',
+      global: 'registry=http://global.test/',
+    });
     expect(registryForPackage(await load(s), 'left-pad')).toBe('http://project.test/');
     const s2 = sandbox({ user: 'registry=http://user.test/', global: 'registry=http://global.test/' });
     expect(registryForPackage(await load(s2), 'left-pad')).toBe('http://user.test/');
@@ -157,7 +167,12 @@ describe('registry resolution', () => {
     const s = sandbox({ project: 'registry=http://project.test/' }, { NPM_CONFIG_REGISTRY: 'http://env.test' });
     const cfg = await load(s);
     expect(registryForPackage(cfg, 'x')).toBe('http://env.test/');
-    const over = await loadNpmConfig({ projectDir: s.project, env: s.env, home: s.home, overrides: { registry: 'http://flag.test/' } });
+    const over = await loadNpmConfig({
+      projectDir: s.project,
+      env: s.env,
+      home: s.home,
+      overrides: { registry: 'http://flag.test/' },
+    });
     expect(registryForPackage(over, 'x')).toBe('http://flag.test/');
   });
 
@@ -186,11 +201,21 @@ describe('registry resolution', () => {
   it('asks npm for its built-in default only when nothing is configured', async () => {
     const s = sandbox();
     let asked = 0;
-    const cfg = await loadNpmConfig({ projectDir: s.project, env: s.env, home: s.home, builtinRegistry: async () => (asked++, 'http://builtin.test') });
+    const cfg = await loadNpmConfig({
+      projectDir: s.project,
+      env: s.env,
+      home: s.home,
+      builtinRegistry: async () => (asked++, 'http://builtin.test'),
+    });
     expect(asked).toBe(1);
     expect(registryForPackage(cfg, 'x')).toBe('http://builtin.test/');
     const s2 = sandbox({ user: 'registry=http://user.test/' });
-    await loadNpmConfig({ projectDir: s2.project, env: s2.env, home: s2.home, builtinRegistry: async () => (asked++, 'http://builtin.test') });
+    await loadNpmConfig({
+      projectDir: s2.project,
+      env: s2.env,
+      home: s2.home,
+      builtinRegistry: async () => (asked++, 'http://builtin.test'),
+    });
     expect(asked).toBe(1);
   });
 
@@ -198,12 +223,20 @@ describe('registry resolution', () => {
     const s = sandbox({ project: 'registry=http://mirror.test/api/npm/\n@acme:registry=http://acme.test/' });
     const cfg = await load(s);
     for (const host of DEFAULT_NPM_HOSTS) {
-      expect(rewriteRegistryUrl(cfg, 'lodash', `https://${host}/lodash/-/lodash-4.17.21.tgz`)).toBe('http://mirror.test/api/npm/lodash/-/lodash-4.17.21.tgz');
+      expect(rewriteRegistryUrl(cfg, 'lodash', `https://${host}/lodash/-/lodash-4.17.21.tgz`)).toBe(
+        'http://mirror.test/api/npm/lodash/-/lodash-4.17.21.tgz',
+      );
     }
-    expect(rewriteRegistryUrl(cfg, '@acme/w', `https://${DEFAULT_NPM_HOSTS[0]}/@acme/w/-/w-1.0.0.tgz`)).toBe('http://acme.test/@acme/w/-/w-1.0.0.tgz');
-    expect(rewriteRegistryUrl(cfg, 'x', 'https://elsewhere.test/x/-/x-1.0.0.tgz')).toBe('https://elsewhere.test/x/-/x-1.0.0.tgz');
+    expect(rewriteRegistryUrl(cfg, '@acme/w', `https://${DEFAULT_NPM_HOSTS[0]}/@acme/w/-/w-1.0.0.tgz`)).toBe(
+      'http://acme.test/@acme/w/-/w-1.0.0.tgz',
+    );
+    expect(rewriteRegistryUrl(cfg, 'x', 'https://elsewhere.test/x/-/x-1.0.0.tgz')).toBe(
+      'https://elsewhere.test/x/-/x-1.0.0.tgz',
+    );
     const never = await load(sandbox({ project: 'registry=http://mirror.test/\nreplace-registry-host=never' }));
-    expect(rewriteRegistryUrl(never, 'x', `https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`)).toBe(`https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`);
+    expect(rewriteRegistryUrl(never, 'x', `https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`)).toBe(
+      `https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`,
+    );
   });
 });
 
@@ -248,7 +281,9 @@ describe('HTTP client', () => {
   it('retries 5xx with backoff and then succeeds', async () => {
     server.inject({ match: /^\/a$/, responses: [{ status: 500 }, { status: 503 }] });
     const delays: number[] = [];
-    const http = createHttpClient(fastHttp({ sleep: async (ms) => void delays.push(ms), random: () => 0.5, baseDelayMs: 100, maxDelayMs: 1000 }));
+    const http = createHttpClient(
+      fastHttp({ sleep: async (ms) => void delays.push(ms), random: () => 0.5, baseDelayMs: 100, maxDelayMs: 1000 }),
+    );
     const res = await http.getJson(`${server.url}a`, { maxBytes: 1e6 });
     expect((res.json as { name: string }).name).toBe('a');
     expect(server.requests.filter((r) => r.path === '/a')).toHaveLength(3);
@@ -257,7 +292,13 @@ describe('HTTP client', () => {
   });
 
   it('honours Retry-After on 429 (capped)', async () => {
-    server.inject({ match: /^\/a$/, responses: [{ status: 429, headers: { 'retry-after': '2' } }, { status: 429, headers: { 'retry-after': '99999' } }] });
+    server.inject({
+      match: /^\/a$/,
+      responses: [
+        { status: 429, headers: { 'retry-after': '2' } },
+        { status: 429, headers: { 'retry-after': '99999' } },
+      ],
+    });
     const delays: number[] = [];
     const http = createHttpClient(fastHttp({ sleep: async (ms) => void delays.push(ms), maxRetryAfterMs: 5000 }));
     await http.get(`${server.url}a`, { maxBytes: 1e6 });
@@ -284,12 +325,20 @@ describe('HTTP client', () => {
 
   it('error hints name the configuration of the registry the client serves (npm by default)', async () => {
     const npm = createHttpClient(fastHttp());
-    await expect(npm.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: expect.stringContaining('npm config get registry') });
+    await expect(npm.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({
+      hint: expect.stringContaining('npm config get registry'),
+    });
     await npm.close();
     server.inject({ match: /^\/a$/, responses: [{ status: 403 }] });
-    const pip = createHttpClient(fastHttp({ hints: { config: 'PIP_INDEX_URL', credentials: 'the user:token in the index URL' } }));
-    await expect(pip.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: 'check the package name and version, and PIP_INDEX_URL' });
-    await expect(pip.get(`${server.url}a`, { maxBytes: 1e6 })).rejects.toMatchObject({ hint: 'the registry refused the request; check the user:token in the index URL' });
+    const pip = createHttpClient(
+      fastHttp({ hints: { config: 'PIP_INDEX_URL', credentials: 'the user:token in the index URL' } }),
+    );
+    await expect(pip.get(`${server.url}nope`, { maxBytes: 1e6 })).rejects.toMatchObject({
+      hint: 'check the package name and version, and PIP_INDEX_URL',
+    });
+    await expect(pip.get(`${server.url}a`, { maxBytes: 1e6 })).rejects.toMatchObject({
+      hint: 'the registry refused the request; check the user:token in the index URL',
+    });
     await pip.close();
   });
 
@@ -371,7 +420,10 @@ describe('npm registry client', () => {
   beforeEach(async () => {
     server = await startRegistryServer({ pathPrefix: '/npm/' });
     server.requireToken('tok-123');
-    const s = sandbox({ project: `registry=${server.url}\n//${server.host}/npm/:_authToken=\${REG_TOKEN}` }, { REG_TOKEN: 'tok-123' });
+    const s = sandbox(
+      { project: `registry=${server.url}\n//${server.host}/npm/:_authToken=\${REG_TOKEN}` },
+      { REG_TOKEN: 'tok-123' },
+    );
     cfg = await load(s);
     cacheRoot = tempDir('cache');
     registry = createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
@@ -432,7 +484,9 @@ describe('npm registry client', () => {
 
   it('refuses when the registry serves bytes that differ from its own dist.integrity', async () => {
     server.publish({ name: 'e', version: '1.0.0', files: { 'e.js': 'e\n' }, serveBytes: buildTgz({ 'e.js': 'x\n' }) });
-    await expect(registry.tarball({ name: 'e', version: '1.0.0' })).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    await expect(registry.tarball({ name: 'e', version: '1.0.0' })).rejects.toMatchObject({
+      code: 'INTEGRITY_MISMATCH',
+    });
     expect(existsSync(join(cacheRoot, 'tarballs'))).toBe(false);
   });
 
@@ -440,7 +494,9 @@ describe('npm registry client', () => {
     const pub = server.publish({ name: 'f', version: '1.0.0', files: { 'f.js': 'f\n' } });
     const t = await registry.tarball({ name: 'f', version: '1.0.0', integrity: sri(pub.tarball, 'sha1') });
     expect(t.integrity).toBe(pub.integrity);
-    await expect(registry.tarball({ name: 'f', version: '1.0.0', integrity: `sha1-${Buffer.alloc(20).toString('base64')}` })).rejects.toMatchObject({
+    await expect(
+      registry.tarball({ name: 'f', version: '1.0.0', integrity: `sha1-${Buffer.alloc(20).toString('base64')}` }),
+    ).rejects.toMatchObject({
       code: 'INTEGRITY_MISMATCH',
     });
   });
@@ -463,7 +519,8 @@ describe('npm registry client', () => {
 
   it('keeps packuments on disk and revalidates them each run: a 304 reuses the body, a new version is seen at once', async () => {
     server.publish({ name: 'k', version: '1.0.0', npmUser: 'kim', files: {} });
-    const nextRun = () => createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
+    const nextRun = () =>
+      createNpmRegistry({ config: cfg, cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
     expect(Object.keys((await registry.packument('k', { full: true })).versions)).toEqual(['1.0.0']);
     expect(server.requests[0]?.headers['if-none-match']).toBeUndefined();
     expect(readdirSync(join(cacheRoot, 'packuments'))).toHaveLength(1);
@@ -514,7 +571,10 @@ describe('npm registry client', () => {
     expect(server.requests[1]?.headers['if-none-match']).toBeUndefined();
     expect(readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8')).toMatch(/^\{"v":1,/);
 
-    const body = JSON.stringify({ name: 'n', versions: { '1.0.0': { name: 'n', version: '1.0.0', dist: { tarball: 'x', integrity: 'sha512-AA==' } } } });
+    const body = JSON.stringify({
+      name: 'n',
+      versions: { '1.0.0': { name: 'n', version: '1.0.0', dist: { tarball: 'x', integrity: 'sha512-AA==' } } },
+    });
     server.inject({ match: /\/npm\/n$/, responses: [{ status: 200, body }] });
     await registry.packument('n');
     expect(readdirSync(dir)).toHaveLength(1);
@@ -527,12 +587,24 @@ describe('scoped registries and tarball hosts get only their own credentials', (
     const acme = await startRegistryServer();
     const pubMain = main.publish({ name: 'plain', version: '1.0.0', files: { 'a.js': 'a\n' } });
     acme.publish({ name: '@acme/w', version: '1.0.0', files: { 'w.js': 'w\n' } });
-    const s = sandbox({
-      user: [`@acme:registry=${acme.url}`, `//${acme.host}/:_authToken=acme-token`].join('\n'),
-      project: `//${main.host}/:_authToken=main-token`,
-    }, { npm_config_registry: main.url });
-    const registry = createNpmRegistry({ config: await load(s), cache: openCache({ cacheDir: tempDir('c2') }), httpOptions: fastHttp() });
-    await registry.tarball({ name: 'plain', version: '1.0.0', integrity: pubMain.integrity, resolved: `https://${DEFAULT_NPM_HOSTS[1]}/plain/-/plain-1.0.0.tgz` });
+    const s = sandbox(
+      {
+        user: [`@acme:registry=${acme.url}`, `//${acme.host}/:_authToken=acme-token`].join('\n'),
+        project: `//${main.host}/:_authToken=main-token`,
+      },
+      { npm_config_registry: main.url },
+    );
+    const registry = createNpmRegistry({
+      config: await load(s),
+      cache: openCache({ cacheDir: tempDir('c2') }),
+      httpOptions: fastHttp(),
+    });
+    await registry.tarball({
+      name: 'plain',
+      version: '1.0.0',
+      integrity: pubMain.integrity,
+      resolved: `https://${DEFAULT_NPM_HOSTS[1]}/plain/-/plain-1.0.0.tgz`,
+    });
     await registry.tarball({ name: '@acme/w', version: '1.0.0' });
     expect(main.requests.map((r) => r.path)).toEqual(['/plain/-/plain-1.0.0.tgz']);
     expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw', '/@acme/w/-/w-1.0.0.tgz']);
@@ -546,7 +618,9 @@ describe('scoped registries and tarball hosts get only their own credentials', (
 
 describe('cache directory', () => {
   it('--cache-dir > VET_CACHE_DIR > XDG_CACHE_HOME/vet > ~/.cache/vet', () => {
-    expect(resolveCacheDir({ cacheDir: '/x/flag', env: { VET_CACHE_DIR: '/x/env', XDG_CACHE_HOME: '/x/xdg' } })).toBe('/x/flag');
+    expect(resolveCacheDir({ cacheDir: '/x/flag', env: { VET_CACHE_DIR: '/x/env', XDG_CACHE_HOME: '/x/xdg' } })).toBe(
+      '/x/flag',
+    );
     expect(resolveCacheDir({ env: { VET_CACHE_DIR: '/x/env', XDG_CACHE_HOME: '/x/xdg' } })).toBe('/x/env');
     expect(resolveCacheDir({ env: { XDG_CACHE_HOME: '/x/xdg' } })).toBe('/x/xdg/vet');
     expect(resolveCacheDir({ env: { XDG_CACHE_HOME: 'relative' }, home: '/h' })).toBe('/h/.cache/vet');
@@ -588,7 +662,9 @@ describe('diffTrees', () => {
 
   it('produces a unified patch with git-style headers', () => {
     const d = diffTrees(a(), b());
-    expect(d.patch).toContain('diff --git a/mod.js b/mod.js\n--- a/mod.js\n+++ b/mod.js\n@@ -1,4 +1,5 @@\n one\n-two\n+TWO\n three\n four\n+five\n');
+    expect(d.patch).toContain(
+      'diff --git a/mod.js b/mod.js\n--- a/mod.js\n+++ b/mod.js\n@@ -1,4 +1,5 @@\n one\n-two\n+TWO\n three\n four\n+five\n',
+    );
     expect(d.patch).toContain('--- /dev/null\n+++ b/new/added.js\n');
     expect(d.patch).toContain('Binary files a/img.bin and b/img.bin differ');
     expect(colorizePatch(d.patch, true)).toContain('\x1b[32m+TWO\x1b[0m');
@@ -614,14 +690,30 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
   beforeAll(async () => {
     server = await startRegistryServer();
     const base = lines(200, 'base');
-    const publish = (o: Parameters<RegistryServer['publish']>[0]): void => void (pubs[`${o.name}@${o.version}`] = server.publish(o).integrity);
-    publish({ name: 'lib', version: '1.0.0', npmUser: 'alice', files: { 'index.js': base }, dependencies: { dep1: '^1' } });
-    publish({ name: 'lib', version: '1.1.0', npmUser: 'alice', files: { 'index.js': base + 'extra\n' }, dependencies: { dep1: '^1' } });
+    const publish = (o: Parameters<RegistryServer['publish']>[0]): void =>
+      void (pubs[`${o.name}@${o.version}`] = server.publish(o).integrity);
+    publish({
+      name: 'lib',
+      version: '1.0.0',
+      npmUser: 'alice',
+      files: { 'index.js': base },
+      dependencies: { dep1: '^1' },
+    });
+    publish({
+      name: 'lib',
+      version: '1.1.0',
+      npmUser: 'alice',
+      files: { 'index.js': base + 'extra\n' },
+      dependencies: { dep1: '^1' },
+    });
     publish({
       name: 'lib',
       version: '2.0.0',
       npmUser: 'mallory',
-      files: { 'index.js': base + 'extra\nmore\n', 'build/Release/addon.node': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]) },
+      files: {
+        'index.js': base + 'extra\nmore\n',
+        'build/Release/addon.node': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]),
+      },
       scripts: { postinstall: 'node steal.js' },
       dependencies: { dep1: '^1', 'new-dep': '^3' },
       deprecated: 'use lib@3',
@@ -631,7 +723,11 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     publish({ name: 'tie', version: '1.0.2', files: { 'a.js': 'c\n' } });
     const s = sandbox({}, { npm_config_registry: server.url });
     cacheRoot = tempDir('scache');
-    registry = createNpmRegistry({ config: await load(s), cache: openCache({ cacheDir: cacheRoot }), httpOptions: fastHttp() });
+    registry = createNpmRegistry({
+      config: await load(s),
+      cache: openCache({ cacheDir: cacheRoot }),
+      httpOptions: fastHttp(),
+    });
   });
   afterAll(async () => {
     await registry.close();
@@ -640,7 +736,11 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
 
   const g = (): DependencyGraph =>
     graph([
-      node('app', '1.0.0', ['lib@2.0.0', 'tie@1.0.2'], { firstParty: true, workspaceMember: true, source: { kind: 'workspace' } }),
+      node('app', '1.0.0', ['lib@2.0.0', 'tie@1.0.2'], {
+        firstParty: true,
+        workspaceMember: true,
+        source: { kind: 'workspace' },
+      }),
       node('other', '1.0.0', ['lib@2.0.0']),
       node('lib', '2.0.0'),
       node('tie', '1.0.2', [], { deprecated: 'lockfile says so' }),
@@ -674,8 +774,22 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
 
   it('computeSuggestions picks the smallest candidate (first wins ties), totals the backlog, and is warm from cache', async () => {
     const failures: SuggestFailure[] = [
-      { name: 'lib', version: '2.0.0', criteria: ['safe-to-deploy'], candidates: [{ to: '2.0.0' }, { from: '1.0.0', to: '2.0.0' }, { from: '1.1.0', to: '2.0.0' }] },
-      { name: 'tie', version: '1.0.2', criteria: ['safe-to-run'], candidates: [{ from: '1.0.1', to: '1.0.2' }, { from: '1.0.0', to: '1.0.2' }, { from: '0.0.1', to: '1.0.2' }] },
+      {
+        name: 'lib',
+        version: '2.0.0',
+        criteria: ['safe-to-deploy'],
+        candidates: [{ to: '2.0.0' }, { from: '1.0.0', to: '2.0.0' }, { from: '1.1.0', to: '2.0.0' }],
+      },
+      {
+        name: 'tie',
+        version: '1.0.2',
+        criteria: ['safe-to-run'],
+        candidates: [
+          { from: '1.0.1', to: '1.0.2' },
+          { from: '1.0.0', to: '1.0.2' },
+          { from: '0.0.1', to: '1.0.2' },
+        ],
+      },
     ];
     const out: string[] = [];
     const progress = createProgress({ isTTY: false, write: (t) => void out.push(t) }, 6, 'Fetching');
@@ -690,20 +804,34 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     expect(report.suggestions[1]?.diffstat).toEqual({ filesChanged: 3, insertions: 7, deletions: 2 });
     expect(report.suggestions[1]?.risk.map((r) => r.kind)).toContain('publisher-change');
     expect(report.totalLines).toBe(13);
-    expect(report.problems.map((p) => [p.name, p.candidate?.from, p.error.code])).toEqual([['tie', '0.0.1', 'NOT_FOUND']]);
+    expect(report.problems.map((p) => [p.name, p.candidate?.from, p.error.code])).toEqual([
+      ['tie', '0.0.1', 'NOT_FOUND'],
+    ]);
     expect(out).toEqual(['Fetching: 6 to fetch\n']);
 
     // Warm: a fresh registry client (empty memo) over the same cache fetches no tarball.
     const before = server.requests.length;
-    const warm = await computeSuggestions(failures, createRegistrySuggestFetcher(registry, g()), { graph: g(), cache: registry.cache });
+    const warm = await computeSuggestions(failures, createRegistrySuggestFetcher(registry, g()), {
+      graph: g(),
+      cache: registry.cache,
+    });
     expect(warm.suggestions).toEqual(report.suggestions);
     expect(server.requests.slice(before).filter((r) => r.path.endsWith('.tgz'))).toEqual([]);
   });
 
   it('a security failure in any candidate stops suggest', async () => {
-    server.publish({ name: 'bad', version: '1.0.0', files: { 'x.js': 'x\n' }, serveBytes: buildTgz({ 'x.js': 'y\n' }) });
-    const failures: SuggestFailure[] = [{ name: 'bad', version: '1.0.0', criteria: ['safe-to-deploy'], candidates: [{ to: '1.0.0' }] }];
-    await expect(computeSuggestions(failures, createRegistrySuggestFetcher(registry), { graph: g() })).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
+    server.publish({
+      name: 'bad',
+      version: '1.0.0',
+      files: { 'x.js': 'x\n' },
+      serveBytes: buildTgz({ 'x.js': 'y\n' }),
+    });
+    const failures: SuggestFailure[] = [
+      { name: 'bad', version: '1.0.0', criteria: ['safe-to-deploy'], candidates: [{ to: '1.0.0' }] },
+    ];
+    await expect(
+      computeSuggestions(failures, createRegistrySuggestFetcher(registry), { graph: g() }),
+    ).rejects.toMatchObject({ code: 'INTEGRITY_MISMATCH' });
   });
 });
 

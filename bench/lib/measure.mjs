@@ -16,5 +16,12 @@ export function measure(args, { cwd, runs = 5, env = process.env } = {}) {
     if (m) rss = Math.max(rss, Number(m[1]));
   }
   times.sort((a, b) => a - b);
-  return { medianMs: times[Math.floor(times.length / 2)], minMs: times[0], maxRssMb: rss / 1024, status: last.status, stdout: last.stdout, stderr: last.stderr };
+  return {
+    medianMs: times[Math.floor(times.length / 2)],
+    minMs: times[0],
+    maxRssMb: rss / 1024,
+    status: last.status,
+    stdout: last.stdout,
+    stderr: last.stderr,
+  };
 }

@@ -61,7 +61,8 @@ export class RawConnection {
     const head = this.#buf.toString('latin1', 0, end);
     const status = Number(head.slice(9, 12));
     const m = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    if (!head.startsWith('HTTP/1.1 ') || !m) return this.#fail(new Error(`unframed response: ${head.split('\r\n')[0]}`));
+    if (!head.startsWith('HTTP/1.1 ') || !m)
+      return this.#fail(new Error(`unframed response: ${head.split('\r\n')[0]}`));
     const total = end + 4 + Number(m[1]);
     if (this.#buf.length < total) return;
     const body = this.#buf.subarray(end + 4, total);

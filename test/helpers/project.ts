@@ -41,7 +41,10 @@ export interface VetRun {
 }
 
 /** Run the built CLI as a user would; HOME and caches point into the project so nothing leaks. */
-export function runVet(args: string[], opts: { cwd: string; env?: Record<string, string>; input?: string }): Promise<VetRun> {
+export function runVet(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; input?: string },
+): Promise<VetRun> {
   if (!existsSync(VET_BIN)) throw new Error(`${VET_BIN} is missing: run \`pnpm build\` first`);
   guardHome(path.join(opts.cwd, '.home'));
   return new Promise((resolve, reject) => {
@@ -72,7 +75,10 @@ export function packageLock(spec: {
   deps?: Record<string, string>;
   devDeps?: Record<string, string>;
   /** `name` is the real package name of an `npm:` alias installed under another folder. */
-  packages: Record<string, { version: string; name?: string; dev?: boolean; deps?: Record<string, string>; integrity?: string }>;
+  packages: Record<
+    string,
+    { version: string; name?: string; dev?: boolean; deps?: Record<string, string>; integrity?: string }
+  >;
 }): string {
   const packages: Record<string, unknown> = {
     '': {
@@ -91,7 +97,13 @@ export function packageLock(spec: {
       ...(e.deps ? { dependencies: e.deps } : {}),
     };
   }
-  return JSON.stringify({ name: spec.name ?? 'demo', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { name: spec.name ?? 'demo', version: '1.0.0', lockfileVersion: 3, requires: true, packages },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /**

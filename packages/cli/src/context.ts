@@ -8,8 +8,6 @@ import {
   VetValidationError,
   checkStoreFormat,
   parseStore,
-  readStoreFiles,
-  readStore,
   validateStore,
   checkStoreVersion,
   versionSchemeFor,
@@ -18,6 +16,7 @@ import {
   type Store,
   type VersionScheme,
 } from '@vet/core';
+import { readStoreFiles, readStore } from '@vet/core/node';
 import { discoverOne, discoverProjects, readGraph, type ProjectRef } from './project.js';
 import { isoDate, type CommandIO } from './io.js';
 
@@ -64,7 +63,10 @@ export function discoverOpts(g: GlobalOptions) {
 
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
-  const [graph, store] = await Promise.all([readGraph(ref), g.locked ? readLockedStore(ref.storeDir) : readStore(ref.storeDir)]);
+  const [graph, store] = await Promise.all([
+    readGraph(ref),
+    g.locked ? readLockedStore(ref.storeDir) : readStore(ref.storeDir),
+  ]);
   checkStoreEcosystem(store, ref);
   checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
   validateStore(store, { today, storeDir: ref.storeDir });
@@ -79,7 +81,9 @@ async function readLockedStore(dir: string): Promise<Store> {
   const files = await readStoreFiles(dir);
   const store = parseStore(files, dir);
   // A store without imports.lock has nothing to lock; only a file that exists must be canonical.
-  const formatProblems = checkStoreFormat(files, store, dir).filter((p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock');
+  const formatProblems = checkStoreFormat(files, store, dir).filter(
+    (p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock',
+  );
   const problems = [...formatProblems, ...importsLockProblems(store, dir)];
   if (problems.length > 0) {
     throw new VetValidationError('STORE_NOT_CANONICAL', problems, {
@@ -94,11 +98,19 @@ export function importsLockProblems(store: Store, dir: string) {
   const problems: { file: string; message: string }[] = [];
   const configured = new Set(Object.keys(store.config.imports));
   const locked = new Set(Object.keys(store.importsLock.audits));
-  for (const name of configured) if (!locked.has(name)) problems.push({ file, message: `imports.lock is out of date: it has nothing for import '${name}'` });
-  for (const name of locked) if (!configured.has(name)) problems.push({ file, message: `imports.lock is out of date: import '${name}' is no longer in config.toml` });
+  for (const name of configured)
+    if (!locked.has(name))
+      problems.push({ file, message: `imports.lock is out of date: it has nothing for import '${name}'` });
+  for (const name of locked)
+    if (!configured.has(name))
+      problems.push({ file, message: `imports.lock is out of date: import '${name}' is no longer in config.toml` });
   for (const [name, cfg] of Object.entries(store.config.imports)) {
     for (const pkg of cfg.exclude) {
-      if (store.importsLock.audits[name]?.audits[pkg]?.length) problems.push({ file, message: `imports.lock is out of date: it keeps audits of '${pkg}', which import '${name}' excludes` });
+      if (store.importsLock.audits[name]?.audits[pkg]?.length)
+        problems.push({
+          file,
+          message: `imports.lock is out of date: it keeps audits of '${pkg}', which import '${name}' excludes`,
+        });
     }
   }
   return problems;

@@ -51,7 +51,10 @@ export function renderErrorHuman(error: unknown): string {
   } else {
     const where = error.location ? `${error.location}: ` : '';
     // Parsers name the file in their message too; say it once.
-    const message = error.file !== undefined && where && error.message.startsWith(`${error.file}: `) ? error.message.slice(error.file.length + 2) : error.message;
+    const message =
+      error.file !== undefined && where && error.message.startsWith(`${error.file}: `)
+        ? error.message.slice(error.file.length + 2)
+        : error.message;
     lines.push(`${prefix}: ${where}${message}`);
   }
   const cause = error.cause instanceof Error ? error.cause.message : undefined;

@@ -1,6 +1,6 @@
 /** Where a command's main output goes: stdout, or --output-file (written atomically). */
 import path from 'node:path';
-import { writeFileAtomic } from '@vet/core';
+import { writeFileAtomic } from '@vet/core/node';
 import type { GlobalOptions } from './context.js';
 import type { CommandIO } from './io.js';
 

@@ -71,7 +71,13 @@ async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
     tree: (name, version) => {
       const node = lockedNode(o.graph, name, version);
       const integrity = node && node.integrity.length > 0 ? node.integrity : undefined;
-      return fetchPackageTree(name, version, integrity, registry, node?.source.url ? { resolved: node.source.url } : {});
+      return fetchPackageTree(
+        name,
+        version,
+        integrity,
+        registry,
+        node?.source.url ? { resolved: node.source.url } : {},
+      );
     },
     packument: (name) => registry.packument(name, { full: true }),
     suggestFetcher: () => fetcher,

@@ -31,7 +31,13 @@ const load = {
 };
 
 function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -80,12 +86,27 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
     .option('--output-file <path>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
-    .addOption(new Option('--verbose <level>', 'accepted for cargo-vet compatibility').choices(['off', 'error', 'warn', 'info', 'debug', 'trace']))
+    .addOption(
+      new Option('--verbose <level>', 'accepted for cargo-vet compatibility').choices([
+        'off',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+      ]),
+    )
     .addOption(new Option('--current-time <time>', 'pretend it is this time (RFC 3339)').hideHelp())
     .showHelpAfterError('(run vet --help for usage)');
 
-  program.command('check', { isDefault: true }).description('check that every third-party package is vetted').action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
-  program.command('init').description('create the store, exempting what the lockfile has now').action(simple(async (g, io) => (await load.init()).runInit(g, io)));
+  program
+    .command('check', { isDefault: true })
+    .description('check that every third-party package is vetted')
+    .action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
+  program
+    .command('init')
+    .description('create the store, exempting what the lockfile has now')
+    .action(simple(async (g, io) => (await load.init()).runInit(g, io)));
   program
     .command('certify')
     .description('record an audit: full (<version>) or delta (<version> <version2>)')
@@ -103,8 +124,19 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .action(
       run((g, c) => {
         const [pkg, version, version2] = c.args as [string, string, string | undefined];
-        const o = c.opts<{ criteria?: string[]; who?: string[]; notes?: string; acceptAll?: boolean; force?: boolean; submit?: string; keyFile?: string; token?: string }>();
-        return load.certify().then((m) => m.runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o }));
+        const o = c.opts<{
+          criteria?: string[];
+          who?: string[];
+          notes?: string;
+          acceptAll?: boolean;
+          force?: boolean;
+          submit?: string;
+          keyFile?: string;
+          token?: string;
+        }>();
+        return load
+          .certify()
+          .then((m) => m.runCertify(g, io, { pkg, version, ...(version2 ? { version2 } : {}), ...o }));
       }),
     );
   program
@@ -120,7 +152,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       run((g, c) => {
         const [pkg, version] = c.args as [string, string];
         const o = c.opts<{ criteria?: string[]; notes?: string; suggest?: boolean; force?: boolean }>();
-        return load.exemption().then((m) => m.runAddExemption(g, io, { pkg, version, ...o, noSuggest: o.suggest === false }));
+        return load
+          .exemption()
+          .then((m) => m.runAddExemption(g, io, { pkg, version, ...o, noSuggest: o.suggest === false }));
       }),
     );
   program
@@ -138,27 +172,42 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
         return load.exemption().then((m) => m.runRecordViolation(g, io, { ...c.opts(), pkg, requirement }));
       }),
     );
-  program.command('prune').description('remove exemptions that are no longer needed').action(simple(async (g, io) => (await load.prune()).runPrune(g, io)));
+  program
+    .command('prune')
+    .description('remove exemptions that are no longer needed')
+    .action(simple(async (g, io) => (await load.prune()).runPrune(g, io)));
   program
     .command('regenerate')
     .description('regenerate parts of the store: `exemptions` makes check pass with the fewest exemptions')
     .addArgument(new Argument('<what>').choices(['exemptions']))
     .action(simple(async (g, io) => (await load.regenerate()).runRegenerateExemptions(g, io)));
-  program.command('fmt').description('rewrite the store in canonical form').action(simple(async (g, io) => (await load.fmt()).runFmt(g, io)));
+  program
+    .command('fmt')
+    .description('rewrite the store in canonical form')
+    .action(simple(async (g, io) => (await load.fmt()).runFmt(g, io)));
   program
     .command('why')
     .description('show every dependency chain from the project to a package')
     .argument('<package>')
     .argument('[version]')
     .action(run((g, c) => load.why().then((m) => m.runWhy(g, io, c.args[0]!, c.args[1]))));
-  program.command('suggest').description('suggest the cheapest audits that would vet everything').action(simple(async (g, io) => (await load.suggest()).runSuggest(g, io)));
+  program
+    .command('suggest')
+    .description('suggest the cheapest audits that would vet everything')
+    .action(simple(async (g, io) => (await load.suggest()).runSuggest(g, io)));
   program
     .command('inspect')
     .description('fetch, verify and unpack a release for a full audit; prints its path')
     .argument('<package>')
     .argument('<version>')
-    .addOption(new Option('--mode <mode>', 'print the path, or open a shell there').choices(['print', 'shell']).default('print'))
-    .action(run((g, c) => load.inspectDiff().then((m) => m.runInspect(g, io, c.args[0]!, c.args[1]!, c.opts<{ mode: string }>().mode))));
+    .addOption(
+      new Option('--mode <mode>', 'print the path, or open a shell there').choices(['print', 'shell']).default('print'),
+    )
+    .action(
+      run((g, c) =>
+        load.inspectDiff().then((m) => m.runInspect(g, io, c.args[0]!, c.args[1]!, c.opts<{ mode: string }>().mode)),
+      ),
+    );
   program
     .command('diff')
     .description('show what changed between two releases of a package')
@@ -167,12 +216,23 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .argument('<version2>')
     .option('--stat', 'only a diffstat: files changed, insertions, deletions')
     .option('--no-pager', 'do not page the output')
-    .action(run((g, c) => load.inspectDiff().then((m) => m.runDiff(g, io, c.args[0]!, c.args[1]!, c.args[2]!, c.opts<{ stat?: boolean; pager?: boolean }>()))));
+    .action(
+      run((g, c) =>
+        load
+          .inspectDiff()
+          .then((m) =>
+            m.runDiff(g, io, c.args[0]!, c.args[1]!, c.args[2]!, c.opts<{ stat?: boolean; pager?: boolean }>()),
+          ),
+      ),
+    );
   program
     .command('trust')
     .description('trust the versions of a package published by an npm user')
     .argument('[package]')
-    .argument('[publisher]', "npm user name (the registry's _npmUser); default: the one who published the versions in use")
+    .argument(
+      '[publisher]',
+      "npm user name (the registry's _npmUser); default: the one who published the versions in use",
+    )
     .option('--all <publisher>', 'trust every failing or exempted package published only by this npm user')
     .option('--allow-multiple-publishers', 'with --all: also packages this user published only some versions of')
     .option('--criteria <names>', 'criteria (default safe-to-deploy)', collect)
@@ -181,8 +241,21 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--notes <text>', 'why')
     .action(
       run((g, c) => {
-        const o = c.opts<{ all?: string; allowMultiplePublishers?: boolean; criteria?: string[]; startDate?: string; endDate?: string; notes?: string }>();
-        return load.trust().then((m) => m.runTrust(g, io, { ...o, ...(c.args[0] !== undefined && { pkg: c.args[0] }), ...(c.args[1] !== undefined && { publisher: c.args[1] }) }));
+        const o = c.opts<{
+          all?: string;
+          allowMultiplePublishers?: boolean;
+          criteria?: string[];
+          startDate?: string;
+          endDate?: string;
+          notes?: string;
+        }>();
+        return load.trust().then((m) =>
+          m.runTrust(g, io, {
+            ...o,
+            ...(c.args[0] !== undefined && { pkg: c.args[0] }),
+            ...(c.args[1] !== undefined && { publisher: c.args[1] }),
+          }),
+        );
       }),
     );
   program
@@ -199,7 +272,15 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--exclude <package>', 'ignore their audits of this package (repeatable)', collect)
     .action(
       run((g, c) => {
-        const o = c.opts<{ notary?: string; key?: string; maxAge?: string; witness?: string[]; witnessQuorum?: string; criteriaMap?: string[]; exclude?: string[] }>();
+        const o = c.opts<{
+          notary?: string;
+          key?: string;
+          maxAge?: string;
+          witness?: string[];
+          witnessQuorum?: string;
+          criteriaMap?: string[];
+          exclude?: string[];
+        }>();
         return load.import().then((m) => m.runImport(g, io, { ...o, name: c.args[0]!, urls: c.args.slice(1) }));
       }),
     );
@@ -211,7 +292,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   let code = EXIT_OK;
   const program = buildProgram(io, (c) => (code = c));
-  const wantsJson = argv.some((a, i) => a === '--output-format=json' || (a === '--output-format' && argv[i + 1] === 'json'));
+  const wantsJson = argv.some(
+    (a, i) => a === '--output-format=json' || (a === '--output-format' && argv[i + 1] === 'json'),
+  );
   try {
     const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);
     if (time !== undefined && Number.isNaN(Date.parse(time))) {

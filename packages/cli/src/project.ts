@@ -15,18 +15,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { VetError, findCargoStore, type DependencyGraph, type Ecosystem } from '@vet/core';
 import {
-  VetError,
   detectNpmLockfile,
   detectPythonLockfile,
-  findCargoStore,
   readCargoProject,
   cargoRegistryCrateFacts,
   readNpmLockfile,
   readPythonLockfile,
-  type DependencyGraph,
-  type Ecosystem,
-} from '@vet/core';
+} from '@vet/core/node';
 
 export interface ProjectRef {
   ecosystem: Ecosystem;
@@ -49,10 +46,7 @@ export function ecosystemOfLockfile(file: string): Ecosystem | undefined {
   if (/^(package-lock|npm-shrinkwrap)\.json$|^pnpm-lock\.yaml$|^yarn\.lock$|^bun\.lock$/.test(base)) {
     return 'npm';
   }
-  if (
-    /\.txt$/.test(base) ||
-    /^(poetry|uv)\.lock$|^Pipfile\.lock$|^pylock(\.[^.]+)?\.toml$/.test(base)
-  ) {
+  if (/\.txt$/.test(base) || /^(poetry|uv)\.lock$|^Pipfile\.lock$|^pylock(\.[^.]+)?\.toml$/.test(base)) {
     return 'pypi';
   }
   return undefined;

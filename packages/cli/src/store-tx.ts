@@ -3,7 +3,8 @@
  * command change the plain object, then commit all files atomically. A command that
  * throws inside `fn` writes nothing.
  */
-import { commitStore, readStore, withStoreLock, type Store } from '@vet/core';
+import { type Store } from '@vet/core';
+import { commitStore, readStore, withStoreLock } from '@vet/core/node';
 
 export async function mutateStore<T>(storeDir: string, fn: (store: Store) => T | Promise<T>): Promise<T> {
   return withStoreLock(storeDir, async () => {

@@ -4,7 +4,11 @@ import { execFileSync } from 'node:child_process';
 export function defaultWho(cwd: string): string | undefined {
   const get = (key: string): string | undefined => {
     try {
-      const v = execFileSync('git', ['config', '--get', key], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const v = execFileSync('git', ['config', '--get', key], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
       return v === '' ? undefined : v;
     } catch {
       return undefined;

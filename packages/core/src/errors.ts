@@ -81,10 +81,7 @@ export class VetValidationError extends VetError {
   readonly problems: Problem[];
   constructor(code: VetErrorCode, problems: Problem[], options: VetErrorOptions = {}) {
     const first = problems[0];
-    const summary =
-      problems.length === 1 && first
-        ? first.message
-        : `${problems.length} problems found`;
+    const summary = problems.length === 1 && first ? first.message : `${problems.length} problems found`;
     super(code, summary, { ...options, file: options.file ?? first?.file, line: options.line ?? first?.line });
     this.name = 'VetValidationError';
     this.problems = problems;

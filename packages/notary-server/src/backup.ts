@@ -13,7 +13,11 @@ import { openNotaryDb } from './db/open.js';
 import { paths } from './datadir.js';
 import { keysDir } from './keys.js';
 
-export async function backupNotary(dataDir: string, destDir: string, opts: { includeKeys?: boolean } = {}): Promise<{ files: string[] }> {
+export async function backupNotary(
+  dataDir: string,
+  destDir: string,
+  opts: { includeKeys?: boolean } = {},
+): Promise<{ files: string[] }> {
   if (existsSync(join(destDir, 'notary.db'))) throw new VetError('STORE_EXISTS', `${destDir} already holds a backup`);
   mkdirSync(destDir, { recursive: true });
   const p = paths(dataDir);

@@ -10,7 +10,11 @@ describe('parseNotaryConfig', () => {
   });
 
   it('reports every problem at once, with the file name', () => {
-    const text = JSON.stringify({ origin: 'has space', limits: { maxBodyBytes: 10_000_000 }, policy: { quorum: 0, criteria: ['custom'] } });
+    const text = JSON.stringify({
+      origin: 'has space',
+      limits: { maxBodyBytes: 10_000_000 },
+      policy: { quorum: 0, criteria: ['custom'] },
+    });
     try {
       parseNotaryConfig(text, 'notary.json');
       expect.unreachable();
@@ -21,13 +25,18 @@ describe('parseNotaryConfig', () => {
       expect(v.problems.map((p) => p.file)).toEqual(Array(4).fill('notary.json'));
       const messages = v.problems.map((p) => p.message);
       for (const needle of ['origin', 'limits.maxBodyBytes', 'custom criterion "custom"', 'policy.quorum']) {
-        expect(messages.some((m) => m.includes(needle)), needle).toBe(true);
+        expect(
+          messages.some((m) => m.includes(needle)),
+          needle,
+        ).toBe(true);
       }
     }
   });
 
   it('refuses non-JSON with PARSE_ERROR', () => {
-    expect(() => parseNotaryConfig('{', 'notary.json')).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: 'notary.json' }));
+    expect(() => parseNotaryConfig('{', 'notary.json')).toThrow(
+      expect.objectContaining({ code: 'PARSE_ERROR', file: 'notary.json' }),
+    );
   });
 });
 

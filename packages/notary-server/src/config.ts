@@ -67,7 +67,10 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw new VetError('PARSE_ERROR', `${fileName}: not valid JSON: ${(cause as Error).message}`, { file: fileName, cause });
+    throw new VetError('PARSE_ERROR', `${fileName}: not valid JSON: ${(cause as Error).message}`, {
+      file: fileName,
+      cause,
+    });
   }
   const problems: Problem[] = [];
   const bad = (message: string) => problems.push({ file: fileName, message });
@@ -85,9 +88,30 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   cfg.limits.burst = int(lim.burst, cfg.limits.burst, 1, 1e7, 'limits.burst', bad);
   cfg.limits.maxPending = int(lim.maxPending, cfg.limits.maxPending, 1, 1e7, 'limits.maxPending', bad);
   const seq = obj(raw.sequencer, 'sequencer', bad);
-  cfg.sequencer.batchDelayMs = int(seq.batchDelayMs, cfg.sequencer.batchDelayMs, 0, 1000, 'sequencer.batchDelayMs', bad);
-  cfg.sequencer.batchMaxEntries = int(seq.batchMaxEntries, cfg.sequencer.batchMaxEntries, 1, 100_000, 'sequencer.batchMaxEntries', bad);
-  cfg.sequencer.publishIntervalMs = int(seq.publishIntervalMs, cfg.sequencer.publishIntervalMs, 0, 3_600_000, 'sequencer.publishIntervalMs', bad);
+  cfg.sequencer.batchDelayMs = int(
+    seq.batchDelayMs,
+    cfg.sequencer.batchDelayMs,
+    0,
+    1000,
+    'sequencer.batchDelayMs',
+    bad,
+  );
+  cfg.sequencer.batchMaxEntries = int(
+    seq.batchMaxEntries,
+    cfg.sequencer.batchMaxEntries,
+    1,
+    100_000,
+    'sequencer.batchMaxEntries',
+    bad,
+  );
+  cfg.sequencer.publishIntervalMs = int(
+    seq.publishIntervalMs,
+    cfg.sequencer.publishIntervalMs,
+    0,
+    3_600_000,
+    'sequencer.publishIntervalMs',
+    bad,
+  );
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }
@@ -97,7 +121,11 @@ export function readNotaryConfig(path: string): NotaryConfig {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new VetError('NOT_FOUND', `cannot read notary config ${path}`, { file: path, cause, hint: 'run `vet-notary init <data-dir>` first' });
+    throw new VetError('NOT_FOUND', `cannot read notary config ${path}`, {
+      file: path,
+      cause,
+      hint: 'run `vet-notary init <data-dir>` first',
+    });
   }
   return parseNotaryConfig(text, path);
 }
@@ -109,7 +137,11 @@ export function formatNotaryConfig(cfg: NotaryConfig): string {
 
 function readPolicy(p: Json, out: NotaryPolicy, bad: (m: string) => void): void {
   if (p.criteria !== undefined) {
-    if (!Array.isArray(p.criteria) || p.criteria.length === 0 || !p.criteria.every((c) => typeof c === 'string' && CRITERION_RE.test(c))) {
+    if (
+      !Array.isArray(p.criteria) ||
+      p.criteria.length === 0 ||
+      !p.criteria.every((c) => typeof c === 'string' && CRITERION_RE.test(c))
+    ) {
       bad('policy.criteria must be a non-empty list of criteria names ([A-Za-z0-9_-]+)');
     } else out.criteria = [...new Set(p.criteria as string[])].sort();
   }
@@ -120,7 +152,9 @@ function readPolicy(p: Json, out: NotaryPolicy, bad: (m: string) => void): void 
   }
   for (const c of out.criteria) {
     if (!BUILTIN_CRITERIA.includes(c) && out.criteriaDescriptions[c] === undefined) {
-      bad(`policy.criteria: custom criterion "${c}" needs a description in policy.criteriaDescriptions (cargo-vet requires one)`);
+      bad(
+        `policy.criteria: custom criterion "${c}" needs a description in policy.criteriaDescriptions (cargo-vet requires one)`,
+      );
     }
   }
   out.quorum = int(p.quorum, out.quorum, 1, 1000, 'policy.quorum', bad);

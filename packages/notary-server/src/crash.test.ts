@@ -10,7 +10,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeHashTile, verifyCheckpoint, verifyConsistency, verifyInclusion } from '@vet/core';
-import { addTestAuditor, initTestDataDir, post, randomAuditEnvelope, tempDir, type TestAuditor } from './__fixtures__/harness.js';
+import {
+  addTestAuditor,
+  initTestDataDir,
+  post,
+  randomAuditEnvelope,
+  tempDir,
+  type TestAuditor,
+} from './__fixtures__/harness.js';
 import { verifyNotaryLog } from './verify.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -27,7 +34,10 @@ async function startServer(): Promise<{ child: ChildProcess; url: string }> {
   rmSync(urlFile, { force: true });
   // Run from TypeScript source with tsx, so the test exercises the code under test.
   // stderr is inherited (not piped): the server's own error log shows up in the test output.
-  const child = spawn(process.execPath, ['--import', 'tsx', bin, 'serve', dir, '--port', '0'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, 'serve', dir, '--port', '0'], {
+    cwd: repo,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.push(child);
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
@@ -98,11 +108,15 @@ describe('kill -9 during a burst of concurrent submissions', () => {
       for (const a of acks) {
         const cp = verifyCheckpoint(a.checkpoint, verifierKey);
         const proof = a.inclusionProof.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
-        expect(verifyInclusion(new Uint8Array(Buffer.from(a.leafHash, 'hex')), a.index, cp.size, proof, cp.rootHash)).toBe(true);
+        expect(
+          verifyInclusion(new Uint8Array(Buffer.from(a.leafHash, 'hex')), a.index, cp.size, proof, cp.rootHash),
+        ).toBe(true);
         const t = Math.floor(a.index / 256);
         if (!tiles.has(t)) {
           const width = Math.min(256, now.size - t * 256);
-          const res = await fetch(`${second.url}/tile/0/${String(t).padStart(3, '0')}${width < 256 ? `.p/${width}` : ''}`);
+          const res = await fetch(
+            `${second.url}/tile/0/${String(t).padStart(3, '0')}${width < 256 ? `.p/${width}` : ''}`,
+          );
           tiles.set(t, decodeHashTile(new Uint8Array(await res.arrayBuffer())));
         }
         expect(Buffer.from(tiles.get(t)![a.index % 256]!).toString('hex')).toBe(a.leafHash);
@@ -119,6 +133,8 @@ describe('kill -9 during a burst of concurrent submissions', () => {
     const report = verifyNotaryLog(dir);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    console.log(`crash test: ${acks.length} acknowledged of ${attempted} attempted; checkpoint ${old.size} → ${report.latestSize}`);
+    console.log(
+      `crash test: ${acks.length} acknowledged of ${attempted} attempted; checkpoint ${old.size} → ${report.latestSize}`,
+    );
   });
 });

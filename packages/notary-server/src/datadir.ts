@@ -5,7 +5,16 @@
  * `initDataDir` refuses to create a log where one existed (Sunlight's inception guard):
  * recreating an empty log over a lost one would be a fork nobody could tell from an attack.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { VetError } from '@vet/core';
 import { defaultNotaryConfig, formatNotaryConfig, readNotaryConfig, type NotaryConfig } from './config.js';
@@ -29,7 +38,11 @@ export interface InitResult {
   adminToken: string;
 }
 
-export function initDataDir(dataDir: string, origin: string, overrides: Partial<Pick<NotaryConfig, 'listen'>> = {}): InitResult {
+export function initDataDir(
+  dataDir: string,
+  origin: string,
+  overrides: Partial<Pick<NotaryConfig, 'listen'>> = {},
+): InitResult {
   const p = paths(dataDir);
   for (const existing of [p.config, p.db, join(p.static, 'checkpoint'), keysDir(dataDir)]) {
     if (existsSync(existing)) {
@@ -39,7 +52,8 @@ export function initDataDir(dataDir: string, origin: string, overrides: Partial<
     }
   }
   const config = { ...defaultNotaryConfig(origin), ...overrides };
-  if (!/^[^\s+]+$/u.test(origin)) throw new VetError('INVALID_ARGUMENT', `origin "${origin}" must not contain spaces or "+"`);
+  if (!/^[^\s+]+$/u.test(origin))
+    throw new VetError('INVALID_ARGUMENT', `origin "${origin}" must not contain spaces or "+"`);
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(p.config, formatNotaryConfig(config));
   const logVerifierKey = addLogKey(dataDir, origin);
@@ -67,7 +81,10 @@ export interface OpenedDataDir {
 export function openDataDir(dataDir: string): OpenedDataDir {
   const p = paths(dataDir);
   const config = readNotaryConfig(p.config);
-  if (!existsSync(p.db)) throw new VetError('NOT_FOUND', `${p.db} is missing`, { hint: 'restore it from a backup; `init` refuses to recreate a log' });
+  if (!existsSync(p.db))
+    throw new VetError('NOT_FOUND', `${p.db} is missing`, {
+      hint: 'restore it from a backup; `init` refuses to recreate a log',
+    });
   const keys = readNotaryKeys(dataDir);
   return { config, keys, db: openNotaryDb(p.db), paths: p };
 }
@@ -110,7 +127,8 @@ export function acquireSequencerLock(dataDir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = lockHolder(dataDir);
-      if (holder !== undefined) throw new VetError('LOCK_HELD', `another sequencer (pid ${holder}) is running on ${dataDir}`);
+      if (holder !== undefined)
+        throw new VetError('LOCK_HELD', `another sequencer (pid ${holder}) is running on ${dataDir}`);
       unlinkSync(path);
     }
   }

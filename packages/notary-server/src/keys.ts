@@ -9,7 +9,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { VetError, ed25519KeyPairFromSeed, generateEd25519KeyPair, generateNoteSigner, parseSignerKey } from '@vet/core';
+import {
+  VetError,
+  ed25519KeyPairFromSeed,
+  generateEd25519KeyPair,
+  generateNoteSigner,
+  parseSignerKey,
+} from '@vet/core';
 
 export interface AdminKey {
   keyid: string;
@@ -38,7 +44,9 @@ export function readNotaryKeys(dataDir: string): NotaryKeys {
   const dir = logKeysDir(dataDir);
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.key')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.key'))
+      .sort();
   } catch (cause) {
     throw new VetError('NOT_FOUND', `no log keys in ${dir}`, { cause, hint: 'run `vet-notary init` first' });
   }
@@ -57,7 +65,8 @@ function readAdminKey(dataDir: string): AdminKey {
   } catch (cause) {
     throw new VetError('PARSE_ERROR', `cannot read admin key ${path}`, { file: path, cause });
   }
-  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new VetError('PARSE_ERROR', `${path}: seed must be 64 hex digits`, { file: path });
+  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed))
+    throw new VetError('PARSE_ERROR', `${path}: seed must be 64 hex digits`, { file: path });
   const pair = ed25519KeyPairFromSeed(new Uint8Array(Buffer.from(raw.seed, 'hex')));
   const keyid = adminKeyId(pair.publicKey);
   if (raw.keyid !== keyid) throw new VetError('PARSE_ERROR', `${path}: keyid does not match the key`, { file: path });
@@ -74,7 +83,10 @@ function writeSecret(path: string, text: string): void {
 export function addLogKey(dataDir: string, origin: string): string {
   const dir = logKeysDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const seqs = readdirSync(dir).filter((f) => f.endsWith('.key')).map((f) => Number.parseInt(f, 10)).filter(Number.isFinite);
+  const seqs = readdirSync(dir)
+    .filter((f) => f.endsWith('.key'))
+    .map((f) => Number.parseInt(f, 10))
+    .filter(Number.isFinite);
   const seq = seqs.length === 0 ? 0 : Math.max(...seqs) + 1;
   const { signerKey, verifierKey } = generateNoteSigner(origin);
   const id = verifierKey.split('+')[1] ?? 'key';
@@ -85,7 +97,9 @@ export function addLogKey(dataDir: string, origin: string): string {
 /** Removes every log key but the newest (end of a rotation). Returns the retired vkeys. */
 export function retireOldLogKeys(dataDir: string, archiveDir: string): string[] {
   const dir = logKeysDir(dataDir);
-  const files = readdirSync(dir).filter((f) => f.endsWith('.key')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.key'))
+    .sort();
   mkdirSync(archiveDir, { recursive: true, mode: 0o700 });
   const retired: string[] = [];
   for (const f of files.slice(0, -1)) {

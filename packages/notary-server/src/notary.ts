@@ -68,11 +68,21 @@ export function createNotary(deps: NotaryDeps): Notary {
   const { tree, state, dedupe } = loaded;
   let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
   const metrics = new Metrics();
-  const m = notaryMetrics(metrics, () => latest.size, () => sequencer.pending);
+  const m = notaryMetrics(
+    metrics,
+    () => latest.size,
+    () => sequencer.pending,
+  );
   const readLeaves = makeLeafReader(db);
   const checkToken = makeTokenChecker(db);
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
-  const publisher = makeStaticPublisher(deps.staticDir, config.sequencer.publishIntervalMs, { tree, readLeaves }, () => latest, logEvent);
+  const publisher = makeStaticPublisher(
+    deps.staticDir,
+    config.sequencer.publishIntervalMs,
+    { tree, readLeaves },
+    () => latest,
+    logEvent,
+  );
 
   const committer = deps.committer ?? inlineCommitter(db);
   const sequencer = new Sequencer(
@@ -88,7 +98,13 @@ export function createNotary(deps: NotaryDeps): Notary {
         for (const e of entries) {
           const a = pendingClaims.get(e.dedupe);
           pendingClaims.delete(e.dedupe);
-          if (a) state.apply({ index: e.index, leafHash: Buffer.from(e.leafHash).toString('hex'), signer: e.signer, claim: a });
+          if (a)
+            state.apply({
+              index: e.index,
+              leafHash: Buffer.from(e.leafHash).toString('hex'),
+              signer: e.signer,
+              claim: a,
+            });
         }
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
         publisher.dirty();
@@ -125,16 +141,27 @@ export function createNotary(deps: NotaryDeps): Notary {
     authenticate(authorization) {
       const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       const info = m?.[1] === undefined ? undefined : checkToken(m[1], now());
-      if (info === undefined) throw new NotaryError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer vetn_…)');
+      if (info === undefined)
+        throw new NotaryError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer vetn_…)');
       return info;
     },
     async submit(body, who) {
       const started = performance.now();
       {
         const wait = limiter.take(who.id);
-        if (wait > 0) throw new NotaryError('RATE_LIMITED', `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`, { retryAfter: wait });
-        if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
-        if (sequencer.pending + admitting >= config.limits.maxPending) throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
+        if (wait > 0)
+          throw new NotaryError(
+            'RATE_LIMITED',
+            `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
+            { retryAfter: wait },
+          );
+        if (sequencer.failed !== undefined)
+          throw new NotaryError(
+            'UNAVAILABLE',
+            'the log is not accepting entries (storage failure); the operator must restart it',
+          );
+        if (sequencer.pending + admitting >= config.limits.maxPending)
+          throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
         admitting += 1;
         let admitted: AdmittedEntry;
         try {
@@ -143,7 +170,11 @@ export function createNotary(deps: NotaryDeps): Notary {
           admitting -= 1;
         }
         // Everything below runs without awaiting, so state, dedupe and pool stay in step.
-        if (sequencer.failed !== undefined) throw new NotaryError('UNAVAILABLE', 'the log is not accepting entries (storage failure); the operator must restart it');
+        if (sequencer.failed !== undefined)
+          throw new NotaryError(
+            'UNAVAILABLE',
+            'the log is not accepting entries (storage failure); the operator must restart it',
+          );
         const submitter: Submitter = { subject: who.subject, role: who.role };
         state.check(admitted.claim, admitted.signer, submitter, config.policy, now());
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
@@ -152,12 +183,26 @@ export function createNotary(deps: NotaryDeps): Notary {
         let done: Awaited<ReturnType<Sequencer['submit']>>;
         try {
           const { leaf, leafHash, dedupe: key, signer } = admitted;
-          done = await sequencer.submit({ leaf, leafHash, dedupe: key, signer, kind: admitted.claim.type, submittedBy: who.subject });
+          done = await sequencer.submit({
+            leaf,
+            leafHash,
+            dedupe: key,
+            signer,
+            kind: admitted.claim.type,
+            submittedBy: who.subject,
+          });
         } catch (e) {
           logEvent({ event: 'commit_failed', error: String(e) });
           throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
         }
-        const receipt = makeReceipt(tree, done.index, admitted.leafHash, done.batch.size, done.batch.checkpoint, proofMemo);
+        const receipt = makeReceipt(
+          tree,
+          done.index,
+          admitted.leafHash,
+          done.batch.size,
+          done.batch.checkpoint,
+          proofMemo,
+        );
         m.receiptSeconds((performance.now() - started) / 1000);
         return receipt;
       }
@@ -176,9 +221,21 @@ function notaryMetrics(metrics: Metrics, size: () => number, pending: () => numb
   metrics.gauge('vet_notary_pending_submissions', 'Submissions waiting for the sequencer.', pending);
   return {
     submissions: metrics.counter('vet_notary_submissions_total', 'Submissions by result code.'),
-    receiptSeconds: metrics.histogram('vet_notary_time_to_receipt_seconds', 'From request body read to receipt.', [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]),
-    batchSeconds: metrics.histogram('vet_notary_batch_commit_seconds', 'Sequencing one batch: append, sign, commit.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]),
-    batchSize: metrics.histogram('vet_notary_batch_entries', 'Entries per committed batch.', [1, 4, 16, 64, 256, 1024, 4096]),
+    receiptSeconds: metrics.histogram(
+      'vet_notary_time_to_receipt_seconds',
+      'From request body read to receipt.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ),
+    batchSeconds: metrics.histogram(
+      'vet_notary_batch_commit_seconds',
+      'Sequencing one batch: append, sign, commit.',
+      [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+    ),
+    batchSize: metrics.histogram(
+      'vet_notary_batch_entries',
+      'Entries per committed batch.',
+      [1, 4, 16, 64, 256, 1024, 4096],
+    ),
   };
 }
 

@@ -6,12 +6,7 @@
  * under the same lock.
  */
 import { readFileSync } from 'node:fs';
-import {
-  IN_TOTO_PAYLOAD_TYPE,
-  VetError,
-  makeAuditorStatement,
-  signDsse,
-} from '@vet/core';
+import { IN_TOTO_PAYLOAD_TYPE, VetError, makeAuditorStatement, signDsse } from '@vet/core';
 import { acquireSequencerLock, lockHolder, openDataDir, paths } from './datadir.js';
 import { createNotary } from './notary.js';
 import type { Receipt } from './log/proofs.js';
@@ -50,9 +45,17 @@ async function submitToRunningServer(dataDir: string, envelope: Uint8Array): Pro
   } catch (cause) {
     throw new VetError('LOCK_HELD', 'a notary server is running but its URL or the admin token is unknown', { cause });
   }
-  const res = await fetch(`${url}/v1/submit`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: envelope });
+  const res = await fetch(`${url}/v1/submit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: envelope,
+  });
   const body = (await res.json()) as Receipt & { error?: { code: string; message: string } };
-  if (!res.ok) throw new VetError('HTTP_ERROR', `notary refused the entry: ${body.error?.code ?? res.status}: ${body.error?.message ?? ''}`);
+  if (!res.ok)
+    throw new VetError(
+      'HTTP_ERROR',
+      `notary refused the entry: ${body.error?.code ?? res.status}: ${body.error?.message ?? ''}`,
+    );
   return body;
 }
 
@@ -61,7 +64,13 @@ export function auditorKeyId(publicKey: Uint8Array): string {
   return `vet-auditor:${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
 }
 
-export function signedAuditorEntry(dataDir: string, action: 'add' | 'remove', name: string, publicKey: Uint8Array, keyid: string): Uint8Array {
+export function signedAuditorEntry(
+  dataDir: string,
+  action: 'add' | 'remove',
+  name: string,
+  publicKey: Uint8Array,
+  keyid: string,
+): Uint8Array {
   const { admin } = readNotaryKeys(dataDir);
   const payload = makeAuditorStatement({ action, keyid, publicKey, name });
   const env = signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: admin.keyid, secretKey: admin.secretKey });
@@ -74,17 +83,30 @@ export async function addAuditor(
 ): Promise<{ keyid: string; token: string; receipt: Receipt }> {
   const keyid = opts.keyid ?? auditorKeyId(opts.publicKey);
   const receipt = await appendAdminEntry(dataDir, signedAuditorEntry(dataDir, 'add', opts.name, opts.publicKey, keyid));
-  const token = issueAuditorToken(dataDir, opts.name, { ...(opts.tokenExpiresAt !== undefined && { expiresAt: opts.tokenExpiresAt }), now: opts.now ?? Date.now() });
+  const token = issueAuditorToken(dataDir, opts.name, {
+    ...(opts.tokenExpiresAt !== undefined && { expiresAt: opts.tokenExpiresAt }),
+    now: opts.now ?? Date.now(),
+  });
   return { keyid, token, receipt };
 }
 
-export async function removeAuditor(dataDir: string, opts: { name: string; publicKey: Uint8Array; keyid?: string }): Promise<{ receipt: Receipt; tokensRevoked: number }> {
+export async function removeAuditor(
+  dataDir: string,
+  opts: { name: string; publicKey: Uint8Array; keyid?: string },
+): Promise<{ receipt: Receipt; tokensRevoked: number }> {
   const keyid = opts.keyid ?? auditorKeyId(opts.publicKey);
-  const receipt = await appendAdminEntry(dataDir, signedAuditorEntry(dataDir, 'remove', opts.name, opts.publicKey, keyid));
+  const receipt = await appendAdminEntry(
+    dataDir,
+    signedAuditorEntry(dataDir, 'remove', opts.name, opts.publicKey, keyid),
+  );
   return { receipt, tokensRevoked: revokeAuditorTokens(dataDir, opts.name) };
 }
 
-export function issueAuditorToken(dataDir: string, name: string, opts: { expiresAt?: number; now: number; label?: string }): string {
+export function issueAuditorToken(
+  dataDir: string,
+  name: string,
+  opts: { expiresAt?: number; now: number; label?: string },
+): string {
   const { db } = openDataDir(dataDir);
   try {
     return issueToken(db, name, 'auditor', opts);

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAudits } from '@vet/core';
-import { fullAudit, post, randomAuditEnvelope, signStatement, startTestNotary, type TestAuditor, type TestNotary } from './__fixtures__/harness.js';
+import {
+  fullAudit,
+  post,
+  randomAuditEnvelope,
+  signStatement,
+  startTestNotary,
+  type TestAuditor,
+  type TestNotary,
+} from './__fixtures__/harness.js';
 
-const feed = async (n: TestNotary) => parseAudits(await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml');
+const feed = async (n: TestNotary) =>
+  parseAudits(await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml');
 
 describe('quorum 2: an approval is published once two distinct auditors attested it', () => {
   let n: TestNotary;
@@ -20,10 +29,20 @@ describe('quorum 2: an approval is published once two distinct auditors attested
     expect((await post(`${n.url}/v1/submit`, signStatement(a, { ...claim, who: 'A' }), a.token)).status).toBe(200);
     expect((await feed(n)).audits['q-pkg']).toBeUndefined();
     // The same auditor again (different wording) still counts once.
-    expect((await post(`${n.url}/v1/submit`, signStatement(a, { ...claim, who: 'A', notes: 'again' }), a.token)).status).toBe(200);
+    expect(
+      (await post(`${n.url}/v1/submit`, signStatement(a, { ...claim, who: 'A', notes: 'again' }), a.token)).status,
+    ).toBe(200);
     expect((await feed(n)).audits['q-pkg']).toBeUndefined();
     // A different artifact digest is a different claim.
-    expect((await post(`${n.url}/v1/submit`, signStatement(b, { ...claim, who: 'B', digests: { '1.0.0': `sha512-${'A'.repeat(86)}==` } }), b.token)).status).toBe(200);
+    expect(
+      (
+        await post(
+          `${n.url}/v1/submit`,
+          signStatement(b, { ...claim, who: 'B', digests: { '1.0.0': `sha512-${'A'.repeat(86)}==` } }),
+          b.token,
+        )
+      ).status,
+    ).toBe(200);
     expect((await feed(n)).audits['q-pkg']).toBeUndefined();
     expect((await post(`${n.url}/v1/submit`, signStatement(b, { ...claim, who: 'B' }), b.token)).status).toBe(200);
     const rows = (await feed(n)).audits['q-pkg'];
@@ -47,13 +66,19 @@ describe('cooldown and rate limit', () => {
   afterAll(async () => n.close());
 
   it('refuses approvals of releases younger than the cooldown, accepts older ones', async () => {
-    const young = signStatement(a, fullAudit('c-pkg', '1.0.0', { extra: { releasedAt: new Date(now - 2 * 86_400_000).toISOString() } }));
+    const young = signStatement(
+      a,
+      fullAudit('c-pkg', '1.0.0', { extra: { releasedAt: new Date(now - 2 * 86_400_000).toISOString() } }),
+    );
     const r1 = await post(`${n.url}/v1/submit`, young, a.token);
     expect([r1.status, r1.json.error.code]).toEqual([422, 'POLICY']);
     expect(r1.json.error.message).toMatch(/cooldown/);
     const unknownAge = await post(`${n.url}/v1/submit`, signStatement(a, fullAudit('c-pkg', '1.0.1')), a.token);
     expect([unknownAge.status, unknownAge.json.error.code]).toEqual([422, 'POLICY']);
-    const old = signStatement(a, fullAudit('c-pkg', '0.9.0', { extra: { releasedAt: new Date(now - 30 * 86_400_000).toISOString() } }));
+    const old = signStatement(
+      a,
+      fullAudit('c-pkg', '0.9.0', { extra: { releasedAt: new Date(now - 30 * 86_400_000).toISOString() } }),
+    );
     expect((await post(`${n.url}/v1/submit`, old, a.token)).status).toBe(200);
   });
 

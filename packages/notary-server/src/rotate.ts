@@ -9,7 +9,10 @@ import { readNotaryConfig } from './config.js';
 import { paths } from './datadir.js';
 import { addLogKey, keysDir, readNotaryKeys, retireOldLogKeys } from './keys.js';
 
-export function rotateLogKey(dataDir: string, opts: { finish?: boolean } = {}): { active: string[]; added?: string; retired?: string[] } {
+export function rotateLogKey(
+  dataDir: string,
+  opts: { finish?: boolean } = {},
+): { active: string[]; added?: string; retired?: string[] } {
   if (opts.finish) {
     const retired = retireOldLogKeys(dataDir, join(keysDir(dataDir), 'retired'));
     return { active: readNotaryKeys(dataDir).logVerifiers, retired };

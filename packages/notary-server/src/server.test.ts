@@ -14,7 +14,16 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '@vet/core';
-import { fullAudit, integrity, post, randomAuditEnvelope, signStatement, startTestNotary, type TestAuditor, type TestNotary } from './__fixtures__/harness.js';
+import {
+  fullAudit,
+  integrity,
+  post,
+  randomAuditEnvelope,
+  signStatement,
+  startTestNotary,
+  type TestAuditor,
+  type TestNotary,
+} from './__fixtures__/harness.js';
 
 let n: TestNotary;
 let alice: TestAuditor;
@@ -44,7 +53,9 @@ describe('accepted submissions', () => {
     const proof = (r.json.inclusionProof as string[]).map((h) => new Uint8Array(Buffer.from(h, 'base64')));
     expect(Buffer.from(hashLeaf(body)).toString('hex')).toBe(r.json.leafHash);
     expect(verifyInclusion(hashLeaf(body), r.json.index, cp.size, proof, cp.rootHash)).toBe(true);
-    expect(r.json.tlogProof).toBe(`c2sp.org/tlog-proof@v1\nindex ${r.json.index}\n${proof.map((h) => Buffer.from(h).toString('base64') + '\n').join('')}\n${r.json.checkpoint}`);
+    expect(r.json.tlogProof).toBe(
+      `c2sp.org/tlog-proof@v1\nindex ${r.json.index}\n${proof.map((h) => Buffer.from(h).toString('base64') + '\n').join('')}\n${r.json.checkpoint}`,
+    );
   });
 
   it('store the envelope byte-exact: the entry bundle returns the submitted bytes', async () => {
@@ -57,7 +68,9 @@ describe('accepted submissions', () => {
     const path = `tile/entries/${String(tile).padStart(3, '0')}${width ? `.p/${width}` : ''}`;
     const bundle = new Uint8Array(await (await fetch(`${n.url}/${path}`)).arrayBuffer());
     expect(Buffer.from(decodeEntryBundle(bundle)[r.json.index % 256]!).equals(body)).toBe(true);
-    const hashes = decodeHashTile(new Uint8Array(await (await fetch(`${n.url}/${path.replace('entries', '0')}`)).arrayBuffer()));
+    const hashes = decodeHashTile(
+      new Uint8Array(await (await fetch(`${n.url}/${path.replace('entries', '0')}`)).arrayBuffer()),
+    );
     expect(Buffer.from(hashes[r.json.index % 256]!).toString('hex')).toBe(r.json.leafHash);
   });
 });
@@ -70,13 +83,55 @@ describe('refused submissions change nothing', () => {
     ['not JSON', () => submit('hello', alice.token), 400, 'MALFORMED'],
     ['not a DSSE envelope', () => submit('{"a":1}', alice.token), 400, 'MALFORMED'],
     ['invalid UTF-8', () => submit(Buffer.from([0x7b, 0xff, 0x7d]), alice.token), 400, 'MALFORMED'],
-    ['payload tampered after signing', () => submit(tamper(randomAuditEnvelope(alice)), alice.token), 422, 'BAD_SIGNATURE'],
-    ['signed by an unregistered key', () => submit(signStatement({ keyid: 'stranger', keys: generateEd25519KeyPair() }, fullAudit('x', '1.0.0')), alice.token), 422, 'UNKNOWN_SIGNER'],
-    ['signed with another key under the auditor\'s keyid', () => submit(signStatement({ keyid: alice.keyid, keys: generateEd25519KeyPair() }, fullAudit('x', '1.0.1')), alice.token), 422, 'BAD_SIGNATURE'],
+    [
+      'payload tampered after signing',
+      () => submit(tamper(randomAuditEnvelope(alice)), alice.token),
+      422,
+      'BAD_SIGNATURE',
+    ],
+    [
+      'signed by an unregistered key',
+      () =>
+        submit(
+          signStatement({ keyid: 'stranger', keys: generateEd25519KeyPair() }, fullAudit('x', '1.0.0')),
+          alice.token,
+        ),
+      422,
+      'UNKNOWN_SIGNER',
+    ],
+    [
+      "signed with another key under the auditor's keyid",
+      () =>
+        submit(
+          signStatement({ keyid: alice.keyid, keys: generateEd25519KeyPair() }, fullAudit('x', '1.0.1')),
+          alice.token,
+        ),
+      422,
+      'BAD_SIGNATURE',
+    ],
     ['token of another auditor', () => submit(randomAuditEnvelope(alice), bob.token), 403, 'FORBIDDEN'],
-    ['criteria the notary does not offer', () => submit(signStatement(alice, fullAudit('x', '1.0.2', { criteria: ['does-not-exist'] })), alice.token), 422, 'POLICY'],
-    ['npm audit without sha512 integrity', () => submit(signStatement(alice, fullAudit('x', '1.0.3', { digests: { '1.0.3': 'sha256:' + 'ab'.repeat(32) } })), alice.token), 400, 'MALFORMED'],
-    ['auditor entry signed by an auditor', () => submit(auditorEntrySignedBy(alice), alice.token), 422, 'UNKNOWN_SIGNER'],
+    [
+      'criteria the notary does not offer',
+      () => submit(signStatement(alice, fullAudit('x', '1.0.2', { criteria: ['does-not-exist'] })), alice.token),
+      422,
+      'POLICY',
+    ],
+    [
+      'npm audit without sha512 integrity',
+      () =>
+        submit(
+          signStatement(alice, fullAudit('x', '1.0.3', { digests: { '1.0.3': 'sha256:' + 'ab'.repeat(32) } })),
+          alice.token,
+        ),
+      400,
+      'MALFORMED',
+    ],
+    [
+      'auditor entry signed by an auditor',
+      () => submit(auditorEntrySignedBy(alice), alice.token),
+      422,
+      'UNKNOWN_SIGNER',
+    ],
   ];
   for (const [name, send, status, code] of cases) {
     it(`${name} → ${status} ${code}`, async () => {
@@ -109,7 +164,12 @@ describe('revocation, feed and lookup', () => {
     expect(r.status).toBe(200);
     const feed1 = await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text();
     const parsed = parseAudits(feed1, 'feed.toml');
-    expect(parsed.audits['feed-pkg']?.[0]).toMatchObject({ kind: 'full', version: '2.0.0', who: [alice.name], criteria: ['safe-to-deploy'] });
+    expect(parsed.audits['feed-pkg']?.[0]).toMatchObject({
+      kind: 'full',
+      version: '2.0.0',
+      who: [alice.name],
+      criteria: ['safe-to-deploy'],
+    });
     expect(parsed.criteria['crypto-reviewed']?.description).toMatch(/cryptographer/);
 
     // Only the original auditor (or an admin) may revoke.
@@ -168,23 +228,43 @@ function tamper(body: Buffer): Buffer {
 function auditorEntrySignedBy(a: TestAuditor): Buffer {
   const k = generateEd25519KeyPair();
   const payload = makeAuditorStatement(k.publicKey);
-  return Buffer.from(JSON.stringify(signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey })));
+  return Buffer.from(
+    JSON.stringify(signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey })),
+  );
 }
 
 function makeAuditorStatement(publicKey: Uint8Array): Uint8Array {
   return Buffer.from(
     JSON.stringify({
       _type: 'https://in-toto.io/Statement/v1',
-      subject: [{ name: 'vet-auditor:mallory', digest: { sha256: createHash('sha256').update(publicKey).digest('hex') } }],
+      subject: [
+        { name: 'vet-auditor:mallory', digest: { sha256: createHash('sha256').update(publicKey).digest('hex') } },
+      ],
       predicateType: 'https://vet.dev/auditor/v1',
-      predicate: { action: 'add', keyid: 'mallory', name: 'Mallory', publicKey: Buffer.from(publicKey).toString('base64') },
+      predicate: {
+        action: 'add',
+        keyid: 'mallory',
+        name: 'Mallory',
+        publicKey: Buffer.from(publicKey).toString('base64'),
+      },
     }),
   );
 }
 
 function revocation(a: TestAuditor, pkg: string, leafHash: string): Buffer {
-  const payload = makeAuditStatement({ kind: 'revocation', ecosystem: 'npm', package: pkg, criteria: [], who: a.name, digests: {}, revokes: leafHash, notes: 'mistake' });
-  return Buffer.from(JSON.stringify(signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey })));
+  const payload = makeAuditStatement({
+    kind: 'revocation',
+    ecosystem: 'npm',
+    package: pkg,
+    criteria: [],
+    who: a.name,
+    digests: {},
+    revokes: leafHash,
+    notes: 'mistake',
+  });
+  return Buffer.from(
+    JSON.stringify(signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey })),
+  );
 }
 
 void integrity;

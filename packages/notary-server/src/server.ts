@@ -35,13 +35,24 @@ export async function serveNotary(
   const { db, config, keys, paths } = opened;
   let notary: Notary;
   try {
-    notary = createNotary({ db, config, keys, committer: workerCommitter(paths.db), verifier: workerVerifier(), staticDir: paths.static, ...(opts.log && { log: opts.log }) });
+    notary = createNotary({
+      db,
+      config,
+      keys,
+      committer: workerCommitter(paths.db),
+      verifier: workerVerifier(),
+      staticDir: paths.static,
+      ...(opts.log && { log: opts.log }),
+    });
   } catch (e) {
     db.close();
     release();
     throw e;
   }
-  const server = createServer({ keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 }, createRequestHandler(notary));
+  const server = createServer(
+    { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
+    createRequestHandler(notary),
+  );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
   await new Promise<void>((resolve, reject) => {

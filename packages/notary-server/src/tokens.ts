@@ -43,7 +43,8 @@ export function issueToken(
 
 /** Revokes every token of a subject; returns how many were active. */
 export function revokeTokens(db: NotaryDb, subject: string, now: number): number {
-  return db.prepare('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(now, subject).changes;
+  return db.prepare('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(now, subject)
+    .changes;
 }
 
 interface TokenRow {

@@ -38,17 +38,26 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
     const snapshot = db.transaction(() => {
       const entries = forEachEntry(db, (e) => {
         const h = hashLeaf(e.leaf);
-        if (!Buffer.from(h).equals(e.leaf_hash)) problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
+        if (!Buffer.from(h).equals(e.leaf_hash))
+          problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
         tree.append(h);
         try {
           const a = admitEntry(e.leaf, lookup, config.origin, check);
           state.apply({ index: e.idx, leafHash: Buffer.from(h).toString('hex'), signer: a.signer, claim: a.claim });
         } catch (err) {
           problems.push(`entry ${e.idx}: ${(err as Error).message}`);
-          state.entries.push({ index: e.idx, leafHash: Buffer.from(h).toString('hex'), signer: e.signer, claim: { type: 'revocation', revokes: '' } });
+          state.entries.push({
+            index: e.idx,
+            leafHash: Buffer.from(h).toString('hex'),
+            signer: e.signer,
+            claim: { type: 'revocation', revokes: '' },
+          });
         }
       });
-      const cps = db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as { size: number; note: string }[];
+      const cps = db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as {
+        size: number;
+        note: string;
+      }[];
       return { entries, cps, latest: readLatest(db) };
     })();
     let checked = 0;
@@ -58,16 +67,24 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
         continue;
       }
       const parsed = parseCheckpoint(cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1));
-      if (!Buffer.from(parsed.rootHash).equals(Buffer.from(rootAt(tree, cp.size)))) problems.push(`checkpoint ${cp.size}: root does not match the entries`);
+      if (!Buffer.from(parsed.rootHash).equals(Buffer.from(rootAt(tree, cp.size))))
+        problems.push(`checkpoint ${cp.size}: root does not match the entries`);
       checked += 1;
     }
     const latest = snapshot.latest;
     if (latest === undefined) problems.push('no latest checkpoint');
     else {
       if (latest.size !== tree.size) problems.push(`latest checkpoint size ${latest.size} ≠ ${tree.size} entries`);
-      if (!keys.logVerifiers.some((vk) => tryVerify(latest.note, vk, config.origin))) problems.push('latest checkpoint is not signed by a current log key');
+      if (!keys.logVerifiers.some((vk) => tryVerify(latest.note, vk, config.origin)))
+        problems.push('latest checkpoint is not signed by a current log key');
     }
-    return { ok: problems.length === 0, entries: snapshot.entries, checkpointsChecked: checked, latestSize: latest?.size ?? 0, problems };
+    return {
+      ok: problems.length === 0,
+      entries: snapshot.entries,
+      checkpointsChecked: checked,
+      latestSize: latest?.size ?? 0,
+      problems,
+    };
   } finally {
     db.close();
   }

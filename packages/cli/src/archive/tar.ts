@@ -54,11 +54,15 @@ export interface ExtractResult {
 const FEED_CHUNK = 16 * 1024;
 
 function unsafe(source: string, message: string, entry?: string): VetError {
-  return new VetError('UNSAFE_ARCHIVE', `${source}: ${message}${entry === undefined ? '' : ` (entry ${JSON.stringify(entry)})`}`, {
-    file: source,
-    hint: 'the archive was refused and nothing was extracted; report the package to its registry if this is unexpected',
-    details: entry === undefined ? {} : { entry },
-  });
+  return new VetError(
+    'UNSAFE_ARCHIVE',
+    `${source}: ${message}${entry === undefined ? '' : ` (entry ${JSON.stringify(entry)})`}`,
+    {
+      file: source,
+      hint: 'the archive was refused and nothing was extracted; report the package to its registry if this is unexpected',
+      details: entry === undefined ? {} : { entry },
+    },
+  );
 }
 
 /** Extraction state shared by the entry handlers of one archive. */
@@ -105,12 +109,17 @@ function judge(u: Unpack, entry: ReadEntry): string | undefined {
       return undefined;
     case 'SymbolicLink':
       if (symlinkTargetInside(rel, entry.linkpath ?? '') === undefined) {
-        return void fail(u, `symbolic link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
+        return void fail(
+          u,
+          `symbolic link pointing outside the package to ${JSON.stringify(entry.linkpath)}`,
+          entry.path,
+        );
       }
       return void u.skipped.push({ path: rel, reason: `symbolic link to ${entry.linkpath ?? ''} (not extracted)` });
     case 'Link': {
       const target = safeArchivePath(entry.linkpath ?? '', u.limits.maxDepth);
-      if (!target.ok) return void fail(u, `hard link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
+      if (!target.ok)
+        return void fail(u, `hard link pointing outside the package to ${JSON.stringify(entry.linkpath)}`, entry.path);
       return void u.skipped.push({ path: rel, reason: `hard link to ${target.path} (not extracted)` });
     }
     case 'CharacterDevice':
@@ -126,7 +135,8 @@ function judge(u: Unpack, entry: ReadEntry): string | undefined {
 function checkFileSize(u: Unpack, entry: ReadEntry): boolean {
   const { limits } = u;
   if (entry.size > limits.maxFileBytes) fail(u, `file larger than ${limits.maxFileBytes} bytes`, entry.path);
-  else if (u.bytes + entry.size > limits.maxTotalBytes) fail(u, `unpacked size exceeds ${limits.maxTotalBytes} bytes`, entry.path);
+  else if (u.bytes + entry.size > limits.maxTotalBytes)
+    fail(u, `unpacked size exceeds ${limits.maxTotalBytes} bytes`, entry.path);
   return !u.failure;
 }
 
@@ -168,7 +178,9 @@ async function unpackInto(bytes: Uint8Array, root: string, source: string, limit
   const parser = new Parser({ strict: true, maxDecompressionRatio: limits.maxDecompressionRatio });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('entry', (e: ReadEntry) => onEntry(u, e));
-    parser.on('ignoredEntry', (e: ReadEntry) => u.skipped.push({ path: e.path, reason: `unsupported entry type ${e.type} (not extracted)` }));
+    parser.on('ignoredEntry', (e: ReadEntry) =>
+      u.skipped.push({ path: e.path, reason: `unsupported entry type ${e.type} (not extracted)` }),
+    );
     parser.on('error', (e: Error) => reject(e));
     parser.on('abort', (e: Error) => reject(e));
     parser.on('end', () => resolve());
@@ -176,7 +188,8 @@ async function unpackInto(bytes: Uint8Array, root: string, source: string, limit
   done.catch(() => undefined);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    for (let off = 0; off < buf.length && !u.failure; off += FEED_CHUNK) parser.write(buf.subarray(off, off + FEED_CHUNK));
+    for (let off = 0; off < buf.length && !u.failure; off += FEED_CHUNK)
+      parser.write(buf.subarray(off, off + FEED_CHUNK));
     if (!u.failure) {
       parser.end();
       await done;
@@ -223,6 +236,10 @@ function renameIntoPlace(temp: string, destDir: string): void {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const exists = code === 'ENOTEMPTY' || code === 'EEXIST';
-    throw new VetError(exists ? 'INVALID_ARGUMENT' : 'INTERNAL', `could not move the extracted archive into ${destDir}${exists ? ': it already exists' : ''}`, { cause });
+    throw new VetError(
+      exists ? 'INVALID_ARGUMENT' : 'INTERNAL',
+      `could not move the extracted archive into ${destDir}${exists ? ': it already exists' : ''}`,
+      { cause },
+    );
   }
 }

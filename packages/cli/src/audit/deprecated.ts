@@ -23,7 +23,8 @@ export function deprecatedVersions(graph: DependencyGraph, packuments: Packument
     seen.add(key);
     const fromRegistry = packuments.get(node.name)?.versions[node.version]?.deprecated;
     const message = fromRegistry ?? node.deprecated;
-    if (message) out.push({ name: node.name, version: node.version, message, source: fromRegistry ? 'registry' : 'lockfile' });
+    if (message)
+      out.push({ name: node.name, version: node.version, message, source: fromRegistry ? 'registry' : 'lockfile' });
   }
   return out.sort((a, b) => (a.name === b.name ? (a.version < b.version ? -1 : 1) : a.name < b.name ? -1 : 1));
 }

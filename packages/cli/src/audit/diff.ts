@@ -78,7 +78,13 @@ function diffBinary(path: string, status: DiffFileStatus, a: Buffer | undefined,
   return { file, patch: `diff --git a/${path} b/${path}\nBinary files ${left} and ${right} differ\n` };
 }
 
-function diffText(path: string, status: DiffFileStatus, a: Buffer | undefined, b: Buffer | undefined, o: DiffTreesOptions): FileDiff {
+function diffText(
+  path: string,
+  status: DiffFileStatus,
+  a: Buffer | undefined,
+  b: Buffer | undefined,
+  o: DiffTreesOptions,
+): FileDiff {
   const oldText = textOf(a);
   const newText = textOf(b);
   const left = a ? `a/${path}` : '/dev/null';
@@ -89,8 +95,18 @@ function diffText(path: string, status: DiffFileStatus, a: Buffer | undefined, b
     maxEditLength: o.maxEditLength ?? DEFAULT_MAX_EDIT,
   });
   if (!sp) {
-    const file: DiffFile = { path, status, insertions: countLines(newText), deletions: countLines(oldText), binary: false, approximate: true };
-    return { file, patch: `${header}--- ${left}\n+++ ${right}\n@@ diff too large to show: -${file.deletions} +${file.insertions} lines @@\n` };
+    const file: DiffFile = {
+      path,
+      status,
+      insertions: countLines(newText),
+      deletions: countLines(oldText),
+      binary: false,
+      approximate: true,
+    };
+    return {
+      file,
+      patch: `${header}--- ${left}\n+++ ${right}\n@@ diff too large to show: -${file.deletions} +${file.insertions} lines @@\n`,
+    };
   }
   let insertions = 0;
   let deletions = 0;
@@ -105,7 +121,14 @@ function diffText(path: string, status: DiffFileStatus, a: Buffer | undefined, b
 }
 
 /** Diff one path present on at least one side; undefined when both sides are identical. */
-function diffFile(dirA: string | undefined, dirB: string, path: string, realA: string | undefined, realB: string | undefined, o: DiffTreesOptions): FileDiff | undefined {
+function diffFile(
+  dirA: string | undefined,
+  dirB: string,
+  path: string,
+  realA: string | undefined,
+  realB: string | undefined,
+  o: DiffTreesOptions,
+): FileDiff | undefined {
   const a = realA !== undefined ? readSide(dirA, realA) : undefined;
   const b = realB !== undefined ? readSide(dirB, realB) : undefined;
   if (a && b && a.equals(b)) return undefined;
@@ -121,7 +144,8 @@ export function diffTrees(dirA: string | undefined, dirB: string, options: DiffT
   const keep = (p: string): boolean => !options.ignore?.(p);
   const name = options.comparePath ?? ((p: string) => p);
   // logical name → real path on each side
-  const side = (dir: string | undefined) => new Map((dir === undefined ? [] : listTreeFiles(dir).filter(keep)).map((p) => [name(p), p]));
+  const side = (dir: string | undefined) =>
+    new Map((dir === undefined ? [] : listTreeFiles(dir).filter(keep)).map((p) => [name(p), p]));
   const a = side(dirA);
   const b = side(dirB);
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));

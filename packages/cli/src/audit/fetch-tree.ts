@@ -60,7 +60,8 @@ export async function fetchPackageTree(
     return { name, version, dir, key: tar.key, skipped: res.skipped };
   } catch (e) {
     // Another vet process extracted the same bytes first: same key, same content.
-    const raced = isVetError(e) && e.code === 'INVALID_ARGUMENT' ? cachedTree(registry, name, version, tar.key) : undefined;
+    const raced =
+      isVetError(e) && e.code === 'INVALID_ARGUMENT' ? cachedTree(registry, name, version, tar.key) : undefined;
     if (raced) return raced;
     throw e;
   }

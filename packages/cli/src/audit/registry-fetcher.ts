@@ -32,7 +32,9 @@ export function createRegistrySuggestFetcher(
         // A version outside the lockfile needs the registry's integrity; ask for the full document
         // now so the risk-signal lookup later is served from the same memoised response.
         const warm = integrity ? Promise.resolve() : registry.packument(name, { full: true }).then(() => undefined);
-        p = warm.then(() => fetchPackageTree(name, version, integrity, registry, { resolved: node?.source.url, limits: options.limits }));
+        p = warm.then(() =>
+          fetchPackageTree(name, version, integrity, registry, { resolved: node?.source.url, limits: options.limits }),
+        );
         trees.set(id, p);
       }
       return p;

@@ -28,7 +28,8 @@ const NATIVE_EXT = /\.(node|so|dylib|dll|exe)$/i;
 function scriptsOf(v: PackumentVersion | undefined, graphFlag: boolean): Record<string, string> {
   if (!v) return graphFlag ? { install: '(lockfile: hasInstallScript)' } : {};
   const s = installScripts(v);
-  if (Object.keys(s).length === 0 && (v.hasInstallScript || graphFlag)) return { install: '(registry: hasInstallScript)' };
+  if (Object.keys(s).length === 0 && (v.hasInstallScript || graphFlag))
+    return { install: '(registry: hasInstallScript)' };
   return s;
 }
 
@@ -43,8 +44,14 @@ export function riskRelevantFiles(files: readonly DiffFile[]): DiffFile[] {
 
 function nativeSignal(v: PackumentVersion | undefined, files: readonly DiffFile[]): RiskSignal | undefined {
   const hits = files.filter((f) => f.status !== 'removed' && isNativeLooking(f));
-  if (hits.length > 0) return { kind: 'native-code', files: hits.map((f) => f.path), reason: 'compiled code or a node-gyp build in the package' };
-  if (v?.gypfile) return { kind: 'native-code', files: ['binding.gyp'], reason: 'the manifest declares a node-gyp build (gypfile)' };
+  if (hits.length > 0)
+    return {
+      kind: 'native-code',
+      files: hits.map((f) => f.path),
+      reason: 'compiled code or a node-gyp build in the package',
+    };
+  if (v?.gypfile)
+    return { kind: 'native-code', files: ['binding.gyp'], reason: 'the manifest declares a node-gyp build (gypfile)' };
   return undefined;
 }
 
@@ -74,7 +81,14 @@ export function riskSignals(
   const scripts = scriptsOf(to, node?.hasInstallScript === true);
   if (Object.keys(scripts).length > 0) {
     const before = scriptsOf(from, false);
-    out.push({ kind: 'install-script', scripts, new: fromVersion === undefined || Object.keys(before).length === 0 || JSON.stringify(before) !== JSON.stringify(scripts) });
+    out.push({
+      kind: 'install-script',
+      scripts,
+      new:
+        fromVersion === undefined ||
+        Object.keys(before).length === 0 ||
+        JSON.stringify(before) !== JSON.stringify(scripts),
+    });
   }
   const native = nativeSignal(to, options.files ?? []);
   if (native) out.push(native);
@@ -82,7 +96,8 @@ export function riskSignals(
     const old = depNames(from);
     const added = [...depNames(to)].filter((d) => !old.has(d)).sort();
     if (added.length > 0) out.push({ kind: 'new-dependencies', added });
-    if (from.npmUser?.name !== to.npmUser?.name) out.push({ kind: 'publisher-change', from: from.npmUser?.name, to: to.npmUser?.name });
+    if (from.npmUser?.name !== to.npmUser?.name)
+      out.push({ kind: 'publisher-change', from: from.npmUser?.name, to: to.npmUser?.name });
   }
   const message = to?.deprecated ?? node?.deprecated;
   if (message) out.push({ kind: 'deprecated', message });
@@ -94,7 +109,9 @@ export function riskSignals(
 export function formatRiskSignal(s: RiskSignal): string {
   switch (s.kind) {
     case 'install-script':
-      return `${s.new ? 'new ' : ''}install script: ${Object.entries(s.scripts).map(([k, v]) => `${k}: ${v}`).join('; ')}`;
+      return `${s.new ? 'new ' : ''}install script: ${Object.entries(s.scripts)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}`;
     case 'native-code':
       return `native code: ${s.files.slice(0, 5).join(', ')}${s.files.length > 5 ? `, and ${s.files.length - 5} more` : ''}`;
     case 'new-dependencies':

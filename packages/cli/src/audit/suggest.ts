@@ -78,18 +78,29 @@ interface Measured {
 const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL']);
 
 function diffCacheName(fromKey: string | undefined, toKey: string): string {
-  return createHash('sha256').update(`v1\n${fromKey ?? 'empty'}\n${toKey}`).digest('hex');
+  return createHash('sha256')
+    .update(`v1\n${fromKey ?? 'empty'}\n${toKey}`)
+    .digest('hex');
 }
 
 function readMeasured(cache: VetCache | undefined, name: string): Measured | undefined {
   const v = cache && (readCacheJson(cache, 'diffstat', name) as Partial<Measured> | undefined);
   const s = v?.stat;
-  if (!s || typeof s.insertions !== 'number' || typeof s.deletions !== 'number' || typeof s.filesChanged !== 'number') return undefined;
+  if (!s || typeof s.insertions !== 'number' || typeof s.deletions !== 'number' || typeof s.filesChanged !== 'number')
+    return undefined;
   return { stat: s, files: Array.isArray(v.files) ? v.files : [] };
 }
 
-async function measure(name: string, c: SuggestCandidate, fetcher: SuggestFetcher, cache: VetCache | undefined): Promise<Measured> {
-  const [a, b] = await Promise.all([c.from === undefined ? undefined : fetcher.tree(name, c.from), fetcher.tree(name, c.to)]);
+async function measure(
+  name: string,
+  c: SuggestCandidate,
+  fetcher: SuggestFetcher,
+  cache: VetCache | undefined,
+): Promise<Measured> {
+  const [a, b] = await Promise.all([
+    c.from === undefined ? undefined : fetcher.tree(name, c.from),
+    fetcher.tree(name, c.to),
+  ]);
   const cacheName = diffCacheName(a?.key, b.key);
   const hit = readMeasured(cache, cacheName);
   if (hit) return hit;
@@ -120,7 +131,10 @@ export async function computeSuggestions(
   });
   progress.done();
   const best = pickSmallest(jobs, results);
-  const packuments = await loadPackuments([...best.values()].map((b) => b.f.name), fetcher);
+  const packuments = await loadPackuments(
+    [...best.values()].map((b) => b.f.name),
+    fetcher,
+  );
   const suggestions: Suggestion[] = [];
   for (const f of failures) {
     const b = best.get(f);
@@ -129,11 +143,22 @@ export async function computeSuggestions(
       continue;
     }
     const risk = riskSignals(f.name, b.c.from, b.c.to, packuments, options.graph, { files: b.m.files });
-    suggestions.push({ name: f.name, version: f.version, criteria: f.criteria, ...(b.c.from === undefined ? {} : { from: b.c.from }), to: b.c.to, diffstat: b.m.stat, lines: diffStatLines(b.m.stat), risk });
+    suggestions.push({
+      name: f.name,
+      version: f.version,
+      criteria: f.criteria,
+      ...(b.c.from === undefined ? {} : { from: b.c.from }),
+      to: b.c.to,
+      diffstat: b.m.stat,
+      lines: diffStatLines(b.m.stat),
+      risk,
+    });
   }
   suggestions.sort((x, y) => x.lines - y.lines || cmp(x.name, y.name) || cmp(x.to, y.to));
   // Candidates finish in network order; report problems in a stable order.
-  problems.sort((x, y) => cmp(x.name, y.name) || cmp(x.version, y.version) || cmp(x.candidate?.from ?? '', y.candidate?.from ?? ''));
+  problems.sort(
+    (x, y) => cmp(x.name, y.name) || cmp(x.version, y.version) || cmp(x.candidate?.from ?? '', y.candidate?.from ?? ''),
+  );
   return { suggestions, totalLines: suggestions.reduce((n, s) => n + s.lines, 0), problems };
 }
 

@@ -3,14 +3,7 @@
  * audit <version> -> <version2>. Shows the criteria text and asks unless --accept-all.
  * Afterwards the package's exemptions that the new audit makes unnecessary are removed.
  */
-import {
-  SAFE_TO_DEPLOY,
-  VetError,
-  builtinCriteriaDescription,
-  resolve,
-  type AuditEntry,
-  type Store,
-} from '@vet/core';
+import { SAFE_TO_DEPLOY, VetError, builtinCriteriaDescription, resolve, type AuditEntry, type Store } from '@vet/core';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -34,7 +27,13 @@ export interface CertifyOptions {
 }
 
 export function buildAudit(o: CertifyOptions, criteria: string[], who: string[]): AuditEntry {
-  const base = { who, criteria, importable: true, aggregatedFrom: [] as string[], ...(o.notes ? { notes: o.notes } : {}) };
+  const base = {
+    who,
+    criteria,
+    importable: true,
+    aggregatedFrom: [] as string[],
+    ...(o.notes ? { notes: o.notes } : {}),
+  };
   return o.version2 === undefined
     ? { ...base, kind: 'full', version: o.version }
     : { ...base, kind: 'delta', delta: { from: o.version, to: o.version2 } };
@@ -69,12 +68,15 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
   for (const c of criteria) {
     if (!p.store.audits.criteria[c] && !builtinCriteriaDescription(c)) {
       throw new VetError('CRITERIA_ERROR', `unknown criteria '${c}'`, {
-        hint: `known criteria: safe-to-run, safe-to-deploy${Object.keys(p.store.audits.criteria).map((k) => `, ${k}`).join('')}`,
+        hint: `known criteria: safe-to-run, safe-to-deploy${Object.keys(p.store.audits.criteria)
+          .map((k) => `, ${k}`)
+          .join('')}`,
       });
     }
   }
   const who = o.who?.length ? o.who : [defaultWho(g.cwd) ?? ''].filter((w) => w !== '');
-  const what = o.version2 === undefined ? `${o.pkg}:${o.version}` : `the changes of ${o.pkg} from ${o.version} to ${o.version2}`;
+  const what =
+    o.version2 === undefined ? `${o.pkg}:${o.version}` : `the changes of ${o.pkg} from ${o.version} to ${o.version2}`;
   if (!o.acceptAll) {
     if (!io.interactive) {
       throw new VetError('INVALID_ARGUMENT', 'certify needs confirmation, but stdin is not a terminal', {
@@ -82,7 +84,9 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
       });
     }
     for (const c of criteria) io.err(`\n${c}:\n${indent(criteriaText(p.store, c))}\n`);
-    const answer = await io.prompt(`\nI, ${who.join(', ') || '(unknown)'}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `);
+    const answer = await io.prompt(
+      `\nI, ${who.join(', ') || '(unknown)'}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `,
+    );
     if (!/^y(es)?$/i.test(answer.trim())) throw new VetError('USER_ABORTED', 'nothing was recorded');
   }
   const audit = buildAudit(o, criteria, who);
@@ -97,7 +101,10 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `    ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 async function submit(p: LoadedProject, io: CommandIO, o: CertifyOptions, audit: AuditEntry): Promise<void> {

@@ -14,9 +14,12 @@ import { createHttpClient, mapLimit } from '../registry/index.js';
 import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
 import { isVetError } from '@vet/core';
 import path from 'node:path';
-import { createCratesClient, cratesNeedingPublishers, loadCratesIndex, mergeCratePublisherRows } from '../crates/index.js';
-
-
+import {
+  createCratesClient,
+  cratesNeedingPublishers,
+  loadCratesIndex,
+  mergeCratePublisherRows,
+} from '../crates/index.js';
 
 export interface Flagged {
   name: string;
@@ -24,13 +27,21 @@ export interface Flagged {
   message: string;
 }
 
-export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedProject, notes: string[]): Promise<{ project: LoadedProject; flagged: Flagged[] }> {
+export async function refreshProject(
+  g: GlobalOptions,
+  io: CommandIO,
+  p: LoadedProject,
+  notes: string[],
+): Promise<{ project: LoadedProject; flagged: Flagged[] }> {
   let store = p.store;
   if (Object.keys(store.config.imports).length > 0) {
     const http = createHttpClient({ hints: IMPORT_HINTS });
     try {
       const { notaryRefresher } = await import('../notary/index.js');
-      const r = await refreshImports(store, p.graph, { http, notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }) });
+      const r = await refreshImports(store, p.graph, {
+        http,
+        notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }),
+      });
       store = r.store;
       notes.push(...r.warnings);
     } finally {
@@ -40,7 +51,13 @@ export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedP
   const needing = p.ref.ecosystem === 'npm' ? packagesNeedingPublishers(store, p.graph) : [];
   if (needing.length > 0) {
     if (store === p.store) store = structuredClone(store);
-    const source = await openPackageSource({ ecosystem: 'npm', graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+    const source = await openPackageSource({
+      ecosystem: 'npm',
+      graph: p.graph,
+      lockfile: p.ref.lockfile,
+      env: io.env,
+      ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+    });
     try {
       for (const name of needing) setPublisherRows(store, p.graph, name, await source.packument!(name));
     } finally {
@@ -58,7 +75,13 @@ export async function refreshProject(g: GlobalOptions, io: CommandIO, p: LoadedP
   return { project: store === p.store ? p : { ...p, store }, flagged };
 }
 
-async function refreshCratePublishers(io: CommandIO, p: LoadedProject, store: LoadedProject['store'], crates: string[], notes: string[]): Promise<void> {
+async function refreshCratePublishers(
+  io: CommandIO,
+  p: LoadedProject,
+  store: LoadedProject['store'],
+  crates: string[],
+  notes: string[],
+): Promise<void> {
   const { indexUrl } = await loadCratesIndex(path.dirname(p.ref.lockfile), io.env);
   const client = createCratesClient({ indexUrl });
   try {
@@ -85,7 +108,8 @@ async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]):
     await mapLimit(nodes, 8, async (n) => {
       try {
         const state = yankStateOf(await client.release(n.name, n.version));
-        if (state.yanked) out.push({ name: n.name, version: n.version, message: `yanked${state.reason ? `: ${state.reason}` : ''}` });
+        if (state.yanked)
+          out.push({ name: n.name, version: n.version, message: `yanked${state.reason ? `: ${state.reason}` : ''}` });
       } catch (e) {
         if (!isVetError(e)) throw e;
         notes.push(`could not ask the index about ${n.name} ${n.version}: ${e.message}`);

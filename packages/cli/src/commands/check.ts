@@ -64,17 +64,23 @@ function passed(r: CheckResult): boolean {
 /** What the lockfile reader noticed, and pins it could not lock (requirements without hashes). */
 function readerNotes(p: LoadedProject): string[] {
   const file = path.relative(process.cwd(), p.ref.lockfile) || p.ref.lockfile;
-  const unlocked = (p.graph as { unlocked?: { file: string; line?: number; requirement: string; reason: string }[] }).unlocked ?? [];
+  const unlocked =
+    (p.graph as { unlocked?: { file: string; line?: number; requirement: string; reason: string }[] }).unlocked ?? [];
   return [
     ...p.graph.warnings.map((w) => `${file}: ${w}`),
-    ...unlocked.map((u) => `${u.file}${u.line === undefined ? '' : `:${u.line}`}: not locked, so not vetted: ${u.requirement} (${u.reason})`),
+    ...unlocked.map(
+      (u) =>
+        `${u.file}${u.line === undefined ? '' : `:${u.line}`}: not locked, so not vetted: ${u.requirement} (${u.reason})`,
+    ),
   ];
 }
 
 async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject): Promise<CheckResult> {
   const notes: string[] = readerNotes(loaded);
   // The network half loads only when used: --locked never pays for the HTTP client.
-  const refreshed = g.locked ? undefined : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
+  const refreshed = g.locked
+    ? undefined
+    : await (await import('./check-refresh.js')).refreshProject(g, io, loaded, notes);
   const project = refreshed?.project ?? loaded;
   const report = checkProject(project);
   const deprecated = [...deprecatedPackages(project), ...(refreshed?.flagged ?? [])];
@@ -107,7 +113,21 @@ export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number>
   for (const r of results) for (const n of r.notes) io.err(`warning: ${n}\n`);
   if (g.outputFormat === 'json') {
     const bodies = results.map(jsonBody);
-    await emit(g, io, json(bodies.length === 1 ? bodies[0] : { projects: results.map((r, i) => ({ lockfile: rel(g, r.project), ecosystem: r.project.ref.ecosystem, ...bodies[i] })) }));
+    await emit(
+      g,
+      io,
+      json(
+        bodies.length === 1
+          ? bodies[0]
+          : {
+              projects: results.map((r, i) => ({
+                lockfile: rel(g, r.project),
+                ecosystem: r.project.ref.ecosystem,
+                ...bodies[i],
+              })),
+            },
+      ),
+    );
   } else {
     let text = '';
     for (const r of results) {
@@ -121,12 +141,18 @@ export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number>
 }
 
 function jsonBody(r: CheckResult): Record<string, unknown> {
-  const body = toCargoVetJson(r.report, r.suggest ?? null) as Record<string, unknown>;
+  const body = toCargoVetJson(r.report, r.suggest ?? null);
   if (r.report.conclusion === 'fail (vetting)' && r.suggest === undefined) body['suggest'] = null;
   if (r.deprecated.length) body['deprecated'] = r.deprecated;
   if (r.report.digestMismatches.length) body['digest_mismatches'] = r.report.digestMismatches;
   if (r.quorum.length) {
-    body['notary_quorum_failures'] = r.quorum.map((q) => ({ name: q.node.name, version: q.node.version, approved_by: q.approvedBy, threshold: q.threshold, criteria: q.criteria }));
+    body['notary_quorum_failures'] = r.quorum.map((q) => ({
+      name: q.node.name,
+      version: q.node.version,
+      approved_by: q.approvedBy,
+      threshold: q.threshold,
+      criteria: q.criteria,
+    }));
   }
   return body;
 }
@@ -141,7 +167,10 @@ function humanReport(r: CheckResult): string {
   if (r.quorum.length) {
     text += `\nerror: ${r.quorum.length} package version(s) lack the notary approvals policy requires ([vet.require-notaries]):\n`;
     text += r.quorum
-      .map((q) => `  ${q.node.name}:${q.node.version} approved by ${q.approvedBy.length} of ${q.threshold} needed${q.approvedBy.length ? ` (${q.approvedBy.join(', ')})` : ''} for ${JSON.stringify(q.criteria)}\n`)
+      .map(
+        (q) =>
+          `  ${q.node.name}:${q.node.version} approved by ${q.approvedBy.length} of ${q.threshold} needed${q.approvedBy.length ? ` (${q.approvedBy.join(', ')})` : ''} for ${JSON.stringify(q.criteria)}\n`,
+      )
       .join('');
   }
   text += nonRegistryWarnings(r.project.graph);
@@ -166,9 +195,13 @@ export function nextSteps(r: { report: ResolveReport }): string {
     const candidates = suggestCandidates(r.report, f.node);
     const delta = candidates.find((c) => c.from !== undefined);
     if (delta?.from !== undefined) {
-      lines.push(`  vet diff ${f.node.name} ${delta.from} ${f.node.version}   then   vet certify ${f.node.name} ${delta.from} ${f.node.version} --criteria ${criteria}`);
+      lines.push(
+        `  vet diff ${f.node.name} ${delta.from} ${f.node.version}   then   vet certify ${f.node.name} ${delta.from} ${f.node.version} --criteria ${criteria}`,
+      );
     } else {
-      lines.push(`  vet inspect ${f.node.name} ${f.node.version}   then   vet certify ${f.node.name} ${f.node.version} --criteria ${criteria}`);
+      lines.push(
+        `  vet inspect ${f.node.name} ${f.node.version}   then   vet certify ${f.node.name} ${f.node.version} --criteria ${criteria}`,
+      );
     }
   }
   lines.push(

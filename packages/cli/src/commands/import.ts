@@ -13,7 +13,6 @@ import { createHttpClient } from '../registry/index.js';
 import { mutateStore } from '../store-tx.js';
 import { notaryRefresher } from '../notary/index.js';
 
-
 export interface ImportOptions {
   name: string;
   urls: string[];
@@ -43,13 +42,20 @@ export function importConfigFrom(o: ImportOptions): ImportConfig {
     const witnesses = o.witness ?? [];
     const quorum = o.witnessQuorum === undefined ? undefined : Number(o.witnessQuorum);
     if (quorum !== undefined && (!Number.isInteger(quorum) || quorum < 1 || quorum > witnesses.length)) {
-      throw new VetError('INVALID_ARGUMENT', `--witness-quorum ${o.witnessQuorum}: expected a whole number from 1 to the number of --witness keys (${witnesses.length})`);
+      throw new VetError(
+        'INVALID_ARGUMENT',
+        `--witness-quorum ${o.witnessQuorum}: expected a whole number from 1 to the number of --witness keys (${witnesses.length})`,
+      );
     }
     if (maxAge !== undefined && witnesses.length === 0) {
       // Checkpoints carry no time of their own: only witness cosignatures say how fresh one is.
-      throw new VetError('INVALID_ARGUMENT', '--max-age needs witnesses: a checkpoint is only dated by witness cosignatures', {
-        hint: 'add --witness <verifier key> (repeatable) and --witness-quorum <k>',
-      });
+      throw new VetError(
+        'INVALID_ARGUMENT',
+        '--max-age needs witnesses: a checkpoint is only dated by witness cosignatures',
+        {
+          hint: 'add --witness <verifier key> (repeatable) and --witness-quorum <k>',
+        },
+      );
     }
     return {
       url: [],
@@ -74,7 +80,10 @@ export function importConfigFrom(o: ImportOptions): ImportConfig {
 /** "3600", "90s", "30m", "24h", "7d" → seconds. */
 export function parseDuration(text: string): number {
   const m = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!m) throw new VetError('INVALID_ARGUMENT', `${text} is not a duration`, { hint: 'use seconds, or a number with s, m, h or d' });
+  if (!m)
+    throw new VetError('INVALID_ARGUMENT', `${text} is not a duration`, {
+      hint: 'use seconds, or a number with s, m, h or d',
+    });
   const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
@@ -98,7 +107,10 @@ export async function runImport(g: GlobalOptions, io: CommandIO, o: ImportOption
   } finally {
     await http.close();
   }
-  const kept = Object.values((await loadProject(g, io)).store.importsLock.audits[o.name]?.audits ?? {}).reduce((a, l) => a + l.length, 0);
+  const kept = Object.values((await loadProject(g, io)).store.importsLock.audits[o.name]?.audits ?? {}).reduce(
+    (a, l) => a + l.length,
+    0,
+  );
   io.err(`Imported '${o.name}': ${kept} audit${kept === 1 ? '' : 's'} of packages this project uses.\n`);
   return EXIT_OK;
 }

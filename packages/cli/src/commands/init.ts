@@ -8,15 +8,14 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   VetError,
-  commitStore,
   computeRequirements,
   emptyStore,
   versionSchemeFor,
-  withStoreLock,
   type DependencyGraph,
   type Store,
   type VersionScheme,
 } from '@vet/core';
+import { commitStore, withStoreLock } from '@vet/core/node';
 import { discoverOpts, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';

@@ -10,18 +10,38 @@ import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
 import { openPackageSource } from '../package-source.js';
-import { colorizePatch, diffTrees, formatDiffStat, formatRiskSignal, riskSignals, shouldColor } from '../audit/index.js';
+import {
+  colorizePatch,
+  diffTrees,
+  formatDiffStat,
+  formatRiskSignal,
+  riskSignals,
+  shouldColor,
+} from '../audit/index.js';
 import type { Packument } from '../registry/index.js';
 import { pypiComparePath } from '../pypi/index.js';
 
-export async function runInspect(g: GlobalOptions, io: CommandIO, pkg: string, version: string, mode: string): Promise<number> {
+export async function runInspect(
+  g: GlobalOptions,
+  io: CommandIO,
+  pkg: string,
+  version: string,
+  mode: string,
+): Promise<number> {
   const p = await loadProject(g, io);
-  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  const source = await openPackageSource({
+    ecosystem: p.ref.ecosystem,
+    graph: p.graph,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+  });
   try {
     const tree = await source.tree(pkg, version);
     if (source.packument) {
       const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
-      for (const s of riskSignals(pkg, undefined, version, packuments, p.graph)) io.err(`note: ${formatRiskSignal(s)}\n`);
+      for (const s of riskSignals(pkg, undefined, version, packuments, p.graph))
+        io.err(`note: ${formatRiskSignal(s)}\n`);
     }
     if (mode === 'shell') {
       if (!io.interactive) throw new VetError('INVALID_ARGUMENT', '--mode shell needs a terminal');
@@ -42,18 +62,38 @@ export interface DiffOptions {
   pager?: boolean;
 }
 
-export async function runDiff(g: GlobalOptions, io: CommandIO, pkg: string, v1: string, v2: string, o: DiffOptions): Promise<number> {
+export async function runDiff(
+  g: GlobalOptions,
+  io: CommandIO,
+  pkg: string,
+  v1: string,
+  v2: string,
+  o: DiffOptions,
+): Promise<number> {
   const p = await loadProject(g, io);
-  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  const source = await openPackageSource({
+    ecosystem: p.ref.ecosystem,
+    graph: p.graph,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+  });
   try {
     const [a, b] = await Promise.all([source.tree(pkg, v1), source.tree(pkg, v2)]);
-    const diff = diffTrees(a.dir, b.dir, { patch: !o.stat, ...(p.ref.ecosystem === 'pypi' ? { comparePath: pypiComparePath } : {}) });
+    const diff = diffTrees(a.dir, b.dir, {
+      patch: !o.stat,
+      ...(p.ref.ecosystem === 'pypi' ? { comparePath: pypiComparePath } : {}),
+    });
     if (source.packument) {
       const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
-      for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files })) io.err(`note: ${formatRiskSignal(s)}\n`);
+      for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files }))
+        io.err(`note: ${formatRiskSignal(s)}\n`);
     }
     if (o.stat) {
-      const lines = diff.files.map((f) => ` ${f.path} | ${f.binary ? 'Bin' : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`);
+      const lines = diff.files.map(
+        (f) =>
+          ` ${f.path} | ${f.binary ? 'Bin' : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`,
+      );
       await emit(g, io, `${lines.join('\n')}${lines.length ? '\n' : ''} ${formatDiffStat(diff.stat)}\n`);
       return EXIT_OK;
     }

@@ -28,6 +28,8 @@ export function regenerateExemptions(p: LoadedProject): { added: number; removed
 export async function runRegenerateExemptions(g: GlobalOptions, io: CommandIO): Promise<number> {
   const p = await loadProject(g, io);
   const r = await mutateStore(p.ref.storeDir, (store) => regenerateExemptions({ ...p, store }));
-  io.err(`Exempted ${r.added} failing package version${r.added === 1 ? '' : 's'}; removed ${r.removed} unneeded exemption${r.removed === 1 ? '' : 's'}.\n`);
+  io.err(
+    `Exempted ${r.added} failing package version${r.added === 1 ? '' : 's'}; removed ${r.removed} unneeded exemption${r.removed === 1 ? '' : 's'}.\n`,
+  );
   return EXIT_OK;
 }

@@ -38,25 +38,41 @@ export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
     name: f.node.name,
     version: f.node.version,
     criteria: [...f.missingCriteria],
-    candidates: suggestCandidates(report, f.node).map((c) => ({ ...(c.from !== undefined ? { from: c.from } : {}), to: c.to })),
+    candidates: suggestCandidates(report, f.node).map((c) => ({
+      ...(c.from !== undefined ? { from: c.from } : {}),
+      to: c.to,
+    })),
   }));
 }
 
 export async function suggestFor(p: LoadedProject, report: ResolveReport, g: GlobalOptions, io: CommandIO) {
   const failures = failuresToMeasure(report);
-  const source = await openPackageSource({ ecosystem: p.ref.ecosystem, graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  const source = await openPackageSource({
+    ecosystem: p.ref.ecosystem,
+    graph: p.graph,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+  });
   try {
     const measured = await computeSuggestions(failures, source.suggestFetcher(), {
       graph: p.graph,
       cache: openCache({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
-      progress: createProgress({ isTTY: process.stderr.isTTY === true, write: (s: string) => io.err(s) }, failures.length, 'measuring audits'),
+      progress: createProgress(
+        { isTTY: process.stderr.isTTY === true, write: (s: string) => io.err(s) },
+        failures.length,
+        'measuring audits',
+      ),
     });
     const byId = new Map(report.failures.map((f) => [`${f.node.name}@${f.node.version}`, f.node]));
     const fetcher = source.suggestFetcher();
     const logins = new Map<string, string>();
     if (source.packument) {
       for (const s of measured.suggestions) {
-        const login = await fetcher.packument(s.name).then((pk) => pk.versions[s.to]?.npmUser?.name, () => undefined);
+        const login = await fetcher.packument(s.name).then(
+          (pk) => pk.versions[s.to]?.npmUser?.name,
+          () => undefined,
+        );
         if (login) logins.set(`${s.name}@${s.to}`, login);
       }
     }
@@ -78,24 +94,52 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
 
 export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<number> {
   const p = await loadProject(g, io);
-  const report = resolve({ graph: p.graph, store: withoutSuggestableExemptions(p.store), scheme: p.scheme, today: p.today });
+  const report = resolve({
+    graph: p.graph,
+    store: withoutSuggestableExemptions(p.store),
+    scheme: p.scheme,
+    today: p.today,
+  });
   if (report.conclusion === 'success' || report.failures.length === 0) {
-    await emit(g, io, g.outputFormat === 'json' ? json({ suggestions: [], total_lines: 0 }) : "Nothing to suggest, you're fully audited!\n");
+    await emit(
+      g,
+      io,
+      g.outputFormat === 'json'
+        ? json({ suggestions: [], total_lines: 0 })
+        : "Nothing to suggest, you're fully audited!\n",
+    );
     return EXIT_OK;
   }
   const { suggest, measured } = await suggestFor(p, report, g, io);
   if (g.outputFormat === 'json') {
-    await emit(g, io, json({
-      suggestions: measured.suggestions.map((s) => ({
-        name: s.name,
-        version: s.version,
-        suggested_criteria: s.criteria,
-        suggested_diff: { from: s.from ?? null, to: s.to, diffstat: { insertions: s.diffstat.insertions, deletions: s.diffstat.deletions, files_changed: s.diffstat.filesChanged } },
-        risk: s.risk,
-      })),
-      problems: measured.problems.map((pr) => ({ name: pr.name, version: pr.version, code: pr.error.code, message: pr.error.message })),
-      total_lines: suggest.totalLines,
-    }));
+    await emit(
+      g,
+      io,
+      json({
+        suggestions: measured.suggestions.map((s) => ({
+          name: s.name,
+          version: s.version,
+          suggested_criteria: s.criteria,
+          suggested_diff: {
+            from: s.from ?? null,
+            to: s.to,
+            diffstat: {
+              insertions: s.diffstat.insertions,
+              deletions: s.diffstat.deletions,
+              files_changed: s.diffstat.filesChanged,
+            },
+          },
+          risk: s.risk,
+        })),
+        problems: measured.problems.map((pr) => ({
+          name: pr.name,
+          version: pr.version,
+          code: pr.error.code,
+          message: pr.error.message,
+        })),
+        total_lines: suggest.totalLines,
+      }),
+    );
     return EXIT_OK;
   }
   let text = formatSuggestHuman(suggest);

@@ -49,10 +49,15 @@ function publishersInUse(p: LoadedProject, pkg: string, packument: Packument): A
 /** Adds the entry, or widens an existing one it contains (same criteria and publisher, no notes). */
 export function addOrWidenTrust(store: Store, pkg: string, entry: TrustedEntry): 'added' | 'widened' | 'unchanged' {
   const list = (store.audits.trusted[pkg] ??= []);
-  const sameCriteria = (a: string[]) => a.length === entry.criteria.length && a.every((c) => entry.criteria.includes(c));
+  const sameCriteria = (a: string[]) =>
+    a.length === entry.criteria.length && a.every((c) => entry.criteria.includes(c));
   if (entry.notes === undefined) {
     const inside = list.find(
-      (t) => sameCriteria(t.criteria) && JSON.stringify(t.identity) === JSON.stringify(entry.identity) && t.start >= entry.start && t.end <= entry.end,
+      (t) =>
+        sameCriteria(t.criteria) &&
+        JSON.stringify(t.identity) === JSON.stringify(entry.identity) &&
+        t.start >= entry.start &&
+        t.end <= entry.end,
     );
     if (inside) {
       if (inside.start === entry.start && inside.end === entry.end) return 'unchanged';
@@ -66,12 +71,18 @@ export function addOrWidenTrust(store: Store, pkg: string, entry: TrustedEntry):
 }
 
 export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions): Promise<number> {
-  if (g.locked) throw new VetError('INVALID_ARGUMENT', 'trust asks the registry who published what, which --locked and --frozen forbid');
+  if (g.locked)
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      'trust asks the registry who published what, which --locked and --frozen forbid',
+    );
   if (o.all !== undefined && (o.pkg !== undefined || o.publisher !== undefined)) {
     throw new VetError('INVALID_ARGUMENT', 'give either <package> [<publisher>] or --all <publisher>, not both');
   }
-  if (o.all === undefined && o.pkg === undefined) throw new VetError('INVALID_ARGUMENT', 'name a package, or use --all <publisher>');
-  if (o.allowMultiplePublishers && o.all === undefined) throw new VetError('INVALID_ARGUMENT', '--allow-multiple-publishers goes with --all');
+  if (o.all === undefined && o.pkg === undefined)
+    throw new VetError('INVALID_ARGUMENT', 'name a package, or use --all <publisher>');
+  if (o.allowMultiplePublishers && o.all === undefined)
+    throw new VetError('INVALID_ARGUMENT', '--allow-multiple-publishers goes with --all');
   const p = await loadProject(g, io);
   if (p.ref.ecosystem !== 'npm') {
     throw new VetError('INVALID_ARGUMENT', `vet trust supports npm publishers; for crates use \`cargo vet trust\``);
@@ -81,10 +92,19 @@ export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions)
   }
   const maxEnd = plusMonths(p.today, 12);
   const end = o.endDate ?? maxEnd;
-  if (end > maxEnd) throw new VetError('INVALID_ARGUMENT', `--end-date ${end} is more than 12 months away`, { hint: `the latest allowed is ${maxEnd}` });
+  if (end > maxEnd)
+    throw new VetError('INVALID_ARGUMENT', `--end-date ${end} is more than 12 months away`, {
+      hint: `the latest allowed is ${maxEnd}`,
+    });
   const criteria = o.criteria?.length ? o.criteria : [SAFE_TO_DEPLOY];
 
-  const source = await openPackageSource({ ecosystem: 'npm', graph: p.graph, lockfile: p.ref.lockfile, env: io.env, ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}) });
+  const source = await openPackageSource({
+    ecosystem: 'npm',
+    graph: p.graph,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+  });
   try {
     const plans: Array<{ pkg: string; publisher: string; start: string; packument: Packument }> = [];
     if (o.all === undefined) {
@@ -95,16 +115,20 @@ export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions)
         const inUse = [...new Set(publishersInUse(p, pkg, packument))];
         if (inUse.length !== 1 || inUse[0] === undefined) {
           const named = inUse.filter((u): u is string => u !== undefined);
-          throw new VetError('INVALID_ARGUMENT', `name the publisher to trust for ${pkg}: the versions in use were published by ${named.length ? named.join(', ') : 'no one the registry names'}`, {
-            hint: `vet trust ${pkg} <npm user>`,
-          });
+          throw new VetError(
+            'INVALID_ARGUMENT',
+            `name the publisher to trust for ${pkg}: the versions in use were published by ${named.length ? named.join(', ') : 'no one the registry names'}`,
+            {
+              hint: `vet trust ${pkg} <npm user>`,
+            },
+          );
         }
         publisher = inUse[0];
       }
       const start = o.startDate ?? firstPublishedBy(packument, publisher);
       if (start === undefined) {
         throw new VetError('INVALID_ARGUMENT', `${publisher} has published no version of ${pkg}`, {
-          hint: 'check the npm user name (the registry\'s _npmUser of a version), or pass --start-date',
+          hint: "check the npm user name (the registry's _npmUser of a version), or pass --start-date",
         });
       }
       plans.push({ pkg, publisher, start, packument });
@@ -118,12 +142,16 @@ export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions)
       const packuments = await Promise.all(names.map((n) => source.packument!(n).then((pk) => [n, pk] as const)));
       for (const [pkg, packument] of packuments) {
         const inUse = publishersInUse(p, pkg, packument);
-        const ok = o.allowMultiplePublishers ? inUse.includes(publisher) : inUse.length > 0 && inUse.every((u) => u === publisher);
+        const ok = o.allowMultiplePublishers
+          ? inUse.includes(publisher)
+          : inUse.length > 0 && inUse.every((u) => u === publisher);
         const start = o.startDate ?? firstPublishedBy(packument, publisher);
         if (ok && start !== undefined) plans.push({ pkg, publisher, start, packument });
       }
       if (plans.length === 0) {
-        io.err(`No failing or exempted package is published ${o.allowMultiplePublishers ? 'in part ' : 'only '}by ${publisher}; nothing to trust.\n`);
+        io.err(
+          `No failing or exempted package is published ${o.allowMultiplePublishers ? 'in part ' : 'only '}by ${publisher}; nothing to trust.\n`,
+        );
         return EXIT_OK;
       }
     }
@@ -143,7 +171,12 @@ export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions)
       }
     });
     for (const plan of plans) {
-      const how = outcome.get(plan.pkg) === 'widened' ? 'Widened trust in' : outcome.get(plan.pkg) === 'unchanged' ? 'Already trusted' : 'Trusted';
+      const how =
+        outcome.get(plan.pkg) === 'widened'
+          ? 'Widened trust in'
+          : outcome.get(plan.pkg) === 'unchanged'
+            ? 'Already trusted'
+            : 'Trusted';
       io.err(`${how} ${plan.publisher} for ${plan.pkg} (${criteria.join(', ')}) from ${plan.start} until ${end}.\n`);
     }
     return EXIT_OK;

@@ -13,12 +13,18 @@ export async function runWhy(g: GlobalOptions, io: CommandIO, pkg: string, versi
     throw new VetError('INVALID_ARGUMENT', `${pkg}${version ? `@${version}` : ''} is not in the lockfile`);
   }
   if (g.outputFormat === 'json') {
-    await emit(g, io, json({
-      package: pkg,
-      versions: result.target.map((t) => t.version),
-      truncated: result.truncated,
-      chains: result.chains.map((c) => c.map((s) => ({ name: s.node.name, version: s.node.version, ...(s.via ? { via: s.via } : {}) }))),
-    }));
+    await emit(
+      g,
+      io,
+      json({
+        package: pkg,
+        versions: result.target.map((t) => t.version),
+        truncated: result.truncated,
+        chains: result.chains.map((c) =>
+          c.map((s) => ({ name: s.node.name, version: s.node.version, ...(s.via ? { via: s.via } : {}) })),
+        ),
+      }),
+    );
     return EXIT_OK;
   }
   const lines: string[] = [];

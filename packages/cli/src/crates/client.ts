@@ -37,25 +37,38 @@ export interface CratesClient {
   close(): Promise<void>;
 }
 
-export function createCratesClient(options: { indexUrl: string; http?: HttpClient; httpOptions?: HttpClientOptions; maxCrateBytes?: number }): CratesClient {
+export function createCratesClient(options: {
+  indexUrl: string;
+  http?: HttpClient;
+  httpOptions?: HttpClientOptions;
+  maxCrateBytes?: number;
+}): CratesClient {
   const { indexUrl } = options;
   const http = options.http ?? createHttpClient({ hints: CRATES_HINTS, ...options.httpOptions });
   let config: Promise<{ dl: string; api?: string }> | undefined;
   const files = new Map<string, Promise<IndexRecord[]>>();
 
   const registryConfig = () =>
-    (config ??= http.getJson(`${indexUrl}config.json`, { maxBytes: MIB, what: 'registry config.json' }).then(({ url, json }) => {
-      const { dl, api } = (json ?? {}) as { dl?: unknown; api?: unknown };
-      if (typeof dl !== 'string') throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "dl" download URL`, { file: redactUrl(url), hint: 'check the sparse registry configured for crates.io in .cargo/config.toml' });
-      return { dl, ...(typeof api === 'string' && { api }) };
-    }));
+    (config ??= http
+      .getJson(`${indexUrl}config.json`, { maxBytes: MIB, what: 'registry config.json' })
+      .then(({ url, json }) => {
+        const { dl, api } = (json ?? {}) as { dl?: unknown; api?: unknown };
+        if (typeof dl !== 'string')
+          throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "dl" download URL`, {
+            file: redactUrl(url),
+            hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
+          });
+        return { dl, ...(typeof api === 'string' && { api }) };
+      }));
 
   const indexFile = (name: string) => {
     const key = name.toLowerCase();
     let p = files.get(key);
     if (!p) {
       const url = `${indexUrl}${indexPath(name)}`;
-      p = http.get(url, { maxBytes: 64 * MIB, what: `index entry for ${name}` }).then((r) => parseIndexFile(r.body.toString('utf8'), redactUrl(r.url)));
+      p = http
+        .get(url, { maxBytes: 64 * MIB, what: `index entry for ${name}` })
+        .then((r) => parseIndexFile(r.body.toString('utf8'), redactUrl(r.url)));
       files.set(key, p);
       p.catch(() => files.delete(key));
     }
@@ -66,27 +79,40 @@ export function createCratesClient(options: { indexUrl: string; http?: HttpClien
     indexUrl,
     async release(name, version) {
       const records = await indexFile(name);
-      const rec = records.find((r) => r.name === name && r.vers === version) ?? records.find((r) => r.name.toLowerCase() === name.toLowerCase() && r.vers === version);
-      if (!rec) throw new VetError('NOT_FOUND', `${name} ${version} is not in the registry index ${redactUrl(indexUrl)}`, { hint: 'check the crate name and version' });
+      const rec =
+        records.find((r) => r.name === name && r.vers === version) ??
+        records.find((r) => r.name.toLowerCase() === name.toLowerCase() && r.vers === version);
+      if (!rec)
+        throw new VetError('NOT_FOUND', `${name} ${version} is not in the registry index ${redactUrl(indexUrl)}`, {
+          hint: 'check the crate name and version',
+        });
       const { dl } = await registryConfig();
       const url = downloadUrl(dl, rec.name, rec.vers, rec.cksum);
       if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-        throw new VetError('PARSE_ERROR', `${redactUrl(indexUrl)}config.json: "dl" gives ${JSON.stringify(url)}, not an http(s) URL`, {
-          file: `${redactUrl(indexUrl)}config.json`,
-          hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
-        });
+        throw new VetError(
+          'PARSE_ERROR',
+          `${redactUrl(indexUrl)}config.json: "dl" gives ${JSON.stringify(url)}, not an http(s) URL`,
+          {
+            file: `${redactUrl(indexUrl)}config.json`,
+            hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
+          },
+        );
       }
       return { ...rec, url };
     },
     async versions(name) {
       const { api } = await registryConfig();
       if (api === undefined) {
-        throw new VetError('NOT_FOUND', `the registry at ${redactUrl(indexUrl)} names no web API ("api" in config.json), so publishers cannot be looked up`);
+        throw new VetError(
+          'NOT_FOUND',
+          `the registry at ${redactUrl(indexUrl)} names no web API ("api" in config.json), so publishers cannot be looked up`,
+        );
       }
       const url = `${api.replace(/\/+$/, '')}/api/v1/crates/${encodeURIComponent(name)}`;
       const { json } = await http.getJson(url, { maxBytes: 64 * MIB, what: `publishers of ${name}` });
       const list = (json as { versions?: unknown })?.versions;
-      if (!Array.isArray(list)) throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "versions" list`, { file: redactUrl(url) });
+      if (!Array.isArray(list))
+        throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "versions" list`, { file: redactUrl(url) });
       const out: CrateVersionInfo[] = [];
       for (const v of list as Array<Record<string, unknown>>) {
         if (typeof v?.num !== 'string' || typeof v.created_at !== 'string') continue;
@@ -95,16 +121,28 @@ export function createCratesClient(options: { indexUrl: string; http?: HttpClien
         out.push({
           num: v.num,
           createdAt: v.created_at,
-          ...(by && typeof by.id === 'number' && {
-            publishedBy: { id: by.id, ...(typeof by.login === 'string' && { login: by.login }), ...(typeof by.name === 'string' && { name: by.name }) },
-          }),
-          ...(tp && typeof tp.provider === 'string' && typeof tp.repository === 'string' && { trustedPublisher: `${tp.provider}:${tp.repository}` }),
+          ...(by &&
+            typeof by.id === 'number' && {
+              publishedBy: {
+                id: by.id,
+                ...(typeof by.login === 'string' && { login: by.login }),
+                ...(typeof by.name === 'string' && { name: by.name }),
+              },
+            }),
+          ...(tp &&
+            typeof tp.provider === 'string' &&
+            typeof tp.repository === 'string' && { trustedPublisher: `${tp.provider}:${tp.repository}` }),
         });
       }
       return out;
     },
     async download(release) {
-      return (await http.get(release.url, { maxBytes: options.maxCrateBytes ?? 512 * MIB, what: `${release.name} ${release.vers} .crate` })).body;
+      return (
+        await http.get(release.url, {
+          maxBytes: options.maxCrateBytes ?? 512 * MIB,
+          what: `${release.name} ${release.vers} .crate`,
+        })
+      ).body;
     },
     async close() {
       if (!options.http) await http.close();

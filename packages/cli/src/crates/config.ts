@@ -34,7 +34,7 @@ const CRATES_IO_SPARSE = CRATES_IO_SOURCES.find((s) => s.startsWith('sparse+'))!
 function sourceTables(files: readonly CargoConfigText[]): Map<string, { table: Table; path: string }> {
   const out = new Map<string, { table: Table; path: string }>();
   for (const f of [...files].reverse()) {
-    const doc = parseTomlText(f.text, f.path) as Table;
+    const doc = parseTomlText(f.text, f.path);
     const sources = doc['source'];
     if (!isTable(sources)) continue;
     for (const [name, t] of Object.entries(sources)) {
@@ -54,7 +54,10 @@ export function resolveCratesIndex(files: readonly CargoConfigText[]): CratesInd
     const s = sources.get(name);
     const next = s?.table['replace-with'];
     if (typeof next !== 'string') break;
-    if (seen.has(next)) throw new VetError('INVALID_ARGUMENT', `${s!.path}: source replacement loops through "${next}"`, { file: s!.path });
+    if (seen.has(next))
+      throw new VetError('INVALID_ARGUMENT', `${s!.path}: source replacement loops through "${next}"`, {
+        file: s!.path,
+      });
     seen.add(next);
     name = next;
   }
@@ -63,29 +66,43 @@ export function resolveCratesIndex(files: readonly CargoConfigText[]): CratesInd
   const registry = s?.table['registry'];
   if (typeof registry !== 'string') {
     const kind = s ? Object.keys(s.table).find((k) => ['local-registry', 'directory', 'git'].includes(k)) : undefined;
-    throw new VetError('INVALID_ARGUMENT', `crates.io is replaced by source "${name}"${kind ? `, a ${kind} source,` : ''} which vet cannot fetch from`, {
-      ...(s && { file: s.path }),
-      hint: 'vet fetches crates from a sparse registry (`registry = "sparse+https://…/"`)',
-    });
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      `crates.io is replaced by source "${name}"${kind ? `, a ${kind} source,` : ''} which vet cannot fetch from`,
+      {
+        ...(s && { file: s.path }),
+        hint: 'vet fetches crates from a sparse registry (`registry = "sparse+https://…/"`)',
+      },
+    );
   }
   if (!registry.startsWith('sparse+')) {
-    throw new VetError('INVALID_ARGUMENT', `source "${name}" is a git-protocol registry (${registry}); vet reads sparse indexes only`, {
-      file: s!.path,
-      hint: 'point the replacement at the registry\'s sparse index (`sparse+https://…/`)',
-    });
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      `source "${name}" is a git-protocol registry (${registry}); vet reads sparse indexes only`,
+      {
+        file: s!.path,
+        hint: "point the replacement at the registry's sparse index (`sparse+https://…/`)",
+      },
+    );
   }
   let url: URL;
   try {
     url = new URL(registry.slice('sparse+'.length));
   } catch {
-    throw new VetError('INVALID_ARGUMENT', `${s!.path}: source "${name}" registry is not a URL: ${registry}`, { file: s!.path });
+    throw new VetError('INVALID_ARGUMENT', `${s!.path}: source "${name}" registry is not a URL: ${registry}`, {
+      file: s!.path,
+    });
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return { indexUrl: url.href, from: s!.path };
 }
 
 /** Config files in cargo's order of precedence (closest first) for a project folder. */
-export function cargoConfigCandidates(projectDir: string, env: NodeJS.ProcessEnv = process.env, home = homedir()): string[] {
+export function cargoConfigCandidates(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home = homedir(),
+): string[] {
   const out: string[] = [];
   for (let dir = projectDir; ; dir = dirname(dir)) {
     // With both present, cargo reads the legacy file without the extension.
@@ -97,7 +114,10 @@ export function cargoConfigCandidates(projectDir: string, env: NodeJS.ProcessEnv
   return [...new Set(out)];
 }
 
-export async function loadCratesIndex(projectDir: string, env: NodeJS.ProcessEnv = process.env): Promise<CratesIndexConfig> {
+export async function loadCratesIndex(
+  projectDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CratesIndexConfig> {
   const files: CargoConfigText[] = [];
   for (const path of cargoConfigCandidates(projectDir, env)) {
     const text = await readFile(path, 'utf8').catch(() => undefined);

@@ -24,10 +24,14 @@ function lockedChecksum(integrity: readonly Integrity[] | undefined): string | u
 }
 
 function mismatch(subject: string, expected: string, actual: string, where: string): VetError {
-  return new VetError('INTEGRITY_MISMATCH', `${subject}: the downloaded .crate has sha256 ${actual}, but ${where} says ${expected}; refusing to use it`, {
-    hint: 'the registry or something between it and you served different bytes; do not audit or trust them',
-    details: { expected, actual },
-  });
+  return new VetError(
+    'INTEGRITY_MISMATCH',
+    `${subject}: the downloaded .crate has sha256 ${actual}, but ${where} says ${expected}; refusing to use it`,
+    {
+      hint: 'the registry or something between it and you served different bytes; do not audit or trust them',
+      details: { expected, actual },
+    },
+  );
 }
 
 export async function fetchCrateTree(
@@ -43,14 +47,19 @@ export async function fetchCrateTree(
   const subject = `${name} ${version}`;
   const release = await opts.client.release(name, version);
   if (locked && release.cksum !== locked) {
-    throw new VetError('INTEGRITY_MISMATCH', `${subject}: the registry index lists sha256 ${release.cksum}, but Cargo.lock says ${locked}`, {
-      hint: 'the lockfile and the registry disagree about this release; find out why before auditing it',
-      details: { expected: locked, actual: release.cksum },
-    });
+    throw new VetError(
+      'INTEGRITY_MISMATCH',
+      `${subject}: the registry index lists sha256 ${release.cksum}, but Cargo.lock says ${locked}`,
+      {
+        hint: 'the lockfile and the registry disagree about this release; find out why before auditing it',
+        details: { expected: locked, actual: release.cksum },
+      },
+    );
   }
   const bytes = await opts.client.download(release);
   const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== release.cksum) throw mismatch(subject, release.cksum, actual, locked ? 'Cargo.lock' : 'the registry index');
+  if (actual !== release.cksum)
+    throw mismatch(subject, release.cksum, actual, locked ? 'Cargo.lock' : 'the registry index');
   const key = `sha256-${actual}`;
   const dir = treeCachePath(opts.cache, key);
   if (existsSync(dir)) return { dir, key, cached: true };

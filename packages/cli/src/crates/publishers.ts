@@ -17,7 +17,8 @@ export function cratePublisherRows(versions: Iterable<string>, info: readonly Cr
     const when = new Date(v.createdAt);
     if (Number.isNaN(when.getTime())) continue;
     const day = when.toISOString().slice(0, 10);
-    if (v.trustedPublisher) rows.push({ version, when: day, identity: { kind: 'trusted-publisher', trustedPublisher: v.trustedPublisher } });
+    if (v.trustedPublisher)
+      rows.push({ version, when: day, identity: { kind: 'trusted-publisher', trustedPublisher: v.trustedPublisher } });
     else if (v.publishedBy) {
       rows.push({
         version,
@@ -39,7 +40,12 @@ export function cratesNeedingPublishers(store: Store, graph: DependencyGraph, ne
 }
 
 /** Adds or replaces the rows of `name` for the versions in use; rows for other versions stay. */
-export function mergeCratePublisherRows(store: Store, graph: DependencyGraph, name: string, info: readonly CrateVersionInfo[]): void {
+export function mergeCratePublisherRows(
+  store: Store,
+  graph: DependencyGraph,
+  name: string,
+  info: readonly CrateVersionInfo[],
+): void {
   const versions = new Set(graph.nodes.filter((n) => n.name === name && !n.firstParty).map((n) => n.version));
   const fresh = cratePublisherRows(versions, info);
   const kept = (store.importsLock.publisher[name] ?? []).filter((r) => !fresh.some((f) => f.version === r.version));

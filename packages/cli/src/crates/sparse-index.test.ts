@@ -21,11 +21,23 @@ describe('sparse index files', () => {
   });
 
   it('a malformed cksum is an error naming the file', () => {
-    expect(() => parseIndexFile(JSON.stringify({ name: 'a', vers: '1', cksum: 'XYZ' }), 'https://i/1/a')).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: 'https://i/1/a' }));
+    expect(() => parseIndexFile(JSON.stringify({ name: 'a', vers: '1', cksum: 'XYZ' }), 'https://i/1/a')).toThrow(
+      expect.objectContaining({ code: 'PARSE_ERROR', file: 'https://i/1/a' }),
+    );
   });
 
   it('hostile text never escapes as a raw exception', () => {
-    const line = fc.oneof(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), fc.record({ name: fc.jsonValue({ maxDepth: 1 }), vers: fc.jsonValue({ maxDepth: 1 }), cksum: fc.oneof(fc.constant(CK), fc.string()) }).map((v) => JSON.stringify(v)));
+    const line = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          name: fc.jsonValue({ maxDepth: 1 }),
+          vers: fc.jsonValue({ maxDepth: 1 }),
+          cksum: fc.oneof(fc.constant(CK), fc.string()),
+        })
+        .map((v) => JSON.stringify(v)),
+    );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
         try {
@@ -41,7 +53,11 @@ describe('sparse index files', () => {
 
   it('index paths and download URLs follow cargo’s rules', () => {
     expect(['a', 'cc', 'syn', 'Serde'].map(indexPath)).toEqual(['1/a', '2/cc', '3/s/syn', 'se/rd/serde']);
-    expect(downloadUrl('https://dl.example/c/', 'x', '1.0.0+meta', CK)).toBe('https://dl.example/c/x/1.0.0%2Bmeta/download');
-    expect(downloadUrl('https://dl.example/{lowerprefix}/{crate}/{version}', 'Syn', '2.0.0', CK)).toBe('https://dl.example/3/s/Syn/2.0.0');
+    expect(downloadUrl('https://dl.example/c/', 'x', '1.0.0+meta', CK)).toBe(
+      'https://dl.example/c/x/1.0.0%2Bmeta/download',
+    );
+    expect(downloadUrl('https://dl.example/{lowerprefix}/{crate}/{version}', 'Syn', '2.0.0', CK)).toBe(
+      'https://dl.example/3/s/Syn/2.0.0',
+    );
   });
 });

@@ -34,7 +34,8 @@ export function parseIndexFile(text: string, url: string): IndexRecord[] {
     }
     const o = r as Record<string, unknown>;
     if (typeof o?.name !== 'string' || typeof o.vers !== 'string' || typeof o.cksum !== 'string') continue;
-    if (!/^[0-9a-f]{64}$/.test(o.cksum)) throw new VetError('PARSE_ERROR', `${url}: ${o.name} ${o.vers} has a malformed cksum`, { file: url });
+    if (!/^[0-9a-f]{64}$/.test(o.cksum))
+      throw new VetError('PARSE_ERROR', `${url}: ${o.name} ${o.vers} has a malformed cksum`, { file: url });
     out.push({ name: o.name, vers: o.vers, cksum: o.cksum, yanked: o.yanked === true });
   }
   return out;
@@ -43,9 +44,11 @@ export function parseIndexFile(text: string, url: string): IndexRecord[] {
 /** `config.json`'s `dl`, with cargo's markers; without markers, `/{crate}/{version}/download` is appended. */
 export function downloadUrl(dl: string, name: string, version: string, cksum: string): string {
   const markers = /\{(crate|version|prefix|lowerprefix|sha256-checksum)\}/;
-  if (!markers.test(dl)) return `${dl.replace(/\/+$/, '')}/${encodeURIComponent(name)}/${encodeURIComponent(version)}/download`;
+  if (!markers.test(dl))
+    return `${dl.replace(/\/+$/, '')}/${encodeURIComponent(name)}/${encodeURIComponent(version)}/download`;
   const prefix = indexPath(name).split('/').slice(0, -1).join('/');
-  const originalPrefix = name.length <= 2 ? prefix : name.length === 3 ? `3/${name[0]}` : `${name.slice(0, 2)}/${name.slice(2, 4)}`;
+  const originalPrefix =
+    name.length <= 2 ? prefix : name.length === 3 ? `3/${name[0]}` : `${name.slice(0, 2)}/${name.slice(2, 4)}`;
   return dl
     .replaceAll('{crate}', encodeURIComponent(name))
     .replaceAll('{version}', encodeURIComponent(version))

@@ -3,13 +3,7 @@
  * import, base64-decoded when served by gitiles, parsed leniently (a foreign entry we do not
  * understand is dropped with a warning), several URLs merged with aggregate's rules.
  */
-import {
-  VetError,
-  emptyAuditsFile,
-  parseAudits,
-  type AuditsFile,
-  type StoreWarning,
-} from '@vet/core';
+import { VetError, emptyAuditsFile, parseAudits, type AuditsFile, type StoreWarning } from '@vet/core';
 import type { HttpClient } from '../registry/index.js';
 
 /** What a failed fetch of an import points the user at (the HTTP client's hints). */
@@ -28,7 +22,11 @@ export async function fetchForeignAudits(
 ): Promise<AuditsFile> {
   const files: { url: string; audits: AuditsFile }[] = [];
   for (const url of urls) {
-    const res = await http.get(url, { maxBytes: MAX_AUDITS_BYTES, what: `audits from ${url}`, accept: 'text/plain, application/toml, */*' });
+    const res = await http.get(url, {
+      maxBytes: MAX_AUDITS_BYTES,
+      what: `audits from ${url}`,
+      accept: 'text/plain, application/toml, */*',
+    });
     let text = res.body.toString('utf8');
     // googlesource serves "?format=TEXT" files base64-encoded and says so in this header.
     if (res.headers['x-gitiles-object-type'] !== undefined) text = Buffer.from(text, 'base64').toString('utf8');
@@ -46,16 +44,22 @@ export function mergeAudits(files: { url: string; audits: AuditsFile }[]): Audit
       if (!existing) {
         out.criteria[name] = { ...c, aggregatedFrom: [...c.aggregatedFrom, url] };
       } else if (existing.description !== c.description || existing.descriptionUrl !== c.descriptionUrl) {
-        throw new VetError('INVALID_STORE', `criteria '${name}' is described differently by ${url} and an earlier source of the same import`, {
-          hint: 'imports with several URLs must agree on the criteria they share',
-        });
+        throw new VetError(
+          'INVALID_STORE',
+          `criteria '${name}' is described differently by ${url} and an earlier source of the same import`,
+          {
+            hint: 'imports with several URLs must agree on the criteria they share',
+          },
+        );
       }
     }
     for (const [name, list] of Object.entries(audits.audits)) {
       (out.audits[name] ??= []).push(...list.map((a) => ({ ...a, aggregatedFrom: [...a.aggregatedFrom, url] })));
     }
     for (const [name, list] of Object.entries(audits.wildcardAudits)) {
-      (out.wildcardAudits[name] ??= []).push(...list.map((a) => ({ ...a, aggregatedFrom: [...a.aggregatedFrom, url] })));
+      (out.wildcardAudits[name] ??= []).push(
+        ...list.map((a) => ({ ...a, aggregatedFrom: [...a.aggregatedFrom, url] })),
+      );
     }
     for (const [name, list] of Object.entries(audits.trusted)) {
       (out.trusted[name] ??= []).push(...list.map((a) => ({ ...a, aggregatedFrom: [...a.aggregatedFrom, url] })));

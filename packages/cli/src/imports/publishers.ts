@@ -32,7 +32,8 @@ export function firstPublishedBy(packument: Packument, login: string): string | 
 /** Packages that need publisher rows: every name with a local trusted entry or a wildcard audit. */
 export function packagesNeedingPublishers(store: Store, graph: DependencyGraph): string[] {
   const names = new Set([...Object.keys(store.audits.trusted), ...Object.keys(store.audits.wildcardAudits)]);
-  for (const lock of Object.values(store.importsLock.audits)) for (const n of Object.keys(lock.wildcardAudits)) names.add(n);
+  for (const lock of Object.values(store.importsLock.audits))
+    for (const n of Object.keys(lock.wildcardAudits)) names.add(n);
   const inGraph = new Set(graph.nodes.filter((n) => !n.firstParty).map((n) => n.name));
   return [...names].filter((n) => inGraph.has(n)).sort();
 }

@@ -16,7 +16,12 @@ import type { HttpClient } from '../registry/index.js';
 import { fetchForeignAudits } from './fetch-audits.js';
 
 /** Imports whose audits come from a notary are verified by the notary client instead. */
-export type NotaryRefresher = (name: string, config: ImportConfig, store: Store, graph: DependencyGraph) => Promise<void>;
+export type NotaryRefresher = (
+  name: string,
+  config: ImportConfig,
+  store: Store,
+  graph: DependencyGraph,
+) => Promise<void>;
 
 export interface RefreshOptions {
   http: HttpClient;
@@ -30,7 +35,11 @@ export interface RefreshResult {
   warnings: string[];
 }
 
-export async function refreshImports(store: Store, graph: DependencyGraph, opts: RefreshOptions): Promise<RefreshResult> {
+export async function refreshImports(
+  store: Store,
+  graph: DependencyGraph,
+  opts: RefreshOptions,
+): Promise<RefreshResult> {
   const next = structuredClone(store);
   const warnings: string[] = [];
   const storeWarnings: StoreWarning[] = [];

@@ -13,13 +13,26 @@ afterAll(() => dirs.forEach((c) => c()));
 
 function program(cwd: string, env: NodeJS.ProcessEnv) {
   let out = '';
-  const io: CommandIO = { out: (t) => void (out += t), err: () => {}, isTTY: false, interactive: false, prompt: async () => '', now: () => new Date(), env };
+  const io: CommandIO = {
+    out: (t) => void (out += t),
+    err: () => {},
+    isTTY: false,
+    interactive: false,
+    prompt: async () => '',
+    now: () => new Date(),
+    env,
+  };
   const p = new Command('vet').exitOverride();
   const g: GlobalOptions = { cwd, locked: false, frozen: false, outputFormat: 'human' };
   let code = -1;
-  registerAuditorCommand(p, io, (fn) => async function (this: Command) {
-    code = await fn(g, this);
-  });
+  registerAuditorCommand(
+    p,
+    io,
+    (fn) =>
+      async function (this: Command) {
+        code = await fn(g, this);
+      },
+  );
   return { run: async (args: string[]) => (await p.parseAsync(args, { from: 'user' }), code), out: () => out };
 }
 
@@ -43,7 +56,12 @@ describe('vet auditor keygen', () => {
   it('a tampered key file is refused without echoing the secret', () => {
     const t = tempDir();
     dirs.push(t.cleanup);
-    const good = JSON.stringify({ format: 'vet-auditor-key/v1', keyid: 'vet-auditor:0000000000000000', publicKey: 'AA==', seed: 'ab'.repeat(32) });
+    const good = JSON.stringify({
+      format: 'vet-auditor-key/v1',
+      keyid: 'vet-auditor:0000000000000000',
+      publicKey: 'AA==',
+      seed: 'ab'.repeat(32),
+    });
     writeFileSync(join(t.dir, 'k'), good);
     expect(() => parseAuditorKey(good, 'k')).toThrow(expect.objectContaining({ code: 'PARSE_ERROR' }));
     try {

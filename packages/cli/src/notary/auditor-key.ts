@@ -28,12 +28,23 @@ export function defaultAuditorKeyPath(env: NodeJS.ProcessEnv): string {
 
 export function formatAuditorKey(key: AuditorKey): string {
   const seed = Buffer.from(key.secretKey.subarray(0, 32)).toString('hex');
-  return JSON.stringify({ format: AUDITOR_KEY_FORMAT, keyid: key.keyid, publicKey: Buffer.from(key.publicKey).toString('base64'), seed }) + '\n';
+  return (
+    JSON.stringify({
+      format: AUDITOR_KEY_FORMAT,
+      keyid: key.keyid,
+      publicKey: Buffer.from(key.publicKey).toString('base64'),
+      seed,
+    }) + '\n'
+  );
 }
 
 /** Pure. Never echoes the secret in an error. */
 export function parseAuditorKey(text: string, fileName: string): AuditorKey {
-  const bad = (why: string) => new VetError('PARSE_ERROR', `invalid auditor key file: ${why}`, { file: fileName, hint: 'create one with `vet auditor keygen`' });
+  const bad = (why: string) =>
+    new VetError('PARSE_ERROR', `invalid auditor key file: ${why}`, {
+      file: fileName,
+      hint: 'create one with `vet auditor keygen`',
+    });
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(text) as Record<string, unknown>;
@@ -41,10 +52,12 @@ export function parseAuditorKey(text: string, fileName: string): AuditorKey {
     throw bad('not JSON');
   }
   if (raw?.format !== AUDITOR_KEY_FORMAT) throw bad(`format is not ${AUDITOR_KEY_FORMAT}`);
-  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw bad('seed must be 64 lowercase hex digits');
+  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed))
+    throw bad('seed must be 64 lowercase hex digits');
   const pair = ed25519KeyPairFromSeed(new Uint8Array(Buffer.from(raw.seed, 'hex')));
   const keyid = auditorKeyIdFor(pair.publicKey);
-  if (raw.keyid !== keyid || raw.publicKey !== Buffer.from(pair.publicKey).toString('base64')) throw bad('keyid or publicKey does not match the seed');
+  if (raw.keyid !== keyid || raw.publicKey !== Buffer.from(pair.publicKey).toString('base64'))
+    throw bad('keyid or publicKey does not match the seed');
   return { ...pair, keyid };
 }
 
@@ -53,7 +66,11 @@ export async function readAuditorKey(file: string): Promise<AuditorKey> {
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new VetError('INVALID_ARGUMENT', `cannot read the auditor key ${file}`, { file, cause, hint: 'create one with `vet auditor keygen`, or pass --key-file' });
+    throw new VetError('INVALID_ARGUMENT', `cannot read the auditor key ${file}`, {
+      file,
+      cause,
+      hint: 'create one with `vet auditor keygen`, or pass --key-file',
+    });
   }
   return parseAuditorKey(text, file);
 }
@@ -69,7 +86,10 @@ export async function writeNewAuditorKey(file: string): Promise<AuditorKey> {
     await link(tmp, file); // fails if the file exists: never overwrite a key
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new VetError('INVALID_ARGUMENT', `${file} already exists; refusing to overwrite an auditor key`, { file, hint: 'pass --out with another path' });
+      throw new VetError('INVALID_ARGUMENT', `${file} already exists; refusing to overwrite an auditor key`, {
+        file,
+        hint: 'pass --out with another path',
+      });
     }
     throw e;
   } finally {

@@ -16,16 +16,28 @@ export function notaryUrl(base: string, rel: string): string {
 }
 
 export async function fetchNotaryCheckpoint(http: HttpClient, base: string): Promise<string> {
-  const res = await http.get(notaryUrl(base, 'checkpoint'), { maxBytes: NOTE_MAX_BYTES, accept: 'text/plain', what: 'notary checkpoint' });
+  const res = await http.get(notaryUrl(base, 'checkpoint'), {
+    maxBytes: NOTE_MAX_BYTES,
+    accept: 'text/plain',
+    what: 'notary checkpoint',
+  });
   return body(res, NOTE_MAX_BYTES).toString('utf8');
 }
 
-export async function fetchNotaryBundles(http: HttpClient, base: string, refs: readonly NotaryBundleRef[]): Promise<Uint8Array[]> {
+export async function fetchNotaryBundles(
+  http: HttpClient,
+  base: string,
+  refs: readonly NotaryBundleRef[],
+): Promise<Uint8Array[]> {
   return Promise.all(refs.map((ref) => fetchNotaryBundle(http, base, ref)));
 }
 
 export async function fetchNotaryBundle(http: HttpClient, base: string, ref: NotaryBundleRef): Promise<Uint8Array> {
-  const res = await http.get(notaryUrl(base, ref.path), { maxBytes: MAX_BUNDLE_BYTES, accept: 'application/octet-stream', what: `notary entry bundle ${ref.path}` });
+  const res = await http.get(notaryUrl(base, ref.path), {
+    maxBytes: MAX_BUNDLE_BYTES,
+    accept: 'application/octet-stream',
+    what: `notary entry bundle ${ref.path}`,
+  });
   return new Uint8Array(body(res, MAX_BUNDLE_BYTES));
 }
 
@@ -39,12 +51,23 @@ export async function fetchNotaryAdminKeys(http: HttpClient, base: string): Prom
   const admin = (json as { admin?: { keyid?: unknown; publicKey?: unknown } } | null)?.admin;
   const keyid = admin?.keyid;
   const pub = typeof admin?.publicKey === 'string' ? Buffer.from(admin.publicKey, 'base64') : undefined;
-  if (typeof keyid !== 'string' || pub === undefined || pub.length !== 32 || pub.toString('base64') !== admin?.publicKey) {
-    throw new VetError('PARSE_ERROR', `${notaryUrl(base, 'v1/keys')}: no admin key {keyid, publicKey}`, { file: notaryUrl(base, 'v1/keys') });
+  if (
+    typeof keyid !== 'string' ||
+    pub === undefined ||
+    pub.length !== 32 ||
+    pub.toString('base64') !== admin?.publicKey
+  ) {
+    throw new VetError('PARSE_ERROR', `${notaryUrl(base, 'v1/keys')}: no admin key {keyid, publicKey}`, {
+      file: notaryUrl(base, 'v1/keys'),
+    });
   }
   const want = `vet-notary-admin:${createHash('sha256').update(pub).digest('hex').slice(0, 16)}`;
-  if (keyid !== want) throw new VetError('SIGNATURE_INVALID', `${notaryUrl(base, 'v1/keys')}: admin keyid ${keyid} is not the fingerprint of its key (${want})`);
-  return { [keyid]: admin!.publicKey as string };
+  if (keyid !== want)
+    throw new VetError(
+      'SIGNATURE_INVALID',
+      `${notaryUrl(base, 'v1/keys')}: admin keyid ${keyid} is not the fingerprint of its key (${want})`,
+    );
+  return { [keyid]: admin.publicKey };
 }
 
 /** tlog-tiles allows gzip even without negotiation; inflate with the same cap. */

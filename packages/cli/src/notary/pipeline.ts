@@ -41,7 +41,12 @@ export interface NotaryPipelineResult extends NotaryUpdateResult {
 }
 
 /** `timings` collects main-thread milliseconds per activity (for the bench). */
-export async function fetchVerifyReplay(http: HttpClient, url: string, plan: NotaryUpdatePlan, timings: Record<string, number>): Promise<NotaryPipelineResult> {
+export async function fetchVerifyReplay(
+  http: HttpClient,
+  url: string,
+  plan: NotaryUpdatePlan,
+  timings: Record<string, number>,
+): Promise<NotaryPipelineResult> {
   const clock = stopwatch(timings);
   const tree = new NotaryTreeVerifier(plan);
   let current: VerifiedSlice | undefined;
@@ -49,7 +54,10 @@ export async function fetchVerifyReplay(http: HttpClient, url: string, plan: Not
   const claimsFrom = replay.state.claims.length;
   const lines: string[] = [];
   const pool = plan.to - plan.from >= MIN_PARALLEL_ENTRIES ? new VerifyPool() : undefined;
-  const keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'> = { adminKeys: plan.adminKeys, auditors: plan.base?.auditors ?? {} };
+  const keyring: Pick<NotaryMirrorState, 'adminKeys' | 'auditors'> = {
+    adminKeys: plan.adminKeys,
+    auditors: plan.base?.auditors ?? {},
+  };
   const carry = new Map<string, Set<string>>();
   const queue: Slice[] = [];
   let held: unknown;
@@ -85,7 +93,7 @@ export async function fetchVerifyReplay(http: HttpClient, url: string, plan: Not
       await clock.wait('verifyWait', queue[0]!.wait);
       replayFront();
     }
-    if (held !== undefined) throw held;
+    if (held !== undefined) throw held instanceof Error ? held : new Error(String(held));
     return { ...replay.finish(tree.range, tree.leafHashes), claimLines: { from: claimsFrom, lines } };
   } finally {
     await pool?.close();
@@ -133,8 +141,9 @@ interface Stopwatch {
 }
 
 function stopwatch(timings: Record<string, number>): Stopwatch {
-  const add = (activity: string, t0: number) => void (timings[activity] = (timings[activity] ?? 0) + performance.now() - t0);
-  const clock = <T,>(activity: string, fn: () => T): T => {
+  const add = (activity: string, t0: number) =>
+    void (timings[activity] = (timings[activity] ?? 0) + performance.now() - t0);
+  const clock = <T>(activity: string, fn: () => T): T => {
     const t0 = performance.now();
     try {
       return fn();
@@ -142,7 +151,7 @@ function stopwatch(timings: Record<string, number>): Stopwatch {
       add(activity, t0);
     }
   };
-  clock.wait = async <T,>(activity: string, p: Promise<T>): Promise<T> => {
+  clock.wait = async <T>(activity: string, p: Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
       return await p;

@@ -39,7 +39,8 @@ export function notaryRefresher(opts: NotaryRefresherOptions): NotaryRefresher {
     const result = await refreshNotaryImport(opts, name, config, store, graph);
     const shown = result.warnings.slice(0, MAX_WARNINGS_SHOWN);
     for (const w of shown) opts.io.err(`warning: ${w}\n`);
-    if (result.warnings.length > shown.length) opts.io.err(`warning: … and ${result.warnings.length - shown.length} more about notary import '${name}'\n`);
+    if (result.warnings.length > shown.length)
+      opts.io.err(`warning: … and ${result.warnings.length - shown.length} more about notary import '${name}'\n`);
   };
 }
 
@@ -85,15 +86,21 @@ export async function refreshNotaryImport(
     ...(lockCheckpoint !== undefined ? { lockCheckpoint } : {}),
   });
   // No admin key pinned yet (first use, or the log was empty until now): pin it.
-  if (Object.keys(plan.adminKeys).length === 0 && plan.to > plan.from) plan = { ...plan, adminKeys: await fetchNotaryAdminKeys(opts.http, n.url) };
+  if (Object.keys(plan.adminKeys).length === 0 && plan.to > plan.from)
+    plan = { ...plan, adminKeys: await fetchNotaryAdminKeys(opts.http, n.url) };
   lap('checkpoint');
   const applied = await fetchVerifyReplay(opts.http, n.url, plan, timings);
   lap('pipeline');
   const packages = new Set(graph.nodes.filter((x) => !x.firstParty).map((x) => x.name));
-  const translated = translateImport(notaryAuditsFile(applied.state, graph.ecosystem, packages), config, new CriteriaIndex(store.audits.criteria), {
-    importName: name,
-    packages,
-  });
+  const translated = translateImport(
+    notaryAuditsFile(applied.state, graph.ecosystem, packages),
+    config,
+    new CriteriaIndex(store.audits.criteria),
+    {
+      importName: name,
+      packages,
+    },
+  );
   store.importsLock.audits[name] = translated.audits;
   store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
   lap('translate');

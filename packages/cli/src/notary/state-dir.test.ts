@@ -1,7 +1,13 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CompactRange, NOTARY_MIRROR_FORMAT, hashLeaf, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+import {
+  CompactRange,
+  NOTARY_MIRROR_FORMAT,
+  hashLeaf,
+  type NotaryClaimRecord,
+  type NotaryMirrorState,
+} from '@vet/core';
 import { tempDir } from './__fixtures__/notary-fixtures.js';
 import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
 
@@ -12,8 +18,30 @@ function state(size: number, claims: number): NotaryMirrorState {
   const range = new CompactRange();
   const leafHashes = new Uint8Array(size * 32);
   for (let i = 0; i < size; i++) leafHashes.set(range.append(hashLeaf(Uint8Array.of(i)))[0]!.hash, i * 32);
-  const claim = (i: number): NotaryClaimRecord => ({ index: i, leafHash: String(i).padStart(64, '0'), signer: 'k', auditor: 'A', kind: 'full', ecosystem: 'npm', package: `p${i}`, version: '1.0.0', criteria: ['safe-to-run'], who: 'A', digests: {} });
-  return { format: NOTARY_MIRROR_FORMAT, origin: 'o', logKey: 'k', checkpoint: `o\n${size}\nroot\n\n— o sig\n`, range: range.toJSON(), leafHashes, adminKeys: { a: 'AA==' }, auditors: {}, claims: Array.from({ length: claims }, (_, i) => claim(i)) };
+  const claim = (i: number): NotaryClaimRecord => ({
+    index: i,
+    leafHash: String(i).padStart(64, '0'),
+    signer: 'k',
+    auditor: 'A',
+    kind: 'full',
+    ecosystem: 'npm',
+    package: `p${i}`,
+    version: '1.0.0',
+    criteria: ['safe-to-run'],
+    who: 'A',
+    digests: {},
+  });
+  return {
+    format: NOTARY_MIRROR_FORMAT,
+    origin: 'o',
+    logKey: 'k',
+    checkpoint: `o\n${size}\nroot\n\n— o sig\n`,
+    range: range.toJSON(),
+    leafHashes,
+    adminKeys: { a: 'AA==' },
+    auditors: {},
+    claims: Array.from({ length: claims }, (_, i) => claim(i)),
+  };
 }
 
 describe('user state directory', () => {
@@ -41,7 +69,12 @@ describe('user state directory', () => {
     expect(await writeNotaryMirror(dir, next, first.saved)).toBe(true);
     expect(readFileSync(claimsFile, 'utf8').startsWith(before)).toBe(true); // appended, not rewritten
     const back = await readNotaryMirror(dir);
-    expect(back.state?.claims.map((c) => [c.package, c.revokedBy])).toEqual([['p0', 4], ['p1', undefined], ['p2', undefined], ['p3', undefined]]);
+    expect(back.state?.claims.map((c) => [c.package, c.revokedBy])).toEqual([
+      ['p0', 4],
+      ['p1', undefined],
+      ['p2', undefined],
+      ['p3', undefined],
+    ]);
     expect(back.state?.leafHashes).toEqual(next.leafHashes);
     expect(readFileSync(join(dir, 'latest'), 'utf8')).toBe(next.checkpoint);
 

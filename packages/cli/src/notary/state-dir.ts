@@ -19,7 +19,15 @@ import { createHash } from 'node:crypto';
 import { open, mkdir, readFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CompactRange, NOTARY_MIRROR_FORMAT, VetError, isProcessAlive, revokedNotaryClaim, type NotaryClaimRecord, type NotaryMirrorState } from '@vet/core';
+import {
+  CompactRange,
+  NOTARY_MIRROR_FORMAT,
+  VetError,
+  revokedNotaryClaim,
+  type NotaryClaimRecord,
+  type NotaryMirrorState,
+} from '@vet/core';
+import { isProcessAlive } from '@vet/core/node';
 import { StoredClaim, parseStoredClaims } from './stored-claims.js';
 
 const HEAD_FORMAT = 'vet-notary-mirror-head/v1';
@@ -51,23 +59,29 @@ export function notaryStateDir(root: string, origin: string): string {
 }
 
 /** The saved mirror, or nothing (with a warning when files exist but cannot be used). */
-export async function readNotaryMirror(dir: string): Promise<{ state?: NotaryMirrorState; saved?: SavedMirror; warning?: string }> {
+export async function readNotaryMirror(
+  dir: string,
+): Promise<{ state?: NotaryMirrorState; saved?: SavedMirror; warning?: string }> {
   let headText: string;
   try {
     headText = await readFile(path.join(dir, 'head.json'), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new VetError('INVALID_ARGUMENT', `cannot read the notary mirror in ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new VetError('INVALID_ARGUMENT', `cannot read the notary mirror in ${dir}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   try {
-    return loadMirror(dir, JSON.parse(headText) as Head);
+    return await loadMirror(dir, JSON.parse(headText) as Head);
   } catch (e) {
-    return { warning: `ignoring the unusable notary mirror in ${dir} (${(e as Error).message}); mirroring again from the start` };
+    return {
+      warning: `ignoring the unusable notary mirror in ${dir} (${(e as Error).message}); mirroring again from the start`,
+    };
   }
 }
 
 async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirrorState; saved: SavedMirror }> {
-  if (head.format !== HEAD_FORMAT) throw new Error(`head.json is not ${HEAD_FORMAT}`);
+  if (head.format !== HEAD_FORMAT) throw new Error(`head.json is not ${String(HEAD_FORMAT)}`);
   const range = CompactRange.fromJSON(head.range, path.join(dir, 'head.json'));
   const leaves = await readFile(path.join(dir, 'leaves.bin'));
   if (leaves.length < range.size * 32) throw new Error('leaves.bin is shorter than the head says');
@@ -102,7 +116,12 @@ async function loadMirror(dir: string, head: Head): Promise<{ state: NotaryMirro
  * `pending`: lines already serialised (notaryClaimLine) for state.claims[from…], e.g. while
  * the refresh was waiting for signature checks.
  */
-export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, saved?: SavedMirror, pending?: ClaimLines): Promise<boolean> {
+export async function writeNotaryMirror(
+  dir: string,
+  state: NotaryMirrorState,
+  saved?: SavedMirror,
+  pending?: ClaimLines,
+): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const lock = path.join(dir, 'mirror.lock');
   const fd = await takeLock(lock);
@@ -112,7 +131,11 @@ export async function writeNotaryMirror(dir: string, state: NotaryMirrorState, s
     if (current && current.size > state.range.size) return false;
     // Only extend what is on disk now; otherwise rewrite from the start.
     const base = saved && current && sameSaved(saved, current) ? saved : undefined;
-    await appendFrom(path.join(dir, 'leaves.bin'), (base?.size ?? 0) * 32, Buffer.from(state.leafHashes.subarray((base?.size ?? 0) * 32)));
+    await appendFrom(
+      path.join(dir, 'leaves.bin'),
+      (base?.size ?? 0) * 32,
+      Buffer.from(state.leafHashes.subarray((base?.size ?? 0) * 32)),
+    );
     const fresh = claimsText(state.claims, base?.claimCount ?? 0, pending);
     const claimsBytes = (base?.claimsBytes ?? 0) + Buffer.byteLength(fresh);
     await appendFrom(path.join(dir, 'claims.ndjson'), base?.claimsBytes ?? 0, Buffer.from(fresh));
@@ -148,7 +171,6 @@ async function takeLock(lock: string): Promise<import('node:fs/promises').FileHa
   }
   return undefined;
 }
-
 
 async function readSavedHead(dir: string): Promise<SavedMirror | undefined> {
   try {
@@ -193,7 +215,8 @@ export function notaryClaimLine(c: NotaryClaimRecord): string {
 
 /** claims.ndjson text for claims[start…], reusing `pending` lines where they cover the tail. */
 function claimsText(claims: readonly NotaryClaimRecord[], start: number, pending?: ClaimLines): string {
-  const usable = pending !== undefined && pending.from >= start && pending.from + pending.lines.length === claims.length;
+  const usable =
+    pending !== undefined && pending.from >= start && pending.from + pending.lines.length === claims.length;
   const end = usable ? pending.from : claims.length;
   let text = '';
   for (let i = start; i < end; i++) text += notaryClaimLine(claims[i]!);

@@ -17,7 +17,14 @@ const full: NotaryClaimRecord = {
   version: '1.3.0',
   notes: 'has "quotes", a \\ backslash and\na newline',
 };
-const delta: NotaryClaimRecord = { ...full, index: 9, leafHash: 'cd'.repeat(32), kind: 'delta', package: 'we"ird\\name', delta: { from: '1.0.0', to: '1.1.0' } };
+const delta: NotaryClaimRecord = {
+  ...full,
+  index: 9,
+  leafHash: 'cd'.repeat(32),
+  kind: 'delta',
+  package: 'we"ird\\name',
+  delta: { from: '1.0.0', to: '1.1.0' },
+};
 delete delta.version;
 
 describe('stored claims (claims.ndjson read back lazily)', () => {

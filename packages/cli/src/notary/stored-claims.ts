@@ -104,7 +104,7 @@ export class StoredClaim implements NotaryClaimRecord {
 /** Splits claims.ndjson text (every line ends in \n) into stored claims. */
 export function parseStoredClaims(text: string): StoredClaim[] {
   const claims: StoredClaim[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const end = text.indexOf('\n', at);
     if (end < 0) throw new Error('claims.ndjson does not end in a newline');
     claims.push(StoredClaim.at(text, at, end));
@@ -138,10 +138,20 @@ function parseLine(line: string): NotaryClaimRecord {
   } catch {
     /* reported below */
   }
-  if (typeof c !== 'object' || c === null || typeof c.index !== 'number' || typeof c.leafHash !== 'string' || typeof c.package !== 'string') {
-    throw new VetError('PARSE_ERROR', `the notary mirror's claims.ndjson holds a line that is not a claim: ${line.slice(0, 80)}`, {
-      hint: 'the state directory was changed by something other than vet; delete that notary directory to mirror the log again',
-    });
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.index !== 'number' ||
+    typeof c.leafHash !== 'string' ||
+    typeof c.package !== 'string'
+  ) {
+    throw new VetError(
+      'PARSE_ERROR',
+      `the notary mirror's claims.ndjson holds a line that is not a claim: ${line.slice(0, 80)}`,
+      {
+        hint: 'the state directory was changed by something other than vet; delete that notary directory to mirror the log again',
+      },
+    );
   }
   return c;
 }

@@ -14,7 +14,6 @@ import {
   integritySri,
   makeAuditStatement,
   parseTlogProof,
-  readStore,
   signDsse,
   verifyCheckpoint,
   verifyInclusion,
@@ -24,6 +23,7 @@ import {
   type NotaryImportConfig,
   type NotaryReceipt,
 } from '@vet/core';
+import { readStore } from '@vet/core/node';
 import type { CommandIO } from '../io.js';
 import { readAuditorKey } from './auditor-key.js';
 import { notaryUrl } from './fetch.js';
@@ -62,18 +62,26 @@ export async function submitToNotary(o: SubmitToNotaryOptions): Promise<SubmitRe
   const key = await readAuditorKey(o.keyFile);
   const origin = notary.key.split('+')[0]!;
   const input = statementInput(o.audit, o.pkg, o.graph, origin, o.io.now());
-  const envelope = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, { keyid: key.keyid, secretKey: key.secretKey });
+  const envelope = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, {
+    keyid: key.keyid,
+    secretKey: key.secretKey,
+  });
   const body = Buffer.from(JSON.stringify(envelope));
   const receipt = await post(notaryUrl(notary.url, 'v1/submit'), body, o.token);
   verifyReceipt(receipt, body, notary);
   const dir = notaryStateDir(notaryStateRoot(o.io.env, o.stateDir), origin);
   const receiptFile = path.join(dir, 'receipts', `${receipt.index}.tlog-proof`);
   await writeAtomic(receiptFile, receipt.tlogProof);
-  o.io.err(`Submitted to notary '${importName}': log entry ${receipt.index} (receipt verified, saved to ${receiptFile}).\n`);
+  o.io.err(
+    `Submitted to notary '${importName}': log entry ${receipt.index} (receipt verified, saved to ${receiptFile}).\n`,
+  );
   return { receipt, receiptFile, importName };
 }
 
-function findNotary(imports: Record<string, { notary?: NotaryImportConfig }>, nameOrUrl: string): [string, NotaryImportConfig] {
+function findNotary(
+  imports: Record<string, { notary?: NotaryImportConfig }>,
+  nameOrUrl: string,
+): [string, NotaryImportConfig] {
   const trim = (u: string) => u.replace(/\/+$/, '');
   for (const [name, imp] of Object.entries(imports)) {
     if (imp.notary && (name === nameOrUrl || trim(imp.notary.url) === trim(nameOrUrl))) return [name, imp.notary];
@@ -84,14 +92,35 @@ function findNotary(imports: Record<string, { notary?: NotaryImportConfig }>, na
 }
 
 /** Digests come from the lockfile: an auditor attests to the bytes the project locks. */
-function statementInput(a: AuditEntry, pkg: string, graph: DependencyGraph, origin: string, now: Date): AuditStatementInput {
-  const base = { ecosystem: graph.ecosystem, package: pkg, criteria: a.criteria, who: a.who.join(', '), ...(a.notes !== undefined ? { notes: a.notes } : {}) };
+function statementInput(
+  a: AuditEntry,
+  pkg: string,
+  graph: DependencyGraph,
+  origin: string,
+  now: Date,
+): AuditStatementInput {
+  const base = {
+    ecosystem: graph.ecosystem,
+    package: pkg,
+    criteria: a.criteria,
+    who: a.who.join(', '),
+    ...(a.notes !== undefined ? { notes: a.notes } : {}),
+  };
   const auditedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  if (a.kind === 'violation') return { ...base, kind: 'violation', violation: a.violation ?? '', digests: {}, auditedAt, extra: { notary: origin } };
+  if (a.kind === 'violation')
+    return {
+      ...base,
+      kind: 'violation',
+      violation: a.violation ?? '',
+      digests: {},
+      auditedAt,
+      extra: { notary: origin },
+    };
   const versions = a.kind === 'delta' && a.delta ? [a.delta.from, a.delta.to] : [a.version ?? ''];
   const digests: Record<string, string> = {};
   for (const v of versions) digests[v] = lockfileDigest(graph, pkg, v);
-  const what = a.kind === 'delta' && a.delta ? { delta: { from: a.delta.from, to: a.delta.to } } : { version: a.version ?? '' };
+  const what =
+    a.kind === 'delta' && a.delta ? { delta: { from: a.delta.from, to: a.delta.to } } : { version: a.version ?? '' };
   return { ...base, kind: 'audit', ...what, digests, auditedAt, extra: { notary: origin } };
 }
 
@@ -112,7 +141,13 @@ function lockfileDigest(graph: DependencyGraph, pkg: string, version: string): s
 async function post(url: string, body: Buffer, token: string): Promise<NotaryReceipt> {
   let res;
   try {
-    res = await request(url, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    res = await request(url, {
+      method: 'POST',
+      body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+    });
   } catch (cause) {
     throw new VetError('NETWORK_ERROR', `could not reach the notary at ${url}: ${(cause as Error).message}`, { cause });
   }
@@ -134,15 +169,27 @@ async function post(url: string, body: Buffer, token: string): Promise<NotaryRec
   }
   if (res.statusCode !== 200) {
     const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new VetError('HTTP_ERROR', `the notary refused the audit (HTTP ${res.statusCode} ${err?.code ?? ''}): ${err?.message ?? 'no details'}`, {
-      details: { status: res.statusCode, ...(err?.code ? { notaryCode: err.code } : {}) },
-      hint: res.statusCode === 401 || res.statusCode === 403 ? 'check the token the notary operator issued to you' : undefined,
-    });
+    throw new VetError(
+      'HTTP_ERROR',
+      `the notary refused the audit (HTTP ${res.statusCode} ${err?.code ?? ''}): ${err?.message ?? 'no details'}`,
+      {
+        details: { status: res.statusCode, ...(err?.code ? { notaryCode: err.code } : {}) },
+        hint:
+          res.statusCode === 401 || res.statusCode === 403
+            ? 'check the token the notary operator issued to you'
+            : undefined,
+      },
+    );
   }
   const r = json as Partial<NotaryReceipt> | undefined;
   if (
-    r === undefined || !Number.isSafeInteger(r.index) || typeof r.leafHash !== 'string' || !Number.isSafeInteger(r.treeSize) ||
-    typeof r.checkpoint !== 'string' || !Array.isArray(r.inclusionProof) || typeof r.tlogProof !== 'string'
+    r === undefined ||
+    !Number.isSafeInteger(r.index) ||
+    typeof r.leafHash !== 'string' ||
+    !Number.isSafeInteger(r.treeSize) ||
+    typeof r.checkpoint !== 'string' ||
+    !Array.isArray(r.inclusionProof) ||
+    typeof r.tlogProof !== 'string'
   ) {
     throw new VetError('PARSE_ERROR', `the notary at ${url} answered without a receipt`);
   }
@@ -153,13 +200,20 @@ async function post(url: string, body: Buffer, token: string): Promise<NotaryRec
 export function verifyReceipt(r: NotaryReceipt, body: Uint8Array, notary: NotaryImportConfig): void {
   const leaf = hashLeaf(body);
   if (Buffer.from(leaf).toString('hex') !== r.leafHash) {
-    throw new VetError('LOG_INCONSISTENT', `the receipt names leaf ${r.leafHash}, but the submitted envelope hashes to ${Buffer.from(leaf).toString('hex')}`);
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `the receipt names leaf ${r.leafHash}, but the submitted envelope hashes to ${Buffer.from(leaf).toString('hex')}`,
+    );
   }
   const cp = verifyCheckpoint(r.checkpoint, notary.key, { fileName: 'receipt checkpoint' });
   const proof = r.inclusionProof.map((h) => new Uint8Array(Buffer.from(String(h), 'base64')));
   if (cp.size !== r.treeSize || !verifyInclusion(leaf, r.index, cp.size, proof, cp.rootHash)) {
-    throw new VetError('LOG_INCONSISTENT', `the receipt's inclusion proof for entry ${r.index} does not lead to the signed root of size ${cp.size}`);
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `the receipt's inclusion proof for entry ${r.index} does not lead to the signed root of size ${cp.size}`,
+    );
   }
   const tp = parseTlogProof(r.tlogProof, 'receipt');
-  if (tp.index !== r.index || tp.note !== r.checkpoint) throw new VetError('LOG_INCONSISTENT', 'the receipt tlog-proof text disagrees with the receipt');
+  if (tp.index !== r.index || tp.note !== r.checkpoint)
+    throw new VetError('LOG_INCONSISTENT', 'the receipt tlog-proof text disagrees with the receipt');
 }

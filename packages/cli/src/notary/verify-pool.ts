@@ -70,7 +70,8 @@ export class VerifiedSlice {
     if (i < 0 || i + 1 >= this.#first.length) return undefined;
     for (let k = this.#first[i]!; k < this.#first[i + 1]!; k++) {
       const j = this.#jobs[k]!;
-      if (j.sigIndex === sigIndex && j.publicKey === publicKey) return k < this.#out.length ? this.#out[k] === 1 : undefined;
+      if (j.sigIndex === sigIndex && j.publicKey === publicKey)
+        return k < this.#out.length ? this.#out[k] === 1 : undefined;
     }
     return undefined;
   };
@@ -98,7 +99,9 @@ export class VerifyPool {
   verify(from: number, count: number, jobs: readonly NotarySignatureJob[]): Promise<VerifiedSlice> {
     if (jobs.length === 0) return Promise.resolve(new VerifiedSlice(from, count, jobs, new Uint8Array(0)));
     const i = this.#next++ % this.#workers.length;
-    const done = new Promise<VerifiedSlice>((resolve) => this.#pending[i]!.push((out) => resolve(new VerifiedSlice(from, count, jobs, out))));
+    const done = new Promise<VerifiedSlice>((resolve) =>
+      this.#pending[i]!.push((out) => resolve(new VerifiedSlice(from, count, jobs, out))),
+    );
     const msg = pack(jobs);
     this.#workers[i]!.postMessage(msg, [msg.data.buffer, msg.bounds.buffer, msg.keyOf.buffer]);
     return done;
@@ -113,7 +116,12 @@ export class VerifyPool {
   }
 }
 
-function pack(jobs: readonly NotarySignatureJob[]): { keys: string[]; keyOf: Uint32Array<ArrayBuffer>; bounds: Uint32Array<ArrayBuffer>; data: Uint8Array<ArrayBuffer> } {
+function pack(jobs: readonly NotarySignatureJob[]): {
+  keys: string[];
+  keyOf: Uint32Array<ArrayBuffer>;
+  bounds: Uint32Array<ArrayBuffer>;
+  data: Uint8Array<ArrayBuffer>;
+} {
   const keys: string[] = [];
   const keyIndex = new Map<string, number>();
   const keyOf = new Uint32Array(jobs.length);
@@ -131,8 +139,8 @@ function pack(jobs: readonly NotarySignatureJob[]): { keys: string[]; keyOf: Uin
   bounds[2 * jobs.length] = size;
   const data = new Uint8Array(size);
   jobs.forEach((j, i) => {
-    data.set(j.sig, bounds[2 * i]!);
-    data.set(j.msg, bounds[2 * i + 1]!);
+    data.set(j.sig, bounds[2 * i]);
+    data.set(j.msg, bounds[2 * i + 1]);
   });
   return { keys, keyOf, bounds, data };
 }

@@ -9,7 +9,14 @@
 import { VetError, normalizePypiName } from '@vet/core';
 import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } from '../registry/http.js';
 import { loadPypiIndex, normalizeIndexUrl, type LoadIndexOptions } from './config.js';
-import { filesOfVersion, parseJsonApiRelease, parseSimpleHtml, parseSimpleProject, type PypiFile, type PypiProject } from './simple-api.js';
+import {
+  filesOfVersion,
+  parseJsonApiRelease,
+  parseSimpleHtml,
+  parseSimpleProject,
+  type PypiFile,
+  type PypiProject,
+} from './simple-api.js';
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 // pip's Accept header: JSON preferred, then the versioned HTML, then any HTML.
@@ -65,17 +72,22 @@ function jsonApiBase(indexUrl: string): string | undefined {
 
 export async function createPypiClient(options: PypiClientOptions = {}): Promise<PypiClient> {
   const configured = options.indexUrl
-    ? { indexUrl: normalizeIndexUrl(options.indexUrl, 'the indexUrl option'), extraIndexUrls: (options.extraIndexUrls ?? []).map((u) => normalizeIndexUrl(u, 'the extraIndexUrls option')) }
+    ? {
+        indexUrl: normalizeIndexUrl(options.indexUrl, 'the indexUrl option'),
+        extraIndexUrls: (options.extraIndexUrls ?? []).map((u) => normalizeIndexUrl(u, 'the extraIndexUrls option')),
+      }
     : await loadPypiIndex(options);
   const indexes = [configured.indexUrl, ...configured.extraIndexUrls].map(splitCredentials);
-  const http = options.httpClient ?? createHttpClient({
-    hints: PYPI_HINTS,
-    ...options.http,
-    authFor: (u) => {
-      const origin = new URL(u).origin;
-      return indexes.find((i) => i.auth?.origin === origin)?.auth?.header;
-    },
-  });
+  const http =
+    options.httpClient ??
+    createHttpClient({
+      hints: PYPI_HINTS,
+      ...options.http,
+      authFor: (u) => {
+        const origin = new URL(u).origin;
+        return indexes.find((i) => i.auth?.origin === origin)?.auth?.header;
+      },
+    });
   const maxDoc = options.maxDocumentBytes ?? 64 * MIB;
   const maxFile = options.maxFileBytes ?? 512 * MIB;
 
@@ -89,7 +101,10 @@ export async function createPypiClient(options: PypiClientOptions = {}): Promise
       try {
         json = JSON.parse(res.body.toString('utf8'));
       } catch (cause) {
-        throw new VetError('PARSE_ERROR', `${redactUrl(res.url)}: the index sent invalid JSON`, { cause, file: redactUrl(res.url) });
+        throw new VetError('PARSE_ERROR', `${redactUrl(res.url)}: the index sent invalid JSON`, {
+          cause,
+          file: redactUrl(res.url),
+        });
       }
       project = parseSimpleProject(json, res.url);
     } else if (/html/i.test(type)) {
@@ -124,10 +139,14 @@ export async function createPypiClient(options: PypiClientOptions = {}): Promise
     indexUrls: indexes.map((i) => i.url),
     async release(name, version) {
       for (const { url } of indexes) {
-        const files = (await simpleRelease(url, name, version).catch(notFound)) ?? (await jsonApiRelease(url, name, version));
+        const files =
+          (await simpleRelease(url, name, version).catch(notFound)) ?? (await jsonApiRelease(url, name, version));
         if (files && files.length > 0) return files;
       }
-      const where = indexes.length === 1 ? `the package index ${redactUrl(indexes[0]!.url)}` : `any of the package indexes ${indexes.map((i) => redactUrl(i.url)).join(', ')}`;
+      const where =
+        indexes.length === 1
+          ? `the package index ${redactUrl(indexes[0]!.url)}`
+          : `any of the package indexes ${indexes.map((i) => redactUrl(i.url)).join(', ')}`;
       throw new VetError('NOT_FOUND', `${name} ${version} is not on ${where}`, {
         hint: 'check the name and version, and PIP_INDEX_URL / PIP_EXTRA_INDEX_URL / pip.conf / uv.toml if you use a private index',
       });

@@ -83,7 +83,9 @@ function uvSettings(text: string, path: string, pyproject: boolean): Record<stri
 }
 
 function uvIndexes(uv: Record<string, unknown>): Array<Record<string, unknown>> {
-  return Array.isArray(uv.index) ? (uv.index as Array<Record<string, unknown>>).filter((i) => typeof i?.url === 'string') : [];
+  return Array.isArray(uv.index)
+    ? (uv.index as Array<Record<string, unknown>>).filter((i) => typeof i?.url === 'string')
+    : [];
 }
 
 function fromUvToml(uv: Record<string, unknown>): string | undefined {
@@ -93,8 +95,12 @@ function fromUvToml(uv: Record<string, unknown>): string | undefined {
 }
 
 function extrasFromUvToml(uv: Record<string, unknown>): string[] {
-  const named = uvIndexes(uv).filter((i) => i.default !== true).map((i) => i.url as string);
-  const extra = Array.isArray(uv['extra-index-url']) ? (uv['extra-index-url'] as unknown[]).filter((u): u is string => typeof u === 'string') : [];
+  const named = uvIndexes(uv)
+    .filter((i) => i.default !== true)
+    .map((i) => i.url as string);
+  const extra = Array.isArray(uv['extra-index-url'])
+    ? (uv['extra-index-url'] as unknown[]).filter((u): u is string => typeof u === 'string')
+    : [];
   return [...named, ...extra];
 }
 
@@ -103,7 +109,9 @@ export function normalizeIndexUrl(url: string, from: string): string {
   try {
     u = new URL(url.trim());
   } catch {
-    throw new VetError('INVALID_ARGUMENT', `the package index URL from ${from} is not a URL: ${url}`, { hint: 'set it to the simple index, e.g. https://<host>/simple/' });
+    throw new VetError('INVALID_ARGUMENT', `the package index URL from ${from} is not a URL: ${url}`, {
+      hint: 'set it to the simple index, e.g. https://<host>/simple/',
+    });
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') {
     throw new VetError('INVALID_ARGUMENT', `the package index URL from ${from} must be http(s): ${u.protocol}`);
@@ -184,7 +192,10 @@ export function pypiConfigCandidates(options: LoadIndexOptions = {}): Array<Omit
     env.VIRTUAL_ENV ? join(env.VIRTUAL_ENV, 'pip.conf') : undefined,
     join(xdg, 'pip', 'pip.conf'),
     join(home, '.pip', 'pip.conf'),
-    ...(env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':').filter(Boolean).map((d) => join(d, 'pip', 'pip.conf')),
+    ...(env.XDG_CONFIG_DIRS ?? '/etc/xdg')
+      .split(':')
+      .filter(Boolean)
+      .map((d) => join(d, 'pip', 'pip.conf')),
     '/etc/pip.conf',
   ];
   const uv = [env.UV_CONFIG_FILE, join(cwd, 'uv.toml')];

@@ -35,7 +35,12 @@ export interface PypiDiffResult extends PypiDiff {
 }
 
 /** Fetch, verify and extract both releases (in parallel, through one bounded client), then diff. */
-export async function diffPypi(name: string, v1: string, v2: string, opts: DiffPypiOptions = {}): Promise<PypiDiffResult> {
+export async function diffPypi(
+  name: string,
+  v1: string,
+  v2: string,
+  opts: DiffPypiOptions = {},
+): Promise<PypiDiffResult> {
   const client = opts.client ?? (await createPypiClient(opts));
   try {
     const common = { ...opts, client };

@@ -1,6 +1,15 @@
 // Public surface of the PyPI registry client (spec lockfiles.md §12.2, §12.4, §14).
-export { loadPypiIndex, resolvePypiIndex, pypiConfigCandidates, normalizeIndexUrl as normalizePypiIndexUrl } from './config.js';
-export type { PypiIndexConfig, ConfigFileText as PypiConfigFileText, LoadIndexOptions as PypiLoadIndexOptions } from './config.js';
+export {
+  loadPypiIndex,
+  resolvePypiIndex,
+  pypiConfigCandidates,
+  normalizeIndexUrl as normalizePypiIndexUrl,
+} from './config.js';
+export type {
+  PypiIndexConfig,
+  ConfigFileText as PypiConfigFileText,
+  LoadIndexOptions as PypiLoadIndexOptions,
+} from './config.js';
 export { createPypiClient } from './client.js';
 export type { PypiClient, PypiClientOptions, PypiFile, PypiProject } from './client.js';
 export { parseSimpleProject, parseJsonApiRelease, filesOfVersion as pypiFilesOfVersion } from './simple-api.js';

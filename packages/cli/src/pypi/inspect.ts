@@ -51,14 +51,19 @@ export function archiveKind(filename: string): ArchiveKind | undefined {
 function rank(f: PypiFile, prefer: 'sdist' | 'wheel'): number {
   const kind = archiveKind(f.filename);
   const pure = /-(py2\.)?py3-none-any\.whl$/i.test(f.filename);
-  const order = prefer === 'sdist'
-    ? { tar: 0, 'zip-sdist': 1, wheel: pure ? 2 : 3 }
-    : { tar: 2, 'zip-sdist': 3, wheel: pure ? 0 : 1 };
+  const order =
+    prefer === 'sdist'
+      ? { tar: 0, 'zip-sdist': 1, wheel: pure ? 2 : 3 }
+      : { tar: 2, 'zip-sdist': 3, wheel: pure ? 0 : 1 };
   return kind === undefined ? 99 : order[kind];
 }
 
 /** The file to inspect: one the lockfile names when it names files, best-ranked first. */
-export function choosePypiFile(files: readonly PypiFile[], integrity: readonly Integrity[], prefer: 'sdist' | 'wheel' = 'sdist'): PypiFile | undefined {
+export function choosePypiFile(
+  files: readonly PypiFile[],
+  integrity: readonly Integrity[],
+  prefer: 'sdist' | 'wheel' = 'sdist',
+): PypiFile | undefined {
   const named = new Set(integrity.map((i) => i.file).filter((f): f is string => f !== undefined));
   const usable = files.filter((f) => archiveKind(f.filename) !== undefined);
   const locked = named.size > 0 ? usable.filter((f) => named.has(f.filename)) : usable;
@@ -74,32 +79,58 @@ function cacheKeyBefore(file: PypiFile, integrity: readonly Integrity[]): string
   return !anyLock || lock.some((i) => i.digest === sha) ? sha : undefined;
 }
 
-export async function inspectPypi(name: string, version: string, opts: InspectPypiOptions = {}): Promise<InspectPypiResult> {
+export async function inspectPypi(
+  name: string,
+  version: string,
+  opts: InspectPypiOptions = {},
+): Promise<InspectPypiResult> {
   const client = opts.client ?? (await createPypiClient(opts));
   try {
     const files = await client.release(name, version);
     const integrity = opts.integrity ?? [];
     const file = choosePypiFile(files, integrity, opts.prefer);
     if (!file) {
-      throw new VetError('NOT_FOUND', `${name} ${version}: no sdist or wheel on the index that vet can unpack${integrity.some((i) => i.file) ? ' among the files the lockfile names' : ''}`, {
-        hint: 'vet reads .tar.gz / .zip sdists and .whl wheels',
-      });
+      throw new VetError(
+        'NOT_FOUND',
+        `${name} ${version}: no sdist or wheel on the index that vet can unpack${integrity.some((i) => i.file) ? ' among the files the lockfile names' : ''}`,
+        {
+          hint: 'vet reads .tar.gz / .zip sdists and .whl wheels',
+        },
+      );
     }
-    const cache = openCache({ ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), ...(opts.env ? { env: opts.env } : {}) });
+    const cache = openCache({
+      ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
     const yanked = files.every((f) => f.yanked !== false) ? (file.yanked === false ? '' : file.yanked) : false;
     const known = cacheKeyBefore(file, integrity);
     if (known && existsSync(treeCachePath(cache, `sha256-${known}`))) {
       const against = lockHashesFor(file.filename, integrity).length > 0 ? 'lockfile' : 'index';
-      return { name, version, dir: treeCachePath(cache, `sha256-${known}`), file: file.filename, verified: { algo: 'sha256', digest: known, against }, yanked, skipped: [], cached: true };
+      return {
+        name,
+        version,
+        dir: treeCachePath(cache, `sha256-${known}`),
+        file: file.filename,
+        verified: { algo: 'sha256', digest: known, against },
+        yanked,
+        skipped: [],
+        cached: true,
+      };
     }
     const bytes = await client.download(file);
     const verified = verifyPypiBytes(bytes, file, integrity);
     const dest = treeCachePath(cache, `sha256-${createHash('sha256').update(bytes).digest('hex')}`);
-    if (existsSync(dest)) return { name, version, dir: dest, file: file.filename, verified, yanked, skipped: [], cached: true };
+    if (existsSync(dest))
+      return { name, version, dir: dest, file: file.filename, verified, yanked, skipped: [], cached: true };
     const kind = archiveKind(file.filename);
-    const res = kind === 'tar'
-      ? await extractTarball(bytes, dest, { source: file.filename, ...(opts.limits ? { limits: opts.limits } : {}) })
-      : await extractZip(bytes, dest, { source: file.filename, stripTopFolder: kind === 'zip-sdist', ...(opts.limits ? { limits: opts.limits } : {}) });
+    const res =
+      kind === 'tar'
+        ? await extractTarball(bytes, dest, { source: file.filename, ...(opts.limits ? { limits: opts.limits } : {}) })
+        : await extractZip(bytes, dest, {
+            source: file.filename,
+            stripTopFolder: kind === 'zip-sdist',
+            ...(opts.limits ? { limits: opts.limits } : {}),
+          });
     return { name, version, dir: res.dir, file: file.filename, verified, yanked, skipped: res.skipped, cached: false };
   } finally {
     if (!opts.client) await client.close();

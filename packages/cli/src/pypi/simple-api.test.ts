@@ -16,10 +16,34 @@ describe('PEP 503 HTML project pages', () => {
     </body></html>`;
     const p = parseSimpleHtml(html, page);
     expect(p.files).toEqual([
-      { filename: 'demo-1.0.tar.gz', url: 'https://idx.example/files/demo-1.0.tar.gz', hashes: { sha256: H }, yanked: false, version: '1.0' },
-      { filename: 'demo-1.0-py3-none-any.whl', url: 'https://cdn.example/p/demo-1.0-py3-none-any.whl', hashes: { sha256: H }, yanked: false, version: '1.0' },
-      { filename: 'demo-2.0.tar.gz', url: 'https://idx.example/simple/demo/demo-2.0.tar.gz', hashes: {}, yanked: '', version: '2.0' },
-      { filename: 'demo-3.0.zip', url: 'https://idx.example/simple/demo/demo-3.0.zip?x=1&y=2', hashes: {}, yanked: 'broken & unsafe', version: '3.0' },
+      {
+        filename: 'demo-1.0.tar.gz',
+        url: 'https://idx.example/files/demo-1.0.tar.gz',
+        hashes: { sha256: H },
+        yanked: false,
+        version: '1.0',
+      },
+      {
+        filename: 'demo-1.0-py3-none-any.whl',
+        url: 'https://cdn.example/p/demo-1.0-py3-none-any.whl',
+        hashes: { sha256: H },
+        yanked: false,
+        version: '1.0',
+      },
+      {
+        filename: 'demo-2.0.tar.gz',
+        url: 'https://idx.example/simple/demo/demo-2.0.tar.gz',
+        hashes: {},
+        yanked: '',
+        version: '2.0',
+      },
+      {
+        filename: 'demo-3.0.zip',
+        url: 'https://idx.example/simple/demo/demo-3.0.zip?x=1&y=2',
+        hashes: {},
+        yanked: 'broken & unsafe',
+        version: '3.0',
+      },
     ]);
     expect(filesOfVersion(p, '1.0.0').map((f) => f.filename)).toEqual(['demo-1.0.tar.gz', 'demo-1.0-py3-none-any.whl']);
   });
@@ -28,7 +52,9 @@ describe('PEP 503 HTML project pages', () => {
     const html = `<base href="https://mirror.example/packages/"><a href="#">demo-1.0.tar.gz</a><a href="../">up</a>
       <a href="http://[bad">demo-4.0.tar.gz</a><a href="demo-1.0.tar.gz">demo-1.0.tar.gz</a><a>no href</a>
       <a href="ftp://mirror.example/demo-5.0.tar.gz">ftp</a><a href="data:text/plain,demo-6.0.tar.gz">data</a>`;
-    expect(parseSimpleHtml(html, page).files.map((f) => f.url)).toEqual(['https://mirror.example/packages/demo-1.0.tar.gz']);
+    expect(parseSimpleHtml(html, page).files.map((f) => f.url)).toEqual([
+      'https://mirror.example/packages/demo-1.0.tar.gz',
+    ]);
   });
 
   it('the file name comes from the URL, not the anchor text', () => {
@@ -38,10 +64,28 @@ describe('PEP 503 HTML project pages', () => {
 
   it('hostile markup never throws: whatever parses is a file with a distribution name', () => {
     const attr = fc.constantFrom('href', 'HREF', 'data-yanked', 'data-requires-python', 'x');
-    const tag = fc.tuple(fc.constantFrom('a', 'A', 'base', 'div', 'script', '!--'), fc.array(fc.tuple(attr, fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('demo-1.0.tar.gz', '../x-1.0.whl#sha256=ab', 'http://[bad', '#', '&amp;')))), fc.string({ maxLength: 8 }));
-    const html = fc.array(tag, { maxLength: 12 }).map((ts) => ts.map(([t, as, body]) => `<${t} ${as.map(([k, v]) => `${k}="${v}"`).join(' ')}>${body}</${t}>`).join(''));
+    const tag = fc.tuple(
+      fc.constantFrom('a', 'A', 'base', 'div', 'script', '!--'),
+      fc.array(
+        fc.tuple(
+          attr,
+          fc.oneof(
+            fc.string({ maxLength: 12 }),
+            fc.constantFrom('demo-1.0.tar.gz', '../x-1.0.whl#sha256=ab', 'http://[bad', '#', '&amp;'),
+          ),
+        ),
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    const html = fc
+      .array(tag, { maxLength: 12 })
+      .map((ts) =>
+        ts.map(([t, as, body]) => `<${t} ${as.map(([k, v]) => `${k}="${v}"`).join(' ')}>${body}</${t}>`).join(''),
+      );
     fc.assert(
-      fc.property(fc.oneof(html, fc.string({ maxLength: 200 })), (text) => parseSimpleHtml(text, page).files.every((f) => f.version !== undefined && /^https?:/.test(f.url))),
+      fc.property(fc.oneof(html, fc.string({ maxLength: 200 })), (text) =>
+        parseSimpleHtml(text, page).files.every((f) => f.version !== undefined && /^https?:/.test(f.url)),
+      ),
       { numRuns: 300 },
     );
   });

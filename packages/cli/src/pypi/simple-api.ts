@@ -27,17 +27,25 @@ export interface PypiProject {
 
 type Obj = Record<string, unknown>;
 /** The part of parse5's default tree this file reads. */
-interface HtmlNode { nodeName: string; attrs?: Array<{ name: string; value: string }>; childNodes?: HtmlNode[] }
+interface HtmlNode {
+  nodeName: string;
+  attrs?: Array<{ name: string; value: string }>;
+  childNodes?: HtmlNode[];
+}
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function bad(url: string, what: string): VetError {
-  return new VetError('PARSE_ERROR', `${url}: unexpected index response (${what})`, { file: url, hint: 'check that the configured index URL points at a PEP 691 simple index' });
+  return new VetError('PARSE_ERROR', `${url}: unexpected index response (${what})`, {
+    file: url,
+    hint: 'check that the configured index URL points at a PEP 691 simple index',
+  });
 }
 
 function hexHashes(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObj(v)) return out;
-  for (const [k, h] of Object.entries(v)) if (typeof h === 'string' && /^[0-9a-f]+$/i.test(h)) out[k.toLowerCase()] = h.toLowerCase();
+  for (const [k, h] of Object.entries(v))
+    if (typeof h === 'string' && /^[0-9a-f]+$/i.test(h)) out[k.toLowerCase()] = h.toLowerCase();
   return out;
 }
 
@@ -60,8 +68,14 @@ export function parseSimpleProject(json: unknown, pageUrl: string): PypiProject 
   if (!isObj(json) || !Array.isArray(json.files)) throw bad(pageUrl, 'no "files" list');
   const files: PypiFile[] = [];
   for (const f of json.files) {
-    if (!isObj(f) || typeof f.filename !== 'string' || typeof f.url !== 'string') throw bad(pageUrl, 'a file without filename/url');
-    const file: PypiFile = { filename: f.filename, url: absolute(f.url, pageUrl, pageUrl), hashes: hexHashes(f.hashes), yanked: yankedOf(f.yanked) };
+    if (!isObj(f) || typeof f.filename !== 'string' || typeof f.url !== 'string')
+      throw bad(pageUrl, 'a file without filename/url');
+    const file: PypiFile = {
+      filename: f.filename,
+      url: absolute(f.url, pageUrl, pageUrl),
+      hashes: hexHashes(f.hashes),
+      yanked: yankedOf(f.yanked),
+    };
     if (typeof f.size === 'number' && Number.isSafeInteger(f.size) && f.size >= 0) file.size = f.size;
     const v = parsePythonDistFileName(f.filename)?.version;
     if (v) file.version = v;
@@ -81,12 +95,13 @@ export function parseSimpleHtml(html: string, pageUrl: string): PypiProject {
   const anchors: Array<{ href: string; yanked: false | string }> = [];
   let base: string | undefined;
   // Iterative walk: a hostile page nests deeply, and recursion would overflow the stack.
-  const stack: HtmlNode[] = [parseHtml(html) as unknown as HtmlNode];
+  const stack: HtmlNode[] = [parseHtml(html)];
   while (stack.length > 0) {
     const node = stack.pop()!;
     const attr = (n: string) => node.attrs?.find((a) => a.name === n)?.value;
     const href = attr('href');
-    if (node.nodeName === 'base' && base === undefined && href !== undefined && URL.canParse(href, pageUrl)) base = new URL(href, pageUrl).href;
+    if (node.nodeName === 'base' && base === undefined && href !== undefined && URL.canParse(href, pageUrl))
+      base = new URL(href, pageUrl).href;
     if (node.nodeName === 'a' && href !== undefined) {
       const yanked = attr('data-yanked');
       anchors.push({ href, yanked: yanked === undefined ? false : yanked });
@@ -123,9 +138,12 @@ export function parseJsonApiRelease(json: unknown, pageUrl: string): PypiProject
   const version = typeof info.version === 'string' ? info.version : undefined;
   const files: PypiFile[] = [];
   for (const f of json.urls) {
-    if (!isObj(f) || typeof f.filename !== 'string' || typeof f.url !== 'string') throw bad(pageUrl, 'a file without filename/url');
+    if (!isObj(f) || typeof f.filename !== 'string' || typeof f.url !== 'string')
+      throw bad(pageUrl, 'a file without filename/url');
     const file: PypiFile = {
-      filename: f.filename, url: absolute(f.url, pageUrl, pageUrl), hashes: hexHashes(f.digests),
+      filename: f.filename,
+      url: absolute(f.url, pageUrl, pageUrl),
+      hashes: hexHashes(f.digests),
       yanked: yankedOf(f.yanked ?? info.yanked, f.yanked_reason ?? info.yanked_reason),
     };
     if (typeof f.size === 'number' && Number.isSafeInteger(f.size) && f.size >= 0) file.size = f.size;
@@ -137,5 +155,7 @@ export function parseJsonApiRelease(json: unknown, pageUrl: string): PypiProject
 
 /** The files of one version (PEP 440 equality, so `1.0` finds `1.0.0` files). */
 export function filesOfVersion(project: PypiProject, version: string): PypiFile[] {
-  return project.files.filter((f) => f.version !== undefined && (f.version === version || comparePep440(f.version, version) === 0));
+  return project.files.filter(
+    (f) => f.version !== undefined && (f.version === version || comparePep440(f.version, version) === 0),
+  );
 }

@@ -18,7 +18,11 @@ export function yankStateOf(files: readonly PypiFile[]): PypiYankState {
 }
 
 /** Is `name==version` yanked on the configured index? NOT_FOUND when the index lacks it. */
-export async function pypiYanked(name: string, version: string, opts: PypiClientOptions & { client?: PypiClient } = {}): Promise<PypiYankState> {
+export async function pypiYanked(
+  name: string,
+  version: string,
+  opts: PypiClientOptions & { client?: PypiClient } = {},
+): Promise<PypiYankState> {
   const client = opts.client ?? (await createPypiClient(opts));
   try {
     return yankStateOf(await client.release(name, version));

@@ -10,7 +10,14 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { VetError } from '@vet/core';
-import { DEFAULT_ARCHIVE_LIMITS, safeArchivePath, symlinkTargetInside, type ArchiveLimits, type ExtractResult, type SkippedEntry } from '../archive/index.js';
+import {
+  DEFAULT_ARCHIVE_LIMITS,
+  safeArchivePath,
+  symlinkTargetInside,
+  type ArchiveLimits,
+  type ExtractResult,
+  type SkippedEntry,
+} from '../archive/index.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -26,16 +33,25 @@ export interface ZipExtractOptions {
 }
 
 function unsafe(source: string, message: string, entry?: string): VetError {
-  return new VetError('UNSAFE_ARCHIVE', `${source}: ${message}${entry === undefined ? '' : ` (entry ${JSON.stringify(entry)})`}`, {
-    file: source,
-    hint: 'the archive was refused and nothing was extracted; report the package to its index if this is unexpected',
-    details: entry === undefined ? {} : { entry },
-  });
+  return new VetError(
+    'UNSAFE_ARCHIVE',
+    `${source}: ${message}${entry === undefined ? '' : ` (entry ${JSON.stringify(entry)})`}`,
+    {
+      file: source,
+      hint: 'the archive was refused and nothing was extracted; report the package to its index if this is unexpected',
+      details: entry === undefined ? {} : { entry },
+    },
+  );
 }
 
 function openZip(bytes: Uint8Array, source: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    const opts = { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: true } as yauzl.Options;
+    const opts = {
+      lazyEntries: true,
+      decodeStrings: true,
+      validateEntrySizes: true,
+      strictFileNames: true,
+    } as yauzl.Options;
     yauzl.fromBuffer(Buffer.from(bytes), opts, (err, zip) => {
       // yauzl refuses `../x`, `/x` and `\` names itself ("invalid relative path"): a refusal, not a crash.
       if (err || !zip) reject(unsafe(source, `not a safe zip archive: ${err?.message ?? 'unreadable'}`));
@@ -47,7 +63,8 @@ function openZip(bytes: Uint8Array, source: string): Promise<yauzl.ZipFile> {
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, source: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream?: Readable) => {
-      if (err || !stream) return reject(unsafe(source, `cannot read entry: ${err?.message ?? 'no stream'}`, entry.fileName));
+      if (err || !stream)
+        return reject(unsafe(source, `cannot read entry: ${err?.message ?? 'no stream'}`, entry.fileName));
       const chunks: Buffer[] = [];
       let n = 0;
       stream.on('data', (c: Buffer) => {
@@ -56,15 +73,28 @@ function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, cap: number, source: 
         if (n > cap) stream.destroy(unsafe(source, `entry larger than the ${cap}-byte limit`, entry.fileName));
         else chunks.push(c);
       });
-      stream.on('error', (e) => reject(e instanceof VetError ? e : unsafe(source, `corrupt entry: ${e.message}`, entry.fileName)));
+      stream.on('error', (e) =>
+        reject(e instanceof VetError ? e : unsafe(source, `corrupt entry: ${e.message}`, entry.fileName)),
+      );
       stream.on('end', () => resolve(Buffer.concat(chunks, n)));
     });
   });
 }
 
-interface State { entries: number; bytes: number; files: number; skipped: SkippedEntry[] }
+interface State {
+  entries: number;
+  bytes: number;
+  files: number;
+  skipped: SkippedEntry[];
+}
 
-async function handleEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, root: string, o: Required<Omit<ZipExtractOptions, 'limits'>> & { limits: ArchiveLimits }, st: State): Promise<void> {
+async function handleEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  root: string,
+  o: Required<Omit<ZipExtractOptions, 'limits'>> & { limits: ArchiveLimits },
+  st: State,
+): Promise<void> {
   const { source, limits } = o;
   if (++st.entries > limits.maxEntries) throw unsafe(source, `more than ${limits.maxEntries} entries`);
   // safeArchivePath drops the first segment; give wheels a dummy one so nothing real is lost.
@@ -80,16 +110,22 @@ async function handleEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, root: string,
   }
   if (type === S_IFLNK) {
     const target = (await readEntry(zip, entry, 4096, source)).toString('utf8');
-    if (symlinkTargetInside(rel, target) === undefined) throw unsafe(source, `symbolic link pointing outside the package to ${JSON.stringify(target)}`, entry.fileName);
+    if (symlinkTargetInside(rel, target) === undefined)
+      throw unsafe(source, `symbolic link pointing outside the package to ${JSON.stringify(target)}`, entry.fileName);
     st.skipped.push({ path: rel, reason: `symbolic link to ${target} (not extracted)` });
     return;
   }
-  if (type !== 0 && type !== S_IFREG) throw unsafe(source, `special file (mode ${type.toString(8)}) in the archive`, entry.fileName);
+  if (type !== 0 && type !== S_IFREG)
+    throw unsafe(source, `special file (mode ${type.toString(8)}) in the archive`, entry.fileName);
   if (rel === '') throw unsafe(source, 'file entry at the archive root', entry.fileName);
   const data = await readEntry(zip, entry, limits.maxFileBytes, source);
   st.bytes += data.length;
   if (st.bytes > limits.maxTotalBytes) throw unsafe(source, `unpacks to more than ${limits.maxTotalBytes} bytes`);
-  if (data.length > 0 && entry.compressedSize > 0 && data.length / entry.compressedSize > limits.maxDecompressionRatio) {
+  if (
+    data.length > 0 &&
+    entry.compressedSize > 0 &&
+    data.length / entry.compressedSize > limits.maxDecompressionRatio
+  ) {
     throw unsafe(source, `compression ratio above ${limits.maxDecompressionRatio} (zip bomb?)`, entry.fileName);
   }
   const dest = join(root, rel);
@@ -99,7 +135,11 @@ async function handleEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, root: string,
   st.files++;
 }
 
-async function unpack(bytes: Uint8Array, root: string, o: Required<Omit<ZipExtractOptions, 'limits'>> & { limits: ArchiveLimits }): Promise<State> {
+async function unpack(
+  bytes: Uint8Array,
+  root: string,
+  o: Required<Omit<ZipExtractOptions, 'limits'>> & { limits: ArchiveLimits },
+): Promise<State> {
   const zip = await openZip(bytes, o.source);
   const st: State = { entries: 0, bytes: 0, files: 0, skipped: [] };
   try {
@@ -118,12 +158,20 @@ async function unpack(bytes: Uint8Array, root: string, o: Required<Omit<ZipExtra
 }
 
 /** Extract a zip into `destDir` (which must not exist yet) or refuse it leaving nothing behind. */
-export async function extractZip(bytes: Uint8Array, destDir: string, options: ZipExtractOptions): Promise<ExtractResult> {
+export async function extractZip(
+  bytes: Uint8Array,
+  destDir: string,
+  options: ZipExtractOptions,
+): Promise<ExtractResult> {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   mkdirSync(dirname(destDir), { recursive: true, mode: 0o700 });
   const temp = mkdtempSync(join(dirname(destDir), `.${basename(destDir)}.extract-`));
   try {
-    const st = await unpack(bytes, temp, { source: options.source, stripTopFolder: options.stripTopFolder ?? false, limits });
+    const st = await unpack(bytes, temp, {
+      source: options.source,
+      stripTopFolder: options.stripTopFolder ?? false,
+      limits,
+    });
     renameSync(temp, destDir);
     return { dir: destDir, files: st.files, bytes: st.bytes, skipped: st.skipped };
   } catch (e) {

@@ -88,11 +88,17 @@ const MIB = 1024 * 1024;
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(h))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], url: string, maxBytes: number, hints: RegistryHints): Promise<Buffer> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  url: string,
+  maxBytes: number,
+  hints: RegistryHints,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -107,10 +113,14 @@ async function readCapped(body: Dispatcher.ResponseData['body'], url: string, ma
 }
 
 function tooLarge(url: string, maxBytes: number, hints: RegistryHints): VetError {
-  return new VetError('HTTP_ERROR', `response from ${redactUrl(url)} is larger than the ${Math.round(maxBytes / MIB)} MiB limit`, {
-    hint: `the registry sent more data than any package document should have; check ${hints.config}`,
-    details: { url: redactUrl(url), maxBytes },
-  });
+  return new VetError(
+    'HTTP_ERROR',
+    `response from ${redactUrl(url)} is larger than the ${Math.round(maxBytes / MIB)} MiB limit`,
+    {
+      hint: `the registry sent more data than any package document should have; check ${hints.config}`,
+      details: { url: redactUrl(url), maxBytes },
+    },
+  );
 }
 
 /** Thrown inside an attempt to say "this may work if tried again". */
@@ -133,7 +143,9 @@ function statusError(url: string, status: number, what: string | undefined, hint
   }
   const auth = status === 401 || status === 403;
   return new VetError('HTTP_ERROR', `GET ${subject} failed with HTTP ${status}`, {
-    hint: auth ? `the registry refused the request; check ${hints.credentials}` : `the registry had a problem; try again later or check ${hints.config}`,
+    hint: auth
+      ? `the registry refused the request; check ${hints.credentials}`
+      : `the registry had a problem; try again later or check ${hints.config}`,
     details: { url: redactUrl(url), status },
   });
 }
@@ -156,8 +168,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     bodyTimeout: options.bodyTimeoutMs ?? 30_000,
   };
   const hasProxy = ['https_proxy', 'http_proxy'].some((k) => process.env[k] ?? process.env[k.toUpperCase()]);
-  const ownDispatcher = options.dispatcher ? undefined : hasProxy ? new EnvHttpProxyAgent(agentOptions) : new Agent(agentOptions);
-  const dispatcher = options.dispatcher ?? (ownDispatcher as Dispatcher);
+  const ownDispatcher = options.dispatcher
+    ? undefined
+    : hasProxy
+      ? new EnvHttpProxyAgent(agentOptions)
+      : new Agent(agentOptions);
+  const dispatcher = options.dispatcher ?? ownDispatcher;
   const limiter = createLimiter(options.maxConcurrent ?? 8);
 
   /** One attempt, following redirects; throws Retryable for failures worth retrying. */
@@ -182,7 +198,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       if (res.statusCode >= 300 && res.statusCode < 400 && h.location) {
         await res.body.dump();
-        if (hop >= o.maxRedirects) throw new VetError('HTTP_ERROR', `too many redirects fetching ${redactUrl(startUrl)}`);
+        if (hop >= o.maxRedirects)
+          throw new VetError('HTTP_ERROR', `too many redirects fetching ${redactUrl(startUrl)}`);
         url = followRedirect(url, h.location);
         continue;
       }

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { integrityKey, isWeak, parseSri, sriFromIntegrity, sriFromShasum, strongest, verifyIntegrity } from './integrity.js';
+import {
+  integrityKey,
+  isWeak,
+  parseSri,
+  sriFromIntegrity,
+  sriFromShasum,
+  strongest,
+  verifyIntegrity,
+} from './integrity.js';
 
 const bytes = Buffer.from('tarball bytes');
 const b64 = (algo: string, data: Buffer = bytes): string => createHash(algo).update(data).digest('base64');
@@ -17,10 +25,16 @@ describe('SRI parsing', () => {
 
   it('converts lockfile Integrity records and dist.shasum', () => {
     const hex = createHash('sha256').update(bytes).digest('hex');
-    expect(sriFromIntegrity([{ algo: 'sha256', digest: hex, encoding: 'hex', covers: 'npm-tarball' }, { algo: 'sha256', digest: hex, encoding: 'hex', covers: 'yarn-zip' }])).toEqual([
-      { algo: 'sha256', digest: b64('sha256') },
-    ]);
-    expect(sriFromShasum(createHash('sha1').update(bytes).digest('hex'))).toEqual({ algo: 'sha1', digest: b64('sha1') });
+    expect(
+      sriFromIntegrity([
+        { algo: 'sha256', digest: hex, encoding: 'hex', covers: 'npm-tarball' },
+        { algo: 'sha256', digest: hex, encoding: 'hex', covers: 'yarn-zip' },
+      ]),
+    ).toEqual([{ algo: 'sha256', digest: b64('sha256') }]);
+    expect(sriFromShasum(createHash('sha1').update(bytes).digest('hex'))).toEqual({
+      algo: 'sha1',
+      digest: b64('sha1'),
+    });
     expect(sriFromShasum('not-hex')).toBeUndefined();
   });
 });

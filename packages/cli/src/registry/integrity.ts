@@ -82,10 +82,14 @@ export function verifyIntegrity(bytes: Uint8Array, expected: readonly SriHash[],
     const actual = computed.get(h.algo) ?? digestOf(bytes, h.algo);
     computed.set(h.algo, actual);
     if (h.digest !== actual) {
-      throw new VetError('INTEGRITY_MISMATCH', `integrity mismatch for ${subject}: expected ${formatSri(h)}, got ${h.algo}-${actual}`, {
-        hint: 'the downloaded tarball is not the one the lockfile (or registry) recorded; it was not used. Check the registry configuration and the lockfile',
-        details: { expected: formatSri(h), actual: `${h.algo}-${actual}` },
-      });
+      throw new VetError(
+        'INTEGRITY_MISMATCH',
+        `integrity mismatch for ${subject}: expected ${formatSri(h)}, got ${h.algo}-${actual}`,
+        {
+          hint: 'the downloaded tarball is not the one the lockfile (or registry) recorded; it was not used. Check the registry configuration and the lockfile',
+          details: { expected: formatSri(h), actual: `${h.algo}-${actual}` },
+        },
+      );
     }
   }
   return best;

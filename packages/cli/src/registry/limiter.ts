@@ -32,7 +32,11 @@ export function createLimiter(max: number): Limiter {
 }
 
 /** Map with bounded parallelism, results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], max: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  max: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const limiter = createLimiter(max);
   return Promise.all(items.map((item, i) => limiter.run(() => fn(item, i))));
 }

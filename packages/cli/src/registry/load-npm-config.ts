@@ -89,9 +89,13 @@ export async function loadNpmConfig(options: LoadNpmConfigOptions = {}): Promise
   if (npmConfigGet(config, 'registry') === undefined) {
     const builtin = await (options.builtinRegistry ?? (() => askNpmForRegistry(root)))();
     if (builtin === undefined) {
-      throw new VetError('INVALID_ARGUMENT', 'no npm registry is configured and npm could not be asked for its default', {
-        hint: 'set registry=<url> in .npmrc or the npm_config_registry environment variable',
-      });
+      throw new VetError(
+        'INVALID_ARGUMENT',
+        'no npm registry is configured and npm could not be asked for its default',
+        {
+          hint: 'set registry=<url> in .npmrc or the npm_config_registry environment variable',
+        },
+      );
     }
     config.layers.push({ source: 'npm built-in default', values: new Map([['registry', builtin]]) });
   }

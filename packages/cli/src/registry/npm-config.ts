@@ -102,8 +102,7 @@ export function rewriteRegistryUrl(config: NpmConfig, name: string, url: string)
     return url;
   }
   const matches =
-    mode === 'always' ||
-    (mode === 'npmjs' ? DEFAULT_NPM_HOSTS.includes(parsed.hostname) : parsed.host === mode);
+    mode === 'always' || (mode === 'npmjs' ? DEFAULT_NPM_HOSTS.includes(parsed.hostname) : parsed.host === mode);
   if (!matches) return url;
   const registry = registryForPackage(config, name);
   if (new URL(registry).origin === parsed.origin) return url;

@@ -20,7 +20,13 @@ import {
   type SriHash,
 } from './integrity.js';
 import { authorizationFor } from './npm-auth.js';
-import { defaultTarballUrl, packumentUrl, registryForPackage, rewriteRegistryUrl, type NpmConfig } from './npm-config.js';
+import {
+  defaultTarballUrl,
+  packumentUrl,
+  registryForPackage,
+  rewriteRegistryUrl,
+  type NpmConfig,
+} from './npm-config.js';
 import { packumentVersion, parsePackument, type Packument } from './packument.js';
 import { getRevalidated } from './packument-cache.js';
 
@@ -86,8 +92,9 @@ export function lockfileHashes(integrity: TarballRequest['integrity']): SriHash[
 
 export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
   const { config, cache } = options;
-  const ownHttp = options.http ? undefined : createHttpClient({ authFor: (url) => authorizationFor(config, url), ...options.httpOptions });
-  const http = options.http ?? (ownHttp as HttpClient);
+  const http =
+    options.http ?? createHttpClient({ authFor: (url) => authorizationFor(config, url), ...options.httpOptions });
+  const ownHttp = options.http === undefined ? http : undefined;
   const packuments = new Map<string, Promise<Packument>>();
   const maxTarball = options.maxTarballBytes ?? 512 * MIB;
   const maxPackument = options.maxPackumentBytes ?? 128 * MIB;
@@ -131,7 +138,8 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     const resolved = req.resolved && /^https?:\/\//i.test(req.resolved) ? req.resolved : undefined;
     const registry = !resolved || isWeak(locked) ? await fromPackument(req) : undefined;
     const hashes = isWeak(locked) ? [...locked, ...(registry?.hashes ?? [])] : locked;
-    const raw = resolved ?? registry?.url ?? defaultTarballUrl(registryForPackage(config, req.name), req.name, req.version);
+    const raw =
+      resolved ?? registry?.url ?? defaultTarballUrl(registryForPackage(config, req.name), req.name, req.version);
     return { hashes, url: rewriteRegistryUrl(config, req.name, raw) };
   }
 
@@ -142,10 +150,14 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     if (cached) return cached;
     const { hashes, url } = await plan(req);
     if (hashes.length === 0) {
-      throw new VetError('INTEGRITY_MISMATCH', `no integrity is known for ${subject}; refusing to use unverified bytes`, {
-        hint: 'the lockfile has no integrity for this package and the registry published none',
-        details: { name: req.name, version: req.version },
-      });
+      throw new VetError(
+        'INTEGRITY_MISMATCH',
+        `no integrity is known for ${subject}; refusing to use unverified bytes`,
+        {
+          hint: 'the lockfile has no integrity for this package and the registry published none',
+          details: { name: req.name, version: req.version },
+        },
+      );
     }
     const again = fromCache(hashes, subject);
     if (again) return again;

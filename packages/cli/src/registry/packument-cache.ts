@@ -51,10 +51,20 @@ function read(path: string, url: string): { meta: Meta; body: Buffer } | undefin
  * GET `url` through the cache; `kind` separates documents that differ by Accept header.
  * `fresh` skips the stored copy (a caller that could not use it asks again this way).
  */
-export async function getRevalidated(http: HttpClient, cache: VetCache, kind: string, url: string, get: GetOptions, fresh = false): Promise<CachedDocument> {
+export async function getRevalidated(
+  http: HttpClient,
+  cache: VetCache,
+  kind: string,
+  url: string,
+  get: GetOptions,
+  fresh = false,
+): Promise<CachedDocument> {
   const path = pathFor(cache, kind, url);
   const stored = fresh ? undefined : read(path, url);
-  const res = await http.get(url, stored ? { ...get, revalidate: { etag: stored.meta.etag, lastModified: stored.meta.lastModified } } : get);
+  const res = await http.get(
+    url,
+    stored ? { ...get, revalidate: { etag: stored.meta.etag, lastModified: stored.meta.lastModified } } : get,
+  );
   if (res.status === 304 && stored) return { url: res.url, body: stored.body, revalidated: true };
   const etag = res.headers.etag;
   const lastModified = res.headers['last-modified'];

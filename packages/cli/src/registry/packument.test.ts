@@ -23,7 +23,13 @@ describe('parsePackument', () => {
     );
     expect(Object.keys(p.versions)).toEqual(['1.0.0']);
     const v = packumentVersion(p, '1.0.0');
-    expect(v.dist).toEqual({ tarball: 'http://r/x.tgz', integrity: undefined, shasum: undefined, fileCount: undefined, unpackedSize: undefined });
+    expect(v.dist).toEqual({
+      tarball: 'http://r/x.tgz',
+      integrity: undefined,
+      shasum: undefined,
+      fileCount: undefined,
+      unpackedSize: undefined,
+    });
     expect(v.scripts).toEqual({ postinstall: 'node a.js' });
     expect(installScripts(v)).toEqual({ postinstall: 'node a.js' });
     expect(v.dependencies).toEqual({ a: '^1' });
@@ -33,7 +39,9 @@ describe('parsePackument', () => {
   });
 
   it('rejects documents that are not packuments, and names missing versions', () => {
-    expect(() => parsePackument({ error: 'not found' }, 'http://r/x')).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', file: 'http://r/x' }));
+    expect(() => parsePackument({ error: 'not found' }, 'http://r/x')).toThrow(
+      expect.objectContaining({ code: 'PARSE_ERROR', file: 'http://r/x' }),
+    );
     const p = parsePackument({ name: 'x', versions: {} }, 'u');
     expect(() => packumentVersion(p, '9.9.9')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });

@@ -82,7 +82,8 @@ export function parsePackument(json: unknown, source: string, abbreviated = fals
   }
   const name = str(json.name) ?? '';
   const versions: Record<string, PackumentVersion> = Object.create(null) as Record<string, PackumentVersion>;
-  for (const [version, v] of Object.entries(json.versions)) if (isObj(v)) versions[version] = parseVersion(name, version, v);
+  for (const [version, v] of Object.entries(json.versions))
+    if (isObj(v)) versions[version] = parseVersion(name, version, v);
   return { name, distTags: strMap(json['dist-tags']), versions, time: strMap(json.time), abbreviated };
 }
 

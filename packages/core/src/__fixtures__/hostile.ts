@@ -24,9 +24,19 @@ export function survives(read: () => unknown, file: string): boolean {
  */
 export function tomlJunk(keys: readonly string[], strings: readonly string[] = []): fc.Arbitrary<unknown> {
   const key = fc.constantFrom(...keys, 'toString', 'valueOf');
-  const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), ...(strings.length ? [fc.constantFrom(...strings)] : []));
+  const scalar = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.boolean(),
+    ...(strings.length ? [fc.constantFrom(...strings)] : []),
+  );
   return fc.letrec((tie) => ({
-    value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 4 })),
+    value: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+    ),
   })).value;
 }
 
@@ -36,7 +46,13 @@ export function tomlText(doc: Record<string, unknown>): string {
     if (typeof v === 'string') return JSON.stringify(v);
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     if (Array.isArray(v)) return `[${v.map(value).join(', ')}]`;
-    return `{ ${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${JSON.stringify(k)} = ${value(x)}`).join(', ')} }`;
+    return `{ ${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `${JSON.stringify(k)} = ${value(x)}`)
+      .join(', ')} }`;
   };
-  return Object.entries(doc).map(([k, v]) => `${JSON.stringify(k)} = ${value(v)}`).join('\n') + '\n';
+  return (
+    Object.entries(doc)
+      .map(([k, v]) => `${JSON.stringify(k)} = ${value(v)}`)
+      .join('\n') + '\n'
+  );
 }

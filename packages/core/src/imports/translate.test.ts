@@ -4,7 +4,13 @@ import { emptyAuditsFile, type AuditEntry, type AuditsFile, type ImportConfig } 
 import { translateImport } from './translate.js';
 
 const full = (version: string, criteria: string[], extra: Partial<AuditEntry> = {}): AuditEntry => ({
-  kind: 'full', version, criteria, who: ['peer'], importable: true, aggregatedFrom: [], ...extra,
+  kind: 'full',
+  version,
+  criteria,
+  who: ['peer'],
+  importable: true,
+  aggregatedFrom: [],
+  ...extra,
 });
 
 function foreign(): AuditsFile {
@@ -19,7 +25,12 @@ function foreign(): AuditsFile {
   return f;
 }
 
-const config = (over: Partial<ImportConfig> = {}): ImportConfig => ({ url: ['https://peer.example/audits.toml'], exclude: [], criteriaMap: {}, ...over });
+const config = (over: Partial<ImportConfig> = {}): ImportConfig => ({
+  url: ['https://peer.example/audits.toml'],
+  exclude: [],
+  criteriaMap: {},
+  ...over,
+});
 
 describe('translateImport', () => {
   const local = new CriteriaIndex({ 'our-crypto': { implies: ['safe-to-deploy'], aggregatedFrom: [] } });
@@ -31,7 +42,9 @@ describe('translateImport', () => {
   });
 
   it('criteria-map keys map to local criteria and are kept (foreign names) for change detection', () => {
-    const r = translateImport(foreign(), config({ criteriaMap: { 'their-crypto': ['our-crypto'] } }), local, { importName: 'peer' });
+    const r = translateImport(foreign(), config({ criteriaMap: { 'their-crypto': ['our-crypto'] } }), local, {
+      importName: 'peer',
+    });
     expect(r.audits.audits['a']![0]!.criteria).toEqual(['our-crypto']);
     expect(Object.keys(r.audits.criteria)).toEqual(['their-crypto']);
     expect(r.audits.criteria['their-crypto']!.description).toBe('crypto reviewed');
@@ -43,7 +56,10 @@ describe('translateImport', () => {
   });
 
   it('drops non-importable audits, excluded packages, packages outside the graph, and unknown-only criteria', () => {
-    const r = translateImport(foreign(), config({ exclude: ['c'] }), local, { importName: 'peer', packages: new Set(['a', 'c', 'd', 'e']) });
+    const r = translateImport(foreign(), config({ exclude: ['c'] }), local, {
+      importName: 'peer',
+      packages: new Set(['a', 'c', 'd', 'e']),
+    });
     expect(Object.keys(r.audits.audits)).toEqual(['a']);
     expect(r.warnings).toEqual(["import 'peer': dropped an audit of e: no known criteria in [no-such-criteria]"]);
   });

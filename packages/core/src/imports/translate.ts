@@ -42,7 +42,12 @@ export function translateImport(
 
   for (const f of Object.keys(config.criteriaMap)) {
     const entry = foreign.criteria[f];
-    if (entry) out.criteria[f] = { ...(entry.description !== undefined ? { description: entry.description } : {}), implies: [], aggregatedFrom: [] };
+    if (entry)
+      out.criteria[f] = {
+        ...(entry.description !== undefined ? { description: entry.description } : {}),
+        implies: [],
+        aggregatedFrom: [],
+      };
   }
   const excluded = new Set(config.exclude);
   for (const [name, list] of Object.entries(foreign.audits)) {

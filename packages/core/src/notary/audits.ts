@@ -10,14 +10,23 @@ import { SAFE_TO_DEPLOY, SAFE_TO_RUN, emptyAuditsFile, type AuditEntry, type Aud
 import type { NotaryClaimRecord, NotaryMirrorState } from './state.js';
 
 /** `packages`: keep only these package names (the lockfile's); undefined keeps all. */
-export function notaryAuditsFile(state: Pick<NotaryMirrorState, 'origin' | 'claims'>, ecosystem: Ecosystem, packages?: ReadonlySet<string>): AuditsFile {
+export function notaryAuditsFile(
+  state: Pick<NotaryMirrorState, 'origin' | 'claims'>,
+  ecosystem: Ecosystem,
+  packages?: ReadonlySet<string>,
+): AuditsFile {
   const file = emptyAuditsFile();
   const groups = new Map<string, { entry: AuditEntry; notes: Set<string> }>();
   for (const c of state.claims) {
-    if (c.revokedBy !== undefined || c.ecosystem !== ecosystem || (packages !== undefined && !packages.has(c.package))) continue;
+    if (c.revokedBy !== undefined || c.ecosystem !== ecosystem || (packages !== undefined && !packages.has(c.package)))
+      continue;
     for (const criterion of c.criteria) {
       if (criterion !== SAFE_TO_RUN && criterion !== SAFE_TO_DEPLOY && file.criteria[criterion] === undefined) {
-        file.criteria[criterion] = { description: `criterion offered by notary ${state.origin}`, implies: [], aggregatedFrom: [] };
+        file.criteria[criterion] = {
+          description: `criterion offered by notary ${state.origin}`,
+          implies: [],
+          aggregatedFrom: [],
+        };
       }
     }
     const key = claimKey(c);
@@ -41,7 +50,15 @@ export function notaryAuditsFile(state: Pick<NotaryMirrorState, 'origin' | 'clai
 
 function claimKey(c: NotaryClaimRecord): string {
   const digests = Object.entries(c.digests).sort(([a], [b]) => (a < b ? -1 : 1));
-  return JSON.stringify([c.package, c.kind, c.version ?? null, c.delta ?? null, c.violation ?? null, c.criteria, digests]);
+  return JSON.stringify([
+    c.package,
+    c.kind,
+    c.version ?? null,
+    c.delta ?? null,
+    c.violation ?? null,
+    c.criteria,
+    digests,
+  ]);
 }
 
 function toEntry(c: NotaryClaimRecord): AuditEntry {

@@ -29,11 +29,22 @@ export function verifyNotaryCheckpoint(
   const witnesses = config.witnesses ?? [];
   if (witnesses.length === 0) {
     if (config.maxAgeSeconds !== undefined) {
-      throw new VetError('INVALID_ARGUMENT', `${where}: max-age-seconds needs witnesses: a checkpoint carries no time of its own`, {
-        hint: 'add witness verifier keys (witnesses = [...], witness-quorum = k) under [imports.NAME.notary], or remove max-age-seconds',
-      });
+      throw new VetError(
+        'INVALID_ARGUMENT',
+        `${where}: max-age-seconds needs witnesses: a checkpoint carries no time of its own`,
+        {
+          hint: 'add witness verifier keys (witnesses = [...], witness-quorum = k) under [imports.NAME.notary], or remove max-age-seconds',
+        },
+      );
     }
-    return { note, checkpoint: withHint(() => verifyCheckpoint(note, config.key, { fileName: `${config.url}/checkpoint` }), where, config) };
+    return {
+      note,
+      checkpoint: withHint(
+        () => verifyCheckpoint(note, config.key, { fileName: `${config.url}/checkpoint` }),
+        where,
+        config,
+      ),
+    };
   }
   const quorum = config.witnessQuorum ?? witnesses.length;
   const r = withHint(
@@ -69,25 +80,51 @@ function withHint<T>(fn: () => T, where: string, config: NotaryImportConfig): T 
         : e.code === 'CHECKPOINT_STALE'
           ? 'the notary has not been witnessed recently: it may be frozen or withholding new entries; try again later or contact its operator'
           : e.hint;
-    throw new VetError(e.code, `${where}: ${e.message}`, { cause: e, file: e.file, hint, details: { ...e.details, checkpoint: config.url } });
+    throw new VetError(e.code, `${where}: ${e.message}`, {
+      cause: e,
+      file: e.file,
+      hint,
+      details: { ...e.details, checkpoint: config.url },
+    });
   }
 }
 
 /** Same size, different root — or a larger tree that does not extend the trusted one. */
-export function forkError(importName: string, trusted: { note: string; source: string }, received: { note: string; source: string }, why: string): VetError {
+export function forkError(
+  importName: string,
+  trusted: { note: string; source: string },
+  received: { note: string; source: string },
+  why: string,
+): VetError {
   return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${importName}' forked: ${why}`, {
     hint: 'the notary showed two views of its log that cannot both be true; nothing was written. Report both checkpoints (in the JSON output) to the notary operator and its witnesses',
-    details: { kind: 'fork', trusted: trusted.note, trustedSource: trusted.source, received: received.note, receivedSource: received.source },
+    details: {
+      kind: 'fork',
+      trusted: trusted.note,
+      trustedSource: trusted.source,
+      received: received.note,
+      receivedSource: received.source,
+    },
   });
 }
 
-export function rollbackError(importName: string, trusted: { note: string; size: number; source: string }, received: { note: string; size: number; source: string }): VetError {
+export function rollbackError(
+  importName: string,
+  trusted: { note: string; size: number; source: string },
+  received: { note: string; size: number; source: string },
+): VetError {
   return new VetError(
     'LOG_INCONSISTENT',
     `SECURITY ERROR: notary import '${importName}' rolled back: it now serves a tree of ${received.size} entries, but a checkpoint of ${trusted.size} entries was verified before (${trusted.source})`,
     {
       hint: 'a log never shrinks; someone is serving stale data (replay) or the notary lost entries. Nothing was written',
-      details: { kind: 'rollback', trusted: trusted.note, trustedSource: trusted.source, received: received.note, receivedSource: received.source },
+      details: {
+        kind: 'rollback',
+        trusted: trusted.note,
+        trustedSource: trusted.source,
+        received: received.note,
+        receivedSource: received.source,
+      },
     },
   );
 }

@@ -65,7 +65,12 @@ export function auditDigestsBind(
   scheme: SchemeLike,
 ): boolean {
   if (entry.digests === undefined) return true;
-  const versions = entry.kind === 'delta' && entry.delta ? [entry.delta.from, entry.delta.to] : entry.version !== undefined ? [entry.version] : [];
+  const versions =
+    entry.kind === 'delta' && entry.delta
+      ? [entry.delta.from, entry.delta.to]
+      : entry.version !== undefined
+        ? [entry.version]
+        : [];
   let ok = true;
   for (const version of versions) {
     const approved = entry.digests[version];
@@ -73,14 +78,30 @@ export function auditDigestsBind(
     if (nodes.length === 0) continue;
     if (approved === undefined) {
       ok = false;
-      record(binding, { importName, package: pkg, version, approved: '(none)', lockfile: lockfileDigests(nodes), nodeIds: nodes.map((n) => n.id) });
+      record(binding, {
+        importName,
+        package: pkg,
+        version,
+        approved: '(none)',
+        lockfile: lockfileDigests(nodes),
+        nodeIds: nodes.map((n) => n.id),
+      });
       continue;
     }
     const algo = approved.slice(0, approved.indexOf('-'));
-    const bad = nodes.filter((n) => !n.integrity.some((i) => COMPARABLE.has(i.covers) && i.algo === algo && integritySri(i) === approved));
+    const bad = nodes.filter(
+      (n) => !n.integrity.some((i) => COMPARABLE.has(i.covers) && i.algo === algo && integritySri(i) === approved),
+    );
     if (bad.length === 0) continue;
     ok = false;
-    record(binding, { importName, package: pkg, version, approved, lockfile: lockfileDigests(bad), nodeIds: bad.map((n) => n.id) });
+    record(binding, {
+      importName,
+      package: pkg,
+      version,
+      approved,
+      lockfile: lockfileDigests(bad),
+      nodeIds: bad.map((n) => n.id),
+    });
   }
   return ok;
 }
@@ -90,6 +111,7 @@ function lockfileDigests(nodes: readonly PackageNode[]): string[] {
 }
 
 function record(binding: DigestBinding, m: DigestMismatch): void {
-  const same = (x: DigestMismatch) => x.importName === m.importName && x.package === m.package && x.version === m.version && x.approved === m.approved;
+  const same = (x: DigestMismatch) =>
+    x.importName === m.importName && x.package === m.package && x.version === m.version && x.approved === m.approved;
   if (!binding.mismatches.some(same)) binding.mismatches.push(m);
 }

@@ -15,7 +15,11 @@ export {
   type NotaryClaimRecord,
   type NotaryAuditorRecord,
 } from './state.js';
-export { NotaryReplayer, type ReplayState as NotaryReplayState, type SignatureLookup as NotarySignatureLookup } from './replay.js';
+export {
+  NotaryReplayer,
+  type ReplayState as NotaryReplayState,
+  type SignatureLookup as NotarySignatureLookup,
+} from './replay.js';
 export { notarySignatureJobs, type NotarySignatureJob } from './jobs.js';
 export {
   planNotaryUpdate,
@@ -34,4 +38,10 @@ export {
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
 export { notaryAuditsFile } from './audits.js';
 export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
-export { lockfileDigestBinding, auditDigestsBind, integritySri, type DigestBinding, type DigestMismatch } from './digest.js';
+export {
+  lockfileDigestBinding,
+  auditDigestsBind,
+  integritySri,
+  type DigestBinding,
+  type DigestMismatch,
+} from './digest.js';

@@ -22,7 +22,11 @@ export interface NotaryQuorumShortfall {
 }
 
 /** Nodes in the policy's scope lacking enough notary approvals; [] when no policy is set. */
-export function checkNotaryQuorum(report: ResolveReport, store: Store, graph: DependencyGraph): NotaryQuorumShortfall[] {
+export function checkNotaryQuorum(
+  report: ResolveReport,
+  store: Store,
+  graph: DependencyGraph,
+): NotaryQuorumShortfall[] {
   const policy = store.config.vet?.requireNotaries;
   if (policy === undefined) return [];
   const scope = policy.packages === undefined ? undefined : new Set(policy.packages);
@@ -39,7 +43,12 @@ export function checkNotaryQuorum(report: ResolveReport, store: Store, graph: De
       return needed.every((i) => searchAuditGraph(ag, i, result.version, 'prefer-fresh-imports', report.scheme).ok);
     });
     if (approvedBy.length < policy.threshold) {
-      shortfalls.push({ node, approvedBy, threshold: policy.threshold, criteria: report.criteria.minimalNames(result.required) });
+      shortfalls.push({
+        node,
+        approvedBy,
+        threshold: policy.threshold,
+        criteria: report.criteria.minimalNames(result.required),
+      });
     }
   }
   return shortfalls;

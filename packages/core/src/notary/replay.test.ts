@@ -9,7 +9,13 @@ describe('parseEntry fast paths agree with the general DSSE helpers', () => {
   it('the PAE is byte-for-byte dssePae, also for multi-byte payload types', () => {
     for (const payloadType of ['application/vnd.in-toto+json', 'typ€/ünïcode']) {
       const payload = new TextEncoder().encode('{"x":"ü"}');
-      const p = parseEntry(leaf({ payload: Buffer.from(payload).toString('base64'), payloadType, signatures: [{ keyid: 'k', sig: 'AA==' }] }));
+      const p = parseEntry(
+        leaf({
+          payload: Buffer.from(payload).toString('base64'),
+          payloadType,
+          signatures: [{ keyid: 'k', sig: 'AA==' }],
+        }),
+      );
       expect(Buffer.from(p.pae).equals(Buffer.from(dssePae(payloadType, payload)))).toBe(true);
     }
   });
@@ -18,6 +24,7 @@ describe('parseEntry fast paths agree with the general DSSE helpers', () => {
     for (const text of ['', 'QQ==', 'QQ', 'QUI=', 'QUI', 'QUJD', '-_8', '-_8=', '+/8=']) {
       expect([text, decodeBase64Fast(text)]).toEqual([text, decodeBase64Lenient(text)]);
     }
-    for (const text of ['QQ=', 'Q', 'QQ===', 'Q!Q=', 'QR==']) expect([text, decodeBase64Fast(text)]).toEqual([text, undefined]);
+    for (const text of ['QQ=', 'Q', 'QQ===', 'Q!Q=', 'QR=='])
+      expect([text, decodeBase64Fast(text)]).toEqual([text, undefined]);
   });
 });

@@ -67,17 +67,27 @@ export class NotaryReplayer {
       throw fail(`is not a DSSE envelope (${(e as Error).message})`);
     }
     const { env, payload, pae } = parsed;
-    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) throw fail(`has payloadType ${JSON.stringify(env.payloadType)}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+    if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+      throw fail(`has payloadType ${JSON.stringify(env.payloadType)}, not ${IN_TOTO_PAYLOAD_TYPE}`);
     const signer = this.#signer(index, env.signatures, pae, fail);
     // Only a payload that mentions the auditor predicate can be one (saves a JSON parse per audit).
-    const predicateType = Buffer.from(payload.buffer, payload.byteOffset, payload.length).indexOf(AUDITOR_MARKER) >= 0 ? peekPredicateType(payload) : VET_AUDIT_PREDICATE_TYPE;
+    const predicateType =
+      Buffer.from(payload.buffer, payload.byteOffset, payload.length).indexOf(AUDITOR_MARKER) >= 0
+        ? peekPredicateType(payload)
+        : VET_AUDIT_PREDICATE_TYPE;
     if (predicateType === VET_AUDITOR_PREDICATE_TYPE) return this.#auditorChange(payload, signer, fail);
-    if (predicateType !== VET_AUDIT_PREDICATE_TYPE) throw fail(`has an unknown predicateType ${JSON.stringify(predicateType)}`);
+    if (predicateType !== VET_AUDIT_PREDICATE_TYPE)
+      throw fail(`has an unknown predicateType ${JSON.stringify(predicateType)}`);
     this.#claim(index, id, payload, signer, fail);
   }
 
   /** The keyid of the first signature by a key in force that verifies; throws otherwise. */
-  #signer(index: number, sigs: { keyid?: string; sig: string }[], pae: Uint8Array, fail: (why: string) => VetError): string {
+  #signer(
+    index: number,
+    sigs: { keyid?: string; sig: string }[],
+    pae: Uint8Array,
+    fail: (why: string) => VetError,
+  ): string {
     let failed: string | undefined;
     for (const [i, s] of sigs.entries()) {
       const b64 = s.keyid === undefined ? undefined : this.#keyB64(s.keyid);
@@ -85,16 +95,21 @@ export class NotaryReplayer {
       if (key === undefined) continue;
       const sig = decodeBase64Fast(s.sig);
       if (sig !== undefined && (this.#verified?.(index, i, b64!) ?? ed25519Verify(sig, pae, key))) return s.keyid!;
-      const why = sig !== undefined && sig.length === 64 && !isCanonicalEd25519Signature(sig) ? ' (non-canonical: S ≥ L)' : '';
+      const why =
+        sig !== undefined && sig.length === 64 && !isCanonicalEd25519Signature(sig) ? ' (non-canonical: S ≥ L)' : '';
       failed ??= `${s.keyid!}${why}`;
     }
     if (failed !== undefined) throw fail(`has a signature by ${failed} that does not verify`);
-    throw fail(`is not signed by any auditor or admin key in force at that index (keyids: ${sigs.map((s) => s.keyid ?? '(none)').join(', ')})`);
+    throw fail(
+      `is not signed by any auditor or admin key in force at that index (keyids: ${sigs.map((s) => s.keyid ?? '(none)').join(', ')})`,
+    );
   }
 
   /** The key in force for `keyid` at the current index (base64), if any. */
   #keyB64(keyid: string): string | undefined {
-    return this.#s.adminKeys[keyid] ?? (this.#s.auditors[keyid]?.active ? this.#s.auditors[keyid]!.publicKey : undefined);
+    return (
+      this.#s.adminKeys[keyid] ?? (this.#s.auditors[keyid]?.active ? this.#s.auditors[keyid].publicKey : undefined)
+    );
   }
 
   #keyBytes(b64: string): Uint8Array | undefined {
@@ -108,13 +123,15 @@ export class NotaryReplayer {
   }
 
   #auditorChange(payload: Uint8Array, signer: string, fail: (why: string) => VetError): void {
-    if (this.#s.adminKeys[signer] === undefined) throw fail('changes the auditor set but is not signed by the notary admin key');
+    if (this.#s.adminKeys[signer] === undefined)
+      throw fail('changes the auditor set but is not signed by the notary admin key');
     const a = statementOrFail(() => parseAuditorStatement(payload), fail);
     const publicKey = Buffer.from(a.publicKey).toString('base64');
     if (a.action === 'add') this.#s.auditors[a.keyid] = { name: a.name, publicKey, active: true };
     else {
       const cur = this.#s.auditors[a.keyid];
-      if (cur === undefined || !cur.active || cur.publicKey !== publicKey) throw fail(`removes auditor key ${a.keyid}, which is not active`);
+      if (cur === undefined || !cur.active || cur.publicKey !== publicKey)
+        throw fail(`removes auditor key ${a.keyid}, which is not active`);
       cur.active = false;
     }
   }
@@ -155,9 +172,15 @@ export class NotaryReplayer {
     }
     const pos = this.#byLeafHash.get(target);
     const t = pos === undefined ? undefined : this.#s.claims[pos];
-    if (pos === undefined || t === undefined) return void this.warnings.push(`entry ${index} revokes ${target}, which is not an audit or violation in the log; ignored`);
+    if (pos === undefined || t === undefined)
+      return void this.warnings.push(
+        `entry ${index} revokes ${target}, which is not an audit or violation in the log; ignored`,
+      );
     const by = this.#s.auditors[signer]?.name;
-    if (!admin && by !== t.auditor) return void this.warnings.push(`entry ${index}: ${by ?? signer} may not revoke entry ${t.index} by ${t.auditor}; ignored`);
+    if (!admin && by !== t.auditor)
+      return void this.warnings.push(
+        `entry ${index}: ${by ?? signer} may not revoke entry ${t.index} by ${t.auditor}; ignored`,
+      );
     // Copy on write: the claims array may share records with the state it was copied from.
     if (t.revokedBy === undefined) this.#s.claims[pos] = revokedNotaryClaim(t, index);
   }
@@ -189,7 +212,8 @@ export function parseEntry(leaf: Uint8Array): ParsedEntry {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('not a JSON object');
   const payload = typeof json.payload === 'string' ? decodeBase64Fast(json.payload) : undefined;
   if (payload === undefined) throw bad('payload must be a base64 string');
-  if (typeof json.payloadType !== 'string' || json.payloadType.length === 0) throw bad('payloadType must be a non-empty string');
+  if (typeof json.payloadType !== 'string' || json.payloadType.length === 0)
+    throw bad('payloadType must be a non-empty string');
   const sigs = json.signatures;
   if (!Array.isArray(sigs) || sigs.length === 0 || sigs.length > 16) throw bad('signatures must list 1–16 signatures');
   const signatures = sigs.map((x: unknown, i) => {
@@ -222,7 +246,8 @@ export function decodeBase64Fast(text: string): Uint8Array | undefined {
   const again = bytes.toString('base64');
   if (again !== std) {
     const pad = again.length - std.length;
-    if (std.endsWith('=') || pad < 1 || pad > 2 || !again.startsWith(std) || !again.endsWith('='.repeat(pad))) return undefined;
+    if (std.endsWith('=') || pad < 1 || pad > 2 || !again.startsWith(std) || !again.endsWith('='.repeat(pad)))
+      return undefined;
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }

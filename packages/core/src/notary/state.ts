@@ -91,7 +91,8 @@ export function serializeNotaryMirrorState(s: NotaryMirrorState): string {
 
 /** Pure; throws PARSE_ERROR when the text is not a mirror state of this format. */
 export function parseNotaryMirrorState(text: string, fileName: string): NotaryMirrorState {
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `invalid notary mirror state: ${why}`, { file: fileName });
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `invalid notary mirror state: ${why}`, { file: fileName });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -101,11 +102,15 @@ export function parseNotaryMirrorState(text: string, fileName: string): NotaryMi
   if (typeof raw !== 'object' || raw === null) throw bad('not an object');
   const o = raw as Record<string, unknown>;
   if (o.format !== NOTARY_MIRROR_FORMAT) throw bad(`format is not ${NOTARY_MIRROR_FORMAT}`);
-  for (const k of ['origin', 'logKey', 'checkpoint', 'leafHashes'] as const) if (typeof o[k] !== 'string') throw bad(`${k} must be a string`);
+  for (const k of ['origin', 'logKey', 'checkpoint', 'leafHashes'] as const)
+    if (typeof o[k] !== 'string') throw bad(`${k} must be a string`);
   const range = CompactRange.fromJSON(o.range, fileName);
-  const leafHashes = decodeBase64Strict(o.leafHashes as string) ?? (o.leafHashes === '' ? new Uint8Array(0) : undefined);
-  if (leafHashes === undefined || leafHashes.length !== range.size * MERKLE_HASH_BYTES) throw bad('leafHashes do not match the range size');
-  if (!isRecord(o.adminKeys) || !isRecord(o.auditors) || !Array.isArray(o.claims)) throw bad('adminKeys, auditors and claims are required');
+  const leafHashes =
+    decodeBase64Strict(o.leafHashes as string) ?? (o.leafHashes === '' ? new Uint8Array(0) : undefined);
+  if (leafHashes === undefined || leafHashes.length !== range.size * MERKLE_HASH_BYTES)
+    throw bad('leafHashes do not match the range size');
+  if (!isRecord(o.adminKeys) || !isRecord(o.auditors) || !Array.isArray(o.claims))
+    throw bad('adminKeys, auditors and claims are required');
   return {
     format: NOTARY_MIRROR_FORMAT,
     origin: o.origin as string,

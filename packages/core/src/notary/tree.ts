@@ -95,14 +95,17 @@ export class NotaryTreeVerifier {
     const ref = plan.bundles[k];
     if (ref === undefined || k !== this.#next) throw new VetError('INTERNAL', `entry bundle ${k} added out of order`);
     this.#next += 1;
-    const entries = splitBundle(bytes, ref.width, (why) => inconsistent(plan, `entry bundle ${ref.path} is malformed: ${why}`));
+    const entries = splitBundle(bytes, ref.width, (why) =>
+      inconsistent(plan, `entry bundle ${ref.path} is malformed: ${why}`),
+    );
     const fresh: Uint8Array[] = [];
     entries.forEach((entry, j) => {
       const idx = ref.index * TILE_WIDTH + j;
       const h = hashLeafFast(entry);
       const at = idx * MERKLE_HASH_BYTES;
       if (idx < plan.from) {
-        if (!bytesEqual(h, this.leafHashes.subarray(at, at + MERKLE_HASH_BYTES))) throw inconsistent(plan, `entry ${idx} in ${ref.path} differs from the entry mirrored before`);
+        if (!bytesEqual(h, this.leafHashes.subarray(at, at + MERKLE_HASH_BYTES)))
+          throw inconsistent(plan, `entry ${idx} in ${ref.path} differs from the entry mirrored before`);
         return;
       }
       this.#range.append(h);
@@ -116,10 +119,14 @@ export class NotaryTreeVerifier {
   /** Throws unless every planned bundle was added and the tree has the signed root. */
   finish(): void {
     const plan = this.#plan;
-    if (this.#next !== plan.bundles.length) throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
+    if (this.#next !== plan.bundles.length)
+      throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
     const root = this.#range.root();
     if (!bytesEqual(root, plan.received.cp.rootHash)) {
-      throw inconsistent(plan, `the served entries hash to ${encodeBase64(root)}, not to the signed root ${encodeBase64(plan.received.cp.rootHash)}`);
+      throw inconsistent(
+        plan,
+        `the served entries hash to ${encodeBase64(root)}, not to the signed root ${encodeBase64(plan.received.cp.rootHash)}`,
+      );
     }
   }
 
@@ -129,7 +136,12 @@ export class NotaryTreeVerifier {
     while (this.#checks[0] !== undefined && this.#checks[0].cp.size === this.#range.size) {
       const t = this.#checks.shift()!;
       if (!bytesEqual(this.#range.root(), t.cp.rootHash)) {
-        throw forkError(plan.importName, t, { note: plan.received.note, source: `${plan.config.url}/checkpoint` }, `the entries of the ${plan.to}-entry tree do not extend the ${t.cp.size}-entry tree verified before`);
+        throw forkError(
+          plan.importName,
+          t,
+          { note: plan.received.note, source: `${plan.config.url}/checkpoint` },
+          `the entries of the ${plan.to}-entry tree do not extend the ${t.cp.size}-entry tree verified before`,
+        );
       }
     }
   }
@@ -138,7 +150,7 @@ export class NotaryTreeVerifier {
 /** tlog-tiles entry bundle: 2-byte big-endian length, then the entry; views, no copies. */
 function splitBundle(bytes: Uint8Array, width: number, bad: (why: string) => VetError): Uint8Array[] {
   const entries: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     if (entries.length === TILE_WIDTH) throw bad('it holds more than 256 entries');
     if (at + 2 > bytes.length) throw bad(`truncated in a length prefix at byte ${at}`);
     const length = bytes[at]! * 256 + bytes[at + 1]!;
@@ -155,6 +167,10 @@ export function inconsistent(plan: NotaryUpdatePlan, why: string): VetError {
   const trusted = plan.base?.checkpoint;
   return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${plan.importName}': ${why}`, {
     hint: 'the entries served do not match the signed checkpoint: they were tampered with in transit or by a mirror, or the log forked. Nothing was written',
-    details: { kind: 'entries', received: plan.received.note, ...(trusted !== undefined ? { trusted, trustedSource: 'user state directory' } : {}) },
+    details: {
+      kind: 'entries',
+      received: plan.received.note,
+      ...(trusted !== undefined ? { trusted, trustedSource: 'user state directory' } : {}),
+    },
   });
 }

@@ -77,13 +77,17 @@ export function planNotaryUpdate(input: NotaryUpdateInput): NotaryUpdatePlan {
   const trusted: TrustedCheckpoint[] = [];
   let base = input.state;
   if (base && (base.origin !== cp.origin || base.logKey !== config.key)) {
-    warnings.push(`notary import '${importName}': the saved mirror is for another origin or key; mirroring again from the start`);
+    warnings.push(
+      `notary import '${importName}': the saved mirror is for another origin or key; mirroring again from the start`,
+    );
     base = undefined;
   }
   if (base) {
     const stored = verifyStoredCheckpoint(base.checkpoint, config, 'notary mirror state');
     if (stored.size !== base.range.size || !bytesEqual(CompactRange.fromJSON(base.range).root(), stored.rootHash)) {
-      warnings.push(`notary import '${importName}': the saved mirror does not match its own checkpoint; mirroring again from the start`);
+      warnings.push(
+        `notary import '${importName}': the saved mirror does not match its own checkpoint; mirroring again from the start`,
+      );
       base = undefined;
     }
     // Its checkpoint verified under the pinned key, so it still guards against rollback.
@@ -108,7 +112,18 @@ export function planNotaryUpdate(input: NotaryUpdateInput): NotaryUpdatePlan {
   }
   checks.sort((a, b) => a.cp.size - b.cp.size);
   const adminKeys = base?.adminKeys ?? input.adminKeys ?? {};
-  return { importName, config, received: { note: input.checkpoint, cp }, base, adminKeys, from, to: cp.size, bundles: bundlesBetween(from, cp.size), checks, warnings };
+  return {
+    importName,
+    config,
+    received: { note: input.checkpoint, cp },
+    base,
+    adminKeys,
+    from,
+    to: cp.size,
+    bundles: bundlesBetween(from, cp.size),
+    checks,
+    warnings,
+  };
 }
 
 /** Entry bundles covering [from, to): full ones, and the partial last one the checkpoint implies. */
@@ -137,7 +152,11 @@ export interface NotaryVerifiedEntries {
 }
 
 /** `bundles[i]` = the bytes fetched for `plan.bundles[i]`. Checks the tree, then replays. */
-export function applyNotaryBundles(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[], opts: ReplayOptions = {}): NotaryUpdateResult {
+export function applyNotaryBundles(
+  plan: NotaryUpdatePlan,
+  bundles: readonly Uint8Array[],
+  opts: ReplayOptions = {},
+): NotaryUpdateResult {
   return replayNotaryEntries(plan, verifyNotaryEntries(plan, bundles), opts);
 }
 
@@ -150,7 +169,8 @@ export interface ReplayOptions {
 
 /** Step 3 over all bundles at once (the CLI uses NotaryTreeVerifier bundle by bundle). */
 export function verifyNotaryEntries(plan: NotaryUpdatePlan, bundles: readonly Uint8Array[]): NotaryVerifiedEntries {
-  if (bundles.length !== plan.bundles.length) throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
+  if (bundles.length !== plan.bundles.length)
+    throw new VetError('INTERNAL', 'one fetched bundle per planned bundle expected');
   const tree = new NotaryTreeVerifier(plan);
   const fresh: Uint8Array[] = [];
   bundles.forEach((bytes, k) => {
@@ -161,7 +181,11 @@ export function verifyNotaryEntries(plan: NotaryUpdatePlan, bundles: readonly Ui
 }
 
 /** Step 4: replay the new entries on a copy of the base state. */
-export function replayNotaryEntries(plan: NotaryUpdatePlan, v: NotaryVerifiedEntries, opts: ReplayOptions = {}): NotaryUpdateResult {
+export function replayNotaryEntries(
+  plan: NotaryUpdatePlan,
+  v: NotaryVerifiedEntries,
+  opts: ReplayOptions = {},
+): NotaryUpdateResult {
   const replay = new NotaryReplaySession(plan, opts.verified);
   replay.apply(v.from, v.entries, v.leafHashes, opts.parsed);
   return replay.finish(v.range, v.leafHashes);
@@ -198,11 +222,21 @@ export class NotaryReplaySession {
   }
 
   /** Entries from index `from` on, continuing where the last call stopped; `parsed[i]` optional. */
-  apply(from: number, entries: readonly Uint8Array[], leafHashes: Uint8Array, parsed?: readonly (ParsedEntry | undefined)[]): void {
+  apply(
+    from: number,
+    entries: readonly Uint8Array[],
+    leafHashes: Uint8Array,
+    parsed?: readonly (ParsedEntry | undefined)[],
+  ): void {
     if (from !== this.#next) throw new VetError('INTERNAL', `replay continues at ${this.#next}, not ${from}`);
     entries.forEach((entry, i) => {
       const idx = from + i;
-      this.#replayer.apply(idx, entry, leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES), parsed?.[i]);
+      this.#replayer.apply(
+        idx,
+        entry,
+        leafHashes.subarray(idx * MERKLE_HASH_BYTES, (idx + 1) * MERKLE_HASH_BYTES),
+        parsed?.[i],
+      );
     });
     this.#next += entries.length;
   }
@@ -227,21 +261,39 @@ function checkPrefix(base: NotaryMirrorState, t: TrustedCheckpoint, importName: 
   // Same size as the mirror: its root is the compact range's, checked against its checkpoint.
   if (size === base.range.size) {
     if (bytesEqual(CompactRange.fromJSON(base.range).root(), t.cp.rootHash)) return;
-    throw forkError(importName, t, { note: base.checkpoint, source: 'user state directory' }, `two checkpoints of size ${size} with different roots`);
+    throw forkError(
+      importName,
+      t,
+      { note: base.checkpoint, source: 'user state directory' },
+      `two checkpoints of size ${size} with different roots`,
+    );
   }
   const hashes: Uint8Array[] = [];
-  for (let i = 0; i < size; i++) hashes.push(base.leafHashes.subarray(i * MERKLE_HASH_BYTES, (i + 1) * MERKLE_HASH_BYTES));
+  for (let i = 0; i < size; i++)
+    hashes.push(base.leafHashes.subarray(i * MERKLE_HASH_BYTES, (i + 1) * MERKLE_HASH_BYTES));
   if (!bytesEqual(rootOf(hashes), t.cp.rootHash)) {
-    throw forkError(importName, t, { note: base.checkpoint, source: 'user state directory' }, `the ${base.range.size}-entry tree mirrored before does not extend the ${size}-entry tree in ${t.source}`);
+    throw forkError(
+      importName,
+      t,
+      { note: base.checkpoint, source: 'user state directory' },
+      `the ${base.range.size}-entry tree mirrored before does not extend the ${size}-entry tree in ${t.source}`,
+    );
   }
 }
 
-function tryVerify(note: string, config: NotaryImportConfig, warnings: string[], importName: string): VerifiedCheckpoint | undefined {
+function tryVerify(
+  note: string,
+  config: NotaryImportConfig,
+  warnings: string[],
+  importName: string,
+): VerifiedCheckpoint | undefined {
   try {
     return verifyStoredCheckpoint(note, config, 'imports.lock');
   } catch (e) {
     if (!(e instanceof VetError)) throw e;
-    warnings.push(`notary import '${importName}': the checkpoint in imports.lock does not verify with the configured key (${e.message}); ignoring it`);
+    warnings.push(
+      `notary import '${importName}': the checkpoint in imports.lock does not verify with the configured key (${e.message}); ignoring it`,
+    );
     return undefined;
   }
 }

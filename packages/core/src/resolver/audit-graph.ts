@@ -23,7 +23,13 @@ import { canonicalVersion, type SchemeLike } from './scheme-ext.js';
 export type EdgeOrigin =
   | { kind: 'local-audit'; auditIndex: number; importable: boolean }
   | { kind: 'imported-audit'; importIndex: number; importName: string; auditIndex: number }
-  | { kind: 'wildcard-audit'; importIndex: number | undefined; importName: string | undefined; auditIndex: number; publisherIndex: number }
+  | {
+      kind: 'wildcard-audit';
+      importIndex: number | undefined;
+      importName: string | undefined;
+      auditIndex: number;
+      publisherIndex: number;
+    }
   | { kind: 'trusted'; publisherIndex: number; trustedIndex: number }
   | { kind: 'exemption'; exemptionIndex: number }
   | { kind: 'unpublished'; unpublishedIndex: number };
@@ -59,7 +65,11 @@ export interface SourcedAudit {
 
 export function auditsOf(store: Store, name: string, imports: string[] = importNames(store)): SourcedAudit[] {
   const out: SourcedAudit[] = [];
-  const files: Array<[string | null, number | undefined, AuditsFile]> = imports.map((n, i) => [n, i, store.importsLock.audits[n]!]);
+  const files: Array<[string | null, number | undefined, AuditsFile]> = imports.map((n, i) => [
+    n,
+    i,
+    store.importsLock.audits[n]!,
+  ]);
   files.push([null, undefined, store.audits]);
   for (const [source, importIndex, file] of files) {
     (file.audits[name] ?? []).forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
@@ -117,16 +127,28 @@ export function buildAuditGraph(
     else if (e.kind === 'delta' && e.delta) push(v(e.delta.from), v(e.delta.to), set, origin);
   }
 
-  const wildcardFiles: Array<[number | undefined, AuditsFile]> = imports.map((n, i) => [i, store.importsLock.audits[n]!]);
+  const wildcardFiles: Array<[number | undefined, AuditsFile]> = imports.map((n, i) => [
+    i,
+    store.importsLock.audits[n]!,
+  ]);
   wildcardFiles.push([undefined, store.audits]);
   const trusted = store.audits.trusted[name] ?? [];
   (store.importsLock.publisher[name] ?? []).forEach((row, publisherIndex) => {
     for (const [importIndex, file] of wildcardFiles) {
       (file.wildcardAudits[name] ?? []).forEach((w, auditIndex) => {
         if (!samePublisher(w.identity, row) || !inWindow(row.when, w.start, w.end)) return;
-        const set = criteria.closureOf(w.criteria, where(importIndex === undefined ? 'audits.toml' : 'imports.lock', 'wildcard audit'));
+        const set = criteria.closureOf(
+          w.criteria,
+          where(importIndex === undefined ? 'audits.toml' : 'imports.lock', 'wildcard audit'),
+        );
         const importName = importIndex === undefined ? undefined : imports[importIndex];
-        push(null, v(row.version), set, { kind: 'wildcard-audit', importIndex, importName, auditIndex, publisherIndex });
+        push(null, v(row.version), set, {
+          kind: 'wildcard-audit',
+          importIndex,
+          importName,
+          auditIndex,
+          publisherIndex,
+        });
       });
     }
     trusted.forEach((t, trustedIndex) => {
@@ -140,7 +162,10 @@ export function buildAuditGraph(
     push(v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
   });
   (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
-    push(null, v(x.version), criteria.closureOf(x.criteria, where('config.toml', 'exemption')), { kind: 'exemption', exemptionIndex });
+    push(null, v(x.version), criteria.closureOf(x.criteria, where('config.toml', 'exemption')), {
+      kind: 'exemption',
+      exemptionIndex,
+    });
   });
   return graph;
 }

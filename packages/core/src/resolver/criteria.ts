@@ -32,12 +32,20 @@ export class CriteriaIndex {
     const customNames = Object.keys(custom).sort(byteOrder);
     const names = [SAFE_TO_RUN, SAFE_TO_DEPLOY, ...customNames];
     if (names.length > MAX_CRITERIA) {
-      throw new VetError('CRITERIA_ERROR', `${names.length} criteria declared; at most ${MAX_CRITERIA} (built-ins included) are supported`, { file });
+      throw new VetError(
+        'CRITERIA_ERROR',
+        `${names.length} criteria declared; at most ${MAX_CRITERIA} (built-ins included) are supported`,
+        { file },
+      );
     }
     const index = new Map<string, number>();
     for (const [i, name] of names.entries()) {
       if (index.has(name)) {
-        throw new VetError('CRITERIA_ERROR', `criteria '${name}' is declared more than once (built-in criteria cannot be redeclared)`, { file });
+        throw new VetError(
+          'CRITERIA_ERROR',
+          `criteria '${name}' is declared more than once (built-in criteria cannot be redeclared)`,
+          { file },
+        );
       }
       index.set(name, i);
     }

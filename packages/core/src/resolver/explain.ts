@@ -52,7 +52,9 @@ export function formatExplainAudit(report: ResolveReport, nodeId: string, criter
   if (!node) return `No package with id ${nodeId} in the graph\n`;
   if (!r) {
     const key = `${node.name}:${node.version}`;
-    return report.violations[key] ? `${key} has violation conflicts; nothing was searched\n` : `${key} is first-party and needs no audits\n`;
+    return report.violations[key]
+      ? `${key} has violation conflicts; nothing was searched\n`
+      : `${key} is first-party and needs no audits\n`;
   }
   const o = r.outcomes[report.criteria.indexOf(criterion)]!;
   if (o.ok) {

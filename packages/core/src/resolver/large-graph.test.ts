@@ -16,4 +16,3 @@ describe('a large graph', () => {
     expect(report.vettedWithExemptions.length).toBeGreaterThan(1500);
   });
 });
-

@@ -21,7 +21,11 @@ describe('check output', () => {
       graph,
       store: storeOf({
         audits: { serde: [fullAudit('1.0.136')], log: [fullAudit('0.4.17')], rand: [deltaAudit('0.8.4', '0.8.5')] },
-        exemptions: { rand: [exemption('0.8.4')], rand_core: [exemption('0.6.4')], proptest: [exemption('1.0.0', 'safe-to-run')] },
+        exemptions: {
+          rand: [exemption('0.8.4')],
+          rand_core: [exemption('0.6.4')],
+          proptest: [exemption('1.0.0', 'safe-to-run')],
+        },
       }),
     });
     expect(formatCheckHuman(r)).toMatchInlineSnapshot(`
@@ -88,8 +92,22 @@ describe('check output', () => {
     const serde = r.failures.find((f) => f.node.name === 'serde')!;
     const proptest = r.failures.find((f) => f.node.name === 'proptest')!;
     const suggest = buildSuggestReport(r, [
-      { node: serde.node, criteria: serde.missingCriteria, from: '1.0.100', to: '1.0.136', diffstat: { insertions: 120, deletions: 30, filesChanged: 7 }, notableParents: ['app'], publisherLogin: 'dtolnay' },
-      { node: proptest.node, criteria: proptest.missingCriteria, to: '1.0.0', diffstat: { insertions: 9000, deletions: 0, filesChanged: 80 }, notableParents: ['app'] },
+      {
+        node: serde.node,
+        criteria: serde.missingCriteria,
+        from: '1.0.100',
+        to: '1.0.136',
+        diffstat: { insertions: 120, deletions: 30, filesChanged: 7 },
+        notableParents: ['app'],
+        publisherLogin: 'dtolnay',
+      },
+      {
+        node: proptest.node,
+        criteria: proptest.missingCriteria,
+        to: '1.0.0',
+        diffstat: { insertions: 9000, deletions: 0, filesChanged: 80 },
+        notableParents: ['app'],
+      },
     ]);
     expect(formatCheckHuman(r, suggest)).toMatchInlineSnapshot(`
       "Vetting Failed!
@@ -149,14 +167,23 @@ describe('check output', () => {
         "suggest": null
       }"
     `);
-    const json = toCargoVetJson(r, suggest) as { suggest: { total_lines: number; suggest_by_criteria: Record<string, unknown[]>; suggestions: unknown[] } };
+    const json = toCargoVetJson(r, suggest) as {
+      suggest: { total_lines: number; suggest_by_criteria: Record<string, unknown[]>; suggestions: unknown[] };
+    };
     expect(json.suggest.total_lines).toBe(9150);
-    expect(Object.keys(json.suggest.suggest_by_criteria)).toEqual(['safe-to-deploy (or crypto-reviewed)', 'safe-to-run (or safe-to-deploy, or crypto-reviewed)']);
+    expect(Object.keys(json.suggest.suggest_by_criteria)).toEqual([
+      'safe-to-deploy (or crypto-reviewed)',
+      'safe-to-run (or safe-to-deploy, or crypto-reviewed)',
+    ]);
     expect(json.suggest.suggestions[0]).toEqual({
       name: 'serde',
       notable_parents: 'app',
       suggested_criteria: ['safe-to-deploy'],
-      suggested_diff: { from: '1.0.100', to: '1.0.136', diffstat: { insertions: 120, deletions: 30, files_changed: 7 } },
+      suggested_diff: {
+        from: '1.0.100',
+        to: '1.0.136',
+        diffstat: { insertions: 120, deletions: 30, files_changed: 7 },
+      },
     });
   });
 
@@ -168,11 +195,17 @@ describe('check output', () => {
           serde: [fullAudit('1.0.136', 'safe-to-deploy', { who: ['Alice <a@example.com>'], notes: 'looked fine' })],
           log: [fullAudit('0.4.17')],
         },
-        exemptions: { rand: [exemption('0.8.5')], rand_core: [exemption('0.6.4', 'safe-to-deploy', { notes: 'old' })], proptest: [exemption('1.0.0', 'safe-to-run')] },
+        exemptions: {
+          rand: [exemption('0.8.5')],
+          rand_core: [exemption('0.6.4', 'safe-to-deploy', { notes: 'old' })],
+          proptest: [exemption('1.0.0', 'safe-to-run')],
+        },
         imports: {
           peer: {
             audits: {
-              serde: [violation('>=1.0.100, <1.0.200', 'safe-to-run', { who: ['Mallory Watch', 'Bob'], notes: 'backdoor' })],
+              serde: [
+                violation('>=1.0.100, <1.0.200', 'safe-to-run', { who: ['Mallory Watch', 'Bob'], notes: 'backdoor' }),
+              ],
               rand_core: [violation('0.6', 'safe-to-deploy')],
             },
           },
@@ -267,6 +300,8 @@ describe('formatShortList (cargo-vet FormatShortList)', () => {
     expect(formatShortList(['url', 'idna', 'form_urlencoded'])).toBe('url, idna, and form_urlencoded');
     const many = ['tokio', 'hyper', 'reqwest', 'tonic', 'axum', 'warp', 'actix-web', 'rocket', 'tide'];
     expect(formatShortList(many)).toBe('axum, tide, warp, hyper, tokio, and 4 others');
-    expect(formatShortList(['a-very-long-crate-name-number-one', 'another-very-long-name-two', 'x3'])).toBe('x3 and 2 others');
+    expect(formatShortList(['a-very-long-crate-name-number-one', 'another-very-long-name-two', 'x3'])).toBe(
+      'x3 and 2 others',
+    );
   });
 });

@@ -63,7 +63,8 @@ export function formatCheckHuman(r: ResolveReport, suggest?: SuggestReport | nul
       return successLine(r);
     case 'fail (vetting)': {
       let out = `Vetting Failed!\n\n${r.failures.length} unvetted dependencies:\n`;
-      for (const f of r.failures) out += `  ${f.node.name}:${canonicalVersion(r.scheme, f.node.version)} missing ${debugList(f.missingCriteria)}\n`;
+      for (const f of r.failures)
+        out += `  ${f.node.name}:${canonicalVersion(r.scheme, f.node.version)} missing ${debugList(f.missingCriteria)}\n`;
       if (suggest) out += `\n${formatSuggestHuman(suggest, tool)}`;
       return out;
     }
@@ -107,7 +108,13 @@ function exemptionJson(r: ResolveReport, x: ExemptionEntry): Record<string, unkn
 
 function conflictJson(r: ResolveReport, c: ViolationConflict): Record<string, unknown> {
   if (c.kind === 'exemption') {
-    return { UnauditedConflict: { violation_source: c.violationSource, violation: auditJson(r, c.violation), exemptions: exemptionJson(r, c.exemption) } };
+    return {
+      UnauditedConflict: {
+        violation_source: c.violationSource,
+        violation: auditJson(r, c.violation),
+        exemptions: exemptionJson(r, c.exemption),
+      },
+    };
   }
   return {
     AuditConflict: {
@@ -127,7 +134,11 @@ function suggestItemJson(r: ResolveReport, s: MeasuredSuggestion): Record<string
     suggested_diff: {
       from: s.from === undefined ? null : canonicalVersion(r.scheme, s.from),
       to: canonicalVersion(r.scheme, s.to),
-      diffstat: { insertions: s.diffstat.insertions, deletions: s.diffstat.deletions, files_changed: s.diffstat.filesChanged },
+      diffstat: {
+        insertions: s.diffstat.insertions,
+        deletions: s.diffstat.deletions,
+        files_changed: s.diffstat.filesChanged,
+      },
     },
   };
 }
@@ -150,7 +161,9 @@ export function toCargoVetJson(r: ResolveReport, suggest?: SuggestReport | null)
         suggest: suggest
           ? {
               suggestions: suggest.suggestions.map((s) => suggestItemJson(r, s)),
-              suggest_by_criteria: Object.fromEntries(suggest.byCriteria.map(([label, items]) => [label, items.map((s) => suggestItemJson(r, s))])),
+              suggest_by_criteria: Object.fromEntries(
+                suggest.byCriteria.map(([label, items]) => [label, items.map((s) => suggestItemJson(r, s))]),
+              ),
               total_lines: suggest.totalLines,
             }
           : null,
@@ -158,7 +171,11 @@ export function toCargoVetJson(r: ResolveReport, suggest?: SuggestReport | null)
     case 'fail (violation)':
       return {
         conclusion: r.conclusion,
-        violations: Object.fromEntries(Object.keys(r.violations).sort(byteOrder).map((k) => [k, r.violations[k]!.map((c) => conflictJson(r, c))])),
+        violations: Object.fromEntries(
+          Object.keys(r.violations)
+            .sort(byteOrder)
+            .map((k) => [k, r.violations[k]!.map((c) => conflictJson(r, c))]),
+        ),
       };
   }
 }

@@ -69,7 +69,13 @@ describe('requirements (§7.3)', () => {
 
   it('dependency-criteria replaces the carried requirement per edge (normal and dev)', () => {
     const r = reqs(
-      { app: { deps: ['a@1.0.0', 'b@1.0.0'], dev: ['t@1.0.0'] }, 'a@1.0.0': { deps: ['c@1.0.0'] }, 'b@1.0.0': {}, 't@1.0.0': {}, 'c@1.0.0': {} },
+      {
+        app: { deps: ['a@1.0.0', 'b@1.0.0'], dev: ['t@1.0.0'] },
+        'a@1.0.0': { deps: ['c@1.0.0'] },
+        'b@1.0.0': {},
+        't@1.0.0': {},
+        'c@1.0.0': {},
+      },
       { policy: { app: { dependencyCriteria: { a: ['safe-to-run'], t: [] } } } },
     );
     expect(r['a@1.0.0']).toEqual(['safe-to-run']);
@@ -80,7 +86,12 @@ describe('requirements (§7.3)', () => {
 
   it('policy criteria replaces what was accumulated, for its normal subtree', () => {
     const r = reqs(
-      { app: { deps: ['fuzz'] }, fuzz: { member: true, deps: ['x@1.0.0'], dev: ['y@1.0.0'] }, 'x@1.0.0': {}, 'y@1.0.0': {} },
+      {
+        app: { deps: ['fuzz'] },
+        fuzz: { member: true, deps: ['x@1.0.0'], dev: ['y@1.0.0'] },
+        'x@1.0.0': {},
+        'y@1.0.0': {},
+      },
       { policy: { fuzz: { criteria: [] } } },
     );
     expect(r['fuzz']).toBeUndefined();
@@ -126,7 +137,15 @@ describe('requirements (§7.3)', () => {
   });
 
   it('propagates around npm dependency cycles', () => {
-    const g = graphOf({ app: { deps: ['a@1.0.0'] }, 'a@1.0.0': { deps: ['b@1.0.0'] }, 'b@1.0.0': { deps: ['a@1.0.0', 'c@1.0.0'] }, 'c@1.0.0': {} }, 'npm');
+    const g = graphOf(
+      {
+        app: { deps: ['a@1.0.0'] },
+        'a@1.0.0': { deps: ['b@1.0.0'] },
+        'b@1.0.0': { deps: ['a@1.0.0', 'c@1.0.0'] },
+        'c@1.0.0': {},
+      },
+      'npm',
+    );
     const store = storeOf({ policy: { app: { dependencyCriteria: { a: ['safe-to-run'] } } } });
     const m = computeRequirements(g, store, npmVersionScheme);
     expect(m.get('a@1.0.0')).toEqual(['safe-to-run']);

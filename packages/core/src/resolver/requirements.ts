@@ -100,7 +100,8 @@ export function computeRequirementSets(
   nodes.forEach((m, mi) => {
     if (!m.workspaceMember) return;
     const pol = pols[mi];
-    const dev = pol?.devCriteria !== undefined ? closure(pol.devCriteria, m, 'dev-criteria') : criteria.closureOf([SAFE_TO_RUN]);
+    const dev =
+      pol?.devCriteria !== undefined ? closure(pol.devCriteria, m, 'dev-criteria') : criteria.closureOf([SAFE_TO_RUN]);
     for (const e of m.deps) {
       const d = index.get(e.to);
       if (e.kind === 'dev' && d !== undefined) req[d] = req[d]! | carried(mi, d, dev);
@@ -138,7 +139,11 @@ export function computeRequirementSets(
  * keyed by node id; every node of the graph has an entry (empty when nothing is
  * required). `vet init` turns these into exemptions.
  */
-export function computeRequirements(graph: DependencyGraph, store: Store, scheme: VersionScheme): Map<string, string[]> {
+export function computeRequirements(
+  graph: DependencyGraph,
+  store: Store,
+  scheme: VersionScheme,
+): Map<string, string[]> {
   const criteria = new CriteriaIndex(store.audits.criteria);
   const { sets } = computeRequirementSets(graph, store, scheme, criteria);
   return new Map([...sets].map(([id, set]) => [id, criteria.minimalNames(set)]));

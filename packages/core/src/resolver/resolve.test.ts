@@ -20,7 +20,11 @@ import type { ResolveReport } from './types.js';
 
 const HASH = '4445659b0f753a928059244c875a58bb12f791e9';
 
-function check(table: Record<string, NodeSpec>, spec: StoreSpec = {}, ecosystem: 'cargo' | 'npm' = 'cargo'): ResolveReport {
+function check(
+  table: Record<string, NodeSpec>,
+  spec: StoreSpec = {},
+  ecosystem: 'cargo' | 'npm' = 'cargo',
+): ResolveReport {
   return resolve({ graph: graphOf(table, ecosystem), store: storeOf(spec) });
 }
 
@@ -31,7 +35,8 @@ function checkDeps(pkgs: string[], spec: StoreSpec = {}, ecosystem: 'cargo' | 'n
   return check(table, spec, ecosystem);
 }
 
-const failing = (r: ResolveReport) => r.failures.map((f) => `${f.node.name}:${f.node.version} ${f.missingCriteria.join(',')}`);
+const failing = (r: ResolveReport) =>
+  r.failures.map((f) => `${f.node.name}:${f.node.version} ${f.missingCriteria.join(',')}`);
 const names = (l: Array<{ name: string; version: string }>) => l.map((n) => `${n.name}:${n.version}`);
 const stats = (r: ResolveReport) => [r.vettedFully.length, r.vettedPartially.length, r.vettedWithExemptions.length];
 
@@ -60,7 +65,9 @@ describe('audit edges (§7.4)', () => {
   });
 
   it('one criterion at a time: a chain must carry the criterion on every edge (trap §14.8)', () => {
-    const r = checkDeps(['foo@1.1.0'], { audits: { foo: [fullAudit('1.0.0', 'safe-to-run'), deltaAudit('1.0.0', '1.1.0')] } });
+    const r = checkDeps(['foo@1.1.0'], {
+      audits: { foo: [fullAudit('1.0.0', 'safe-to-run'), deltaAudit('1.0.0', '1.1.0')] },
+    });
     expect(failing(r)).toEqual(['foo:1.1.0 safe-to-deploy']);
     // ...and safe-to-run does connect, so only safe-to-deploy is missing.
     const res = r.results.get('foo@1.1.0')!;
@@ -77,23 +84,35 @@ describe('audit edges (§7.4)', () => {
   });
 
   it('implies: a custom criterion implying safe-to-deploy satisfies it', () => {
-    const r = checkDeps(['foo@1.0.0'], { criteria: { 'crypto-reviewed': { implies: ['safe-to-deploy'] } }, audits: { foo: [fullAudit('1.0.0', 'crypto-reviewed')] } });
+    const r = checkDeps(['foo@1.0.0'], {
+      criteria: { 'crypto-reviewed': { implies: ['safe-to-deploy'] } },
+      audits: { foo: [fullAudit('1.0.0', 'crypto-reviewed')] },
+    });
     expect(r.conclusion).toBe('success');
   });
 
   it('custom criteria required by policy must be audited', () => {
-    const spec: StoreSpec = { criteria: { 'crypto-reviewed': {} }, policy: { app: { dependencyCriteria: { foo: ['safe-to-deploy', 'crypto-reviewed'] } } } };
+    const spec: StoreSpec = {
+      criteria: { 'crypto-reviewed': {} },
+      policy: { app: { dependencyCriteria: { foo: ['safe-to-deploy', 'crypto-reviewed'] } } },
+    };
     const r = checkDeps(['foo@1.0.0'], { ...spec, audits: { foo: [fullAudit('1.0.0')] } });
     expect(failing(r)).toEqual(['foo:1.0.0 crypto-reviewed']);
   });
 
   it('dev-only dependencies need only safe-to-run', () => {
-    const r = check({ app: { dev: ['t@1.0.0'] }, 't@1.0.0': {} }, { audits: { t: [fullAudit('1.0.0', 'safe-to-run')] } });
+    const r = check(
+      { app: { dev: ['t@1.0.0'] }, 't@1.0.0': {} },
+      { audits: { t: [fullAudit('1.0.0', 'safe-to-run')] } },
+    );
     expect(r.conclusion).toBe('success');
   });
 
   it('build dependencies need safe-to-deploy', () => {
-    const r = check({ app: { build: ['cc@1.0.0'] }, 'cc@1.0.0': {} }, { audits: { cc: [fullAudit('1.0.0', 'safe-to-run')] } });
+    const r = check(
+      { app: { build: ['cc@1.0.0'] }, 'cc@1.0.0': {} },
+      { audits: { cc: [fullAudit('1.0.0', 'safe-to-run')] } },
+    );
     expect(failing(r)).toEqual(['cc:1.0.0 safe-to-deploy']);
   });
 
@@ -105,17 +124,29 @@ describe('audit edges (§7.4)', () => {
 
   it('imported audits count (criteria already local, trap §14.4)', () => {
     const r = checkDeps(['foo@1.1.0'], {
-      imports: { mozilla: { audits: { foo: [fullAudit('1.0.0')] } }, google: { audits: { foo: [deltaAudit('1.0.0', '1.1.0')] } } },
+      imports: {
+        mozilla: { audits: { foo: [fullAudit('1.0.0')] } },
+        google: { audits: { foo: [deltaAudit('1.0.0', '1.1.0')] } },
+      },
     });
     expect(r.conclusion).toBe('success');
-    expect(chosenPath(r, 'foo@1.1.0', 'safe-to-deploy')!.map((e) => e.origin.kind)).toEqual(['imported-audit', 'imported-audit']);
+    expect(chosenPath(r, 'foo@1.1.0', 'safe-to-deploy')!.map((e) => e.origin.kind)).toEqual([
+      'imported-audit',
+      'imported-audit',
+    ]);
   });
 
   it('imported trusted entries create no edges; local ones do (trap §14.5)', () => {
     const pub = { foo: [publisher('1.0.0', '2023-01-01', userId(7))] };
-    const imported = checkDeps(['foo@1.0.0'], { publisher: pub, imports: { peer: { trusted: { foo: [trusted(userId(7), '2022-01-01', '2024-01-01')] } } } });
+    const imported = checkDeps(['foo@1.0.0'], {
+      publisher: pub,
+      imports: { peer: { trusted: { foo: [trusted(userId(7), '2022-01-01', '2024-01-01')] } } },
+    });
     expect(imported.conclusion).toBe('fail (vetting)');
-    const local = checkDeps(['foo@1.0.0'], { publisher: pub, trusted: { foo: [trusted(userId(7), '2022-01-01', '2024-01-01')] } });
+    const local = checkDeps(['foo@1.0.0'], {
+      publisher: pub,
+      trusted: { foo: [trusted(userId(7), '2022-01-01', '2024-01-01')] },
+    });
     expect(local.conclusion).toBe('success');
     expect(chosenPath(local, 'foo@1.0.0', 'safe-to-deploy')!.map((e) => e.origin.kind)).toEqual(['trusted']);
   });
@@ -123,7 +154,11 @@ describe('audit edges (§7.4)', () => {
   it('wildcard windows: start inclusive, end exclusive, expired entries still cover old versions (trap §14.6)', () => {
     const w = { foo: [wildcard(userId(7), '2022-06-01', '2023-06-01')] };
     const at = (when: string, spec: Partial<StoreSpec> = {}) =>
-      checkDeps(['foo@1.0.0'], { wildcardAudits: w, publisher: { foo: [publisher('1.0.0', when, userId(7))] }, ...spec }).conclusion;
+      checkDeps(['foo@1.0.0'], {
+        wildcardAudits: w,
+        publisher: { foo: [publisher('1.0.0', when, userId(7))] },
+        ...spec,
+      }).conclusion;
     expect(at('2022-06-01')).toBe('success');
     expect(at('2023-05-31')).toBe('success');
     expect(at('2023-06-01')).toBe('fail (vetting)');
@@ -132,8 +167,16 @@ describe('audit edges (§7.4)', () => {
 
   it('wildcard audits need a publisher row with the same identity; imported ones count', () => {
     const rows = { foo: [publisher('1.0.0', '2023-01-01', userId(8))] };
-    expect(checkDeps(['foo@1.0.0'], { wildcardAudits: { foo: [wildcard(userId(7), '2022-01-01', '2024-01-01')] }, publisher: rows }).conclusion).toBe('fail (vetting)');
-    expect(checkDeps(['foo@1.0.0'], { wildcardAudits: { foo: [wildcard(userId(7), '2022-01-01', '2024-01-01')] } }).conclusion).toBe('fail (vetting)');
+    expect(
+      checkDeps(['foo@1.0.0'], {
+        wildcardAudits: { foo: [wildcard(userId(7), '2022-01-01', '2024-01-01')] },
+        publisher: rows,
+      }).conclusion,
+    ).toBe('fail (vetting)');
+    expect(
+      checkDeps(['foo@1.0.0'], { wildcardAudits: { foo: [wildcard(userId(7), '2022-01-01', '2024-01-01')] } })
+        .conclusion,
+    ).toBe('fail (vetting)');
     const imported = checkDeps(['foo@1.0.0'], {
       imports: { peer: { wildcardAudits: { foo: [wildcard(userId(8), '2022-01-01', '2024-01-01')] } } },
       publisher: rows,
@@ -144,12 +187,19 @@ describe('audit edges (§7.4)', () => {
   it('trusted-publisher and npm user-login identities match', () => {
     const tp = { kind: 'trusted-publisher', trustedPublisher: 'github:org/repo' } as const;
     expect(
-      checkDeps(['foo@1.0.0'], { wildcardAudits: { foo: [wildcard(tp, '2022-01-01', '2024-01-01')] }, publisher: { foo: [publisher('1.0.0', '2023-01-01', tp)] } }).conclusion,
+      checkDeps(['foo@1.0.0'], {
+        wildcardAudits: { foo: [wildcard(tp, '2022-01-01', '2024-01-01')] },
+        publisher: { foo: [publisher('1.0.0', '2023-01-01', tp)] },
+      }).conclusion,
     ).toBe('success');
-    const npm = checkDeps(['left-pad@1.3.0'], {
-      trusted: { 'left-pad': [trusted(login('stevemao'), '2015-01-01', '2030-01-01')] },
-      publisher: { 'left-pad': [publisher('1.3.0', '2018-04-09', userId(1), 'stevemao')] },
-    }, 'npm');
+    const npm = checkDeps(
+      ['left-pad@1.3.0'],
+      {
+        trusted: { 'left-pad': [trusted(login('stevemao'), '2015-01-01', '2030-01-01')] },
+        publisher: { 'left-pad': [publisher('1.3.0', '2018-04-09', userId(1), 'stevemao')] },
+      },
+      'npm',
+    );
     expect(npm.conclusion).toBe('success');
   });
 
@@ -176,12 +226,18 @@ describe('audit edges (§7.4)', () => {
   it('git versions are distinct from published ones (trap §14.15)', () => {
     const git = `1.0.0@git:${HASH}`;
     expect(checkDeps([`foo@${git}`], { audits: { foo: [fullAudit('1.0.0')] } }).conclusion).toBe('fail (vetting)');
-    const ok = checkDeps([`foo@${git}`], { audits: { foo: [fullAudit('1.0.0'), deltaAudit('1.0.0', git, 'safe-to-deploy', { importable: false })] } });
+    const ok = checkDeps([`foo@${git}`], {
+      audits: { foo: [fullAudit('1.0.0'), deltaAudit('1.0.0', git, 'safe-to-deploy', { importable: false })] },
+    });
     expect(ok.conclusion).toBe('success');
   });
 
   it('same name+version from two sources: two nodes sharing one audit graph (trap §14.16)', () => {
-    const table = { app: { deps: ['foo@1.0.0', 'foo-git'] }, 'foo@1.0.0': {}, 'foo-git': { name: 'foo', version: '1.0.0', member: false } };
+    const table = {
+      app: { deps: ['foo@1.0.0', 'foo-git'] },
+      'foo@1.0.0': {},
+      'foo-git': { name: 'foo', version: '1.0.0', member: false },
+    };
     const r = check(table, { audits: { foo: [fullAudit('1.0.0')] } });
     expect(r.conclusion).toBe('success');
     expect(r.vettedFully.map((n) => n.id)).toEqual(['foo-git', 'foo@1.0.0']);
@@ -190,12 +246,18 @@ describe('audit edges (§7.4)', () => {
 
 describe('statistics (§7.7, trap §14.13)', () => {
   it('full audit beats an exemption for the same version in check mode', () => {
-    const r = checkDeps(['foo@1.0.0'], { audits: { foo: [fullAudit('1.0.0')] }, exemptions: { foo: [exemption('1.0.0')] } });
+    const r = checkDeps(['foo@1.0.0'], {
+      audits: { foo: [fullAudit('1.0.0')] },
+      exemptions: { foo: [exemption('1.0.0')] },
+    });
     expect(stats(r)).toEqual([1, 0, 0]);
   });
 
   it('non-importable local audits still rank above exemptions', () => {
-    const r = checkDeps(['foo@1.0.0'], { audits: { foo: [fullAudit('1.0.0', 'safe-to-deploy', { importable: false })] }, exemptions: { foo: [exemption('1.0.0')] } });
+    const r = checkDeps(['foo@1.0.0'], {
+      audits: { foo: [fullAudit('1.0.0', 'safe-to-deploy', { importable: false })] },
+      exemptions: { foo: [exemption('1.0.0')] },
+    });
     expect(stats(r)).toEqual([1, 0, 0]);
   });
 
@@ -211,7 +273,11 @@ describe('statistics (§7.7, trap §14.13)', () => {
   it('a path of only exemption/unpublished edges counts as exempted', () => {
     const r = check(
       { app: { deps: ['cl'] }, cl: { member: true } },
-      { policy: { cl: { auditAsCratesIo: true } }, exemptions: { cl: [exemption('0.9.0')] }, unpublished: { cl: [{ version: '0.1.0', auditedAs: '0.9.0' }] } },
+      {
+        policy: { cl: { auditAsCratesIo: true } },
+        exemptions: { cl: [exemption('0.9.0')] },
+        unpublished: { cl: [{ version: '0.1.0', auditedAs: '0.9.0' }] },
+      },
     );
     expect(stats(r)).toEqual([0, 0, 1]);
   });
@@ -231,13 +297,18 @@ describe('statistics (§7.7, trap §14.13)', () => {
   });
 
   it('third-party packages with no requirement count as fully audited', () => {
-    const r = check({ app: { deps: ['fuzz'] }, fuzz: { member: true, deps: ['x@1.0.0'] }, 'x@1.0.0': {}, 'orphan@1.0.0': {} }, { policy: { fuzz: { criteria: [] } } });
+    const r = check(
+      { app: { deps: ['fuzz'] }, fuzz: { member: true, deps: ['x@1.0.0'] }, 'x@1.0.0': {}, 'orphan@1.0.0': {} },
+      { policy: { fuzz: { criteria: [] } } },
+    );
     expect(r.conclusion).toBe('success');
     expect(names(r.vettedFully)).toEqual(['orphan:1.0.0', 'x:1.0.0']);
   });
 
   it('counts per version node and sorts lists by (name, version)', () => {
-    const r = checkDeps(['b@1.10.0', 'b@1.9.0', 'a@2.0.0'], { audits: { a: [fullAudit('2.0.0')], b: [fullAudit('1.9.0'), fullAudit('1.10.0')] } });
+    const r = checkDeps(['b@1.10.0', 'b@1.9.0', 'a@2.0.0'], {
+      audits: { a: [fullAudit('2.0.0')], b: [fullAudit('1.9.0'), fullAudit('1.10.0')] },
+    });
     expect(names(r.vettedFully)).toEqual(['a:2.0.0', 'b:1.9.0', 'b:1.10.0']);
   });
 

@@ -18,7 +18,15 @@ import { PolicyIndex } from './policy.js';
 import { computeRequirementSets } from './requirements.js';
 import { canonicalVersion, type SchemeLike } from './scheme-ext.js';
 import { searchAuditGraph } from './search.js';
-import type { CriterionOutcome, NodeRef, NodeResult, ResolveInput, ResolveReport, VetFailure, VetStatus } from './types.js';
+import type {
+  CriterionOutcome,
+  NodeRef,
+  NodeResult,
+  ResolveInput,
+  ResolveReport,
+  VetFailure,
+  VetStatus,
+} from './types.js';
 import { findViolationConflicts, type ViolationConflict } from './violations.js';
 import { wildcardExpiryWarnings } from './warnings.js';
 
@@ -36,7 +44,11 @@ export function compareNodeRefs(scheme: SchemeLike): (a: NodeRef, b: NodeRef) =>
 const isExemptionEdge = (e: AuditEdge): boolean => e.origin.kind === 'exemption';
 const isExemptionLike = (e: AuditEdge): boolean => e.origin.kind === 'exemption' || e.origin.kind === 'unpublished';
 
-function classify(criteria: CriteriaIndex, required: CriteriaSet, outcomes: CriterionOutcome[]): { status: VetStatus; missing: CriteriaSet } {
+function classify(
+  criteria: CriteriaIndex,
+  required: CriteriaSet,
+  outcomes: CriterionOutcome[],
+): { status: VetStatus; missing: CriteriaSet } {
   let missing = 0n;
   let neededExemptions = false;
   let directlyExempted = false;
@@ -49,16 +61,27 @@ function classify(criteria: CriteriaIndex, required: CriteriaSet, outcomes: Crit
     neededExemptions ||= o.path.some(isExemptionEdge);
     directlyExempted ||= o.path.every(isExemptionLike);
   }
-  const status: VetStatus = missing !== 0n ? 'failed' : !neededExemptions ? 'fully' : directlyExempted ? 'exempted' : 'partially';
+  const status: VetStatus =
+    missing !== 0n ? 'failed' : !neededExemptions ? 'fully' : directlyExempted ? 'exempted' : 'partially';
   return { status, missing };
 }
 
-function searchAll(graph: AuditGraph, version: string, criteria: CriteriaIndex, scheme: SchemeLike): CriterionOutcome[] {
+function searchAll(
+  graph: AuditGraph,
+  version: string,
+  criteria: CriteriaIndex,
+  scheme: SchemeLike,
+): CriterionOutcome[] {
   return criteria.names.map((criterion, i) => {
     const r = searchAuditGraph(graph, i, version, 'prefer-exemptions', scheme);
     return r.ok
       ? { criterion, ok: true, path: r.path, caveat: r.caveat }
-      : { criterion, ok: false, reachableFromRoot: [...r.reachableFromRoot], reachableFromTarget: [...r.reachableFromTarget] };
+      : {
+          criterion,
+          ok: false,
+          reachableFromRoot: [...r.reachableFromRoot],
+          reachableFromTarget: [...r.reachableFromTarget],
+        };
   });
 }
 
@@ -82,7 +105,8 @@ export function resolve(input: ResolveInput): ResolveReport {
     if (!policies.isThirdParty(node)) continue;
     const version = canonicalVersion(scheme, node.version);
     let conflicts = conflictsByName.get(node.name);
-    if (!conflicts) conflictsByName.set(node.name, (conflicts = findViolationConflicts(store, node.name, criteria, scheme, imports)));
+    if (!conflicts)
+      conflictsByName.set(node.name, (conflicts = findViolationConflicts(store, node.name, criteria, scheme, imports)));
     if (conflicts.length > 0) {
       violations[`${node.name}:${version}`] = conflicts;
       continue;
@@ -93,14 +117,16 @@ export function resolve(input: ResolveInput): ResolveReport {
     const outcomes = searchAll(ag, version, criteria, scheme);
     const { status, missing } = classify(criteria, required, outcomes);
     results.set(node.id, { node: nodeRef(node), version, required, outcomes, status });
-    if (status === 'failed') failures.push({ node: nodeRef(node), missingCriteria: criteria.minimalNames(missing), missing });
+    if (status === 'failed')
+      failures.push({ node: nodeRef(node), missingCriteria: criteria.minimalNames(missing), missing });
     else lists[status].push(nodeRef(node));
   }
 
   const order = compareNodeRefs(scheme);
   for (const l of Object.values(lists)) l.sort(order);
   failures.sort((a, b) => order(a.node, b.node));
-  const conclusion = Object.keys(violations).length > 0 ? 'fail (violation)' : failures.length > 0 ? 'fail (vetting)' : 'success';
+  const conclusion =
+    Object.keys(violations).length > 0 ? 'fail (violation)' : failures.length > 0 ? 'fail (vetting)' : 'success';
   return {
     ecosystem: graph.ecosystem,
     conclusion,

@@ -39,7 +39,12 @@ function naiveReachable(edges: AuditEdge[], criterion: number, target: string): 
 const VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '2.0.0'];
 const origin = fc.oneof(
   fc.record({ kind: fc.constant('local-audit' as const), auditIndex: fc.nat(3), importable: fc.boolean() }),
-  fc.record({ kind: fc.constant('imported-audit' as const), importIndex: fc.nat(1), importName: fc.constant('peer'), auditIndex: fc.nat(3) }),
+  fc.record({
+    kind: fc.constant('imported-audit' as const),
+    importIndex: fc.nat(1),
+    importName: fc.constant('peer'),
+    auditIndex: fc.nat(3),
+  }),
   fc.record({ kind: fc.constant('exemption' as const), exemptionIndex: fc.nat(3) }),
   fc.record({ kind: fc.constant('unpublished' as const), unpublishedIndex: fc.nat(3) }),
   fc.record({ kind: fc.constant('trusted' as const), publisherIndex: fc.nat(3), trustedIndex: fc.nat(1) }),
@@ -54,23 +59,29 @@ const edge = fc.record({
 describe('search (§7.6)', () => {
   it('finds a path exactly when naive reachability does; the shortcut never changes the chosen path', () => {
     fc.assert(
-      fc.property(fc.array(edge, { maxLength: 12 }), fc.constantFrom(...VERSIONS), fc.constantFrom(0, 1), fc.constantFrom<SearchMode>('prefer-exemptions', 'prefer-fresh-imports'), (edges, target, c, mode) => {
-        const g = graphFrom(edges);
-        const fast = searchAuditGraph(g, c, target, mode, cargoVersionScheme);
-        const slow = searchAuditGraph(g, c, target, mode, cargoVersionScheme, false);
-        expect(fast.ok).toBe(naiveReachable(edges, c, target));
-        expect(fast).toEqual(slow);
-        if (fast.ok) {
-          // A root-first chain that ends at the target, every edge carrying the criterion.
-          expect(fast.path[0]!.from).toBeNull();
-          expect(fast.path[fast.path.length - 1]!.to).toBe(target);
-          fast.path.forEach((e, i) => i > 0 && expect(e.from).toBe(fast.path[i - 1]!.to));
-        } else {
-          expect(fast.reachableFromRoot.has(null)).toBe(true);
-          expect(fast.reachableFromTarget.has(target)).toBe(true);
-          expect(fast.reachableFromRoot.has(target)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.array(edge, { maxLength: 12 }),
+        fc.constantFrom(...VERSIONS),
+        fc.constantFrom(0, 1),
+        fc.constantFrom<SearchMode>('prefer-exemptions', 'prefer-fresh-imports'),
+        (edges, target, c, mode) => {
+          const g = graphFrom(edges);
+          const fast = searchAuditGraph(g, c, target, mode, cargoVersionScheme);
+          const slow = searchAuditGraph(g, c, target, mode, cargoVersionScheme, false);
+          expect(fast.ok).toBe(naiveReachable(edges, c, target));
+          expect(fast).toEqual(slow);
+          if (fast.ok) {
+            // A root-first chain that ends at the target, every edge carrying the criterion.
+            expect(fast.path[0]!.from).toBeNull();
+            expect(fast.path[fast.path.length - 1]!.to).toBe(target);
+            fast.path.forEach((e, i) => i > 0 && expect(e.from).toBe(fast.path[i - 1]!.to));
+          } else {
+            expect(fast.reachableFromRoot.has(null)).toBe(true);
+            expect(fast.reachableFromTarget.has(target)).toBe(true);
+            expect(fast.reachableFromRoot.has(target)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -82,25 +93,46 @@ describe('search (§7.6)', () => {
   };
 
   it('prefers a longer audit chain to a shorter path through an exemption', () => {
-    expect(search({ audits: { foo: [fullAudit('1.0.0'), deltaAudit('1.0.0', '1.1.0'), deltaAudit('1.1.0', '1.2.0')] }, exemptions: { foo: [exemption('1.2.0')] } }, '1.2.0')).toEqual([
-      'local-audit:root->1.0.0',
-      'local-audit:1.0.0->1.1.0',
-      'local-audit:1.1.0->1.2.0',
-    ]);
+    expect(
+      search(
+        {
+          audits: { foo: [fullAudit('1.0.0'), deltaAudit('1.0.0', '1.1.0'), deltaAudit('1.1.0', '1.2.0')] },
+          exemptions: { foo: [exemption('1.2.0')] },
+        },
+        '1.2.0',
+      ),
+    ).toEqual(['local-audit:root->1.0.0', 'local-audit:1.0.0->1.1.0', 'local-audit:1.1.0->1.2.0']);
   });
 
   it('between exemption paths, prefers the exemption of the smaller version', () => {
-    const spec = { audits: { foo: [deltaAudit('1.0.0', '1.2.0'), deltaAudit('1.1.0', '1.2.0')] }, exemptions: { foo: [exemption('1.1.0'), exemption('1.0.0')] } };
+    const spec = {
+      audits: { foo: [deltaAudit('1.0.0', '1.2.0'), deltaAudit('1.1.0', '1.2.0')] },
+      exemptions: { foo: [exemption('1.1.0'), exemption('1.0.0')] },
+    };
     expect(search(spec, '1.2.0')).toEqual(['exemption:root->1.0.0', 'local-audit:1.0.0->1.2.0']);
   });
 
   it('prefers an imported audit to an exemption, and a local audit to an imported one', () => {
-    expect(search({ imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } }, exemptions: { foo: [exemption('1.0.0')] } }, '1.0.0')).toEqual(['imported-audit:root->1.0.0']);
-    expect(search({ audits: { foo: [fullAudit('1.0.0')] }, imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } } }, '1.0.0')).toEqual(['local-audit:root->1.0.0']);
+    expect(
+      search(
+        { imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } }, exemptions: { foo: [exemption('1.0.0')] } },
+        '1.0.0',
+      ),
+    ).toEqual(['imported-audit:root->1.0.0']);
+    expect(
+      search(
+        { audits: { foo: [fullAudit('1.0.0')] }, imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } } },
+        '1.0.0',
+      ),
+    ).toEqual(['local-audit:root->1.0.0']);
   });
 
   it('stale (locked) unpublished rows rank below exemptions in both modes', () => {
-    const spec = { audits: { foo: [fullAudit('0.9.0')] }, exemptions: { foo: [exemption('1.0.0')] }, unpublished: { foo: [{ version: '1.0.0', auditedAs: '0.9.0' }] } };
+    const spec = {
+      audits: { foo: [fullAudit('0.9.0')] },
+      exemptions: { foo: [exemption('1.0.0')] },
+      unpublished: { foo: [{ version: '1.0.0', auditedAs: '0.9.0' }] },
+    };
     expect(search(spec, '1.0.0')).toEqual(['exemption:root->1.0.0']);
     expect(search(spec, '1.0.0', 'prefer-fresh-imports')).toEqual(['exemption:root->1.0.0']);
     const noExemption = { ...spec, exemptions: {} };

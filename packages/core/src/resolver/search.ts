@@ -70,7 +70,11 @@ export function compareOrigins(a: EdgeOrigin, b: EdgeOrigin): number {
     }
     case 'wildcard-audit': {
       const o = b as typeof a;
-      return cmpOptNum(a.importIndex, o.importIndex) || cmpNum(a.auditIndex, o.auditIndex) || cmpNum(a.publisherIndex, o.publisherIndex);
+      return (
+        cmpOptNum(a.importIndex, o.importIndex) ||
+        cmpNum(a.auditIndex, o.auditIndex) ||
+        cmpNum(a.publisherIndex, o.publisherIndex)
+      );
     }
     case 'trusted': {
       const o = b as typeof a;
@@ -105,7 +109,10 @@ function makeComparator(scheme: SchemeLike): (a: QueueItem, b: QueueItem) => num
   return (a, b) =>
     a.caveat - b.caveat ||
     cmpVersion(a.version, b.version) ||
-    cmpVersion(isExemptionLevel(a.caveat) ? a.originVersion : null, isExemptionLevel(b.caveat) ? b.originVersion : null) ||
+    cmpVersion(
+      isExemptionLevel(a.caveat) ? a.originVersion : null,
+      isExemptionLevel(b.caveat) ? b.originVersion : null,
+    ) ||
     a.path.length - b.path.length ||
     compareLast(a.path, b.path);
 }

@@ -55,12 +55,18 @@ export function criteriaLabel(report: ResolveReport, names: string[]): string {
     .join(', ');
 }
 
-export function buildSuggestReport(report: ResolveReport, items: MeasuredSuggestion[], warnings: string[] = []): SuggestReport {
+export function buildSuggestReport(
+  report: ResolveReport,
+  items: MeasuredSuggestion[],
+  warnings: string[] = [],
+): SuggestReport {
   const sorted = items
     .map((s) => ({ ...s, notableParents: [...s.notableParents] }))
     .sort(
       (a, b) =>
-        diffLines(a.diffstat) - diffLines(b.diffstat) || byteOrder(a.node.name, b.node.name) || report.scheme.compare(a.to, b.to),
+        diffLines(a.diffstat) - diffLines(b.diffstat) ||
+        byteOrder(a.node.name, b.node.name) ||
+        report.scheme.compare(a.to, b.to),
     );
   const suggestions: MeasuredSuggestion[] = [];
   for (const s of sorted) {

@@ -1,6 +1,16 @@
 /** §8 pure suggestion machinery, §11.2 pruning facts, and explain-audit text. */
 import { describe, expect, it } from 'vitest';
-import { deltaAudit, exemption, fullAudit, graphOf, publisher, storeOf, userId, wildcard, type StoreSpec } from './__fixtures__/builders.js';
+import {
+  deltaAudit,
+  exemption,
+  fullAudit,
+  graphOf,
+  publisher,
+  storeOf,
+  userId,
+  wildcard,
+  type StoreSpec,
+} from './__fixtures__/builders.js';
 import { formatExplainAudit } from './explain.js';
 import { resolve } from './resolve.js';
 import { suggestCandidates, suggestedCriteriaFor } from './suggest.js';
@@ -10,9 +20,13 @@ import { findUnusedEntries } from './unused.js';
 const HASH = '4445659b0f753a928059244c875a58bb12f791e9';
 
 function checkFoo(version: string, spec: StoreSpec = {}): ResolveReport {
-  return resolve({ graph: graphOf({ app: { deps: [`foo@${version}`] }, [`foo@${version}`]: {} }), store: storeOf(spec) });
+  return resolve({
+    graph: graphOf({ app: { deps: [`foo@${version}`] }, [`foo@${version}`]: {} }),
+    store: storeOf(spec),
+  });
 }
-const show = (cs: Array<{ from?: string; to: string; kind: string }>) => cs.map((c) => `${c.from ?? 'full'} -> ${c.to}${c.kind === 'git-extra' ? ' (extra)' : ''}`);
+const show = (cs: Array<{ from?: string; to: string; kind: string }>) =>
+  cs.map((c) => `${c.from ?? 'full'} -> ${c.to}${c.kind === 'git-extra' ? ' (extra)' : ''}`);
 
 describe('suggestCandidates (§8)', () => {
   it('suggests a full audit when nothing is reachable', () => {
@@ -33,11 +47,15 @@ describe('suggestCandidates (§8)', () => {
 
   it('drops versions without sources when the published list is known', () => {
     const r = checkFoo('1.5.0', { audits: { foo: [fullAudit('1.2.0'), fullAudit('1.4.0')] } });
-    expect(show(suggestCandidates(r, 'foo@1.5.0', { publishedVersions: ['1.2.0', '1.5.0'] }))).toEqual(['1.2.0 -> 1.5.0']);
+    expect(show(suggestCandidates(r, 'foo@1.5.0', { publishedVersions: ['1.2.0', '1.5.0'] }))).toEqual([
+      '1.2.0 -> 1.5.0',
+    ]);
   });
 
   it('intersects across failing criteria', () => {
-    const r = checkFoo('1.5.0', { audits: { foo: [fullAudit('1.0.0', 'safe-to-run'), fullAudit('1.2.0'), fullAudit('1.4.0', 'safe-to-run')] } });
+    const r = checkFoo('1.5.0', {
+      audits: { foo: [fullAudit('1.0.0', 'safe-to-run'), fullAudit('1.2.0'), fullAudit('1.4.0', 'safe-to-run')] },
+    });
     // Both criteria fail; the roots reachable for safe-to-deploy ({root, 1.2.0}) bound the candidates.
     const f = r.failures[0]!;
     expect(f.missingCriteria).toEqual(['safe-to-deploy']);
@@ -72,7 +90,11 @@ describe('findUnusedEntries (§11.2)', () => {
       graph: graphOf({ app: { deps: ['foo@1.0.0', 'bar@1.0.0'] }, 'foo@1.0.0': {}, 'bar@1.0.0': {} }),
       store: storeOf({
         audits: { foo: [fullAudit('1.0.0')] },
-        exemptions: { foo: [exemption('1.0.0')], bar: [exemption('1.0.0', ['safe-to-deploy'])], gone: [exemption('3.0.0')] },
+        exemptions: {
+          foo: [exemption('1.0.0')],
+          bar: [exemption('1.0.0', ['safe-to-deploy'])],
+          gone: [exemption('3.0.0')],
+        },
       }),
     });
     expect(u.exemptions.map((e) => `${e.name}:${e.entry.version}`)).toEqual(['foo:1.0.0', 'gone:3.0.0']);
@@ -98,14 +120,21 @@ describe('findUnusedEntries (§11.2)', () => {
       }),
     });
     expect(u.exemptions).toEqual([]);
-    expect(u.importedAudits.map((a) => `${a.importName}/${a.name}:${a.entry.version}`)).toEqual(['peer/foo:0.9.0', 'peer/foo:1.0.0', 'peer/baz:1.0.0']);
+    expect(u.importedAudits.map((a) => `${a.importName}/${a.name}:${a.entry.version}`)).toEqual([
+      'peer/foo:0.9.0',
+      'peer/foo:1.0.0',
+      'peer/baz:1.0.0',
+    ]);
     expect(u.publisherRows.map((p) => p.entry.version)).toEqual(['0.8.0']);
   });
 
   it('prune mode prefers imported audits over exemptions', () => {
     const u = findUnusedEntries({
       graph: graphOf({ app: { deps: ['foo@1.0.0'] }, 'foo@1.0.0': {} }),
-      store: storeOf({ exemptions: { foo: [exemption('1.0.0')] }, imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } } }),
+      store: storeOf({
+        exemptions: { foo: [exemption('1.0.0')] },
+        imports: { peer: { audits: { foo: [fullAudit('1.0.0')] } } },
+      }),
     });
     expect(u.exemptions.map((e) => e.name)).toEqual(['foo']);
     expect(u.importedAudits).toEqual([]);

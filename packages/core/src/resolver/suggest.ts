@@ -38,14 +38,19 @@ function gitSemverPart(version: string): string | undefined {
 }
 
 /** Candidate audits for one failing node (`[]` when the node does not fail). */
-export function suggestCandidates(report: ResolveReport, node: NodeRef | string, options: SuggestOptions = {}): SuggestCandidate[] {
+export function suggestCandidates(
+  report: ResolveReport,
+  node: NodeRef | string,
+  options: SuggestOptions = {},
+): SuggestCandidate[] {
   const id = typeof node === 'string' ? node : node.id;
   const failure = report.failures.find((f) => f.node.id === id);
   const result = report.results.get(id);
   if (!failure || !result) return [];
   const scheme = report.scheme;
   const target = result.version;
-  const published = options.publishedVersions && new Set([...options.publishedVersions].map((v) => canonicalVersion(scheme, v)));
+  const published =
+    options.publishedVersions && new Set([...options.publishedVersions].map((v) => canonicalVersion(scheme, v)));
   const hasSources = (v: string | null): boolean =>
     v === null || (gitSemverPart(v) !== undefined ? v === target : published === undefined || published.has(v));
 
@@ -72,7 +77,10 @@ export function suggestCandidates(report: ResolveReport, node: NodeRef | string,
   const semverPart = gitSemverPart(target);
   if (semverPart !== undefined) {
     const below = published
-      ? [...published].filter((v) => scheme.compare(v, semverPart) <= 0).sort(scheme.compare).pop()
+      ? [...published]
+          .filter((v) => scheme.compare(v, semverPart) <= 0)
+          .sort((a, b) => scheme.compare(a, b))
+          .pop()
       : canonicalVersion(scheme, semverPart);
     if (below !== undefined && !fromRoot.has(below)) {
       fromTarget.delete(target);
@@ -83,7 +91,8 @@ export function suggestCandidates(report: ResolveReport, node: NodeRef | string,
     }
   }
 
-  const cmp = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : scheme.compare(a, b));
+  const cmp = (a: string | null, b: string | null): number =>
+    a === b ? 0 : a === null ? -1 : b === null ? 1 : scheme.compare(a, b);
   const roots = [...fromRoot].sort(cmp);
   const out: SuggestCandidate[] = [];
   for (const dest of [...fromTarget].sort(cmp)) {
@@ -92,7 +101,11 @@ export function suggestCandidates(report: ResolveReport, node: NodeRef | string,
     const above = roots.find((v) => cmp(v, dest) >= 0);
     for (const closest of [below, above]) {
       if (closest === undefined) continue;
-      out.push(closest === null ? { to: dest, criteria, kind: 'candidate' } : { from: closest, to: dest, criteria, kind: 'candidate' });
+      out.push(
+        closest === null
+          ? { to: dest, criteria, kind: 'candidate' }
+          : { from: closest, to: dest, criteria, kind: 'candidate' },
+      );
     }
   }
   if (extra) out.push(extra);
@@ -104,7 +117,12 @@ export function suggestCandidates(report: ResolveReport, node: NodeRef | string,
  * names: a failing criterion counts when `to` is reachable from the target and `from`
  * from the root (cargo-vet `compute_suggested_criteria`, used by `certify`).
  */
-export function suggestedCriteriaFor(report: ResolveReport, name: string, from: string | undefined, to: string): string[] {
+export function suggestedCriteriaFor(
+  report: ResolveReport,
+  name: string,
+  from: string | undefined,
+  to: string,
+): string[] {
   const scheme = report.scheme;
   const f = from === undefined ? null : canonicalVersion(scheme, from);
   const t = canonicalVersion(scheme, to);

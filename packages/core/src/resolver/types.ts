@@ -40,7 +40,12 @@ export interface VetFailure {
 /** Result of one criterion's search for one package. */
 export type CriterionOutcome =
   | { criterion: string; ok: true; path: AuditEdge[]; caveat: Caveat }
-  | { criterion: string; ok: false; reachableFromRoot: Array<string | null>; reachableFromTarget: Array<string | null> };
+  | {
+      criterion: string;
+      ok: false;
+      reachableFromRoot: Array<string | null>;
+      reachableFromTarget: Array<string | null>;
+    };
 
 export type VetStatus = 'fully' | 'partially' | 'exempted' | 'failed';
 

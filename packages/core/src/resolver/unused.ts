@@ -7,7 +7,13 @@
  * the graph need nothing, except that local non-importable audits are only pruned for
  * names in the graph, and peers' violations are kept for names in the graph.
  */
-import type { AuditEntry, ExemptionEntry, PublisherEntry, UnpublishedEntry, WildcardAuditEntry } from '../store/model.js';
+import type {
+  AuditEntry,
+  ExemptionEntry,
+  PublisherEntry,
+  UnpublishedEntry,
+  WildcardAuditEntry,
+} from '../store/model.js';
 import { versionSchemeFor } from '../version/index.js';
 import { buildAuditGraph, importNames, type EdgeOrigin } from './audit-graph.js';
 import { CriteriaIndex } from './criteria.js';
@@ -41,7 +47,10 @@ function originKeys(o: EdgeOrigin): string[] {
     case 'imported-audit':
       return [`audit:${o.importIndex}:${o.auditIndex}`];
     case 'wildcard-audit':
-      return [...(o.importIndex === undefined ? [] : [`wildcard:${o.importIndex}:${o.auditIndex}`]), `publisher:${o.publisherIndex}`];
+      return [
+        ...(o.importIndex === undefined ? [] : [`wildcard:${o.importIndex}:${o.auditIndex}`]),
+        `publisher:${o.publisherIndex}`,
+      ];
     case 'trusted':
       return [`publisher:${o.publisherIndex}`];
     case 'exemption':
@@ -100,7 +109,12 @@ function collect(input: ResolveInput, used: Map<string, Used>, criteria: Criteri
   const state = (name: string) => {
     const inGraph = used.has(name);
     const u = used.get(name);
-    return { inGraph, keep: inGraph && u === undefined, has: (k: string) => u?.has(k) === true, bits: (k: string) => u?.get(k) ?? 0n };
+    return {
+      inGraph,
+      keep: inGraph && u === undefined,
+      has: (k: string) => u?.has(k) === true,
+      bits: (k: string) => u?.get(k) ?? 0n,
+    };
   };
   for (const [name, list] of Object.entries(store.config.exemptions)) {
     const s = state(name);
@@ -110,7 +124,8 @@ function collect(input: ResolveInput, used: Map<string, Used>, criteria: Criteri
       else {
         const usedCriteria = criteria.minimalNames(s.bits(`exemption:${index}`));
         const declared = criteria.closureOf(entry.criteria, { file: 'config.toml' });
-        if (criteria.closureOf(usedCriteria) !== declared) out.narrowableExemptions.push({ name, index, entry, usedCriteria });
+        if (criteria.closureOf(usedCriteria) !== declared)
+          out.narrowableExemptions.push({ name, index, entry, usedCriteria });
       }
     });
   }
@@ -126,7 +141,8 @@ function collect(input: ResolveInput, used: Map<string, Used>, criteria: Criteri
     for (const [name, list] of Object.entries(file.wildcardAudits)) {
       const s = state(name);
       list.forEach((entry, index) => {
-        if (!s.keep && !s.has(`wildcard:${importIndex}:${index}`)) out.importedWildcardAudits.push({ importName, name, index, entry });
+        if (!s.keep && !s.has(`wildcard:${importIndex}:${index}`))
+          out.importedWildcardAudits.push({ importName, name, index, entry });
       });
     }
   });

@@ -49,7 +49,11 @@ export function findViolationConflicts(
     const file = v.source === null ? 'audits.toml' : 'imports.lock';
     const bad = scheme.validateRequirement(req);
     if (bad !== undefined) {
-      throw new VetError('INVALID_STORE', `violation for ${name} has an invalid version requirement ${JSON.stringify(req)}: ${bad}`, { file });
+      throw new VetError(
+        'INVALID_STORE',
+        `violation for ${name} has an invalid version requirement ${JSON.stringify(req)}: ${bad}`,
+        { file },
+      );
     }
     const single = v.entry.criteria.map((c) => criteria.closureOf([c], { file, context: `violation for ${name}` }));
     const forbids = (names: string[], where: string): boolean => {
@@ -67,7 +71,14 @@ export function findViolationConflicts(
       const e = a.entry;
       if (e.kind === 'violation' || !forbids(e.criteria, a.source === null ? 'audits.toml' : 'imports.lock')) continue;
       const hit = e.kind === 'full' ? matches(e.version) : matches(e.delta?.from) || matches(e.delta?.to);
-      if (hit) conflicts.push({ kind: 'audit', violationSource: v.source, violation: v.entry, auditSource: a.source, audit: e });
+      if (hit)
+        conflicts.push({
+          kind: 'audit',
+          violationSource: v.source,
+          violation: v.entry,
+          auditSource: a.source,
+          audit: e,
+        });
     }
   }
   return conflicts;

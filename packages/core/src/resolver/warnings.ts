@@ -35,7 +35,8 @@ export function wildcardExpiryWarnings(store: Store, graph: DependencyGraph, tod
       if (end === undefined || w.renew === false) continue;
       const who = identityLabel(w.identity);
       if (end <= now) out.push(`wildcard audit of ${name} for ${who} expired on ${w.end}; run \`vet renew ${name}\``);
-      else if (end - now < SIX_WEEKS_MS) out.push(`wildcard audit of ${name} for ${who} expires on ${w.end}; run \`vet renew ${name}\``);
+      else if (end - now < SIX_WEEKS_MS)
+        out.push(`wildcard audit of ${name} for ${who} expires on ${w.end}; run \`vet renew ${name}\``);
     }
   }
   return out;

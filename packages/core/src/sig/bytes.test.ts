@@ -1,7 +1,14 @@
 /** Strict encodings: one spelling per value (notary.md §11 traps with Buffer). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Lenient, decodeBase64Strict, encodeBase64, fromHex, hasLoneSurrogate, utf8DecodeStrict } from './bytes.js';
+import {
+  decodeBase64Lenient,
+  decodeBase64Strict,
+  encodeBase64,
+  fromHex,
+  hasLoneSurrogate,
+  utf8DecodeStrict,
+} from './bytes.js';
 
 describe('base64', () => {
   it('strict decoding accepts exactly the canonical padded standard encoding', () => {
@@ -13,13 +20,27 @@ describe('base64', () => {
         expect(decodeBase64Lenient(s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'))).toEqual(b);
       }),
     );
-    for (const bad of ['QQ', 'QQ=', 'QR==', 'Q===', 'QQ==\n', ' QQ==', 'QQ==QQ==', 'Q-==', 'Q_==', 'Q Q=', 'QUJD*', '====']) {
+    for (const bad of [
+      'QQ',
+      'QQ=',
+      'QR==',
+      'Q===',
+      'QQ==\n',
+      ' QQ==',
+      'QQ==QQ==',
+      'Q-==',
+      'Q_==',
+      'Q Q=',
+      'QUJD*',
+      '====',
+    ]) {
       expect(decodeBase64Strict(bad), bad).toBeUndefined();
     }
   });
 
   it('lenient decoding still rejects junk and non-canonical trailing bits', () => {
-    for (const bad of ['QR', 'QR==', 'Q', 'QUJD*', 'QQ===', 'Q Q', 'QQ=A']) expect(decodeBase64Lenient(bad), bad).toBeUndefined();
+    for (const bad of ['QR', 'QR==', 'Q', 'QUJD*', 'QQ===', 'Q Q', 'QQ=A'])
+      expect(decodeBase64Lenient(bad), bad).toBeUndefined();
     expect(decodeBase64Lenient('')).toEqual(new Uint8Array(0));
   });
 });

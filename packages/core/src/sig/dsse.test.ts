@@ -18,8 +18,12 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     expect(new TextDecoder().decode(pae)).toBe(s.pae);
     const parsed = parseDsseEnvelope(JSON.stringify(s.envelope));
     expect(Buffer.from(parsed.payload, 'base64').toString()).toBe(s.payload);
-    const b64url = (dec: string): string => Buffer.from(BigInt(dec).toString(16).padStart(64, '0'), 'hex').toString('base64url');
-    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64url(s.ecdsaP256PublicKey.x), y: b64url(s.ecdsaP256PublicKey.y) }, format: 'jwk' });
+    const b64url = (dec: string): string =>
+      Buffer.from(BigInt(dec).toString(16).padStart(64, '0'), 'hex').toString('base64url');
+    const key = createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', x: b64url(s.ecdsaP256PublicKey.x), y: b64url(s.ecdsaP256PublicKey.y) },
+      format: 'jwk',
+    });
     const sig = Buffer.from(s.envelope.signatures[0].sig, 'base64');
     expect(cryptoVerify('sha256', pae, { key, dsaEncoding: 'ieee-p1363' }, sig)).toBe(true);
   });
@@ -40,7 +44,11 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     expect(new TextDecoder().decode(out.payload)).toBe(a.payloadUtf8);
     expect(out.keyids).toEqual([keyid]);
     // URL-safe, unpadded base64 is accepted too (DSSE rule).
-    const urlSafe = { ...a.envelope, payload: toUrlSafe(a.envelope.payload), signatures: [{ keyid, sig: toUrlSafe(a.envelope.signatures[0].sig) }] };
+    const urlSafe = {
+      ...a.envelope,
+      payload: toUrlSafe(a.envelope.payload),
+      signatures: [{ keyid, sig: toUrlSafe(a.envelope.signatures[0].sig) }],
+    };
     expect(verifyDsse(parseDsseEnvelope(JSON.stringify(urlSafe)), keys).payload).toEqual(out.payload);
   });
 
@@ -49,7 +57,9 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     const keys = new Map([[a.envelope.signatures[0].keyid, fromHexStr(a.signerPublicKeyHex)]]);
     expect(a.negative.length).toBeGreaterThanOrEqual(2);
     for (const n of a.negative) {
-      expect(() => verifyDsse(parseDsseEnvelope(JSON.stringify(n.envelope)), keys), n.desc).toThrowError(code('SIGNATURE_INVALID'));
+      expect(() => verifyDsse(parseDsseEnvelope(JSON.stringify(n.envelope)), keys), n.desc).toThrowError(
+        code('SIGNATURE_INVALID'),
+      );
     }
   });
 });
@@ -86,7 +96,10 @@ describe('dsse', () => {
   it('threshold counts distinct keys: a repeated signature counts once', () => {
     const a = signDsse(payload, 'application/x', { keyid: 'alice', secretKey: alice.secretKey });
     const b = signDsse(payload, 'application/x', { keyid: 'bob', secretKey: bob.secretKey });
-    const twiceAlice: DsseEnvelope = { ...a, signatures: [a.signatures[0]!, a.signatures[0]!, { sig: a.signatures[0]!.sig }] };
+    const twiceAlice: DsseEnvelope = {
+      ...a,
+      signatures: [a.signatures[0]!, a.signatures[0]!, { sig: a.signatures[0]!.sig }],
+    };
     expect(() => verifyDsse(twiceAlice, keys, { threshold: 2 })).toThrowError(code('SIGNATURE_INVALID'));
     const both: DsseEnvelope = { ...a, signatures: [a.signatures[0]!, b.signatures[0]!] };
     expect(verifyDsse(both, keys, { threshold: 2 }).keyids.sort()).toEqual(['alice', 'bob']);
@@ -99,7 +112,9 @@ describe('dsse', () => {
     expect(() => verifyDsse({ ...env, payloadType: 'application/y' }, keys)).toThrowError(code('SIGNATURE_INVALID'));
     const sig = Buffer.from(env.signatures[0]!.sig, 'base64');
     sig[10]! ^= 1;
-    expect(() => verifyDsse({ ...env, signatures: [{ keyid: 'alice', sig: sig.toString('base64') }] }, keys)).toThrowError(code('SIGNATURE_INVALID'));
+    expect(() =>
+      verifyDsse({ ...env, signatures: [{ keyid: 'alice', sig: sig.toString('base64') }] }, keys),
+    ).toThrowError(code('SIGNATURE_INVALID'));
     expect(() => verifyDsse(env, new Map())).toThrowError(code('SIGNATURE_INVALID'));
     expect(() => verifyDsse({ payload: 5 } as unknown as DsseEnvelope, keys)).toThrowError(code('PARSE_ERROR'));
   });
@@ -124,7 +139,10 @@ describe('dsse', () => {
       JSON.stringify({ ...env, padding: 'x'.repeat(70_000) }),
       Uint8Array.of(0x7b, 0xff, 0x7d),
     ];
-    for (const b of bad) expect(() => parseDsseEnvelope(b, { fileName: 'env.json' }), String(b).slice(0, 50)).toThrowError(expect.objectContaining({ code: 'PARSE_ERROR', file: 'env.json' }));
+    for (const b of bad)
+      expect(() => parseDsseEnvelope(b, { fileName: 'env.json' }), String(b).slice(0, 50)).toThrowError(
+        expect.objectContaining({ code: 'PARSE_ERROR', file: 'env.json' }),
+      );
     expect(() => parseDsseEnvelope(ok, { maxBytes: 100 })).toThrowError(code('PARSE_ERROR'));
   });
 });

@@ -71,7 +71,11 @@ export function verifyDsse(
   options: { threshold?: number } = {},
 ): VerifiedDsse {
   const threshold = options.threshold ?? 1;
-  if (typeof envelope?.payload !== 'string' || typeof envelope.payloadType !== 'string' || !Array.isArray(envelope.signatures)) {
+  if (
+    typeof envelope?.payload !== 'string' ||
+    typeof envelope.payloadType !== 'string' ||
+    !Array.isArray(envelope.signatures)
+  ) {
     throw new VetError('PARSE_ERROR', 'not a DSSE envelope (use parseDsseEnvelope on untrusted bytes)');
   }
   const payload = decodeBase64Lenient(envelope.payload);
@@ -87,7 +91,10 @@ export function verifyDsse(
     }
   }
   if (verified.size < Math.max(1, threshold)) {
-    throw new VetError('SIGNATURE_INVALID', `DSSE envelope has ${verified.size} valid signatures by trusted keys, need ${Math.max(1, threshold)}`);
+    throw new VetError(
+      'SIGNATURE_INVALID',
+      `DSSE envelope has ${verified.size} valid signatures by trusted keys, need ${Math.max(1, threshold)}`,
+    );
   }
   return { payload, payloadType: envelope.payloadType, keyids: [...verified] };
 }
@@ -101,7 +108,8 @@ export function parseDsseEnvelope(
   bytes: Uint8Array | string,
   options: { fileName?: string; maxBytes?: number } = {},
 ): DsseEnvelope {
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `invalid DSSE envelope: ${why}`, { file: options.fileName });
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `invalid DSSE envelope: ${why}`, { file: options.fileName });
   const max = options.maxBytes ?? DSSE_MAX_ENVELOPE_BYTES;
   const raw = typeof bytes === 'string' ? utf8Encode(bytes) : bytes;
   if (!isBytes(raw)) throw bad('not bytes');
@@ -112,11 +120,15 @@ export function parseDsseEnvelope(
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new VetError('PARSE_ERROR', `invalid DSSE envelope: not JSON (${(cause as Error).message})`, { file: options.fileName, cause });
+    throw new VetError('PARSE_ERROR', `invalid DSSE envelope: not JSON (${(cause as Error).message})`, {
+      file: options.fileName,
+      cause,
+    });
   }
   if (!isObject(json)) throw bad('not a JSON object');
   const { payload, payloadType, signatures } = json;
-  if (typeof payload !== 'string' || decodeBase64Lenient(payload) === undefined) throw bad('payload must be a base64 string');
+  if (typeof payload !== 'string' || decodeBase64Lenient(payload) === undefined)
+    throw bad('payload must be a base64 string');
   if (typeof payloadType !== 'string' || payloadType.length === 0) throw bad('payloadType must be a non-empty string');
   if (!Array.isArray(signatures) || signatures.length === 0) throw bad('signatures must be a non-empty list');
   if (signatures.length > DSSE_MAX_SIGNATURES) throw bad(`more than ${DSSE_MAX_SIGNATURES} signatures`);
@@ -125,7 +137,8 @@ export function parseDsseEnvelope(
 
 function parseSignature(s: unknown, i: number, bad: (why: string) => VetError): DsseSignature {
   if (!isObject(s)) throw bad(`signature ${i} is not an object`);
-  if (typeof s.sig !== 'string' || decodeBase64Lenient(s.sig) === undefined) throw bad(`signature ${i} has no base64 sig`);
+  if (typeof s.sig !== 'string' || decodeBase64Lenient(s.sig) === undefined)
+    throw bad(`signature ${i} has no base64 sig`);
   if (s.keyid !== undefined && typeof s.keyid !== 'string') throw bad(`signature ${i} keyid must be a string`);
   return s.keyid === undefined ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig };
 }

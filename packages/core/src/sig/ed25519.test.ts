@@ -39,7 +39,10 @@ describe.skipIf(!HAVE_VECTORS)('vectors: ed25519/rfc8032.json', () => {
     expect(v.negative.length).toBeGreaterThanOrEqual(5);
     for (const t of v.negative) {
       for (const [name, verify] of verifiers) {
-        expect(verify(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)), `${t.name} ${name}`).toBe(false);
+        expect(
+          verify(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)),
+          `${t.name} ${name}`,
+        ).toBe(false);
       }
     }
   });
@@ -73,17 +76,22 @@ describe('ed25519', () => {
     const msg = new TextEncoder().encode('vet');
     const sig = ed25519Sign(msg, kp.secretKey);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 64 * 8 - 1 }), fc.integer({ min: 0, max: 3 * 8 - 1 }), fc.integer({ min: 0, max: 32 * 8 - 1 }), (sb, mb, kb) => {
-        const s = sig.slice();
-        s[sb >> 3]! ^= 1 << (sb & 7);
-        const m = msg.slice();
-        m[mb >> 3]! ^= 1 << (mb & 7);
-        const k = kp.publicKey.slice();
-        k[kb >> 3]! ^= 1 << (kb & 7);
-        expect(ed25519Verify(s, msg, kp.publicKey)).toBe(false);
-        expect(ed25519Verify(sig, m, kp.publicKey)).toBe(false);
-        expect(ed25519Verify(sig, msg, k)).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 64 * 8 - 1 }),
+        fc.integer({ min: 0, max: 3 * 8 - 1 }),
+        fc.integer({ min: 0, max: 32 * 8 - 1 }),
+        (sb, mb, kb) => {
+          const s = sig.slice();
+          s[sb >> 3]! ^= 1 << (sb & 7);
+          const m = msg.slice();
+          m[mb >> 3]! ^= 1 << (mb & 7);
+          const k = kp.publicKey.slice();
+          k[kb >> 3]! ^= 1 << (kb & 7);
+          expect(ed25519Verify(s, msg, kp.publicKey)).toBe(false);
+          expect(ed25519Verify(sig, m, kp.publicKey)).toBe(false);
+          expect(ed25519Verify(sig, msg, k)).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -123,8 +131,12 @@ describe('ed25519', () => {
   });
 
   it('signing refuses malformed secret keys', () => {
-    expect(() => ed25519Sign(Uint8Array.of(1), new Uint8Array(63))).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => ed25519KeyPairFromSeed(new Uint8Array(31))).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => ed25519Sign(Uint8Array.of(1), new Uint8Array(63))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
+    expect(() => ed25519KeyPairFromSeed(new Uint8Array(31))).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 
   it('generated key pairs are distinct and in tweetnacl layout', () => {

@@ -52,7 +52,9 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto notaryAuditAttestation stat
   });
 
   it('parseAuditStatement reads the vector payload (with its predicate type allowed)', () => {
-    const s = parseAuditStatement(new TextEncoder().encode(a.payloadUtf8), 'vector', { predicateTypes: [a.statement.predicateType] });
+    const s = parseAuditStatement(new TextEncoder().encode(a.payloadUtf8), 'vector', {
+      predicateTypes: [a.statement.predicateType],
+    });
     expect(s).toMatchObject({
       kind: 'audit',
       ecosystem: 'npm',
@@ -82,7 +84,12 @@ describe('audit statements', () => {
     const bytes = makeAuditStatement(base);
     const j = json(bytes);
     expect(j.predicateType).toBe(VET_AUDIT_PREDICATE_TYPE);
-    expect(j.subject).toEqual([{ name: 'pkg:npm/%40scope/pkg@2.0.0', digest: { sha512: createHash('sha512').update('tarball 2').digest('hex') } }]);
+    expect(j.subject).toEqual([
+      {
+        name: 'pkg:npm/%40scope/pkg@2.0.0',
+        digest: { sha512: createHash('sha512').update('tarball 2').digest('hex') },
+      },
+    ]);
     expect(parseAuditStatement(bytes)).toEqual({ ...base, predicateType: VET_AUDIT_PREDICATE_TYPE, extra: {} });
   });
 
@@ -106,15 +113,49 @@ describe('audit statements', () => {
   });
 
   it('violation and revocation round trip', () => {
-    const violation: AuditStatementInput = { kind: 'violation', ecosystem: 'pypi', package: 'requests', violation: '>=2.99, <3', criteria: ['safe-to-run'], who: 'Carol', digests: {} };
-    expect(parseAuditStatement(makeAuditStatement(violation))).toMatchObject({ kind: 'violation', package: 'requests', violation: '>=2.99, <3', digests: {} });
-    const revocation: AuditStatementInput = { kind: 'revocation', ecosystem: 'npm', package: 'left-pad', version: '1.3.0', revokes: '17:abcd', criteria: [], who: 'Carol', notes: 'key leaked', digests: {} };
-    expect(parseAuditStatement(makeAuditStatement(revocation))).toMatchObject({ kind: 'revocation', version: '1.3.0', revokes: '17:abcd', notes: 'key leaked' });
+    const violation: AuditStatementInput = {
+      kind: 'violation',
+      ecosystem: 'pypi',
+      package: 'requests',
+      violation: '>=2.99, <3',
+      criteria: ['safe-to-run'],
+      who: 'Carol',
+      digests: {},
+    };
+    expect(parseAuditStatement(makeAuditStatement(violation))).toMatchObject({
+      kind: 'violation',
+      package: 'requests',
+      violation: '>=2.99, <3',
+      digests: {},
+    });
+    const revocation: AuditStatementInput = {
+      kind: 'revocation',
+      ecosystem: 'npm',
+      package: 'left-pad',
+      version: '1.3.0',
+      revokes: '17:abcd',
+      criteria: [],
+      who: 'Carol',
+      notes: 'key leaked',
+      digests: {},
+    };
+    expect(parseAuditStatement(makeAuditStatement(revocation))).toMatchObject({
+      kind: 'revocation',
+      version: '1.3.0',
+      revokes: '17:abcd',
+      notes: 'key leaked',
+    });
   });
 
   it('make reports every problem at once', () => {
     const problems = problemsOf(() =>
-      makeAuditStatement({ ...base, who: '', criteria: [], digests: { '2.0.0': 'md5-AAAA', '9.9.9': sri512('x') }, auditedAt: 'yesterday' }),
+      makeAuditStatement({
+        ...base,
+        who: '',
+        criteria: [],
+        digests: { '2.0.0': 'md5-AAAA', '9.9.9': sri512('x') },
+        auditedAt: 'yesterday',
+      }),
     );
     expect(problems).toEqual(
       expect.arrayContaining([
@@ -125,11 +166,23 @@ describe('audit statements', () => {
         'digest for 2.0.0 is not sha256/384/512 SRI or <alg>:<hex>',
       ]),
     );
-    expect(problemsOf(() => makeAuditStatement({ ...base, digests: {} }))).toEqual(['no digest for audited version 2.0.0']);
-    expect(problemsOf(() => makeAuditStatement({ ...base, delta: { from: '1', to: '2' } }))).toContain('an audit has either version or delta');
-    expect(problemsOf(() => makeAuditStatement({ ...base, kind: 'violation' }))).toContain('a violation needs a version range in violation');
-    expect(problemsOf(() => makeAuditStatement({ ...base, kind: 'revocation' }))).toContain('a revocation needs the revoked entry id in revokes');
-    expect(problemsOf(() => makeAuditStatement({ ...base, digests: { '2.0.0': `sha256-${Buffer.alloc(31).toString('base64')}` } }))).toHaveLength(1);
+    expect(problemsOf(() => makeAuditStatement({ ...base, digests: {} }))).toEqual([
+      'no digest for audited version 2.0.0',
+    ]);
+    expect(problemsOf(() => makeAuditStatement({ ...base, delta: { from: '1', to: '2' } }))).toContain(
+      'an audit has either version or delta',
+    );
+    expect(problemsOf(() => makeAuditStatement({ ...base, kind: 'violation' }))).toContain(
+      'a violation needs a version range in violation',
+    );
+    expect(problemsOf(() => makeAuditStatement({ ...base, kind: 'revocation' }))).toContain(
+      'a revocation needs the revoked entry id in revokes',
+    );
+    expect(
+      problemsOf(() =>
+        makeAuditStatement({ ...base, digests: { '2.0.0': `sha256-${Buffer.alloc(31).toString('base64')}` } }),
+      ),
+    ).toHaveLength(1);
   });
 
   it('parse rejects statements that do not hold together, listing every problem', () => {
@@ -142,12 +195,24 @@ describe('audit statements', () => {
       ['short sha512', (j) => (j.subject[0].digest.sha512 = 'ab'), 'digest must map'],
       ['not a purl', (j) => (j.subject[0].name = 'left-pad@1.0.0'), 'is not a pkg:npm|pypi|cargo purl'],
       ['unknown ecosystem', (j) => (j.subject[0].name = 'pkg:gem/rails@7.0.0'), 'is not a pkg:npm|pypi|cargo purl'],
-      ['non-canonical purl', (j) => (j.subject[0].name = 'pkg:npm/@scope/pkg@2.0.0'), 'is not a pkg:npm|pypi|cargo purl'],
+      [
+        'non-canonical purl',
+        (j) => (j.subject[0].name = 'pkg:npm/@scope/pkg@2.0.0'),
+        'is not a pkg:npm|pypi|cargo purl',
+      ],
       ['kind', (j) => (j.predicate.kind = 'approve'), 'predicate.kind must be'],
       ['criteria', (j) => (j.predicate.criteria = 'safe-to-deploy'), 'criteria must be a list'],
       ['who', (j) => delete j.predicate.who, 'who must be a non-empty string'],
-      ['two subjects for full', (j) => j.subject.push({ ...j.subject[0], name: 'pkg:npm/%40scope/pkg@3.0.0' }), 'a full audit has exactly one subject'],
-      ['mixed packages', (j) => j.subject.push({ ...j.subject[0], name: 'pkg:npm/other@2.0.0' }), 'all subjects must name the same package'],
+      [
+        'two subjects for full',
+        (j) => j.subject.push({ ...j.subject[0], name: 'pkg:npm/%40scope/pkg@3.0.0' }),
+        'a full audit has exactly one subject',
+      ],
+      [
+        'mixed packages',
+        (j) => j.subject.push({ ...j.subject[0], name: 'pkg:npm/other@2.0.0' }),
+        'all subjects must name the same package',
+      ],
       ['no digest', (j) => (j.subject[0].digest = {}), 'subject 2.0.0 has no sha256/384/512 digest'],
       ['no version', (j) => (j.subject[0].name = 'pkg:npm/%40scope/pkg'), 'an audit has either version or delta'],
     ];
@@ -162,20 +227,31 @@ describe('audit statements', () => {
     j.predicate.who = '';
     j.predicate.criteria = [];
     expect(problemsOf(() => parseAuditStatement(JSON.stringify(j)))).toHaveLength(2);
-    expect(() => parseAuditStatement('{"nope"')).toThrowError(expect.objectContaining({ code: 'PARSE_ERROR', file: '<statement>' }));
-    expect(() => parseAuditStatement(Uint8Array.of(0xc3))).toThrowError(expect.objectContaining({ code: 'PARSE_ERROR' }));
+    expect(() => parseAuditStatement('{"nope"')).toThrowError(
+      expect.objectContaining({ code: 'PARSE_ERROR', file: '<statement>' }),
+    );
+    expect(() => parseAuditStatement(Uint8Array.of(0xc3))).toThrowError(
+      expect.objectContaining({ code: 'PARSE_ERROR' }),
+    );
   });
 
   it('a full audit without a subject digest is not accepted', () => {
     const j = json(makeAuditStatement(base));
     j.subject[0].digest = { sha1: 'ab'.repeat(20) }; // only an algorithm we do not bind to
-    expect(problemsOf(() => parseAuditStatement(JSON.stringify(j)))).toEqual(['subject 2.0.0 has no sha256/384/512 digest']);
+    expect(problemsOf(() => parseAuditStatement(JSON.stringify(j)))).toEqual([
+      'subject 2.0.0 has no sha256/384/512 digest',
+    ]);
   });
 });
 
 describe('auditor statements', () => {
   const kp = generateEd25519KeyPair();
-  const input = { action: 'add' as const, keyid: 'alice.example+12345678+AAAA', publicKey: kp.publicKey, name: 'Alice <alice@example.com>' };
+  const input = {
+    action: 'add' as const,
+    keyid: 'alice.example+12345678+AAAA',
+    publicKey: kp.publicKey,
+    name: 'Alice <alice@example.com>',
+  };
 
   it('round trip; subject digest binds the public key', () => {
     const bytes = makeAuditorStatement(input);
@@ -187,12 +263,22 @@ describe('auditor statements', () => {
   it('rejects swapped keys and bad fields', () => {
     const j = json(makeAuditorStatement(input));
     j.predicate.publicKey = Buffer.from(generateEd25519KeyPair().publicKey).toString('base64');
-    expect(problemsOf(() => parseAuditorStatement(JSON.stringify(j)))).toEqual(['subject digest is not the SHA-256 of publicKey']);
-    expect(problemsOf(() => makeAuditorStatement({ ...input, action: 'grant' as 'add', publicKey: new Uint8Array(31), name: '' }))).toHaveLength(3);
+    expect(problemsOf(() => parseAuditorStatement(JSON.stringify(j)))).toEqual([
+      'subject digest is not the SHA-256 of publicKey',
+    ]);
+    expect(
+      problemsOf(() =>
+        makeAuditorStatement({ ...input, action: 'grant' as 'add', publicKey: new Uint8Array(31), name: '' }),
+      ),
+    ).toHaveLength(3);
     const k = json(makeAuditorStatement(input));
     k.subject[0].name = 'vet-auditor:someone-else';
-    expect(problemsOf(() => parseAuditorStatement(JSON.stringify(k)))).toEqual(['subject must be the single vet-auditor:<keyid>']);
-    expect(() => parseAuditStatement(makeAuditorStatement(input))).toThrowError(expect.objectContaining({ code: 'PARSE_ERROR' }));
+    expect(problemsOf(() => parseAuditorStatement(JSON.stringify(k)))).toEqual([
+      'subject must be the single vet-auditor:<keyid>',
+    ]);
+    expect(() => parseAuditStatement(makeAuditorStatement(input))).toThrowError(
+      expect.objectContaining({ code: 'PARSE_ERROR' }),
+    );
   });
 });
 
@@ -209,7 +295,16 @@ describe('purl subjects', () => {
       const back = parseVetPurl(purl)!;
       expect([back.ecosystem, back.name, back.version]).toEqual([args[0], args[1], args[2]]);
     }
-    for (const bad of ['pkg:npm/@types/node@1', 'pkg:npm/a/b/c@1', 'pkg:cargo/a/b', 'pkg:npm/x@1?arch=x', 'pkg:npm/x%zz', 'pkg:npm/', 'npm/x@1', 'pkg:npm/x@1@2']) {
+    for (const bad of [
+      'pkg:npm/@types/node@1',
+      'pkg:npm/a/b/c@1',
+      'pkg:cargo/a/b',
+      'pkg:npm/x@1?arch=x',
+      'pkg:npm/x%zz',
+      'pkg:npm/',
+      'npm/x@1',
+      'pkg:npm/x@1@2',
+    ]) {
       expect(parseVetPurl(bad), bad).toBeUndefined();
     }
   });

@@ -104,7 +104,11 @@ export function parseAuditStatement(
   fileName = '<statement>',
   options: { predicateTypes?: readonly string[] } = {},
 ): AuditStatement {
-  const { subject, predicateType, predicate } = parseStatementShape(payload, fileName, options.predicateTypes ?? [VET_AUDIT_PREDICATE_TYPE]);
+  const { subject, predicateType, predicate } = parseStatementShape(
+    payload,
+    fileName,
+    options.predicateTypes ?? [VET_AUDIT_PREDICATE_TYPE],
+  );
   const problems: Problem[] = [];
   const p = (message: string): void => void problems.push({ file: fileName, message });
   const kind = typeof predicate.kind === 'string' ? PREDICATE_KIND[predicate.kind] : undefined;
@@ -140,12 +144,14 @@ export function parseAuditStatement(
   if (predicate.kind === 'full' && versions.length !== 1) p('a full audit has exactly one subject');
   if (predicate.kind === 'delta' && isDelta(statement.delta)) {
     const want = [statement.delta.from, statement.delta.to].sort();
-    if (JSON.stringify([...versions].sort()) !== JSON.stringify(want)) p('a delta audit has subjects for exactly its from and to versions');
+    if (JSON.stringify([...versions].sort()) !== JSON.stringify(want))
+      p('a delta audit has subjects for exactly its from and to versions');
   }
   if (predicate.kind === 'delta' && statement.version !== undefined) p('a delta audit has no single version');
   if (kind === 'audit') {
     // Digest binding is the point of an audit entry (notary.md §10.8): no digest, no audit.
-    for (const v of versions) if (v !== undefined && digests[v] === undefined) p(`subject ${v} has no sha256/384/512 digest`);
+    for (const v of versions)
+      if (v !== undefined && digests[v] === undefined) p(`subject ${v} has no sha256/384/512 digest`);
   }
   problems.push(...checkAuditFields(statement, fileName));
   if (problems.length > 0) throw new VetValidationError('PARSE_ERROR', problems);
@@ -153,11 +159,19 @@ export function parseAuditStatement(
 }
 
 /** Serialised Statement payload adding or removing an auditor key (sign with the admin key). */
-export function makeAuditorStatement(input: AuditorStatementInput, options: { predicateType?: string } = {}): Uint8Array {
+export function makeAuditorStatement(
+  input: AuditorStatementInput,
+  options: { predicateType?: string } = {},
+): Uint8Array {
   const problems = checkAuditorFields(input, '<statement input>');
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems);
   const subject = [{ name: `vet-auditor:${input.keyid}`, digest: { sha256: toHex(sha256(input.publicKey)) } }];
-  const predicate = { action: input.action, keyid: input.keyid, name: input.name, publicKey: encodeBase64(input.publicKey) };
+  const predicate = {
+    action: input.action,
+    keyid: input.keyid,
+    name: input.name,
+    publicKey: encodeBase64(input.publicKey),
+  };
   return statementBytes(subject, options.predicateType ?? VET_AUDITOR_PREDICATE_TYPE, predicate);
 }
 
@@ -166,9 +180,19 @@ export function parseAuditorStatement(
   fileName = '<statement>',
   options: { predicateTypes?: readonly string[] } = {},
 ): AuditorStatement {
-  const { subject, predicateType, predicate } = parseStatementShape(payload, fileName, options.predicateTypes ?? [VET_AUDITOR_PREDICATE_TYPE]);
+  const { subject, predicateType, predicate } = parseStatementShape(
+    payload,
+    fileName,
+    options.predicateTypes ?? [VET_AUDITOR_PREDICATE_TYPE],
+  );
   const publicKey = typeof predicate.publicKey === 'string' ? decodeBase64Strict(predicate.publicKey) : undefined;
-  const statement = { predicateType, action: predicate.action, keyid: predicate.keyid, name: predicate.name, publicKey } as AuditorStatement;
+  const statement = {
+    predicateType,
+    action: predicate.action,
+    keyid: predicate.keyid,
+    name: predicate.name,
+    publicKey,
+  } as AuditorStatement;
   const problems = checkAuditorFields(statement, fileName);
   const s = subject[0];
   if (subject.length !== 1 || s === undefined || s.name !== `vet-auditor:${String(statement.keyid)}`) {
@@ -199,7 +223,8 @@ function checkAuditFields(s: AuditStatementInput, file: string): Problem[] {
   if (!isNonEmptyString(s.who)) p('who must be a non-empty string');
   if (s.notes !== undefined && typeof s.notes !== 'string') p('notes must be a string');
   if (s.auditedAt !== undefined && !isRfc3339(s.auditedAt)) p('auditedAt must be an RFC 3339 time');
-  const criteriaOk = Array.isArray(s.criteria) && s.criteria.every(isNonEmptyString) && new Set(s.criteria).size === s.criteria.length;
+  const criteriaOk =
+    Array.isArray(s.criteria) && s.criteria.every(isNonEmptyString) && new Set(s.criteria).size === s.criteria.length;
   if (!criteriaOk) p('criteria must be a list of distinct non-empty strings');
   else if (s.kind !== 'revocation' && s.criteria.length === 0) p('criteria must not be empty');
   if (s.version !== undefined && !isNonEmptyString(s.version)) p('version must be a non-empty string');
@@ -211,7 +236,8 @@ function checkAuditFields(s: AuditStatementInput, file: string): Problem[] {
   }
   if (s.kind === 'violation') {
     if (!isNonEmptyString(s.violation)) p('a violation needs a version range in violation');
-    if (s.version !== undefined || s.delta !== undefined || s.revokes !== undefined) p('a violation has no version, delta or revokes');
+    if (s.version !== undefined || s.delta !== undefined || s.revokes !== undefined)
+      p('a violation has no version, delta or revokes');
   }
   if (s.kind === 'revocation') {
     if (!isNonEmptyString(s.revokes)) p('a revocation needs the revoked entry id in revokes');
@@ -222,16 +248,23 @@ function checkAuditFields(s: AuditStatementInput, file: string): Problem[] {
 
 function auditSubjects(input: AuditStatementInput, problems: Problem[]): ResourceDescriptor[] {
   const digests = typeof input.digests === 'object' && input.digests !== null ? input.digests : {};
-  const versions = input.delta ? [input.delta.from, input.delta.to] : input.version !== undefined ? [input.version] : [];
+  const versions = input.delta
+    ? [input.delta.from, input.delta.to]
+    : input.version !== undefined
+      ? [input.version]
+      : [];
   for (const v of Object.keys(digests)) {
-    if (!versions.includes(v)) problems.push({ file: '<statement input>', message: `digest for ${v}, which the statement does not cover` });
+    if (!versions.includes(v))
+      problems.push({ file: '<statement input>', message: `digest for ${v}, which the statement does not cover` });
   }
   if (versions.length === 0) return [{ name: vetPurl(input.ecosystem, input.package), digest: {} }];
   return versions.map((v) => {
     const d = digests[v];
     const parsed = d === undefined ? undefined : parseDigest(d);
-    if (d === undefined && input.kind === 'audit') problems.push({ file: '<statement input>', message: `no digest for audited version ${v}` });
-    if (d !== undefined && parsed === undefined) problems.push({ file: '<statement input>', message: `digest for ${v} is not sha256/384/512 SRI or <alg>:<hex>` });
+    if (d === undefined && input.kind === 'audit')
+      problems.push({ file: '<statement input>', message: `no digest for audited version ${v}` });
+    if (d !== undefined && parsed === undefined)
+      problems.push({ file: '<statement input>', message: `digest for ${v} is not sha256/384/512 SRI or <alg>:<hex>` });
     return { name: vetPurl(input.ecosystem, input.package, v), digest: parsed ? { [parsed.alg]: parsed.hex } : {} };
   });
 }
@@ -266,10 +299,18 @@ function parseStatementShape(
     }
   });
   if (problems.length > 0) throw new VetValidationError('PARSE_ERROR', problems);
-  return { subject: subject as ResourceDescriptor[], predicateType: json.predicateType as string, predicate: json.predicate as Record<string, unknown> };
+  return {
+    subject: subject as ResourceDescriptor[],
+    predicateType: json.predicateType as string,
+    predicate: json.predicate as Record<string, unknown>,
+  };
 }
 
-function statementBytes(subject: ResourceDescriptor[], predicateType: string, predicate: Record<string, unknown>): Uint8Array {
+function statementBytes(
+  subject: ResourceDescriptor[],
+  predicateType: string,
+  predicate: Record<string, unknown>,
+): Uint8Array {
   return utf8Encode(canonicalJson({ _type: IN_TOTO_STATEMENT_TYPE, subject, predicateType, predicate }));
 }
 
@@ -277,7 +318,9 @@ function statementBytes(subject: ResourceDescriptor[], predicateType: string, pr
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isObject(value)) {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -308,7 +351,11 @@ function isDelta(d: unknown): d is { from: string; to: string } {
 }
 
 function isRfc3339(s: unknown): boolean {
-  return typeof s === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s));
+  return (
+    typeof s === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+    !Number.isNaN(Date.parse(s))
+  );
 }
 
 function isNonEmptyString(s: unknown): s is string {

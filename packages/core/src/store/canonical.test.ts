@@ -30,7 +30,9 @@ describe('canonicalFirstDifference', () => {
   });
 
   it('shows an inserted line and makes CR and trailing spaces visible', () => {
-    expect(canonicalFirstDifference('a\nc\n', 'a\nb\nc\n', 'f')).toBe(['--- f', '+++ f (canonical)', '@@ line 2 @@', ' a', '+b', ' c'].join('\n'));
+    expect(canonicalFirstDifference('a\nc\n', 'a\nb\nc\n', 'f')).toBe(
+      ['--- f', '+++ f (canonical)', '@@ line 2 @@', ' a', '+b', ' c'].join('\n'),
+    );
     expect(canonicalFirstDifference('a \r\nb\n', 'a\nb\n', 'f')).toContain('-a·\\r');
   });
 });

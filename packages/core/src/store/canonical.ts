@@ -16,7 +16,12 @@ export function isCanonical(text: string, serialized: string): boolean {
  * A short unified-diff-style view of the first differing line, with two lines of context,
  * for the "not canonical, run `vet fmt`" message. undefined when canonical.
  */
-export function canonicalFirstDifference(text: string, serialized: string, fileName: string, context = 2): string | undefined {
+export function canonicalFirstDifference(
+  text: string,
+  serialized: string,
+  fileName: string,
+  context = 2,
+): string | undefined {
   if (isCanonical(text, serialized)) return undefined;
   const a = trimEnd(text).split('\n');
   const b = trimEnd(serialized).split('\n');

@@ -1,5 +1,5 @@
 // Public surface of the store module: parse, write (cargo-vet 0.10.2 canonical form),
-// read/commit on disk under a lock, and validate. Model types come from ./model.ts.
+// and validate. Reading and committing on disk, under a lock, is in @vet/core/node. Model types come from ./model.ts.
 export { parseConfig } from './parse-config.js';
 export { parseAudits, type ParseAuditsOptions } from './parse-audits.js';
 export { parseImportsLock } from './parse-imports-lock.js';
@@ -10,26 +10,24 @@ export {
   type SourceLocation as StoreSourceLocation,
   type StoreWarning,
 } from './parse-common.js';
-export { serializeAudits, type SerializeAuditsOptions, type SerializeOptions as StoreSerializeOptions } from './serialize-audits.js';
+export {
+  serializeAudits,
+  type SerializeAuditsOptions,
+  type SerializeOptions as StoreSerializeOptions,
+} from './serialize-audits.js';
 export { serializeConfig, serializeImportsLock } from './serialize-config.js';
 export { quoteTomlString, quoteTomlStringLegacy, quoteTomlKey } from './toml-string.js';
 export { isCanonical, canonicalFirstDifference } from './canonical.js';
 export {
-  readStore,
-  readStoreFiles,
   parseStore,
   serializeStore,
   checkStoreFormat,
-  commitStore,
   CONFIG_TOML,
   AUDITS_TOML,
   IMPORTS_LOCK,
   type StoreFiles,
   type StoreReadOptions,
-  type CommitOptions as StoreCommitOptions,
-} from './store-io.js';
-export { writeFileAtomic } from './fs-atomic.js';
-export { withStoreLock, isProcessAlive, STORE_LOCK_FILE, type StoreLockOptions } from './lock.js';
+} from './files.js';
 export { validateStore, collectStoreProblems, type ValidateStoreOptions } from './validate.js';
 export { checkStoreVersion, MISSING_STORE_VERSION, type StoreVersionCheck } from './store-version.js';
 export { compareVetVersions, parseVetVersion, validateVetVersion, type VetVersionParts } from './vet-version.js';

@@ -48,10 +48,27 @@ end = "2025-01-01"
 describe('parseAudits', () => {
   it('reads every table, normalising string-or-list fields to arrays', () => {
     const a = parseAudits(GOOD, 'audits.toml');
-    expect(a.criteria['crypto-reviewed']).toEqual({ description: 'Crypto reviewed.', implies: ['safe-to-run'], aggregatedFrom: [] });
-    expect(a.wildcardAudits['bumpalo']?.[0]).toMatchObject({ who: ['Nick <n@example.com>'], identity: { kind: 'user-id', userId: 696 } });
-    expect(a.audits['foo']?.[0]).toMatchObject({ kind: 'delta', delta: { from: '1.0.0', to: '1.1.0' }, importable: false, who: ['A <a@example.com>', 'B <b@example.com>'] });
-    expect(a.audits['foo']?.[1]).toMatchObject({ kind: 'violation', violation: '>=2.0, <2.3', importable: true, who: [] });
+    expect(a.criteria['crypto-reviewed']).toEqual({
+      description: 'Crypto reviewed.',
+      implies: ['safe-to-run'],
+      aggregatedFrom: [],
+    });
+    expect(a.wildcardAudits['bumpalo']?.[0]).toMatchObject({
+      who: ['Nick <n@example.com>'],
+      identity: { kind: 'user-id', userId: 696 },
+    });
+    expect(a.audits['foo']?.[0]).toMatchObject({
+      kind: 'delta',
+      delta: { from: '1.0.0', to: '1.1.0' },
+      importable: false,
+      who: ['A <a@example.com>', 'B <b@example.com>'],
+    });
+    expect(a.audits['foo']?.[1]).toMatchObject({
+      kind: 'violation',
+      violation: '>=2.0, <2.3',
+      importable: true,
+      who: [],
+    });
     expect(a.trusted['bar']?.[0]?.identity).toEqual({ kind: 'trusted-publisher', trustedPublisher: 'github:org/repo' });
   });
 
@@ -142,7 +159,8 @@ version = "2.0.0"
 
   it('records (does not reject) unknown keys in wildcard and trusted entries, as cargo-vet ignores them', () => {
     const warnings: StoreWarning[] = [];
-    const text = '[audits]\n\n[[trusted.a]]\ncriteria = "safe-to-run"\nuser-id = 1\nstart = "2020-01-01"\nend = "2021-01-01"\nextra = 1\n';
+    const text =
+      '[audits]\n\n[[trusted.a]]\ncriteria = "safe-to-run"\nuser-id = 1\nstart = "2020-01-01"\nend = "2021-01-01"\nextra = 1\n';
     const a = parseAudits(text, 'audits.toml', { warnings });
     expect(a.trusted['a']).toHaveLength(1);
     expect(warnings).toEqual([expect.objectContaining({ kind: 'unknown-key', line: 8 })]);
@@ -151,7 +169,8 @@ version = "2.0.0"
   });
 
   it('accepts the npm/PyPI `user-login` identity and writes it back', () => {
-    const text = '\n# cargo-vet audits file\n\n[[wildcard-audits.left-pad]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2020-01-01"\nend = "2021-01-01"\n\n[audits]\n';
+    const text =
+      '\n# cargo-vet audits file\n\n[[wildcard-audits.left-pad]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2020-01-01"\nend = "2021-01-01"\n\n[audits]\n';
     const a = parseAudits(text, 'audits.toml');
     expect(a.wildcardAudits['left-pad']?.[0]?.identity).toEqual({ kind: 'user-login', userLogin: 'alice' });
     expect(serializeAudits(a)).toBe(text);

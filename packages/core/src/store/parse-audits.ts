@@ -22,18 +22,37 @@ export interface ParseAuditsOptions extends ParseOptions {
 
 const AUDITS_KEYS = ['criteria', 'wildcard-audits', 'audits', 'trusted'] as const;
 const CRITERIA_KEYS = ['description', 'description-url', 'implies', 'aggregated-from'] as const;
-const AUDIT_KEYS = ['who', 'criteria', 'version', 'delta', 'violation', 'importable', 'notes', 'aggregated-from'] as const;
+const AUDIT_KEYS = [
+  'who',
+  'criteria',
+  'version',
+  'delta',
+  'violation',
+  'importable',
+  'notes',
+  'aggregated-from',
+] as const;
 // vet extension: notary approvals in imports.lock carry the digests they bind to.
 const LOCK_AUDIT_KEYS = [...AUDIT_KEYS, 'digests'] as const;
 const IDENTITY_KEYS = ['user-id', 'trusted-publisher', 'user-login'] as const;
-const WILDCARD_KEYS = ['who', 'criteria', ...IDENTITY_KEYS, 'start', 'end', 'renew', 'notes', 'aggregated-from'] as const;
+const WILDCARD_KEYS = [
+  'who',
+  'criteria',
+  ...IDENTITY_KEYS,
+  'start',
+  'end',
+  'renew',
+  'notes',
+  'aggregated-from',
+] as const;
 const TRUSTED_KEYS = ['criteria', ...IDENTITY_KEYS, 'start', 'end', 'notes', 'aggregated-from'] as const;
 
 export function parseAudits(text: string, fileName: string, opts: ParseAuditsOptions = {}): AuditsFile {
   const ctx = new FileContext(fileName, text, opts);
   const doc = parseTomlText(text, fileName);
   const foreign = opts.foreign === true;
-  if (doc['audits'] === undefined && !foreign) ctx.problem('missing field `audits` (an audits file needs an [audits] table)', undefined);
+  if (doc['audits'] === undefined && !foreign)
+    ctx.problem('missing field `audits` (an audits file needs an [audits] table)', undefined);
   const result = readAuditsTable(ctx, doc, [], foreign);
   ctx.finish();
   return result;
@@ -42,17 +61,34 @@ export function parseAudits(text: string, fileName: string, opts: ParseAuditsOpt
 /** Read an audits-file-shaped table at `base` ([] for audits.toml, ['audits', name] in imports.lock). */
 export function readAuditsTable(ctx: FileContext, doc: TomlTable, base: string[], foreign: boolean): AuditsFile {
   if (!foreign) {
-    new EntryReader(ctx, doc, base, undefined, base.length === 0 ? 'audits file' : `[${base.join('.')}]`).unknownKeys(AUDITS_KEYS, 'record');
+    new EntryReader(ctx, doc, base, undefined, base.length === 0 ? 'audits file' : `[${base.join('.')}]`).unknownKeys(
+      AUDITS_KEYS,
+      'record',
+    );
   }
   return {
     criteria: readCriteria(ctx, tableOf(ctx, doc['criteria'], [...base, 'criteria']), [...base, 'criteria'], foreign),
-    wildcardAudits: readPerCrate(ctx, doc['wildcard-audits'], [...base, 'wildcard-audits'], 'wildcard audit', foreign, readWildcard),
-    audits: readPerCrate(ctx, doc['audits'], [...base, 'audits'], 'audit', foreign, (r) => readAudit(r, base.length > 0)),
+    wildcardAudits: readPerCrate(
+      ctx,
+      doc['wildcard-audits'],
+      [...base, 'wildcard-audits'],
+      'wildcard audit',
+      foreign,
+      readWildcard,
+    ),
+    audits: readPerCrate(ctx, doc['audits'], [...base, 'audits'], 'audit', foreign, (r) =>
+      readAudit(r, base.length > 0),
+    ),
     trusted: readPerCrate(ctx, doc['trusted'], [...base, 'trusted'], 'trusted entry', foreign, readTrusted),
   };
 }
 
-function readCriteria(ctx: FileContext, t: TomlTable | undefined, path: string[], foreign: boolean): Record<string, CriteriaEntry> {
+function readCriteria(
+  ctx: FileContext,
+  t: TomlTable | undefined,
+  path: string[],
+  foreign: boolean,
+): Record<string, CriteriaEntry> {
   const out: Record<string, CriteriaEntry> = {};
   for (const [name, v] of Object.entries(t ?? {})) {
     const r = new EntryReader(ctx, isTableLike(v) ? v : {}, [...path, name], undefined, `criteria \`${name}\``);

@@ -43,7 +43,7 @@ export function rememberLocation(entry: object, loc: () => SourceLocation): void
 
 export function parseTomlText(text: string, file: string): TomlTable {
   try {
-    return parse(text) as TomlTable;
+    return parse(text);
   } catch (e) {
     // @iarna/toml reports a 0-based `line`.
     const raw = (e as { line?: unknown }).line;
@@ -78,7 +78,9 @@ export class FileContext {
   }
 
   warn(kind: StoreWarning['kind'], message: string, line: number | undefined): void {
-    this.opts.warnings?.push(line === undefined ? { kind, file: this.file, message } : { kind, file: this.file, line, message });
+    this.opts.warnings?.push(
+      line === undefined ? { kind, file: this.file, message } : { kind, file: this.file, line, message },
+    );
   }
 
   /** Throw every collected problem at once, as INVALID_STORE. */
@@ -114,7 +116,10 @@ export class EntryReader {
   ) {}
 
   get line(): number | undefined {
-    return this.ctx.loc.table(this.path, this.index ?? 0) ?? this.ctx.loc.key(this.path.slice(0, -1), this.path[this.path.length - 1]!);
+    return (
+      this.ctx.loc.table(this.path, this.index ?? 0) ??
+      this.ctx.loc.key(this.path.slice(0, -1), this.path[this.path.length - 1]!)
+    );
   }
 
   keyLine(key: string): number | undefined {
@@ -188,7 +193,7 @@ export class EntryReader {
   listValue(v: unknown, key: string, label: string): string[] | undefined {
     if (v === undefined) return undefined;
     if (typeof v === 'string') return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
     this.fail(`\`${label}\` must be a string or a list of strings`, key);
     return undefined;
   }
@@ -213,8 +218,14 @@ export class EntryReader {
   unknownKeys(allowed: readonly string[], mode: 'error' | 'record'): void {
     for (const k of Object.keys(this.obj)) {
       if (allowed.includes(k)) continue;
-      if (mode === 'error') this.fail(`unknown field \`${k}\` (expected one of ${allowed.map((a) => `\`${a}\``).join(', ')})`, k);
-      else this.ctx.warn('unknown-key', `unknown key \`${k}\` in ${this.what} is ignored and will be dropped on the next write`, this.keyLine(k));
+      if (mode === 'error')
+        this.fail(`unknown field \`${k}\` (expected one of ${allowed.map((a) => `\`${a}\``).join(', ')})`, k);
+      else
+        this.ctx.warn(
+          'unknown-key',
+          `unknown key \`${k}\` in ${this.what} is ignored and will be dropped on the next write`,
+          this.keyLine(k),
+        );
     }
   }
 
@@ -248,7 +259,10 @@ export class EntryReader {
 /** Every element of an array of tables at `path`, each with its reader. */
 export function arrayOfTables(ctx: FileContext, v: unknown, path: string[], what: string): EntryReader[] | undefined {
   if (!Array.isArray(v) || !v.every(isTable)) {
-    ctx.problem(`\`${path.join('.')}\` must be an array of tables ([[${path.join('.')}]])`, ctx.loc.table(path) ?? ctx.loc.key(path.slice(0, -1), path[path.length - 1]!));
+    ctx.problem(
+      `\`${path.join('.')}\` must be an array of tables ([[${path.join('.')}]])`,
+      ctx.loc.table(path) ?? ctx.loc.key(path.slice(0, -1), path[path.length - 1]!),
+    );
     return undefined;
   }
   return v.map((obj, i) => new EntryReader(ctx, obj, path, i, `${what} #${i + 1}`));

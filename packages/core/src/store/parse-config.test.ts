@@ -67,14 +67,18 @@ describe('parseConfig / serializeConfig', () => {
   });
 
   it('accepts the legacy `unaudited` table and writes it back as `exemptions`', () => {
-    const cfg = parseConfig('[cargo-vet]\nversion = "0.10"\n\n[[unaudited.foo]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n', 'config.toml');
+    const cfg = parseConfig(
+      '[cargo-vet]\nversion = "0.10"\n\n[[unaudited.foo]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n',
+      'config.toml',
+    );
     expect(cfg.exemptions['foo']?.[0]?.version).toBe('1.0.0');
     expect(serializeConfig(cfg)).toContain('[[exemptions.foo]]');
   });
 
   it('drops unknown keys but records them, so the rewrite is visibly different', () => {
     const warnings: StoreWarning[] = [];
-    const text = '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[[exemptions.foo]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\nreason = "old field"\n';
+    const text =
+      '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[[exemptions.foo]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\nreason = "old field"\n';
     const cfg = parseConfig(text, 'config.toml', { warnings });
     expect(warnings).toEqual([expect.objectContaining({ kind: 'unknown-key', file: 'config.toml', line: 10 })]);
     expect(isCanonical(text, serializeConfig(cfg))).toBe(false);
@@ -82,7 +86,9 @@ describe('parseConfig / serializeConfig', () => {
 
   it('writes default-criteria at the root only when it is not the default', () => {
     const cfg = parseConfig('default-criteria = "safe-to-run"\n[cargo-vet]\nversion = "0.10"\n', 'config.toml');
-    expect(serializeConfig(cfg)).toBe('\n# cargo-vet config file\ndefault-criteria = "safe-to-run"\n\n[cargo-vet]\nversion = "0.10"\n');
+    expect(serializeConfig(cfg)).toBe(
+      '\n# cargo-vet config file\ndefault-criteria = "safe-to-run"\n\n[cargo-vet]\nversion = "0.10"\n',
+    );
     cfg.defaultCriteria = 'safe-to-deploy';
     expect(serializeConfig(cfg)).not.toContain('default-criteria');
   });
@@ -93,7 +99,8 @@ describe('parseConfig / serializeConfig', () => {
   });
 
   it('reports every problem with its line', () => {
-    const text = '[cargo-vet]\nversion = "ten"\n\n[policy.foo]\ncriteria = 3\n\n[policy."foo:1.0.0"]\n\n[imports.x]\nexclude = "one"\n\n[[exemptions.bar]]\ncriteria = "safe-to-run"\n';
+    const text =
+      '[cargo-vet]\nversion = "ten"\n\n[policy.foo]\ncriteria = 3\n\n[policy."foo:1.0.0"]\n\n[imports.x]\nexclude = "one"\n\n[[exemptions.bar]]\ncriteria = "safe-to-run"\n';
     try {
       parseConfig(text, 'config.toml');
       expect.unreachable();
@@ -102,7 +109,9 @@ describe('parseConfig / serializeConfig', () => {
       const err = e as VetValidationError;
       expect(err.code).toBe('INVALID_STORE');
       expect(err.problems.map((p) => p.line)).toEqual([9, 10, 5, 7, 12, 2]);
-      expect(err.problems.map((p) => p.message).join('\n')).toMatch(/missing field `url`[\s\S]*exclude[\s\S]*criteria[\s\S]*mix versioned[\s\S]*missing field `version`[\s\S]*store version/);
+      expect(err.problems.map((p) => p.message).join('\n')).toMatch(
+        /missing field `url`[\s\S]*exclude[\s\S]*criteria[\s\S]*mix versioned[\s\S]*missing field `version`[\s\S]*store version/,
+      );
     }
   });
 
@@ -139,7 +148,11 @@ url = "https://notary.b.example"
 key = "notary.b.example+5678abcd+XyZ"
 `;
     const cfg = parseConfig(text, 'config.toml');
-    expect(cfg.vet).toEqual({ ecosystem: 'npm', denyDeprecated: true, requireNotaries: { imports: ['a', 'b'], threshold: 2 } });
+    expect(cfg.vet).toEqual({
+      ecosystem: 'npm',
+      denyDeprecated: true,
+      requireNotaries: { imports: ['a', 'b'], threshold: 2 },
+    });
     expect(cfg.imports['a']?.notary).toEqual({
       url: 'https://notary.a.example',
       key: 'notary.a.example+1234abcd+AbCdEf',

@@ -3,7 +3,14 @@
  * table and `[imports.X.notary]`. Like cargo-vet, unknown keys are dropped, not fatal; we
  * report them as warnings so `--locked` can say why the file is not canonical (§3.5, §9.1).
  */
-import type { ConfigFile, ExemptionEntry, ImportConfig, NotaryImportConfig, PolicyEntry, VetSettings } from './model.js';
+import type {
+  ConfigFile,
+  ExemptionEntry,
+  ImportConfig,
+  NotaryImportConfig,
+  PolicyEntry,
+  VetSettings,
+} from './model.js';
 import {
   EntryReader,
   FileContext,
@@ -86,14 +93,20 @@ function readImports(ctx: FileContext, t: TomlTable | undefined): Record<string,
 function readNotary(ctx: FileContext, parent: EntryReader, name: string): NotaryImportConfig | undefined {
   const v = parent.obj['notary'];
   if (v === undefined) return undefined;
-  const r = new EntryReader(ctx, isTable(v) ? v : {}, ['imports', name, 'notary'], undefined, `import \`${name}\` notary`);
+  const r = new EntryReader(
+    ctx,
+    isTable(v) ? v : {},
+    ['imports', name, 'notary'],
+    undefined,
+    `import \`${name}\` notary`,
+  );
   if (!isTable(v)) r.fail('must be a table');
   const n: NotaryImportConfig = { url: r.str('url', true) ?? '', key: r.str('key', true) ?? '' };
   const maxAge = r.int('max-age-seconds');
   if (maxAge !== undefined) n.maxAgeSeconds = maxAge;
   const witnesses = r.obj['witnesses'];
   if (witnesses !== undefined) {
-    if (Array.isArray(witnesses) && witnesses.every((x) => typeof x === 'string')) n.witnesses = witnesses as string[];
+    if (Array.isArray(witnesses) && witnesses.every((x) => typeof x === 'string')) n.witnesses = witnesses;
     else r.fail('`witnesses` must be a list of verifier keys', 'witnesses');
   }
   const quorum = r.int('witness-quorum');
@@ -144,7 +157,11 @@ function readExemptions(ctx: FileContext, doc: TomlTable): Record<string, Exempt
     if (readers === undefined) continue;
     out[crate] = [];
     for (const r of readers) {
-      const e: ExemptionEntry = { version: r.str('version', true) ?? '', criteria: r.list('criteria') ?? [], suggest: r.bool('suggest') ?? true };
+      const e: ExemptionEntry = {
+        version: r.str('version', true) ?? '',
+        criteria: r.list('criteria') ?? [],
+        suggest: r.bool('suggest') ?? true,
+      };
       const notes = r.str('notes');
       if (notes !== undefined) e.notes = notes;
       r.unknownKeys(EXEMPTION_KEYS, 'record');
@@ -171,15 +188,25 @@ function readVet(ctx: FileContext, v: unknown): VetSettings | undefined {
   if (deny !== undefined) s.denyDeprecated = deny;
   const rn = r.obj['require-notaries'];
   if (rn !== undefined) {
-    const q = new EntryReader(ctx, isTable(rn) ? rn : {}, ['vet', 'require-notaries'], undefined, '[vet.require-notaries]');
+    const q = new EntryReader(
+      ctx,
+      isTable(rn) ? rn : {},
+      ['vet', 'require-notaries'],
+      undefined,
+      '[vet.require-notaries]',
+    );
     if (!isTable(rn)) q.fail('must be a table');
     const imports = q.obj['imports'];
-    if (!(Array.isArray(imports) && imports.every((x) => typeof x === 'string'))) q.fail('`imports` must be a list of import names', 'imports');
+    if (!(Array.isArray(imports) && imports.every((x) => typeof x === 'string')))
+      q.fail('`imports` must be a list of import names', 'imports');
     const threshold = q.int('threshold', true);
-    const req: NonNullable<VetSettings['requireNotaries']> = { imports: Array.isArray(imports) ? (imports as string[]) : [], threshold: threshold ?? 0 };
+    const req: NonNullable<VetSettings['requireNotaries']> = {
+      imports: Array.isArray(imports) ? (imports as string[]) : [],
+      threshold: threshold ?? 0,
+    };
     const packages = q.obj['packages'];
     if (packages !== undefined) {
-      if (Array.isArray(packages) && packages.every((x) => typeof x === 'string')) req.packages = packages as string[];
+      if (Array.isArray(packages) && packages.every((x) => typeof x === 'string')) req.packages = packages;
       else q.fail('`packages` must be a list of package names', 'packages');
     }
     q.unknownKeys(REQUIRE_NOTARIES_KEYS, 'record');

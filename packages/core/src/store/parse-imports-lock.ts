@@ -5,7 +5,15 @@
  */
 import type { ImportsLockFile, PublisherEntry, UnpublishedEntry } from './model.js';
 import { readAuditsTable } from './parse-audits.js';
-import { EntryReader, FileContext, arrayOfTables, isTable, parseTomlText, tableOf, type ParseOptions } from './parse-common.js';
+import {
+  EntryReader,
+  FileContext,
+  arrayOfTables,
+  isTable,
+  parseTomlText,
+  tableOf,
+  type ParseOptions,
+} from './parse-common.js';
 
 const TOP_KEYS = ['unpublished', 'publisher', 'audits', 'notary-checkpoints'] as const;
 const PUBLISHER_KEYS = ['version', 'when', 'user-id', 'user-login', 'user-name', 'trusted-publisher'] as const;
@@ -25,7 +33,8 @@ export function parseImportsLock(text: string, fileName: string, opts: ParseOpti
       ctx.problem(`\`audits.${name}\` must be a table`, ctx.loc.table(['audits', name]));
       continue;
     }
-    if (v['audits'] === undefined) ctx.problem(`[audits.${name}]: missing field \`audits\``, ctx.loc.table(['audits', name]));
+    if (v['audits'] === undefined)
+      ctx.problem(`[audits.${name}]: missing field \`audits\``, ctx.loc.table(['audits', name]));
     lock.audits[name] = readAuditsTable(ctx, v, ['audits', name], false);
   }
   const checkpoints = readCheckpoints(ctx, doc['notary-checkpoints']);
@@ -70,7 +79,8 @@ function readPublisher(r: EntryReader): PublisherEntry {
   };
   const login = r.str('user-login');
   const name = r.str('user-name');
-  if (row.identity.kind === 'user-id' && login === undefined) r.fail('missing field `user-login` (required with `user-id`)');
+  if (row.identity.kind === 'user-id' && login === undefined)
+    r.fail('missing field `user-login` (required with `user-id`)');
   if (row.identity.kind === 'trusted-publisher' && (login !== undefined || name !== undefined)) {
     r.fail('`user-login`/`user-name` cannot be combined with `trusted-publisher`');
   }

@@ -3,7 +3,14 @@
  * including the ` # Name (login)` comment after each `user-id` for which imports.lock has
  * a publisher row (§9.2). Also used for the per-import copies inside imports.lock.
  */
-import type { AuditEntry, AuditsFile, ImportsLockFile, PublisherIdentity, TrustedEntry, WildcardAuditEntry } from './model.js';
+import type {
+  AuditEntry,
+  AuditsFile,
+  ImportsLockFile,
+  PublisherIdentity,
+  TrustedEntry,
+  WildcardAuditEntry,
+} from './model.js';
 import { TomlDoc, writeToml, type WriteOptions } from './toml-writer.js';
 import {
   auditOrder,
@@ -47,7 +54,11 @@ export function userInfoFromLock(lock: ImportsLockFile | undefined): UserInfo {
   return info;
 }
 
-export function serializeAudits(audits: AuditsFile, importsLock?: ImportsLockFile, opts: SerializeAuditsOptions = {}): string {
+export function serializeAudits(
+  audits: AuditsFile,
+  importsLock?: ImportsLockFile,
+  opts: SerializeAuditsOptions = {},
+): string {
   const doc = new TomlDoc();
   const aggregate = opts.aggregate === true;
   fillAuditsDoc(doc, audits, userInfoFromLock(importsLock), opts.compareVersions ?? compareVetVersions, aggregate);
@@ -59,7 +70,13 @@ function hasEntries(m: Record<string, unknown[]>): boolean {
 }
 
 /** Add the criteria / wildcard-audits / audits / trusted tables of `audits` to `doc`. */
-export function fillAuditsDoc(doc: TomlDoc, audits: AuditsFile, users: UserInfo, v: VersionCompare, aggregate = false): void {
+export function fillAuditsDoc(
+  doc: TomlDoc,
+  audits: AuditsFile,
+  users: UserInfo,
+  v: VersionCompare,
+  aggregate = false,
+): void {
   const names = sortedKeys(audits.criteria);
   if (names.length > 0) {
     const t = doc.table('criteria');
@@ -74,7 +91,9 @@ export function fillAuditsDoc(doc: TomlDoc, audits: AuditsFile, users: UserInfo,
   }
   const wildcards = audits.wildcardAudits;
   if (aggregate ? Object.keys(wildcards).length > 0 : hasEntries(wildcards)) {
-    perCrate(doc.table('wildcard-audits'), wildcards, aggregate ? undefined : wildcardOrder, (e) => wildcardDoc(e, users));
+    perCrate(doc.table('wildcard-audits'), wildcards, aggregate ? undefined : wildcardOrder, (e) =>
+      wildcardDoc(e, users),
+    );
   }
   perCrate(doc.table('audits'), audits.audits, aggregate ? undefined : auditOrder(v), auditDoc);
   if (aggregate ? Object.keys(audits.trusted).length > 0 : hasEntries(audits.trusted)) {
@@ -83,7 +102,12 @@ export function fillAuditsDoc(doc: TomlDoc, audits: AuditsFile, users: UserInfo,
 }
 
 /** One `[[table.crate]]` list per crate; `cmp` undefined keeps the given order and empty lists. */
-function perCrate<T>(t: TomlDoc, m: Record<string, T[]>, cmp: ((a: T, b: T) => number) | undefined, toDoc: (e: T) => TomlDoc): void {
+function perCrate<T>(
+  t: TomlDoc,
+  m: Record<string, T[]>,
+  cmp: ((a: T, b: T) => number) | undefined,
+  toDoc: (e: T) => TomlDoc,
+): void {
   for (const crate of sortedKeys(m)) {
     const list = m[crate] ?? [];
     if (cmp === undefined && list.length === 0) t.set(crate, []);
@@ -94,7 +118,11 @@ function perCrate<T>(t: TomlDoc, m: Record<string, T[]>, cmp: ((a: T, b: T) => n
 function auditDoc(e: AuditEntry): TomlDoc {
   const doc = auditDocBase(e);
   // vet extension (imports.lock): version → SRI digest, versions sorted.
-  if (e.digests !== undefined) doc.setInline('digests', sortedKeys(e.digests).map((v) => [v, [e.digests![v]!]]));
+  if (e.digests !== undefined)
+    doc.setInline(
+      'digests',
+      sortedKeys(e.digests).map((v) => [v, [e.digests![v]!]]),
+    );
   return doc;
 }
 

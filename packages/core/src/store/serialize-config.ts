@@ -3,7 +3,14 @@
  * vet's extensions (`[vet]`, `[imports.X.notary]`, `[notary-checkpoints]`, `user-login`
  * identities) are written only when set, so a plain cargo-vet store round-trips unchanged.
  */
-import { DEFAULT_CRITERIA, type ConfigFile, type ImportConfig, type ImportsLockFile, type PolicyEntry, type VetSettings } from './model.js';
+import {
+  DEFAULT_CRITERIA,
+  type ConfigFile,
+  type ImportConfig,
+  type ImportsLockFile,
+  type PolicyEntry,
+  type VetSettings,
+} from './model.js';
 import { TomlDoc, writeToml } from './toml-writer.js';
 import { exemptionOrder, publisherOrder, sorted, sortedKeys, unpublishedOrder } from './sort.js';
 import { fillAuditsDoc, setIdentity, userInfoFromLock, type SerializeOptions } from './serialize-audits.js';
@@ -13,11 +20,11 @@ import { MISSING_STORE_VERSION } from './store-version.js';
 export const CONFIG_HEADER = '\n# cargo-vet config file\n';
 export const IMPORTS_LOCK_HEADER = '\n# cargo-vet imports lock\n';
 
-
 export function serializeConfig(cfg: ConfigFile, opts: SerializeOptions = {}): string {
   const v = opts.compareVersions ?? compareVetVersions;
   const doc = new TomlDoc();
-  if (cfg.defaultCriteria !== undefined && cfg.defaultCriteria !== DEFAULT_CRITERIA) doc.set('default-criteria', cfg.defaultCriteria);
+  if (cfg.defaultCriteria !== undefined && cfg.defaultCriteria !== DEFAULT_CRITERIA)
+    doc.set('default-criteria', cfg.defaultCriteria);
   doc.table('cargo-vet').set('version', cfg.storeVersion ?? MISSING_STORE_VERSION);
   if (cfg.vet !== undefined) vetDoc(doc, cfg.vet);
   const imports = sortedKeys(cfg.imports);
@@ -84,7 +91,11 @@ function policyDoc(t: TomlDoc, p: PolicyEntry): void {
   t.set('audit-as-crates-io', p.auditAsCratesIo).setList('criteria', p.criteria).setList('dev-criteria', p.devCriteria);
   const deps = p.dependencyCriteria ?? {};
   const keys = Object.keys(deps).sort(compareBytes);
-  if (keys.length > 0) t.setInline('dependency-criteria', keys.map((k) => [k, deps[k]!]));
+  if (keys.length > 0)
+    t.setInline(
+      'dependency-criteria',
+      keys.map((k) => [k, deps[k]!]),
+    );
   t.set('notes', p.notes);
 }
 
@@ -95,7 +106,10 @@ export function serializeImportsLock(lock: ImportsLockFile, opts: SerializeOptio
     const t = doc.table('unpublished');
     for (const crate of sortedKeys(lock.unpublished)) {
       const rows = dedupe(sorted(lock.unpublished[crate] ?? [], unpublishedOrder(v)), unpublishedOrder(v));
-      t.array(crate, rows.map((r) => new TomlDoc().set('version', r.version).set('audited_as', r.auditedAs)));
+      t.array(
+        crate,
+        rows.map((r) => new TomlDoc().set('version', r.version).set('audited_as', r.auditedAs)),
+      );
     }
   }
   if (Object.values(lock.publisher).some((l) => l.length > 0)) {

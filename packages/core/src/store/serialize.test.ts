@@ -21,7 +21,13 @@ function lockWithPublisher(): ImportsLockFile {
     publisher: {
       zzz: [{ version: '1.0.0', when: '2024-01-01', identity: { kind: 'user-id', userId: 7 }, userLogin: 'later' }],
       aaa: [
-        { version: '1.0.0', when: '2024-01-01', identity: { kind: 'user-id', userId: 7 }, userLogin: 'seven', userName: 'Seven Person' },
+        {
+          version: '1.0.0',
+          when: '2024-01-01',
+          identity: { kind: 'user-id', userId: 7 },
+          userLogin: 'seven',
+          userName: 'Seven Person',
+        },
         { version: '1.0.0', when: '2024-01-01', identity: { kind: 'user-id', userId: 8 }, userLogin: 'eight' },
       ],
     },
@@ -44,7 +50,16 @@ describe('serializeAudits', () => {
     ];
     const out = serializeAudits(a);
     const order = [...out.matchAll(/^(version|delta|violation) = (.*)$/gm)].map((m) => m[2]);
-    expect(order).toEqual(['"0.9.0"', '"0.10.0"', '"1.0.0-rc.1"', '"1.0.0"', '"1.0.0"', '"1.0.0"', '"1.0.0 -> 1.0.1"', '">=2.0, <2.3"']);
+    expect(order).toEqual([
+      '"0.9.0"',
+      '"0.10.0"',
+      '"1.0.0-rc.1"',
+      '"1.0.0"',
+      '"1.0.0"',
+      '"1.0.0"',
+      '"1.0.0 -> 1.0.1"',
+      '">=2.0, <2.3"',
+    ]);
     expect([...out.matchAll(/^who = (.*)$/gm)].map((m) => m[1])).toEqual(['"Amy"', '"Zed"']);
     // The input object is not reordered.
     expect(a.audits['foo']?.[0]?.kind).toBe('violation');
@@ -56,10 +71,32 @@ describe('serializeAudits', () => {
 
   it('appends ` # Name (login)` to user-id from the first publisher row in crate order', () => {
     const a = emptyAuditsFile();
-    a.trusted['x'] = [{ criteria: ['safe-to-deploy'], identity: { kind: 'user-id', userId: 7 }, start: '2020-01-01', end: '2021-01-01', aggregatedFrom: [] }];
+    a.trusted['x'] = [
+      {
+        criteria: ['safe-to-deploy'],
+        identity: { kind: 'user-id', userId: 7 },
+        start: '2020-01-01',
+        end: '2021-01-01',
+        aggregatedFrom: [],
+      },
+    ];
     a.wildcardAudits['y'] = [
-      { who: [], criteria: ['safe-to-deploy'], identity: { kind: 'user-id', userId: 8 }, start: '2020-01-01', end: '2021-01-01', aggregatedFrom: [] },
-      { who: [], criteria: ['safe-to-deploy'], identity: { kind: 'user-id', userId: 9 }, start: '2020-01-01', end: '2021-01-01', aggregatedFrom: [] },
+      {
+        who: [],
+        criteria: ['safe-to-deploy'],
+        identity: { kind: 'user-id', userId: 8 },
+        start: '2020-01-01',
+        end: '2021-01-01',
+        aggregatedFrom: [],
+      },
+      {
+        who: [],
+        criteria: ['safe-to-deploy'],
+        identity: { kind: 'user-id', userId: 9 },
+        start: '2020-01-01',
+        end: '2021-01-01',
+        aggregatedFrom: [],
+      },
     ];
     const out = serializeAudits(a, lockWithPublisher());
     expect(out).toContain('user-id = 7 # Seven Person (seven)\n');
@@ -136,7 +173,13 @@ AAAA
 
   it('sorts and de-duplicates unpublished rows; an empty lock is just the header', () => {
     const lock: ImportsLockFile = {
-      unpublished: { a: [{ version: '1.0.0', auditedAs: '0.9.0' }, { version: '0.1.0', auditedAs: '0.0.1' }, { version: '1.0.0', auditedAs: '0.9.0' }] },
+      unpublished: {
+        a: [
+          { version: '1.0.0', auditedAs: '0.9.0' },
+          { version: '0.1.0', auditedAs: '0.0.1' },
+          { version: '1.0.0', auditedAs: '0.9.0' },
+        ],
+      },
       publisher: {},
       audits: {},
     };
@@ -147,6 +190,8 @@ AAAA
   });
 
   it('requires user-login next to user-id in publisher rows', () => {
-    expect(() => parseImportsLock('[[publisher.a]]\nversion = "1.0.0"\nwhen = "2020-01-01"\nuser-id = 1\n', 'imports.lock')).toThrow(/user-login/);
+    expect(() =>
+      parseImportsLock('[[publisher.a]]\nversion = "1.0.0"\nwhen = "2020-01-01"\nuser-id = 1\n', 'imports.lock'),
+    ).toThrow(/user-login/);
   });
 });

@@ -43,7 +43,8 @@ export function compareIdentity(a: PublisherIdentity, b: PublisherIdentity): num
   const k = IDENTITY_ORDER[a.kind] - IDENTITY_ORDER[b.kind];
   if (k !== 0) return k;
   if (a.kind === 'user-id' && b.kind === 'user-id') return a.userId - b.userId;
-  if (a.kind === 'trusted-publisher' && b.kind === 'trusted-publisher') return compareBytes(a.trustedPublisher, b.trustedPublisher);
+  if (a.kind === 'trusted-publisher' && b.kind === 'trusted-publisher')
+    return compareBytes(a.trustedPublisher, b.trustedPublisher);
   if (a.kind === 'user-login' && b.kind === 'user-login') return compareBytes(a.userLogin, b.userLogin);
   return 0;
 }

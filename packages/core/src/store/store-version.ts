@@ -31,22 +31,32 @@ export function checkStoreVersion(
   const t = parseMajorMinor(tool);
   const file = opts.file;
   if (s === undefined || t === undefined) {
-    throw new VetError('STORE_VERSION', `invalid store version "${storeVersion}" (expected "<major>.<minor>")`, { file });
+    throw new VetError('STORE_VERSION', `invalid store version "${storeVersion}" (expected "<major>.<minor>")`, {
+      file,
+    });
   }
   const cmp = s[0] !== t[0] ? (s[0] < t[0] ? -1 : 1) : s[1] < t[1] ? -1 : s[1] > t[1] ? 1 : 0;
   if (cmp > 0) {
-    throw new VetError('STORE_VERSION', `the store was created with a newer version (${storeVersion}) than this vet supports (${tool})`, {
-      file,
-      hint: 'upgrade vet',
-      details: { storeVersion, toolVersion: tool },
-    });
+    throw new VetError(
+      'STORE_VERSION',
+      `the store was created with a newer version (${storeVersion}) than this vet supports (${tool})`,
+      {
+        file,
+        hint: 'upgrade vet',
+        details: { storeVersion, toolVersion: tool },
+      },
+    );
   }
   if (cmp < 0 && opts.locked) {
-    throw new VetError('STORE_VERSION', `the store was created with an incompatible version (${storeVersion}; vet writes ${tool})`, {
-      file,
-      hint: 'run vet without --locked to update the store',
-      details: { storeVersion, toolVersion: tool },
-    });
+    throw new VetError(
+      'STORE_VERSION',
+      `the store was created with an incompatible version (${storeVersion}; vet writes ${tool})`,
+      {
+        file,
+        hint: 'run vet without --locked to update the store',
+        details: { storeVersion, toolVersion: tool },
+      },
+    );
   }
   return { storeVersion, needsUpdate: cmp < 0 };
 }

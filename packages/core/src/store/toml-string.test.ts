@@ -19,7 +19,7 @@ describe('quoteTomlString (toml_edit 0.22 / toml_write 0.1.1, spec §9.4)', () =
     [`it's "quoted"`, `"""it's "quoted\""""`],
     [`it's "q" \\ x`, `'''it's "q" \\ x'''`],
     ['a\u0001b', '"a\\u0001b"'],
-    ['back\\slash\nand \'\'\' triple', '"""\nback\\\\slash\nand \'\'\' triple"""'],
+    ["back\\slash\nand ''' triple", '"""\nback\\\\slash\nand \'\'\' triple"""'],
   ])('%j → %s', (input, expected) => {
     expect(quoteTomlString(input)).toBe(expected);
   });
@@ -37,7 +37,7 @@ describe('quoteTomlStringLegacy (toml_edit 0.14, spec §9.5)', () => {
     ['C:\\path', `'C:\\path'`],
     [`it's C:\\x`, `'''it's C:\\x'''`],
     ['C:\\x\nnext', `'''\nC:\\x\nnext'''`],
-    ['ends with quote \\\'', '"ends with quote \\\\\'"'],
+    ["ends with quote \\'", '"ends with quote \\\\\'"'],
     ['line\n"q"', '"""\nline\n\\"q\\""""'],
     ['a\tb', '"a\\tb"'],
   ])('%j → %s', (input, expected) => {
@@ -55,14 +55,25 @@ describe('quoteTomlKey', () => {
 });
 
 // TOML text cannot hold lone surrogates; everything else must survive a write → read.
-const tomlText = fc.string({ unit: fc.oneof(fc.constantFrom('"', "'", '\\', '\n', '\t', '\r', '\u0000', '\u007f', '\u0008', 'é', '😀', '#', '='), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) });
+const tomlText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('"', "'", '\\', '\n', '\t', '\r', '\u0000', '\u007f', '\u0008', 'é', '😀', '#', '='),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+  ),
+});
 
 describe('string quoting round-trips through a TOML parser (property)', () => {
   it('0.10.2 rules', () => {
-    fc.assert(fc.property(tomlText, (s) => roundTrip(quoteTomlString(s)) === s), { numRuns: 2000 });
+    fc.assert(
+      fc.property(tomlText, (s) => roundTrip(quoteTomlString(s)) === s),
+      { numRuns: 2000 },
+    );
   });
   it('legacy rules', () => {
-    fc.assert(fc.property(tomlText, (s) => roundTrip(quoteTomlStringLegacy(s)) === s), { numRuns: 2000 });
+    fc.assert(
+      fc.property(tomlText, (s) => roundTrip(quoteTomlStringLegacy(s)) === s),
+      { numRuns: 2000 },
+    );
   });
   it('keys', () => {
     fc.assert(

@@ -53,13 +53,27 @@ function escapeBasic(s: string, multiline: boolean, legacyQuotes = false): strin
     }
     quotes = 0;
     switch (c) {
-      case 0x08: out += '\\b'; break;
-      case 0x09: out += '\\t'; break;
-      case 0x0a: out += multiline ? '\n' : '\\n'; break;
-      case 0x0c: out += '\\f'; break;
-      case 0x0d: out += '\\r'; break;
-      case 0x22: out += '\\"'; break;
-      case 0x5c: out += '\\\\'; break;
+      case 0x08:
+        out += '\\b';
+        break;
+      case 0x09:
+        out += '\\t';
+        break;
+      case 0x0a:
+        out += multiline ? '\n' : '\\n';
+        break;
+      case 0x0c:
+        out += '\\f';
+        break;
+      case 0x0d:
+        out += '\\r';
+        break;
+      case 0x22:
+        out += '\\"';
+        break;
+      case 0x5c:
+        out += '\\\\';
+        break;
       default:
         out += isControl(c) ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : ch;
     }
@@ -73,6 +87,7 @@ function escapeMlPretty(s: string): string {
 }
 
 // No controls (incl. tab and newline), quotes or backslashes: written as-is in "…".
+// eslint-disable-next-line no-control-regex -- the control characters are the point
 const PLAIN = /^[^\x00-\x1f\x7f"\\]*$/;
 
 /** toml_write 0.1.1 `TomlStringBuilder::as_default` (§9.4). */

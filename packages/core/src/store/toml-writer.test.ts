@@ -14,7 +14,9 @@ describe('writeToml layout (spec §9.2)', () => {
   it('writes root keys first, then tables; array-of-tables elements get [[headers]]', () => {
     const doc = new TomlDoc().set('default-criteria', 'x');
     doc.table('cargo-vet').set('version', '0.10');
-    doc.table('exemptions').array('foo', [new TomlDoc().set('version', '1.0.0'), new TomlDoc().set('version', '2.0.0')]);
+    doc
+      .table('exemptions')
+      .array('foo', [new TomlDoc().set('version', '1.0.0'), new TomlDoc().set('version', '2.0.0')]);
     expect(writeToml(doc, '')).toBe(
       'default-criteria = "x"\n\n[cargo-vet]\nversion = "0.10"\n\n[[exemptions.foo]]\nversion = "1.0.0"\n\n[[exemptions.foo]]\nversion = "2.0.0"\n',
     );
@@ -40,16 +42,33 @@ describe('writeToml layout (spec §9.2)', () => {
 
   it('keeps dependency-criteria inline up to 120 characters, else a sub-table after the other keys', () => {
     const short = new TomlDoc();
-    short.table('policy').table('foo').setInline('dependency-criteria', [['bar', []], ['baz', ['safe-to-run']]]).set('notes', 'n');
-    expect(writeToml(short, '')).toBe('\n[policy.foo]\ndependency-criteria = { bar = [], baz = "safe-to-run" }\nnotes = "n"\n');
+    short
+      .table('policy')
+      .table('foo')
+      .setInline('dependency-criteria', [
+        ['bar', []],
+        ['baz', ['safe-to-run']],
+      ])
+      .set('notes', 'n');
+    expect(writeToml(short, '')).toBe(
+      '\n[policy.foo]\ndependency-criteria = { bar = [], baz = "safe-to-run" }\nnotes = "n"\n',
+    );
     const long = new TomlDoc();
-    long.table('policy').table('foo').setInline('dependency-criteria', [['a-dependency-with-a-long-name', ['criteria-one-very-long', 'criteria-two-very-long', 'criteria-three']]]).set('notes', 'n');
+    long
+      .table('policy')
+      .table('foo')
+      .setInline('dependency-criteria', [
+        ['a-dependency-with-a-long-name', ['criteria-one-very-long', 'criteria-two-very-long', 'criteria-three']],
+      ])
+      .set('notes', 'n');
     expect(writeToml(long, '')).toBe(
       '\n[policy.foo]\nnotes = "n"\n\n[policy.foo.dependency-criteria]\na-dependency-with-a-long-name = [\n    "criteria-one-very-long",\n    "criteria-two-very-long",\n    "criteria-three",\n]\n',
     );
   });
 
   it('appends comments to values', () => {
-    expect(writeToml(new TomlDoc().set('user-id', 3618, 'David Tolnay (dtolnay)'), '')).toBe('user-id = 3618 # David Tolnay (dtolnay)\n');
+    expect(writeToml(new TomlDoc().set('user-id', 3618, 'David Tolnay (dtolnay)'), '')).toBe(
+      'user-id = 3618 # David Tolnay (dtolnay)\n',
+    );
   });
 });

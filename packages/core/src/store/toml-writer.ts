@@ -23,7 +23,8 @@ export class TomlDoc {
   readonly items: Array<[string, TomlItem]> = [];
 
   set(key: string, value: TomlScalar | string[] | undefined, comment?: string): this {
-    if (value !== undefined) this.items.push([key, comment === undefined ? { kind: 'value', value } : { kind: 'value', value, comment }]);
+    if (value !== undefined)
+      this.items.push([key, comment === undefined ? { kind: 'value', value } : { kind: 'value', value, comment }]);
     return this;
   }
 

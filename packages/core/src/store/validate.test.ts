@@ -9,7 +9,11 @@ import { addMonths, collectStoreProblems, validateStore } from './validate.js';
 const TODAY = '2026-03-15';
 
 function storeFrom(config: string, audits: string): Store {
-  return { config: parseConfig(config, 'config.toml'), audits: parseAudits(audits, 'audits.toml'), importsLock: emptyStore().importsLock };
+  return {
+    config: parseConfig(config, 'config.toml'),
+    audits: parseAudits(audits, 'audits.toml'),
+    importsLock: emptyStore().importsLock,
+  };
 }
 
 function messages(store: Store, today = TODAY): string[] {
@@ -95,14 +99,25 @@ describe('validateStore', () => {
       'config.toml:3: exemption of `x`: not a semver version: "1.0.0.post1"',
       'config.toml:1: policy `foo:1.0`: not a semver version: "1.0"',
     ]);
-    const pypi = storeFrom('[vet]\necosystem = "pypi"\n[[exemptions.x]]\nversion = "1.0.0.post1"\ncriteria = []\n', '[[audits.x]]\ncriteria = []\nversion = "2.0rc1"\n');
+    const pypi = storeFrom(
+      '[vet]\necosystem = "pypi"\n[[exemptions.x]]\nversion = "1.0.0.post1"\ncriteria = []\n',
+      '[[audits.x]]\ncriteria = []\nversion = "2.0rc1"\n',
+    );
     expect(messages(pypi)).toEqual([]);
-    const npm = storeFrom('[vet]\necosystem = "npm"\n', '[[audits.x]]\ncriteria = []\nversion = "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"\n[[audits.y]]\ncriteria = []\nviolation = "^1.2 || >=3"\n');
-    expect(messages(npm)).toEqual(['audits.toml:1: audit of `x`: not an npm version: "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"']);
+    const npm = storeFrom(
+      '[vet]\necosystem = "npm"\n',
+      '[[audits.x]]\ncriteria = []\nversion = "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"\n[[audits.y]]\ncriteria = []\nviolation = "^1.2 || >=3"\n',
+    );
+    expect(messages(npm)).toEqual([
+      'audits.toml:1: audit of `x`: not an npm version: "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"',
+    ]);
   });
 
   it('rejects a local wildcard audit ending more than 12 months after today (date-dependent)', () => {
-    const store = storeFrom('', '[[wildcard-audits.w]]\ncriteria = "safe-to-deploy"\nuser-id = 1\nstart = "2025-01-01"\nend = "2027-03-16"\n[audits]\n');
+    const store = storeFrom(
+      '',
+      '[[wildcard-audits.w]]\ncriteria = "safe-to-deploy"\nuser-id = 1\nstart = "2025-01-01"\nend = "2027-03-16"\n[audits]\n',
+    );
     expect(messages(store, '2026-03-15')).toEqual([
       'audits.toml:1: wildcard audit of `w` ends 2027-03-16, more than 12 months after today (2026-03-15); the latest allowed end is 2027-03-15',
     ]);
@@ -122,7 +137,10 @@ describe('validateStore', () => {
   });
 
   it('checks [vet.require-notaries] against the configured notary imports', () => {
-    const store = storeFrom('[vet.require-notaries]\nimports = ["a", "ghost"]\nthreshold = 3\n[imports.a]\nurl = "u"\n[imports.a.notary]\nurl = "n"\nkey = "k"\n', '[audits]\n');
+    const store = storeFrom(
+      '[vet.require-notaries]\nimports = ["a", "ghost"]\nthreshold = 3\n[imports.a]\nurl = "u"\n[imports.a.notary]\nurl = "n"\nkey = "k"\n',
+      '[audits]\n',
+    );
     expect(messages(store)).toEqual([
       'config.toml:?: [vet.require-notaries] names `ghost`, which is not an import with a notary',
       'config.toml:?: [vet.require-notaries] threshold 3 must be between 1 and 2',

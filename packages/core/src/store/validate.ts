@@ -10,7 +10,7 @@ import { VetValidationError, type Problem } from '../errors.js';
 import { pep440Scheme } from '../version/pep440.js';
 import { SAFE_TO_DEPLOY, SAFE_TO_RUN, type Store } from './model.js';
 import { sourceLocationOf } from './parse-common.js';
-import { AUDITS_TOML, CONFIG_TOML, IMPORTS_LOCK } from './store-io.js';
+import { AUDITS_TOML, CONFIG_TOML, IMPORTS_LOCK } from './files.js';
 import { parseVetVersion } from './vet-version.js';
 import { normalizeVersionReq } from './version-req.js';
 
@@ -79,7 +79,10 @@ function checkCriteriaDefinitions(store: Store, c: Checker): Set<string> {
   }
   const custom = Object.keys(defs).filter((n) => n !== SAFE_TO_RUN && n !== SAFE_TO_DEPLOY);
   if (custom.length + 2 > MAX_CRITERIA) {
-    c.problems.push({ file: c.files.audits, message: `too many criteria: ${custom.length + 2} (at most ${MAX_CRITERIA} including the built-ins)` });
+    c.problems.push({
+      file: c.files.audits,
+      message: `too many criteria: ${custom.length + 2} (at most ${MAX_CRITERIA} including the built-ins)`,
+    });
   }
   for (const name of impliesCycles(store)) c.add(defs[name], c.files.audits, `criteria \`${name}\` implies itself`);
   return known;
@@ -107,11 +110,17 @@ function impliesCycles(store: Store): string[] {
 }
 
 function checkCriteriaUses(store: Store, known: Set<string>, c: Checker): void {
-  const check = (entry: object | undefined, file: string, where: string, names: readonly string[] | undefined): void => {
+  const check = (
+    entry: object | undefined,
+    file: string,
+    where: string,
+    names: readonly string[] | undefined,
+  ): void => {
     for (const n of names ?? []) if (!known.has(n)) c.add(entry, file, `${where}: unknown criteria \`${n}\``);
   };
   const { config, audits } = store;
-  if (config.defaultCriteria !== undefined) check(undefined, c.files.config, 'default-criteria', [config.defaultCriteria]);
+  if (config.defaultCriteria !== undefined)
+    check(undefined, c.files.config, 'default-criteria', [config.defaultCriteria]);
   for (const [crate, list] of Object.entries(audits.audits)) {
     for (const a of list) check(a, c.files.audits, `audit of \`${crate}\``, a.criteria);
   }
@@ -163,7 +172,10 @@ function checkVersions(store: Store, c: Checker): void {
     const why = storeVersionProblem(v, eco);
     if (why !== undefined) c.add(entry, file, `${where}: ${why}`);
   };
-  const auditFiles = [[store.audits, c.files.audits] as const, ...Object.values(store.importsLock.audits).map((a) => [a, c.files.lock] as const)];
+  const auditFiles = [
+    [store.audits, c.files.audits] as const,
+    ...Object.values(store.importsLock.audits).map((a) => [a, c.files.lock] as const),
+  ];
   for (const [file, fileName] of auditFiles) {
     for (const [crate, list] of Object.entries(file.audits)) {
       for (const a of list) {
@@ -212,7 +224,11 @@ function checkWildcardEnds(store: Store, today: string, c: Checker): void {
   for (const [crate, list] of Object.entries(store.audits.wildcardAudits)) {
     for (const w of list) {
       if (w.end > max) {
-        c.add(w, c.files.audits, `wildcard audit of \`${crate}\` ends ${w.end}, more than 12 months after today (${today}); the latest allowed end is ${max}`);
+        c.add(
+          w,
+          c.files.audits,
+          `wildcard audit of \`${crate}\` ends ${w.end}, more than 12 months after today (${today}); the latest allowed end is ${max}`,
+        );
       }
     }
   }
@@ -223,10 +239,16 @@ function checkVetSettings(store: Store, c: Checker): void {
   if (rn === undefined) return;
   for (const name of rn.imports) {
     if (store.config.imports[name]?.notary === undefined) {
-      c.problems.push({ file: c.files.config, message: `[vet.require-notaries] names \`${name}\`, which is not an import with a notary` });
+      c.problems.push({
+        file: c.files.config,
+        message: `[vet.require-notaries] names \`${name}\`, which is not an import with a notary`,
+      });
     }
   }
   if (rn.threshold < 1 || rn.threshold > rn.imports.length) {
-    c.problems.push({ file: c.files.config, message: `[vet.require-notaries] threshold ${rn.threshold} must be between 1 and ${rn.imports.length}` });
+    c.problems.push({
+      file: c.files.config,
+      message: `[vet.require-notaries] threshold ${rn.threshold} must be between 1 and ${rn.imports.length}`,
+    });
   }
 }

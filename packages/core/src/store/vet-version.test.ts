@@ -24,8 +24,26 @@ describe('VetVersion (spec §2)', () => {
   });
 
   it('orders by semver: pre-releases before the release, numeric ids numerically', () => {
-    const sorted = ['1.0.0', '1.0.0-rc.1', '1.0.0-alpha.10', '1.0.0-alpha.2', '1.0.0-alpha', '0.9.10', '0.9.9', '1.0.0-alpha.beta'].sort(compareVetVersions);
-    expect(sorted).toEqual(['0.9.9', '0.9.10', '1.0.0-alpha', '1.0.0-alpha.2', '1.0.0-alpha.10', '1.0.0-alpha.beta', '1.0.0-rc.1', '1.0.0']);
+    const sorted = [
+      '1.0.0',
+      '1.0.0-rc.1',
+      '1.0.0-alpha.10',
+      '1.0.0-alpha.2',
+      '1.0.0-alpha',
+      '0.9.10',
+      '0.9.9',
+      '1.0.0-alpha.beta',
+    ].sort(compareVetVersions);
+    expect(sorted).toEqual([
+      '0.9.9',
+      '0.9.10',
+      '1.0.0-alpha',
+      '1.0.0-alpha.2',
+      '1.0.0-alpha.10',
+      '1.0.0-alpha.beta',
+      '1.0.0-rc.1',
+      '1.0.0',
+    ]);
   });
 
   it('sorts build metadata after no metadata, and no git hash before a hash', () => {

@@ -44,16 +44,24 @@ export interface WitnessCosignature {
 }
 
 /** Formats checkpoint text (unsigned); sign it with signNote. */
-export function formatCheckpoint(cp: { origin: string; size: number; rootHash: Uint8Array; extensions?: readonly string[] }): string {
-  if (!isOriginLine(cp.origin)) throw new VetError('INVALID_ARGUMENT', `invalid checkpoint origin ${JSON.stringify(cp.origin)}`);
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw new VetError('INVALID_ARGUMENT', `invalid tree size ${String(cp.size)}`);
+export function formatCheckpoint(cp: {
+  origin: string;
+  size: number;
+  rootHash: Uint8Array;
+  extensions?: readonly string[];
+}): string {
+  if (!isOriginLine(cp.origin))
+    throw new VetError('INVALID_ARGUMENT', `invalid checkpoint origin ${JSON.stringify(cp.origin)}`);
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw new VetError('INVALID_ARGUMENT', `invalid tree size ${String(cp.size)}`);
   if (!isBytes(cp.rootHash, MERKLE_HASH_BYTES)) throw new VetError('INVALID_ARGUMENT', 'root hash must be 32 bytes');
   if (cp.size === 0 && !bytesEqual(cp.rootHash, EMPTY_TREE_ROOT)) {
     throw new VetError('INVALID_ARGUMENT', 'an empty tree has root SHA-256("")');
   }
   const extensions = cp.extensions ?? [];
   for (const e of extensions) {
-    if (!isOriginLine(e)) throw new VetError('INVALID_ARGUMENT', `invalid checkpoint extension line ${JSON.stringify(e)}`);
+    if (!isOriginLine(e))
+      throw new VetError('INVALID_ARGUMENT', `invalid checkpoint extension line ${JSON.stringify(e)}`);
   }
   const text = [cp.origin, String(cp.size), encodeBase64(cp.rootHash), ...extensions].map((l) => `${l}\n`).join('');
   requireValidText(text, 'INVALID_ARGUMENT');
@@ -75,7 +83,8 @@ export function parseCheckpoint(text: string, fileName?: string): Checkpoint {
   const size = Number(sizeText);
   if (!Number.isSafeInteger(size)) throw bad(`tree size above ${Number.MAX_SAFE_INTEGER} is not supported`, 2);
   const rootHash = decodeBase64Strict(rootText);
-  if (rootHash === undefined || rootHash.length !== MERKLE_HASH_BYTES) throw bad('root hash must be base64 of 32 bytes', 3);
+  if (rootHash === undefined || rootHash.length !== MERKLE_HASH_BYTES)
+    throw bad('root hash must be base64 of 32 bytes', 3);
   if (size === 0 && !bytesEqual(rootHash, EMPTY_TREE_ROOT)) throw bad('size 0 with a root other than SHA-256("")', 3);
   return { origin, size, rootHash, extensions };
 }
@@ -92,14 +101,19 @@ export function verifyCheckpoint(
   options: { origin?: string; fileName?: string } = {},
 ): VerifiedCheckpoint {
   const key = parseVerifierKey(verifierKey);
-  if (key.type !== NOTE_ALG_ED25519) throw new VetError('INVALID_ARGUMENT', 'a log key must be an Ed25519 (type 0x01) key');
+  if (key.type !== NOTE_ALG_ED25519)
+    throw new VetError('INVALID_ARGUMENT', 'a log key must be an Ed25519 (type 0x01) key');
   const opened = openNote(note, [verifierKey], { fileName: options.fileName });
   const checkpoint = parseCheckpoint(opened.text, options.fileName);
   const origin = options.origin ?? key.name;
   if (checkpoint.origin !== origin) {
-    throw new VetError('SIGNATURE_INVALID', `checkpoint is for origin ${JSON.stringify(checkpoint.origin)}, expected ${JSON.stringify(origin)}`, {
-      file: options.fileName,
-    });
+    throw new VetError(
+      'SIGNATURE_INVALID',
+      `checkpoint is for origin ${JSON.stringify(checkpoint.origin)}, expected ${JSON.stringify(origin)}`,
+      {
+        file: options.fileName,
+      },
+    );
   }
   return { ...checkpoint, text: opened.text, signatures: opened.signatures };
 }
@@ -107,7 +121,8 @@ export function verifyCheckpoint(
 /** A witness's cosignature line (type 0x04 key) over checkpoint text, at `timestamp` seconds. */
 export function signCosignature(checkpointText: string, cosignerKey: string, timestamp: number): string {
   const signer = parseSignerKey(cosignerKey);
-  if (signer.type !== NOTE_ALG_COSIGNATURE_V1) throw new VetError('INVALID_ARGUMENT', 'a cosigner key must have type 0x04');
+  if (signer.type !== NOTE_ALG_COSIGNATURE_V1)
+    throw new VetError('INVALID_ARGUMENT', 'a cosigner key must have type 0x04');
   requireValidText(checkpointText, 'INVALID_ARGUMENT');
   return noteSignatureLine(checkpointText, signer, timestamp);
 }
@@ -116,9 +131,14 @@ export function signCosignature(checkpointText: string, cosignerKey: string, tim
  * Verifies one cosignature line (e.g. a witness's add-checkpoint response) against the
  * witness's vkey. Throws SIGNATURE_INVALID if the line is not by that key or does not verify.
  */
-export function verifyCosignature(checkpointText: string, signatureLine: string, cosignerVkey: string): WitnessCosignature {
+export function verifyCosignature(
+  checkpointText: string,
+  signatureLine: string,
+  cosignerVkey: string,
+): WitnessCosignature {
   const key = parseVerifierKey(cosignerVkey);
-  if (key.type !== NOTE_ALG_COSIGNATURE_V1) throw new VetError('INVALID_ARGUMENT', 'a cosigner key must have type 0x04');
+  if (key.type !== NOTE_ALG_COSIGNATURE_V1)
+    throw new VetError('INVALID_ARGUMENT', 'a cosigner key must have type 0x04');
   const line = signatureLine.endsWith('\n') ? signatureLine.slice(0, -1) : signatureLine;
   const sig = parseSignatureLine(line);
   if (sig === undefined) throw new VetError('PARSE_ERROR', 'malformed cosignature line');

@@ -35,17 +35,23 @@ export class CompactRange {
     if (typeof json !== 'object' || json === null) throw bad('not an object');
     const { size, hashes } = json as Record<string, unknown>;
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw bad('size is not a count');
-    if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string')) throw bad('hashes is not a list of strings');
-    if (hashes.length !== popCount(size)) throw bad(`size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`);
-    const decoded = (hashes as string[]).map((h) => decodeBase64Strict(h));
+    if (!Array.isArray(hashes) || !hashes.every((h) => typeof h === 'string'))
+      throw bad('hashes is not a list of strings');
+    if (hashes.length !== popCount(size))
+      throw bad(`size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`);
+    const decoded = (hashes).map((h) => decodeBase64Strict(h));
     if (!decoded.every((h) => isBytes(h, MERKLE_HASH_BYTES))) throw bad('a hash is not 32 bytes of base64');
-    return CompactRange.fromHashes(size, decoded as Uint8Array[], fileName);
+    return CompactRange.fromHashes(size, decoded, fileName);
   }
 
   /** From a size and its popcount(size) subtree roots, largest first. */
   static fromHashes(size: number, hashes: readonly Uint8Array[], fileName = '<compact range>'): CompactRange {
     if (!Number.isSafeInteger(size) || size < 0 || popCount(size) !== hashes.length) {
-      throw new VetError('PARSE_ERROR', `invalid compact range: size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`, { file: fileName });
+      throw new VetError(
+        'PARSE_ERROR',
+        `invalid compact range: size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`,
+        { file: fileName },
+      );
     }
     if (!hashes.every((h) => isBytes(h, MERKLE_HASH_BYTES))) {
       throw new VetError('PARSE_ERROR', 'invalid compact range: a hash is not 32 bytes', { file: fileName });

@@ -227,7 +227,15 @@ describe('hostile input never throws', () => {
     expect(verifyInclusion(h, 0, 2, 'nope' as unknown as Uint8Array[], h)).toBe(false);
     expect(verifyInclusion(h, 0, 2, [null] as unknown as Uint8Array[], h)).toBe(false);
     expect(verifyInclusion(new Uint8Array(33), 0, 1, [], new Uint8Array(33))).toBe(false);
-    expect(verifyInclusion(h, 0, 2 ** 52, Array.from({ length: 66 }, () => h), h)).toBe(false);
+    expect(
+      verifyInclusion(
+        h,
+        0,
+        2 ** 52,
+        Array.from({ length: 66 }, () => h),
+        h,
+      ),
+    ).toBe(false);
   });
   it('verifyConsistency returns false', () => {
     for (const w of weird) {
@@ -326,7 +334,10 @@ describe('properties on larger trees (fast-check)', () => {
       { size: 1, hashes: [Buffer.alloc(31).toString('base64')] },
       { size: 1, hashes: [1] },
     ];
-    for (const b of bad) expect(() => CompactRange.fromJSON(b, 'state.json')).toThrowError(expect.objectContaining({ code: 'PARSE_ERROR', file: 'state.json' }));
+    for (const b of bad)
+      expect(() => CompactRange.fromJSON(b, 'state.json')).toThrowError(
+        expect.objectContaining({ code: 'PARSE_ERROR', file: 'state.json' }),
+      );
   });
 });
 
@@ -336,7 +347,9 @@ describe('argument checks for proof builders', () => {
     expect(() => inclusionProof(-1, 3, rangeHash)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => consistencyProof(0, 3, rangeHash)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => consistencyProof(4, 3, rangeHash)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
-    expect(() => rangeHashFromLevels(5, 4, () => leafHashes[0]!)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => rangeHashFromLevels(5, 4, () => leafHashes[0]!)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
     expect(consistencyProof(7, 7, rangeHash)).toEqual([]);
   });
 });

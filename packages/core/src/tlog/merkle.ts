@@ -214,5 +214,6 @@ function isCount(n: unknown): n is number {
 }
 
 function requireCount(n: number, what: string): void {
-  if (!isCount(n)) throw new VetError('INVALID_ARGUMENT', `${what} must be a non-negative safe integer, got ${String(n)}`);
+  if (!isCount(n))
+    throw new VetError('INVALID_ARGUMENT', `${what} must be a non-negative safe integer, got ${String(n)}`);
 }

@@ -74,7 +74,15 @@ describe.skipIf(!HAVE_VECTORS)('vectors: merkle/rfc6962.json', () => {
       expect(s.inclusion).toHaveLength(36);
       for (const c of s.inclusion) {
         expect(hexes(inclusionProof(c.index, c.treeSize, rangeHash)), `${c.index}/${c.treeSize}`).toEqual(c.proofHex);
-        expect(verifyInclusion(fromHexStr(c.leafHashHex), c.index, c.treeSize, c.proofHex.map(fromHexStr), fromHexStr(c.rootHex))).toBe(true);
+        expect(
+          verifyInclusion(
+            fromHexStr(c.leafHashHex),
+            c.index,
+            c.treeSize,
+            c.proofHex.map(fromHexStr),
+            fromHexStr(c.rootHex),
+          ),
+        ).toBe(true);
       }
     });
 
@@ -82,25 +90,51 @@ describe.skipIf(!HAVE_VECTORS)('vectors: merkle/rfc6962.json', () => {
       expect(s.consistency).toHaveLength(36);
       for (const c of s.consistency) {
         expect(hexes(consistencyProof(c.size1, c.size2, rangeHash)), `${c.size1}->${c.size2}`).toEqual(c.proofHex);
-        expect(verifyConsistency(c.size1, c.size2, c.proofHex.map(fromHexStr), fromHexStr(c.root1Hex), fromHexStr(c.root2Hex))).toBe(true);
+        expect(
+          verifyConsistency(
+            c.size1,
+            c.size2,
+            c.proofHex.map(fromHexStr),
+            fromHexStr(c.root1Hex),
+            fromHexStr(c.root2Hex),
+          ),
+        ).toBe(true);
       }
     });
 
     it('negative cases are rejected', () => {
       expect(s.inclusionNegative.length + s.consistencyNegative.length).toBeGreaterThan(10);
       for (const c of s.inclusionNegative) {
-        const ok = verifyInclusion(fromHexStr(c.leafHashHex), c.index, c.treeSize, c.proofHex.map(fromHexStr), fromHexStr(c.rootHex));
+        const ok = verifyInclusion(
+          fromHexStr(c.leafHashHex),
+          c.index,
+          c.treeSize,
+          c.proofHex.map(fromHexStr),
+          fromHexStr(c.rootHex),
+        );
         expect(ok, c.desc).toBe(false);
       }
       for (const c of s.consistencyNegative) {
-        const ok = verifyConsistency(c.size1, c.size2, c.proofHex.map(fromHexStr), fromHexStr(c.root1Hex), fromHexStr(c.root2Hex));
+        const ok = verifyConsistency(
+          c.size1,
+          c.size2,
+          c.proofHex.map(fromHexStr),
+          fromHexStr(c.root1Hex),
+          fromHexStr(c.root2Hex),
+        );
         expect(ok, c.desc).toBe(false);
       }
     });
 
     it('an inclusion proof does not bind the tree size (documented accept case)', () => {
       const c = s.inclusionSizeNotBoundByProof;
-      const ok = verifyInclusion(fromHexStr(c.leafHashHex), c.index, c.claimedTreeSize, c.proofHex.map(fromHexStr), fromHexStr(c.rootHex));
+      const ok = verifyInclusion(
+        fromHexStr(c.leafHashHex),
+        c.index,
+        c.claimedTreeSize,
+        c.proofHex.map(fromHexStr),
+        fromHexStr(c.rootHex),
+      );
       expect(ok).toBe(c.expect === 'accept');
     });
   });
@@ -128,7 +162,9 @@ describe.skipIf(!HAVE_VECTORS)('vectors: merkle/rfc6962.json', () => {
       }
       for (const c of L.consistency) {
         expect(hexes(consistencyProof(c.size1, c.size2, rangeHash)), `cons ${c.size1}`).toEqual(c.proofHex);
-        expect(verifyConsistency(c.size1, c.size2, c.proofHex.map(fromHexStr), fromHexStr(c.root1Hex), root)).toBe(true);
+        expect(verifyConsistency(c.size1, c.size2, c.proofHex.map(fromHexStr), fromHexStr(c.root1Hex), root)).toBe(
+          true,
+        );
       }
     });
 
@@ -171,12 +207,25 @@ describe.skipIf(!HAVE_VECTORS)('vectors: merkle/rfc6962.json', () => {
         tilesForTree(size).map((t) => [`${t.level}/${t.index}`, decodeHashTile(buildHashTile(t, log.nodeAt), t.width)]),
       );
       const read = (level: number, index: number): Uint8Array[] => tiles.get(`${level}/${index}`) ?? [];
-      const probes: [number, number][] = [[0, 0], [0, 69_999], [3, 100], [7, 200], [8, 272], [9, 135], [12, 16], [15, 1], [16, 0], [4, 4374]];
+      const probes: [number, number][] = [
+        [0, 0],
+        [0, 69_999],
+        [3, 100],
+        [7, 200],
+        [8, 272],
+        [9, 135],
+        [12, 16],
+        [15, 1],
+        [16, 0],
+        [4, 4374],
+      ];
       for (const [h, j] of probes) {
         expect(toHexStr(nodeHashFromTiles(h, j, read)), `node ${h}/${j}`).toBe(toHexStr(log.nodeAt(h, j)));
       }
       // The root of the whole tree from tile-read nodes only.
-      expect(toHexStr(rangeHashFromLevels(0, size, (l, i) => nodeHashFromTiles(l, i, read)))).toBe(L.rootsBySizeHex['70000']);
+      expect(toHexStr(rangeHashFromLevels(0, size, (l, i) => nodeHashFromTiles(l, i, read)))).toBe(
+        L.rootsBySizeHex['70000'],
+      );
       // Node (16, 1) would need leaves beyond 70,000: the partial level-2 tile is too narrow.
       expect(() => nodeHashFromTiles(16, 1, read)).toThrowError(expect.objectContaining({ code: 'LOG_INCONSISTENT' }));
     });

@@ -27,7 +27,10 @@ describe.skipIf(!HAVE_VECTORS)('vectors: signed-note/checkpoints.json (notes)', 
     expect(toHexStr(signer.publicKey)).toBe(g.publicKeyHex);
     expect(toHexStr(signer.secretKey.subarray(0, 32))).toBe(g.seedHex);
     expect(signer.vkey).toBe(g.verifierKey);
-    expect(noteSignerFromSeed('PeterNeumann', fromHexStr(g.seedHex))).toEqual({ signerKey: g.goPrivateKey, verifierKey: g.verifierKey });
+    expect(noteSignerFromSeed('PeterNeumann', fromHexStr(g.seedHex))).toEqual({
+      signerKey: g.goPrivateKey,
+      verifierKey: g.verifierKey,
+    });
     expect(signNote(g.text, g.goPrivateKey)).toBe(g.signedNote);
     const opened = openNote(g.signedNote, [g.verifierKey]);
     expect(opened.text).toBe(g.text);
@@ -79,12 +82,20 @@ describe.skipIf(!HAVE_VECTORS)('vectors: signed-note/checkpoints.json (notes)', 
       const note = Buffer.from(c.noteBase64, 'base64');
       const open = () => openNote(new Uint8Array(note), c.verifierKeys);
       if (c.expect === 'reject') {
-        expect(open, c.desc).toThrowError(code(c.why === 'malformed' || /malformed|control/.test(c.why) ? 'PARSE_ERROR' : 'SIGNATURE_INVALID'));
+        expect(open, c.desc).toThrowError(
+          code(c.why === 'malformed' || /malformed|control/.test(c.why) ? 'PARSE_ERROR' : 'SIGNATURE_INVALID'),
+        );
         continue;
       }
       const opened = open();
-      expect(opened.signatures.filter((s) => s.verified).map((s) => s.name), c.desc).toEqual(c.verifiedKeyNames);
-      expect(opened.signatures.filter((s) => !s.verified).map((s) => [s.name, s.keyId]), c.desc).toEqual(c.ignoredSignatures);
+      expect(
+        opened.signatures.filter((s) => s.verified).map((s) => s.name),
+        c.desc,
+      ).toEqual(c.verifiedKeyNames);
+      expect(
+        opened.signatures.filter((s) => !s.verified).map((s) => [s.name, s.keyId]),
+        c.desc,
+      ).toEqual(c.ignoredSignatures);
       // The string form opens identically.
       expect(openNote(note.toString('utf8'), c.verifierKeys)).toEqual(opened);
     }
@@ -117,7 +128,10 @@ describe('signNote / openNote', () => {
   it('a known key whose signature fails rejects the whole note, even if another verifies', () => {
     const note = signNote(text, [a.signerKey, b.signerKey]);
     // Change a character inside the Ed25519 signature (after the 4-byte key ID, 6 base64 chars).
-    const forged = note.replace(/(— b\.example\/log .{30})(.)/, (_, p: string, c: string) => p + (c === 'A' ? 'B' : 'A'));
+    const forged = note.replace(
+      /(— b\.example\/log .{30})(.)/,
+      (_, p: string, c: string) => p + (c === 'A' ? 'B' : 'A'),
+    );
     expect(forged).not.toBe(note);
     expect(() => openNote(forged, [a.verifierKey, b.verifierKey])).toThrowError(code('SIGNATURE_INVALID'));
     expect(openNote(forged, [a.verifierKey]).signatures.map((s) => s.verified)).toEqual([true, false]);
@@ -155,7 +169,8 @@ describe('signNote / openNote', () => {
       'x\ud800\n\n' + line, // lone surrogate
       '\n' + line,
     ];
-    for (const n of bad) expect(() => openNote(n, [a.verifierKey]), JSON.stringify(n)).toThrowError(code('PARSE_ERROR'));
+    for (const n of bad)
+      expect(() => openNote(n, [a.verifierKey]), JSON.stringify(n)).toThrowError(code('PARSE_ERROR'));
     expect(() => openNote(Uint8Array.of(0x78, 0xff, 0x0a, 0x0a), [a.verifierKey])).toThrowError(code('PARSE_ERROR'));
   });
 
@@ -167,9 +182,13 @@ describe('signNote / openNote', () => {
   it('caps size and signature count', () => {
     const many = Array.from({ length: 17 }, (_, i) => generateNoteSigner(`k${i}`).signerKey);
     const note = signNote(text, many);
-    expect(openNote(note, [generateNoteSigner('z').verifierKey, parseSignerKey(many[16]!).vkey]).signatures).toHaveLength(17);
+    expect(
+      openNote(note, [generateNoteSigner('z').verifierKey, parseSignerKey(many[16]!).vkey]).signatures,
+    ).toHaveLength(17);
     expect(() => parseNote(note, { maxSignatures: 16 })).toThrowError(code('PARSE_ERROR'));
-    expect(() => parseNote(`${'a'.repeat(130 * 1024)}\n\n— a AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n`)).toThrowError(code('PARSE_ERROR'));
+    expect(() => parseNote(`${'a'.repeat(130 * 1024)}\n\n— a AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n`)).toThrowError(
+      code('PARSE_ERROR'),
+    );
   });
 
   it('signNote validates text and keys', () => {

@@ -34,6 +34,7 @@ export const NOTE_MAX_SIGNATURES = 100;
 
 const EM_DASH = '\u2014';
 const SIG_LINE = /^\u2014 (\S+) (\S+)$/u;
+// eslint-disable-next-line no-control-regex -- the control characters are the point
 const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u;
 const MAX_TIMESTAMP = 2n ** 63n - 1n;
 
@@ -102,7 +103,8 @@ export function generateNoteSigner(name: string, type: number = NOTE_ALG_ED25519
 
 /** Deterministic signer/verifier strings from a 32-byte seed. */
 export function noteSignerFromSeed(name: string, seed: Uint8Array, type: number = NOTE_ALG_ED25519): NoteKeyStrings {
-  if (!isValidNoteKeyName(name)) throw new VetError('INVALID_ARGUMENT', `invalid note key name ${JSON.stringify(name)}`);
+  if (!isValidNoteKeyName(name))
+    throw new VetError('INVALID_ARGUMENT', `invalid note key name ${JSON.stringify(name)}`);
   requireSupportedType(type, 'INVALID_ARGUMENT');
   const { publicKey } = ed25519KeyPairFromSeed(seed);
   const id = toHex(noteKeyId(name, type, publicKey));
@@ -116,7 +118,8 @@ export function noteSignerFromSeed(name: string, seed: Uint8Array, type: number 
 export function parseVerifierKey(vkey: string): NoteVerifier {
   const [name, idHex, keyB64] = splitKeyString(vkey, 'verifier key');
   const bytes = decodeBase64Strict(keyB64);
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `invalid verifier key ${JSON.stringify(vkey)}: ${why}`);
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `invalid verifier key ${JSON.stringify(vkey)}: ${why}`);
   if (bytes === undefined || bytes.length !== 33) throw bad('key is not base64 of a type byte and 32 key bytes');
   const type = bytes[0]!;
   requireSupportedType(type, 'PARSE_ERROR');
@@ -153,7 +156,11 @@ export function cosignatureMessage(text: string, timestamp: number | bigint): Ui
  * Signs `text` and returns the full note. Cosigner (type 0x04) keys need `timestamp`
  * (POSIX seconds): the clock is the caller's.
  */
-export function signNote(text: string, signerKey: string | readonly string[], options: { timestamp?: number } = {}): string {
+export function signNote(
+  text: string,
+  signerKey: string | readonly string[],
+  options: { timestamp?: number } = {},
+): string {
   requireValidText(text, 'INVALID_ARGUMENT');
   const keys = typeof signerKey === 'string' ? [signerKey] : signerKey;
   if (keys.length === 0) throw new VetError('INVALID_ARGUMENT', 'signNote needs at least one signer key');
@@ -191,7 +198,11 @@ export function parseNote(
     new VetError('PARSE_ERROR', `malformed signed note: ${why}`, { file, line });
   const msg = noteString(note, bad);
   const control = CONTROL.exec(msg);
-  if (control !== null) throw bad(`control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`, lineAt(msg, control.index));
+  if (control !== null)
+    throw bad(
+      `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
+      lineAt(msg, control.index),
+    );
   const split = msg.lastIndexOf('\n\n');
   if (split < 0) throw bad('no blank line between text and signatures');
   const text = msg.slice(0, split + 1);
@@ -315,13 +326,17 @@ function splitKeyString(s: string, what: string, secret = false): [string, strin
   const name = s.slice(0, i);
   const idHex = s.slice(i + 1, j);
   if (!isValidNoteKeyName(name)) throw new VetError('PARSE_ERROR', `invalid ${what}${shown}: bad key name`);
-  if (!/^[0-9a-f]{8}$/.test(idHex)) throw new VetError('PARSE_ERROR', `invalid ${what}${shown}: key ID must be 8 lowercase hex digits`);
+  if (!/^[0-9a-f]{8}$/.test(idHex))
+    throw new VetError('PARSE_ERROR', `invalid ${what}${shown}: key ID must be 8 lowercase hex digits`);
   return [name, idHex, s.slice(j + 1)];
 }
 
 function requireSupportedType(type: number, code: 'PARSE_ERROR' | 'INVALID_ARGUMENT'): void {
   if (type !== NOTE_ALG_ED25519 && type !== NOTE_ALG_COSIGNATURE_V1) {
-    throw new VetError(code, `unsupported note key type 0x${type.toString(16).padStart(2, '0')} (want 0x01 Ed25519 or 0x04 cosignature)`);
+    throw new VetError(
+      code,
+      `unsupported note key type 0x${type.toString(16).padStart(2, '0')} (want 0x01 Ed25519 or 0x04 cosignature)`,
+    );
   }
 }
 

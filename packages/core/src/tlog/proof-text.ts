@@ -53,7 +53,8 @@ export function formatTlogProof(p: TlogProof): string {
 /** Throws PARSE_ERROR. */
 export function parseTlogProof(text: string, fileName?: string): TlogProof {
   const { header, hashes, note } = splitProofText(text, fileName);
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `malformed tlog-proof: ${why}`, { file: fileName });
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `malformed tlog-proof: ${why}`, { file: fileName });
   if (header.shift() !== TLOG_PROOF_HEADER) throw bad(`first line must be ${TLOG_PROOF_HEADER}`);
   let extra: Uint8Array | undefined;
   if (header[0]?.startsWith('extra ')) {
@@ -72,14 +73,18 @@ export function formatAddCheckpointRequest(r: AddCheckpointRequest): string {
 /** Throws PARSE_ERROR. */
 export function parseAddCheckpointRequest(text: string, fileName?: string): AddCheckpointRequest {
   const { header, hashes, note } = splitProofText(text, fileName);
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `malformed add-checkpoint request: ${why}`, { file: fileName });
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `malformed add-checkpoint request: ${why}`, { file: fileName });
   const oldSize = parseCount(header.shift(), 'old', bad);
   if (header.length > 0) throw bad('unexpected header line');
   return { oldSize, proof: hashes, note };
 }
 
 /** Header lines up to the first line that is base64 of 32 bytes; hashes; blank line; note. */
-function splitProofText(text: string, file: string | undefined): { header: string[]; hashes: Uint8Array[]; note: string } {
+function splitProofText(
+  text: string,
+  file: string | undefined,
+): { header: string[]; hashes: Uint8Array[]; note: string } {
   const bad = (why: string): VetError => new VetError('PARSE_ERROR', `malformed proof text: ${why}`, { file });
   if (typeof text !== 'string') throw bad('not text');
   const blank = text.indexOf('\n\n');

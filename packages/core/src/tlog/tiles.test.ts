@@ -31,7 +31,17 @@ describe('tile paths', () => {
   });
 
   it('reject impossible arguments', () => {
-    for (const [l, i, w] of [[-1, 0], [64, 0], [0.5, 0], [0, -1], [0, 1.5], [0, 2 ** 53], [0, 0, 0], [0, 0, 257], [0, 0, 1.5]] as [number, number, number?][]) {
+    for (const [l, i, w] of [
+      [-1, 0],
+      [64, 0],
+      [0.5, 0],
+      [0, -1],
+      [0, 1.5],
+      [0, 2 ** 53],
+      [0, 0, 0],
+      [0, 0, 257],
+      [0, 0, 1.5],
+    ] as [number, number, number?][]) {
       expect(() => tilePath(l, i, w), `${l}/${i}/${w}`).toThrowError(code('INVALID_ARGUMENT'));
     }
     expect(() => entriesTilePath(-3)).toThrowError(code('INVALID_ARGUMENT'));
@@ -119,7 +129,11 @@ describe('tilesForTree / tilesToWrite', () => {
     expect(() => tilesToWrite(6, 5)).toThrowError(code('INVALID_ARGUMENT'));
     expect(() => tilesToWrite(-1, 5)).toThrowError(code('INVALID_ARGUMENT'));
     expect(() => tilesForTree(2 ** 50)).toThrowError(code('INVALID_ARGUMENT')); // would not fit in memory
-    expect(tilesToWrite(2 ** 50, 2 ** 50 + 300).map((t) => [t.level, t.width])).toEqual([[0, 256], [0, 44], [1, 1]]);
+    expect(tilesToWrite(2 ** 50, 2 ** 50 + 300).map((t) => [t.level, t.width])).toEqual([
+      [0, 256],
+      [0, 44],
+      [1, 1],
+    ]);
   });
 });
 
@@ -142,7 +156,9 @@ describe('hash tiles and entry bundles', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 256 }), (entries) => {
         const back = decodeEntryBundle(encodeEntryBundle(entries), entries.length);
-        expect(back.map((e) => Buffer.from(e).toString('hex'))).toEqual(entries.map((e) => Buffer.from(e).toString('hex')));
+        expect(back.map((e) => Buffer.from(e).toString('hex'))).toEqual(
+          entries.map((e) => Buffer.from(e).toString('hex')),
+        );
       }),
       { numRuns: 50 },
     );
@@ -155,7 +171,9 @@ describe('hash tiles and entry bundles', () => {
   it('entry bundle rejections', () => {
     expect(() => encodeEntryBundle([new Uint8Array(0x10000)])).toThrowError(code('INVALID_ARGUMENT'));
     expect(() => encodeEntryBundle([])).toThrowError(code('INVALID_ARGUMENT'));
-    expect(() => encodeEntryBundle(Array.from({ length: 257 }, () => new Uint8Array(1)))).toThrowError(code('INVALID_ARGUMENT'));
+    expect(() => encodeEntryBundle(Array.from({ length: 257 }, () => new Uint8Array(1)))).toThrowError(
+      code('INVALID_ARGUMENT'),
+    );
     const ok = encodeEntryBundle([Uint8Array.of(1, 2, 3), Uint8Array.of(4)]);
     expect(() => decodeEntryBundle(ok.subarray(0, ok.length - 1))).toThrowError(code('PARSE_ERROR')); // truncated entry
     expect(() => decodeEntryBundle(Uint8Array.of(...ok, 0))).toThrowError(code('PARSE_ERROR')); // truncated length

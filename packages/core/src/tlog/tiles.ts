@@ -63,7 +63,8 @@ const TILE_PATH = /^tile\/(entries|0|[1-9][0-9]?)\/((?:x[0-9]{3}\/)*[0-9]{3})(?:
  * (level, index, width) is accepted, so two paths never name the same tile.
  */
 export function parseTilePath(path: string): ParsedTilePath {
-  const bad = (why: string): VetError => new VetError('PARSE_ERROR', `invalid tile path ${JSON.stringify(path)}: ${why}`);
+  const bad = (why: string): VetError =>
+    new VetError('PARSE_ERROR', `invalid tile path ${JSON.stringify(path)}: ${why}`);
   if (typeof path !== 'string' || path.length > 64) throw bad('not a tile path');
   const m = TILE_PATH.exec(path);
   if (m === null) throw bad('expected tile/<level>/<index>[.p/<width>]');
@@ -104,7 +105,10 @@ export function tilesToWrite(oldSize: number, newSize: number): TileRef[] {
   if (oldSize > newSize) throw new VetError('INVALID_ARGUMENT', `tree cannot shrink from ${oldSize} to ${newSize}`);
   // About (new − old)/255 refs; refuse to build a list that cannot fit in memory.
   if ((newSize - oldSize) / (TILE_WIDTH - 1) > MAX_TILE_REFS) {
-    throw new VetError('INVALID_ARGUMENT', `too many tiles between sizes ${oldSize} and ${newSize}; work in smaller windows`);
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      `too many tiles between sizes ${oldSize} and ${newSize}; work in smaller windows`,
+    );
   }
   const tiles: TileRef[] = [];
   for (let level = 0; level <= TILE_MAX_LEVEL; level++) {
@@ -172,9 +176,11 @@ export function decodeEntryBundle(bytes: Uint8Array, width?: number): Uint8Array
   let at = 0;
   while (at < bytes.length) {
     if (entries.length === TILE_WIDTH) throw new VetError('PARSE_ERROR', 'entry bundle holds more than 256 entries');
-    if (at + 2 > bytes.length) throw new VetError('PARSE_ERROR', `entry bundle truncated in a length prefix at byte ${at}`);
+    if (at + 2 > bytes.length)
+      throw new VetError('PARSE_ERROR', `entry bundle truncated in a length prefix at byte ${at}`);
     const length = bytes[at]! * 256 + bytes[at + 1]!;
-    if (at + 2 + length > bytes.length) throw new VetError('PARSE_ERROR', `entry bundle truncated in entry ${entries.length}`);
+    if (at + 2 + length > bytes.length)
+      throw new VetError('PARSE_ERROR', `entry bundle truncated in entry ${entries.length}`);
     entries.push(bytes.slice(at + 2, at + 2 + length));
     at += 2 + length;
   }
@@ -205,7 +211,13 @@ export function nodeHashFromTiles(
   index: number,
   tileHashes: (level: number, index: number) => readonly Uint8Array[],
 ): Uint8Array {
-  if (!Number.isInteger(height) || height < 0 || height >= TILE_HEIGHT * (TILE_MAX_LEVEL + 1) || !Number.isSafeInteger(index) || index < 0) {
+  if (
+    !Number.isInteger(height) ||
+    height < 0 ||
+    height >= TILE_HEIGHT * (TILE_MAX_LEVEL + 1) ||
+    !Number.isSafeInteger(index) ||
+    index < 0
+  ) {
     throw new VetError('INVALID_ARGUMENT', `no tree node (${String(height)}, ${String(index)})`);
   }
   const t = Math.floor(height / TILE_HEIGHT);
@@ -214,7 +226,10 @@ export function nodeHashFromTiles(
   const offset = first % TILE_WIDTH;
   const hashes = tileHashes(t, Math.floor(first / TILE_WIDTH));
   if (hashes.length < offset + span) {
-    throw new VetError('LOG_INCONSISTENT', `tile ${tilePath(t, Math.floor(first / TILE_WIDTH))} is too narrow for node (${height}, ${index})`);
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `tile ${tilePath(t, Math.floor(first / TILE_WIDTH))} is too narrow for node (${height}, ${index})`,
+    );
   }
   return rootOf(hashes.slice(offset, offset + span));
 }

@@ -6,14 +6,31 @@ const HASH = '4445659b0f753a928059244c875a58bb12f791e9';
 
 describe('cargo versions (spec §2)', () => {
   it('accepts semver and @git:<40 hex>, with whitespace around @', () => {
-    for (const v of ['1.2.3', '1.0.0-beta.1', '0.11.0+wasi-snapshot-preview1', `1.0.37@git:${HASH}`, `1.0.37 @ git:${HASH}`]) {
+    for (const v of [
+      '1.2.3',
+      '1.0.0-beta.1',
+      '0.11.0+wasi-snapshot-preview1',
+      `1.0.37@git:${HASH}`,
+      `1.0.37 @ git:${HASH}`,
+    ]) {
       expect(s.validate(v), v).toBeUndefined();
     }
     expect(s.canonical(`1.0.37 @ git:${HASH}`)).toBe(`1.0.37@git:${HASH}`);
   });
 
   it('rejects what the semver crate rejects', () => {
-    for (const v of ['1.2', 'v1.2.3', '01.2.3', '1.2.3-01', '1.2.3-', '1.2.3+', ' 1.2.3', '1.2.3@svn:abc', `1.2.3@git:${HASH.slice(1)}`, '1.2.3@git:zz']) {
+    for (const v of [
+      '1.2',
+      'v1.2.3',
+      '01.2.3',
+      '1.2.3-01',
+      '1.2.3-',
+      '1.2.3+',
+      ' 1.2.3',
+      '1.2.3@svn:abc',
+      `1.2.3@git:${HASH.slice(1)}`,
+      '1.2.3@git:zz',
+    ]) {
       expect(s.validate(v), v).toBeDefined();
     }
   });
@@ -41,9 +58,9 @@ describe('cargo versions (spec §2)', () => {
   it('is a total order (antisymmetric and transitive) on random versions', () => {
     const part = fc.integer({ min: 0, max: 3 });
     const pre = fc.constantFrom('', 'alpha', 'alpha.1', 'beta', '1', '2.a');
-    const version = fc.tuple(part, part, part, pre, fc.boolean()).map(
-      ([a, b, c, p, git]) => `${a}.${b}.${c}${p ? `-${p}` : ''}${git ? `@git:${HASH}` : ''}`,
-    );
+    const version = fc
+      .tuple(part, part, part, pre, fc.boolean())
+      .map(([a, b, c, p, git]) => `${a}.${b}.${c}${p ? `-${p}` : ''}${git ? `@git:${HASH}` : ''}`);
     fc.assert(
       fc.property(version, version, version, (a, b, c) => {
         // `+ 0` folds -0 into 0: equal versions give sign 0 both ways, and toBe tells -0 from 0.
@@ -109,7 +126,9 @@ describe('cargo version requirements (semver crate VersionReq)', () => {
   });
 
   it('rejects malformed requirements', () => {
-    for (const r of ['', '>=', '1.*.3', '*, >1', '>=1 <2', 'abc', '1.0.0,']) expect(s.validateRequirement(r), r).toBeDefined();
-    for (const r of ['*', ' *', '>=2.0, <2.3', '^1', '=1.0.0', '1.0.0+build']) expect(s.validateRequirement(r), r).toBeUndefined();
+    for (const r of ['', '>=', '1.*.3', '*, >1', '>=1 <2', 'abc', '1.0.0,'])
+      expect(s.validateRequirement(r), r).toBeDefined();
+    for (const r of ['*', ' *', '>=2.0, <2.3', '^1', '=1.0.0', '1.0.0+build'])
+      expect(s.validateRequirement(r), r).toBeUndefined();
   });
 });

@@ -100,7 +100,7 @@ export function parseCargoVersion(text: string): CargoVersion {
     if (!/^[0-9a-fA-F]{40}$/.test(hash)) throw new Fail('invalid git hash (want 40 hex digits)');
     return { semver: parseSemverStrict(text.slice(0, at).trimEnd()), gitRev: hash };
   } catch (e) {
-    if (e instanceof Fail) throw new Error(`invalid version ${JSON.stringify(text)}: ${e.message}`);
+    if (e instanceof Fail) throw new Error(`invalid version ${JSON.stringify(text)}: ${e.message}`, { cause: e });
     throw e;
   }
 }
@@ -195,8 +195,8 @@ function parseComparator(input: string): [CargoComparator, string] {
   let op: CargoOp = explicitOp ?? '^';
   const defaultOp = explicitOp === undefined;
   let text = afterOp.replace(/^ +/, '');
-  let major: bigint;
-  [major, text] = numeric(text, 'major version');
+  const [major, afterMajor] = numeric(text, 'major version');
+  text = afterMajor;
   let minor: bigint | undefined;
   let patch: bigint | undefined;
   let hasWildcard = false;
@@ -242,7 +242,8 @@ export function parseCargoVersionReq(input: string): CargoVersionReq {
       rest = after.slice(1).replace(/^ +/, '');
     }
   } catch (e) {
-    if (e instanceof Fail) throw new Error(`invalid version requirement ${JSON.stringify(input)}: ${e.message}`);
+    if (e instanceof Fail)
+      throw new Error(`invalid version requirement ${JSON.stringify(input)}: ${e.message}`, { cause: e });
     throw e;
   }
 }
@@ -331,9 +332,7 @@ export function cargoReqMatches(req: CargoVersionReq, version: CargoVersion): bo
   const v = version.semver;
   if (!req.comparators.every((c) => matchesComparator(c, v))) return false;
   if (v.pre === '') return true;
-  return req.comparators.some(
-    (c) => c.major === v.major && c.minor === v.minor && c.patch === v.patch && c.pre !== '',
-  );
+  return req.comparators.some((c) => c.major === v.major && c.minor === v.minor && c.patch === v.patch && c.pre !== '');
 }
 
 function reason(f: () => unknown): string | undefined {

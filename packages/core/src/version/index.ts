@@ -6,7 +6,15 @@ import type { VersionScheme } from './scheme.js';
 
 export type { VersionScheme } from './scheme.js';
 export { pep440Scheme } from './pep440.js';
-export { cargoVersionScheme, parseCargoVersion, parseCargoVersionReq, formatCargoVersion, formatCargoVersionReq, compareCargoVersions, cargoReqMatches } from './cargo.js';
+export {
+  cargoVersionScheme,
+  parseCargoVersion,
+  parseCargoVersionReq,
+  formatCargoVersion,
+  formatCargoVersionReq,
+  compareCargoVersions,
+  cargoReqMatches,
+} from './cargo.js';
 export type { CargoVersion, CargoSemver, CargoVersionReq, CargoComparator, CargoOp } from './cargo.js';
 export { npmVersionScheme } from './npm.js';
 

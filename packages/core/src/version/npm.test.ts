@@ -11,7 +11,12 @@ describe('npm version scheme', () => {
   });
 
   it('orders like node-semver, invalid versions last', () => {
-    expect(['2.0.0', 'weird', '1.0.0', '1.0.0-rc.1'].sort(s.compare)).toEqual(['1.0.0-rc.1', '1.0.0', '2.0.0', 'weird']);
+    expect(['2.0.0', 'weird', '1.0.0', '1.0.0-rc.1'].sort(s.compare)).toEqual([
+      '1.0.0-rc.1',
+      '1.0.0',
+      '2.0.0',
+      'weird',
+    ]);
   });
 
   it('matches npm ranges; pre-releases escape *', () => {

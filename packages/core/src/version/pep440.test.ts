@@ -4,11 +4,36 @@ import { comparePep440, formatPep440, parsePep440, pep440Satisfies, pep440Scheme
 
 // Ordering list from PEP 440's examples and pypa/packaging tests/test_version.py.
 const ORDERED = [
-  '1.0.dev456', '1.0a1', '1.0a2.dev456', '1.0a12.dev456', '1.0a12', '1.0b1.dev456', '1.0b2',
-  '1.0b2.post345.dev456', '1.0b2.post345', '1.0b2-346', '1.0c1.dev456', '1.0c1', '1.0rc2', '1.0c3', '1.0',
-  '1.0.post456.dev34', '1.0.post456', '1.1.dev1', '1.2+123abc', '1.2+123abc456', '1.2+abc', '1.2+abc123',
-  '1.2+abc123def', '1.2+1234.abc', '1.2+123456', '1.2.r32+123456', '1.2.rev33+123456',
-  '1!1.0b2.post345.dev456', '1!1.0', '1!1.2.rev33+123456',
+  '1.0.dev456',
+  '1.0a1',
+  '1.0a2.dev456',
+  '1.0a12.dev456',
+  '1.0a12',
+  '1.0b1.dev456',
+  '1.0b2',
+  '1.0b2.post345.dev456',
+  '1.0b2.post345',
+  '1.0b2-346',
+  '1.0c1.dev456',
+  '1.0c1',
+  '1.0rc2',
+  '1.0c3',
+  '1.0',
+  '1.0.post456.dev34',
+  '1.0.post456',
+  '1.1.dev1',
+  '1.2+123abc',
+  '1.2+123abc456',
+  '1.2+abc',
+  '1.2+abc123',
+  '1.2+abc123def',
+  '1.2+1234.abc',
+  '1.2+123456',
+  '1.2.r32+123456',
+  '1.2.rev33+123456',
+  '1!1.0b2.post345.dev456',
+  '1!1.0',
+  '1!1.2.rev33+123456',
 ];
 
 describe('PEP 440 ordering', () => {
@@ -51,30 +76,61 @@ describe('PEP 440 ordering', () => {
         dev: fc.option(seg, { nil: undefined }),
         local: fc.option(fc.constantFrom('abc', '1', 'abc.2', '10'), { nil: undefined }),
       })
-      .map((v) => `${v.epoch !== undefined ? `${v.epoch}!` : ''}${v.rel.join('.')}${v.pre ? v.pre.join('') : ''}` +
-        `${v.post !== undefined ? `.post${v.post}` : ''}${v.dev !== undefined ? `.dev${v.dev}` : ''}${v.local ? `+${v.local}` : ''}`);
-    fc.assert(fc.property(version, version, version, (a, b, c) => {
-      // `+ 0` folds -0 into 0: equal versions give sign 0 both ways, and toBe tells -0 from 0.
-      expect(Math.sign(comparePep440(a, b)) + 0).toBe(-Math.sign(comparePep440(b, a)) + 0);
-      if (comparePep440(a, b) <= 0 && comparePep440(b, c) <= 0) expect(comparePep440(a, c)).toBeLessThanOrEqual(0);
-      // Round trip through the canonical form keeps the order position.
-      expect(comparePep440(formatPep440(parsePep440(a)!), a)).toBe(0);
-    }), { numRuns: 500 });
+      .map(
+        (v) =>
+          `${v.epoch !== undefined ? `${v.epoch}!` : ''}${v.rel.join('.')}${v.pre ? v.pre.join('') : ''}` +
+          `${v.post !== undefined ? `.post${v.post}` : ''}${v.dev !== undefined ? `.dev${v.dev}` : ''}${v.local ? `+${v.local}` : ''}`,
+      );
+    fc.assert(
+      fc.property(version, version, version, (a, b, c) => {
+        // `+ 0` folds -0 into 0: equal versions give sign 0 both ways, and toBe tells -0 from 0.
+        expect(Math.sign(comparePep440(a, b)) + 0).toBe(-Math.sign(comparePep440(b, a)) + 0);
+        if (comparePep440(a, b) <= 0 && comparePep440(b, c) <= 0) expect(comparePep440(a, c)).toBeLessThanOrEqual(0);
+        // Round trip through the canonical form keeps the order position.
+        expect(comparePep440(formatPep440(parsePep440(a)!), a)).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe('PEP 440 specifiers', () => {
   const cases: Array<[string, string, boolean]> = [
-    ['2.2.5', '~=2.2', true], ['3.0', '~=2.2', false], ['2.2.0', '~=2.2.0', true], ['2.3.0', '~=2.2.0', false],
-    ['1.4.5', '~=1.4.5a4', true], ['1.4.5a5', '~=1.4.5a4', true],
-    ['1.1.0', '==1.1', true], ['1.1.post1', '==1.1', false], ['1.1+local', '==1.1', true], ['1.1+local', '==1.1+other', false],
-    ['1.1.3', '==1.1.*', true], ['1.10', '==1.1.*', false], ['1.1rc1', '==1.1.*', false], ['1', '==1.0.*', true],
-    ['1.1.3', '!=1.1.*', false], ['1.2', '!=1.1.*', true],
-    ['1.7.0', '<1.7', false], ['1.7.0rc1', '<1.7', false], ['1.6.9', '<1.7', true], ['1.7a1', '<1.7a2', true],
-    ['1.7.1', '>1.7', true], ['1.7.0.post1', '>1.7', false], ['1.7.0.post2', '>1.7.post1', true], ['1.7+local', '>1.7', false],
-    ['2.0', '>=2.0, <2.3', true], ['2.3', '>=2.0, <2.3', false], ['2.1rc1', '>=2.0, <2.3', false], ['2.1rc1', '>=2.1rc1', true],
-    ['1.0+anything', '<=1.0', true], ['foobar', '===foobar', true], ['1.0', '===1.0.0', false],
-    ['9.9', '*', true], ['0.1', '', true], ['1!1.0', '>=2.0', true], ['1.0', '>=1!0.1', false],
+    ['2.2.5', '~=2.2', true],
+    ['3.0', '~=2.2', false],
+    ['2.2.0', '~=2.2.0', true],
+    ['2.3.0', '~=2.2.0', false],
+    ['1.4.5', '~=1.4.5a4', true],
+    ['1.4.5a5', '~=1.4.5a4', true],
+    ['1.1.0', '==1.1', true],
+    ['1.1.post1', '==1.1', false],
+    ['1.1+local', '==1.1', true],
+    ['1.1+local', '==1.1+other', false],
+    ['1.1.3', '==1.1.*', true],
+    ['1.10', '==1.1.*', false],
+    ['1.1rc1', '==1.1.*', false],
+    ['1', '==1.0.*', true],
+    ['1.1.3', '!=1.1.*', false],
+    ['1.2', '!=1.1.*', true],
+    ['1.7.0', '<1.7', false],
+    ['1.7.0rc1', '<1.7', false],
+    ['1.6.9', '<1.7', true],
+    ['1.7a1', '<1.7a2', true],
+    ['1.7.1', '>1.7', true],
+    ['1.7.0.post1', '>1.7', false],
+    ['1.7.0.post2', '>1.7.post1', true],
+    ['1.7+local', '>1.7', false],
+    ['2.0', '>=2.0, <2.3', true],
+    ['2.3', '>=2.0, <2.3', false],
+    ['2.1rc1', '>=2.0, <2.3', false],
+    ['2.1rc1', '>=2.1rc1', true],
+    ['1.0+anything', '<=1.0', true],
+    ['foobar', '===foobar', true],
+    ['1.0', '===1.0.0', false],
+    ['9.9', '*', true],
+    ['0.1', '', true],
+    ['1!1.0', '>=2.0', true],
+    ['1.0', '>=1!0.1', false],
   ];
   it.each(cases)('%s in "%s" is %s', (v, req, want) => {
     expect(pep440Satisfies(v, req)).toBe(want);

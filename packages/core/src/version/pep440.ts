@@ -31,7 +31,14 @@ const VERSION_RE = new RegExp(
 );
 
 const PRE_LABELS: Record<string, 'a' | 'b' | 'rc'> = {
-  a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc',
+  a: 'a',
+  alpha: 'a',
+  b: 'b',
+  beta: 'b',
+  c: 'rc',
+  rc: 'rc',
+  pre: 'rc',
+  preview: 'rc',
 };
 
 /** Parse a PEP 440 version; undefined when it is not one. */
@@ -165,7 +172,8 @@ export function parsePep440Specifier(clause: string): Pep440Specifier | string {
   if (!version) return `"${text}" is not a PEP 440 version`;
   if (wildcard && (version.pre || version.post !== undefined || version.dev !== undefined || version.local))
     return `"${clause.trim()}": a .* wildcard may only follow release numbers`;
-  if (version.local && op !== '==' && op !== '!=') return `"${clause.trim()}": local versions are only allowed with == and !=`;
+  if (version.local && op !== '==' && op !== '!=')
+    return `"${clause.trim()}": local versions are only allowed with == and !=`;
   if (op === '~=' && version.release.length < 2) return `"${clause.trim()}": ~= needs at least two release numbers`;
   return { op, text, version, wildcard };
 }
@@ -223,7 +231,9 @@ function matchOne(v: Pep440Version, raw: string, s: Pep440Specifier): boolean {
 
 /** Pre-releases match only when a clause names one (PEP 440 "Handling of pre-releases"). */
 function setAllowsPrereleases(specs: Pep440Specifier[]): boolean {
-  return specs.some((s) => s.op !== '!=' && (s.op === '===' || (s.version !== undefined && isPep440Prerelease(s.version))));
+  return specs.some(
+    (s) => s.op !== '!=' && (s.op === '===' || (s.version !== undefined && isPep440Prerelease(s.version))),
+  );
 }
 
 export interface Pep440MatchOptions {
@@ -239,7 +249,8 @@ export function pep440Satisfies(version: string, requirement: string, options: P
   const specs = parsePep440Specifiers(requirement);
   if (typeof specs === 'string') return false;
   const v = parsePep440(version);
-  if (!v) return specs.length > 0 && specs.every((s) => s.op === '===' && matchOne({ epoch: 0n, release: [] }, version, s));
+  if (!v)
+    return specs.length > 0 && specs.every((s) => s.op === '===' && matchOne({ epoch: 0n, release: [] }, version, s));
   if (specs.length === 0) return true;
   const allowPre = options.prereleases ?? setAllowsPrereleases(specs);
   if (isPep440Prerelease(v) && !allowPre) return false;

@@ -34,7 +34,10 @@ export function tempDir(prefix = 'vet-notary-'): { dir: string; cleanup(): void 
 }
 
 /** Inits a data dir with config tweaks applied (listen on an ephemeral port). */
-export function initTestDataDir(dir: string, tweak: (c: NotaryConfig) => void = () => {}): { verifierKey: string; adminToken: string } {
+export function initTestDataDir(
+  dir: string,
+  tweak: (c: NotaryConfig) => void = () => {},
+): { verifierKey: string; adminToken: string } {
   const r = initDataDir(dir, ORIGIN, { listen: { host: '127.0.0.1', port: 0 } });
   const cfgPath = paths(dir).config;
   const cfg = parseNotaryConfig(readFileSync(cfgPath, 'utf8'), cfgPath);
@@ -97,8 +100,14 @@ export function fullAudit(pkg: string, version: string, over: Partial<AuditState
   };
 }
 
-export function signStatement(a: TestAuditor | { keyid: string; keys: Ed25519KeyPair }, input: AuditStatementInput): Buffer {
-  const env = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey });
+export function signStatement(
+  a: TestAuditor | { keyid: string; keys: Ed25519KeyPair },
+  input: AuditStatementInput,
+): Buffer {
+  const env = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, {
+    keyid: a.keyid,
+    secretKey: a.keys.secretKey,
+  });
   return Buffer.from(JSON.stringify(env));
 }
 
@@ -108,8 +117,16 @@ export function randomAuditEnvelope(a: TestAuditor, pkg = 'left-pad'): Buffer {
   return signStatement(a, fullAudit(pkg, version, { who: a.name }));
 }
 
-export async function post(url: string, body: Uint8Array | string, token?: string): Promise<{ status: number; json: any; headers: Headers }> {
-  const res = await fetch(url, { method: 'POST', body, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+export async function post(
+  url: string,
+  body: Uint8Array | string,
+  token?: string,
+): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
   const text = await res.text();
   let json: unknown;
   try {

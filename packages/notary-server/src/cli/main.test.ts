@@ -49,7 +49,15 @@ describe('operator CLI', () => {
     expect(f.active).toEqual([r.added]);
     expect(f.retired).toHaveLength(1);
     // The next start re-signs the latest checkpoint with the current keys.
-    const add = await cli('auditor', 'add', dir, '--name', 'Dan', '--public-key', Buffer.from(generateEd25519KeyPair().publicKey).toString('base64'));
+    const add = await cli(
+      'auditor',
+      'add',
+      dir,
+      '--name',
+      'Dan',
+      '--public-key',
+      Buffer.from(generateEd25519KeyPair().publicKey).toString('base64'),
+    );
     expect(add.code).toBe(0);
     const v = await cli('verify', dir);
     expect(v.out).toMatch(/^ok: 3 entries/);
@@ -66,7 +74,11 @@ describe('operator CLI', () => {
 
   it('verify detects an entry whose stored bytes were altered', async () => {
     const db = new Database(join(dir, 'notary.db'));
-    const changed = db.prepare(`UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), '"keyid"', '"keyId"') AS BLOB) WHERE idx = 0`).run().changes;
+    const changed = db
+      .prepare(
+        `UPDATE entries SET leaf = CAST(replace(CAST(leaf AS TEXT), '"keyid"', '"keyId"') AS BLOB) WHERE idx = 0`,
+      )
+      .run().changes;
     expect(changed).toBe(1);
     db.close();
     const r = await cli('verify', dir);
@@ -96,7 +108,11 @@ describe('operator CLI', () => {
 describe('usage', () => {
   it('--help prints the commands; an unknown option is a usage error (exit 2), not a crash', async () => {
     const lines: string[] = [];
-    const io = { out: (l: string) => void lines.push(l), err: (l: string) => void lines.push(l), untilSignal: () => Promise.resolve() };
+    const io = {
+      out: (l: string) => void lines.push(l),
+      err: (l: string) => void lines.push(l),
+      untilSignal: () => Promise.resolve(),
+    };
     expect(await runCli(['--help'], io)).toBe(0);
     expect(lines.join('\n')).toContain('vet-notary <command>');
     lines.length = 0;

@@ -51,7 +51,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       for (const p of (e as { problems?: { message: string }[] }).problems ?? []) io.err(`  - ${p.message}`);
       return e.code === 'INVALID_ARGUMENT' ? 2 : 1;
     }
-    io.err(`internal error: ${(e as Error)?.stack ?? String(e)}\nThis is a bug in vet-notary; please report it with the output above.`);
+    io.err(
+      `internal error: ${(e as Error)?.stack ?? String(e)}\nThis is a bug in vet-notary; please report it with the output above.`,
+    );
     return 70;
   }
 }
@@ -60,17 +62,24 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   const { values: o, positionals: pos } = parseOperatorArgs(argv);
   const [cmd, ...rest] = o.help ? ['help'] : pos;
   const need = (v: string | undefined, what: string): string => {
-    if (v === undefined || v === '') throw new VetError('INVALID_ARGUMENT', `missing ${what}`, { hint: 'run `vet-notary help`' });
+    if (v === undefined || v === '')
+      throw new VetError('INVALID_ARGUMENT', `missing ${what}`, { hint: 'run `vet-notary help`' });
     return v;
   };
   const port = o.port === undefined ? undefined : int(o.port, '--port');
-  const expiresAt = o['expires-days'] === undefined ? undefined : Date.now() + int(o['expires-days'], '--expires-days') * 86_400_000;
+  const expiresAt =
+    o['expires-days'] === undefined ? undefined : Date.now() + int(o['expires-days'], '--expires-days') * 86_400_000;
   const print = (human: string, json: unknown) => io.out(o.json ? JSON.stringify(json, null, 2) : human);
   switch (cmd) {
     case 'init': {
       const dir = need(rest[0], 'data directory');
-      const r = initDataDir(dir, need(o.origin, '--origin'), { listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 } });
-      print(`initialised ${dir}\nlog key (publish this): ${r.logVerifierKey}\nadmin key id: ${r.adminKeyId}\nadmin token written to ${dir}/keys/admin.token`, r);
+      const r = initDataDir(dir, need(o.origin, '--origin'), {
+        listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 },
+      });
+      print(
+        `initialised ${dir}\nlog key (publish this): ${r.logVerifierKey}\nadmin key id: ${r.adminKeyId}\nadmin token written to ${dir}/keys/admin.token`,
+        r,
+      );
       return 0;
     }
     case 'serve': {
@@ -80,8 +89,14 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         const r = initDataDir(dir, o.origin, { listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 } });
         io.out(`initialised ${dir}; log key (publish this): ${r.logVerifierKey}`);
       }
-      const running = await serveNotary(dir, { ...(o.host && { host: o.host }), ...(port !== undefined && { port }), log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })) });
-      io.out(`vet-notary serving ${running.notary.config.origin} at ${running.url} (Ed25519 checks: ${ed25519Engine()})`);
+      const running = await serveNotary(dir, {
+        ...(o.host && { host: o.host }),
+        ...(port !== undefined && { port }),
+        log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })),
+      });
+      io.out(
+        `vet-notary serving ${running.notary.config.origin} at ${running.url} (Ed25519 checks: ${ed25519Engine()})`,
+      );
       await io.untilSignal();
       await running.close();
       return 0;
@@ -91,13 +106,28 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const name = need(o.name, '--name');
       const publicKey = key(need(o['public-key'], '--public-key'));
       if (sub === 'add') {
-        const r = await addAuditor(need(dir, 'data directory'), { name, publicKey, ...(o.keyid && { keyid: o.keyid }), ...(expiresAt !== undefined && { tokenExpiresAt: expiresAt }) });
-        print(`added auditor ${name} (keyid ${r.keyid}) at log index ${r.receipt.index}\ntoken (shown once): ${r.token}`, { keyid: r.keyid, token: r.token, index: r.receipt.index });
+        const r = await addAuditor(need(dir, 'data directory'), {
+          name,
+          publicKey,
+          ...(o.keyid && { keyid: o.keyid }),
+          ...(expiresAt !== undefined && { tokenExpiresAt: expiresAt }),
+        });
+        print(
+          `added auditor ${name} (keyid ${r.keyid}) at log index ${r.receipt.index}\ntoken (shown once): ${r.token}`,
+          { keyid: r.keyid, token: r.token, index: r.receipt.index },
+        );
         return 0;
       }
       if (sub === 'remove') {
-        const r = await removeAuditor(need(dir, 'data directory'), { name, publicKey, ...(o.keyid && { keyid: o.keyid }) });
-        print(`removed auditor ${name} at log index ${r.receipt.index}; ${r.tokensRevoked} token(s) revoked`, { index: r.receipt.index, tokensRevoked: r.tokensRevoked });
+        const r = await removeAuditor(need(dir, 'data directory'), {
+          name,
+          publicKey,
+          ...(o.keyid && { keyid: o.keyid }),
+        });
+        print(`removed auditor ${name} at log index ${r.receipt.index}; ${r.tokensRevoked} token(s) revoked`, {
+          index: r.receipt.index,
+          tokensRevoked: r.tokensRevoked,
+        });
         return 0;
       }
       throw new VetError('INVALID_ARGUMENT', `unknown auditor command ${String(sub)} (add, remove)`);
@@ -106,7 +136,10 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const [sub, dir] = rest;
       const name = need(o.name, '--name');
       if (sub === 'issue') {
-        const token = issueAuditorToken(need(dir, 'data directory'), name, { now: Date.now(), ...(expiresAt !== undefined && { expiresAt }) });
+        const token = issueAuditorToken(need(dir, 'data directory'), name, {
+          now: Date.now(),
+          ...(expiresAt !== undefined && { expiresAt }),
+        });
         print(`token for ${name} (shown once): ${token}`, { token });
         return 0;
       }
@@ -119,16 +152,28 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     case 'rotate-key': {
       const r = rotateLogKey(need(rest[0], 'data directory'), { finish: o.finish ?? false });
-      print(r.added ? `added log key ${r.added}; checkpoints are now signed by ${r.active.length} keys (restart serve)` : `retired ${r.retired?.length ?? 0} key(s); active: ${r.active.join(', ')} (restart serve)`, r);
+      print(
+        r.added
+          ? `added log key ${r.added}; checkpoints are now signed by ${r.active.length} keys (restart serve)`
+          : `retired ${r.retired?.length ?? 0} key(s); active: ${r.active.join(', ')} (restart serve)`,
+        r,
+      );
       return 0;
     }
     case 'verify': {
       const r = verifyNotaryLog(need(rest[0], 'data directory'));
-      print(r.ok ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}` : `FAILED:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`, r);
+      print(
+        r.ok
+          ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}`
+          : `FAILED:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`,
+        r,
+      );
       return r.ok ? 0 : 1;
     }
     case 'backup': {
-      const r = await backupNotary(need(rest[0], 'data directory'), need(rest[1], 'backup destination'), { includeKeys: o['include-keys'] ?? false });
+      const r = await backupNotary(need(rest[0], 'data directory'), need(rest[1], 'backup destination'), {
+        includeKeys: o['include-keys'] ?? false,
+      });
       print(`backed up ${r.files.join(', ')} to ${rest[1]}`, r);
       return 0;
     }
@@ -156,7 +201,10 @@ function parseOperatorArgs(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new VetError('INVALID_ARGUMENT', (e as Error).message.split('.')[0] ?? 'bad arguments', { hint: 'run `vet-notary help`', cause: e });
+    throw new VetError('INVALID_ARGUMENT', (e as Error).message.split('.')[0] ?? 'bad arguments', {
+      hint: 'run `vet-notary help`',
+      cause: e,
+    });
   }
 }
 
@@ -167,6 +215,7 @@ function int(v: string, what: string): number {
 
 function key(b64: string): Uint8Array {
   const bytes = Buffer.from(b64, 'base64');
-  if (bytes.length !== 32 || bytes.toString('base64') !== b64) throw new VetError('INVALID_ARGUMENT', '--public-key must be a base64 32-byte Ed25519 public key');
+  if (bytes.length !== 32 || bytes.toString('base64') !== b64)
+    throw new VetError('INVALID_ARGUMENT', '--public-key must be a base64 32-byte Ed25519 public key');
   return new Uint8Array(bytes);
 }

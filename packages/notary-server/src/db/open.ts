@@ -63,10 +63,13 @@ export function openNotaryDb(path: string, options: { readonly?: boolean } = {})
     db.exec(SCHEMA);
     db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   }
-  const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
+  const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)
+    ?.value;
   if (version !== SCHEMA_VERSION) {
     db.close();
-    throw new VetError('INVALID_ARGUMENT', `${path}: unsupported notary schema version ${String(version)}`, { file: path });
+    throw new VetError('INVALID_ARGUMENT', `${path}: unsupported notary schema version ${String(version)}`, {
+      file: path,
+    });
   }
   return db;
 }
@@ -76,5 +79,8 @@ export function getMeta(db: NotaryDb, key: string): string | undefined {
 }
 
 export function setMeta(db: NotaryDb, key: string, value: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
 }

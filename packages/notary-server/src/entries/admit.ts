@@ -50,7 +50,12 @@ export function admitEntry(
 }
 
 /** The same admission with the signature checked by `verifier` (the server: a worker). */
-export async function admitEntryAsync(body: Uint8Array, keys: KeyLookup, origin: string, verifier: SignatureVerifier): Promise<AdmittedEntry> {
+export async function admitEntryAsync(
+  body: Uint8Array,
+  keys: KeyLookup,
+  origin: string,
+  verifier: SignatureVerifier,
+): Promise<AdmittedEntry> {
   const c = candidateSignatures(body, keys);
   let signer: string | undefined;
   for (const t of c.tries) {
@@ -64,7 +69,10 @@ export async function admitEntryAsync(body: Uint8Array, keys: KeyLookup, origin:
   const verified = c.tries.find((t) => t.keyid === signer)?.publicKey;
   const current = signer === undefined ? undefined : keys.keyFor(signer);
   if (verified !== undefined && (current === undefined || !Buffer.from(current).equals(verified))) {
-    throw new NotaryError('UNKNOWN_SIGNER', `key ${signer ?? ''} was removed or replaced while the submission was checked`);
+    throw new NotaryError(
+      'UNKNOWN_SIGNER',
+      `key ${signer ?? ''} was removed or replaced while the submission was checked`,
+    );
   }
   return finishAdmission(body, c, signer, keys, origin);
 }
@@ -88,10 +96,20 @@ function candidateSignatures(body: Uint8Array, keys: KeyLookup): Candidates {
   return { env, signed, tries };
 }
 
-function finishAdmission(body: Uint8Array, c: Candidates, signer: string | undefined, keys: KeyLookup, origin: string): AdmittedEntry {
+function finishAdmission(
+  body: Uint8Array,
+  c: Candidates,
+  signer: string | undefined,
+  keys: KeyLookup,
+  origin: string,
+): AdmittedEntry {
   if (signer === undefined) {
-    if (c.tries.length > 0) throw new NotaryError('BAD_SIGNATURE', 'the DSSE signature does not verify over the PAE with the named key');
-    throw new NotaryError('UNKNOWN_SIGNER', `no signature by an active auditor or admin key (keyids: ${c.env.signatures.map((s) => s.keyid || '(none)').join(', ')})`);
+    if (c.tries.length > 0)
+      throw new NotaryError('BAD_SIGNATURE', 'the DSSE signature does not verify over the PAE with the named key');
+    throw new NotaryError(
+      'UNKNOWN_SIGNER',
+      `no signature by an active auditor or admin key (keyids: ${c.env.signatures.map((s) => s.keyid || '(none)').join(', ')})`,
+    );
   }
   const claim = interpretStatement(c.env.payload, origin);
   if (!keys.maySign(claim, signer)) {
@@ -120,9 +138,11 @@ function parseEnvelope(body: Uint8Array): Envelope {
   } catch (e) {
     throw e instanceof NotaryError ? e : new NotaryError('MALFORMED', 'body is not JSON (expected a DSSE envelope)');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new NotaryError('MALFORMED', 'body must be a DSSE envelope object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new NotaryError('MALFORMED', 'body must be a DSSE envelope object');
   const o = raw as Record<string, unknown>;
-  if (o.payloadType !== INTOTO_PAYLOAD_TYPE) throw new NotaryError('MALFORMED', `payloadType must be ${INTOTO_PAYLOAD_TYPE}`);
+  if (o.payloadType !== INTOTO_PAYLOAD_TYPE)
+    throw new NotaryError('MALFORMED', `payloadType must be ${INTOTO_PAYLOAD_TYPE}`);
   if (typeof o.payload !== 'string') throw new NotaryError('MALFORMED', 'payload must be a base64 string');
   const payload = decodeB64(o.payload, 'payload');
   const sigs = o.signatures;
@@ -134,7 +154,10 @@ function parseEnvelope(body: Uint8Array): Envelope {
       throw new NotaryError('MALFORMED', `signatures[${i}].sig must be a base64 string`);
     }
     const keyid = (s as { keyid?: unknown }).keyid;
-    return { keyid: typeof keyid === 'string' ? keyid : '', sig: decodeB64((s as { sig: string }).sig, `signatures[${i}].sig`) };
+    return {
+      keyid: typeof keyid === 'string' ? keyid : '',
+      sig: decodeB64((s as { sig: string }).sig, `signatures[${i}].sig`),
+    };
   });
   return { payloadType: o.payloadType, payload, signatures };
 }
@@ -144,7 +167,8 @@ function decodeB64(text: string, field: string): Buffer {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) throw new NotaryError('MALFORMED', `${field} is not base64`);
   const bytes = Buffer.from(text, 'base64');
   const std = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (bytes.toString('base64').replace(/=+$/, '') !== std) throw new NotaryError('MALFORMED', `${field} is not canonical base64`);
+  if (bytes.toString('base64').replace(/=+$/, '') !== std)
+    throw new NotaryError('MALFORMED', `${field} is not canonical base64`);
   return bytes;
 }
 

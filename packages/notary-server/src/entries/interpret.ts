@@ -36,7 +36,12 @@ export function interpretStatement(payload: Uint8Array, origin: string): EntryCl
   try {
     if (predicateType === VET_AUDITOR_PREDICATE_TYPE) {
       const a = parseAuditorStatement(payload);
-      return { type: a.action === 'add' ? 'auditor-add' : 'auditor-remove', name: a.name, keyid: a.keyid, publicKey: a.publicKey };
+      return {
+        type: a.action === 'add' ? 'auditor-add' : 'auditor-remove',
+        name: a.name,
+        keyid: a.keyid,
+        publicKey: a.publicKey,
+      };
     }
     if (predicateType === VET_AUDIT_PREDICATE_TYPE) return fromAudit(parseAuditStatement(payload), origin);
   } catch (e) {
@@ -46,7 +51,9 @@ export function interpretStatement(payload: Uint8Array, origin: string): EntryCl
     }
     throw e;
   }
-  throw bad(`unsupported predicateType ${JSON.stringify(predicateType)} (expected ${VET_AUDIT_PREDICATE_TYPE} or ${VET_AUDITOR_PREDICATE_TYPE})`);
+  throw bad(
+    `unsupported predicateType ${JSON.stringify(predicateType)} (expected ${VET_AUDIT_PREDICATE_TYPE} or ${VET_AUDITOR_PREDICATE_TYPE})`,
+  );
 }
 
 function tryParseAudit(payload: Uint8Array): AuditStatement | undefined {
@@ -65,11 +72,20 @@ function fromAudit(s: AuditStatement, origin: string): EntryClaim {
   const notes = s.notes === undefined ? {} : { notes: s.notes };
   const criteria = [...s.criteria].sort();
   if (s.kind === 'revocation') {
-    if (!/^[0-9a-f]{64}$/.test(s.revokes ?? '')) throw bad('revokes must be the revoked entry\'s leaf hash (64 lowercase hex digits)');
+    if (!/^[0-9a-f]{64}$/.test(s.revokes ?? ''))
+      throw bad("revokes must be the revoked entry's leaf hash (64 lowercase hex digits)");
     return { type: 'revocation', revokes: s.revokes ?? '', ...(s.notes !== undefined && { reason: s.notes }) };
   }
   if (s.kind === 'violation') {
-    return { type: 'violation', ecosystem: s.ecosystem, package: s.package, violation: s.violation ?? '', criteria, who: s.who, ...notes };
+    return {
+      type: 'violation',
+      ecosystem: s.ecosystem,
+      package: s.package,
+      violation: s.violation ?? '',
+      criteria,
+      who: s.who,
+      ...notes,
+    };
   }
   const version = s.delta?.to ?? s.version;
   if (version === undefined) throw bad('an audit names a version or a delta');
@@ -78,7 +94,8 @@ function fromAudit(s: AuditStatement, origin: string): EntryClaim {
   for (const v of involved) {
     const d = s.digests[v];
     if (d === undefined) throw bad(`no artifact digest for ${s.package}@${v} (every version involved must carry one)`);
-    if (alg !== undefined && !d.startsWith(alg)) throw bad(`npm artifacts need their sha512 integrity; ${v} has ${d.split('-')[0] ?? d}`);
+    if (alg !== undefined && !d.startsWith(alg))
+      throw bad(`npm artifacts need their sha512 integrity; ${v} has ${d.split('-')[0] ?? d}`);
   }
   let releasedAt: number | undefined;
   if (s.extra.releasedAt !== undefined) {

@@ -62,24 +62,35 @@ export class NotaryState {
   check(claim: EntryClaim, signer: string, who: Submitter, policy: NotaryPolicy, now: number): void {
     const admin = this.#adminKeys.has(signer);
     if (!admin && who.role !== 'admin' && this.auditors.get(signer)?.name !== who.subject) {
-      throw new NotaryError('FORBIDDEN', `this token belongs to "${who.subject}", not to the signer of the envelope (keyid ${signer})`);
+      throw new NotaryError(
+        'FORBIDDEN',
+        `this token belongs to "${who.subject}", not to the signer of the envelope (keyid ${signer})`,
+      );
     }
     switch (claim.type) {
       case 'audit':
       case 'violation': {
         const unknown = claim.criteria.filter((c) => !policy.criteria.includes(c));
-        if (unknown.length > 0) throw new NotaryError('POLICY', `criteria not offered by this notary: ${unknown.join(', ')} (offered: ${policy.criteria.join(', ')})`);
-        if (claim.type === 'audit' && policy.cooldownDays > 0) checkCooldown(claim.releasedAt, policy.cooldownDays, now);
+        if (unknown.length > 0)
+          throw new NotaryError(
+            'POLICY',
+            `criteria not offered by this notary: ${unknown.join(', ')} (offered: ${policy.criteria.join(', ')})`,
+          );
+        if (claim.type === 'audit' && policy.cooldownDays > 0)
+          checkCooldown(claim.releasedAt, policy.cooldownDays, now);
         return;
       }
       case 'revocation':
         return this.#checkRevocation(claim.revokes, signer);
       case 'auditor-add':
-        if (this.auditors.has(claim.keyid)) throw new NotaryError('POLICY', `auditor key ${claim.keyid} is already active`);
-        if (this.#adminKeys.has(claim.keyid)) throw new NotaryError('POLICY', `keyid ${claim.keyid} is an admin key id`);
+        if (this.auditors.has(claim.keyid))
+          throw new NotaryError('POLICY', `auditor key ${claim.keyid} is already active`);
+        if (this.#adminKeys.has(claim.keyid))
+          throw new NotaryError('POLICY', `keyid ${claim.keyid} is an admin key id`);
         return;
       case 'auditor-remove':
-        if (this.auditors.get(claim.keyid)?.name !== claim.name) throw new NotaryError('POLICY', `no active auditor key ${claim.keyid} for "${claim.name}"`);
+        if (this.auditors.get(claim.keyid)?.name !== claim.name)
+          throw new NotaryError('POLICY', `no active auditor key ${claim.keyid} for "${claim.name}"`);
         return;
     }
   }
@@ -87,16 +98,20 @@ export class NotaryState {
   #checkRevocation(leafHash: string, signer: string): void {
     const index = this.byLeafHash.get(leafHash);
     const t = index === undefined ? undefined : this.entries[index];
-    if (index === undefined || t === undefined) throw new NotaryError('POLICY', `no entry with leaf hash ${leafHash} in the log`);
-    if (t.claim.type !== 'audit' && t.claim.type !== 'violation') throw new NotaryError('POLICY', `entry ${index} is a ${t.claim.type}; only audits and violations can be revoked`);
+    if (index === undefined || t === undefined)
+      throw new NotaryError('POLICY', `no entry with leaf hash ${leafHash} in the log`);
+    if (t.claim.type !== 'audit' && t.claim.type !== 'violation')
+      throw new NotaryError('POLICY', `entry ${index} is a ${t.claim.type}; only audits and violations can be revoked`);
     if (this.revoked.has(index)) throw new NotaryError('POLICY', `entry ${index} is already revoked`);
     const original = this.auditorName(t.signer);
     const by = this.auditors.get(signer)?.name;
-    if (!this.#adminKeys.has(signer) && by !== original) throw new NotaryError('FORBIDDEN', `only "${original}" or an admin can revoke entry ${index}`);
+    if (!this.#adminKeys.has(signer) && by !== original)
+      throw new NotaryError('FORBIDDEN', `only "${original}" or an admin can revoke entry ${index}`);
   }
 
   apply(info: LogEntryInfo): void {
-    if (info.index !== this.entries.length) throw new Error(`state out of order: got ${info.index}, expected ${this.entries.length}`);
+    if (info.index !== this.entries.length)
+      throw new Error(`state out of order: got ${info.index}, expected ${this.entries.length}`);
     this.entries.push(info);
     this.byLeafHash.set(info.leafHash, info.index);
     const c = info.claim;
@@ -119,10 +134,16 @@ export class NotaryState {
 
 function checkCooldown(releasedAt: number | undefined, days: number, now: number): void {
   if (releasedAt === undefined) {
-    throw new NotaryError('POLICY', `this notary has a ${days}-day cooldown: predicate.releasedAt (the release's publication time) is required`);
+    throw new NotaryError(
+      'POLICY',
+      `this notary has a ${days}-day cooldown: predicate.releasedAt (the release's publication time) is required`,
+    );
   }
   if (now - releasedAt < days * DAY_MS) {
     const ready = new Date(releasedAt + days * DAY_MS).toISOString();
-    throw new NotaryError('POLICY', `release is younger than the ${days}-day cooldown; approvals are accepted from ${ready}`);
+    throw new NotaryError(
+      'POLICY',
+      `release is younger than the ${days}-day cooldown; approvals are accepted from ${ready}`,
+    );
   }
 }

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ed25519KeyPairFromSeed, ed25519Sign, generateEd25519KeyPair, hashLeaf } from '@vet/core';
 import { fromHexStr, HAVE_VECTORS, loadVectors } from '../../../core/src/tlog/__fixtures__/vectors.js';
 import { leafHashOf } from './admit.js';
-import { ed25519Engine, ed25519VerifierSync, inlineVerifier, verifyEd25519Sync, workerVerifier, type Ed25519Engine } from './verifier.js';
+import {
+  ed25519Engine,
+  ed25519VerifierSync,
+  inlineVerifier,
+  verifyEd25519Sync,
+  workerVerifier,
+  type Ed25519Engine,
+} from './verifier.js';
 
 const ENGINES: Ed25519Engine[] = ['libsodium', 'openssl'];
 
@@ -15,11 +22,16 @@ describe('Ed25519 verifiers', () => {
   const cases = Array.from({ length: 40 }, (_, i) => {
     const sig = ed25519Sign(msg(i), a.secretKey);
     switch (i % 5) {
-      case 0: return { pk: a.publicKey, msg: msg(i), sig, ok: true };
-      case 1: return { pk: b.publicKey, msg: msg(i), sig, ok: false };
-      case 2: return { pk: a.publicKey, msg: msg(i + 1), sig, ok: false };
-      case 3: return { pk: a.publicKey, msg: msg(i), sig: sig.subarray(0, 63), ok: false };
-      default: return { pk: a.publicKey.subarray(0, 31), msg: msg(i), sig, ok: false };
+      case 0:
+        return { pk: a.publicKey, msg: msg(i), sig, ok: true };
+      case 1:
+        return { pk: b.publicKey, msg: msg(i), sig, ok: false };
+      case 2:
+        return { pk: a.publicKey, msg: msg(i + 1), sig, ok: false };
+      case 3:
+        return { pk: a.publicKey, msg: msg(i), sig: sig.subarray(0, 63), ok: false };
+      default:
+        return { pk: a.publicKey.subarray(0, 31), msg: msg(i), sig, ok: false };
     }
   });
 
@@ -49,13 +61,19 @@ describe('Ed25519 verifiers', () => {
     const sodium = ed25519VerifierSync('libsodium');
     const openssl = ed25519VerifierSync('openssl');
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 200 }), fc.nat(63), fc.integer({ min: 0, max: 255 }), (seed, m, at, xor) => {
-        const kp = ed25519KeyPairFromSeed(seed);
-        const sig = ed25519Sign(m, kp.secretKey);
-        sig[at] = (sig[at] ?? 0) ^ xor;
-        const verdict = openssl(kp.publicKey, m, sig);
-        return sodium(kp.publicKey, m, sig) === verdict && verdict === (xor === 0);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(63),
+        fc.integer({ min: 0, max: 255 }),
+        (seed, m, at, xor) => {
+          const kp = ed25519KeyPairFromSeed(seed);
+          const sig = ed25519Sign(m, kp.secretKey);
+          sig[at] = (sig[at] ?? 0) ^ xor;
+          const verdict = openssl(kp.publicKey, m, sig);
+          return sodium(kp.publicKey, m, sig) === verdict && verdict === (xor === 0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -64,9 +82,17 @@ describe('Ed25519 verifiers', () => {
     const v = HAVE_VECTORS ? loadVectors('ed25519/rfc8032.json') : undefined;
     it.each(ENGINES)('%s: accepts every positive vector and refuses every negative one, incl. S + L', (engine) => {
       const check = ed25519VerifierSync(engine);
-      for (const t of v.vectors) expect(check(fromHexStr(t.publicKeyHex), fromHexStr(t.messageHex), fromHexStr(t.signatureHex)), `${t.name}`).toBe(true);
+      for (const t of v.vectors)
+        expect(
+          check(fromHexStr(t.publicKeyHex), fromHexStr(t.messageHex), fromHexStr(t.signatureHex)),
+          `${t.name}`,
+        ).toBe(true);
       expect(v.negative.some((t: { name: string }) => t.name.includes('S+L'))).toBe(true);
-      for (const t of v.negative) expect(check(fromHexStr(t.publicKeyHex), fromHexStr(t.messageHex), fromHexStr(t.signatureHex)), `${t.name}`).toBe(false);
+      for (const t of v.negative)
+        expect(
+          check(fromHexStr(t.publicKeyHex), fromHexStr(t.messageHex), fromHexStr(t.signatureHex)),
+          `${t.name}`,
+        ).toBe(false);
     });
   });
 });

@@ -132,7 +132,10 @@ interface Job {
 /** Verifies on one worker thread; a dead worker falls back to verifying inline. */
 export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
   const chosen = ed25519Engine(engine);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sodium: chosen === 'libsodium' ? loadableSodium() : undefined } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { sodium: chosen === 'libsodium' ? loadableSodium() : undefined },
+  });
   const fallback = ed25519VerifierSync(chosen);
   worker.unref(); // an idle verifier must not keep the process alive
   const inFlight: Job[][] = [];
@@ -159,7 +162,10 @@ export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
     }
     const m = pack(jobs);
     inFlight.push(jobs);
-    worker.postMessage(m, [m.keys, m.sigs, m.msgs, m.offsets].map((a) => a.buffer as ArrayBuffer));
+    worker.postMessage(
+      m,
+      [m.keys, m.sigs, m.msgs, m.offsets].map((a) => a.buffer as ArrayBuffer),
+    );
   };
   return {
     verify(pk, msg, sig) {

@@ -76,7 +76,15 @@ function auditRow(c: AuditClaim, infos: LogEntryInfo[]): PublishedAudit {
 }
 
 function violationRow(c: ViolationClaim, index: number): PublishedAudit {
-  return { kind: 'violation', package: c.package, violation: c.violation, criteria: c.criteria, who: [c.who], ...(c.notes && { notes: c.notes }), entries: [index] };
+  return {
+    kind: 'violation',
+    package: c.package,
+    violation: c.violation,
+    criteria: c.criteria,
+    who: [c.who],
+    ...(c.notes && { notes: c.notes }),
+    entries: [index],
+  };
 }
 
 const KIND_ORDER = { full: 0, delta: 1, violation: 2 };

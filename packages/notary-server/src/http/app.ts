@@ -28,24 +28,58 @@ export function createRequestHandler(notary: Notary): RequestHandler {
   const bundleCache = new Map<number, Buffer>();
   const feedCache = new Map<string, { size: number; text: string }>();
 
-  const routes: [RegExp, string, (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>][] = [
-    [/^\/checkpoint$/, 'GET', (_m, _q, res) => {
-      reads({ kind: 'checkpoint' });
-      sendBytes(res, 200, notary.latest().note, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
-    }],
+  const routes: [
+    RegExp,
+    string,
+    (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>,
+  ][] = [
+    [
+      /^\/checkpoint$/,
+      'GET',
+      (_m, _q, res) => {
+        reads({ kind: 'checkpoint' });
+        sendBytes(res, 200, notary.latest().note, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
+      },
+    ],
     [/^\/tile\/.+$/, 'GET', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
     [/^\/v1\/submit$/, 'POST', (_m, req, res) => submit(req, res)],
-    [/^\/v1\/lookup\/([a-z]+)\/(.+)$/, 'GET', (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res)],
+    [
+      /^\/v1\/lookup\/([a-z]+)\/(.+)$/,
+      'GET',
+      (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res),
+    ],
     [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
     [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
-    [/^\/v1\/keys$/, 'GET', (_m, _q, res) =>
-      sendJson(res, 200, { origin: notary.config.origin, logKeys: notary.keys.logVerifiers, admin: { keyid: notary.keys.admin.keyid, publicKey: Buffer.from(notary.keys.admin.publicKey).toString('base64') } })],
+    [
+      /^\/v1\/keys$/,
+      'GET',
+      (_m, _q, res) =>
+        sendJson(res, 200, {
+          origin: notary.config.origin,
+          logKeys: notary.keys.logVerifiers,
+          admin: {
+            keyid: notary.keys.admin.keyid,
+            publicKey: Buffer.from(notary.keys.admin.publicKey).toString('base64'),
+          },
+        }),
+    ],
     [/^\/healthz$/, 'GET', (_m, _q, res) => sendJson(res, 200, { ok: true })],
-    [/^\/readyz$/, 'GET', (_m, _q, res) => {
-      const failed = notary.sequencer.failed !== undefined;
-      sendJson(res, failed ? 503 : 200, { ok: !failed, size: notary.latest().size });
-    }],
-    [/^\/metrics$/, 'GET', (_m, _q, res) => sendBytes(res, 200, notary.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8', { 'cache-control': 'no-store' })],
+    [
+      /^\/readyz$/,
+      'GET',
+      (_m, _q, res) => {
+        const failed = notary.sequencer.failed !== undefined;
+        sendJson(res, failed ? 503 : 200, { ok: !failed, size: notary.latest().size });
+      },
+    ],
+    [
+      /^\/metrics$/,
+      'GET',
+      (_m, _q, res) =>
+        sendBytes(res, 200, notary.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8', {
+          'cache-control': 'no-store',
+        }),
+    ],
   ];
 
   async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -73,14 +107,16 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       // The tree may hold a batch that is still committing: serve only what the latest
       // checkpoint covers.
       const nodes = Math.floor(notary.latest().size / TILE_W ** t.level);
-      const bytes = t.index * TILE_W + t.width > nodes ? undefined : hashTileBytes(notary.log.tree, t.level, t.index, t.width);
+      const bytes =
+        t.index * TILE_W + t.width > nodes ? undefined : hashTileBytes(notary.log.tree, t.level, t.index, t.width);
       if (bytes === undefined) throw new NotaryError('NOT_FOUND', `tile /${path} does not exist yet`);
       sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
       return;
     }
     reads({ kind: 'entries' });
     const start = t.index * TILE_W;
-    if (start + t.width > notary.latest().size) throw new NotaryError('NOT_FOUND', `entry bundle /${path} does not exist yet`);
+    if (start + t.width > notary.latest().size)
+      throw new NotaryError('NOT_FOUND', `entry bundle /${path} does not exist yet`);
     const full = bundleCache.get(t.index);
     const bytes = full ?? encodeBundle(notary.readLeaves(start, start + t.width));
     if (t.width === TILE_W && !full) {
@@ -102,7 +138,11 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       origin: notary.config.origin,
       checkpoint: latest.note,
       treeSize: latest.size,
-      approvals: packageRows(state, all.filter((i) => i < latest.size), notary.config.policy.quorum),
+      approvals: packageRows(
+        state,
+        all.filter((i) => i < latest.size),
+        notary.config.policy.quorum,
+      ),
       entries: page.map((i) => ({
         index: i,
         leafHash: state.entries[i]?.leafHash,
@@ -120,7 +160,12 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     let cached = feedCache.get(eco);
     if (cached?.size !== latest.size) {
       const rows = publishedAudits(notary.log.state, eco, notary.config.policy.quorum);
-      const text = formatAuditsFeed(rows, notary.config.policy, { origin: notary.config.origin, ecosystem: eco, size: latest.size, rootHash: Buffer.from(latest.rootHash).toString('base64') });
+      const text = formatAuditsFeed(rows, notary.config.policy, {
+        origin: notary.config.origin,
+        ecosystem: eco,
+        size: latest.size,
+        rootHash: Buffer.from(latest.rootHash).toString('base64'),
+      });
       cached = { size: latest.size, text };
       feedCache.set(eco, cached);
     }
@@ -134,11 +179,18 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     if (from === undefined || from < 1 || from > to || to > size) {
       throw new NotaryError('MALFORMED', `need 1 ≤ from ≤ to ≤ ${size} (the current tree size)`);
     }
-    sendJson(res, 200, { from, to, proof: proveConsistency(notary.log.tree, from, to).map((h) => Buffer.from(h).toString('base64')) });
+    sendJson(res, 200, {
+      from,
+      to,
+      proof: proveConsistency(notary.log.tree, from, to).map((h) => Buffer.from(h).toString('base64')),
+    });
   }
 
   return (req, res) => {
-    const fail = (e: unknown) => sendError(res, e, (err) => notary.logEvent({ event: 'internal_error', error: String(err), stack: (err as Error)?.stack }));
+    const fail = (e: unknown) =>
+      sendError(res, e, (err) =>
+        notary.logEvent({ event: 'internal_error', error: String(err), stack: (err as Error)?.stack }),
+      );
     try {
       // The hot path skips the WHATWG URL parse (~2 % of the event loop under load): the
       // exact path has nothing to normalise and the handler reads no query.
@@ -151,7 +203,10 @@ export function createRequestHandler(notary: Notary): RequestHandler {
         const m = re.exec(url.pathname);
         if (!m) continue;
         if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
-          throw new NotaryError('METHOD_NOT_ALLOWED', `${req.method ?? '?'} not allowed on ${url.pathname} (use ${method})`);
+          throw new NotaryError(
+            'METHOD_NOT_ALLOWED',
+            `${req.method ?? '?'} not allowed on ${url.pathname} (use ${method})`,
+          );
         }
         const r = handler(m, req, res, url);
         if (r instanceof Promise) r.catch(fail);
@@ -165,7 +220,8 @@ export function createRequestHandler(notary: Notary): RequestHandler {
 }
 
 function ecosystem(v: string | undefined): Ecosystem {
-  if (!ECOSYSTEMS.includes(v as Ecosystem)) throw new NotaryError('NOT_FOUND', `unknown ecosystem "${v ?? ''}" (npm, pypi, cargo)`);
+  if (!ECOSYSTEMS.includes(v as Ecosystem))
+    throw new NotaryError('NOT_FOUND', `unknown ecosystem "${v ?? ''}" (npm, pypi, cargo)`);
   return v as Ecosystem;
 }
 

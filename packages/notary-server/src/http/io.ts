@@ -36,10 +36,18 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 }
 
 function tooLarge(maxBytes: number): NotaryError {
-  return new NotaryError('PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes (one submission is one log entry)`);
+  return new NotaryError(
+    'PAYLOAD_TOO_LARGE',
+    `request body exceeds ${maxBytes} bytes (one submission is one log entry)`,
+  );
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

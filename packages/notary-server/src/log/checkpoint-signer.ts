@@ -16,14 +16,20 @@ export function makeCheckpointSigner(origin: string, signerKeys: readonly string
     const s = parseSignerKey(k);
     if (s.type !== 0x01) throw new Error(`log key ${s.name} must be an Ed25519 (type 0x01) note key`);
     const seed = Buffer.from(s.secretKey.subarray(0, 32));
-    const key: KeyObject = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    const key: KeyObject = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     return { name: s.name, keyId: Buffer.from(s.keyId), key };
   });
   if (signers.length === 0) throw new Error('no log signing keys');
   return (size, rootHash) => {
     const text = formatCheckpoint({ origin, size, rootHash });
     const msg = Buffer.from(text, 'utf8');
-    const lines = signers.map((s) => `\u2014 ${s.name} ${Buffer.concat([s.keyId, sign(null, msg, s.key)]).toString('base64')}\n`);
+    const lines = signers.map(
+      (s) => `\u2014 ${s.name} ${Buffer.concat([s.keyId, sign(null, msg, s.key)]).toString('base64')}\n`,
+    );
     return `${text}\n${lines.join('')}`;
   };
 }

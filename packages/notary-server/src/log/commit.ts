@@ -36,7 +36,8 @@ export interface BatchCommitter {
 }
 
 export const SQL = {
-  insertEntry: 'INSERT INTO entries (idx, leaf, leaf_hash, dedupe, kind, signer, submitted_by, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  insertEntry:
+    'INSERT INTO entries (idx, leaf, leaf_hash, dedupe, kind, signer, submitted_by, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   insertCheckpoint: 'INSERT INTO checkpoints (size, note) VALUES (?, ?)',
   casLatest: 'UPDATE latest SET size = ?, note = ? WHERE id = 1 AND size = ?',
 };
@@ -75,7 +76,17 @@ export function packBatch(b: BatchCommit): PackedBatch {
     dedupes.set(Buffer.from(r.dedupe, 'hex'), 32 * i);
     text.push(r.kind, r.signer, r.submittedBy);
   });
-  return { first: b.first, size: b.size, checkpoint: b.checkpoint, now: b.now, leaves, offsets, leafHashes, dedupes, text };
+  return {
+    first: b.first,
+    size: b.size,
+    checkpoint: b.checkpoint,
+    now: b.now,
+    leaves,
+    offsets,
+    leafHashes,
+    dedupes,
+    text,
+  };
 }
 
 // Shared by both committers (the worker gets it as source text): plain JS on purpose.
@@ -145,7 +156,10 @@ export function workerCommitter(dbPath: string): BatchCommitter {
       return new Promise((resolve, reject) => {
         const p = packBatch(b);
         waiting.push({ resolve, reject });
-        worker.postMessage(p, [p.leaves, p.offsets, p.leafHashes, p.dedupes].map((a) => a.buffer as ArrayBuffer));
+        worker.postMessage(
+          p,
+          [p.leaves, p.offsets, p.leafHashes, p.dedupes].map((a) => a.buffer as ArrayBuffer),
+        );
       });
     },
     async close() {

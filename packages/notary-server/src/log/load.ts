@@ -31,7 +31,12 @@ export function loadLog(
   const state = new NotaryState(opts.adminKeys);
   forEachEntry(db, (e) => {
     tree.append(e.leaf_hash);
-    state.apply({ index: e.idx, leafHash: e.leaf_hash.toString('hex'), signer: e.signer, claim: interpretStored(e.leaf, opts.origin) });
+    state.apply({
+      index: e.idx,
+      leafHash: e.leaf_hash.toString('hex'),
+      signer: e.signer,
+      claim: interpretStored(e.leaf, opts.origin),
+    });
   });
   const dedupe = new Set<string>();
   for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
@@ -60,15 +65,29 @@ export function loadLog(
   return { tree, state, dedupe, latest };
 }
 
-function checkLatest(tree: MerkleLevels, latest: { size: number; note: string }, opts: { origin: string; rootAt(tree: MerkleLevels, size: number): Uint8Array }): void {
+function checkLatest(
+  tree: MerkleLevels,
+  latest: { size: number; note: string },
+  opts: { origin: string; rootAt(tree: MerkleLevels, size: number): Uint8Array },
+): void {
   const text = latest.note.slice(0, latest.note.lastIndexOf('\n\n') + 1);
   const cp = parseCheckpoint(text);
-  if (cp.origin !== opts.origin) throw new VetError('LOG_INCONSISTENT', `stored checkpoint is for origin "${cp.origin}", config says "${opts.origin}"`);
+  if (cp.origin !== opts.origin)
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `stored checkpoint is for origin "${cp.origin}", config says "${opts.origin}"`,
+    );
   if (Number(cp.size) !== latest.size || latest.size !== tree.size) {
-    throw new VetError('LOG_INCONSISTENT', `latest checkpoint has size ${String(cp.size)} but the database holds ${tree.size} entries`);
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `latest checkpoint has size ${String(cp.size)} but the database holds ${tree.size} entries`,
+    );
   }
   const root = Buffer.from(opts.rootAt(tree, tree.size));
   if (!root.equals(Buffer.from(cp.rootHash))) {
-    throw new VetError('LOG_INCONSISTENT', `entries hash to ${root.toString('base64')} but the latest checkpoint says ${Buffer.from(cp.rootHash).toString('base64')}`);
+    throw new VetError(
+      'LOG_INCONSISTENT',
+      `entries hash to ${root.toString('base64')} but the latest checkpoint says ${Buffer.from(cp.rootHash).toString('base64')}`,
+    );
   }
 }

@@ -47,8 +47,17 @@ export class ProofMemo {
   }
 }
 
-export function makeReceipt(tree: MerkleLevels, index: number, leafHash: Uint8Array, size: number, checkpoint: string, memo = new ProofMemo()): Receipt {
-  const proof = inclusionProof(index, size, memo.rangeHash(tree, size)).map((h) => Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64'));
+export function makeReceipt(
+  tree: MerkleLevels,
+  index: number,
+  leafHash: Uint8Array,
+  size: number,
+  checkpoint: string,
+  memo = new ProofMemo(),
+): Receipt {
+  const proof = inclusionProof(index, size, memo.rangeHash(tree, size)).map((h) =>
+    Buffer.from(h.buffer, h.byteOffset, h.byteLength).toString('base64'),
+  );
   return {
     index,
     leafHash: Buffer.from(leafHash.buffer, leafHash.byteOffset, leafHash.byteLength).toString('hex'),

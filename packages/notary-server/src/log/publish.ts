@@ -31,7 +31,13 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
  * Publishes the log at `size` with `checkpoint`, given that everything full up to
  * `fromSize` was already written. Returns the new published size.
  */
-export function publishStatic(dir: string, src: PublishSource, fromSize: number, size: number, checkpoint: string): number {
+export function publishStatic(
+  dir: string,
+  src: PublishSource,
+  fromSize: number,
+  size: number,
+  checkpoint: string,
+): number {
   for (let level = 0; level < tileLevels(size); level++) {
     const before = tileShape(fromSize, level).full;
     const now = tileShape(size, level);

@@ -74,7 +74,8 @@ export class Sequencer {
   }
 
   submit(entry: PendingEntry): Promise<{ index: number; batch: BatchResult }> {
-    if (this.#failed !== undefined || this.#closed) return Promise.reject(new Error('sequencer is not accepting entries'));
+    if (this.#failed !== undefined || this.#closed)
+      return Promise.reject(new Error('sequencer is not accepting entries'));
     return new Promise((resolve, reject) => {
       this.#pool.push({ entry, resolve, reject });
       this.#schedule(this.#pool.length >= this.#deps.batchMaxEntries ? 0 : this.#deps.batchDelayMs);
@@ -140,7 +141,13 @@ export class Sequencer {
       for (const w of batch) tree.append(w.entry.leafHash);
       const rootHash = this.#deps.rootAt(size);
       const checkpoint = this.#deps.signCheckpoint(size, rootHash);
-      await this.#deps.committer.commit({ first, size, checkpoint, now: this.#deps.now(), rows: batch.map((w) => w.entry) });
+      await this.#deps.committer.commit({
+        first,
+        size,
+        checkpoint,
+        now: this.#deps.now(),
+        rows: batch.map((w) => w.entry),
+      });
       result = { size, rootHash, checkpoint };
       this.#latestSize = size;
     } catch (e) {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { consistencyProof, hashLeaf, inclusionProof, rangeHasherFromLeafHashes, rootOf, verifyConsistency, verifyInclusion } from '@vet/core';
+import {
+  consistencyProof,
+  hashLeaf,
+  inclusionProof,
+  rangeHasherFromLeafHashes,
+  rootOf,
+  verifyConsistency,
+  verifyInclusion,
+} from '@vet/core';
 import { MerkleLevels } from './tree.js';
 import { proveConsistency, proveInclusion, rootAt } from './proofs.js';
 import { hashTileBytes, tileShape } from './tiles.js';

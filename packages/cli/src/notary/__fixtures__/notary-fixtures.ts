@@ -43,7 +43,6 @@ export function tempDir(prefix = 'vet-notary-client-'): { dir: string; cleanup()
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-
 export interface Auditor {
   name: string;
   keyid: string;
@@ -51,9 +50,11 @@ export interface Auditor {
   token?: string;
 }
 
-
 export function envelope(a: { keyid: string; keys: Ed25519KeyPair }, input: AuditStatementInput): Buffer {
-  const env = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey });
+  const env = signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, {
+    keyid: a.keyid,
+    secretKey: a.keys.secretKey,
+  });
   return Buffer.from(JSON.stringify(env));
 }
 
@@ -76,7 +77,10 @@ export async function startRealNotary(): Promise<RealNotary> {
   const init = initDataDir(dir, ORIGIN, { listen: { host: '127.0.0.1', port: 0 } });
   const running = await serveNotary(dir, { port: 0 });
   const keyDir = join(dir, 'keys', 'log');
-  const signerKey = readFileSync(join(keyDir, readdirSync(keyDir).filter((f) => f.endsWith('.key'))[0]!), 'utf8').trim();
+  const signerKey = readFileSync(
+    join(keyDir, readdirSync(keyDir).filter((f) => f.endsWith('.key'))[0]!),
+    'utf8',
+  ).trim();
   return {
     dir,
     url: running.url,
@@ -89,7 +93,11 @@ export async function startRealNotary(): Promise<RealNotary> {
       return { name, keyid, keys, token };
     },
     async submit(body, token) {
-      const res = await fetch(`${running.url}/v1/submit`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${running.url}/v1/submit`, {
+        method: 'POST',
+        body,
+        headers: { authorization: `Bearer ${token}` },
+      });
       return { status: res.status, json: await res.json() };
     },
     async close() {
@@ -121,9 +129,14 @@ export interface StaticLog {
 
 export async function startStaticLog(opts: { signerKey?: string; origin?: string } = {}): Promise<StaticLog> {
   const origin = opts.origin ?? ORIGIN;
-  const keys = opts.signerKey === undefined ? generateNoteSigner(origin) : { signerKey: opts.signerKey, verifierKey: '' };
+  const keys =
+    opts.signerKey === undefined ? generateNoteSigner(origin) : { signerKey: opts.signerKey, verifierKey: '' };
   const adminKeys = generateEd25519KeyPair();
-  const admin: Auditor = { name: 'admin', keyid: `vet-notary-admin:${createHash('sha256').update(adminKeys.publicKey).digest('hex').slice(0, 16)}`, keys: adminKeys };
+  const admin: Auditor = {
+    name: 'admin',
+    keyid: `vet-notary-admin:${createHash('sha256').update(adminKeys.publicKey).digest('hex').slice(0, 16)}`,
+    keys: adminKeys,
+  };
   const log: StaticLog = {
     url: '',
     origin,
@@ -141,7 +154,13 @@ export async function startStaticLog(opts: { signerKey?: string; origin?: string
       const k = generateEd25519KeyPair();
       const keyid = `vet-auditor:${createHash('sha256').update(k.publicKey).digest('hex').slice(0, 16)}`;
       const payload = makeAuditorStatement({ action: 'add', keyid, publicKey: k.publicKey, name });
-      log.append(Buffer.from(JSON.stringify(signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: admin.keyid, secretKey: admin.keys.secretKey }))));
+      log.append(
+        Buffer.from(
+          JSON.stringify(
+            signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: admin.keyid, secretKey: admin.keys.secretKey }),
+          ),
+        ),
+      );
       return { name, keyid, keys: k };
     },
     checkpoint(size = log.entries.length) {
@@ -164,7 +183,14 @@ export async function startStaticLog(opts: { signerKey?: string; origin?: string
     const o = log.overrides.get(path);
     if (o !== undefined) return send(200, o);
     if (path === 'checkpoint') return send(200, log.checkpoint());
-    if (path === 'v1/keys') return send(200, JSON.stringify({ origin, admin: { keyid: admin.keyid, publicKey: Buffer.from(adminKeys.publicKey).toString('base64') } }));
+    if (path === 'v1/keys')
+      return send(
+        200,
+        JSON.stringify({
+          origin,
+          admin: { keyid: admin.keyid, publicKey: Buffer.from(adminKeys.publicKey).toString('base64') },
+        }),
+      );
     try {
       const t = parseTilePath(path);
       if (t.kind !== 'entries' || t.index * 256 + t.width > log.entries.length) return send(404, 'not found');
@@ -182,7 +208,11 @@ export async function startStaticLog(opts: { signerKey?: string; origin?: string
 
 // ---------------------------------------------------------------- store and graph
 
-export function notaryImport(url: string, key: string, over: Partial<NonNullable<ImportConfig['notary']>> = {}): ImportConfig {
+export function notaryImport(
+  url: string,
+  key: string,
+  over: Partial<NonNullable<ImportConfig['notary']>> = {},
+): ImportConfig {
   return { url: [], exclude: [], criteriaMap: {}, notary: { url, key, ...over } };
 }
 
@@ -196,13 +226,31 @@ export function storeWith(imports: Record<string, ImportConfig>): Store {
 /** An npm graph: root → each `name@version` (integrity = integrity(label) unless given). */
 export function npmGraph(pkgs: Record<string, string | { version: string; integrity: string }>): DependencyGraph {
   const nodes: DependencyGraph['nodes'] = [
-    { id: 'root', name: 'root', version: '1.0.0', source: { kind: 'workspace' }, integrity: [], firstParty: true, workspaceMember: true, deps: [] },
+    {
+      id: 'root',
+      name: 'root',
+      version: '1.0.0',
+      source: { kind: 'workspace' },
+      integrity: [],
+      firstParty: true,
+      workspaceMember: true,
+      deps: [],
+    },
   ];
   for (const [name, spec] of Object.entries(pkgs)) {
     const version = typeof spec === 'string' ? spec : spec.version;
     const sri = typeof spec === 'string' ? integrity(`${name}@${version}`) : spec.integrity;
     const [algo, digest] = [sri.slice(0, sri.indexOf('-')), sri.slice(sri.indexOf('-') + 1)];
-    nodes.push({ id: `${name}@${version}`, name, version, source: { kind: 'registry' }, integrity: [{ algo, digest, encoding: 'base64', covers: 'npm-tarball' }], firstParty: false, workspaceMember: false, deps: [] });
+    nodes.push({
+      id: `${name}@${version}`,
+      name,
+      version,
+      source: { kind: 'registry' },
+      integrity: [{ algo, digest, encoding: 'base64', covers: 'npm-tarball' }],
+      firstParty: false,
+      workspaceMember: false,
+      deps: [],
+    });
     nodes[0]!.deps.push({ to: `${name}@${version}`, kind: 'normal' });
   }
   return { ecosystem: 'npm', lockfile: 'package-lock.json', format: 'package-lock v3', nodes, warnings: [] };

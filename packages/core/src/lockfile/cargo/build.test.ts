@@ -28,7 +28,8 @@ function members(g: DependencyGraph): string[] {
   return g.nodes.filter((n) => n.workspaceMember).map((n) => n.id);
 }
 
-const pkg = (name: string, version = '0.1.0', body = '') => `[package]\nname = "${name}"\nversion = "${version}"\n${body}`;
+const pkg = (name: string, version = '0.1.0', body = '') =>
+  `[package]\nname = "${name}"\nversion = "${version}"\n${body}`;
 
 describe('workspace members', () => {
   it('expands member globs, applies exclude, and lets a literal member override exclude', () => {
@@ -41,7 +42,13 @@ describe('workspace members', () => {
       'tools/lib/other': pkg('other'),
     };
     const g = graphOf(
-      [local('a', '0.1.0', ['other']), local('b', '0.1.0', ['skip']), local('keep', '0.1.0'), local('other', '0.1.0'), local('skip', '0.1.0')],
+      [
+        local('a', '0.1.0', ['other']),
+        local('b', '0.1.0', ['skip']),
+        local('keep', '0.1.0'),
+        local('other', '0.1.0'),
+        local('skip', '0.1.0'),
+      ],
       manifests,
     );
     expect(members(g)).toEqual(['a@0.1.0', 'b@0.1.0', 'keep@0.1.0']);
@@ -54,17 +61,27 @@ describe('workspace members', () => {
   it('makes path dependencies under the root members, but not those outside it', () => {
     const manifests = {
       '': '[workspace]\nmembers = ["app"]\n',
-      app: pkg('app', '0.1.0', '[dependencies]\nutil = { path = "../libs/util" }\nfar = { path = "../../elsewhere/far" }\n'),
+      app: pkg(
+        'app',
+        '0.1.0',
+        '[dependencies]\nutil = { path = "../libs/util" }\nfar = { path = "../../elsewhere/far" }\n',
+      ),
       'libs/util': pkg('util'),
       '../elsewhere/far': pkg('far'),
     };
-    const g = graphOf([local('app', '0.1.0', ['util', 'far']), local('util', '0.1.0'), local('far', '0.1.0')], manifests);
+    const g = graphOf(
+      [local('app', '0.1.0', ['util', 'far']), local('util', '0.1.0'), local('far', '0.1.0')],
+      manifests,
+    );
     expect(members(g)).toEqual(['app@0.1.0', 'util@0.1.0']);
     expect(node(g, 'far@0.1.0')).toMatchObject({ firstParty: true, workspaceMember: false });
   });
 
   it('has only the root package as member without a [workspace] table', () => {
-    const manifests = { '': pkg('root', '1.0.0', '[dependencies]\nhelper = { path = "helper" }\n'), helper: pkg('helper') };
+    const manifests = {
+      '': pkg('root', '1.0.0', '[dependencies]\nhelper = { path = "helper" }\n'),
+      helper: pkg('helper'),
+    };
     const g = graphOf([local('root', '1.0.0', ['helper']), local('helper', '0.1.0')], manifests);
     expect(members(g)).toEqual(['root@1.0.0']);
   });
@@ -73,28 +90,60 @@ describe('workspace members', () => {
 describe('edge kinds', () => {
   it('takes normal/build/dev kinds from member manifests, including [target.*] tables', () => {
     const manifests = {
-      '': pkg('app', '0.1.0', [
-        '[dependencies]', 'serde = "1"', '[build-dependencies]', 'cc = "1"', '[dev-dependencies]', 'tempfile = "3"', 'serde = "1"',
-        "[target.'cfg(windows)'.dependencies]", 'winapi = "0.3"',
-      ].join('\n')),
+      '': pkg(
+        'app',
+        '0.1.0',
+        [
+          '[dependencies]',
+          'serde = "1"',
+          '[build-dependencies]',
+          'cc = "1"',
+          '[dev-dependencies]',
+          'tempfile = "3"',
+          'serde = "1"',
+          "[target.'cfg(windows)'.dependencies]",
+          'winapi = "0.3"',
+        ].join('\n'),
+      ),
     };
     const g = graphOf(
-      [local('app', '0.1.0', ['cc', 'serde', 'tempfile', 'winapi']), reg('cc', '1.0.0'), reg('serde', '1.0.1'), reg('tempfile', '3.1.0'), reg('winapi', '0.3.9')],
+      [
+        local('app', '0.1.0', ['cc', 'serde', 'tempfile', 'winapi']),
+        reg('cc', '1.0.0'),
+        reg('serde', '1.0.1'),
+        reg('tempfile', '3.1.0'),
+        reg('winapi', '0.3.9'),
+      ],
       manifests,
     );
-    expect(edges(g, 'app@0.1.0')).toEqual(['build:cc@1.0.0', 'normal:serde@1.0.1', 'dev:serde@1.0.1', 'dev:tempfile@3.1.0', 'normal:winapi@0.3.9']);
+    expect(edges(g, 'app@0.1.0')).toEqual([
+      'build:cc@1.0.0',
+      'normal:serde@1.0.1',
+      'dev:serde@1.0.1',
+      'dev:tempfile@3.1.0',
+      'normal:winapi@0.3.9',
+    ]);
     expect(g.warnings).toEqual([]);
   });
 
   it('gives dev kinds only to workspace members', () => {
     const manifests = {
       '': '[workspace]\nmembers = ["app"]\n',
-      app: pkg('app', '0.1.0', '[dependencies]\nhelper = { path = "../../outside/helper" }\n[dev-dependencies]\ntempfile = "3"\n'),
+      app: pkg(
+        'app',
+        '0.1.0',
+        '[dependencies]\nhelper = { path = "../../outside/helper" }\n[dev-dependencies]\ntempfile = "3"\n',
+      ),
       // A non-member path package: Cargo never resolves its dev-dependencies.
       '../outside/helper': pkg('helper', '0.1.0', '[dev-dependencies]\nlog = "0.4"\n'),
     };
     const g = graphOf(
-      [local('app', '0.1.0', ['helper', 'tempfile']), local('helper', '0.1.0', ['log']), reg('log', '0.4.0'), reg('tempfile', '3.1.0')],
+      [
+        local('app', '0.1.0', ['helper', 'tempfile']),
+        local('helper', '0.1.0', ['log']),
+        reg('log', '0.4.0'),
+        reg('tempfile', '3.1.0'),
+      ],
       manifests,
     );
     expect(edges(g, 'app@0.1.0')).toEqual(['normal:helper@0.1.0', 'dev:tempfile@3.1.0']);
@@ -104,10 +153,16 @@ describe('edge kinds', () => {
 
   it('resolves renamed dependencies to the real package, by version requirement, and records the alias', () => {
     const manifests = {
-      '': pkg('app', '0.1.0', [
-        '[dependencies]', 'serde1 = { package = "serde", version = "1", optional = true }',
-        '[dev-dependencies]', 'serde_old = { package = "serde", version = "0.9" }',
-      ].join('\n')),
+      '': pkg(
+        'app',
+        '0.1.0',
+        [
+          '[dependencies]',
+          'serde1 = { package = "serde", version = "1", optional = true }',
+          '[dev-dependencies]',
+          'serde_old = { package = "serde", version = "0.9" }',
+        ].join('\n'),
+      ),
     };
     const lock = [local('app', '0.1.0', ['serde 0.9.0', 'serde 1.0.1']), reg('serde', '0.9.0'), reg('serde', '1.0.1')];
     const g = graphOf(lock, manifests);
@@ -117,17 +172,35 @@ describe('edge kinds', () => {
   it('inherits versions and dependencies from the workspace root', () => {
     const manifests = {
       '': [
-        '[workspace]', 'members = ["app"]', '[workspace.package]', 'version = "2.1.0"', '[workspace.dependencies]',
-        'log = "0.4"', 'mylib = { path = "crates/mylib" }', 'ren = { package = "real-name", version = "1" }',
+        '[workspace]',
+        'members = ["app"]',
+        '[workspace.package]',
+        'version = "2.1.0"',
+        '[workspace.dependencies]',
+        'log = "0.4"',
+        'mylib = { path = "crates/mylib" }',
+        'ren = { package = "real-name", version = "1" }',
       ].join('\n'),
       app: [
-        '[package]', 'name = "app"', 'version.workspace = true', '[dependencies]', 'mylib = { workspace = true }',
-        '[build-dependencies]', 'log.workspace = true', '[dev-dependencies]', 'ren = { workspace = true, features = ["x"] }',
+        '[package]',
+        'name = "app"',
+        'version.workspace = true',
+        '[dependencies]',
+        'mylib = { workspace = true }',
+        '[build-dependencies]',
+        'log.workspace = true',
+        '[dev-dependencies]',
+        'ren = { workspace = true, features = ["x"] }',
       ].join('\n'),
       'crates/mylib': '[package]\nname = "mylib"\nversion = { workspace = true }\n',
     };
     const g = graphOf(
-      [local('app', '2.1.0', ['log', 'mylib', 'real-name']), reg('log', '0.4.0'), local('mylib', '2.1.0'), reg('real-name', '1.2.0')],
+      [
+        local('app', '2.1.0', ['log', 'mylib', 'real-name']),
+        reg('log', '0.4.0'),
+        local('mylib', '2.1.0'),
+        reg('real-name', '1.2.0'),
+      ],
       manifests,
     );
     expect(members(g)).toEqual(['app@2.1.0', 'mylib@2.1.0']);
@@ -135,9 +208,12 @@ describe('edge kinds', () => {
   });
 
   it('makes every Cargo.lock edge of a third-party package normal', () => {
-    const g = graphOf([local('app', '0.1.0', ['a']), reg('a', '1.0.0', ['b', 'c']), reg('b', '1.0.0'), reg('c', '1.0.0')], {
-      '': pkg('app', '0.1.0', '[dev-dependencies]\na = "1"\n'),
-    });
+    const g = graphOf(
+      [local('app', '0.1.0', ['a']), reg('a', '1.0.0', ['b', 'c']), reg('b', '1.0.0'), reg('c', '1.0.0')],
+      {
+        '': pkg('app', '0.1.0', '[dev-dependencies]\na = "1"\n'),
+      },
+    );
     expect(edges(g, 'a@1.0.0')).toEqual(['normal:b@1.0.0', 'normal:c@1.0.0']);
     expect(edges(g, 'app@0.1.0')).toEqual(['dev:a@1.0.0']);
   });
@@ -159,7 +235,13 @@ describe('sources and versions', () => {
       { name: 'p', version: '3.0.0', source: alt, checksum: 'e'.repeat(64) },
       { name: 's', version: '1.0.0', source: 'sparse+https://index.crates.io/', checksum: 'f'.repeat(64) },
     ];
-    const g = graphOf(lock, { '': pkg('app', '0.1.0', '[dependencies]\na = "1"\ng = { git = "https://example.com/g" }\np = { version = "3", registry = "my" }\ns = "1"\n') });
+    const g = graphOf(lock, {
+      '': pkg(
+        'app',
+        '0.1.0',
+        '[dependencies]\na = "1"\ng = { git = "https://example.com/g" }\np = { version = "3", registry = "my" }\ns = "1"\n',
+      ),
+    });
     expect(node(g, 'a@1.0.0')).toMatchObject({
       firstParty: false,
       source: { kind: 'registry', url: CRATES_IO },
@@ -186,7 +268,13 @@ describe('sources and versions', () => {
       git('bit', '0.1.0', plain, HASH_A),
       git('dev', '1.0.0', 'https://github.com/o/dev', HASH_B, [`bit 0.1.0 (git+${tagged})`]),
     ];
-    const g = graphOf(lock, { '': pkg('app', '0.1.0', `[dependencies]\nbit = { git = "${plain}" }\ndev = { git = "https://github.com/o/dev" }\n`) });
+    const g = graphOf(lock, {
+      '': pkg(
+        'app',
+        '0.1.0',
+        `[dependencies]\nbit = { git = "${plain}" }\ndev = { git = "https://github.com/o/dev" }\n`,
+      ),
+    });
     const bits = g.nodes.filter((n) => n.name === 'bit');
     expect(bits).toHaveLength(2);
     expect(new Set(bits.map((b) => b.id)).size).toBe(2);
@@ -199,7 +287,11 @@ describe('sources and versions', () => {
 
   it('matches percent-encoded v4 git sources in dependency strings', () => {
     const enc = 'https://github.com/o/r?branch=a-_%2B';
-    const lock = [local('app', '0.1.0', [`x 1.0.0 (git+https://github.com/o/r?branch=a-_+)`]), git('x', '1.0.0', enc, HASH_A), git('x', '1.0.0', 'https://github.com/o/other', HASH_B)];
+    const lock = [
+      local('app', '0.1.0', [`x 1.0.0 (git+https://github.com/o/r?branch=a-_+)`]),
+      git('x', '1.0.0', enc, HASH_A),
+      git('x', '1.0.0', 'https://github.com/o/other', HASH_B),
+    ];
     const g = graphOf(lock, { '': pkg('app', '0.1.0', '[dependencies]\nx = { git = "https://github.com/o/r" }\n') });
     expect(edges(g, 'app@0.1.0')).toEqual([`normal:x@1.0.0@git:${HASH_A}`]);
     expect(node(g, `x@1.0.0@git:${HASH_A}`).source.url).toContain('%2B');
@@ -209,29 +301,67 @@ describe('sources and versions', () => {
 describe('[patch] and [replace]', () => {
   it('reads git sources patched in from an included cargo config, and path patches from Cargo.toml', () => {
     const manifests = {
-      '': pkg('app', '0.1.0', '[dependencies]\nembassy = "0.8"\nfoo = "1"\n[patch.crates-io]\nfoo = { path = "vendor/foo" }\n'),
+      '': pkg(
+        'app',
+        '0.1.0',
+        '[dependencies]\nembassy = "0.8"\nfoo = "1"\n[patch.crates-io]\nfoo = { path = "vendor/foo" }\n',
+      ),
       'vendor/foo': pkg('foo', '1.0.0', '[build-dependencies]\ncc = "1"\n[dev-dependencies]\ntempfile = "3"\n'),
     };
     const config = [
-      { fileName: 'patches.toml', text: '[patch.crates-io]\nembassy = { git = "https://github.com/fork/embassy", rev = "aaaa" }\n' },
+      {
+        fileName: 'patches.toml',
+        text: '[patch.crates-io]\nembassy = { git = "https://github.com/fork/embassy", rev = "aaaa" }\n',
+      },
       { fileName: '.cargo/config.toml', text: 'include = ["../patches.toml"]\n' },
     ];
-    const lock = [local('app', '0.1.0', ['embassy', 'foo']), git('embassy', '0.8.0', 'https://github.com/fork/embassy?rev=aaaa', HASH_A), local('foo', '1.0.0', ['cc']), reg('cc', '1.0.0')];
+    const lock = [
+      local('app', '0.1.0', ['embassy', 'foo']),
+      git('embassy', '0.8.0', 'https://github.com/fork/embassy?rev=aaaa', HASH_A),
+      local('foo', '1.0.0', ['cc']),
+      reg('cc', '1.0.0'),
+    ];
     const g = graphOf(lock, manifests, { config });
-    expect(node(g, `embassy@0.8.0@git:${HASH_A}`)).toMatchObject({ firstParty: true, workspaceMember: false, source: { kind: 'git' } });
-    expect(node(g, 'foo@1.0.0')).toMatchObject({ firstParty: true, workspaceMember: false, source: { kind: 'path', url: 'vendor/foo' } });
+    expect(node(g, `embassy@0.8.0@git:${HASH_A}`)).toMatchObject({
+      firstParty: true,
+      workspaceMember: false,
+      source: { kind: 'git' },
+    });
+    expect(node(g, 'foo@1.0.0')).toMatchObject({
+      firstParty: true,
+      workspaceMember: false,
+      source: { kind: 'path', url: 'vendor/foo' },
+    });
     expect(edges(g, 'app@0.1.0')).toEqual([`normal:embassy@0.8.0@git:${HASH_A}`, 'normal:foo@1.0.0']);
     expect(edges(g, 'foo@1.0.0')).toEqual(['build:cc@1.0.0']);
   });
 
   it('follows a [replace] recorded in Cargo.lock and drops the replaced registry package', () => {
     const lock = [
-      'version = 3', '',
-      '[[package]]', 'name = "app"', 'version = "0.1.0"', 'dependencies = [', ` "foo 1.0.0 (${CRATES_IO})",`, ']', '',
-      '[[package]]', 'name = "foo"', 'version = "1.0.0"', `source = "${CRATES_IO}"`, `replace = "foo 1.0.0 (git+https://x/foo#${HASH_A})"`, '',
-      '[[package]]', 'name = "foo"', 'version = "1.0.0"', `source = "git+https://x/foo#${HASH_A}"`, '',
+      'version = 3',
+      '',
+      '[[package]]',
+      'name = "app"',
+      'version = "0.1.0"',
+      'dependencies = [',
+      ` "foo 1.0.0 (${CRATES_IO})",`,
+      ']',
+      '',
+      '[[package]]',
+      'name = "foo"',
+      'version = "1.0.0"',
+      `source = "${CRATES_IO}"`,
+      `replace = "foo 1.0.0 (git+https://x/foo#${HASH_A})"`,
+      '',
+      '[[package]]',
+      'name = "foo"',
+      'version = "1.0.0"',
+      `source = "git+https://x/foo#${HASH_A}"`,
+      '',
     ].join('\n');
-    const g = graphOf(lock, { '': pkg('app', '0.1.0', '[dependencies]\nfoo = "1"\n[replace]\n"foo:1.0.0" = { git = "https://x/foo" }\n') });
+    const g = graphOf(lock, {
+      '': pkg('app', '0.1.0', '[dependencies]\nfoo = "1"\n[replace]\n"foo:1.0.0" = { git = "https://x/foo" }\n'),
+    });
     expect(edges(g, 'app@0.1.0')).toEqual([`normal:foo@1.0.0@git:${HASH_A}`]);
     expect(g.nodes.filter((n) => n.name === 'foo').map((n) => n.source.kind)).toEqual(['git']);
   });
@@ -253,7 +383,9 @@ describe('what cargo metadata leaves out', () => {
     const g = graphOf(lock, manifests, { crateFacts });
     expect(g.nodes.map((n) => n.id)).toEqual(['app@0.1.0', 'cxx@1.0.0', 'strsim@0.11.0']);
     expect(edges(g, 'cxx@1.0.0')).toEqual([]);
-    expect(g.warnings.join()).toMatch(/3 Cargo\.lock package\(s\) not in the build graph: clap 4\.0\.0, clap_lex 1\.0\.0, cxxbridge-cmd 1\.0\.0/);
+    expect(g.warnings.join()).toMatch(
+      /3 Cargo\.lock package\(s\) not in the build graph: clap 4\.0\.0, clap_lex 1\.0\.0, cxxbridge-cmd 1\.0\.0/,
+    );
   });
 
   it('keeps everything when no provider answers hasLib = false', () => {
@@ -263,15 +395,31 @@ describe('what cargo metadata leaves out', () => {
 
   it('filters platform-specific edges when build.target is configured', () => {
     const m = {
-      '': pkg('app', '0.1.0', [
-        "[target.'cfg(windows)'.dependencies]", 'winapi = "0.3"',
-        "[target.'cfg(unix)'.dependencies]", 'libc = "0.2"',
-        '[target.x86_64-pc-windows-msvc.dependencies]', 'w2 = "1"',
-        '[dependencies]', 'getrandom = "0.2"',
-      ].join('\n')),
+      '': pkg(
+        'app',
+        '0.1.0',
+        [
+          "[target.'cfg(windows)'.dependencies]",
+          'winapi = "0.3"',
+          "[target.'cfg(unix)'.dependencies]",
+          'libc = "0.2"',
+          '[target.x86_64-pc-windows-msvc.dependencies]',
+          'w2 = "1"',
+          '[dependencies]',
+          'getrandom = "0.2"',
+        ].join('\n'),
+      ),
     };
-    const l = [local('app', '0.1.0', ['getrandom', 'libc', 'w2', 'winapi']), reg('getrandom', '0.2.0', ['libc', 'wasi']), reg('libc', '0.2.0'), reg('w2', '1.0.0'), reg('wasi', '0.11.0'), reg('winapi', '0.3.9')];
-    const published = '[package]\nname = "getrandom"\nversion = "0.2.0"\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"\n[target.\'cfg(target_os = "wasi")\'.dependencies]\nwasi = "0.11"\n';
+    const l = [
+      local('app', '0.1.0', ['getrandom', 'libc', 'w2', 'winapi']),
+      reg('getrandom', '0.2.0', ['libc', 'wasi']),
+      reg('libc', '0.2.0'),
+      reg('w2', '1.0.0'),
+      reg('wasi', '0.11.0'),
+      reg('winapi', '0.3.9'),
+    ];
+    const published =
+      '[package]\nname = "getrandom"\nversion = "0.2.0"\n[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2"\n[target.\'cfg(target_os = "wasi")\'.dependencies]\nwasi = "0.11"\n';
     const crateFacts = staticCrateFacts({ getrandom: { hasLib: true, manifest: published } });
     const ids = (g: DependencyGraph) => g.nodes.map((n) => n.id);
 
@@ -279,7 +427,11 @@ describe('what cargo metadata leaves out', () => {
     const linux = graphOf(l, m, { crateFacts, config: '[build]\ntarget = "x86_64-unknown-linux-gnu"\n' });
     expect(ids(linux)).toEqual(['app@0.1.0', 'getrandom@0.2.0', 'libc@0.2.0']);
     expect(linux.warnings.join()).toMatch(/build\.target = x86_64-unknown-linux-gnu/);
-    const windows = graphOf(l, m, { crateFacts, config: '[build]\ntarget = "x86_64-unknown-linux-gnu"\n', buildTarget: 'x86_64-pc-windows-msvc' });
+    const windows = graphOf(l, m, {
+      crateFacts,
+      config: '[build]\ntarget = "x86_64-unknown-linux-gnu"\n',
+      buildTarget: 'x86_64-pc-windows-msvc',
+    });
     expect(ids(windows)).toEqual(['app@0.1.0', 'getrandom@0.2.0', 'w2@1.0.0', 'winapi@0.3.9']);
   });
 });
@@ -297,7 +449,9 @@ describe('errors', () => {
 
   it('reports unresolvable and ambiguous dependency strings with the package line', () => {
     const text = lockText([local('app', '0.1.0', ['missing', 'serde']), reg('serde', '0.9.0'), reg('serde', '1.0.0')]);
-    const e = thrown(() => graphOf(text, { '': pkg('app') })) as VetError & { problems: { line?: number; message: string }[] };
+    const e = thrown(() => graphOf(text, { '': pkg('app') })) as VetError & {
+      problems: { line?: number; message: string }[];
+    };
     expect(e.code).toBe('PARSE_ERROR');
     expect(e.file).toBe('Cargo.lock');
     expect(e.problems.map((p) => p.message)).toEqual([

@@ -86,7 +86,8 @@ function makeContext(input: BuildCargoGraphInput): Ctx {
 }
 
 function buildTargetsOf(input: BuildCargoGraphInput, warnings: string[]): string[] | undefined {
-  const files = typeof input.config === 'string' ? [{ fileName: '.cargo/config.toml', text: input.config }] : (input.config ?? []);
+  const files =
+    typeof input.config === 'string' ? [{ fileName: '.cargo/config.toml', text: input.config }] : (input.config ?? []);
   const configured = parseCargoConfig(files).buildTargets;
   const env = input.buildTarget === undefined ? undefined : [input.buildTarget].flat();
   const targets = env ?? configured;
@@ -156,11 +157,17 @@ function edgeSpecs(ctx: Ctx, p: CargoLockPackage, i: number, target: CargoLockPa
   const locked = { name: target.name, version: target.version, ...pathDirOf(ctx, j) };
   if (!manifest) return thirdPartyEdge(ctx, p, locked);
   const member = ctx.members.has(dir!);
-  const r = edgeKindsFor(manifest.deps, locked, ctx.buildTargets ? { member, buildTargets: ctx.buildTargets } : { member });
+  const r = edgeKindsFor(
+    manifest.deps,
+    locked,
+    ctx.buildTargets ? { member, buildTargets: ctx.buildTargets } : { member },
+  );
   if (r.status === 'ok') return r.edges;
   if (r.status === 'platform-inactive') return [];
   const why = r.status === 'undeclared' ? 'is not declared in' : 'is only a dev-dependency (non-member) in';
-  ctx.warnings.push(`${target.name} ${target.version} ${why} ${manifest.manifest.fileName}; treated as a normal dependency`);
+  ctx.warnings.push(
+    `${target.name} ${target.version} ${why} ${manifest.manifest.fileName}; treated as a normal dependency`,
+  );
   return [{ kind: 'normal' }];
 }
 
@@ -184,7 +191,8 @@ function checkMembersLocked(ctx: Ctx, nodes: PackageNode[]): void {
   for (const dir of ctx.members) {
     if (locked.has(dir)) continue;
     const name = ctx.manifests.get(dir)?.name;
-    if (name !== undefined) ctx.warnings.push(`workspace member ${name} (${dir || '.'}) is not in Cargo.lock; is the lockfile stale?`);
+    if (name !== undefined)
+      ctx.warnings.push(`workspace member ${name} (${dir || '.'}) is not in Cargo.lock; is the lockfile stale?`);
   }
   if (!nodes.some((n) => n.workspaceMember)) ctx.warnings.push('no workspace member found in Cargo.lock');
 }

@@ -15,7 +15,8 @@ describe('parseCfg', () => {
   });
 
   it('rejects malformed expressions', () => {
-    for (const bad of ['cfg(', 'cfg(a b)', 'cfg(not(a, b))', 'cfg(a = b)', 'unix']) expect(parseCfg(bad)).toBeUndefined();
+    for (const bad of ['cfg(', 'cfg(a b)', 'cfg(not(a, b))', 'cfg(a = b)', 'unix'])
+      expect(parseCfg(bad)).toBeUndefined();
   });
 });
 

@@ -92,13 +92,62 @@ export function cargoPlatformMatches(spec: string, triple: string): boolean {
   return expr !== undefined && evalCfg(expr, cfgFactsForTriple(triple));
 }
 
-const OS_NAMES: Record<string, string> = { darwin: 'macos', macos: 'macos', ios: 'ios', linux: 'linux', windows: 'windows',
-  android: 'android', freebsd: 'freebsd', netbsd: 'netbsd', openbsd: 'openbsd', dragonfly: 'dragonfly', none: 'none',
-  wasi: 'wasi', wasip1: 'wasi', wasip2: 'wasi', emscripten: 'emscripten', fuchsia: 'fuchsia', illumos: 'illumos',
-  solaris: 'solaris', redox: 'redox', hermit: 'hermit', espidf: 'espidf', uefi: 'uefi', tvos: 'tvos', watchos: 'watchos',
-  visionos: 'visionos', haiku: 'haiku', aix: 'aix', nto: 'nto', vxworks: 'vxworks', l4re: 'l4re' };
-const UNIX_OS = new Set(['macos', 'ios', 'linux', 'android', 'freebsd', 'netbsd', 'openbsd', 'dragonfly', 'fuchsia', 'illumos',
-  'solaris', 'redox', 'haiku', 'aix', 'nto', 'vxworks', 'l4re', 'espidf', 'emscripten', 'tvos', 'watchos', 'visionos']);
+const OS_NAMES: Record<string, string> = {
+  darwin: 'macos',
+  macos: 'macos',
+  ios: 'ios',
+  linux: 'linux',
+  windows: 'windows',
+  android: 'android',
+  freebsd: 'freebsd',
+  netbsd: 'netbsd',
+  openbsd: 'openbsd',
+  dragonfly: 'dragonfly',
+  none: 'none',
+  wasi: 'wasi',
+  wasip1: 'wasi',
+  wasip2: 'wasi',
+  emscripten: 'emscripten',
+  fuchsia: 'fuchsia',
+  illumos: 'illumos',
+  solaris: 'solaris',
+  redox: 'redox',
+  hermit: 'hermit',
+  espidf: 'espidf',
+  uefi: 'uefi',
+  tvos: 'tvos',
+  watchos: 'watchos',
+  visionos: 'visionos',
+  haiku: 'haiku',
+  aix: 'aix',
+  nto: 'nto',
+  vxworks: 'vxworks',
+  l4re: 'l4re',
+};
+const UNIX_OS = new Set([
+  'macos',
+  'ios',
+  'linux',
+  'android',
+  'freebsd',
+  'netbsd',
+  'openbsd',
+  'dragonfly',
+  'fuchsia',
+  'illumos',
+  'solaris',
+  'redox',
+  'haiku',
+  'aix',
+  'nto',
+  'vxworks',
+  'l4re',
+  'espidf',
+  'emscripten',
+  'tvos',
+  'watchos',
+  'visionos',
+]);
 const ENV_PREFIXES = ['gnu', 'musl', 'msvc', 'sgx', 'uclibc', 'newlib', 'ohos', 'sim', 'macabi'];
 const BIG_ENDIAN = /^(s390x|powerpc(64)?|mips(64)?|sparc(v9|64)?|m68k|armeb|aarch64_be)$/;
 
@@ -107,11 +156,20 @@ export function cfgFactsForTriple(triple: string): CfgFacts {
   const parts = triple.split('-');
   const rawArch = parts[0] ?? '';
   const arch = normalizeArch(rawArch);
-  const os = parts.slice(1).map((p) => OS_NAMES[p]).find((o) => o !== undefined) ?? (arch.startsWith('wasm') ? 'unknown' : 'none');
-  const env = parts.slice(2).map((p) => ENV_PREFIXES.find((e) => p.startsWith(e))).find((e) => e !== undefined) ?? '';
+  const os =
+    parts
+      .slice(1)
+      .map((p) => OS_NAMES[p])
+      .find((o) => o !== undefined) ?? (arch.startsWith('wasm') ? 'unknown' : 'none');
+  const env =
+    parts
+      .slice(2)
+      .map((p) => ENV_PREFIXES.find((e) => p.startsWith(e)))
+      .find((e) => e !== undefined) ?? '';
   const second = parts[1];
   const vendor = parts.length >= 3 && second !== undefined && OS_NAMES[second] === undefined ? second : 'unknown';
-  const width = /64/.test(arch) || arch === 's390x' || arch === 'x86_64' ? '64' : /^(avr|msp430)$/.test(arch) ? '16' : '32';
+  const width =
+    /64/.test(arch) || arch === 's390x' || arch === 'x86_64' ? '64' : /^(avr|msp430)$/.test(arch) ? '16' : '32';
   const facts: CfgFacts = new Map();
   const add = (k: string, v: string | true) => {
     const set = facts.get(k) ?? new Set<string | true>();

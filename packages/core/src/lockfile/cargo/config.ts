@@ -36,8 +36,10 @@ export function cargoConfigIncludes(text: string, fileName: string): CargoConfig
   const out: CargoConfigInclude[] = [];
   for (const item of list) {
     if (typeof item === 'string') out.push({ path: item, optional: false });
-    else if (isTable(item) && typeof item['path'] === 'string') out.push({ path: item['path'], optional: item['optional'] === true });
-    else throw new VetValidationError('PARSE_ERROR', [{ file: fileName, message: 'bad `include` entry in cargo config' }]);
+    else if (isTable(item) && typeof item['path'] === 'string')
+      out.push({ path: item['path'], optional: item['optional'] === true });
+    else
+      throw new VetValidationError('PARSE_ERROR', [{ file: fileName, message: 'bad `include` entry in cargo config' }]);
   }
   return out;
 }
@@ -62,7 +64,10 @@ export function parseCargoConfig(files: CargoConfigFile[]): CargoConfig {
     const target = build?.['target'];
     if (typeof target === 'string') out.buildTargets = [target];
     else if (Array.isArray(target)) out.buildTargets = target.filter((t): t is string => typeof t === 'string');
-    out.patches = mergePatches(out.patches, readPatchTables(tableAt(doc, 'patch') ?? {}, configBaseDir(f.fileName), ctx));
+    out.patches = mergePatches(
+      out.patches,
+      readPatchTables(tableAt(doc, 'patch') ?? {}, configBaseDir(f.fileName), ctx),
+    );
     if (ctx.problems.length > 0) throw new VetValidationError('PARSE_ERROR', ctx.problems, { file: f.fileName });
   }
   return out;

@@ -9,10 +9,8 @@
  * `package.autolib = false` ⇒ none; otherwise a library exists iff `src/lib.rs` exists.
  * Manifests normalised by recent `cargo publish` carry an explicit `[lib]` and
  * `autolib = false`, so the manifest alone decides; older ones need the file check.
+ * Reading cargo's registry cache is the edge's (`@vet/core/node`, crate-facts.ts).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseTomlFile, tableAt } from './toml.js';
 
 export interface CrateFacts {
@@ -31,44 +29,6 @@ export function cargoManifestHasLib(text: string, fileName: string, fileExists: 
   const pkg = tableAt(doc, 'package') ?? tableAt(doc, 'project');
   if (pkg?.['autolib'] === false) return false;
   return fileExists('src/lib.rs');
-}
-
-/**
- * Answers from unpacked sources in `<cargoHome>/registry/src/<index>/<name>-<version>/`
- * (`cargoHome` defaults to $CARGO_HOME, then ~/.cargo). Unknown crates answer undefined.
- */
-export function cargoRegistryCrateFacts(cargoHome?: string): CrateFactsProvider {
-  const home = cargoHome ?? process.env['CARGO_HOME'] ?? join(homedir(), '.cargo');
-  const srcRoot = join(home, 'registry', 'src');
-  let indexDirs: string[] | undefined;
-  const cache = new Map<string, CrateFacts | undefined>();
-  return (name, version) => {
-    const key = `${name}@${version}`;
-    if (cache.has(key)) return cache.get(key);
-    indexDirs ??= listDirs(srcRoot);
-    let facts: CrateFacts | undefined;
-    for (const index of indexDirs) {
-      const dir = join(srcRoot, index, `${name}-${version}`);
-      const manifestPath = join(dir, 'Cargo.toml');
-      if (!existsSync(manifestPath)) continue;
-      const manifest = readFileSync(manifestPath, 'utf8');
-      facts = { hasLib: cargoManifestHasLib(manifest, manifestPath, (rel) => existsSync(join(dir, rel))), manifest };
-      break;
-    }
-    cache.set(key, facts);
-    return facts;
-  };
-}
-
-function listDirs(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
-  } catch {
-    return [];
-  }
 }
 
 /** A provider from a fixed table, e.g. facts recorded from published manifests. */

@@ -14,18 +14,28 @@ export interface ResolvedManifest {
   deps: CargoDepDecl[];
 }
 
-export function resolveManifest(m: CargoManifest, root: CargoManifest | undefined, warnings: string[]): ResolvedManifest {
+export function resolveManifest(
+  m: CargoManifest,
+  root: CargoManifest | undefined,
+  warnings: string[],
+): ResolvedManifest {
   const out: ResolvedManifest = { manifest: m, deps: m.deps.map((d) => inheritDecl(d, m, root, warnings)) };
   if (m.package) {
     out.name = m.package.name;
     const version = m.package.versionInherited ? root?.workspace?.packageVersion : m.package.version;
-    if (version === undefined) warnings.push(`${m.fileName}: version.workspace = true but the root has no [workspace.package] version`);
+    if (version === undefined)
+      warnings.push(`${m.fileName}: version.workspace = true but the root has no [workspace.package] version`);
     else out.version = version;
   }
   return out;
 }
 
-function inheritDecl(d: CargoDepDecl, m: CargoManifest, root: CargoManifest | undefined, warnings: string[]): CargoDepDecl {
+function inheritDecl(
+  d: CargoDepDecl,
+  m: CargoManifest,
+  root: CargoManifest | undefined,
+  warnings: string[],
+): CargoDepDecl {
   if (!d.inherited) return d;
   const ws = root?.workspace?.dependencies[d.key];
   if (!ws) {

@@ -70,7 +70,9 @@ export function assignPathDirs(
     const sameVersion = free.filter((d) => manifests.get(d)?.version === p.version);
     const dir = sameVersion[0] ?? (free.length === 1 ? free[0] : undefined);
     if (dir === undefined) {
-      warnings.push(`${lock.fileName}: no Cargo.toml supplied for path package ${p.name} ${p.version}; its edges are all treated as normal`);
+      warnings.push(
+        `${lock.fileName}: no Cargo.toml supplied for path package ${p.name} ${p.version}; its edges are all treated as normal`,
+      );
       return;
     }
     taken.add(dir);

@@ -17,14 +17,22 @@ describe('parseCargoDepRef', () => {
   it('reads the three dependency string forms', () => {
     expect(parseCargoDepRef('serde')).toEqual({ name: 'serde', raw: 'serde' });
     expect(parseCargoDepRef('serde 1.0.1')).toMatchObject({ name: 'serde', version: '1.0.1' });
-    expect(parseCargoDepRef(`serde 1.0.1 (${CRATES_IO})`)).toMatchObject({ name: 'serde', version: '1.0.1', source: CRATES_IO });
+    expect(parseCargoDepRef(`serde 1.0.1 (${CRATES_IO})`)).toMatchObject({
+      name: 'serde',
+      version: '1.0.1',
+      source: CRATES_IO,
+    });
     expect(parseCargoDepRef('two words here')).toBeUndefined();
   });
 });
 
 describe('parseCargoLock', () => {
   it('reads v4 packages, sources, checksums and dependencies', () => {
-    const text = lockText([local('app', '0.1.0', ['serde']), reg('serde', '1.0.1'), git('g', '0.2.0', 'https://x/g', HASH_A)]);
+    const text = lockText([
+      local('app', '0.1.0', ['serde']),
+      reg('serde', '1.0.1'),
+      git('g', '0.2.0', 'https://x/g', HASH_A),
+    ]);
     const lock = parseCargoLock(text, 'Cargo.lock');
     expect(lock.version).toBe(4);
     expect(lock.packages.map((p) => [p.name, p.source ?? null])).toEqual([
@@ -41,9 +49,19 @@ describe('parseCargoLock', () => {
 
   it('tells v1 (checksums in [metadata]) from v2 (inline checksums), both without `version`', () => {
     const v1 = [
-      '[[package]]', 'name = "app"', 'version = "0.1.0"', `dependencies = ["serde 1.0.1 (${CRATES_IO})"]`, '',
-      '[[package]]', 'name = "serde"', 'version = "1.0.1"', `source = "${CRATES_IO}"`, '',
-      '[metadata]', `"checksum serde 1.0.1 (${CRATES_IO})" = "${'c'.repeat(64)}"`, '',
+      '[[package]]',
+      'name = "app"',
+      'version = "0.1.0"',
+      `dependencies = ["serde 1.0.1 (${CRATES_IO})"]`,
+      '',
+      '[[package]]',
+      'name = "serde"',
+      'version = "1.0.1"',
+      `source = "${CRATES_IO}"`,
+      '',
+      '[metadata]',
+      `"checksum serde 1.0.1 (${CRATES_IO})" = "${'c'.repeat(64)}"`,
+      '',
     ].join('\n');
     const lock1 = parseCargoLock(v1, 'Cargo.lock');
     expect(lock1.version).toBe(1);
@@ -55,8 +73,15 @@ describe('parseCargoLock', () => {
   });
 
   it('ignores "<none>" checksums in v1 metadata', () => {
-    const v1 = ['[[package]]', 'name = "a"', 'version = "1.0.0"', `source = "${CRATES_IO}"`, '', '[metadata]',
-      `"checksum a 1.0.0 (${CRATES_IO})" = "<none>"`].join('\n');
+    const v1 = [
+      '[[package]]',
+      'name = "a"',
+      'version = "1.0.0"',
+      `source = "${CRATES_IO}"`,
+      '',
+      '[metadata]',
+      `"checksum a 1.0.0 (${CRATES_IO})" = "<none>"`,
+    ].join('\n');
     const lock = parseCargoLock(v1, 'Cargo.lock');
     expect(lock.version).toBe(1);
     expect(lock.packages[0]?.checksum).toBeUndefined();
@@ -81,8 +106,17 @@ describe('parseCargoLock', () => {
   });
 
   it('reports every bad entry with its [[package]] line', () => {
-    const text = ['version = 3', '', '[[package]]', 'name = "a"', '', '[[package]]', 'name = "b"', 'version = "1.0.0"',
-      'dependencies = ["x y z w"]'].join('\n');
+    const text = [
+      'version = 3',
+      '',
+      '[[package]]',
+      'name = "a"',
+      '',
+      '[[package]]',
+      'name = "b"',
+      'version = "1.0.0"',
+      'dependencies = ["x y z w"]',
+    ].join('\n');
     const e = parseError(text) as VetError & { problems: { line?: number; message: string }[] };
     expect(e.code).toBe('PARSE_ERROR');
     expect(e.problems.map((p) => p.line)).toEqual([3, 6]);

@@ -86,7 +86,12 @@ function hasV1Checksums(doc: TomlTable): boolean {
   return isTable(meta) && Object.keys(meta).some((k) => k.startsWith('checksum '));
 }
 
-function readPackage(entry: unknown, file: string, line: number | undefined, problems: Problem[]): CargoLockPackage | undefined {
+function readPackage(
+  entry: unknown,
+  file: string,
+  line: number | undefined,
+  problems: Problem[],
+): CargoLockPackage | undefined {
   const at = (message: string): undefined => {
     problems.push(line === undefined ? { file, message } : { file, line, message });
     return undefined;

@@ -124,7 +124,8 @@ function readPackage(doc: TomlTable, ctx: Ctx): CargoManifest['package'] {
   const v = pkg['version'];
   if (typeof v === 'string') out.version = v;
   else if (isTable(v) && v['workspace'] === true) out.versionInherited = true;
-  else if (v === undefined) out.version = '0.0.0'; // cargo ≥ 1.75 defaults a missing version
+  else if (v === undefined)
+    out.version = '0.0.0'; // cargo ≥ 1.75 defaults a missing version
   else problem(ctx, 'version', `package ${name}: \`version\` must be a string or { workspace = true }`);
   const root = stringAt(pkg, 'workspace');
   if (root !== undefined) out.workspaceRoot = root;

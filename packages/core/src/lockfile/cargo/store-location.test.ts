@@ -12,7 +12,8 @@ describe('findCargoStore (spec §1)', () => {
   });
 
   it('takes a relative store.path against the working directory, not the manifest', () => {
-    const text = '[package]\nname = "zcash"\nversion = "1.0.0"\n\n[package.metadata.vet]\nstore = { path = "./qa/supply-chain" }\n';
+    const text =
+      '[package]\nname = "zcash"\nversion = "1.0.0"\n\n[package.metadata.vet]\nstore = { path = "./qa/supply-chain" }\n';
     expect(findCargoStore(text, cwd, { workspaceRoot: '/repo' })).toBe(resolve(cwd, 'qa/supply-chain'));
     expect(findCargoStore('[workspace.metadata.vet]\nstore = { path = "/abs/store" }\n', cwd)).toBe('/abs/store');
   });
@@ -27,7 +28,8 @@ describe('findCargoStore (spec §1)', () => {
   });
 
   it('rejects both workspace and package [metadata.vet], and malformed tables', () => {
-    const both = '[package]\nname = "a"\nversion = "1.0.0"\n[package.metadata.vet]\n[workspace.metadata.vet]\nstore = { path = "s" }\n';
+    const both =
+      '[package]\nname = "a"\nversion = "1.0.0"\n[package.metadata.vet]\n[workspace.metadata.vet]\nstore = { path = "s" }\n';
     expect(() => findCargoStore(both, cwd)).toThrow(VetError);
     try {
       findCargoStore(both, cwd);
@@ -36,6 +38,8 @@ describe('findCargoStore (spec §1)', () => {
     }
     const bad = '[workspace.metadata.vet]\nstore = "s"\n';
     expect(() => findCargoStore(bad, cwd)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', line: 2 }));
-    expect(() => findCargoStore('[workspace\n', cwd)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', line: 1 }));
+    expect(() => findCargoStore('[workspace\n', cwd)).toThrow(
+      expect.objectContaining({ code: 'PARSE_ERROR', line: 1 }),
+    );
   });
 });

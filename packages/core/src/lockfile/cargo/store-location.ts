@@ -24,7 +24,11 @@ export interface FindCargoStoreOptions {
  * Absolute store directory. The third argument may also be the root manifest's path: it then
  * names the file in messages and, when absolute, its directory is the workspace root.
  */
-export function findCargoStore(rootManifestText: string, cwd: string, options: FindCargoStoreOptions | string = {}): string {
+export function findCargoStore(
+  rootManifestText: string,
+  cwd: string,
+  options: FindCargoStoreOptions | string = {},
+): string {
   const opts = typeof options === 'string' ? manifestPathOptions(options) : options;
   const fileName = opts.fileName ?? 'Cargo.toml';
   if (opts.storePathArg !== undefined) return resolve(cwd, opts.storePathArg);
@@ -44,16 +48,26 @@ export function findCargoStore(rootManifestText: string, cwd: string, options: F
 }
 
 function manifestPathOptions(manifestPath: string): FindCargoStoreOptions {
-  return isAbsolute(manifestPath) ? { fileName: manifestPath, workspaceRoot: dirname(manifestPath) } : { fileName: manifestPath };
+  return isAbsolute(manifestPath)
+    ? { fileName: manifestPath, workspaceRoot: dirname(manifestPath) }
+    : { fileName: manifestPath };
 }
 
 /** Whether `owner` has a `metadata.vet` table, and its validated `store.path`. */
-function vetStorePath(owner: TomlTable | undefined, where: string, text: string, file: string): { present: boolean; path?: string } {
+function vetStorePath(
+  owner: TomlTable | undefined,
+  where: string,
+  text: string,
+  file: string,
+): { present: boolean; path?: string } {
   const meta = owner ? tableAt(owner, 'metadata') : undefined;
   const vet = meta?.['vet'];
   if (vet === undefined) return { present: false };
   const bad = (message: string) =>
-    new VetError('PARSE_ERROR', `${where}: ${message}`, { file, line: lineOfKey(text, 'store') ?? lineOfKey(text, 'vet') });
+    new VetError('PARSE_ERROR', `${where}: ${message}`, {
+      file,
+      line: lineOfKey(text, 'store') ?? lineOfKey(text, 'vet'),
+    });
   if (!isTable(vet)) throw bad('must be a table');
   const store = vet['store'];
   if (store === undefined) return { present: true };

@@ -10,11 +10,11 @@ export type TomlTable = Record<string, unknown>;
 
 export function parseTomlFile(text: string, fileName: string): TomlTable {
   try {
-    return parse(text) as TomlTable;
+    return parse(text);
   } catch (e) {
     // @iarna/toml reports a 0-based `line`.
     const line = typeof (e as { line?: unknown }).line === 'number' ? (e as { line: number }).line + 1 : undefined;
-    const message = e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
     throw new VetError('PARSE_ERROR', `${fileName}: invalid TOML: ${message}`, { file: fileName, line, cause: e });
   }
 }

@@ -10,7 +10,10 @@ import { globMatchesDir, hasGlobMeta } from './glob.js';
 import type { ResolvedManifest } from './inherit.js';
 import { isWithin, joinRelDir, normalizeRelDir } from './paths.js';
 
-export function findWorkspaceMembers(manifests: ReadonlyMap<string, ResolvedManifest>, warnings: string[]): Set<string> {
+export function findWorkspaceMembers(
+  manifests: ReadonlyMap<string, ResolvedManifest>,
+  warnings: string[],
+): Set<string> {
   const root = manifests.get('');
   const members = new Set<string>();
   if (!root) return members;
@@ -21,8 +24,7 @@ export function findWorkspaceMembers(manifests: ReadonlyMap<string, ResolvedMani
   }
   const literal = ws.members.filter((m) => !hasGlobMeta(m)).map(normalizeRelDir);
   const exclude = ws.exclude.map(normalizeRelDir);
-  const isExcluded = (dir: string) =>
-    exclude.some((ex) => isWithin(dir, ex)) && !literal.some((m) => isWithin(dir, m));
+  const isExcluded = (dir: string) => exclude.some((ex) => isWithin(dir, ex)) && !literal.some((m) => isWithin(dir, m));
 
   const visit = (dir: string, isPathDep: boolean): void => {
     if (members.has(dir)) return;
@@ -41,7 +43,8 @@ export function findWorkspaceMembers(manifests: ReadonlyMap<string, ResolvedMani
   if (root.manifest.package) visit('', false);
   for (const pattern of ws.members) {
     if (!hasGlobMeta(pattern)) visit(normalizeRelDir(pattern), false);
-    else for (const dir of [...manifests.keys()].sort()) if (dir !== '' && globMatchesDir(pattern, dir)) visit(dir, false);
+    else
+      for (const dir of [...manifests.keys()].sort()) if (dir !== '' && globMatchesDir(pattern, dir)) visit(dir, false);
   }
   return members;
 }

@@ -79,13 +79,17 @@ describe('parseBunLock', () => {
   });
 
   it('reads sources and integrity', () => {
-    expect(node(g, 'chalk@5.3.0').integrity).toEqual([{ algo: 'sha512', digest: 'D'.repeat(86) + '==', encoding: 'base64', covers: 'npm-tarball' }]);
+    expect(node(g, 'chalk@5.3.0').integrity).toEqual([
+      { algo: 'sha512', digest: 'D'.repeat(86) + '==', encoding: 'base64', covers: 'npm-tarball' },
+    ]);
     expect(node(g, 'js-tokens@4.0.0').source).toEqual({ kind: 'registry', url: 'https://npm.example.invalid/' });
     expect(g.nodes.find((n) => n.name === 'tool')?.source.kind).toBe('git');
   });
 
   it('reports malformed JSONC with its line and unknown versions as unsupported', () => {
-    const bad = vetErrorOf(() => parseBunLock('{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": [\n  }\n}', 'bun.lock'));
+    const bad = vetErrorOf(() =>
+      parseBunLock('{\n  "lockfileVersion": 1,\n  "packages": {\n    "a": [\n  }\n}', 'bun.lock'),
+    );
     expect(bad.code).toBe('PARSE_ERROR');
     expect(bad.line).toBe(5);
     const future = vetErrorOf(() => parseBunLock('{\n  "lockfileVersion": 9,\n}', 'bun.lock'));

@@ -9,7 +9,18 @@ import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
 import { normalizeDir } from './manifest.js';
 import { classifyResolved, splitNameAt } from './source.js';
-import { asRecord, asString, guarded, isRecord, lineOf, parseError, parseJsoncText, stringMap, unsupported, type Json } from './text.js';
+import {
+  asRecord,
+  asString,
+  guarded,
+  isRecord,
+  lineOf,
+  parseError,
+  parseJsoncText,
+  stringMap,
+  unsupported,
+  type Json,
+} from './text.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
@@ -24,7 +35,12 @@ export function parseBunLock(text: string, fileName: string): DependencyGraph {
     if (!isRecord(doc)) throw parseError('bun.lock must hold a JSON object', fileName, 1);
     const version = doc['lockfileVersion'];
     if (version !== 0 && version !== 1 && version !== 2) {
-      throw unsupported(`unsupported bun lockfileVersion ${JSON.stringify(version)}`, fileName, lineOf(text, '"lockfileVersion"'), 'vet reads bun.lock lockfileVersion 0, 1 and 2');
+      throw unsupported(
+        `unsupported bun lockfileVersion ${JSON.stringify(version)}`,
+        fileName,
+        lineOf(text, '"lockfileVersion"'),
+        'vet reads bun.lock lockfileVersion 0, 1 and 2',
+      );
     }
     const b = new GraphBuilder();
     if (version === 0) b.warn('bun.lock lockfileVersion 0 uses an older workspace layout; read as version 1');
@@ -44,7 +60,8 @@ class BunReader {
   ) {}
 
   read(): void {
-    for (const [dir, raw] of Object.entries(asRecord(this.doc['workspaces']))) this.addMember(normalizeDir(dir), asRecord(raw));
+    for (const [dir, raw] of Object.entries(asRecord(this.doc['workspaces'])))
+      this.addMember(normalizeDir(dir), asRecord(raw));
     const packages = asRecord(this.doc['packages']);
     for (const [key, tuple] of Object.entries(packages)) this.addPackage(key, tuple);
     for (const [key, tuple] of Object.entries(packages)) {
@@ -59,7 +76,12 @@ class BunReader {
 
   private addMember(dir: string, ws: Json): void {
     const name = asString(ws['name']) ?? (dir || 'root');
-    const id = this.b.addNode({ name, version: asString(ws['version']) ?? '', source: { kind: 'workspace' }, workspaceDir: dir });
+    const id = this.b.addNode({
+      name,
+      version: asString(ws['version']) ?? '',
+      source: { kind: 'workspace' },
+      workspaceDir: dir,
+    });
     this.members.set(dir, [id, name]);
   }
 
@@ -73,7 +95,11 @@ class BunReader {
     const member = memberDir(split.rest);
     if (member !== undefined) {
       const known = this.members.get(member);
-      this.keyIds.set(key, known?.[0] ?? this.b.addNode({ name: split.name, version: '', source: { kind: 'workspace' }, workspaceDir: member }));
+      this.keyIds.set(
+        key,
+        known?.[0] ??
+          this.b.addNode({ name: split.name, version: '', source: { kind: 'workspace' }, workspaceDir: member }),
+      );
       return;
     }
     this.keyIds.set(key, this.b.addNode(packageInput(key, split.name, split.rest, tuple)));
@@ -86,7 +112,8 @@ class BunReader {
       for (const dep of Object.keys(stringMap(info[section]))) {
         const to = this.lookup(prefix, dep);
         if (to !== undefined) this.b.addEdge(from, to, kind, dep);
-        else if (kind !== 'optional' && !optionalPeers.has(dep)) this.b.warn(`bun.lock: "${prefix.join('/') || '.'}" needs "${dep}", which no package key provides`);
+        else if (kind !== 'optional' && !optionalPeers.has(dep))
+          this.b.warn(`bun.lock: "${prefix.join('/') || '.'}" needs "${dep}", which no package key provides`);
       }
     }
   }
@@ -135,4 +162,3 @@ function splitKey(key: string): string[] {
   }
   return out;
 }
-

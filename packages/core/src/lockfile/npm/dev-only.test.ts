@@ -15,23 +15,41 @@ function graph(members: string[], others: string[], edgeList: Array<[string, str
     workspaceMember: member,
     deps: edgeList.filter(([from]) => from === id).map(([, to, kind]) => ({ to, kind })),
   });
-  return { ecosystem: 'npm', lockfile: 'x', format: 'test', nodes: [...members.map((m) => mk(m, true)), ...others.map((o) => mk(o, false))], warnings: [] };
+  return {
+    ecosystem: 'npm',
+    lockfile: 'x',
+    format: 'test',
+    nodes: [...members.map((m) => mk(m, true)), ...others.map((o) => mk(o, false))],
+    warnings: [],
+  };
 }
 
 describe('computeDevOnly', () => {
   it('marks prod, dev-only and leaves unreached nodes out', () => {
-    const g = graph(['root', 'ws'], ['p', 'd', 'shared', 'opt', 'peer', 'ghost', 'devOfDep'], [
-      ['root', 'p', 'normal'],
-      ['root', 'd', 'dev'],
-      ['root', 'ws', 'dev'],
-      ['d', 'shared', 'normal'],
-      ['p', 'shared', 'normal'],
-      ['p', 'opt', 'optional'],
-      ['p', 'peer', 'peer'],
-      ['p', 'devOfDep', 'dev'], // a dependency's dev edge is never installed
-    ]);
+    const g = graph(
+      ['root', 'ws'],
+      ['p', 'd', 'shared', 'opt', 'peer', 'ghost', 'devOfDep'],
+      [
+        ['root', 'p', 'normal'],
+        ['root', 'd', 'dev'],
+        ['root', 'ws', 'dev'],
+        ['d', 'shared', 'normal'],
+        ['p', 'shared', 'normal'],
+        ['p', 'opt', 'optional'],
+        ['p', 'peer', 'peer'],
+        ['p', 'devOfDep', 'dev'], // a dependency's dev edge is never installed
+      ],
+    );
     const dev = computeDevOnly(g);
-    expect(Object.fromEntries(dev)).toEqual({ root: false, ws: false, p: false, shared: false, opt: false, peer: false, d: true });
+    expect(Object.fromEntries(dev)).toEqual({
+      root: false,
+      ws: false,
+      p: false,
+      shared: false,
+      opt: false,
+      peer: false,
+      d: true,
+    });
     expect(dev.has('ghost')).toBe(false);
     expect(dev.has('devOfDep')).toBe(false);
   });
@@ -47,7 +65,9 @@ describe('computeDevOnly', () => {
       fc.property(arb, ({ n, members, edges }) => {
         const ids = Array.from({ length: n }, (_, i) => `n${i}`);
         const m = Math.min(members, n);
-        const list = edges.filter(([a, b]) => a < n && b < n).map(([a, b, k]) => [`n${a}`, `n${b}`, k] as [string, string, EdgeKind]);
+        const list = edges
+          .filter(([a, b]) => a < n && b < n)
+          .map(([a, b, k]) => [`n${a}`, `n${b}`, k] as [string, string, EdgeKind]);
         const g = graph(ids.slice(0, m), ids.slice(m), list);
         const dev = computeDevOnly(g);
         const isMember = (id: string) => ids.indexOf(id) < m;

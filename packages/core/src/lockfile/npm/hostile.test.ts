@@ -50,7 +50,10 @@ const shaped = fc.record({
 
 describe('hostile lockfiles', () => {
   it.each(readers)('%s: random text', (file, read) => {
-    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => outcome(read, text, file)), { numRuns: Number(process.env.VET_FC_RUNS ?? 150) });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => outcome(read, text, file)),
+      { numRuns: Number(process.env.VET_FC_RUNS ?? 150) },
+    );
   });
 
   it.each(readers)('%s: well-formed syntax, hostile shapes', (file, read) => {
@@ -61,9 +64,21 @@ describe('hostile lockfiles', () => {
   });
 
   it('yarn: hostile block shapes', () => {
-    const block = fc.record({ version: junk, resolution: junk, dependencies: junk, checksum: junk, dependenciesMeta: junk });
-    const doc = fc.dictionary(fc.constantFrom('__metadata', 'a@npm:^1', 'a@^1, a@^2', 'b@workspace:.', 'c@patch:c@npm%3A1#x'), block);
-    fc.assert(fc.property(doc, (d) => outcome(readers[2]![1], JSON.stringify(d), 'yarn.lock')), { numRuns: Number(process.env.VET_FC_RUNS ?? 150) });
+    const block = fc.record({
+      version: junk,
+      resolution: junk,
+      dependencies: junk,
+      checksum: junk,
+      dependenciesMeta: junk,
+    });
+    const doc = fc.dictionary(
+      fc.constantFrom('__metadata', 'a@npm:^1', 'a@^1, a@^2', 'b@workspace:.', 'c@patch:c@npm%3A1#x'),
+      block,
+    );
+    fc.assert(
+      fc.property(doc, (d) => outcome(readers[2]![1], JSON.stringify(d), 'yarn.lock')),
+      { numRuns: Number(process.env.VET_FC_RUNS ?? 150) },
+    );
   });
 });
 
@@ -75,7 +90,10 @@ describe('hostile lockfiles: pinned counterexamples', () => {
   });
 
   it('package-lock.json v1: a requires range that is a mapping with a toString key', () => {
-    const text = JSON.stringify({ lockfileVersion: 1, dependencies: { a: { version: '1.0.0', requires: { b: { toString: 0 } } }, b: { version: '1.0.0' } } });
+    const text = JSON.stringify({
+      lockfileVersion: 1,
+      dependencies: { a: { version: '1.0.0', requires: { b: { toString: 0 } } }, b: { version: '1.0.0' } },
+    });
     expect(outcome(readers[0]![1], text, 'package-lock.json')).toBe(true);
   });
 });

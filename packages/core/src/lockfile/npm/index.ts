@@ -4,5 +4,4 @@ export { parsePnpmLock } from './pnpm.js';
 export { parseYarnLock } from './yarn.js';
 export { parseBunLock } from './bun.js';
 export { computeDevOnly } from './dev-only.js';
-export { detectNpmLockfile, readNpmLockfile, NPM_LOCKFILE_NAMES } from './read.js';
 export type { NpmManifests, PackageJsonLike } from './manifest.js';

@@ -102,7 +102,12 @@ function globToRegExp(glob: string): RegExp {
       needSep = false;
       return;
     } else {
-      re += sep + seg.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+      re +=
+        sep +
+        seg
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]');
     }
     needSep = true;
   });

@@ -8,7 +8,11 @@ import type { PackageJsonLike } from './manifest.js';
 import { splitNameAt } from './source.js';
 import { asRecord, asString, isRecord, type Json } from './text.js';
 
-export function v1InstallEntries(doc: Json, rootManifest: PackageJsonLike | undefined, b: GraphBuilder): Map<string, unknown> {
+export function v1InstallEntries(
+  doc: Json,
+  rootManifest: PackageJsonLike | undefined,
+  b: GraphBuilder,
+): Map<string, unknown> {
   const out = new Map<string, unknown>();
   out.set('', {}); // placeholder so the root keeps the first slot; filled below
   const walk = (deps: Json, prefix: string): void => {
@@ -57,7 +61,10 @@ function v1Entry(key: string, e: Json): Json {
  * the walk consistent with the lockfile's own flags.
  */
 function rootEntry(doc: Json, manifest: PackageJsonLike | undefined, b: GraphBuilder): Json {
-  const base = { name: asString(doc['name']) ?? manifest?.name, version: asString(doc['version']) ?? manifest?.version };
+  const base = {
+    name: asString(doc['name']) ?? manifest?.name,
+    version: asString(doc['version']) ?? manifest?.version,
+  };
   if (manifest !== undefined) {
     return {
       ...base,

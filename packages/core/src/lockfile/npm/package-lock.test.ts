@@ -18,7 +18,12 @@ const V3 = JSON.stringify(
         dependencies: { a: '^1.0.0', 'sw-cjs': 'npm:string-width@^4', local: 'file:../local' },
         devDependencies: { d: '^1.0.0' },
       },
-      'packages/app': { name: 'app', version: '0.1.0', dependencies: { a: '^2.0.0', lib: '*' }, devDependencies: { g: 'x' } },
+      'packages/app': {
+        name: 'app',
+        version: '0.1.0',
+        dependencies: { a: '^2.0.0', lib: '*' },
+        devDependencies: { g: 'x' },
+      },
       'packages/lib': { name: 'lib', version: '0.2.0' },
       'node_modules/app': { resolved: 'packages/app', link: true },
       'node_modules/lib': { resolved: 'packages/lib', link: true },
@@ -37,7 +42,11 @@ const V3 = JSON.stringify(
       'packages/app/node_modules/a': { version: '2.0.0', integrity: SHA512, dependencies: { b: '^1.0.0' } },
       'node_modules/sw-cjs': { name: 'string-width', version: '4.2.3', integrity: SHA512 },
       'node_modules/d': { version: '1.0.0', dev: true, dependencies: { e: '1', f: '1' } },
-      'node_modules/e': { version: '1.0.0', dev: true, resolved: 'git+ssh://git@github.com/o/e.git#0123456789abcdef0123456789abcdef01234567' },
+      'node_modules/e': {
+        version: '1.0.0',
+        dev: true,
+        resolved: 'git+ssh://git@github.com/o/e.git#0123456789abcdef0123456789abcdef01234567',
+      },
       'node_modules/f': { version: '1.0.0', devOptional: true },
       'node_modules/g': { version: '5.0.0', dev: true, resolved: 'https://example.invalid/g.tgz' },
     },
@@ -66,9 +75,19 @@ describe('parsePackageLock v3', () => {
   });
 
   it('creates first-party nodes for the root, workspace members and file: folders', () => {
-    expect(node(g, 'workspace:.')).toMatchObject({ name: 'root', firstParty: true, workspaceMember: true, source: { kind: 'workspace' } });
+    expect(node(g, 'workspace:.')).toMatchObject({
+      name: 'root',
+      firstParty: true,
+      workspaceMember: true,
+      source: { kind: 'workspace' },
+    });
     expect(node(g, 'workspace:packages/app')).toMatchObject({ name: 'app', version: '0.1.0', workspaceMember: true });
-    expect(node(g, 'file:../local')).toMatchObject({ name: 'local', firstParty: true, workspaceMember: false, source: { kind: 'file' } });
+    expect(node(g, 'file:../local')).toMatchObject({
+      name: 'local',
+      firstParty: true,
+      workspaceMember: false,
+      source: { kind: 'file' },
+    });
   });
 
   it('resolves dependencies by node_modules lookup from the dependent install path', () => {
@@ -79,7 +98,11 @@ describe('parsePackageLock v3', () => {
       'string-width@4.2.3:normal:sw-cjs',
     ]);
     // packages/app finds its own nested a@2 first, and the lib workspace through its link.
-    expect(edges(g, 'workspace:packages/app')).toEqual(['a@2.0.0:normal', 'g@5.0.0 (https://example.invalid/g.tgz):dev', 'workspace:packages/lib:normal']);
+    expect(edges(g, 'workspace:packages/app')).toEqual([
+      'a@2.0.0:normal',
+      'g@5.0.0 (https://example.invalid/g.tgz):dev',
+      'workspace:packages/lib:normal',
+    ]);
     expect(edges(g, 'b@1.0.0')).toEqual(['bundled@1.0.0:normal']);
   });
 
@@ -133,7 +156,12 @@ const V1 = JSON.stringify(
     lockfileVersion: 1,
     requires: true,
     dependencies: {
-      a: { version: '1.0.0', integrity: SHA512, requires: { b: '^2.0.0' }, dependencies: { b: { version: '2.0.0', integrity: SHA512 } } },
+      a: {
+        version: '1.0.0',
+        integrity: SHA512,
+        requires: { b: '^2.0.0' },
+        dependencies: { b: { version: '2.0.0', integrity: SHA512 } },
+      },
       b: { version: '1.0.0', integrity: SHA512 },
       'sw-cjs': { version: 'npm:string-width@4.2.3', integrity: SHA512 },
       cfg: { version: 'github:o/cfg#45c19536db34e7005a50b435582692886322ab36', from: 'github:o/cfg#master', dev: true },
@@ -151,7 +179,11 @@ const V1 = JSON.stringify(
 );
 
 describe('parsePackageLock v1', () => {
-  const manifest = { name: 'old', dependencies: { a: '^1', b: '^1', 'sw-cjs': 'npm:string-width@^4' }, devDependencies: { cfg: 'github:o/cfg', fsevents: '^1' } };
+  const manifest = {
+    name: 'old',
+    dependencies: { a: '^1', b: '^1', 'sw-cjs': 'npm:string-width@^4' },
+    devDependencies: { cfg: 'github:o/cfg', fsevents: '^1' },
+  };
   const g = parsePackageLock(V1, 'package-lock.json', { '': manifest });
 
   it('flattens the nested tree and resolves `requires` through nested node_modules', () => {
@@ -184,21 +216,31 @@ describe('parsePackageLock v1', () => {
 
 describe('parsePackageLock errors', () => {
   it('reports bad JSON as PARSE_ERROR with the line', () => {
-    const err = vetErrorOf(() => parsePackageLock('{\n  "lockfileVersion": 3,\n  "packages": {\n    "": {}\n  },,\n}', 'package-lock.json'));
+    const err = vetErrorOf(() =>
+      parsePackageLock('{\n  "lockfileVersion": 3,\n  "packages": {\n    "": {}\n  },,\n}', 'package-lock.json'),
+    );
     expect(err.code).toBe('PARSE_ERROR');
     expect(err.file).toBe('package-lock.json');
     expect(err.line).toBe(5);
   });
 
   it('reports an unknown lockfileVersion as UNSUPPORTED_LOCKFILE at its line', () => {
-    const err = vetErrorOf(() => parsePackageLock('{\n  "name": "x",\n  "lockfileVersion": 7,\n  "packages": {}\n}', 'package-lock.json'));
+    const err = vetErrorOf(() =>
+      parsePackageLock('{\n  "name": "x",\n  "lockfileVersion": 7,\n  "packages": {}\n}', 'package-lock.json'),
+    );
     expect(err.code).toBe('UNSUPPORTED_LOCKFILE');
     expect(err.line).toBe(3);
   });
 
   it('rejects a non-object document and survives hostile entry shapes', () => {
     expect(vetErrorOf(() => parsePackageLock('[1, 2]', 'p.json')).code).toBe('PARSE_ERROR');
-    const g = parsePackageLock(JSON.stringify({ lockfileVersion: 3, packages: { '': 5, 'node_modules/x': 'oops', 'node_modules/y': { version: 1 } } }), 'p.json');
+    const g = parsePackageLock(
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: { '': 5, 'node_modules/x': 'oops', 'node_modules/y': { version: 1 } },
+      }),
+      'p.json',
+    );
     expect(g.nodes.map((n) => n.name).sort()).toEqual(['root', 'x', 'y']);
   });
 });

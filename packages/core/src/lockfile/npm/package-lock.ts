@@ -68,7 +68,8 @@ function walkInstallTree(entries: Map<string, unknown>, b: GraphBuilder): void {
     else ids.set(path, b.addNode(entryNode(path, e, isMember)));
   }
   for (const target of links.values()) {
-    if (!ids.has(target)) ids.set(target, b.addNode({ name: target, version: '', source: { kind: 'file', url: target } }));
+    if (!ids.has(target))
+      ids.set(target, b.addNode({ name: target, version: '', source: { kind: 'file', url: target } }));
   }
   const lookup = (from: string, dep: string): string | undefined => {
     const found = resolveFromInstallPath((p) => entries.has(p), from, dep);
@@ -85,7 +86,12 @@ function walkInstallTree(entries: Map<string, unknown>, b: GraphBuilder): void {
 function entryNode(path: string, e: Json, isMember: (dir: string) => boolean): NodeInput {
   const version = asString(e['version']) ?? '';
   if (path === '' || (!isInstallPath(path) && isMember(path))) {
-    return { name: asString(e['name']) ?? (path || 'root'), version, source: { kind: 'workspace' }, workspaceDir: path };
+    return {
+      name: asString(e['name']) ?? (path || 'root'),
+      version,
+      source: { kind: 'workspace' },
+      workspaceDir: path,
+    };
   }
   const name = asString(e['name']) ?? nameFromInstallPath(path);
   if (!isInstallPath(path)) return { name, version, source: { kind: 'file', url: path }, path };

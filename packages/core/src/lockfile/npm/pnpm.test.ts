@@ -89,7 +89,11 @@ describe('parsePnpmLock 9.0', () => {
       'types-react@19.0.0',
     ]);
     expect(node(g, 'workspace:packages/app')).toMatchObject({ firstParty: true, workspaceMember: true });
-    expect(node(g, 'file:packages/app/fixture')).toMatchObject({ firstParty: true, workspaceMember: false, name: 'fixture' });
+    expect(node(g, 'file:packages/app/fixture')).toMatchObject({
+      firstParty: true,
+      workspaceMember: false,
+      name: 'fixture',
+    });
     expect(g.warnings).toEqual([]);
   });
 
@@ -108,10 +112,16 @@ describe('parsePnpmLock 9.0', () => {
   });
 
   it('reads sources, integrity and deprecation; records no dev flag', () => {
-    expect(node(g, 'react@18.2.0')).toMatchObject({ source: { kind: 'registry' }, integrity: [{ algo: 'sha512', covers: 'npm-tarball' }] });
+    expect(node(g, 'react@18.2.0')).toMatchObject({
+      source: { kind: 'registry' },
+      integrity: [{ algo: 'sha512', covers: 'npm-tarball' }],
+    });
     expect(node(g, 'react-dom@18.2.0').deprecated).toBe('old');
     expect(node(g, 'react@18.2.0').lockfileDev).toBeUndefined();
-    expect(g.nodes.find((n) => n.name === 'tool')?.source).toMatchObject({ kind: 'git', commit: '0123456789abcdef0123456789abcdef01234567' });
+    expect(g.nodes.find((n) => n.name === 'tool')?.source).toMatchObject({
+      kind: 'git',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    });
   });
 
   it('names importers from manifests, else by the name they are linked as', () => {
@@ -295,7 +305,9 @@ snapshots:
 
 describe('parsePnpmLock errors', () => {
   it('reports bad YAML as PARSE_ERROR with the line', () => {
-    const err = vetErrorOf(() => parsePnpmLock("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies: [a\n  b: {\n", 'pnpm-lock.yaml'));
+    const err = vetErrorOf(() =>
+      parsePnpmLock("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies: [a\n  b: {\n", 'pnpm-lock.yaml'),
+    );
     expect(err.code).toBe('PARSE_ERROR');
     expect(err.line).toBeGreaterThanOrEqual(4);
     expect(err.file).toBe('pnpm-lock.yaml');
@@ -310,8 +322,15 @@ describe('parsePnpmLock errors', () => {
   it('rejects unresolved aliases and alias bombs as PARSE_ERROR', () => {
     expect(vetErrorOf(() => parsePnpmLock('lockfileVersion: *nope\n', 'pnpm-lock.yaml')).code).toBe('PARSE_ERROR');
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 8; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
-    expect(vetErrorOf(() => parsePnpmLock(`lockfileVersion: '9.0'\n${bomb.join('\n')}\n`, 'pnpm-lock.yaml')).code).toBe('PARSE_ERROR');
+    for (let i = 1; i < 8; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    expect(vetErrorOf(() => parsePnpmLock(`lockfileVersion: '9.0'\n${bomb.join('\n')}\n`, 'pnpm-lock.yaml')).code).toBe(
+      'PARSE_ERROR',
+    );
   });
 
   it('rejects an empty file', () => {

@@ -9,12 +9,22 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { DependencyGraph, EdgeKind, PackageSource } from '../../graph.js';
-import { GraphBuilder, workspaceId, type NodeInput } from './builder.js';
+import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
 import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
-import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, stringMap, unsupported, type Json } from './text.js';
+import {
+  asRecord,
+  asString,
+  guarded,
+  isRecord,
+  lineAt,
+  lineOf,
+  parseError,
+  unsupported,
+  type Json,
+} from './text.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
@@ -40,7 +50,12 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
     const versionText = typeof rawVersion === 'string' || typeof rawVersion === 'number' ? String(rawVersion) : '';
     const major = pnpmMajor(versionText);
     if (major === undefined) {
-      throw unsupported(`unsupported pnpm lockfileVersion "${versionText}"`, fileName, lastLineOf(text, 'lockfileVersion'), 'vet reads pnpm lockfileVersion 5.x, 6.x and 9.0');
+      throw unsupported(
+        `unsupported pnpm lockfileVersion "${versionText}"`,
+        fileName,
+        lastLineOf(text, 'lockfileVersion'),
+        'vet reads pnpm lockfileVersion 5.x, 6.x and 9.0',
+      );
     }
     const b = new GraphBuilder();
     new PnpmReader(project, major, b, manifests ?? {}).read();
@@ -54,7 +69,8 @@ function loadDocuments(text: string, fileName: string): unknown[] {
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     const err = doc.errors[0];
-    if (err !== undefined) throw parseError(`invalid YAML: ${err.message.split('\n')[0]}`, fileName, lineAt(text, err.pos[0]), err);
+    if (err !== undefined)
+      throw parseError(`invalid YAML: ${err.message.split('\n')[0]}`, fileName, lineAt(text, err.pos[0]), err);
   }
   if (list.length === 0) throw parseError('pnpm-lock.yaml is empty', fileName, 1);
   // toJS keeps yaml's default alias cap, so a billion-laughs file fails instead of eating memory;
@@ -98,7 +114,10 @@ class PnpmReader {
       const path = normalizeDir(dir);
       const manifest = this.manifests[path];
       const name = manifest?.name ?? linkNames.get(path) ?? dir;
-      this.importerIds.set(path, this.b.addNode({ name, version: manifest?.version ?? '', source: { kind: 'workspace' }, workspaceDir: path }));
+      this.importerIds.set(
+        path,
+        this.b.addNode({ name, version: manifest?.version ?? '', source: { kind: 'workspace' }, workspaceDir: path }),
+      );
     }
     const packages = asRecord(this.doc['packages']);
     for (const [key, raw] of Object.entries(packages)) this.addPackage(key, asRecord(raw));
@@ -178,7 +197,10 @@ class PnpmReader {
         if (value === undefined) continue;
         const to = this.resolveRef(name, value, dir);
         if (to !== undefined) this.b.addEdge(from, to, kind, name);
-        else if (kind !== 'optional') this.b.warn(`pnpm ${isImporter ? `importer "${dir || '.'}"` : `"${from}"`}: ${section} "${name}: ${value}" not found`);
+        else if (kind !== 'optional')
+          this.b.warn(
+            `pnpm ${isImporter ? `importer "${dir || '.'}"` : `"${from}"`}: ${section} "${name}: ${value}" not found`,
+          );
       }
     }
   }
@@ -187,7 +209,10 @@ class PnpmReader {
   private resolveRef(name: string, value: string, dir: string): string | undefined {
     if (value.startsWith('link:')) {
       const target = joinDir(dir, value.slice(5));
-      return this.importerIds.get(target) ?? this.b.addNode({ name, version: '', source: { kind: 'link', url: `link:${target}` } });
+      return (
+        this.importerIds.get(target) ??
+        this.b.addNode({ name, version: '', source: { kind: 'link', url: `link:${target}` } })
+      );
     }
     for (const key of depKeyCandidates(name, value, this.major)) {
       const id = this.keyIds.get(key);

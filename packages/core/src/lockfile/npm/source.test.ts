@@ -23,8 +23,12 @@ describe('classifyResolved', () => {
   });
 
   it('extracts git commits from both fragment styles', () => {
-    expect(classifyResolved('git+https://x.invalid/r.git#0123456789ABCDEF0123456789abcdef01234567').commit).toBe('0123456789abcdef0123456789abcdef01234567');
-    expect(classifyResolved('https://github.com/o/r.git#commit=0123456789abcdef0123456789abcdef01234567').commit).toBe('0123456789abcdef0123456789abcdef01234567');
+    expect(classifyResolved('git+https://x.invalid/r.git#0123456789ABCDEF0123456789abcdef01234567').commit).toBe(
+      '0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(classifyResolved('https://github.com/o/r.git#commit=0123456789abcdef0123456789abcdef01234567').commit).toBe(
+      '0123456789abcdef0123456789abcdef01234567',
+    );
     expect(isRegistryTarballUrl('https://x.invalid/x.tgz')).toBe(false);
   });
 
@@ -48,7 +52,9 @@ describe('integrity parsing', () => {
   it('reads yarn sha1 fragments and Berry checksums (yarn-zip, never npm-tarball)', () => {
     expect(sha1FromResolvedFragment('https://x/a.tgz#' + 'A'.repeat(40))?.digest).toBe('a'.repeat(40));
     expect(sha1FromResolvedFragment('https://x/a.tgz#short')).toBeUndefined();
-    expect(parseBerryChecksum('10c0/' + 'f'.repeat(128))).toEqual([{ algo: 'sha512', digest: 'f'.repeat(128), encoding: 'hex', covers: 'yarn-zip' }]);
+    expect(parseBerryChecksum('10c0/' + 'f'.repeat(128))).toEqual([
+      { algo: 'sha512', digest: 'f'.repeat(128), encoding: 'hex', covers: 'yarn-zip' },
+    ]);
     expect(parseBerryChecksum('f'.repeat(128))).toHaveLength(1);
     expect(parseBerryChecksum('10/abc')).toEqual([]);
   });
@@ -58,7 +64,13 @@ describe('workspace globs', () => {
   it('matches *, ** and negations over normalised directories', () => {
     const m = workspaceMatcher(['packages/*', './apps/**', '!packages/skip', 'tools']);
     expect(['packages/a', 'apps/x', 'apps/x/y', 'tools', 'packages/a/'].map(m)).toEqual([true, true, true, true, true]);
-    expect(['packages', 'packages/skip', 'packages/a/b', 'apps', 'other'].map(m)).toEqual([false, false, false, false, false]);
+    expect(['packages', 'packages/skip', 'packages/a/b', 'apps', 'other'].map(m)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(workspaceMatcher(['**/pkg'])('a/b/pkg')).toBe(true);
     expect(normalizeDir('./a/../b/./c/')).toBe('b/c');
     expect(normalizeDir('.')).toBe('');

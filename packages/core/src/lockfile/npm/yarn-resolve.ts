@@ -42,7 +42,8 @@ export class DescriptorIndex {
   /** Resolve or warn; optional dependencies may legitimately be absent (other platforms). */
   resolveOrWarn(b: GraphBuilder, from: string, name: string, range: string, optional: boolean): string | undefined {
     const id = this.resolve(name, range);
-    if (id === undefined && !optional) b.warn(`yarn.lock: "${from}" depends on "${name}@${range}", which no block resolves`);
+    if (id === undefined && !optional)
+      b.warn(`yarn.lock: "${from}" depends on "${name}@${range}", which no block resolves`);
     return id;
   }
 }

@@ -30,7 +30,13 @@ export function readYarnV1(data: Json, manifests: NpmManifests, b: GraphBuilder)
   for (const [dir, id] of members) {
     const manifest = manifests[dir] ?? {};
     for (const dep of directDeps(manifest, true)) {
-      const to = index.resolveOrWarn(b, dir || '.', dep.name, dep.range, dep.kind === 'optional' || dep.kind === 'peer');
+      const to = index.resolveOrWarn(
+        b,
+        dir || '.',
+        dep.name,
+        dep.range,
+        dep.kind === 'optional' || dep.kind === 'peer',
+      );
       if (to !== undefined && to !== id) b.addEdge(id, to, dep.kind, dep.name);
     }
   }
@@ -63,7 +69,12 @@ function addMembers(manifests: NpmManifests, index: DescriptorIndex, b: GraphBui
   if (!dirs.includes('')) b.warn('yarn.lock v1 read without the root package.json: no direct dependencies known');
   return dirs.map((dir) => {
     const m = manifests[dir] ?? {};
-    const id = b.addNode({ name: m.name ?? (dir || 'root'), version: m.version ?? '', source: { kind: 'workspace' }, workspaceDir: dir });
+    const id = b.addNode({
+      name: m.name ?? (dir || 'root'),
+      version: m.version ?? '',
+      source: { kind: 'workspace' },
+      workspaceDir: dir,
+    });
     if (m.name !== undefined) index.addMember(m.name, id);
     return [dir, id];
   });

@@ -87,7 +87,9 @@ describe('parseYarnLock v1', () => {
 
   it('keeps SRI and the sha1 fragment; codeload archives are remote tarballs pinned by commit', () => {
     expect(node(g, 'a@1.2.0').integrity.map((i) => `${i.algo}/${i.encoding}`)).toEqual(['sha512/base64', 'sha1/hex']);
-    expect(node(g, 'b@2.0.0').integrity).toEqual([{ algo: 'sha1', digest: SHA1, encoding: 'hex', covers: 'npm-tarball' }]);
+    expect(node(g, 'b@2.0.0').integrity).toEqual([
+      { algo: 'sha1', digest: SHA1, encoding: 'hex', covers: 'npm-tarball' },
+    ]);
     const tooling = g.nodes.find((n) => n.name === 'tooling');
     expect(tooling?.source).toMatchObject({ kind: 'tarball', commit: '4c13a00ac84cf0e2dd57c457cd1ce46faa9e456a' });
     expect(tooling?.integrity).toEqual([]);
@@ -191,7 +193,11 @@ const BERRY_MANIFESTS = {
   '': {
     name: 'root',
     dependencies: { a: '^1.0.0', sub: 'workspace:packages/sub' },
-    devDependencies: { typescript: '5.8.2', 'react-is-18': 'npm:react-is@^18.3.1', gitdep: 'https://github.com/o/gitdep.git' },
+    devDependencies: {
+      typescript: '5.8.2',
+      'react-is-18': 'npm:react-is@^18.3.1',
+      gitdep: 'https://github.com/o/gitdep.git',
+    },
     resolutions: { esbuild: '0.23.0' },
   },
   'packages/sub': { name: 'sub', devDependencies: { 'react-is-18': 'npm:react-is@^18.3.1' } },
@@ -210,7 +216,10 @@ describe('parseYarnLock Berry', () => {
       'typescript@5.8.2',
     ]);
     const ts = node(g, 'typescript@5.8.2');
-    expect(ts.paths).toEqual(['typescript@npm:5.8.2', 'typescript@patch:typescript@npm%3A5.8.2#optional!builtin<compat/typescript>']);
+    expect(ts.paths).toEqual([
+      'typescript@npm:5.8.2',
+      'typescript@patch:typescript@npm%3A5.8.2#optional!builtin<compat/typescript>',
+    ]);
     // The base entry's checksum, not the patched zip's.
     expect(ts.integrity).toEqual([{ algo: 'sha512', digest: 'ab'.repeat(64), encoding: 'hex', covers: 'yarn-zip' }]);
   });
@@ -224,7 +233,10 @@ describe('parseYarnLock Berry', () => {
       'typescript@5.8.2:dev',
       'workspace:packages/sub:normal',
     ]);
-    expect(g.nodes.find((n) => n.name === 'gitdep')?.source).toMatchObject({ kind: 'git', commit: '0123456789abcdef0123456789abcdef01234567' });
+    expect(g.nodes.find((n) => n.name === 'gitdep')?.source).toMatchObject({
+      kind: 'git',
+      commit: '0123456789abcdef0123456789abcdef01234567',
+    });
   });
 
   it('applies root resolutions to descriptors that are no longer keys', () => {
@@ -250,7 +262,9 @@ describe('parseYarnLock errors', () => {
   });
 
   it('reports a broken Berry file as PARSE_ERROR with the line', () => {
-    const err = vetErrorOf(() => parseYarnLock('__metadata:\n  version: 8\n"a@npm:1":\n  version: [1\n', 'yarn.lock', {}));
+    const err = vetErrorOf(() =>
+      parseYarnLock('__metadata:\n  version: 8\n"a@npm:1":\n  version: [1\n', 'yarn.lock', {}),
+    );
     expect(err.code).toBe('PARSE_ERROR');
     expect(err.line).toBe(5);
   });

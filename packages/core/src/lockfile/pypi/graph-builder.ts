@@ -47,7 +47,10 @@ export class PythonGraphBuilder {
   readonly warnings: string[] = [];
   readonly unlocked: UnlockedRequirement[] = [];
 
-  constructor(private readonly lockfile: string, private readonly format: string) {}
+  constructor(
+    private readonly lockfile: string,
+    private readonly format: string,
+  ) {}
 
   /** Adds (or merges into) a node and returns it; hashes and paths of duplicates are unioned. */
   add(p: AddPackage): PackageNode {
@@ -61,9 +64,14 @@ export class PythonGraphBuilder {
       return existing;
     }
     const node: PackageNode = {
-      id, name: p.name, version: p.version, source: p.source,
+      id,
+      name: p.name,
+      version: p.version,
+      source: p.source,
       integrity: dedupeIntegrity(p.integrity ?? []),
-      firstParty: p.firstParty ?? false, workspaceMember: p.workspaceMember ?? false, deps: [],
+      firstParty: p.firstParty ?? false,
+      workspaceMember: p.workspaceMember ?? false,
+      deps: [],
     };
     if (p.lockfileDev !== undefined) node.lockfileDev = p.lockfileDev;
     if (p.path) node.paths = [p.path];
@@ -73,7 +81,13 @@ export class PythonGraphBuilder {
 
   /** The project itself: first-party, a root of the walk. */
   addRoot(name: string, dirUrl: string): PackageNode {
-    return this.add({ name, version: '', source: { kind: 'workspace', url: dirUrl }, firstParty: true, workspaceMember: true });
+    return this.add({
+      name,
+      version: '',
+      source: { kind: 'workspace', url: dirUrl },
+      firstParty: true,
+      workspaceMember: true,
+    });
   }
 
   edge(from: PackageNode, to: PackageNode, kind: EdgeKind): void {
@@ -99,10 +113,19 @@ export class PythonGraphBuilder {
       } else if (inferDevFromWalk || n.lockfileDev === undefined) {
         n.lockfileDev = walked;
       } else if (n.lockfileDev !== walked) {
-        this.warnings.push(`${n.id}: the lockfile says ${n.lockfileDev ? 'dev' : 'prod'} but its edges say ${walked ? 'dev' : 'prod'}`);
+        this.warnings.push(
+          `${n.id}: the lockfile says ${n.lockfileDev ? 'dev' : 'prod'} but its edges say ${walked ? 'dev' : 'prod'}`,
+        );
       }
     }
-    return { ecosystem: 'pypi', lockfile: this.lockfile, format: this.format, nodes, warnings: this.warnings, unlocked: this.unlocked };
+    return {
+      ecosystem: 'pypi',
+      lockfile: this.lockfile,
+      format: this.format,
+      nodes,
+      warnings: this.warnings,
+      unlocked: this.unlocked,
+    };
   }
 }
 
@@ -120,6 +143,9 @@ function mergeIntegrity(into: Integrity[], more: Integrity[]): void {
   const seen = new Set(into.map(integrityKey));
   for (const i of more) {
     const k = integrityKey(i);
-    if (!seen.has(k)) { seen.add(k); into.push(i); }
+    if (!seen.has(k)) {
+      seen.add(k);
+      into.push(i);
+    }
   }
 }

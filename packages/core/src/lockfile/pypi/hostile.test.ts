@@ -11,7 +11,27 @@ import { parsePoetryLock } from './poetry.js';
 import { parsePylock } from './pylock.js';
 import { parseUvLock } from './uv.js';
 
-const KEYS = ['name', 'version', 'source', 'dependencies', 'files', 'hashes', 'revision', 'category', 'groups', 'extras', 'registry', 'sdist', 'wheels', 'hash', 'url', 'optional', 'markers', 'packages', 'members'];
+const KEYS = [
+  'name',
+  'version',
+  'source',
+  'dependencies',
+  'files',
+  'hashes',
+  'revision',
+  'category',
+  'groups',
+  'extras',
+  'registry',
+  'sdist',
+  'wheels',
+  'hash',
+  'url',
+  'optional',
+  'markers',
+  'packages',
+  'members',
+];
 const junk = tomlJunk(KEYS, ['1.0', '==1.0', 'sha256:00']);
 const table = (maxKeys: number) => fc.dictionary(fc.constantFrom(...KEYS, 'toString'), junk, { maxKeys });
 const tomlDoc = fc.record({
@@ -32,12 +52,18 @@ const tomlReaders: Array<[string, (t: string) => unknown]> = [
 
 describe('hostile Python lockfiles', () => {
   it.each(tomlReaders)('%s: well-formed TOML, hostile shapes', (file, read) => {
-    fc.assert(fc.property(tomlDoc, (doc) => survives(() => read(tomlText(doc)), file)), FC_RUNS);
+    fc.assert(
+      fc.property(tomlDoc, (doc) => survives(() => read(tomlText(doc)), file)),
+      FC_RUNS,
+    );
   });
 
   it('Pipfile.lock: well-formed JSON, hostile shapes', () => {
     const doc = fc.record({ _meta: junk, default: table(20), develop: junk });
-    fc.assert(fc.property(doc, (d) => survives(() => parsePipfileLock(JSON.stringify(d), 'Pipfile.lock'), 'Pipfile.lock')), FC_RUNS);
+    fc.assert(
+      fc.property(doc, (d) => survives(() => parsePipfileLock(JSON.stringify(d), 'Pipfile.lock'), 'Pipfile.lock')),
+      FC_RUNS,
+    );
   });
 
   it('uv.lock: a table where the revision number belongs is not printed or thrown on', () => {

@@ -11,13 +11,13 @@ describe('PEP 508 markers', () => {
     ["python_version >= '3.10' or 'dev' in dependency_groups", 'unknown'],
     ["python_version >= '3.10' and 'default' in dependency_groups", 'unknown'],
     ["'x' in extras", 'unknown'],
-    ["sys_platform == \"win32\" or 'default' in dependency_groups", true],
+    ['sys_platform == "win32" or \'default\' in dependency_groups', true],
   ] as const)('%s → %s', (m, want) => {
     expect(evaluateMarker(m, sets)).toBe(want);
   });
 
   it('rejects malformed markers with a reason', () => {
-    for (const bad of ["python_version >=", "(os_name == 'nt'", "os_name 'nt'", "python_version ~~ '3'", '']) {
+    for (const bad of ['python_version >=', "(os_name == 'nt'", "os_name 'nt'", "python_version ~~ '3'", '']) {
       const p = parseMarker(bad);
       expect(p.ok, bad).toBe(false);
     }

@@ -8,13 +8,16 @@
 export type Tri = true | false | 'unknown';
 
 type Node =
-  | { kind: 'and' | 'or'; left: Node; right: Node }
-  | { kind: 'cmp'; left: Operand; op: string; right: Operand };
+  { kind: 'and' | 'or'; left: Node; right: Node } | { kind: 'cmp'; left: Operand; op: string; right: Operand };
 type Operand = { var: string } | { str: string };
 
-const TOKEN_RE = /\s*(?:(\()|(\))|'([^']*)'|"([^"]*)"|(===|==|!=|<=|>=|~=|<|>)|(not\s+in\b|in\b|and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
+const TOKEN_RE =
+  /\s*(?:(\()|(\))|'([^']*)'|"([^"]*)"|(===|==|!=|<=|>=|~=|<|>)|(not\s+in\b|in\b|and\b|or\b)|([A-Za-z_][A-Za-z0-9_.]*))/y;
 
-interface Token { t: 'lp' | 'rp' | 'str' | 'op' | 'kw' | 'id'; v: string }
+interface Token {
+  t: 'lp' | 'rp' | 'str' | 'op' | 'kw' | 'id';
+  v: string;
+}
 
 function tokenize(text: string): Token[] | string {
   const out: Token[] = [];
@@ -46,12 +49,18 @@ class MarkerParser {
   }
   private or(): Node {
     let n = this.and();
-    while (this.peek('kw', 'or')) { this.i++; n = { kind: 'or', left: n, right: this.and() }; }
+    while (this.peek('kw', 'or')) {
+      this.i++;
+      n = { kind: 'or', left: n, right: this.and() };
+    }
     return n;
   }
   private and(): Node {
     let n = this.atom();
-    while (this.peek('kw', 'and')) { this.i++; n = { kind: 'and', left: n, right: this.atom() }; }
+    while (this.peek('kw', 'and')) {
+      this.i++;
+      n = { kind: 'and', left: n, right: this.atom() };
+    }
     return n;
   }
   private atom(): Node {
@@ -64,7 +73,8 @@ class MarkerParser {
     }
     const left = this.operand();
     const op = this.toks[this.i];
-    if (op?.t !== 'op') throw new Error(`expected a comparison operator after "${'var' in left ? left.var : left.str}"`);
+    if (op?.t !== 'op')
+      throw new Error(`expected a comparison operator after "${'var' in left ? left.var : left.str}"`);
     this.i++;
     return { kind: 'cmp', left, op: op.v, right: this.operand() };
   }

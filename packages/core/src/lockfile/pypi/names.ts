@@ -6,7 +6,10 @@ import type { HashCovers, Integrity } from '../../graph.js';
 
 /** PEP 503: lower-case, runs of `-`, `_`, `.` become one `-`. */
 export function normalizePypiName(name: string): string {
-  return name.trim().toLowerCase().replace(/[-_.]+/g, '-');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 const SDIST_EXT = /\.(tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|zip)$/i;

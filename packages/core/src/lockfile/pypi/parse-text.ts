@@ -22,9 +22,16 @@ export function parseJsonObject(text: string, fileName: string): Table {
   const err = errors[0];
   if (err) {
     const line = lineAt(text, err.offset);
-    throw new VetError('PARSE_ERROR', `${fileName}: invalid JSON (${printParseErrorCode(err.error)})`, { file: fileName, line });
+    throw new VetError('PARSE_ERROR', `${fileName}: invalid JSON (${printParseErrorCode(err.error)})`, {
+      file: fileName,
+      line,
+    });
   }
-  if (!isTable(value)) throw new VetError('PARSE_ERROR', `${fileName}: expected a JSON object at the top level`, { file: fileName, line: 1 });
+  if (!isTable(value))
+    throw new VetError('PARSE_ERROR', `${fileName}: expected a JSON object at the top level`, {
+      file: fileName,
+      line: 1,
+    });
   return value;
 }
 

@@ -4,21 +4,30 @@ import { errorOf, node, thirdParty } from './__fixtures__/helpers.js';
 
 const H = (c: string) => `sha256:${c.repeat(64)}`;
 
-const LOCK = JSON.stringify({
-  _meta: { hash: { sha256: 'x' }, 'pipfile-spec': 6, requires: {}, sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }] },
-  default: {
-    ExceptionGroup: { hashes: [H('1'), H('2')], version: '==1.3.1', markers: "python_version >= '3.7'" },
-    pytz: { hashes: [H('3')], version: '==2024.1' },
-    mylib: { editable: true, path: './mylib' },
+const LOCK = JSON.stringify(
+  {
+    _meta: {
+      hash: { sha256: 'x' },
+      'pipfile-spec': 6,
+      requires: {},
+      sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
+    },
+    default: {
+      ExceptionGroup: { hashes: [H('1'), H('2')], version: '==1.3.1', markers: "python_version >= '3.7'" },
+      pytz: { hashes: [H('3')], version: '==2024.1' },
+      mylib: { editable: true, path: './mylib' },
+    },
+    develop: {
+      exceptiongroup: { hashes: [H('4')], version: '==1.1.0' },
+      pytz: { hashes: [H('3')], version: '==2024.1' },
+      theme: { git: 'https://github.com/o/theme.git', ref: 'a'.repeat(40) },
+      floating: { hashes: [] },
+    },
+    docs: { sphinx: { hashes: [H('5')], version: '==7.2.6' } },
   },
-  develop: {
-    exceptiongroup: { hashes: [H('4')], version: '==1.1.0' },
-    pytz: { hashes: [H('3')], version: '==2024.1' },
-    theme: { git: 'https://github.com/o/theme.git', ref: 'a'.repeat(40) },
-    floating: { hashes: [] },
-  },
-  docs: { sphinx: { hashes: [H('5')], version: '==7.2.6' } },
-}, null, 4);
+  null,
+  4,
+);
 
 describe('parsePipfileLock', () => {
   const g = parsePipfileLock(LOCK, 'Pipfile.lock');
@@ -42,7 +51,11 @@ describe('parsePipfileLock', () => {
   });
 
   it('git and editable entries get their source kinds; an entry without a version is unlocked', () => {
-    expect(g.nodes.find((n) => n.name === 'theme')?.source).toEqual({ kind: 'git', url: 'https://github.com/o/theme.git', commit: 'a'.repeat(40) });
+    expect(g.nodes.find((n) => n.name === 'theme')?.source).toEqual({
+      kind: 'git',
+      url: 'https://github.com/o/theme.git',
+      commit: 'a'.repeat(40),
+    });
     expect(g.nodes.find((n) => n.name === 'mylib')?.firstParty).toBe(true);
     expect(g.unlocked.map((u) => u.requirement)).toEqual(['floating']);
     expect(thirdParty(g).map((n) => n.name)).not.toContain('floating');

@@ -23,7 +23,8 @@ function pipfileSource(e: Table): { source: PackageSource; local: boolean } {
     return { source: { kind: 'git', url: git, ...(ref ? { commit: ref } : {}) }, local: false };
   }
   const path = str(e.path);
-  if (path !== undefined || e.editable === true) return { source: { kind: 'path', ...(path ? { url: path } : {}) }, local: true };
+  if (path !== undefined || e.editable === true)
+    return { source: { kind: 'path', ...(path ? { url: path } : {}) }, local: true };
   const file = str(e.file);
   if (file !== undefined) return { source: { kind: 'tarball', url: file }, local: false };
   return { source: { kind: 'registry' }, local: false };
@@ -34,29 +35,50 @@ export function parsePipfileLock(text: string, fileName: string, options: Pipfil
   if (!isTable(doc._meta)) {
     throw new VetError('PARSE_ERROR', `${fileName}: not a Pipfile.lock (no "_meta")`, { file: fileName, line: 1 });
   }
-  const spec = (doc._meta as Table)['pipfile-spec'];
+  const spec = (doc._meta)['pipfile-spec'];
   const b = new PythonGraphBuilder(fileName, `Pipfile.lock spec ${typeof spec === 'number' ? spec : '?'}`);
   const root = b.addRoot('root', '.');
   const prod = new Set(options.prodSections ?? ['default']);
   for (const [section, body] of Object.entries(doc)) {
     if (section === '_meta') continue;
     if (!isTable(body)) {
-      throw new VetError('PARSE_ERROR', `${fileName}: section "${section}" is not an object`, { file: fileName, line: findLine(text, `"${section}"`) });
+      throw new VetError('PARSE_ERROR', `${fileName}: section "${section}" is not an object`, {
+        file: fileName,
+        line: findLine(text, `"${section}"`),
+      });
     }
     const dev = !prod.has(section);
     for (const [rawName, entry] of Object.entries(body)) {
       if (!isTable(entry)) {
-        throw new VetError('PARSE_ERROR', `${fileName}: ${section}.${rawName} is not an object`, { file: fileName, line: findLine(text, `"${rawName}"`) });
+        throw new VetError('PARSE_ERROR', `${fileName}: ${section}.${rawName} is not an object`, {
+          file: fileName,
+          line: findLine(text, `"${rawName}"`),
+        });
       }
       const name = normalizePypiName(rawName);
       const { source, local } = pipfileSource(entry);
       const version = (str(entry.version) ?? '').replace(/^===?/, '');
       if (version === '' && !local && source.kind === 'registry') {
-        b.unlocked.push({ file: fileName, line: findLine(text, `"${rawName}"`), requirement: rawName, reason: `${section}: no "version" pin` });
+        b.unlocked.push({
+          file: fileName,
+          line: findLine(text, `"${rawName}"`),
+          requirement: rawName,
+          reason: `${section}: no "version" pin`,
+        });
         continue;
       }
-      const integrity = strings(entry.hashes).map((h) => parseHashSpec(h)).filter((i): i is Integrity => i !== undefined);
-      const node = b.add({ name, version, source, integrity, firstParty: local, lockfileDev: dev, path: `${fileName}#${section}` });
+      const integrity = strings(entry.hashes)
+        .map((h) => parseHashSpec(h))
+        .filter((i): i is Integrity => i !== undefined);
+      const node = b.add({
+        name,
+        version,
+        source,
+        integrity,
+        firstParty: local,
+        lockfileDev: dev,
+        path: `${fileName}#${section}`,
+      });
       b.edge(root, node, dev ? 'dev' : 'normal');
     }
   }

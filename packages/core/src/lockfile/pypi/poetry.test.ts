@@ -55,7 +55,10 @@ describe('parsePoetryLock', () => {
     expect(g.format).toBe('poetry.lock 2.1');
     const colorama = node(g, 'colorama@0.4.6');
     expect(colorama.lockfileDev).toBe(false);
-    expect(colorama.integrity.map((i) => [i.file, i.covers])).toEqual([['colorama-0.4.6-py2.py3-none-any.whl', 'wheel'], ['colorama-0.4.6.tar.gz', 'sdist']]);
+    expect(colorama.integrity.map((i) => [i.file, i.covers])).toEqual([
+      ['colorama-0.4.6-py2.py3-none-any.whl', 'wheel'],
+      ['colorama-0.4.6.tar.gz', 'sdist'],
+    ]);
     expect(node(g, 'pytest@8.0.0').lockfileDev).toBe(true);
     expect(edgeKind(rootOf(g), 'pytest@8.0.0')).toBe('dev');
     const git = g.nodes.find((n) => n.name === 'poetry-core');
@@ -66,7 +69,8 @@ describe('parsePoetryLock', () => {
   });
 
   it('1.1: [metadata.files] hashes and category', () => {
-    const g = parsePoetryLock(`[[package]]
+    const g = parsePoetryLock(
+      `[[package]]
 name = "six"
 version = "1.16.0"
 category = "dev"
@@ -82,7 +86,9 @@ python-versions = "^3.8"
 six = [
     {file = "six-1.16.0.tar.gz", hash = "sha256:${H('1')}"},
 ]
-`, 'poetry.lock');
+`,
+      'poetry.lock',
+    );
     const six = node(g, 'six@1.16.0');
     expect(six.lockfileDev).toBe(true);
     expect(six.integrity[0]).toMatchObject({ file: 'six-1.16.0.tar.gz', covers: 'sdist', digest: H('1') });
@@ -134,7 +140,11 @@ content-hash = "x"
   });
 
   it('2.0 without extras requested: the optional dependency is not linked', () => {
-    const g = parsePoetryLock(LOCK_20, 'poetry.lock', `[tool.poetry.dependencies]\npython = "^3.10"\ncachecontrol = "*"\n`);
+    const g = parsePoetryLock(
+      LOCK_20,
+      'poetry.lock',
+      `[tool.poetry.dependencies]\npython = "^3.10"\ncachecontrol = "*"\n`,
+    );
     expect(edgeKind(node(g, 'cachecontrol@0.14.0'), 'filelock@3.13.1')).toBeUndefined();
     expect(node(g, 'filelock@3.13.1').lockfileDev).toBeUndefined();
   });

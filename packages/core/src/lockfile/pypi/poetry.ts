@@ -65,7 +65,10 @@ function packageIntegrity(pkg: Table, name: string, metadata: Table): Integrity[
   return [];
 }
 
-interface Entry { pkg: Table; node: PackageNode }
+interface Entry {
+  pkg: Table;
+  node: PackageNode;
+}
 
 /** Dependency specs: `"*"`, `{version, optional, extras}` or a list of those (per-marker forks). */
 function depSpecs(v: unknown): Table[] {
@@ -79,7 +82,11 @@ export function parsePoetryLock(text: string, fileName: string, pyproject?: stri
   const metadata = isTable(doc.metadata) ? doc.metadata : {};
   const lockVersion = str(metadata['lock-version']);
   if (lockVersion === undefined && !Array.isArray(doc.package)) {
-    throw new VetError('PARSE_ERROR', `${fileName}: not a poetry.lock (no [[package]] and no [metadata] lock-version)`, { file: fileName, line: 1 });
+    throw new VetError(
+      'PARSE_ERROR',
+      `${fileName}: not a poetry.lock (no [[package]] and no [metadata] lock-version)`,
+      { file: fileName, line: 1 },
+    );
   }
   const project = typeof pyproject === 'string' ? parseTomlText(pyproject, 'pyproject.toml') : pyproject;
   const b = new PythonGraphBuilder(fileName, `poetry.lock ${lockVersion ?? '(no lock-version)'}`);
@@ -89,9 +96,17 @@ export function parsePoetryLock(text: string, fileName: string, pyproject?: stri
   for (const pkg of tables(doc.package)) {
     const name = normalizePypiName(str(pkg.name) ?? '');
     const version = str(pkg.version) ?? '';
-    if (name === '' || version === '') throw new VetError('PARSE_ERROR', `${fileName}: a [[package]] lacks name or version`, { file: fileName });
+    if (name === '' || version === '')
+      throw new VetError('PARSE_ERROR', `${fileName}: a [[package]] lacks name or version`, { file: fileName });
     const { source, local } = poetrySource(pkg);
-    const node = b.add({ name, version, source, integrity: packageIntegrity(pkg, name, metadata), firstParty: local, lockfileDev: lockfileDevOf(pkg) });
+    const node = b.add({
+      name,
+      version,
+      source,
+      integrity: packageIntegrity(pkg, name, metadata),
+      firstParty: local,
+      lockfileDev: lockfileDevOf(pkg),
+    });
     const e = { pkg, node };
     entries.push(e);
     byName.set(name, [...(byName.get(name) ?? []), e]);
@@ -103,7 +118,9 @@ export function parsePoetryLock(text: string, fileName: string, pyproject?: stri
   } else if (project) {
     linkDeclared(b, root, project, byName);
   } else {
-    b.warnings.push(`${fileName} records no dev/prod groups and no pyproject.toml was given: every package is treated as production`);
+    b.warnings.push(
+      `${fileName} records no dev/prod groups and no pyproject.toml was given: every package is treated as production`,
+    );
     for (const { node } of entries) b.edge(root, node, 'normal');
   }
   return b.build(!hasFlags);
@@ -116,7 +133,12 @@ function lockfileDevOf(pkg: Table): boolean | undefined {
 }
 
 /** Edges of one package, plus edges to what requested extras pull in. */
-function targetsOf(name: string, extras: string[], byName: Map<string, Entry[]>, seen = new Set<string>()): PackageNode[] {
+function targetsOf(
+  name: string,
+  extras: string[],
+  byName: Map<string, Entry[]>,
+  seen = new Set<string>(),
+): PackageNode[] {
   const out: PackageNode[] = [];
   for (const t of byName.get(name) ?? []) {
     out.push(t.node);

@@ -65,7 +65,12 @@ describe('parsePylock', () => {
   });
 
   it('a malformed marker is a PARSE_ERROR at the package', () => {
-    const err = errorOf(() => parsePylock('lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nversion = "1"\nmarker = "python_version >>"\n', 'pylock.toml'));
+    const err = errorOf(() =>
+      parsePylock(
+        'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nversion = "1"\nmarker = "python_version >>"\n',
+        'pylock.toml',
+      ),
+    );
     expect([err.code, err.line]).toEqual(['PARSE_ERROR', 4]);
   });
 });

@@ -27,7 +27,11 @@ function pylockSource(pkg: Table): { source: PackageSource; local: boolean; inte
   if (isTable(pkg.vcs)) {
     const url = str(pkg.vcs.url) ?? str(pkg.vcs.path);
     const commit = str(pkg.vcs['commit-id']);
-    return { source: { kind: 'git', ...(url ? { url } : {}), ...(commit ? { commit } : {}) }, local: false, integrity: [] };
+    return {
+      source: { kind: 'git', ...(url ? { url } : {}), ...(commit ? { commit } : {}) },
+      local: false,
+      integrity: [],
+    };
   }
   if (isTable(pkg.directory)) {
     const path = str(pkg.directory.path);
@@ -38,7 +42,10 @@ function pylockSource(pkg: Table): { source: PackageSource; local: boolean; inte
     const source: PackageSource = url ? { kind: 'tarball', url } : { kind: 'file', url: str(pkg.archive.path) ?? '' };
     return { source, local: false, integrity: hashesOf(pkg.archive, 'file') };
   }
-  const integrity = [...(isTable(pkg.sdist) ? hashesOf(pkg.sdist, 'sdist') : []), ...tables(pkg.wheels).flatMap((w) => hashesOf(w, 'wheel'))];
+  const integrity = [
+    ...(isTable(pkg.sdist) ? hashesOf(pkg.sdist, 'sdist') : []),
+    ...tables(pkg.wheels).flatMap((w) => hashesOf(w, 'wheel')),
+  ];
   const index = str(pkg.index);
   return { source: index ? { kind: 'registry', url: index } : { kind: 'registry' }, local: false, integrity };
 }
@@ -47,25 +54,44 @@ export function parsePylock(text: string, fileName: string): PythonLockGraph {
   const doc = parseTomlText(text, fileName);
   const lockVersion = str(doc['lock-version']);
   if (lockVersion === undefined) {
-    throw new VetError('PARSE_ERROR', `${fileName}: not a pylock.toml (no "lock-version")`, { file: fileName, line: 1 });
+    throw new VetError('PARSE_ERROR', `${fileName}: not a pylock.toml (no "lock-version")`, {
+      file: fileName,
+      line: 1,
+    });
   }
-  const b = new PythonGraphBuilder(fileName, `pylock.toml ${lockVersion}${str(doc['created-by']) ? ` (${str(doc['created-by'])})` : ''}`);
-  if (!lockVersion.startsWith('1.')) b.warnings.push(`${fileName}: lock-version ${lockVersion} is newer than 1.x; read as 1.0`);
+  const b = new PythonGraphBuilder(
+    fileName,
+    `pylock.toml ${lockVersion}${str(doc['created-by']) ? ` (${str(doc['created-by'])})` : ''}`,
+  );
+  if (!lockVersion.startsWith('1.'))
+    b.warnings.push(`${fileName}: lock-version ${lockVersion} is newer than 1.x; read as 1.0`);
   const root = b.addRoot('root', '.');
   const sets = { dependency_groups: new Set(strings(doc['default-groups'])) };
   const added: Array<{ node: ReturnType<PythonGraphBuilder['add']>; pkg: Table }> = [];
   for (const pkg of tables(doc.packages)) {
     const rawName = str(pkg.name);
-    if (rawName === undefined) throw new VetError('PARSE_ERROR', `${fileName}: a [[packages]] entry has no name`, { file: fileName });
+    if (rawName === undefined)
+      throw new VetError('PARSE_ERROR', `${fileName}: a [[packages]] entry has no name`, { file: fileName });
     const marker = str(pkg.marker);
     const line = findLine(text, `name = "${rawName}"`);
     if (marker !== undefined) {
       const parsed = parseMarker(marker);
-      if (!parsed.ok) throw new VetError('PARSE_ERROR', `${fileName}: ${rawName}: bad marker: ${parsed.reason}`, { file: fileName, line });
+      if (!parsed.ok)
+        throw new VetError('PARSE_ERROR', `${fileName}: ${rawName}: bad marker: ${parsed.reason}`, {
+          file: fileName,
+          line,
+        });
     }
     const dev = marker !== undefined && evaluateMarker(marker, sets) === false;
     const { source, local, integrity } = pylockSource(pkg);
-    const node = b.add({ name: normalizePypiName(rawName), version: str(pkg.version) ?? '', source, integrity, firstParty: local, lockfileDev: dev });
+    const node = b.add({
+      name: normalizePypiName(rawName),
+      version: str(pkg.version) ?? '',
+      source,
+      integrity,
+      firstParty: local,
+      lockfileDev: dev,
+    });
     b.edge(root, node, dev ? 'dev' : 'normal');
     added.push({ node, pkg });
   }

@@ -18,7 +18,10 @@ const PEP508_HEAD = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/;
 export function parsePep508Head(spec: string): { name: string; extras: string[] } | undefined {
   const m = PEP508_HEAD.exec(spec);
   if (!m || m[1] === undefined) return undefined;
-  const extras = (m[2] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const extras = (m[2] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return { name: normalizePypiName(m[1]), extras };
 }
 

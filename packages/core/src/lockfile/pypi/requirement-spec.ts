@@ -36,7 +36,9 @@ export function nameFromUrl(url: string): string | undefined {
 export function parseDistFileName(file: string): { name: string; version: string } | undefined {
   if (/\.whl$/i.test(file)) {
     const parts = file.split('-');
-    return parts.length >= 5 && parts[0] && parts[1] ? { name: normalizePypiName(parts[0]), version: parts[1] } : undefined;
+    return parts.length >= 5 && parts[0] && parts[1]
+      ? { name: normalizePypiName(parts[0]), version: parts[1] }
+      : undefined;
   }
   const stem = file.replace(/\.(tar\.gz|tgz|tar\.bz2|tar\.xz|tar|zip)$/i, '');
   if (stem === file) return undefined;
@@ -49,12 +51,20 @@ export function parseRequirement(text: string): ParsedRequirement | string {
     const split = splitMarker(text, true);
     if (typeof split === 'string') return split;
     const name = nameFromUrl(split.body);
-    return { kind: 'url', url: split.body, ...(name ? { name } : {}), ...(split.marker ? { marker: split.marker } : {}) };
+    return {
+      kind: 'url',
+      url: split.body,
+      ...(name ? { name } : {}),
+      ...(split.marker ? { marker: split.marker } : {}),
+    };
   }
   const m = NAME_RE.exec(text);
   if (!m || m[1] === undefined) return `"${text}" is not a requirement (expected a package name)`;
   const name = normalizePypiName(m[1]);
-  const extras = (m[2] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const extras = (m[2] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const rest = text.slice(m[0].length);
   if (rest.startsWith('@')) {
     const split = splitMarker(rest.slice(1), true);

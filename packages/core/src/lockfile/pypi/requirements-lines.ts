@@ -34,9 +34,7 @@ export function logicalLines(text: string): LogicalLine[] {
     }
   });
   if (parts.length > 0) out.push({ line: start, text: parts.join('') });
-  return out
-    .map((l) => ({ line: l.line, text: l.text.replace(COMMENT_RE, '').trim() }))
-    .filter((l) => l.text !== '');
+  return out.map((l) => ({ line: l.line, text: l.text.replace(COMMENT_RE, '').trim() })).filter((l) => l.text !== '');
 }
 
 /** pip expands only `${NAME}` with upper-case letters, digits and underscores. */
@@ -51,12 +49,25 @@ export interface OptionToken {
 
 // Options that take a value (`-r x`, `-rx`, `--requirement=x`, `--requirement x`).
 const VALUE_OPTS: Record<string, string> = {
-  '-r': '--requirement', '-c': '--constraint', '-e': '--editable', '-i': '--index-url', '-f': '--find-links',
-  '--requirement': '--requirement', '--constraint': '--constraint', '--editable': '--editable',
-  '--index-url': '--index-url', '--extra-index-url': '--extra-index-url', '--find-links': '--find-links',
-  '--trusted-host': '--trusted-host', '--no-binary': '--no-binary', '--only-binary': '--only-binary',
-  '--hash': '--hash', '--config-settings': '--config-settings', '--global-option': '--global-option',
-  '--use-feature': '--use-feature', '--install-option': '--install-option',
+  '-r': '--requirement',
+  '-c': '--constraint',
+  '-e': '--editable',
+  '-i': '--index-url',
+  '-f': '--find-links',
+  '--requirement': '--requirement',
+  '--constraint': '--constraint',
+  '--editable': '--editable',
+  '--index-url': '--index-url',
+  '--extra-index-url': '--extra-index-url',
+  '--find-links': '--find-links',
+  '--trusted-host': '--trusted-host',
+  '--no-binary': '--no-binary',
+  '--only-binary': '--only-binary',
+  '--hash': '--hash',
+  '--config-settings': '--config-settings',
+  '--global-option': '--global-option',
+  '--use-feature': '--use-feature',
+  '--install-option': '--install-option',
 };
 const FLAG_OPTS = new Set(['--pre', '--prefer-binary', '--require-hashes', '--no-index']);
 
@@ -73,7 +84,10 @@ export function parseOptions(args: string[]): OptionToken[] | string {
   const out: OptionToken[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    if (FLAG_OPTS.has(a)) { out.push({ name: a }); continue; }
+    if (FLAG_OPTS.has(a)) {
+      out.push({ name: a });
+      continue;
+    }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const head = eq > 0 ? a.slice(0, eq) : a.startsWith('--') ? a : a.slice(0, 2);
     const canonical = VALUE_OPTS[head];

@@ -11,7 +11,14 @@ import { VetValidationError, type Problem } from '../../errors.js';
 import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
 import { fileNameOf, parseHashSpec } from './names.js';
 import { parseDistFileName, parseRequirement, pinnedVersion, type ParsedRequirement } from './requirement-spec.js';
-import { expandEnv, logicalLines, parseOptions, splitArgs, splitRequirementOptions, type OptionToken } from './requirements-lines.js';
+import {
+  expandEnv,
+  logicalLines,
+  parseOptions,
+  splitArgs,
+  splitRequirementOptions,
+  type OptionToken,
+} from './requirements-lines.js';
 
 export interface RequirementsOptions {
   /** For `${VAR}` expansion; pure callers pass what they want expanded (default: nothing). */
@@ -32,7 +39,11 @@ export function resolveRequirementsInclude(from: string, ref: string): string {
 }
 
 /** Files named by `-r`/`-c` in one file (for readers that must load them before parsing). */
-export function requirementsIncludes(text: string, fileName: string, env: Readonly<Record<string, string | undefined>> = {}): string[] {
+export function requirementsIncludes(
+  text: string,
+  fileName: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): string[] {
   const out: string[] = [];
   for (const l of logicalLines(text)) {
     const t = expandEnv(l.text, env);
@@ -48,7 +59,13 @@ export function requirementsIncludes(text: string, fileName: string, env: Readon
   return out;
 }
 
-interface Pin { node: PackageNode; file: string; line: number; hashed: boolean; entry: string }
+interface Pin {
+  node: PackageNode;
+  file: string;
+  line: number;
+  hashed: boolean;
+  entry: string;
+}
 
 class RequirementsReader {
   readonly problems: Problem[] = [];
@@ -67,7 +84,11 @@ class RequirementsReader {
   visit(file: string, dev: boolean, install: boolean, from?: { file: string; line: number }): void {
     const text = this.files[file];
     if (text === undefined) {
-      this.problems.push({ file: from?.file ?? file, line: from?.line, message: `requirements file not found: ${file}` });
+      this.problems.push({
+        file: from?.file ?? file,
+        line: from?.line,
+        message: `requirements file not found: ${file}`,
+      });
       return;
     }
     if (this.active.has(file)) {
@@ -86,11 +107,17 @@ class RequirementsReader {
 
   private option(file: string, line: number, text: string, dev: boolean, install: boolean): void {
     const opts = parseOptions(splitArgs(text));
-    if (typeof opts === 'string') { this.problems.push({ file, line, message: opts }); return; }
+    if (typeof opts === 'string') {
+      this.problems.push({ file, line, message: opts });
+      return;
+    }
     for (const o of opts) {
       const value = o.value ?? '';
       if (o.name === '--requirement' || o.name === '--constraint') {
-        if (/^[a-z]+:\/\//i.test(value)) { this.problems.push({ file, line, message: `remote ${o.name} ${value} is not supported` }); continue; }
+        if (/^[a-z]+:\/\//i.test(value)) {
+          this.problems.push({ file, line, message: `remote ${o.name} ${value} is not supported` });
+          continue;
+        }
         this.visit(resolveRequirementsInclude(file, value), dev, install && o.name === '--requirement', { file, line });
       } else if (o.name === '--editable' && install) {
         this.editable(file, line, value, dev);
@@ -105,7 +132,8 @@ class RequirementsReader {
     const source: PackageSource = vcs ? gitSource(value) : { kind: 'path', url: value };
     const node = this.b.add({ name, version: '', source, firstParty: !vcs, lockfileDev: dev, path: `${file}:${line}` });
     this.b.edge(this.root, node, dev ? 'dev' : 'normal');
-    if (vcs) this.b.unlocked.push({ file, line, requirement: value, reason: 'editable VCS checkout: pip cannot hash it' });
+    if (vcs)
+      this.b.unlocked.push({ file, line, requirement: value, reason: 'editable VCS checkout: pip cannot hash it' });
   }
 
   private requirement(file: string, line: number, text: string, dev: boolean): void {
@@ -113,11 +141,14 @@ class RequirementsReader {
     const opts = parseOptions(args);
     const parsed = parseRequirement(req);
     if (typeof opts === 'string' || typeof parsed === 'string') {
-      this.problems.push({ file, line, message: typeof parsed === 'string' ? parsed : opts as string });
+      this.problems.push({ file, line, message: typeof parsed === 'string' ? parsed : (opts as string) });
       return;
     }
     const integrity = this.hashes(file, line, opts);
-    const node = parsed.kind === 'named' ? this.named(file, line, req, parsed, integrity, dev) : this.urlReq(file, line, parsed, integrity, dev);
+    const node =
+      parsed.kind === 'named'
+        ? this.named(file, line, req, parsed, integrity, dev)
+        : this.urlReq(file, line, parsed, integrity, dev);
     if (!node) return;
     this.b.edge(this.root, node, dev ? 'dev' : 'normal');
     this.pins.push({ node, file, line, hashed: integrity.length > 0, entry: this.entry });
@@ -128,21 +159,46 @@ class RequirementsReader {
     for (const o of opts.filter((x) => x.name === '--hash')) {
       const i = parseHashSpec(o.value ?? '');
       if (i) out.push(i);
-      else this.problems.push({ file, line, message: `bad --hash value "${o.value ?? ''}" (expected sha256:<hex>, sha384: or sha512:)` });
+      else
+        this.problems.push({
+          file,
+          line,
+          message: `bad --hash value "${o.value ?? ''}" (expected sha256:<hex>, sha384: or sha512:)`,
+        });
     }
     return out;
   }
 
-  private named(file: string, line: number, req: string, p: Extract<ParsedRequirement, { kind: 'named' }>, integrity: Integrity[], dev: boolean): PackageNode | undefined {
+  private named(
+    file: string,
+    line: number,
+    req: string,
+    p: Extract<ParsedRequirement, { kind: 'named' }>,
+    integrity: Integrity[],
+    dev: boolean,
+  ): PackageNode | undefined {
     const version = pinnedVersion(p.specs);
     if (version === undefined) {
       this.b.unlocked.push({ file, line, requirement: req, reason: 'not pinned with == (a range, not a lock)' });
       return undefined;
     }
-    return this.b.add({ name: p.name, version, source: { kind: 'registry' }, integrity, lockfileDev: dev, path: `${file}:${line}` });
+    return this.b.add({
+      name: p.name,
+      version,
+      source: { kind: 'registry' },
+      integrity,
+      lockfileDev: dev,
+      path: `${file}:${line}`,
+    });
   }
 
-  private urlReq(file: string, line: number, p: Extract<ParsedRequirement, { kind: 'url' }>, integrity: Integrity[], dev: boolean): PackageNode | undefined {
+  private urlReq(
+    file: string,
+    line: number,
+    p: Extract<ParsedRequirement, { kind: 'url' }>,
+    integrity: Integrity[],
+    dev: boolean,
+  ): PackageNode | undefined {
     const vcs = /^(git|hg|svn|bzr)\+/i.test(p.url);
     const fragHash = /#(?:.*&)?(sha256|sha384|sha512)=([0-9a-f]+)/i.exec(p.url);
     const file0 = fileNameOf(p.url);
@@ -150,16 +206,33 @@ class RequirementsReader {
       const i = parseHashSpec(`${fragHash[1]}:${fragHash[2]}`, file0);
       if (i) integrity.push(i);
     }
-    const local = !vcs && !/^[a-z]+:\/\//i.test(p.url) || /^file:/i.test(p.url);
-    const source: PackageSource = vcs ? gitSource(p.url) : local ? { kind: 'path', url: p.url } : { kind: 'tarball', url: p.url };
+    const local = (!vcs && !/^[a-z]+:\/\//i.test(p.url)) || /^file:/i.test(p.url);
+    const source: PackageSource = vcs
+      ? gitSource(p.url)
+      : local
+        ? { kind: 'path', url: p.url }
+        : { kind: 'tarball', url: p.url };
     const dist = file0 ? parseDistFileName(file0) : undefined;
     const name = p.name ?? dist?.name;
     if (name === undefined) {
-      this.problems.push({ file, line, message: `cannot tell the package name of ${p.url} (add #egg=name or use "name @ url")` });
+      this.problems.push({
+        file,
+        line,
+        message: `cannot tell the package name of ${p.url} (add #egg=name or use "name @ url")`,
+      });
       return undefined;
     }
-    if (vcs) this.b.unlocked.push({ file, line, requirement: p.url, reason: 'VCS requirement: pip cannot hash a checkout' });
-    return this.b.add({ name, version: dist?.version ?? '', source, integrity, firstParty: local, lockfileDev: dev, path: `${file}:${line}` });
+    if (vcs)
+      this.b.unlocked.push({ file, line, requirement: p.url, reason: 'VCS requirement: pip cannot hash a checkout' });
+    return this.b.add({
+      name,
+      version: dist?.version ?? '',
+      source,
+      integrity,
+      firstParty: local,
+      lockfileDev: dev,
+      path: `${file}:${line}`,
+    });
   }
 
   private checkConstraint(file: string, line: number, text: string): void {
@@ -195,7 +268,11 @@ export function parseRequirementsTxt(
   }
   if (reader.problems.length > 0) throw new VetValidationError('PARSE_ERROR', reader.problems);
   // pip's hash-checking mode is all-or-nothing per install (pip docs "Hash-checking mode").
-  for (const e of new Set(reader.pins.map((p) => p.entry))) checkHashMode(b, reader.pins.filter((p) => p.entry === e));
+  for (const e of new Set(reader.pins.map((p) => p.entry)))
+    checkHashMode(
+      b,
+      reader.pins.filter((p) => p.entry === e),
+    );
   const graph = b.build(false);
   graph.format = reader.pins.some((p) => p.hashed) ? 'requirements.txt (hash-checking)' : 'requirements.txt';
   return graph;
@@ -206,6 +283,12 @@ function checkHashMode(b: PythonGraphBuilder, pins: Pin[]): void {
   for (const p of pins) {
     if (p.hashed) continue;
     const already = b.unlocked.some((u) => u.file === p.file && u.line === p.line);
-    if (!already) b.unlocked.push({ file: p.file, line: p.line, requirement: p.node.id, reason: 'no --hash, but other requirements have one (pip refuses this in hash-checking mode)' });
+    if (!already)
+      b.unlocked.push({
+        file: p.file,
+        line: p.line,
+        requirement: p.node.id,
+        reason: 'no --hash, but other requirements have one (pip refuses this in hash-checking mode)',
+      });
   }
 }

@@ -86,23 +86,37 @@ describe('parseUvLock', () => {
 
   it('members are first-party roots; an editable member may have no version', () => {
     const members = g.nodes.filter((n) => n.workspaceMember).map((n) => [n.name, n.version, n.firstParty]);
-    expect(members).toEqual([['app', '', true], ['core', '0.1.0', true]]);
+    expect(members).toEqual([
+      ['app', '', true],
+      ['core', '0.1.0', true],
+    ]);
     expect(g.format).toBe('uv.lock v1 rev 3');
   });
 
   it('dependencies and extras are prod, dev groups are dev, requested extras are followed', () => {
     const dev = Object.fromEntries(thirdParty(g).map((n) => [n.id, n.lockfileDev]));
     expect(dev).toMatchObject({
-      'httpx@0.27.0': false, 'email-validator@2.1.0': false, 'coverage@7.4.0': true,
-      'tomli@2.0.1': true, 'pytest@8.0.0': true, 'numpy@1.26.4': true, 'numpy@2.0.0': true,
+      'httpx@0.27.0': false,
+      'email-validator@2.1.0': false,
+      'coverage@7.4.0': true,
+      'tomli@2.0.1': true,
+      'pytest@8.0.0': true,
+      'numpy@1.26.4': true,
+      'numpy@2.0.0': true,
     });
     // coverage[toml] pulls tomli in through the requester's edge.
-    expect(edgeKind(g.nodes.find((n) => n.name === 'app')!, 'tomli@2.0.1')).toBe('dev');
+    expect(
+      edgeKind(
+        g.nodes.find((n) => n.name === 'app')!,
+        'tomli@2.0.1',
+      ),
+    ).toBe('dev');
   });
 
   it('keeps per-file hashes with their kind and file name', () => {
     expect(node(g, 'httpx@0.27.0').integrity.map((i) => [i.covers, i.file])).toEqual([
-      ['sdist', 'httpx-0.27.0.tar.gz'], ['wheel', 'httpx-0.27.0-py3-none-any.whl'],
+      ['sdist', 'httpx-0.27.0.tar.gz'],
+      ['wheel', 'httpx-0.27.0-py3-none-any.whl'],
     ]);
   });
 
@@ -113,7 +127,10 @@ describe('parseUvLock', () => {
   });
 
   it('a single project without [manifest] uses its editable "." package as root', () => {
-    const single = parseUvLock(`version = 1\n[[package]]\nname = "solo"\nversion = "1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "six" }]\n[[package]]\nname = "six"\nversion = "1.16.0"\n${REG}\n`, 'uv.lock');
+    const single = parseUvLock(
+      `version = 1\n[[package]]\nname = "solo"\nversion = "1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "six" }]\n[[package]]\nname = "six"\nversion = "1.16.0"\n${REG}\n`,
+      'uv.lock',
+    );
     expect(node(single, 'six@1.16.0').lockfileDev).toBe(false);
   });
 

@@ -28,7 +28,8 @@ function uvSource(src: unknown): { source: PackageSource; local: boolean } {
   if (url !== undefined) return { source: { kind: 'tarball', url }, local: false };
   for (const k of LOCAL_SOURCES) {
     const p = str(src[k]);
-    if (p !== undefined) return { source: { kind: k === 'editable' || k === 'virtual' ? 'workspace' : 'path', url: p }, local: true };
+    if (p !== undefined)
+      return { source: { kind: k === 'editable' || k === 'virtual' ? 'workspace' : 'path', url: p }, local: true };
   }
   return { source: { kind: 'unknown' }, local: false };
 }
@@ -55,7 +56,10 @@ function uvIntegrity(pkg: Table): Integrity[] {
   return out;
 }
 
-interface Entry { pkg: Table; node: PackageNode }
+interface Entry {
+  pkg: Table;
+  node: PackageNode;
+}
 
 /** Find the package a dependency reference points at; `version`/`source` disambiguate forks. */
 function resolveRef(ref: Table, byName: Map<string, Entry[]>): Entry[] {
@@ -69,9 +73,15 @@ function resolveRef(ref: Table, byName: Map<string, Entry[]>): Entry[] {
 export function parseUvLock(text: string, fileName: string): PythonLockGraph {
   const doc = parseTomlText(text, fileName);
   if (typeof doc.version !== 'number') {
-    throw new VetError('PARSE_ERROR', `${fileName}: not a uv.lock (no top-level "version")`, { file: fileName, line: 1 });
+    throw new VetError('PARSE_ERROR', `${fileName}: not a uv.lock (no top-level "version")`, {
+      file: fileName,
+      line: 1,
+    });
   }
-  const b = new PythonGraphBuilder(fileName, `uv.lock v${doc.version}${typeof doc.revision === 'number' ? ` rev ${doc.revision}` : ''}`);
+  const b = new PythonGraphBuilder(
+    fileName,
+    `uv.lock v${doc.version}${typeof doc.revision === 'number' ? ` rev ${doc.revision}` : ''}`,
+  );
   const members = new Set(strings(isTable(doc.manifest) ? doc.manifest.members : undefined).map(normalizePypiName));
   const byName = new Map<string, Entry[]>();
   const entries: Entry[] = [];
@@ -84,8 +94,16 @@ export function parseUvLock(text: string, fileName: string): PythonLockGraph {
     const { source, local } = uvSource(pkg.source);
     const isRoot = members.size > 0 ? members.has(name) : local && source.kind === 'workspace' && source.url === '.';
     const version = str(pkg.version) ?? '';
-    if (version === '' && !local) b.warnings.push(`${name} (line ${findLine(text, `name = "${rawName}"`) ?? '?'}) has no version`);
-    const node = b.add({ name, version, source, integrity: uvIntegrity(pkg), firstParty: local, workspaceMember: isRoot });
+    if (version === '' && !local)
+      b.warnings.push(`${name} (line ${findLine(text, `name = "${rawName}"`) ?? '?'}) has no version`);
+    const node = b.add({
+      name,
+      version,
+      source,
+      integrity: uvIntegrity(pkg),
+      firstParty: local,
+      workspaceMember: isRoot,
+    });
     const e = { pkg, node };
     entries.push(e);
     byName.set(name, [...(byName.get(name) ?? []), e]);

@@ -27,6 +27,9 @@ export function devOnlyIds(nodes: readonly PackageNode[]): Map<string, boolean> 
   const members = nodes.filter((n) => n.workspaceMember);
   visit(members, false);
   const devStarts = members.flatMap((m) => m.deps.filter((e) => e.kind === 'dev').map((e) => byId.get(e.to)));
-  visit(devStarts.filter((n): n is PackageNode => n !== undefined), true);
+  visit(
+    devStarts.filter((n): n is PackageNode => n !== undefined),
+    true,
+  );
   return result;
 }

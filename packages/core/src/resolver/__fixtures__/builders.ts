@@ -18,34 +18,82 @@ import { emptyAuditsFile, emptyStore } from '../../store/model.js';
 type Criteria = string | string[];
 const list = (c: Criteria): string[] => (typeof c === 'string' ? [c] : c);
 
-export function fullAudit(version: string, criteria: Criteria = 'safe-to-deploy', extra: Partial<AuditEntry> = {}): AuditEntry {
+export function fullAudit(
+  version: string,
+  criteria: Criteria = 'safe-to-deploy',
+  extra: Partial<AuditEntry> = {},
+): AuditEntry {
   return { who: [], criteria: list(criteria), kind: 'full', version, importable: true, aggregatedFrom: [], ...extra };
 }
 
-export function deltaAudit(from: string, to: string, criteria: Criteria = 'safe-to-deploy', extra: Partial<AuditEntry> = {}): AuditEntry {
-  return { who: [], criteria: list(criteria), kind: 'delta', delta: { from, to }, importable: true, aggregatedFrom: [], ...extra };
+export function deltaAudit(
+  from: string,
+  to: string,
+  criteria: Criteria = 'safe-to-deploy',
+  extra: Partial<AuditEntry> = {},
+): AuditEntry {
+  return {
+    who: [],
+    criteria: list(criteria),
+    kind: 'delta',
+    delta: { from, to },
+    importable: true,
+    aggregatedFrom: [],
+    ...extra,
+  };
 }
 
-export function violation(requirement: string, criteria: Criteria = 'safe-to-deploy', extra: Partial<AuditEntry> = {}): AuditEntry {
-  return { who: [], criteria: list(criteria), kind: 'violation', violation: requirement, importable: true, aggregatedFrom: [], ...extra };
+export function violation(
+  requirement: string,
+  criteria: Criteria = 'safe-to-deploy',
+  extra: Partial<AuditEntry> = {},
+): AuditEntry {
+  return {
+    who: [],
+    criteria: list(criteria),
+    kind: 'violation',
+    violation: requirement,
+    importable: true,
+    aggregatedFrom: [],
+    ...extra,
+  };
 }
 
-export function exemption(version: string, criteria: Criteria = 'safe-to-deploy', extra: Partial<ExemptionEntry> = {}): ExemptionEntry {
+export function exemption(
+  version: string,
+  criteria: Criteria = 'safe-to-deploy',
+  extra: Partial<ExemptionEntry> = {},
+): ExemptionEntry {
   return { version, criteria: list(criteria), suggest: true, ...extra };
 }
 
 export const userId = (id: number): PublisherIdentity => ({ kind: 'user-id', userId: id });
 export const login = (name: string): PublisherIdentity => ({ kind: 'user-login', userLogin: name });
 
-export function wildcard(identity: PublisherIdentity, start: string, end: string, criteria: Criteria = 'safe-to-deploy'): WildcardAuditEntry {
+export function wildcard(
+  identity: PublisherIdentity,
+  start: string,
+  end: string,
+  criteria: Criteria = 'safe-to-deploy',
+): WildcardAuditEntry {
   return { who: [], criteria: list(criteria), identity, start, end, aggregatedFrom: [] };
 }
 
-export function trusted(identity: PublisherIdentity, start: string, end: string, criteria: Criteria = 'safe-to-deploy'): TrustedEntry {
+export function trusted(
+  identity: PublisherIdentity,
+  start: string,
+  end: string,
+  criteria: Criteria = 'safe-to-deploy',
+): TrustedEntry {
   return { criteria: list(criteria), identity, start, end, aggregatedFrom: [] };
 }
 
-export function publisher(version: string, when: string, identity: PublisherIdentity, userLogin?: string): PublisherEntry {
+export function publisher(
+  version: string,
+  when: string,
+  identity: PublisherIdentity,
+  userLogin?: string,
+): PublisherEntry {
   return { version, when, identity, ...(userLogin ? { userLogin } : {}) };
 }
 
@@ -56,7 +104,14 @@ export interface StoreSpec {
   trusted?: Record<string, TrustedEntry[]>;
   exemptions?: Record<string, ExemptionEntry[]>;
   policy?: Record<string, PolicyEntry>;
-  imports?: Record<string, { audits?: Record<string, AuditEntry[]>; wildcardAudits?: Record<string, WildcardAuditEntry[]>; trusted?: Record<string, TrustedEntry[]> }>;
+  imports?: Record<
+    string,
+    {
+      audits?: Record<string, AuditEntry[]>;
+      wildcardAudits?: Record<string, WildcardAuditEntry[]>;
+      trusted?: Record<string, TrustedEntry[]>;
+    }
+  >;
   publisher?: Record<string, PublisherEntry[]>;
   unpublished?: Record<string, Array<{ version: string; auditedAs: string }>>;
 }

@@ -4,12 +4,7 @@
 // Prints one line per case and a JSON summary; numbers depend on the machine and its load.
 import { randomBytes } from 'node:crypto';
 import nacl from 'tweetnacl';
-import {
-  ed25519KeyPairFromSeed,
-  ed25519Sign,
-  ed25519Verify,
-  ed25519VerifyTweetnacl,
-} from '../ed25519.ts';
+import { ed25519KeyPairFromSeed, ed25519Sign, ed25519Verify, ed25519VerifyTweetnacl } from '../ed25519.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
 const KEYS = 64;
@@ -37,7 +32,9 @@ function rate(name, fn) {
   const cpu = process.cpuUsage(cpu0);
   const wall = ops / (Number(elapsed) / 1e9);
   const perCpu = ops / ((cpu.user + cpu.system) / 1e6);
-  console.log(`${name.padEnd(44)} ${wall.toFixed(0).padStart(8)} ops/s wall  ${perCpu.toFixed(0).padStart(8)} ops/s cpu  ${(1000 / perCpu).toFixed(3)} ms cpu/op`);
+  console.log(
+    `${name.padEnd(44)} ${wall.toFixed(0).padStart(8)} ops/s wall  ${perCpu.toFixed(0).padStart(8)} ops/s cpu  ${(1000 / perCpu).toFixed(3)} ms cpu/op`,
+  );
   return { wall: Math.round(wall), cpu: Math.round(perCpu) };
 }
 

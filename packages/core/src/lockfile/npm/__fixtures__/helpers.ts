@@ -17,7 +17,10 @@ export function edges(graph: DependencyGraph, id: string): string[] {
 }
 
 export function thirdPartyIds(graph: DependencyGraph): string[] {
-  return graph.nodes.filter((n) => !n.firstParty).map((n) => n.id).sort();
+  return graph.nodes
+    .filter((n) => !n.firstParty)
+    .map((n) => n.id)
+    .sort();
 }
 
 /** Run `work`, expect a VetError, return it for code/line assertions. */

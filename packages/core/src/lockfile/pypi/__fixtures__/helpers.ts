@@ -22,7 +22,12 @@ export function thirdParty(g: PythonLockGraph): PackageNode[] {
   return g.nodes.filter((n) => !n.firstParty);
 }
 
-export function errorOf(f: () => unknown): { code?: string; file?: string; line?: number; problems?: Array<{ file: string; line?: number; message: string }> } {
+export function errorOf(f: () => unknown): {
+  code?: string;
+  file?: string;
+  line?: number;
+  problems?: Array<{ file: string; line?: number; message: string }>;
+} {
   try {
     f();
   } catch (e) {

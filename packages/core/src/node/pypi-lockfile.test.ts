@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectPythonLockfile, detectPythonLockfiles, readPythonLockfile } from './read.js';
+import { detectPythonLockfile, detectPythonLockfiles, readPythonLockfile } from './pypi-lockfile.js';
 
 const H = (c: string) => c.repeat(64);
 let dir = '';
@@ -12,7 +12,8 @@ beforeAll(async () => {
   const tree: Record<string, string> = {
     'req/requirements.txt': `-r ../shared/base.txt\nflask==3.0.0 --hash=sha256:${H('1')}\n`,
     'shared/base.txt': `click==\${CLICK_V} --hash=sha256:${H('2')}\n`,
-    'poetry/poetry.lock': '[[package]]\nname = "six"\nversion = "1.16.0"\nfiles = []\n[metadata]\nlock-version = "2.0"\n',
+    'poetry/poetry.lock':
+      '[[package]]\nname = "six"\nversion = "1.16.0"\nfiles = []\n[metadata]\nlock-version = "2.0"\n',
     'poetry/pyproject.toml': '[tool.poetry.group.dev.dependencies]\nsix = "*"\n',
     'multi/Pipfile.lock': '{"_meta": {}, "default": {}}',
     'multi/uv.lock': 'version = 1\n',
@@ -36,7 +37,12 @@ describe('detect and read Python lockfiles from disk', () => {
 
   it('reads -r includes from disk relative to the including file, expanding ${VAR}', async () => {
     const g = await readPythonLockfile(join(dir, 'req/requirements.txt'), { env: { CLICK_V: '8.1.7' } });
-    expect(g.nodes.filter((n) => !n.firstParty).map((n) => n.id).sort()).toEqual(['click@8.1.7', 'flask@3.0.0']);
+    expect(
+      g.nodes
+        .filter((n) => !n.firstParty)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['click@8.1.7', 'flask@3.0.0']);
   });
 
   it('reads pyproject.toml next to poetry.lock for dev groups', async () => {

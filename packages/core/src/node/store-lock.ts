@@ -50,11 +50,15 @@ async function acquire(lockPath: string, wait: number, pollMs: number): Promise<
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new VetError('LOCK_HELD', `the store is locked by another vet process${holder !== undefined ? ` (pid ${holder})` : ''}`, {
-        file: lockPath,
-        hint: `wait for it to finish; if no vet is running, delete ${lockPath}`,
-        details: { pid: holder },
-      });
+      throw new VetError(
+        'LOCK_HELD',
+        `the store is locked by another vet process${holder !== undefined ? ` (pid ${holder})` : ''}`,
+        {
+          file: lockPath,
+          hint: `wait for it to finish; if no vet is running, delete ${lockPath}`,
+          details: { pid: holder },
+        },
+      );
     }
     await sleep(Math.max(1, Math.min(pollMs, deadline - Date.now())));
   }

@@ -5,14 +5,20 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VetError } from '../../errors.js';
-import type { DependencyGraph } from '../../graph.js';
-import { parseBunLock } from './bun.js';
-import { normalizeDir, workspaceMatcher, workspacePatterns, type NpmManifests, type PackageJsonLike } from './manifest.js';
-import { parsePackageLock } from './package-lock.js';
-import { parsePnpmLock } from './pnpm.js';
-import { isRecord, parseJsonText, unsupported } from './text.js';
-import { parseYarnLock } from './yarn.js';
+import { VetError } from '../errors.js';
+import type { DependencyGraph } from '../graph.js';
+import { parseBunLock } from '../lockfile/npm/bun.js';
+import {
+  normalizeDir,
+  workspaceMatcher,
+  workspacePatterns,
+  type NpmManifests,
+  type PackageJsonLike,
+} from '../lockfile/npm/manifest.js';
+import { parsePackageLock } from '../lockfile/npm/package-lock.js';
+import { parsePnpmLock } from '../lockfile/npm/pnpm.js';
+import { isRecord, parseJsonText, unsupported } from '../lockfile/npm/text.js';
+import { parseYarnLock } from '../lockfile/npm/yarn.js';
 
 /**
  * Lockfile names in precedence order. npm itself prefers npm-shrinkwrap.json over
@@ -21,7 +27,14 @@ import { parseYarnLock } from './yarn.js';
  * the default client. bun.lockb (binary) comes last only so that a project with nothing else gets
  * a clear "unsupported, convert it" error instead of "no lockfile".
  */
-export const NPM_LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json', 'pnpm-lock.yaml', 'yarn.lock', 'bun.lock', 'bun.lockb'] as const;
+export const NPM_LOCKFILE_NAMES = [
+  'npm-shrinkwrap.json',
+  'package-lock.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'bun.lock',
+  'bun.lockb',
+] as const;
 
 /** Path of the lockfile `dir` uses, by the precedence above, or undefined when there is none. */
 export function detectNpmLockfile(dir: string): string | undefined {
@@ -60,7 +73,12 @@ type Format = 'package-lock' | 'pnpm' | 'yarn' | 'bun';
 
 function lockfileFormat(base: string, text: string, file: string): Format {
   if (base === 'bun.lockb') {
-    throw unsupported('bun.lockb is a binary lockfile', file, undefined, 'run `bun install --save-text-lockfile` to write bun.lock, then run vet again');
+    throw unsupported(
+      'bun.lockb is a binary lockfile',
+      file,
+      undefined,
+      'run `bun install --save-text-lockfile` to write bun.lock, then run vet again',
+    );
   }
   if (/^(npm-shrinkwrap|\.?package-lock)\.json$/.test(base)) return 'package-lock';
   if (base === 'pnpm-lock.yaml') return 'pnpm';
@@ -72,7 +90,12 @@ function lockfileFormat(base: string, text: string, file: string): Format {
   if (/^(---\s*\n)?lockfileVersion:/m.test(head)) return 'pnpm';
   if (/"workspaces"\s*:\s*\{/.test(head) && /"lockfileVersion"\s*:\s*[012]\s*,/.test(head)) return 'bun';
   if (/"lockfileVersion"/.test(head) || /^\s*\{/.test(head)) return 'package-lock';
-  throw unsupported(`cannot tell which lockfile format ${base} is`, file, undefined, 'name it package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock');
+  throw unsupported(
+    `cannot tell which lockfile format ${base} is`,
+    file,
+    undefined,
+    'name it package-lock.json, pnpm-lock.yaml, yarn.lock or bun.lock',
+  );
 }
 
 async function readText(file: string, missing: 'LOCKFILE_NOT_FOUND' | 'PARSE_ERROR'): Promise<string> {
@@ -80,7 +103,8 @@ async function readText(file: string, missing: 'LOCKFILE_NOT_FOUND' | 'PARSE_ERR
     return await readFile(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && missing === 'LOCKFILE_NOT_FOUND') throw new VetError('LOCKFILE_NOT_FOUND', `no lockfile at ${file}`, { file, cause });
+    if (code === 'ENOENT' && missing === 'LOCKFILE_NOT_FOUND')
+      throw new VetError('LOCKFILE_NOT_FOUND', `no lockfile at ${file}`, { file, cause });
     throw new VetError(missing, `cannot read ${file}: ${(cause as Error).message}`, { file, cause });
   }
 }
@@ -89,7 +113,7 @@ async function readManifest(root: string, dir: string): Promise<PackageJsonLike 
   const file = path.join(root, dir, 'package.json');
   if (!existsSync(file)) return undefined;
   const value = parseJsonText(await readText(file, 'PARSE_ERROR'), file);
-  return isRecord(value) ? (value as PackageJsonLike) : undefined;
+  return isRecord(value) ? (value) : undefined;
 }
 
 /** Root package.json plus every directory its `workspaces` globs match that holds a package.json. */

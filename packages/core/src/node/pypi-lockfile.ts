@@ -5,13 +5,13 @@
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { VetError } from '../../errors.js';
-import type { PythonLockGraph } from './graph-builder.js';
-import { parsePipfileLock } from './pipfile.js';
-import { parsePoetryLock } from './poetry.js';
-import { parsePylock } from './pylock.js';
-import { parseRequirementsTxt, requirementsIncludes, type RequirementsOptions } from './requirements.js';
-import { parseUvLock } from './uv.js';
+import { VetError } from '../errors.js';
+import type { PythonLockGraph } from '../lockfile/pypi/graph-builder.js';
+import { parsePipfileLock } from '../lockfile/pypi/pipfile.js';
+import { parsePoetryLock } from '../lockfile/pypi/poetry.js';
+import { parsePylock } from '../lockfile/pypi/pylock.js';
+import { parseRequirementsTxt, requirementsIncludes, type RequirementsOptions } from '../lockfile/pypi/requirements.js';
+import { parseUvLock } from '../lockfile/pypi/uv.js';
 
 export type PythonLockfileFormat = 'uv' | 'poetry' | 'pylock' | 'pipfile' | 'requirements';
 
@@ -28,7 +28,8 @@ export function pythonLockfileFormat(fileName: string): PythonLockfileFormat | u
   if (base === 'poetry.lock') return 'poetry';
   if (base === 'Pipfile.lock') return 'pipfile';
   if (/^pylock(\.[^.]+)?\.toml$/.test(base)) return 'pylock';
-  if (/^requirements.*\.txt$/i.test(base) || (base.endsWith('.txt') && basename(dirname(fileName)) === 'requirements')) return 'requirements';
+  if (/^requirements.*\.txt$/i.test(base) || (base.endsWith('.txt') && basename(dirname(fileName)) === 'requirements'))
+    return 'requirements';
   return undefined;
 }
 
@@ -49,9 +50,12 @@ export async function detectPythonLockfiles(dir: string): Promise<DetectedPython
   const names = (await readdir(dir).catch(() => [] as string[])).sort();
   const out: DetectedPythonLockfile[] = [];
   for (const f of ['uv', 'poetry', 'pylock', 'pipfile', 'requirements'] as const) {
-    for (const n of names) if (pythonLockfileFormat(n) === f && (await exists(join(dir, n))) === 'file') out.push({ format: f, path: join(dir, n) });
+    for (const n of names)
+      if (pythonLockfileFormat(n) === f && (await exists(join(dir, n))) === 'file')
+        out.push({ format: f, path: join(dir, n) });
   }
-  if ((await exists(join(dir, 'requirements'))) === 'dir') out.push({ format: 'requirements', path: join(dir, 'requirements') });
+  if ((await exists(join(dir, 'requirements'))) === 'dir')
+    out.push({ format: 'requirements', path: join(dir, 'requirements') });
   return out;
 }
 
@@ -74,7 +78,10 @@ export interface ReadPythonOptions extends RequirementsOptions {
 }
 
 /** Load requirement files and everything they include, breadth-first, from disk. */
-async function loadRequirementFiles(entries: string[], env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
+async function loadRequirementFiles(
+  entries: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   const queue = [...entries];
   while (queue.length > 0) {
@@ -93,9 +100,16 @@ export async function readPythonLockfile(path: string, options: ReadPythonOption
   const kind = await exists(path);
   if (kind === undefined) throw new VetError('LOCKFILE_NOT_FOUND', `no such lockfile: ${path}`, { file: path });
   if (kind === 'dir') {
-    const txt = (await readdir(path)).filter((n) => n.endsWith('.txt')).sort().map((n) => join(path, n));
-    if (txt.length === 0) throw new VetError('LOCKFILE_NOT_FOUND', `no *.txt requirement files in ${path}`, { file: path });
-    return parseRequirementsTxt(await loadRequirementFiles(txt, options.env ?? process.env), txt, { ...options, env: options.env ?? process.env });
+    const txt = (await readdir(path))
+      .filter((n) => n.endsWith('.txt'))
+      .sort()
+      .map((n) => join(path, n));
+    if (txt.length === 0)
+      throw new VetError('LOCKFILE_NOT_FOUND', `no *.txt requirement files in ${path}`, { file: path });
+    return parseRequirementsTxt(await loadRequirementFiles(txt, options.env ?? process.env), txt, {
+      ...options,
+      env: options.env ?? process.env,
+    });
   }
   const format = pythonLockfileFormat(path);
   switch (format) {
@@ -108,7 +122,11 @@ export async function readPythonLockfile(path: string, options: ReadPythonOption
     case 'pylock':
       return parsePylock(await readText(path), path);
     case 'pipfile':
-      return parsePipfileLock(await readText(path), path, options.prodSections ? { prodSections: options.prodSections } : {});
+      return parsePipfileLock(
+        await readText(path),
+        path,
+        options.prodSections ? { prodSections: options.prodSections } : {},
+      );
     case 'requirements': {
       const env = options.env ?? process.env;
       return parseRequirementsTxt(await loadRequirementFiles([path], env), path, { ...options, env });

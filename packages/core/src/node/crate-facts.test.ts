@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cargoManifestHasLib, cargoRegistryCrateFacts, staticCrateFacts } from './facts.js';
+import { cargoManifestHasLib, staticCrateFacts } from '../lockfile/cargo/facts.js';
+import { cargoRegistryCrateFacts } from './crate-facts.js';
 
 describe('cargoManifestHasLib', () => {
   const none = () => false;
@@ -10,7 +11,8 @@ describe('cargoManifestHasLib', () => {
   it('follows cargo target inference: [lib], autolib = false, then src/lib.rs', () => {
     expect(cargoManifestHasLib('[package]\nname = "a"\n[lib]\npath = "src/x.rs"\n', 'a', none)).toBe(true);
     expect(cargoManifestHasLib('[package]\nname = "a"\n[lib]\nproc-macro = true\n', 'a', none)).toBe(true);
-    const binOnly = '[package]\nname = "cxxbridge-cmd"\nautolib = false\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n';
+    const binOnly =
+      '[package]\nname = "cxxbridge-cmd"\nautolib = false\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n';
     expect(cargoManifestHasLib(binOnly, 'a', all)).toBe(false);
     expect(cargoManifestHasLib('[package]\nname = "old"\n', 'a', (p) => p === 'src/lib.rs')).toBe(true);
     expect(cargoManifestHasLib('[package]\nname = "old-bin"\n', 'a', (p) => p === 'src/main.rs')).toBe(false);
@@ -24,8 +26,14 @@ describe('cargoRegistryCrateFacts', () => {
     mkdirSync(join(home, rel, '..'), { recursive: true });
     writeFileSync(join(home, rel), text);
   };
-  put('registry/src/index.crates.io-1949cf8c6b5b557f/cxxbridge-cmd-1.0.194/Cargo.toml', '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\nautolib = false\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n');
-  put('registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/Cargo.toml', '[package]\nname = "strsim"\nversion = "0.11.1"\n');
+  put(
+    'registry/src/index.crates.io-1949cf8c6b5b557f/cxxbridge-cmd-1.0.194/Cargo.toml',
+    '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\nautolib = false\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n',
+  );
+  put(
+    'registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/Cargo.toml',
+    '[package]\nname = "strsim"\nversion = "0.11.1"\n',
+  );
   put('registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/src/lib.rs', '');
 
   it('answers from unpacked registry sources, undefined when the crate is not there', () => {

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VetError } from '../../errors.js';
-import { detectNpmLockfile, readNpmLockfile } from './read.js';
-import { edges, thirdPartyIds } from './__fixtures__/helpers.js';
+import type { VetError } from '../errors.js';
+import { detectNpmLockfile, readNpmLockfile } from './npm-lockfile.js';
+import { edges, thirdPartyIds } from '../lockfile/npm/__fixtures__/helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -47,7 +47,12 @@ describe('detectNpmLockfile', () => {
 describe('readNpmLockfile', () => {
   it('reads yarn v1 with workspace manifests found through the root globs', async () => {
     const dir = tree({
-      'package.json': JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'], devDependencies: { a: '^1' } }),
+      'package.json': JSON.stringify({
+        name: 'root',
+        private: true,
+        workspaces: ['packages/*'],
+        devDependencies: { a: '^1' },
+      }),
       'packages/one/package.json': JSON.stringify({ name: 'one', dependencies: { b: '^2' } }),
       'packages/no-manifest/readme.md': 'not a workspace',
       'node_modules/ignored/package.json': '{}',
@@ -55,7 +60,12 @@ describe('readNpmLockfile', () => {
     });
     const g = await readNpmLockfile(path.join(dir, 'yarn.lock'));
     expect(g.format).toBe('yarn v1');
-    expect(g.nodes.filter((n) => n.workspaceMember).map((n) => n.id).sort()).toEqual(['workspace:.', 'workspace:packages/one']);
+    expect(
+      g.nodes
+        .filter((n) => n.workspaceMember)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(['workspace:.', 'workspace:packages/one']);
     expect(edges(g, 'workspace:packages/one')).toEqual(['b@2.0.0:normal']);
     expect(edges(g, 'workspace:.')).toEqual(['a@1.0.0:dev']);
   });
@@ -72,8 +82,10 @@ describe('readNpmLockfile', () => {
 
   it('dispatches pnpm and bun by file name, and sniffs renamed files', async () => {
     const dir = tree({
-      'pnpm-lock.yaml': "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-AAAA}\nsnapshots:\n  a@1.0.0: {}\n",
-      'bun.lock': '{ "lockfileVersion": 1, "workspaces": { "": { "dependencies": { "a": "^1" } } }, "packages": { "a": ["a@1.0.0", "", {}, "sha512-AAAA"] } }',
+      'pnpm-lock.yaml':
+        "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\npackages:\n  a@1.0.0:\n    resolution: {integrity: sha512-AAAA}\nsnapshots:\n  a@1.0.0: {}\n",
+      'bun.lock':
+        '{ "lockfileVersion": 1, "workspaces": { "": { "dependencies": { "a": "^1" } } }, "packages": { "a": ["a@1.0.0", "", {}, "sha512-AAAA"] } }',
       'copy.lock': '# yarn lockfile v1\n\na@^1:\n  version "1.0.0"\n',
     });
     expect(thirdPartyIds(await readNpmLockfile(path.join(dir, 'pnpm-lock.yaml')))).toEqual(['a@1.0.0']);
@@ -82,8 +94,14 @@ describe('readNpmLockfile', () => {
   });
 
   it('fails with clear codes: missing file, bun.lockb, broken manifest', async () => {
-    const dir = tree({ 'bun.lockb': '\u0000binary', 'sub/package.json': '{ broken', 'sub/package-lock.json': '{"lockfileVersion":3,"packages":{}}' });
-    expect((await rejection(readNpmLockfile(path.join(dir, 'nope/package-lock.json')))).code).toBe('LOCKFILE_NOT_FOUND');
+    const dir = tree({
+      'bun.lockb': '\u0000binary',
+      'sub/package.json': '{ broken',
+      'sub/package-lock.json': '{"lockfileVersion":3,"packages":{}}',
+    });
+    expect((await rejection(readNpmLockfile(path.join(dir, 'nope/package-lock.json')))).code).toBe(
+      'LOCKFILE_NOT_FOUND',
+    );
     const lockb = await rejection(readNpmLockfile(path.join(dir, 'bun.lockb')));
     expect(lockb.code).toBe('UNSUPPORTED_LOCKFILE');
     expect(lockb.hint).toMatch(/save-text-lockfile/);

@@ -8,16 +8,16 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { VetError } from '../../errors.js';
-import type { DependencyGraph } from '../../graph.js';
-import { buildCargoGraph } from './build.js';
-import { cargoConfigIncludes, parseCargoConfig, resolveConfigInclude, type CargoConfigFile } from './config.js';
-import type { CrateFactsProvider } from './facts.js';
-import { segmentRegex, hasGlobMeta } from './glob.js';
-import { parseCargoLock, type CargoLock } from './lock.js';
-import { parseCargoManifest, type CargoManifest } from './manifest.js';
-import { manifestFileName, normalizeRelDir } from './paths.js';
-import { findCargoStore } from './store-location.js';
+import { VetError } from '../errors.js';
+import type { DependencyGraph } from '../graph.js';
+import { buildCargoGraph } from '../lockfile/cargo/build.js';
+import { cargoConfigIncludes, parseCargoConfig, resolveConfigInclude, type CargoConfigFile } from '../lockfile/cargo/config.js';
+import type { CrateFactsProvider } from '../lockfile/cargo/facts.js';
+import { segmentRegex, hasGlobMeta } from '../lockfile/cargo/glob.js';
+import { parseCargoLock, type CargoLock } from '../lockfile/cargo/lock.js';
+import { parseCargoManifest, type CargoManifest } from '../lockfile/cargo/manifest.js';
+import { manifestFileName, normalizeRelDir } from '../lockfile/cargo/paths.js';
+import { findCargoStore } from '../lockfile/cargo/store-location.js';
 
 export interface ReadCargoProjectOptions {
   crateFacts?: CrateFactsProvider;
@@ -103,7 +103,8 @@ async function readOptional(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw e;
   }
 }
@@ -114,7 +115,9 @@ async function expandMembers(root: string, patterns: string[]): Promise<string[]
   for (const p of patterns) {
     const norm = normalizeRelDir(p);
     if (!hasGlobMeta(norm)) out.push(norm);
-    else for (const d of await globDirs(root, norm.split('/'), '')) if (await isFile(join(root, d, 'Cargo.toml'))) out.push(d);
+    else
+      for (const d of await globDirs(root, norm.split('/'), ''))
+        if (await isFile(join(root, d, 'Cargo.toml'))) out.push(d);
   }
   return out;
 }
@@ -131,21 +134,28 @@ async function globDirs(root: string, segs: string[], base: string): Promise<str
     return [...new Set(out)];
   }
   const re = segmentRegex(head);
-  for (const c of children.filter((n) => re.test(n))) out.push(...(await globDirs(root, rest, base === '' ? c : `${base}/${c}`)));
+  for (const c of children.filter((n) => re.test(n)))
+    out.push(...(await globDirs(root, rest, base === '' ? c : `${base}/${c}`)));
   return out;
 }
 
 async function subdirs(path: string): Promise<string[]> {
   try {
     const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
 }
 
 async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
+  return stat(path).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }
 
 /**
@@ -169,7 +179,9 @@ async function withIncludes(dir: string, file: CargoConfigFile, seen: Set<string
     const text = await readOptional(join(dir, rel));
     if (text === undefined) {
       if (inc.optional) continue;
-      throw new VetError('NOT_FOUND', `${file.fileName}: included config ${inc.path} not found`, { file: file.fileName });
+      throw new VetError('NOT_FOUND', `${file.fileName}: included config ${inc.path} not found`, {
+        file: file.fileName,
+      });
     }
     out.push(...(await withIncludes(dir, { fileName: rel, text }, seen)));
   }

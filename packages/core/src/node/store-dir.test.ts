@@ -1,13 +1,23 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VetError } from '../errors.js';
-import { emptyStore } from './model.js';
-import { STORE_LOCK_FILE, withStoreLock } from './lock.js';
-import { checkStoreFormat, commitStore, readStore, readStoreFiles } from './store-io.js';
-import { writeFileAtomic } from './fs-atomic.js';
+import { emptyStore } from '../store/model.js';
+import { STORE_LOCK_FILE, withStoreLock } from './store-lock.js';
+import { checkStoreFormat } from '../store/files.js';
+import { commitStore, readStore, readStoreFiles } from './store-dir.js';
+import { writeFileAtomic } from './durable.js';
 
 const dirs: string[] = [];
 function tempDir(files: Record<string, string> = {}): string {
@@ -36,7 +46,10 @@ const AUDITS = '\n# cargo-vet audits file\n\n[audits]\n';
 describe('readStore', () => {
   it('fails with STORE_NOT_FOUND and a `vet init` hint when the directory is missing', async () => {
     const missing = path.join(tempDir(), 'supply-chain');
-    await expect(readStore(missing)).rejects.toMatchObject({ code: 'STORE_NOT_FOUND', hint: expect.stringContaining('vet init') });
+    await expect(readStore(missing)).rejects.toMatchObject({
+      code: 'STORE_NOT_FOUND',
+      hint: expect.stringContaining('vet init'),
+    });
   });
 
   it('accepts a missing imports.lock and an empty config', async () => {
@@ -47,8 +60,15 @@ describe('readStore', () => {
   });
 
   it('names the file and line of a problem with the store path', async () => {
-    const dir = tempDir({ 'config.toml': CONFIG, 'audits.toml': '[audits]\n[[audits.x]]\ncriteria = 1\nversion = "1.0.0"\n' });
-    await expect(readStore(dir)).rejects.toMatchObject({ code: 'INVALID_STORE', file: path.join(dir, 'audits.toml'), line: 3 });
+    const dir = tempDir({
+      'config.toml': CONFIG,
+      'audits.toml': '[audits]\n[[audits.x]]\ncriteria = 1\nversion = "1.0.0"\n',
+    });
+    await expect(readStore(dir)).rejects.toMatchObject({
+      code: 'INVALID_STORE',
+      file: path.join(dir, 'audits.toml'),
+      line: 3,
+    });
   });
 });
 
@@ -78,7 +98,11 @@ describe('commitStore', () => {
   });
 
   it('checkStoreFormat reports each non-canonical file with a diff', async () => {
-    const dir = tempDir({ 'config.toml': CONFIG.replace('"0.10"', "'0.10'"), 'audits.toml': AUDITS, 'imports.lock': '' });
+    const dir = tempDir({
+      'config.toml': CONFIG.replace('"0.10"', "'0.10'"),
+      'audits.toml': AUDITS,
+      'imports.lock': '',
+    });
     const problems = checkStoreFormat(await readStoreFiles(dir), await readStore(dir), dir);
     expect(problems.map((p) => [path.basename(p.file), p.line])).toEqual([
       ['config.toml', 5],
@@ -107,10 +131,11 @@ function lockHolder(dir: string): Promise<{ pid: number; stop: () => Promise<voi
     child.stdout.once('data', () =>
       resolve({
         pid: child.pid!,
-        stop: () => new Promise<void>((done) => {
-          child.once('exit', () => done());
-          child.kill('SIGKILL');
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGKILL');
+          }),
       }),
     );
     child.once('error', reject);
@@ -123,7 +148,11 @@ describe('withStoreLock', () => {
     const seen = await withStoreLock(dir, () => readFileSync(path.join(dir, STORE_LOCK_FILE), 'utf8'));
     expect(seen).toBe(`${process.pid}\n`);
     expect(existsSync(path.join(dir, STORE_LOCK_FILE))).toBe(false);
-    await expect(withStoreLock(dir, () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withStoreLock(dir, () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(existsSync(path.join(dir, STORE_LOCK_FILE))).toBe(false);
   });
 
@@ -133,7 +162,13 @@ describe('withStoreLock', () => {
     try {
       const started = Date.now();
       let ran = false;
-      const err = await withStoreLock(dir, () => { ran = true; }, { wait: 300 }).catch((e: unknown) => e);
+      const err = await withStoreLock(
+        dir,
+        () => {
+          ran = true;
+        },
+        { wait: 300 },
+      ).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'LOCK_HELD', details: { pid: holder.pid } });
       expect(Date.now() - started).toBeGreaterThanOrEqual(250);
       expect(ran).toBe(false);
@@ -151,7 +186,13 @@ describe('withStoreLock', () => {
     const first = withStoreLock(dir, () => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 20));
     const order: string[] = [];
-    const second = withStoreLock(dir, () => { order.push('second'); }, { wait: 5000, pollMs: 10 });
+    const second = withStoreLock(
+      dir,
+      () => {
+        order.push('second');
+      },
+      { wait: 5000, pollMs: 10 },
+    );
     await new Promise((r) => setTimeout(r, 50));
     order.push('release');
     release();

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { VetError } from '../../errors.js';
-import { HASH_A, git, local, lockText, reg } from './__fixtures__/builders.js';
-import { readCargoProject } from './read.js';
+import { VetError } from '../errors.js';
+import { HASH_A, git, local, lockText, reg } from '../lockfile/cargo/__fixtures__/builders.js';
+import { readCargoProject } from './cargo-project.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -68,18 +68,32 @@ describe('readCargoProject', () => {
   it('resolves a relative store.path against cwd and honours CARGO_BUILD_TARGET', async () => {
     const dir = tree({
       'Cargo.lock': lockText([local('app', '0.1.0', ['winapi']), reg('winapi', '0.3.9')]),
-      'Cargo.toml': pkg('app', "[package.metadata.vet]\nstore = { path = \"./qa/supply-chain\" }\n[target.'cfg(windows)'.dependencies]\nwinapi = \"0.3\"\n"),
+      'Cargo.toml': pkg(
+        'app',
+        '[package.metadata.vet]\nstore = { path = "./qa/supply-chain" }\n[target.\'cfg(windows)\'.dependencies]\nwinapi = "0.3"\n',
+      ),
     });
     const other = tree({});
-    const { graph, storePath } = await readCargoProject(dir, { cwd: other, env: { CARGO_BUILD_TARGET: 'x86_64-unknown-linux-gnu' } });
+    const { graph, storePath } = await readCargoProject(dir, {
+      cwd: other,
+      env: { CARGO_BUILD_TARGET: 'x86_64-unknown-linux-gnu' },
+    });
     expect(storePath).toBe(resolve(other, 'qa/supply-chain'));
     expect(graph.nodes.map((n) => n.id)).toEqual(['app@0.1.0']);
   });
 
   it('fails with LOCKFILE_NOT_FOUND / NOT_FOUND when files are missing', async () => {
-    await expect(readCargoProject(tree({ 'Cargo.toml': pkg('a') }))).rejects.toMatchObject({ code: 'LOCKFILE_NOT_FOUND' });
-    await expect(readCargoProject(tree({ 'Cargo.lock': lockText([local('a', '0.1.0')]) }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    const missingInclude = tree({ 'Cargo.lock': lockText([local('a', '0.1.0')]), 'Cargo.toml': pkg('a'), '.cargo/config.toml': 'include = "nope.toml"\n' });
+    await expect(readCargoProject(tree({ 'Cargo.toml': pkg('a') }))).rejects.toMatchObject({
+      code: 'LOCKFILE_NOT_FOUND',
+    });
+    await expect(readCargoProject(tree({ 'Cargo.lock': lockText([local('a', '0.1.0')]) }))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const missingInclude = tree({
+      'Cargo.lock': lockText([local('a', '0.1.0')]),
+      'Cargo.toml': pkg('a'),
+      '.cargo/config.toml': 'include = "nope.toml"\n',
+    });
     await expect(readCargoProject(missingInclude)).rejects.toBeInstanceOf(VetError);
   });
 });
