@@ -11,7 +11,12 @@ import { join, resolve as resolvePath } from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';
 import { buildCargoGraph } from '../lockfile/cargo/build.js';
-import { cargoConfigIncludes, parseCargoConfig, resolveConfigInclude, type CargoConfigFile } from '../lockfile/cargo/config.js';
+import {
+  cargoConfigIncludes,
+  parseCargoConfig,
+  resolveConfigInclude,
+  type CargoConfigFile,
+} from '../lockfile/cargo/config.js';
 import type { CrateFactsProvider } from '../lockfile/cargo/facts.js';
 import { segmentRegex, hasGlobMeta } from '../lockfile/cargo/glob.js';
 import { parseCargoLock, type CargoLock } from '../lockfile/cargo/lock.js';

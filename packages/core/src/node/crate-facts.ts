@@ -44,4 +44,3 @@ function listDirs(dir: string): string[] {
     return [];
   }
 }
-

@@ -113,7 +113,7 @@ async function readManifest(root: string, dir: string): Promise<PackageJsonLike 
   const file = path.join(root, dir, 'package.json');
   if (!existsSync(file)) return undefined;
   const value = parseJsonText(await readText(file, 'PARSE_ERROR'), file);
-  return isRecord(value) ? (value) : undefined;
+  return isRecord(value) ? value : undefined;
 }
 
 /** Root package.json plus every directory its `workspaces` globs match that holds a package.json. */

@@ -80,4 +80,3 @@ export function checkStoreFormat(files: StoreFiles, store: Store, dir: string, o
   }
   return problems;
 }
-

@@ -39,7 +39,7 @@ export class CompactRange {
       throw bad('hashes is not a list of strings');
     if (hashes.length !== popCount(size))
       throw bad(`size ${size} needs ${popCount(size)} hashes, got ${hashes.length}`);
-    const decoded = (hashes).map((h) => decodeBase64Strict(h));
+    const decoded = hashes.map((h) => decodeBase64Strict(h));
     if (!decoded.every((h) => isBytes(h, MERKLE_HASH_BYTES))) throw bad('a hash is not 32 bytes of base64');
     return CompactRange.fromHashes(size, decoded, fileName);
   }

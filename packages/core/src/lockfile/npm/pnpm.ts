@@ -14,17 +14,7 @@ import { parseSri } from './integrity.js';
 import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
-import {
-  asRecord,
-  asString,
-  guarded,
-  isRecord,
-  lineAt,
-  lineOf,
-  parseError,
-  unsupported,
-  type Json,
-} from './text.js';
+import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, unsupported, type Json } from './text.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],

@@ -35,7 +35,7 @@ export function parsePipfileLock(text: string, fileName: string, options: Pipfil
   if (!isTable(doc._meta)) {
     throw new VetError('PARSE_ERROR', `${fileName}: not a Pipfile.lock (no "_meta")`, { file: fileName, line: 1 });
   }
-  const spec = (doc._meta)['pipfile-spec'];
+  const spec = doc._meta['pipfile-spec'];
   const b = new PythonGraphBuilder(fileName, `Pipfile.lock spec ${typeof spec === 'number' ? spec : '?'}`);
   const root = b.addRoot('root', '.');
   const prod = new Set(options.prodSections ?? ['default']);
