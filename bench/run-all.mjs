@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = [
-  ['vet check on astro vs. a bare parse (issue 2)', ['bench/check-bench.mjs']],
+  ['vet check --locked vs. a bare read + parse, four corpus projects (issues 2, 12)', ['bench/check-bench.mjs']],
   ['vet check --locked on wasmtime (issue 3)', ['bench/cargo-check-bench.mjs']],
   ['resolver alone, 2,000 npm nodes', ['--import', 'tsx', 'bench/resolve-bench.ts']],
   ['vet suggest, 300 packages, local registry (issue 4)', ['bench/suggest-bench.mjs']],
