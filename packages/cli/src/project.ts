@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { VetError, findCargoStore, type DependencyGraph, type Ecosystem } from '@vet/core';
 import {
@@ -23,7 +24,9 @@ import {
   cargoRegistryCrateFacts,
   readNpmLockfile,
   readPythonLockfile,
+  pythonLockfileFormat,
 } from '@vet/core/node';
+import { cachedGraph } from './parse-cache.js';
 
 export interface ProjectRef {
   ecosystem: Ecosystem;
@@ -129,7 +132,32 @@ export async function discoverOne(opts: DiscoverOptions): Promise<ProjectRef> {
   return all[0]!;
 }
 
-export async function readGraph(ref: ProjectRef): Promise<DependencyGraph> {
+export interface GraphCache {
+  /** The cache root (`resolveCacheDir`). */
+  root: string;
+  /** The running build (`BUILD_ID`); without one nothing is cached. */
+  build: string | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The project's graph; with `cache`, from the parse cache when its inputs are unchanged. */
+export async function readGraph(ref: ProjectRef, cache?: GraphCache): Promise<DependencyGraph> {
+  // requirements files expand ${VARS} from the whole environment: not worth keying a cache on.
+  const pyFormat = ref.ecosystem === 'pypi' ? pythonLockfileFormat(ref.lockfile) : undefined;
+  const cacheable = ref.ecosystem !== 'pypi' || (pyFormat !== undefined && pyFormat !== 'requirements');
+  if (cache?.build === undefined || !cacheable) return readGraphNow(ref);
+  const inputs = {
+    ecosystem: ref.ecosystem,
+    cwd: process.cwd(),
+    // Where the cargo reader looks for crate facts, and the target it resolves for.
+    ...(ref.ecosystem === 'cargo'
+      ? { home: homedir(), cargoHome: cache.env['CARGO_HOME'], target: cache.env['CARGO_BUILD_TARGET'] }
+      : {}),
+  };
+  return cachedGraph({ root: cache.root, build: cache.build, lockfile: ref.lockfile, inputs }, () => readGraphNow(ref));
+}
+
+async function readGraphNow(ref: ProjectRef): Promise<DependencyGraph> {
   switch (ref.ecosystem) {
     case 'npm':
       return readNpmLockfile(ref.lockfile);
