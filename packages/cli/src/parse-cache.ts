@@ -7,7 +7,7 @@
  * Writing is best-effort: a read-only cache never fails a command.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat, utimes } from 'node:fs/promises';
+import { readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { DependencyGraph } from '@vet/core';
 import { stillSeen, traceReads, type Observation } from '@vet/core/node';
@@ -108,7 +108,10 @@ function markPath(root: string, build: string, files: StoreText): string {
 }
 
 export async function knownCanonical(root: string, build: string, files: StoreText): Promise<boolean> {
-  return stat(markPath(root, build, files)).then(
+  const mark = markPath(root, build, files);
+  const now = new Date();
+  // Touching the mark is the existence test, and keeps it from being evicted while in use.
+  return utimes(mark, now, now).then(
     () => true,
     () => false,
   );

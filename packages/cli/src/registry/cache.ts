@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { bytesOf, noteGrowth, touch } from './cache-limit.js';
 import type { EnvLike } from './npmrc.js';
 
 export interface VetCache {
@@ -48,7 +49,9 @@ export function tarballCachePath(cache: VetCache, key: string): string {
 }
 
 export function treeCachePath(cache: VetCache, key: string): string {
-  return join(cache.root, 'trees', checkedKey(key));
+  const path = join(cache.root, 'trees', checkedKey(key));
+  touch(path); // asked for = used (eviction order)
+  return path;
 }
 
 /** A unique sibling name for a temp file/folder (same filesystem, so rename is atomic). */
@@ -63,6 +66,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     writeFileSync(tmp, data, { mode: 0o600 });
     renameSync(tmp, path);
+    noteGrowth(dirname(dirname(path)), data.length + 4096);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
@@ -77,6 +81,7 @@ export function installDirAtomic(tempDir: string, finalDir: string): void {
   mkdirSync(dirname(finalDir), { recursive: true, mode: 0o700 });
   try {
     renameSync(tempDir, finalDir);
+    noteGrowth(dirname(dirname(finalDir)), bytesOf(finalDir));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     rmSync(tempDir, { recursive: true, force: true });
@@ -86,7 +91,9 @@ export function installDirAtomic(tempDir: string, finalDir: string): void {
 
 export function readCachedFile(path: string): Buffer | undefined {
   try {
-    return readFileSync(path);
+    const bytes = readFileSync(path);
+    touch(path);
+    return bytes;
   } catch {
     return undefined;
   }
