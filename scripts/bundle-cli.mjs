@@ -30,7 +30,8 @@ function buildId() {
 }
 
 await build({
-  entryPoints: [path.join(cli, 'dist/bin.js')],
+  // The diff worker is its own entry: worker threads load it by URL next to the chunks.
+  entryPoints: { bin: path.join(cli, 'dist/bin.js'), 'diff-worker': path.join(cli, 'dist/audit/diff-worker.js') },
   outdir,
   bundle: true,
   splitting: true, // keeps the commands' dynamic imports lazy

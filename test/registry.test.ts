@@ -652,12 +652,12 @@ describe('diffTrees', () => {
     const d = diffTrees(a(), b());
     expect(d.files).toEqual([
       { path: 'gone.js', status: 'removed', insertions: 0, deletions: 2, binary: false },
-      { path: 'img.bin', status: 'modified', insertions: 0, deletions: 0, binary: true },
+      { path: 'img.bin', status: 'modified', insertions: 0, deletions: 0, binary: true, oldBytes: 3, newBytes: 3 },
       { path: 'mod.js', status: 'modified', insertions: 2, deletions: 1, binary: false },
       { path: 'new/added.js', status: 'added', insertions: 3, deletions: 0, binary: false },
     ]);
-    expect(d.stat).toEqual({ filesChanged: 4, insertions: 5, deletions: 3 });
-    expect(formatDiffStat(d.stat)).toBe('4 files changed, 5 insertions(+), 3 deletions(-)');
+    expect(d.stat).toEqual({ filesChanged: 4, insertions: 5, deletions: 3, binaryFiles: 1, binaryBytes: 3 });
+    expect(formatDiffStat(d.stat)).toBe('4 files changed, 5 insertions(+), 3 deletions(-), 1 binary file (3 bytes)');
   });
 
   it('produces a unified patch with git-style headers', () => {
@@ -673,8 +673,14 @@ describe('diffTrees', () => {
 
   it('a full audit diffs against nothing', () => {
     const d = diffTrees(undefined, b());
-    expect(d.stat).toEqual({ filesChanged: 5, insertions: 1 + 5 + 3 + 2 + 0, deletions: 0 });
-    expect(formatDiffStat(d.stat, true)).toBe('11 lines');
+    expect(d.stat).toEqual({
+      filesChanged: 5,
+      insertions: 1 + 5 + 3 + 2 + 0,
+      deletions: 0,
+      binaryFiles: 1,
+      binaryBytes: 3,
+    });
+    expect(formatDiffStat(d.stat, true)).toBe('11 lines, 1 binary file (3 bytes)');
   });
 });
 
@@ -801,7 +807,14 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
       // index.js +1, addon.node (binary, 0), package.json: version ±1, scripts +3, deps +2 −1.
       ['lib', '1.1.0', '2.0.0', 9],
     ]);
-    expect(report.suggestions[1]?.diffstat).toEqual({ filesChanged: 3, insertions: 7, deletions: 2 });
+    // addon.node is a binary change with its size, not 0 lines.
+    expect(report.suggestions[1]?.diffstat).toEqual({
+      filesChanged: 3,
+      insertions: 7,
+      deletions: 2,
+      binaryFiles: 1,
+      binaryBytes: 6,
+    });
     expect(report.suggestions[1]?.risk.map((r) => r.kind)).toContain('publisher-change');
     expect(report.totalLines).toBe(13);
     expect(report.problems.map((p) => [p.name, p.candidate?.from, p.error.code])).toEqual([
@@ -817,6 +830,40 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     });
     expect(warm.suggestions).toEqual(report.suggestions);
     expect(server.requests.slice(before).filter((r) => r.path.endsWith('.tgz'))).toEqual([]);
+  });
+
+  it('measures a platform package npm would not install here from its metadata, downloading nothing', async () => {
+    const elsewhere = [`!${process.platform}`];
+    for (const [version, size] of [
+      ['1.0.0', 1000],
+      ['1.0.1', 3000],
+    ] as const)
+      server.publish({
+        name: 'swc-other',
+        version,
+        os: elsewhere,
+        files: { 'swc.node': Buffer.alloc(size, 0x7f), 'README.md': 'swc\n' },
+      });
+    const failures: SuggestFailure[] = [
+      {
+        name: 'swc-other',
+        version: '1.0.1',
+        criteria: ['safe-to-deploy'],
+        candidates: [{ from: '1.0.0', to: '1.0.1' }],
+      },
+    ];
+    const before = server.requests.length;
+    const graphWith = graph([...g().nodes, node('swc-other', '1.0.1')]);
+    const r = await computeSuggestions(failures, createRegistrySuggestFetcher(registry, graphWith), {
+      graph: graphWith,
+    });
+    expect(server.requests.slice(before).filter((q) => q.path.endsWith('.tgz'))).toEqual([]);
+    const s0 = r.suggestions[0]!;
+    expect(s0.diffstat).toMatchObject({ insertions: 0, deletions: 0, binaryFiles: 3 });
+    expect(s0.diffstat.binaryBytes).toBeGreaterThan(3000);
+    expect(s0.risk.find((x) => x.kind === 'native-code')).toMatchObject({
+      reason: expect.stringContaining(`!${process.platform}`) as string,
+    });
   });
 
   it('a security failure in any candidate stops suggest', async () => {

@@ -6,7 +6,7 @@
 import type { DependencyGraph, PackageNode } from '@vet/core';
 import type { ArchiveLimits } from '../archive/index.js';
 import type { NpmRegistry } from '../registry/npm-registry.js';
-import type { Packument } from '../registry/packument.js';
+import { installsOn, type Packument } from '../registry/packument.js';
 import { fetchPackageTree, type PackageTree } from './fetch-tree.js';
 import type { SuggestFetcher } from './suggest.js';
 
@@ -41,6 +41,17 @@ export function createRegistrySuggestFetcher(
     },
     packument(name): Promise<Packument> {
       return registry.packument(name, { full: true });
+    },
+    async elsewhere(name, version) {
+      // Only packages npm itself would skip here: an optional dependency built for another platform.
+      const node = graph?.nodes.find((n) => n.name === name);
+      if (graph !== undefined && node === undefined) return undefined;
+      const v = (await registry.packument(name, { full: true })).versions[version];
+      if (v === undefined || installsOn(v)) return undefined;
+      const { fileCount, unpackedSize } = v.dist;
+      if (fileCount === undefined || unpackedSize === undefined) return undefined;
+      const platform = [...(v.os ?? []), ...(v.cpu ?? [])].join('/');
+      return { files: fileCount, bytes: unpackedSize, platform };
     },
   };
 }

@@ -11,7 +11,8 @@ import { isVetError, VetError, type DependencyGraph } from '@vet/core';
 import { readCacheJson, writeCacheJson, type VetCache } from '../registry/cache.js';
 import { mapLimit } from '../registry/limiter.js';
 import type { Packument } from '../registry/packument.js';
-import { diffStatLines, diffTrees, type DiffFile, type DiffStat } from './diff.js';
+import { diffStatLines, type DiffFile, type DiffStat } from './diff.js';
+import { measureTrees } from './diff-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { riskRelevantFiles, riskSignals, type RiskSignal } from './risk.js';
 
@@ -33,6 +34,11 @@ export interface SuggestFetcher {
   tree(name: string, version: string): Promise<{ dir: string; key: string }>;
   /** Full packument, for risk signals. */
   packument(name: string): Promise<Packument>;
+  /**
+   * For a release npm would not install on this platform (`os`/`cpu`), its size from the
+   * registry's metadata, so it is measured without downloading; undefined = download it.
+   */
+  elsewhere?(name: string, version: string): Promise<{ files: number; bytes: number; platform: string } | undefined>;
 }
 
 export interface Suggestion {
@@ -79,7 +85,7 @@ const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL']);
 
 function diffCacheName(fromKey: string | undefined, toKey: string): string {
   return createHash('sha256')
-    .update(`v1\n${fromKey ?? 'empty'}\n${toKey}`)
+    .update(`v2\n${fromKey ?? 'empty'}\n${toKey}`)
     .digest('hex');
 }
 
@@ -87,6 +93,8 @@ function readMeasured(cache: VetCache | undefined, name: string): Measured | und
   const v = cache && (readCacheJson(cache, 'diffstat', name) as Partial<Measured> | undefined);
   const s = v?.stat;
   if (!s || typeof s.insertions !== 'number' || typeof s.deletions !== 'number' || typeof s.filesChanged !== 'number')
+    return undefined;
+  if (s.binaryFiles !== undefined && (typeof s.binaryFiles !== 'number' || typeof s.binaryBytes !== 'number'))
     return undefined;
   return { stat: s, files: Array.isArray(v.files) ? v.files : [] };
 }
@@ -97,6 +105,8 @@ async function measure(
   fetcher: SuggestFetcher,
   cache: VetCache | undefined,
 ): Promise<Measured> {
+  const away = await fetcher.elsewhere?.(name, c.to);
+  if (away !== undefined) return measuredElsewhere(away);
   const [a, b] = await Promise.all([
     c.from === undefined ? undefined : fetcher.tree(name, c.from),
     fetcher.tree(name, c.to),
@@ -104,10 +114,34 @@ async function measure(
   const cacheName = diffCacheName(a?.key, b.key);
   const hit = readMeasured(cache, cacheName);
   if (hit) return hit;
-  const d = diffTrees(a?.dir, b.dir, { patch: false });
+  const d = await measureTrees(a?.dir, b.dir);
   const measured = { stat: d.stat, files: riskRelevantFiles(d.files) };
   if (cache) writeCacheJson(cache, 'diffstat', cacheName, measured);
   return measured;
+}
+
+/**
+ * A platform package not installed here (an `@next/swc-*` binary for another OS, say): the whole
+ * release counts as binary, at its published size, with a native-code note saying why.
+ */
+function measuredElsewhere(away: { files: number; bytes: number; platform: string }): Measured {
+  const stat = {
+    filesChanged: away.files,
+    insertions: 0,
+    deletions: 0,
+    binaryFiles: away.files,
+    binaryBytes: away.bytes,
+  };
+  const file: DiffFile = {
+    path: `(${away.files} files for ${away.platform}, measured from the registry's metadata, not downloaded)`,
+    status: 'modified',
+    insertions: 0,
+    deletions: 0,
+    binary: true,
+    platform: away.platform,
+    newBytes: away.bytes,
+  };
+  return { stat, files: [file] };
 }
 
 export async function computeSuggestions(
@@ -154,7 +188,7 @@ export async function computeSuggestions(
       risk,
     });
   }
-  suggestions.sort((x, y) => x.lines - y.lines || cmp(x.name, y.name) || cmp(x.to, y.to));
+  suggestions.sort((x, y) => auditCost(x.diffstat, y.diffstat) || cmp(x.name, y.name) || cmp(x.to, y.to));
   // Candidates finish in network order; report problems in a stable order.
   problems.sort(
     (x, y) => cmp(x.name, y.name) || cmp(x.version, y.version) || cmp(x.candidate?.from ?? '', y.candidate?.from ?? ''),
@@ -163,6 +197,19 @@ export async function computeSuggestions(
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Which of two diffs is the cheaper audit: any binary change (a replaced executable, say)
+ * is a risk to review, not zero lines, so diffs without binaries come first; then lines;
+ * then the binary bytes.
+ */
+export function auditCost(a: DiffStat, b: DiffStat): number {
+  return (
+    Number((a.binaryFiles ?? 0) > 0) - Number((b.binaryFiles ?? 0) > 0) ||
+    diffStatLines(a) - diffStatLines(b) ||
+    (a.binaryBytes ?? 0) - (b.binaryBytes ?? 0)
+  );
+}
 
 type Job = { f: SuggestFailure; c: SuggestCandidate };
 
@@ -173,7 +220,7 @@ function pickSmallest(jobs: Job[], results: (Measured | undefined)[]): Map<Sugge
     const m = results[i];
     if (!m) return;
     const cur = best.get(job.f);
-    if (!cur || diffStatLines(m.stat) < diffStatLines(cur.m.stat)) best.set(job.f, { ...job, m });
+    if (!cur || auditCost(m.stat, cur.m.stat) < 0) best.set(job.f, { ...job, m });
   });
   return best;
 }

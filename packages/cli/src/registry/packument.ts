@@ -24,6 +24,9 @@ export interface PackumentVersion {
   npmUser?: { name?: string; email?: string };
   dependencies: Record<string, string>;
   optionalDependencies: Record<string, string>;
+  /** Platforms the package installs on (npm `os` / `cpu`; `!x` excludes x); absent = any. */
+  os?: string[];
+  cpu?: string[];
 }
 
 export interface Packument {
@@ -69,7 +72,32 @@ function parseVersion(name: string, version: string, v: Json): PackumentVersion 
     ...(user ? { npmUser: { name: str(user.name), email: str(user.email) } } : {}),
     dependencies: strMap(v.dependencies),
     optionalDependencies: strMap(v.optionalDependencies),
+    ...platformField('os', v.os),
+    ...platformField('cpu', v.cpu),
   };
+}
+
+function platformField(key: 'os' | 'cpu', v: unknown): Partial<Record<'os' | 'cpu', string[]>> {
+  const list =
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return list.length > 0 ? { [key]: list } : {};
+}
+
+/** npm's platform check (npm-install-checks): `!x` excludes x; any plain entry must match. */
+function allows(list: readonly string[] | undefined, value: string): boolean {
+  if (list === undefined) return true;
+  if (list.includes(`!${value}`)) return false;
+  const wanted = list.filter((x) => !x.startsWith('!'));
+  return wanted.length === 0 || wanted.includes(value) || wanted.includes('any');
+}
+
+/** Would npm install this version here? (`platform`/`arch` default to this process's.) */
+export function installsOn(
+  v: PackumentVersion,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): boolean {
+  return allows(v.os, platform) && allows(v.cpu, arch);
 }
 
 /** Parse a packument JSON value fetched from `source` (a URL, for messages). */
