@@ -49,9 +49,13 @@ export function createRegistrySuggestFetcher(
       const v = (await registry.packument(name, { full: true })).versions[version];
       if (v === undefined || installsOn(v)) return undefined;
       const { fileCount, unpackedSize } = v.dist;
-      if (fileCount === undefined || unpackedSize === undefined) return undefined;
       const platform = [...(v.os ?? []), ...(v.cpu ?? [])].join('/');
-      return { files: fileCount, bytes: unpackedSize, platform };
+      // Sizes when the registry publishes them; without them the release still is not downloaded.
+      return {
+        platform,
+        ...(fileCount === undefined ? {} : { files: fileCount }),
+        ...(unpackedSize === undefined ? {} : { bytes: unpackedSize }),
+      };
     },
   };
 }

@@ -38,7 +38,14 @@ export interface SuggestFetcher {
    * For a release npm would not install on this platform (`os`/`cpu`), its size from the
    * registry's metadata, so it is measured without downloading; undefined = download it.
    */
-  elsewhere?(name: string, version: string): Promise<{ files: number; bytes: number; platform: string } | undefined>;
+  elsewhere?(name: string, version: string): Promise<Elsewhere | undefined>;
+}
+
+/** A release for another platform: its file count and unpacked size when the registry says them. */
+export interface Elsewhere {
+  platform: string;
+  files?: number;
+  bytes?: number;
 }
 
 export interface Suggestion {
@@ -124,22 +131,19 @@ async function measure(
  * A platform package not installed here (an `@next/swc-*` binary for another OS, say): the whole
  * release counts as binary, at its published size, with a native-code note saying why.
  */
-function measuredElsewhere(away: { files: number; bytes: number; platform: string }): Measured {
-  const stat = {
-    filesChanged: away.files,
-    insertions: 0,
-    deletions: 0,
-    binaryFiles: away.files,
-    binaryBytes: away.bytes,
-  };
+function measuredElsewhere(away: Elsewhere): Measured {
+  const files = away.files ?? 1;
+  const bytes = away.bytes ?? 0;
+  const stat = { filesChanged: files, insertions: 0, deletions: 0, binaryFiles: files, binaryBytes: bytes };
+  const size = away.bytes === undefined ? 'size not published by the registry' : `${bytes} bytes`;
   const file: DiffFile = {
-    path: `(${away.files} files for ${away.platform}, measured from the registry's metadata, not downloaded)`,
+    path: `(release for ${away.platform}: ${away.files ?? 'unknown number of'} files, ${size}; not downloaded)`,
     status: 'modified',
     insertions: 0,
     deletions: 0,
     binary: true,
     platform: away.platform,
-    newBytes: away.bytes,
+    newBytes: bytes,
   };
   return { stat, files: [file] };
 }
