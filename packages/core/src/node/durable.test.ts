@@ -50,6 +50,23 @@ describe.each(writers)('%s', (_name, write) => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'f.txt']);
   });
 
+  it('noReplace refuses an existing file (EEXIST) and leaves it alone', async () => {
+    const dir = tempDir({ key: 'secret' });
+    const e = await (async () => {
+      try {
+        await write(path.join(dir, 'key'), 'other', { noReplace: true });
+      } catch (err) {
+        return err as VetError;
+      }
+      throw new Error('expected EEXIST');
+    })();
+    expect(e).toMatchObject({ code: 'WRITE_FAILED', details: { errno: 'EEXIST' } });
+    expect(readFileSync(path.join(dir, 'key'), 'utf8')).toBe('secret');
+    await write(path.join(dir, 'new-key'), 'fresh', { noReplace: true });
+    expect(readFileSync(path.join(dir, 'new-key'), 'utf8')).toBe('fresh');
+    expect(readdirSync(dir).sort()).toEqual(['key', 'new-key']);
+  });
+
   it('fails with WRITE_FAILED naming the path, never a temp file, and leaves nothing behind', async () => {
     const dir = tempDir({ 'plain-file': '' });
     mkdirSync(path.join(dir, 'is-a-dir'));

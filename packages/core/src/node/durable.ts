@@ -9,8 +9,8 @@
  * the store's multi-file transaction (store-dir.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { VetError } from '../errors.js';
 
@@ -19,6 +19,8 @@ export interface DurableWriteOptions {
   mode?: number;
   /** Create missing parent directories with this mode; by default the directory must exist. */
   mkdirMode?: number;
+  /** Never replace an existing file (link instead of rename): fails WRITE_FAILED, errno EEXIST. */
+  noReplace?: boolean;
 }
 
 /** Replace `file` with `data`, durably and atomically. */
@@ -27,10 +29,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   try {
     if (opts.mkdirMode !== undefined) await mkdir(dir, { recursive: true, mode: opts.mkdirMode });
     const tmp = await stageFile(file, data, opts.mode);
-    await rename(tmp, file).catch(async (e: unknown) => {
-      await unlink(tmp).catch(() => undefined);
-      throw e;
-    });
+    try {
+      await (opts.noReplace === true ? link(tmp, file) : rename(tmp, file));
+    } finally {
+      await unlink(tmp).catch(() => undefined); // gone after a rename; the extra name after a link
+    }
     await syncDir(dir);
   } catch (e) {
     throw writeFailed(file, e);
@@ -44,10 +47,10 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
     if (opts.mkdirMode !== undefined) mkdirSync(dir, { recursive: true, mode: opts.mkdirMode });
     const tmp = stageFileSync(file, data, opts.mode);
     try {
-      renameSync(tmp, file);
-    } catch (e) {
+      if (opts.noReplace === true) linkSync(tmp, file);
+      else renameSync(tmp, file);
+    } finally {
       unlinkQuietSync(tmp);
-      throw e;
     }
     syncDirSync(dir);
   } catch (e) {
@@ -157,6 +160,7 @@ const REASONS: Readonly<Record<string, string>> = Object.assign(Object.create(nu
   EMFILE: 'too many open files',
   ENFILE: 'too many open files in the system',
   EIO: 'an input/output error from the device',
+  EEXIST: 'it already exists',
 });
 
 /** A clear VetError naming the target (never the temp file) for a failed write. */

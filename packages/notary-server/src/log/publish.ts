@@ -1,8 +1,9 @@
 /**
  * Writes the tlog-tiles read API as static files under `<data>/static/` so any web server
  * or CDN can serve the log (spec/notary.md §1.3, §9). Every file goes through the durable
- * writer (temp file, fsync, rename, fsync of the folder); full tiles and bundles are written once (immutable); the partial tiles of
- * the current size come next, and the checkpoint is renamed into place last, so a reader
+ * writer (temp file, fsync, rename, fsync of the folder); full tiles and bundles are written
+ * once (immutable); the partial tiles of the current size come next, and the checkpoint is
+ * renamed into place last, so a reader
  * never sees a checkpoint whose tiles are missing. The files are a cache: `publishAll`
  * rebuilds them from the database at any time.
  */
