@@ -24,16 +24,15 @@ export interface DurableWriteOptions {
 }
 
 /** Replace `file` with `data`, durably and atomically. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, opts: DurableWriteOptions = {}) {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  opts: DurableWriteOptions = {},
+): Promise<void> {
   const dir = path.dirname(file);
   try {
     if (opts.mkdirMode !== undefined) await mkdir(dir, { recursive: true, mode: opts.mkdirMode });
-    const tmp = await stageFile(file, data, opts.mode);
-    try {
-      await (opts.noReplace === true ? link(tmp, file) : rename(tmp, file));
-    } finally {
-      await unlink(tmp).catch(() => undefined); // gone after a rename; the extra name after a link
-    }
+    await place(await stageFile(file, data, opts.mode), file, opts.noReplace === true);
     await syncDir(dir);
   } catch (e) {
     throw writeFailed(file, e);
@@ -45,17 +44,34 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   const dir = path.dirname(file);
   try {
     if (opts.mkdirMode !== undefined) mkdirSync(dir, { recursive: true, mode: opts.mkdirMode });
-    const tmp = stageFileSync(file, data, opts.mode);
-    try {
-      if (opts.noReplace === true) linkSync(tmp, file);
-      else renameSync(tmp, file);
-    } finally {
-      unlinkQuietSync(tmp);
-    }
+    placeSync(stageFileSync(file, data, opts.mode), file, opts.noReplace === true);
     syncDirSync(dir);
   } catch (e) {
     throw writeFailed(file, e);
   }
+}
+
+/** Move the staged temp file to `file` (a link when it must not replace one); no temp file remains. */
+async function place(tmp: string, file: string, noReplace: boolean): Promise<void> {
+  try {
+    if (noReplace) await link(tmp, file);
+    else await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+  if (noReplace) await unlink(tmp).catch(() => undefined);
+}
+
+function placeSync(tmp: string, file: string, noReplace: boolean): void {
+  try {
+    if (noReplace) linkSync(tmp, file);
+    else renameSync(tmp, file);
+  } catch (e) {
+    unlinkQuietSync(tmp);
+    throw e;
+  }
+  if (noReplace) unlinkQuietSync(tmp);
 }
 
 /** A fresh temp name beside `file`: `.<name>.<pid>.<random>.tmp`. */
@@ -65,10 +81,11 @@ export function tempPathFor(file: string): string {
 }
 
 /**
- * Write `data` to a new temp file beside `file` (or at `tmp`) and fsync it; returns its path.
- * On failure the temp file is gone. Raw Node errors: callers wrap them (writeFailed).
+ * Write `data` to a new temp file beside `file` and fsync it; returns its path. On failure
+ * the temp file is gone. Raw Node errors: callers wrap them (writeFailed).
  */
-export async function stageFile(file: string, data: string | Uint8Array, mode = 0o666, tmp = tempPathFor(file)) {
+export async function stageFile(file: string, data: string | Uint8Array, mode = 0o666): Promise<string> {
+  const tmp = tempPathFor(file);
   const fh = await open(tmp, 'wx', mode);
   try {
     try {
