@@ -59,7 +59,8 @@ export function tempSibling(path: string): string {
 
 /** Write a cache file (0600, folders 0700) with the one durable writer. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  writeFileAtomicSync(path, data, { mode: 0o600, mkdirMode: 0o700 });
+  // Cache entries are re-fetched when missing: atomic, not fsynced (durable.ts).
+  writeFileAtomicSync(path, data, { mode: 0o600, mkdirMode: 0o700, durable: false });
 }
 
 /**

@@ -50,6 +50,15 @@ describe.each(writers)('%s', (_name, write) => {
     expect(readdirSync(dir).sort()).toEqual(['a', 'f.txt']);
   });
 
+  it('durable: false (caches) still replaces atomically and leaves no temp file', async () => {
+    const dir = tempDir({ 'c.json': 'old' });
+    const before = statSync(path.join(dir, 'c.json')).ino;
+    await write(path.join(dir, 'c.json'), 'new', { durable: false });
+    expect(readFileSync(path.join(dir, 'c.json'), 'utf8')).toBe('new');
+    expect(statSync(path.join(dir, 'c.json')).ino).not.toBe(before);
+    expect(readdirSync(dir)).toEqual(['c.json']);
+  });
+
   it('noReplace refuses an existing file (EEXIST) and leaves it alone', async () => {
     const dir = tempDir({ key: 'secret' });
     const e = await (async () => {

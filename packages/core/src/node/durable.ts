@@ -21,6 +21,12 @@ export interface DurableWriteOptions {
   mkdirMode?: number;
   /** Never replace an existing file (link instead of rename): fails WRITE_FAILED, errno EEXIST. */
   noReplace?: boolean;
+  /**
+   * false: still atomic (temp + rename, so a reader or a kill sees old or new bytes), but not
+   * fsynced — for caches whose entries can be fetched again, where an fsync per entry costs
+   * more than the entry (15–20 ms each on a loaded VM). Default true.
+   */
+  durable?: boolean;
 }
 
 /** Replace `file` with `data`, durably and atomically. */
@@ -32,8 +38,9 @@ export async function writeFileAtomic(
   const dir = path.dirname(file);
   try {
     if (opts.mkdirMode !== undefined) await mkdir(dir, { recursive: true, mode: opts.mkdirMode });
-    await place(await stageFile(file, data, opts.mode), file, opts.noReplace === true);
-    await syncDir(dir);
+    const durable = opts.durable !== false;
+    await place(await stageFile(file, data, opts.mode, durable), file, opts.noReplace === true);
+    if (durable) await syncDir(dir);
   } catch (e) {
     throw writeFailed(file, e);
   }
@@ -44,8 +51,9 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array, opt
   const dir = path.dirname(file);
   try {
     if (opts.mkdirMode !== undefined) mkdirSync(dir, { recursive: true, mode: opts.mkdirMode });
-    placeSync(stageFileSync(file, data, opts.mode), file, opts.noReplace === true);
-    syncDirSync(dir);
+    const durable = opts.durable !== false;
+    placeSync(stageFileSync(file, data, opts.mode, durable), file, opts.noReplace === true);
+    if (durable) syncDirSync(dir);
   } catch (e) {
     throw writeFailed(file, e);
   }
@@ -84,13 +92,18 @@ export function tempPathFor(file: string): string {
  * Write `data` to a new temp file beside `file` and fsync it; returns its path. On failure
  * the temp file is gone. Raw Node errors: callers wrap them (writeFailed).
  */
-export async function stageFile(file: string, data: string | Uint8Array, mode = 0o666): Promise<string> {
+export async function stageFile(
+  file: string,
+  data: string | Uint8Array,
+  mode = 0o666,
+  durable = true,
+): Promise<string> {
   const tmp = tempPathFor(file);
   const fh = await open(tmp, 'wx', mode);
   try {
     try {
       await fh.writeFile(data);
-      await fh.sync();
+      if (durable) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -101,14 +114,14 @@ export async function stageFile(file: string, data: string | Uint8Array, mode = 
   return tmp;
 }
 
-function stageFileSync(file: string, data: string | Uint8Array, mode = 0o666): string {
+function stageFileSync(file: string, data: string | Uint8Array, mode = 0o666, durable = true): string {
   const tmp = tempPathFor(file);
   const fd = openSync(tmp, 'wx', mode);
   try {
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
