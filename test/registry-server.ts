@@ -221,6 +221,13 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     return true;
   }
 
+  /** `<name>/<version>`: one version's full manifest, as npm registries serve it. */
+  function versionDocument(rest: string): string | undefined {
+    const m = /^((?:@[^/]+\/)?[^/@][^/]*)\/([^/]+)$/.exec(rest);
+    const p = m ? packages.get(m[1]!)?.get(m[2]!) : undefined;
+    return p ? JSON.stringify(manifest(p, false)) : undefined;
+  }
+
   function route(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
@@ -238,7 +245,7 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
       return void res.end(bytes);
     }
     const abbreviated = (req.headers.accept ?? '').includes('application/vnd.npm.install-v1+json');
-    const doc = packument(rest, abbreviated);
+    const doc = versionDocument(rest) ?? packument(rest, abbreviated);
     if (doc === undefined) return notFound(res);
     const etag = `"${createHash('sha256').update(doc).digest('hex').slice(0, 32)}"`;
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();

@@ -449,19 +449,30 @@ describe('npm registry client', () => {
     const t = await registry.tarball({ name: 'left-pad', version: '1.3.0', integrity: pub.integrity });
     expect(t).toMatchObject({ integrity: pub.integrity, fromCache: false });
     expect(t.bytes.equals(pub.tarball)).toBe(true);
-    // No `resolved` in the lockfile: dist.tarball from the packument is preferred (§12.1).
-    expect(server.requests.map((r) => r.path)).toEqual(['/npm/left-pad', '/npm/left-pad/-/left-pad-1.3.0.tgz']);
+    // No `resolved` in the lockfile: dist.tarball from the version's manifest is preferred (§12.1).
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/left-pad/1.3.0', '/npm/left-pad/-/left-pad-1.3.0.tgz']);
     expect(readdirSync(join(cacheRoot, 'tarballs'))).toEqual([t.key]);
     const again = await registry.tarball({ name: 'left-pad', version: '1.3.0', integrity: pub.integrity });
     expect(again.fromCache).toBe(true);
     expect(server.requests).toHaveLength(2);
   });
 
+  it("reads one version's manifest instead of the whole packument, and falls back to it where there is none", async () => {
+    server.publish({ name: 'big', version: '1.0.0', files: { 'a.js': 'a\n' } });
+    server.publish({ name: 'big', version: '2.0.0', files: { 'a.js': 'b\n' } });
+    const m = await registry.manifest('big', '2.0.0');
+    expect(m.version).toBe('2.0.0');
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/big/2.0.0']);
+    // A version the registry lacks: the full packument answers, naming it NOT_FOUND.
+    await expect(registry.manifest('big', '9.9.9')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(server.requests.map((r) => r.path).slice(1)).toEqual(['/npm/big/9.9.9', '/npm/big']);
+  });
+
   it('uses dist.integrity when the lockfile has none', async () => {
     const pub = server.publish({ name: 'b', version: '2.0.0', files: { 'b.js': 'b\n' } });
     const t = await registry.tarball({ name: 'b', version: '2.0.0' });
     expect(t.integrity).toBe(pub.integrity);
-    expect(server.requests.map((r) => r.path)).toEqual(['/npm/b', '/npm/b/-/b-2.0.0.tgz']);
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/b/2.0.0', '/npm/b/-/b-2.0.0.tgz']);
   });
 
   it('rewrites a DEFAULT_NPM_HOSTS resolved URL onto the configured registry', async () => {
@@ -607,7 +618,7 @@ describe('scoped registries and tarball hosts get only their own credentials', (
     });
     await registry.tarball({ name: '@acme/w', version: '1.0.0' });
     expect(main.requests.map((r) => r.path)).toEqual(['/plain/-/plain-1.0.0.tgz']);
-    expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw', '/@acme/w/-/w-1.0.0.tgz']);
+    expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw/1.0.0', '/@acme/w/-/w-1.0.0.tgz']);
     expect(main.requests.every((r) => r.headers.authorization === 'Bearer main-token')).toBe(true);
     expect(acme.requests.every((r) => r.headers.authorization === 'Bearer acme-token')).toBe(true);
     await registry.close();

@@ -7,7 +7,7 @@
  * packer generates (package.json is the author's own and is where install scripts live, so it
  * must be reviewed). Callers may pass `ignore` for other ecosystems.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
 import { countLineChanges } from './line-count.js';
@@ -66,10 +66,6 @@ export interface DiffTreesOptions {
 
 const DEFAULT_MAX_EDIT = 50_000;
 
-function readSide(root: string | undefined, path: string): Buffer | undefined {
-  return root === undefined ? undefined : readFileSync(join(root, path));
-}
-
 function textOf(buf: Buffer | undefined): string {
   return buf === undefined ? '' : buf.toString('utf8').replace(/\r\n/g, '\n');
 }
@@ -79,8 +75,8 @@ export interface FileDiff {
   patch: string;
 }
 
-function diffBinary(path: string, status: DiffFileStatus, a: Buffer | undefined, b: Buffer | undefined): FileDiff {
-  const native = nativeKind(b ?? a ?? Buffer.alloc(0));
+function diffBinary(path: string, status: DiffFileStatus, a: Side | undefined, b: Side | undefined): FileDiff {
+  const native = nativeKind(b?.head ?? a?.head ?? Buffer.alloc(0));
   const file: DiffFile = {
     path,
     status,
@@ -88,8 +84,8 @@ function diffBinary(path: string, status: DiffFileStatus, a: Buffer | undefined,
     deletions: 0,
     binary: true,
     ...(native ? { native } : {}),
-    oldBytes: a?.length ?? 0,
-    newBytes: b?.length ?? 0,
+    oldBytes: a?.size ?? 0,
+    newBytes: b?.size ?? 0,
   };
   const left = a ? `a/${path}` : '/dev/null';
   const right = b ? `b/${path}` : '/dev/null';
@@ -160,6 +156,52 @@ function countText(
   return { path, status, insertions: c.insertions, deletions: c.deletions, binary: false };
 }
 
+/** The head of a file (enough for git's binary test and magic bytes) and its size. */
+interface Side {
+  file: string;
+  size: number;
+  head: Buffer;
+}
+
+const HEAD = 8000;
+
+function peek(root: string | undefined, path: string | undefined): Side | undefined {
+  if (root === undefined || path === undefined) return undefined;
+  const file = join(root, path);
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, HEAD));
+    readSync(fd, head, 0, head.length, 0);
+    return { file, size, head };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Same bytes? Compared a megabyte at a time, so a large binary is never held whole. */
+function sameBytes(a: Side, b: Side): boolean {
+  if (a.size !== b.size) return false;
+  const fa = openSync(a.file, 'r');
+  const fb = openSync(b.file, 'r');
+  try {
+    const ba = Buffer.alloc(Math.min(a.size, 1 << 20));
+    const bb = Buffer.alloc(ba.length);
+    for (let at = 0; at < a.size; at += ba.length) {
+      const n = readSync(fa, ba, 0, ba.length, at);
+      if (readSync(fb, bb, 0, bb.length, at) !== n || !ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+    }
+    return true;
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
+
+/** A NUL in the head (git's test), or compiled code by its magic bytes even without one. */
+const binaryHead = (x: Side | undefined): boolean =>
+  x !== undefined && (isBinary(x.head) || nativeKind(x.head) !== undefined);
+
 /** Diff one path present on at least one side; undefined when both sides are identical. */
 export function diffFile(
   dirA: string | undefined,
@@ -169,13 +211,17 @@ export function diffFile(
   realB: string | undefined,
   o: DiffTreesOptions,
 ): FileDiff | undefined {
-  const a = realA !== undefined ? readSide(dirA, realA) : undefined;
-  const b = realB !== undefined ? readSide(dirB, realB) : undefined;
+  const sa = peek(dirA, realA);
+  const sb = peek(dirB, realB);
+  const status: DiffFileStatus = !sa ? 'added' : !sb ? 'removed' : 'modified';
+  if (binaryHead(sa) || binaryHead(sb)) {
+    if (sa && sb && sameBytes(sa, sb)) return undefined;
+    return diffBinary(path, status, sa, sb);
+  }
+  // Text (or same-size files to compare): read whole, as the line diff needs.
+  const a = sa && (sa.size <= HEAD ? sa.head : readFileSync(sa.file));
+  const b = sb && (sb.size <= HEAD ? sb.head : readFileSync(sb.file));
   if (a && b && a.equals(b)) return undefined;
-  const status: DiffFileStatus = !a ? 'added' : !b ? 'removed' : 'modified';
-  // A NUL in the head (git's test), or compiled code by its magic bytes even without one.
-  const binary = (x: Buffer | undefined): boolean => x !== undefined && (isBinary(x) || nativeKind(x) !== undefined);
-  if (binary(a) || binary(b)) return diffBinary(path, status, a, b);
   const d = diffText(path, status, a, b, o);
   // Files that differ only in CR at EOL are unchanged for review purposes.
   return status === 'modified' && d.file.insertions === 0 && d.file.deletions === 0 ? undefined : d;

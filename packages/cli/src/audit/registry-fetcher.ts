@@ -29,9 +29,8 @@ export function createRegistrySuggestFetcher(
       if (!p) {
         const node = lockedNode(graph, name, version);
         const integrity = node && node.integrity.length > 0 ? node.integrity : undefined;
-        // A version outside the lockfile needs the registry's integrity; ask for the full document
-        // now so the risk-signal lookup later is served from the same memoised response.
-        const warm = integrity ? Promise.resolve() : registry.packument(name, { full: true }).then(() => undefined);
+        // A version outside the lockfile needs the registry's integrity: its manifest has it.
+        const warm = integrity ? Promise.resolve() : registry.manifest(name, version).then(() => undefined);
         p = warm.then(() =>
           fetchPackageTree(name, version, integrity, registry, { resolved: node?.source.url, limits: options.limits }),
         );
@@ -42,14 +41,26 @@ export function createRegistrySuggestFetcher(
     packument(name): Promise<Packument> {
       return registry.packument(name, { full: true });
     },
+    async manifests(name, versions): Promise<Packument> {
+      const list = await Promise.all(versions.map((v) => registry.manifest(name, v).catch(() => undefined)));
+      const out: Packument = {
+        name,
+        distTags: {},
+        versions: Object.create(null) as Packument['versions'],
+        time: {},
+        abbreviated: false,
+      };
+      for (const m of list) if (m) out.versions[m.version] = m;
+      return out;
+    },
     async elsewhere(name, version) {
       // Only packages npm itself would skip here: an optional dependency built for another platform.
       const node = graph?.nodes.find((n) => n.name === name);
       if (graph !== undefined && node === undefined) return undefined;
-      const v = (await registry.packument(name, { full: true })).versions[version];
+      const v = await registry.manifest(name, version).catch(() => undefined);
       if (v === undefined || installsOn(v)) return undefined;
       const { fileCount, unpackedSize } = v.dist;
-      const platform = [...(v.os ?? []), ...(v.cpu ?? [])].join('/');
+      const platform = [...(v.os ?? []), ...(v.cpu ?? []), ...(v.libc ?? [])].join('/');
       // Sizes when the registry publishes them; without them the release still is not downloaded.
       return {
         platform,

@@ -34,6 +34,8 @@ export interface SuggestFetcher {
   tree(name: string, version: string): Promise<{ dir: string; key: string }>;
   /** Full packument, for risk signals. */
   packument(name: string): Promise<Packument>;
+  /** Only these versions' manifests, as a packument (far smaller than the whole document). */
+  manifests?(name: string, versions: string[]): Promise<Packument>;
   /**
    * For a release npm would not install on this platform (`os`/`cpu`), its size from the
    * registry's metadata, so it is measured without downloading; undefined = download it.
@@ -169,10 +171,7 @@ export async function computeSuggestions(
   });
   progress.done();
   const best = pickSmallest(jobs, results);
-  const packuments = await loadPackuments(
-    [...best.values()].map((b) => b.f.name),
-    fetcher,
-  );
+  const packuments = await loadPackuments([...best.values()], fetcher);
   const suggestions: Suggestion[] = [];
   for (const f of failures) {
     const b = best.get(f);
@@ -229,12 +228,18 @@ function pickSmallest(jobs: Job[], results: (Measured | undefined)[]): Map<Sugge
   return best;
 }
 
-/** Packuments for risk signals; one that cannot be fetched just means fewer signals. */
-async function loadPackuments(names: string[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
+/** Packuments (or just the versions compared) for risk signals; one that cannot be fetched just means fewer signals. */
+async function loadPackuments(best: Job[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
+  const versions = new Map<string, Set<string>>();
+  for (const { f, c } of best) {
+    const set = versions.get(f.name) ?? new Set<string>();
+    for (const v of [c.from, c.to]) if (v !== undefined) set.add(v);
+    versions.set(f.name, set);
+  }
   const out = new Map<string, Packument>();
-  await mapLimit([...new Set(names)], 8, async (name) => {
+  await mapLimit([...versions], 8, async ([name, vs]) => {
     try {
-      out.set(name, await fetcher.packument(name));
+      out.set(name, await (fetcher.manifests ? fetcher.manifests(name, [...vs]) : fetcher.packument(name)));
     } catch (e) {
       if (!isVetError(e)) throw e;
     }

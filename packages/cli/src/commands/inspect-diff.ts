@@ -80,9 +80,10 @@ export async function runDiff(
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {
-    // The packument (risk notes) is fetched while the trees are fetched and measured.
+    // The two versions' manifests (risk notes) are fetched while the trees are fetched and measured.
+    const fetcher = source.suggestFetcher();
     const packument = source.packument
-      ? source.packument(pkg).then(
+      ? (fetcher.manifests ? fetcher.manifests(pkg, [v1, v2]) : source.packument(pkg)).then(
           (p) => p,
           (e: unknown) => e,
         )

@@ -71,7 +71,8 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
     // Publisher look-ups run concurrently (bounded), like the fetches that came before them.
     if (source.packument)
       await mapLimit(measured.suggestions, 8, async (s) => {
-        const login = await fetcher.packument(s.name).then(
+        const doc = fetcher.manifests ? fetcher.manifests(s.name, [s.to]) : fetcher.packument(s.name);
+        const login = await doc.then(
           (pk) => pk.versions[s.to]?.npmUser?.name,
           () => undefined,
         );

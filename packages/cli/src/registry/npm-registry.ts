@@ -27,7 +27,13 @@ import {
   rewriteRegistryUrl,
   type NpmConfig,
 } from './npm-config.js';
-import { packumentVersion, parsePackument, type Packument } from './packument.js';
+import {
+  packumentVersion,
+  parsePackument,
+  parseVersionManifest,
+  type Packument,
+  type PackumentVersion,
+} from './packument.js';
 import { getRevalidated } from './packument-cache.js';
 
 const MIB = 1024 * 1024;
@@ -67,6 +73,11 @@ export interface NpmRegistry {
   readonly http: HttpClient;
   /** Abbreviated document unless `full` (needed for scripts, `_npmUser`, publish times). Memoised per run. */
   packument(name: string, options?: { full?: boolean }): Promise<Packument>;
+  /**
+   * One version's full manifest (`GET <registry>/<name>/<version>`, a few KB where a packument
+   * can be tens of MB), from the full packument when the registry does not serve it. Memoised.
+   */
+  manifest(name: string, version: string): Promise<PackumentVersion>;
   tarball(request: TarballRequest): Promise<VerifiedTarball>;
   /** Expected hashes for a request, from the lockfile (and the registry when the lockfile's are weak). */
   expectedHashes(request: TarballRequest): Promise<SriHash[]>;
@@ -124,9 +135,27 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     return p;
   }
 
+  const manifests = new Map<string, Promise<PackumentVersion>>();
+
+  function manifest(name: string, version: string): Promise<PackumentVersion> {
+    const id = `${name}@${version}`;
+    let p = manifests.get(id);
+    if (p) return p;
+    const url = `${packumentUrl(registryForPackage(config, name), name)}/${encodeURIComponent(version)}`;
+    const what = `manifest of ${id}`;
+    p = getRevalidated(http, cache, 'version', url, { maxBytes: maxPackument, accept: 'application/json', what })
+      .then((r) => parseVersionManifest(parseJsonBody(r.body, r.url, what), name, version, r.url))
+      // A registry without per-version documents, or a version it does not have: the full
+      // packument answers (and names what exists when the version is missing).
+      .catch(async () => packumentVersion(await packument(name, { full: true }), version));
+    manifests.set(id, p);
+    p.catch(() => manifests.delete(id));
+    return p;
+  }
+
   /** Registry-side hashes and tarball URL for name@version. */
   async function fromPackument(req: TarballRequest): Promise<{ hashes: SriHash[]; url: string | undefined }> {
-    const v = packumentVersion(await packument(req.name), req.version);
+    const v = await manifest(req.name, req.version);
     const hashes = v.dist.integrity ? parseSri(v.dist.integrity) : [];
     const sha1 = v.dist.shasum ? sriFromShasum(v.dist.shasum) : undefined;
     if (sha1 && !hashes.some((h) => h.algo === 'sha1')) hashes.push(sha1);
@@ -188,6 +217,7 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     cache,
     http,
     packument,
+    manifest,
     tarball,
     async expectedHashes(req) {
       const locked = lockfileHashes(req.integrity);

@@ -27,6 +27,8 @@ export interface PackumentVersion {
   /** Platforms the package installs on (npm `os` / `cpu`; `!x` excludes x); absent = any. */
   os?: string[];
   cpu?: string[];
+  /** Linux C library the package needs (`glibc` / `musl`), as npm checks it. */
+  libc?: string[];
 }
 
 export interface Packument {
@@ -74,10 +76,11 @@ function parseVersion(name: string, version: string, v: Json): PackumentVersion 
     optionalDependencies: strMap(v.optionalDependencies),
     ...platformField('os', v.os),
     ...platformField('cpu', v.cpu),
+    ...platformField('libc', v.libc),
   };
 }
 
-function platformField(key: 'os' | 'cpu', v: unknown): Partial<Record<'os' | 'cpu', string[]>> {
+function platformField(key: 'os' | 'cpu' | 'libc', v: unknown): Partial<Record<'os' | 'cpu' | 'libc', string[]>> {
   const list =
     typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   return list.length > 0 ? { [key]: list } : {};
@@ -113,6 +116,13 @@ export function parsePackument(json: unknown, source: string, abbreviated = fals
   for (const [version, v] of Object.entries(json.versions))
     if (isObj(v)) versions[version] = parseVersion(name, version, v);
   return { name, distTags: strMap(json['dist-tags']), versions, time: strMap(json.time), abbreviated };
+}
+
+/** A per-version document (`GET <registry>/<name>/<version>`), checked to be the version asked for. */
+export function parseVersionManifest(json: unknown, name: string, version: string, source: string): PackumentVersion {
+  if (!isObj(json) || str(json.version) !== version || (str(json.name) ?? name) !== name)
+    throw new VetError('PARSE_ERROR', `${source}: not the manifest of ${name}@${version}`, { file: source });
+  return parseVersion(name, version, json);
 }
 
 /** The manifest of one version, or NOT_FOUND naming what exists. */
