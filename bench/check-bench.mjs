@@ -9,10 +9,24 @@
 // earlier check filled it); "cold" runs each get an empty one (a fresh CI machine).
 // Target: ≤ 1.5x on every project, time and memory.
 //
-// What was tried, and what it bought (astro, the slowest; rough, on a shared 2-core machine):
-// - baseline: `yaml`'s parseAllDocuments().toJS() was ~47 % of ~1.6 s; 5.4x the floor.
-// (the list grows as the work lands; see the commits of issue 12)
-//
+// What was tried, and what it bought (astro, the slowest; CPU-profile shares and CPU time on a
+// shared 2-core machine with a load average of 8–16, so rough):
+// - baseline: `yaml`'s parseAllDocuments().toJS() was ~47 % of the run, GC ~15 %, the store's
+//   canonical re-serialisation ~12 %, resolve ~7 %; 5.4x the floor's time, 1.7x its RSS.
+// - a purpose-built reader for the YAML pnpm writes (lockfile/npm/pnpm-yaml.ts), declining
+//   anything else to `yaml`: 23–40 ms once compiled where js-yaml takes ~80–130 ms; cold, in a
+//   fresh process, about js-yaml's cost (the interpreter dominates: ~250 ms CPU under load).
+//   RSS 144 → ~110 MB (no YAML AST). Kept: never slower, and far less memory.
+// - a parse cache of the graph keyed by what the reader read (cli/src/parse-cache.ts): a warm
+//   check skips parsing and building the graph entirely (~1.2 MB JSON.parse instead);
+//   RSS ~90 MB. The biggest win, warm.
+// - skipping the canonical re-serialisation when the store's bytes were already found canonical
+//   by this build: −40–60 ms.
+// - tried and dropped: a larger young generation (--max-semi-space-size=32): no difference
+//   measurable here; smol-toml for the store: @iarna/toml stays (the product's choice; 26 vs
+//   22 ms on a 170 KB config.toml, per the issue).
+// - remaining (warm, CPU profile): resolve ~20 %, @iarna/toml store parse ~8 %, validation ~5 %,
+//   module loading ~10 %, GC ~25 %.
 // Needs ../shared/corpus and a built CLI (`pnpm build`); js-yaml and smol-toml are root
 // devDependencies used only here. BENCH_RUNS=N changes the number of pairs (default 7).
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -94,13 +94,25 @@ function allows(list: readonly string[] | undefined, value: string): boolean {
   return wanted.length === 0 || wanted.includes(value) || wanted.includes('any');
 }
 
-/** Would npm install this version here? (`platform`/`arch` default to this process's.) */
+let libcHere: string | undefined;
+
+/** This machine's C library as npm names it: glibc when the runtime reports a glibc version, else musl. */
+function currentLibc(): string {
+  if (libcHere !== undefined) return libcHere;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return (libcHere = report?.header?.glibcVersionRuntime ? 'glibc' : 'musl');
+}
+
+/** Would npm install this version here? (`platform`/`arch`/`libc` default to this machine's.) */
 export function installsOn(
   v: PackumentVersion,
   platform: string = process.platform,
   arch: string = process.arch,
+  libc?: string,
 ): boolean {
-  return allows(v.os, platform) && allows(v.cpu, arch);
+  if (!allows(v.os, platform) || !allows(v.cpu, arch)) return false;
+  // npm checks libc on Linux only.
+  return platform !== 'linux' || v.libc === undefined || allows(v.libc, libc ?? currentLibc());
 }
 
 /** Parse a packument JSON value fetched from `source` (a URL, for messages). */
