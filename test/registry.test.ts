@@ -466,6 +466,19 @@ describe('npm registry client', () => {
     // A version the registry lacks: the full packument answers, naming it NOT_FOUND.
     await expect(registry.manifest('big', '9.9.9')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(server.requests.map((r) => r.path).slice(1)).toEqual(['/npm/big/9.9.9', '/npm/big']);
+    // A later run: what a published version cannot change comes from the stored copy, no request;
+    // the rest (deprecation) is asked again.
+    const later = createNpmRegistry({
+      config: cfg,
+      cache: openCache({ cacheDir: cacheRoot }),
+      httpOptions: fastHttp(),
+    });
+    const before = server.requests.length;
+    expect((await later.manifest('big', '2.0.0', { immutable: true })).dist.integrity).toBe(m.dist.integrity);
+    expect(server.requests.length).toBe(before);
+    await later.manifest('big', '2.0.0');
+    expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/npm/big/2.0.0']);
+    await later.close();
   });
 
   it('uses dist.integrity when the lockfile has none', async () => {

@@ -30,7 +30,9 @@ export function createRegistrySuggestFetcher(
         const node = lockedNode(graph, name, version);
         const integrity = node && node.integrity.length > 0 ? node.integrity : undefined;
         // A version outside the lockfile needs the registry's integrity: its manifest has it.
-        const warm = integrity ? Promise.resolve() : registry.manifest(name, version).then(() => undefined);
+        const warm = integrity
+          ? Promise.resolve()
+          : registry.manifest(name, version, { immutable: true }).then(() => undefined);
         p = warm.then(() =>
           fetchPackageTree(name, version, integrity, registry, { resolved: node?.source.url, limits: options.limits }),
         );
@@ -57,7 +59,7 @@ export function createRegistrySuggestFetcher(
       // Only packages npm itself would skip here: an optional dependency built for another platform.
       const node = graph?.nodes.find((n) => n.name === name);
       if (graph !== undefined && node === undefined) return undefined;
-      const v = await registry.manifest(name, version).catch(() => undefined);
+      const v = await registry.manifest(name, version, { immutable: true }).catch(() => undefined);
       if (v === undefined || installsOn(v)) return undefined;
       const { fileCount, unpackedSize } = v.dist;
       const platform = [...(v.os ?? []), ...(v.cpu ?? []), ...(v.libc ?? [])].join('/');
