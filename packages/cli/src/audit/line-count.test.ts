@@ -31,6 +31,22 @@ describe('countLineChanges', () => {
     );
   });
 
+  it('agrees too when many lines occur on one side only (the pre-filter path)', () => {
+    const wide = (tag: string) =>
+      fc
+        .tuple(
+          fc.array(fc.constantFrom('a', 'b', `${tag}1`, `${tag}2`, `${tag}3`, `${tag}4`, 'c'), { maxLength: 60 }),
+          fc.boolean(),
+        )
+        .map(([lines, eol]) => (lines.length === 0 ? '' : lines.join('\n') + (eol ? '\n' : '')));
+    fc.assert(
+      fc.property(wide('x'), wide('y'), fc.integer({ min: 1, max: 120 }), (a, b, max) => {
+        expect(countLineChanges(a, b, max)).toEqual(oracle(a, b, max));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('handles a missing final newline as git does', () => {
     expect(countLineChanges('x\ny', 'x\ny\n', 100)).toEqual({ insertions: 1, deletions: 1 });
     expect(countLineChanges('', 'x\n', 100)).toEqual({ insertions: 1, deletions: 0 });

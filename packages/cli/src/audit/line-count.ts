@@ -1,8 +1,9 @@
 /**
  * Insertions and deletions between two texts without building a patch (issue 12): what
  * `git diff --numstat` counts, for the suggest metric and `vet diff --stat`. Lines become small
- * integers, the common head and tail are dropped, and Myers' O(ND) search runs over what is
- * left to find only the edit distance D. Any shortest edit script has the same counts
+ * integers, lines found on one side only and the common head and tail are dropped (neither
+ * changes the longest common subsequence), and Myers' O(ND) search runs over what is left to
+ * find only the edit distance D. Any shortest edit script has the same counts
  * (deletions = N − LCS, insertions = M − LCS), so these equal the `diff` package's patch counts;
  * like it, the search gives up past `maxEdit` and the caller falls back to whole-file counts.
  */
@@ -55,6 +56,16 @@ function editDistance(a: Int32Array, b: Int32Array, max: number): number | undef
   return undefined;
 }
 
+/** The lines of `x` whose token also occurs in `y`. */
+function onlyShared(x: Int32Array, y: Int32Array, tokens: number): Int32Array {
+  const inY = new Uint8Array(tokens);
+  for (let i = 0; i < y.length; i++) inY[y[i]!] = 1;
+  let n = 0;
+  const out = new Int32Array(x.length);
+  for (let i = 0; i < x.length; i++) if (inY[x[i]!] === 1) out[n++] = x[i]!;
+  return out.subarray(0, n);
+}
+
 /** `{ insertions, deletions }` of the line diff old → new, or undefined when it needs more than `maxEdit` edits. */
 export function countLineChanges(
   oldText: string,
@@ -64,8 +75,14 @@ export function countLineChanges(
   const ids = new Map<string, number>();
   const a = tokenize(oldText, ids);
   const b = tokenize(newText, ids);
-  const d = editDistance(a, b, maxEdit);
-  if (d === undefined) return undefined;
+  // A line found on one side only can never be common: dropping it keeps the LCS, and turns a
+  // rewritten bundle (few shared lines) into a short search. D = the dropped lines + D'.
+  const [a2, b2] = [onlyShared(a, b, ids.size), onlyShared(b, a, ids.size)];
+  const dropped = a.length - a2.length + (b.length - b2.length);
+  if (dropped > maxEdit) return undefined;
+  const rest = editDistance(a2, b2, maxEdit - dropped);
+  if (rest === undefined) return undefined;
+  const d = dropped + rest;
   // d = deletions + insertions and insertions − deletions = M − N.
   const insertions = (d + b.length - a.length) / 2;
   return { insertions, deletions: d - insertions };
