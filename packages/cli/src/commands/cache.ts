@@ -8,7 +8,7 @@ import type { GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { resolveCacheDir } from '../registry/cache.js';
-import { cacheEntries, cacheLimit, evict, formatSize, trim } from '../registry/cache-limit.js';
+import { cacheEntries, cacheLimit, clearCache, formatSize, trim } from '../registry/cache-limit.js';
 
 type RunWrapper = (fn: (g: GlobalOptions, cmd: Command) => Promise<number>) => (this: Command) => Promise<void>;
 
@@ -57,7 +57,7 @@ export function runCacheInfo(g: GlobalOptions, io: CommandIO): Promise<number> {
 
 export function runCacheClean(g: GlobalOptions, io: CommandIO): Promise<number> {
   const root = rootOf(g, io);
-  const { removed } = evict(root, 0);
+  const removed = clearCache(root);
   trim(root, 0, Number.POSITIVE_INFINITY);
   const bytes = removed.reduce((n, e) => n + e.bytes, 0);
   if (g.outputFormat === 'json') io.out(`${JSON.stringify({ root, removed: removed.length, bytes }, null, 2)}\n`);

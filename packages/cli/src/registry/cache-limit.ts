@@ -146,6 +146,13 @@ export function evict(root: string, max: number): { removed: CacheEntry[]; bytes
   return { removed, bytes: total };
 }
 
+/** Removes every entry (empty marks too, which a size limit never needs to evict). */
+export function clearCache(root: string): CacheEntry[] {
+  const entries = cacheEntries(root);
+  for (const e of entries) rmSync(e.path, { recursive: true, force: true });
+  return entries;
+}
+
 /** Marks an entry used now (its place in the eviction order). */
 export function touch(path: string): void {
   const now = new Date();
