@@ -18,7 +18,7 @@ export {
 } from './ed25519.js';
 export { Ed25519VerifyPool, type Ed25519PoolOptions } from './verify-pool.js';
 export type { Ed25519Job } from './verify-jobs.js';
-export { workerModule, type WorkerModule } from './worker-module.js';
+export { startWorker } from './worker-module.js';
 export { RuleRefusal, isRuleRefusal } from './refusal.js';
 export {
   DSSE_MAX_ENVELOPE_BYTES,

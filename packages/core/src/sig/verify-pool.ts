@@ -9,10 +9,10 @@
  * Workers only answer "does it verify"; which key is in force is the state machine's call.
  * A worker that dies is replaced by checks on the calling thread with the same engine.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ed25519Verifier, type Ed25519Engine, type Ed25519VerifyFn } from './ed25519.js';
 import { checkPacked, packJobs, transferList, type Ed25519Job } from './verify-jobs.js';
-import { workerModule } from './worker-module.js';
+import { startWorker } from './worker-module.js';
 
 export interface Ed25519PoolOptions {
   threads?: number;
@@ -41,9 +41,8 @@ export class Ed25519VerifyPool {
   constructor(options: Ed25519PoolOptions = {}) {
     this.engine = options.engine ?? 'openssl';
     this.#inline = ed25519Verifier(this.engine);
-    const mod = workerModule(import.meta.url, 'verify-worker');
     this.#lanes = Array.from({ length: Math.max(1, options.threads ?? 1) }, () => {
-      const worker = new Worker(mod.url, { workerData: { engine: this.engine }, execArgv: mod.execArgv });
+      const worker = startWorker(import.meta.url, 'verify-worker', { engine: this.engine });
       worker.unref(); // an idle pool must not keep the process alive
       const lane: Lane = { worker, waiting: [], dead: false };
       worker.on('message', (out: Uint8Array) => lane.waiting.shift()?.(out));
@@ -72,6 +71,11 @@ export class Ed25519VerifyPool {
     if (jobs.length === 0) return new Uint8Array(0);
     const lane = this.#lanes[this.#next++ % this.#lanes.length]!;
     return (await this.#post(lane, jobs)) ?? checkPacked(packJobs(jobs), this.#inline);
+  }
+
+  /** Workers that died (their checks then ran on the calling thread). */
+  get deadWorkers(): number {
+    return this.#lanes.filter((l) => l.dead).length;
   }
 
   async close(): Promise<void> {
