@@ -75,3 +75,23 @@ describe('issue 11 quirks are refused on import, naming the rule; nothing is wri
     });
   }
 });
+
+describe('identity on import', () => {
+  it("an approval's who is the auditor's registered name, not the statement's text", async () => {
+    const l = await startStaticLog();
+    cleanups.push(() => l.close());
+    const bob = l.addAuditor('Bob <bob@example.com>');
+    l.append(envelope(bob, audit('pkg', '1.0.0', { who: 'Mallory <mallory@example.com>' })));
+    const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
+    const t = tempDir('vet-state-');
+    cleanups.push(t.cleanup);
+    await refreshNotaryImport(
+      { http, io, storeDir: '/nonexistent', stateDir: t.dir },
+      'notary',
+      store.config.imports['notary']!,
+      store,
+      npmGraph({ pkg: '1.0.0' }),
+    );
+    expect(store.importsLock.audits['notary']?.audits['pkg']?.[0]?.who).toEqual(['Bob <bob@example.com>']);
+  });
+});
