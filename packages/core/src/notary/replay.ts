@@ -63,13 +63,22 @@ export class NotaryReplayer {
 
   /** `pre`: the envelope already decoded from these exact bytes (see notarySignatureJobs). */
   apply(index: number, leaf: Uint8Array, leafHash: Uint8Array, pre?: DecodedDsse): void {
+    const admitted = this.judge(index, leaf, leafHash, pre);
+    applyEntry(this.#log, admitted);
+    this.#record(admitted);
+  }
+
+  /**
+   * The replay's decision on one entry at `index` (the next), without applying it: the
+   * admitted entry, or a VetError SIGNATURE_INVALID whose details name the rule.
+   */
+  judge(index: number, leaf: Uint8Array, leafHash: Uint8Array, pre?: DecodedDsse): AdmittedEntry {
     const id = toHex(leafHash);
-    let admitted: AdmittedEntry;
     try {
       if (index !== this.#log.size) throw new VetError('INTERNAL', `replay continues at ${this.#log.size}, not ${index}`);
       const entry = pre ?? decodeLogEntry(leaf);
       const verified = this.#verified;
-      admitted = admitEntry(entry, this.#log, {
+      return admitEntry(entry, this.#log, {
         leafHash: id,
         ...(verified && { verified: (sigIndex, key) => verified(index, sigIndex, key.b64) }),
       });
@@ -80,8 +89,6 @@ export class NotaryReplayer {
         details: { index, leafHash: id, rule: e.rule },
       });
     }
-    applyEntry(this.#log, admitted);
-    this.#record(admitted);
   }
 
   #record(a: AdmittedEntry): void {
