@@ -7,7 +7,7 @@ import { makeCheckpointSigner } from './log/checkpoint-signer.js';
 import type { NotaryConfig } from './config.js';
 import type { NotaryDb } from './db/open.js';
 import { NotaryError } from './errors.js';
-import { Ed25519VerifyPool, ed25519Verifier, type Ed25519Engine } from '@vet/core';
+import { Ed25519VerifyPool, ed25519Engine, ed25519Verifier, type Ed25519Engine } from '@vet/core';
 import { admitDecoded, checkSubmission, type CheckedSubmission } from './entries/admit.js';
 import type { EntryProblem } from './entries/model.js';
 import type { Submitter } from './entries/state.js';
@@ -46,7 +46,7 @@ export interface SignatureVerifier {
 }
 
 export function inlineVerifier(engine?: Ed25519Engine): SignatureVerifier {
-  const check = ed25519Verifier(engine);
+  const check = ed25519Verifier(ed25519Engine(engine));
   return { verify: async (pk, msg, sig) => check(sig, msg, pk), close: async () => {} };
 }
 
