@@ -310,7 +310,7 @@ const io: CommandIO = {
   err: () => {},
   isTTY: false,
   interactive: false,
-  prompt: async () => '',
+  prompt: () => Promise.resolve(''),
   now: () => new Date(),
   env: {},
 };

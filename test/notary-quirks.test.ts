@@ -37,7 +37,7 @@ const io: CommandIO = {
   err: () => {},
   isTTY: false,
   interactive: false,
-  prompt: async () => '',
+  prompt: () => Promise.resolve(''),
   now: () => new Date(),
   env: {},
 };
@@ -55,7 +55,7 @@ describe('issue 11 quirks are refused on import, naming the rule; nothing is wri
       const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
       const before = structuredClone(store);
       const t = tempDir('vet-state-');
-      cleanups.push(t.cleanup);
+      cleanups.push(() => t.cleanup());
       const error = await refreshNotaryImport(
         { http, io, storeDir: '/nonexistent', stateDir: t.dir },
         'notary',
@@ -84,7 +84,7 @@ describe('identity on import', () => {
     l.append(envelope(bob, audit('pkg', '1.0.0', { who: 'Mallory <mallory@example.com>' })));
     const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
     const t = tempDir('vet-state-');
-    cleanups.push(t.cleanup);
+    cleanups.push(() => t.cleanup());
     await refreshNotaryImport(
       { http, io, storeDir: '/nonexistent', stateDir: t.dir },
       'notary',

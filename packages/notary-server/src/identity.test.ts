@@ -54,7 +54,9 @@ describe('auditors are their key ids', () => {
     expect((await submit(lie, alice1.token)).status).toBe(200);
     const feed = parseAudits(await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml');
     expect(feed.audits['who-pkg']?.[0]?.who).toEqual(['Alice <alice@example.com>']);
-    const look = await (await fetch(`${n.url}/v1/lookup/npm/who-pkg`)).json();
-    expect(look.entries[0].claim.who).toBe('Alice <alice@example.com>');
+    const look = (await (await fetch(`${n.url}/v1/lookup/npm/who-pkg`)).json()) as {
+      entries: { claim: { who: string } }[];
+    };
+    expect(look.entries[0]?.claim.who).toBe('Alice <alice@example.com>');
   });
 });

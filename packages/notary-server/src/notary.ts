@@ -47,7 +47,7 @@ export interface SignatureVerifier {
 
 export function inlineVerifier(engine?: Ed25519Engine): SignatureVerifier {
   const check = ed25519Verifier(ed25519Engine(engine));
-  return { verify: async (pk, msg, sig) => check(sig, msg, pk), close: async () => {} };
+  return { verify: (pk, msg, sig) => Promise.resolve(check(sig, msg, pk)), close: async () => {} };
 }
 
 export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {

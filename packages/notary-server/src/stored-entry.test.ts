@@ -37,7 +37,8 @@ async function smuggle(dir: string, leaf: Uint8Array): Promise<number> {
 
 describe('a stored entry that cannot be interpreted', () => {
   it('the server starts, serves the log, reports it on /readyz; verify fails on it', async () => {
-    const { dir, cleanup } = tempDir();
+    const t = tempDir();
+    const dir = t.dir;
     try {
       initTestDataDir(dir);
       const alice = await addTestAuditor(dir, 'Alice');
@@ -66,36 +67,40 @@ describe('a stored entry that cannot be interpreted', () => {
       expect(code).toBe(1);
       expect(out.join('\n')).toMatch(new RegExp(`entry ${index}: ENTRY_BOM`));
     } finally {
-      cleanup();
+      t.cleanup();
     }
   });
 
   const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-  it.skipIf(!existsSync(bin))('a data dir it truly cannot start on: the binary exits at once with one line', async () => {
-    const { dir, cleanup } = tempDir();
-    try {
-      initTestDataDir(dir);
-      await addTestAuditor(dir, 'Alice');
-      const db = openNotaryDb(join(dir, 'notary.db'));
-      db.prepare('DELETE FROM entries WHERE idx = (SELECT MAX(idx) FROM entries)').run(); // behind its checkpoint
-      db.close();
-      const child = spawn(process.execPath, [bin, 'serve', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const code = await new Promise<number | null>((resolve) => {
-        const t = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve(null);
-        }, 20_000);
-        child.once('exit', (c) => {
-          clearTimeout(t);
-          resolve(c);
+  it.skipIf(!existsSync(bin))(
+    'a data dir it truly cannot start on: the binary exits at once with one line',
+    async () => {
+      const t = tempDir();
+      const dir = t.dir;
+      try {
+        initTestDataDir(dir);
+        await addTestAuditor(dir, 'Alice');
+        const db = openNotaryDb(join(dir, 'notary.db'));
+        db.prepare('DELETE FROM entries WHERE idx = (SELECT MAX(idx) FROM entries)').run(); // behind its checkpoint
+        db.close();
+        const child = spawn(process.execPath, [bin, 'serve', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const code = await new Promise<number | null>((resolve) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve(null);
+          }, 20_000);
+          child.once('exit', (c) => {
+            clearTimeout(t);
+            resolve(c);
+          });
         });
-      });
-      expect(code, `still running after 20 s; stderr: ${stderr}`).toBe(1);
-      expect(stderr.trim().split('\n')[0]).toMatch(/^error\[LOG_INCONSISTENT\]: latest checkpoint has size 1/);
-    } finally {
-      cleanup();
-    }
-  });
+        expect(code, `still running after 20 s; stderr: ${stderr}`).toBe(1);
+        expect(stderr.trim().split('\n')[0]).toMatch(/^error\[LOG_INCONSISTENT\]: latest checkpoint has size 1/);
+      } finally {
+        t.cleanup();
+      }
+    },
+  );
 });

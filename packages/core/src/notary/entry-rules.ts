@@ -38,7 +38,7 @@ export function shown(text: unknown): string {
 
 // Cc: C0/C1 controls incl. NUL; Cs: an unpaired surrogate (a `u` regex sees lone ones only).
 const CONTROL_OR_LONE = /[\p{Cc}\p{Cs}]/u;
-const CONTROL_OR_LONE_BUT_NL_TAB = /[\p{Cs}\0-\x08\x0b-\x1f\x7f-\x9f]/u;
+const CONTROL_OR_LONE_BUT_NL_TAB = /\p{Cs}|(?![\n\t])\p{Cc}/u;
 
 /** A one-line text field (who, auditor name): 1..max characters, no controls. */
 export function checkLine(field: string, value: string, max: number): void {
@@ -65,7 +65,8 @@ const CRATE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  */
 export function checkPackageName(ecosystem: Ecosystem, name: string): void {
   const why = packageNameProblem(ecosystem, name);
-  if (why !== undefined) throw refuse('PACKAGE_NAME', `package name ${shown(name)} is not valid for ${ecosystem}: ${why}`);
+  if (why !== undefined)
+    throw refuse('PACKAGE_NAME', `package name ${shown(name)} is not valid for ${ecosystem}: ${why}`);
 }
 
 function packageNameProblem(ecosystem: Ecosystem, name: string): string | undefined {
@@ -114,5 +115,8 @@ const KEYID = /^[\x21-\x7e]+$/;
 /** An auditor's key id as registered: printable ASCII without spaces. */
 export function checkKeyid(keyid: string): void {
   if (keyid.length > NOTARY_LIMITS.keyidChars || !KEYID.test(keyid))
-    throw refuse('AUDITOR_KEYID', `key id ${shown(keyid)} must be 1–${NOTARY_LIMITS.keyidChars} printable ASCII characters`);
+    throw refuse(
+      'AUDITOR_KEYID',
+      `key id ${shown(keyid)} must be 1–${NOTARY_LIMITS.keyidChars} printable ASCII characters`,
+    );
 }
