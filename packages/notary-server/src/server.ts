@@ -10,8 +10,8 @@ import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
 import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
+import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
-import { writeFileAtomic } from './log/publish.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -76,7 +76,7 @@ export async function serveNotary(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Lets operator commands reach this process (e.g. to log an auditor change). Atomic: a
   // reader polling for the file must never see it created but still empty.
-  writeFileAtomic(serverUrlFile(dataDir), url + '\n');
+  writeFileAtomicSync(serverUrlFile(dataDir), url + '\n');
   let closing: Promise<void> | undefined;
   return {
     url,
