@@ -145,7 +145,10 @@ export function admitEntry(
 }
 
 /** The keys in force that the envelope's signatures name, in envelope order. */
-export function signatureCandidates(entry: DecodedDsse, state: NotaryLogState): { sigIndex: number; key: KeyInForce }[] {
+export function signatureCandidates(
+  entry: DecodedDsse,
+  state: NotaryLogState,
+): { sigIndex: number; key: KeyInForce }[] {
   const out: { sigIndex: number; key: KeyInForce }[] = [];
   entry.signatures.forEach((s, sigIndex) => {
     const key = s.keyid === undefined ? undefined : state.keyInForce(s.keyid);
@@ -181,10 +184,14 @@ function checkRole(claim: EntryClaim, signer: KeyInForce): void {
 function checkAgainstLog(claim: EntryClaim, signer: KeyInForce, state: NotaryLogState): void {
   if (claim.type === 'revocation') {
     const t = state.target(claim.revokes);
-    if (t === undefined) throw refuse('REVOCATION_TARGET', `no audit or violation with leaf hash ${claim.revokes} in the log`);
+    if (t === undefined)
+      throw refuse('REVOCATION_TARGET', `no audit or violation with leaf hash ${claim.revokes} in the log`);
     if (t.revokedBy !== undefined) throw refuse('REVOCATION_REPEATED', `entry ${t.index} is already revoked`);
     if (signer.role !== 'admin' && signer.keyid !== t.signer)
-      throw refuse('REVOCATION_FORBIDDEN', `only its auditor (${shown(t.signer)}) or the admin may revoke entry ${t.index}`);
+      throw refuse(
+        'REVOCATION_FORBIDDEN',
+        `only its auditor (${shown(t.signer)}) or the admin may revoke entry ${t.index}`,
+      );
   } else if (claim.type === 'auditor-add') {
     if (state.isAdmin(claim.keyid)) throw refuse('AUDITOR_KEYID', `key id ${shown(claim.keyid)} is the admin key's`);
     if (state.auditors.get(claim.keyid)?.active)

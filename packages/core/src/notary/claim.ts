@@ -83,7 +83,10 @@ export function readClaim(payload: Uint8Array, origin: string): EntryClaim {
   // Only a payload that mentions the auditor predicate can be one (saves a parse per audit).
   const auditor = Buffer.from(payload.buffer, payload.byteOffset, payload.length).includes(AUDITOR_MARKER);
   if (auditor && predicateTypeOf(payload) === VET_AUDITOR_PREDICATE_TYPE) return auditorClaim(payload);
-  return auditClaim(statement(() => parseAuditStatement(payload)), origin);
+  return auditClaim(
+    statement(() => parseAuditStatement(payload)),
+    origin,
+  );
 }
 
 function predicateTypeOf(payload: Uint8Array): unknown {
@@ -111,7 +114,12 @@ function auditorClaim(payload: Uint8Array): AuditorClaim {
   const a = statement(() => parseAuditorStatement(payload));
   checkKeyid(a.keyid);
   checkLine('the auditor name', a.name, NOTARY_LIMITS.auditorNameChars);
-  return { type: a.action === 'add' ? 'auditor-add' : 'auditor-remove', name: a.name, keyid: a.keyid, publicKey: a.publicKey };
+  return {
+    type: a.action === 'add' ? 'auditor-add' : 'auditor-remove',
+    name: a.name,
+    keyid: a.keyid,
+    publicKey: a.publicKey,
+  };
 }
 
 function auditClaim(s: AuditStatement, origin: string): EntryClaim {
@@ -127,7 +135,15 @@ function auditClaim(s: AuditStatement, origin: string): EntryClaim {
   if (s.kind === 'violation') {
     checkVersionRange(s.ecosystem, s.violation ?? '');
     const v = s.violation ?? '';
-    return { type: 'violation', ecosystem: s.ecosystem, package: s.package, violation: v, criteria, who: s.who, ...notes };
+    return {
+      type: 'violation',
+      ecosystem: s.ecosystem,
+      package: s.package,
+      violation: v,
+      criteria,
+      who: s.who,
+      ...notes,
+    };
   }
   const version = s.delta?.to ?? s.version ?? '';
   const involved = s.delta ? [s.delta.from, s.delta.to] : [version];
@@ -166,7 +182,8 @@ function checkDigests(s: AuditStatement, involved: string[]): void {
 
 function releaseTime(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const ms = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
+  const ms =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
   if (!Number.isFinite(ms)) throw refuse('TIME', 'predicate.releasedAt must be an RFC 3339 time');
   return ms;
 }

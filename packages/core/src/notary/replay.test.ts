@@ -27,6 +27,7 @@ describe('decodeLogEntry', () => {
       [{ ...ok, signatures: [{ sig: 'AAAA' }] }, 'ENVELOPE_SIG'],
       [{ ...ok, signatures: Array.from({ length: 9 }, () => ({ sig })) }, 'ENVELOPE_SIGNATURES'],
     ];
-    for (const [env, rule] of refusals) expect(() => decodeLogEntry(leaf(env))).toThrow(expect.objectContaining({ rule }));
+    for (const [env, rule] of refusals)
+      expect(() => decodeLogEntry(leaf(env))).toThrow(expect.objectContaining({ rule }));
   });
 });

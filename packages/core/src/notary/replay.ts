@@ -75,7 +75,8 @@ export class NotaryReplayer {
   judge(index: number, leaf: Uint8Array, leafHash: Uint8Array, pre?: DecodedDsse): AdmittedEntry {
     const id = toHex(leafHash);
     try {
-      if (index !== this.#log.size) throw new VetError('INTERNAL', `replay continues at ${this.#log.size}, not ${index}`);
+      if (index !== this.#log.size)
+        throw new VetError('INTERNAL', `replay continues at ${this.#log.size}, not ${index}`);
       const entry = pre ?? decodeLogEntry(leaf);
       const verified = this.#verified;
       return admitEntry(entry, this.#log, {

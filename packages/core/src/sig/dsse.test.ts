@@ -147,7 +147,10 @@ describe('dsse', () => {
       [JSON.stringify({ ...env, signatures: [{ sig, keyid: null }] }), 'ENVELOPE_KEYID'],
       [JSON.stringify({ ...env, signatures: [{ sig, keyid: 'a\u0000' }] }), 'ENVELOPE_KEYID'],
       [JSON.stringify({ ...env, signatures: [{ sig, keyid: 'a\ud800' }] }), 'ENVELOPE_KEYID'],
-      [JSON.stringify({ ...env, signatures: Array.from({ length: 17 }, () => env.signatures[0]) }), 'ENVELOPE_SIGNATURES'],
+      [
+        JSON.stringify({ ...env, signatures: Array.from({ length: 17 }, () => env.signatures[0]) }),
+        'ENVELOPE_SIGNATURES',
+      ],
       [JSON.stringify({ ...env, padding: 'x'.repeat(70_000) }), 'ENTRY_TOO_LARGE'],
       [Uint8Array.of(0x7b, 0xff, 0x7d), 'ENTRY_NOT_UTF8'],
       [Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), enc(ok)]), 'ENTRY_BOM'],
@@ -157,6 +160,8 @@ describe('dsse', () => {
         expect.objectContaining({ code: 'PARSE_ERROR', file: 'env.json', rule }),
       );
     expect(() => decodeDsseEnvelope(ok, { maxBytes: 100 })).toThrowError(code('PARSE_ERROR'));
-    expect(() => decodeDsseEnvelope(ok, { sigBytes: 32 })).toThrowError(expect.objectContaining({ rule: 'ENVELOPE_SIG' }));
+    expect(() => decodeDsseEnvelope(ok, { sigBytes: 32 })).toThrowError(
+      expect.objectContaining({ rule: 'ENVELOPE_SIG' }),
+    );
   });
 });

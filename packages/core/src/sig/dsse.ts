@@ -115,7 +115,8 @@ export function decodeDsseEnvelope(bytes: Uint8Array | string, limits: DsseLimit
   const bad = refuse(limits.fileName);
   if (!isBytes(raw)) throw bad('ENVELOPE_NOT_OBJECT', 'not bytes');
   if (raw.length > max) throw bad('ENTRY_TOO_LARGE', `larger than ${max} bytes`);
-  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) throw bad('ENTRY_BOM', 'starts with a UTF-8 byte-order mark');
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf)
+    throw bad('ENTRY_BOM', 'starts with a UTF-8 byte-order mark');
   if (!isUtf8Bytes(raw)) throw bad('ENTRY_NOT_UTF8', 'not well-formed UTF-8');
   let json: unknown;
   try {

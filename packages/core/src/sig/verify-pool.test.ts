@@ -45,18 +45,21 @@ describe('Ed25519 engines and the worker pool', () => {
     expect(cases.map((c) => check(c.sig, c.msg, c.pk))).toEqual(cases.map((c) => c.ok));
   });
 
-  it.each(['libsodium', 'openssl'] as const)('%s: pool.verify (batched per turn) and verifyBatch agree', async (engine) => {
-    const pool = new Ed25519VerifyPool({ engine, threads: 2 });
-    try {
-      const one = await Promise.all(cases.map((c) => pool.verify(c.pk, c.msg, c.sig)));
-      expect(one).toEqual(cases.map((c) => c.ok));
-      const batch = await pool.verifyBatch(cases.map((c) => ({ publicKey: c.pk, msg: c.msg, sig: c.sig })));
-      expect([...batch]).toEqual(cases.map((c) => (c.ok ? 1 : 0)));
-      expect(pool.deadWorkers).toBe(0); // the workers answered, not the inline fallback
-    } finally {
-      await pool.close();
-    }
-  });
+  it.each(['libsodium', 'openssl'] as const)(
+    '%s: pool.verify (batched per turn) and verifyBatch agree',
+    async (engine) => {
+      const pool = new Ed25519VerifyPool({ engine, threads: 2 });
+      try {
+        const one = await Promise.all(cases.map((c) => pool.verify(c.pk, c.msg, c.sig)));
+        expect(one).toEqual(cases.map((c) => c.ok));
+        const batch = await pool.verifyBatch(cases.map((c) => ({ publicKey: c.pk, msg: c.msg, sig: c.sig })));
+        expect([...batch]).toEqual(cases.map((c) => (c.ok ? 1 : 0)));
+        expect(pool.deadWorkers).toBe(0); // the workers answered, not the inline fallback
+      } finally {
+        await pool.close();
+      }
+    },
+  );
 
   it('the engines agree on random keys, messages and corrupted signatures', () => {
     const [sodium, openssl, nacl] = ENGINES.map((e) => ed25519Verifier(e));
@@ -71,7 +74,11 @@ describe('Ed25519 engines and the worker pool', () => {
           const sig = ed25519Sign(m, kp.secretKey);
           sig[at] = (sig[at] ?? 0) ^ xor;
           const verdict = openssl!(sig, m, kp.publicKey);
-          return sodium!(sig, m, kp.publicKey) === verdict && nacl!(sig, m, kp.publicKey) === verdict && verdict === (xor === 0);
+          return (
+            sodium!(sig, m, kp.publicKey) === verdict &&
+            nacl!(sig, m, kp.publicKey) === verdict &&
+            verdict === (xor === 0)
+          );
         },
       ),
       { numRuns: 100 },
@@ -83,10 +90,14 @@ describe('Ed25519 engines and the worker pool', () => {
     it.each(ENGINES)('%s: accepts every positive vector and refuses every negative one, incl. S + L', (engine) => {
       const check = ed25519Verifier(engine);
       for (const t of v.vectors)
-        expect(check(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)), t.name).toBe(true);
+        expect(check(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)), t.name).toBe(
+          true,
+        );
       expect(v.negative.some((t: { name: string }) => t.name.includes('S+L'))).toBe(true);
       for (const t of v.negative)
-        expect(check(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)), t.name).toBe(false);
+        expect(check(fromHexStr(t.signatureHex), fromHexStr(t.messageHex), fromHexStr(t.publicKeyHex)), t.name).toBe(
+          false,
+        );
     });
   });
 });

@@ -39,7 +39,10 @@ export function auditInput(pkg: string, version: string, over: Partial<AuditStat
 }
 
 export function signedEnvelope(signer: Signer, input: AuditStatementInput): DsseEnvelope {
-  return signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, { keyid: signer.keyid, secretKey: signer.keys.secretKey });
+  return signDsse(makeAuditStatement(input), IN_TOTO_PAYLOAD_TYPE, {
+    keyid: signer.keyid,
+    secretKey: signer.keys.secretKey,
+  });
 }
 
 export const bytesOf = (env: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(env));
@@ -58,7 +61,11 @@ export function issue11Quirks(signer: Signer, tag = '1'): Quirk[] {
   const padded = paddedAudit(signer, 'quirk-pkg', `2.0.${tag}`);
   const sig = ok.signatures[0]!;
   return [
-    { name: 'a UTF-8 BOM in front', rule: 'ENTRY_BOM', bytes: Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), bytesOf(ok)]) },
+    {
+      name: 'a UTF-8 BOM in front',
+      rule: 'ENTRY_BOM',
+      bytes: Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), bytesOf(ok)]),
+    },
     {
       name: 'payload base64 …= where == is due',
       rule: 'ENVELOPE_PAYLOAD',
@@ -98,7 +105,10 @@ export function issue11Quirks(signer: Signer, tag = '1'): Quirk[] {
       name: 'an audit with version __proto__',
       rule: 'VERSION',
       bytes: bytesOf(
-        signedEnvelope(signer, auditInput(`quirk-${tag}`, '__proto__', { digests: { ['__proto__']: npmIntegrity(tag) } })),
+        signedEnvelope(
+          signer,
+          auditInput(`quirk-${tag}`, '__proto__', { digests: { ['__proto__']: npmIntegrity(tag) } }),
+        ),
       ),
     },
   ];
