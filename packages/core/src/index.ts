@@ -14,3 +14,4 @@ export * from './why.js';
 export * from './criteria-text.js';
 export * from './imports/index.js';
 export * from './notary/index.js';
+export * from './check/index.js';

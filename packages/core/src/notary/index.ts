@@ -37,11 +37,3 @@ export {
 } from './update.js';
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
 export { notaryAuditsFile } from './audits.js';
-export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
-export {
-  lockfileDigestBinding,
-  auditDigestsBind,
-  integritySri,
-  type DigestBinding,
-  type DigestMismatch,
-} from './digest.js';
