@@ -111,7 +111,15 @@ describe('vet and a notary, end to end through the binary', () => {
     const strict = await runVet(['check', '--locked'], { cwd: consumer.dir });
     expect(strict.stderr).toBe('');
     expect(strict.stdout).toContain('left-pad:1.3.0 approved by 1 of 2 needed (acme) for ["safe-to-deploy"]');
+    // Once printed "Vetting Succeeded" (and "conclusion": "success") next to the shortfall.
+    expect(strict.stdout).toMatch(/^Vetting Failed! \(notary quorum\)\n/);
     expect(strict.code).toBe(1);
+    const strictJson = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: consumer.dir });
+    expect(JSON.parse(strictJson.stdout)).toMatchObject({
+      conclusion: 'fail (notary quorum)',
+      notary_quorum_failures: [{ name: 'left-pad', version: '1.3.0', approved_by: ['acme'], threshold: 2 }],
+    });
+    expect(strictJson.code).toBe(1);
   });
 
   it('a notary checkpoint signed by another key is refused: exit 1, nothing written', async () => {

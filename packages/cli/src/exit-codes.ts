@@ -4,7 +4,7 @@
  * (integrity, signature, log consistency). 2: no verdict — bad input, usage, network.
  * 3: an internal bug.
  */
-import { isVetError, VetValidationError, type VetError, type VetErrorCode } from '@vet/core';
+import { isVetError, VetValidationError, type CheckConclusion, type VetError, type VetErrorCode } from '@vet/core';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -19,6 +19,11 @@ const SECURITY_CODES: ReadonlySet<VetErrorCode> = new Set([
   'CHECKPOINT_STALE',
   'DIGEST_MISMATCH',
 ]);
+
+/** A check's verdict as an exit code: 0 exactly when the report's conclusion is success. */
+export function exitCodeForConclusion(conclusion: CheckConclusion): number {
+  return conclusion === 'success' ? EXIT_OK : EXIT_FAILED;
+}
 
 export function exitCodeFor(error: unknown): number {
   if (isVetError(error)) {
