@@ -15,7 +15,9 @@ import {
   checkReportJson,
   formatCheckReportHuman,
   isVetError,
+  narrowImportsLock,
   overallConclusion,
+  serializeImportsLock,
   resolve,
   toSafeJson,
   type CheckReport,
@@ -68,7 +70,7 @@ async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject):
     const suggest = await suggestions(g, io, project, report.resolved, notes);
     if (suggest) report = buildCheckReport({ resolved: report.resolved, flagged: refreshed?.flagged ?? [], suggest });
   }
-  if (!g.locked && project.store !== loaded.store) await saveImports(project, report);
+  if (!g.locked && project.store !== loaded.store) await saveImports(loaded, project, report);
   return { project, report, notes };
 }
 
@@ -93,14 +95,23 @@ async function suggestions(
   return undefined;
 }
 
-/** A passing check saves the refreshed imports.lock; a failing one only what narrows trust. */
-async function saveImports(project: LoadedProject, report: CheckReport): Promise<void> {
+/**
+ * A passing check saves the refreshed imports.lock; a failing one only what narrows trust
+ * (revocations, withdrawn approvals, violations), and writes nothing when that is nothing.
+ */
+async function saveImports(loaded: LoadedProject, project: LoadedProject, report: CheckReport): Promise<void> {
   const fresh = project.store.importsLock;
   if (report.conclusion === 'success') {
     await mutateStore(project.ref.storeDir, (store) => {
       store.importsLock = fresh;
     });
+    return;
   }
+  const before = serializeImportsLock(loaded.store.importsLock);
+  if (serializeImportsLock(narrowImportsLock(loaded.store.importsLock, fresh)) === before) return;
+  await mutateStore(project.ref.storeDir, (store) => {
+    store.importsLock = narrowImportsLock(store.importsLock, fresh);
+  });
 }
 
 export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number> {

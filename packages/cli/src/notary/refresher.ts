@@ -10,7 +10,9 @@ import {
   CriteriaIndex,
   VetError,
   notaryAuditsFile,
+  notaryRevokedAudits,
   planNotaryUpdate,
+  type RevokedAuditEntry,
   translateImport,
   type DependencyGraph,
   type ImportConfig,
@@ -102,6 +104,7 @@ export async function refreshNotaryImport(
     },
   );
   store.importsLock.audits[name] = translated.audits;
+  setRevoked(store, name, revokedApprovals(applied.state, config, store, graph, packages));
   store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
   lap('translate');
   const wrote = await writeNotaryMirror(dir, applied.state, saved.saved, applied.claimLines);
@@ -113,4 +116,26 @@ export async function refreshNotaryImport(
     saved: wrote,
     timings,
   };
+}
+
+/** The log's revoked approvals of lockfile packages, in local criteria (imports.lock `[[revoked…]]`). */
+function revokedApprovals(
+  state: NotaryMirrorState,
+  config: ImportConfig,
+  store: Store,
+  graph: DependencyGraph,
+  packages: ReadonlySet<string>,
+): Record<string, RevokedAuditEntry[]> {
+  const foreign = notaryRevokedAudits(state, graph.ecosystem, packages);
+  const local = new CriteriaIndex(store.audits.criteria);
+  const { audits } = translateImport(foreign, config, local, { importName: 'revoked', packages });
+  return audits.audits as Record<string, RevokedAuditEntry[]>;
+}
+
+function setRevoked(store: Store, name: string, revoked: Record<string, RevokedAuditEntry[]>): void {
+  const all = { ...store.importsLock.revoked };
+  if (Object.keys(revoked).length > 0) all[name] = revoked;
+  else delete all[name];
+  if (Object.keys(all).length > 0) store.importsLock.revoked = all;
+  else delete store.importsLock.revoked;
 }

@@ -36,4 +36,4 @@ export {
   type ReplayOptions as NotaryReplayOptions,
 } from './update.js';
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
-export { notaryAuditsFile } from './audits.js';
+export { notaryAuditsFile, notaryRevokedAudits } from './audits.js';
