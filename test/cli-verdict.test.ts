@@ -79,3 +79,39 @@ describe('[vet] deny-deprecated', () => {
     expect(json.code).toBe(1);
   });
 });
+
+describe('a lockfile entry nothing depends on ("extraneous": true)', () => {
+  it('npm installs it and runs its scripts: it needs safe-to-run and is never counted as audited when nothing audits it', async () => {
+    const lock = JSON.parse(
+      packageLock({ deps: { 'left-pad': '1.3.0' }, packages: { 'node_modules/left-pad': { version: '1.3.0' } } }),
+    ) as { packages: Record<string, Record<string, unknown>> };
+    lock.packages['node_modules/orphan'] = { version: '1.0.0', integrity: 'sha512-b3JwaGFu', extraneous: true };
+    const p = tempProject({
+      'package.json': '{"name":"demo","version":"1.0.0"}\n',
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    projects.push(p);
+    p.write(
+      'supply-chain/config.toml',
+      '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n\n[[exemptions.left-pad]]\nversion = "1.3.0"\ncriteria = "safe-to-deploy"\n',
+    );
+    p.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[audits]\n');
+    const r = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(r.stdout).toContain('orphan:1.0.0 missing ["safe-to-run"]');
+    expect(r.stdout).not.toContain('fully audited');
+    expect(r.code).toBe(1);
+    // init exempts it for what it needs; then nothing is "fully audited".
+    const fresh = tempProject({
+      'package.json': '{"name":"demo","version":"1.0.0"}\n',
+      'package-lock.json': JSON.stringify(lock, null, 2),
+    });
+    projects.push(fresh);
+    expect((await runVet(['init'], { cwd: fresh.dir })).code).toBe(0);
+    expect(fresh.read('supply-chain/config.toml')).toContain(
+      '[[exemptions.orphan]]\nversion = "1.0.0"\ncriteria = "safe-to-run"\n',
+    );
+    const ok = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: fresh.dir });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ conclusion: 'success', vetted_fully: [] });
+    expect(ok.code).toBe(0);
+  });
+});

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEntryBundle, generateNoteSigner, type DependencyGraph } from '@vet/core';
 import type { CommandIO } from '../packages/cli/src/io.js';
 import { runAuditorKeygen } from '../packages/cli/src/commands/auditor.js';
-import { exitCodeFor } from '../packages/cli/src/exit-codes.js';
+import { exitCodeFor, renderErrorHuman } from '../packages/cli/src/exit-codes.js';
 import { refreshImports } from '../packages/cli/src/imports/refresh.js';
 import { createHttpClient } from '../packages/cli/src/registry/index.js';
 import { mutateStore } from '../packages/cli/src/store-tx.js';
@@ -252,7 +252,10 @@ describe('refusals: security error (exit 1), nothing written', () => {
     await l.close();
     expect(r.code).toBe(1);
     expect(r.error!.code).toBe('LOG_INCONSISTENT');
-    expect(r.error!.message).toMatch(/SECURITY ERROR.*signed root/);
+    expect(r.error!.message).toMatch(/^notary import 'notary': .*signed root/);
+    // Said once: the renderer's "error (security)" is the only prefix (was "error (security): SECURITY ERROR: …").
+    expect(renderErrorHuman(r.error)).toMatch(/^error \(security\): notary import 'notary': /);
+    expect(renderErrorHuman(r.error)).not.toContain('SECURITY ERROR');
     expect(storeFiles(p)).toEqual(before);
   });
 });

@@ -9,6 +9,7 @@
 import {
   CriteriaIndex,
   VetError,
+  escapeText,
   notaryAuditsFile,
   notaryRevokedAudits,
   planNotaryUpdate,
@@ -40,9 +41,11 @@ export function notaryRefresher(opts: NotaryRefresherOptions): NotaryRefresher {
   return async (name, config, store, graph) => {
     const result = await refreshNotaryImport(opts, name, config, store, graph);
     const shown = result.warnings.slice(0, MAX_WARNINGS_SHOWN);
-    for (const w of shown) opts.io.err(`warning: ${w}\n`);
+    for (const w of shown) opts.io.err(`warning: ${escapeText(w)}\n`);
     if (result.warnings.length > shown.length)
-      opts.io.err(`warning: … and ${result.warnings.length - shown.length} more about notary import '${name}'\n`);
+      opts.io.err(
+        `warning: … and ${result.warnings.length - shown.length} more about notary import '${escapeText(name)}'\n`,
+      );
   };
 }
 
