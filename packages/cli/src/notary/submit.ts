@@ -24,11 +24,11 @@ import {
   type NotaryImportConfig,
   type NotaryReceipt,
 } from '@vet/core';
-import { readStore } from '@vet/core/node';
+import { readStore, writeFileAtomic } from '@vet/core/node';
 import type { CommandIO } from '../io.js';
 import { readAuditorKey } from './auditor-key.js';
 import { notaryUrl } from './fetch.js';
-import { notaryStateDir, notaryStateRoot, writeAtomic } from './state-dir.js';
+import { notaryStateDir, notaryStateRoot, STATE_FILE } from './state-dir.js';
 
 export interface SubmitToNotaryOptions {
   /** The audit as certify recorded it (local criteria names). */
@@ -90,7 +90,7 @@ export async function submitSignedEntry(
   verifyReceipt(receipt, body, notary);
   const dir = notaryStateDir(notaryStateRoot(io.env, stateDir), notary.key.split('+')[0]!);
   const receiptFile = path.join(dir, 'receipts', `${receipt.index}.tlog-proof`);
-  await writeAtomic(receiptFile, receipt.tlogProof);
+  await writeFileAtomic(receiptFile, receipt.tlogProof, STATE_FILE);
   return { receipt, receiptFile };
 }
 
