@@ -132,7 +132,14 @@ function revokedApprovals(
   const foreign = notaryRevokedAudits(state, graph.ecosystem, packages);
   const local = new CriteriaIndex(store.audits.criteria);
   const { audits } = translateImport(foreign, config, local, { importName: 'revoked', packages });
-  return audits.audits as Record<string, RevokedAuditEntry[]>;
+  // Only versions the lockfile has: a revocation matters where it could explain a failure.
+  const inUse = new Set(graph.nodes.map((n) => `${n.name}\u0000${n.version}`));
+  const out: Record<string, RevokedAuditEntry[]> = Object.create(null) as Record<string, RevokedAuditEntry[]>;
+  for (const [pkg, list] of Object.entries(audits.audits as Record<string, RevokedAuditEntry[]>)) {
+    const kept = list.filter((e) => inUse.has(`${pkg}\u0000${e.kind === 'delta' ? e.delta?.to : e.version}`));
+    if (kept.length > 0) out[pkg] = kept;
+  }
+  return out;
 }
 
 function setRevoked(store: Store, name: string, revoked: Record<string, RevokedAuditEntry[]>): void {
