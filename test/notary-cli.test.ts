@@ -351,4 +351,35 @@ describe('revocations reach imports.lock even when the check fails', () => {
       ],
     });
   });
+  it('a violation the notary publishes is recorded by the failing unlocked check, so check --locked fails too', async () => {
+    const n = await startRealNotary();
+    notaries.push(n);
+    const dave = await n.addAuditor('Dave <dave@example.com>');
+    expect((await n.submit(envelope(dave, audit('left-pad', '1.3.0', { who: dave.name })), dave.token!)).status).toBe(
+      200,
+    );
+    const p = project();
+    projects.push(p);
+    const env = { XDG_STATE_HOME: join(p.dir, '.state') };
+    expect((await runVet(['import', 'notary', '--notary', n.url, '--key', n.vkey], { cwd: p.dir, env })).code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir, env })).code).toBe(0);
+
+    const found = {
+      kind: 'violation' as const,
+      ecosystem: 'npm' as const,
+      package: 'left-pad',
+      violation: '>=1.3.0',
+      criteria: ['safe-to-deploy'],
+      who: dave.name,
+      digests: {},
+    };
+    expect((await n.submit(envelope(dave, found), dave.token!)).status).toBe(200);
+    const r = await runVet(['check'], { cwd: p.dir, env });
+    expect(r.stdout).toMatch(/^Violations Found!\n {2}left-pad:1\.3\.0\n/);
+    expect(r.code).toBe(1);
+    expect(p.read('supply-chain/imports.lock')).toContain('violation = ">=1.3.0"');
+    const locked = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir, env });
+    expect((JSON.parse(locked.stdout) as { conclusion: string }).conclusion).toBe('fail (violation)');
+    expect(locked.code).toBe(1);
+  });
 });
