@@ -8,6 +8,9 @@
 import type { AuditEntry, AuditsFile, ImportsLockFile, TrustedEntry, WildcardAuditEntry } from '../store/model.js';
 
 const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
+/** Set an own property whatever the key (`__proto__` included) on a plain object. */
+const setOwn = <T>(o: Record<string, T>, k: string, v: T): void =>
+  void Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
 /** Keyed by package names: any string, `__proto__` included. */
 const record = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 const sortedEntries = (o: Record<string, string> | undefined) =>
@@ -33,12 +36,12 @@ export function narrowImportsLock(saved: ImportsLockFile, fresh: ImportsLockFile
   const out = structuredClone(saved);
   for (const name of Object.keys(out.audits)) {
     if (!has(fresh.audits, name)) delete out.audits[name];
-    else out.audits[name] = narrowAuditsFile(out.audits[name]!, fresh.audits[name]!);
+    else setOwn(out.audits, name, narrowAuditsFile(out.audits[name]!, fresh.audits[name]!));
   }
   for (const name of Object.keys(fresh.audits)) {
     if (has(out.audits, name)) continue;
     const violations = violationsOnly(fresh.audits[name]!);
-    if (Object.keys(violations.audits).length > 0) out.audits[name] = violations;
+    if (Object.keys(violations.audits).length > 0) setOwn(out.audits, name, violations);
   }
   if (fresh.revoked !== undefined) out.revoked = structuredClone(fresh.revoked);
   else delete out.revoked;
