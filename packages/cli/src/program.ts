@@ -9,6 +9,7 @@ import type { GlobalOptions } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
 import { registerAuditorCommand } from './commands/auditor.js';
+import { registerRevokeCommand } from './commands/revoke.js';
 
 export const VERSION = '0.1.0';
 
@@ -285,6 +286,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       }),
     );
   registerAuditorCommand(program, io, run);
+  registerRevokeCommand(program, io, run);
   return program;
 }
 

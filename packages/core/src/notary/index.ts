@@ -58,12 +58,4 @@ export {
   type ReplayOptions as NotaryReplayOptions,
 } from './update.js';
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
-export { notaryAuditsFile } from './audits.js';
-export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
-export {
-  lockfileDigestBinding,
-  auditDigestsBind,
-  integritySri,
-  type DigestBinding,
-  type DigestMismatch,
-} from './digest.js';
+export { notaryAuditsFile, notaryRevokedAudits } from './audits.js';

@@ -138,7 +138,7 @@ function splitBundle(bytes: Uint8Array, width: number, bad: (why: string) => Vet
 /** Tampered entries, or a tree that does not extend the one mirrored before. */
 export function inconsistent(plan: NotaryUpdatePlan, why: string): VetError {
   const trusted = plan.base?.checkpoint;
-  return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${plan.importName}': ${why}`, {
+  return new VetError('LOG_INCONSISTENT', `notary import '${plan.importName}': ${why}`, {
     hint: 'the entries served do not match the signed checkpoint: they were tampered with in transit or by a mirror, or the log forked. Nothing was written',
     details: {
       kind: 'entries',

@@ -115,7 +115,7 @@ function perCrate<T>(
   }
 }
 
-function auditDoc(e: AuditEntry): TomlDoc {
+export function auditDoc(e: AuditEntry): TomlDoc {
   const doc = auditDocBase(e);
   // vet extension (imports.lock): version → SRI digest, versions sorted.
   if (e.digests !== undefined)
