@@ -12,7 +12,7 @@ import { packagesNeedingPublishers, setPublisherRows } from '../imports/publishe
 import { openPackageSource } from '../package-source.js';
 import { createHttpClient, mapLimit } from '../registry/index.js';
 import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
-import { isVetError } from '@vet/core';
+import { isVetError, type VetError } from '@vet/core';
 import path from 'node:path';
 import {
   createCratesClient,
@@ -84,6 +84,7 @@ async function refreshCratePublishers(
 ): Promise<void> {
   const { indexUrl } = await loadCratesIndex(path.dirname(p.ref.lockfile), io.env);
   const client = createCratesClient({ indexUrl });
+  const down = networkFailures('who published', notes);
   try {
     await mapLimit(crates, 8, async (name) => {
       try {
@@ -91,9 +92,10 @@ async function refreshCratePublishers(
       } catch (e) {
         // The cached rows still stand; a check without fresh facts may fail, and says why.
         if (!isVetError(e)) throw e;
-        notes.push(`could not refresh who published ${name}: ${e.message}`);
+        if (!down.add(name, e)) notes.push(`could not refresh who published ${name}: ${e.message}`);
       }
     });
+    down.report();
   } finally {
     await client.close();
   }
@@ -104,6 +106,7 @@ async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]):
   const nodes = p.graph.nodes.filter((n) => !n.firstParty && n.source.kind === 'registry');
   const client = await createPypiClient({ env: io.env, cwd: p.ref.storeDir });
   const out: Flagged[] = [];
+  const down = networkFailures('whether these releases are yanked', notes);
   try {
     await mapLimit(nodes, 8, async (n) => {
       try {
@@ -112,11 +115,37 @@ async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]):
           out.push({ name: n.name, version: n.version, message: `yanked${state.reason ? `: ${state.reason}` : ''}` });
       } catch (e) {
         if (!isVetError(e)) throw e;
-        notes.push(`could not ask the index about ${n.name} ${n.version}: ${e.message}`);
+        if (!down.add(`${n.name} ${n.version}`, e))
+          notes.push(`could not ask the index about ${n.name} ${n.version}: ${e.message}`);
       }
     });
+    down.report();
   } finally {
     await client.close();
   }
   return out;
+}
+
+/**
+ * Network failures of a batch of look-ups, said once: the HTTP client fails every request to a
+ * host that is down at once, so one note names the host, what to do, and what went unchecked.
+ */
+function networkFailures(what: string, notes: string[]) {
+  let first: VetError | undefined;
+  const skipped: string[] = [];
+  return {
+    add(subject: string, e: VetError): boolean {
+      if (e.code !== 'NETWORK_ERROR') return false;
+      first ??= e;
+      skipped.push(subject);
+      return true;
+    },
+    report(): void {
+      if (!first) return;
+      const hint = first.hint ? `; ${first.hint}` : '';
+      const names = skipped.sort();
+      const list = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+      notes.push(`${first.message}${hint} (not checked: ${what} ${list})`);
+    },
+  };
 }

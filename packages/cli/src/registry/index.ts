@@ -17,7 +17,16 @@ export { askNpmForRegistry, findNpmProjectRoot, loadNpmConfig } from './load-npm
 export type { LoadNpmConfigOptions } from './load-npm-config.js';
 export { createHttpClient, redactUrl, NPM_HINTS } from './http.js';
 export type { GetOptions, HttpClient, HttpClientOptions, HttpResponse, RegistryHints } from './http.js';
-export { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry.js';
+export {
+  backoffDelay,
+  isNetworkLevelError,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  isTimeoutError,
+  parseRetryAfter,
+} from './retry.js';
+export { createHostHealth, originOf, processHostHealth } from './host-health.js';
+export type { HostHealth, HostHealthOptions } from './host-health.js';
 export { createLimiter, mapLimit } from './limiter.js';
 export type { Limiter } from './limiter.js';
 export {
