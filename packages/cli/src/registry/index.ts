@@ -2,18 +2,21 @@
 export { expandNpmEnv, npmEnvLayer, parseNpmrc } from './npmrc.js';
 export type { EnvLike, NpmrcLayer } from './npmrc.js';
 export {
-  DEFAULT_NPM_HOSTS,
   defaultTarballUrl,
+  mayNeedDefaultHosts,
   normalizeRegistryUrl,
   npmConfigGet,
   packageScope,
   packumentUrl,
   registryForPackage,
   rewriteRegistryUrl,
+  settleDefaultRegistry,
 } from './npm-config.js';
+export { packageManagerDefaults } from './npm-defaults.js';
+export type { NpmDefaults } from './npm-defaults.js';
 export type { NpmConfig } from './npm-config.js';
 export { authorizationFor, credentialPrefixFor } from './npm-auth.js';
-export { askNpmForRegistry, findNpmProjectRoot, loadNpmConfig } from './load-npm-config.js';
+export { findNpmProjectRoot, loadNpmConfig } from './load-npm-config.js';
 export type { LoadNpmConfigOptions } from './load-npm-config.js';
 export { createHttpClient, redactUrl, NPM_HINTS } from './http.js';
 export type { GetOptions, HttpClient, HttpClientOptions, HttpResponse, RegistryHints } from './http.js';
