@@ -11,7 +11,7 @@ import { refreshImports } from '../imports/refresh.js';
 import { packagesNeedingPublishers, setPublisherRows } from '../imports/publishers.js';
 import { openPackageSource } from '../package-source.js';
 import { createHttpClient, mapLimit } from '../registry/index.js';
-import { createPypiClient, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
+import { openPypiClients, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
 import { isVetError, type VetError } from '@vet/core';
 import path from 'node:path';
 import {
@@ -101,14 +101,29 @@ async function refreshCratePublishers(
   }
 }
 
-/** PEP 592: a release whose every file is yanked is flagged (a warning, unless policy denies). */
+/**
+ * PEP 592: a release whose every file is yanked is flagged (a warning, unless policy denies).
+ * Each package is asked of the index its lockfile records, else the configured one, else the one
+ * pip says it uses; with none of these the warnings are skipped and that is said once — a
+ * missing index never costs the verdict.
+ */
 async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]): Promise<Flagged[]> {
-  const nodes = p.graph.nodes.filter((n) => !n.firstParty && n.source.kind === 'registry');
-  const client = await createPypiClient({ env: io.env, cwd: p.ref.storeDir });
+  const nodes = p.graph.nodes.filter((n) => !n.firstParty && ['registry', 'alt-registry'].includes(n.source.kind));
+  const clients = openPypiClients(p.graph, { env: io.env, cwd: path.dirname(p.ref.lockfile) });
   const out: Flagged[] = [];
   const down = networkFailures('whether these releases are yanked', notes);
+  let noIndex: { error: VetError; count: number } | undefined;
   try {
     await mapLimit(nodes, 8, async (n) => {
+      let client;
+      try {
+        client = await clients.forPackage(n.name, n.version);
+      } catch (e) {
+        // Only "no index is configured" is skipped; a broken configuration stays an error.
+        if (!isVetError(e) || e.details?.['setting'] !== 'PIP_INDEX_URL') throw e;
+        noIndex = { error: noIndex?.error ?? e, count: (noIndex?.count ?? 0) + 1 };
+        return;
+      }
       try {
         const state = yankStateOf(await client.release(n.name, n.version));
         if (state.yanked)
@@ -120,8 +135,14 @@ async function yankedReleases(io: CommandIO, p: LoadedProject, notes: string[]):
       }
     });
     down.report();
+    if (noIndex) {
+      const { error, count } = noIndex;
+      notes.push(
+        `yanked releases not checked for ${count} package(s): ${error.message}${error.hint ? ` (${error.hint})` : ''}`,
+      );
+    }
   } finally {
-    await client.close();
+    await clients.close();
   }
   return out;
 }
