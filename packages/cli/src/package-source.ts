@@ -9,7 +9,7 @@ import { createRegistrySuggestFetcher, type SuggestFetcher } from './audit/index
 import { fetchPackageTree } from './audit/index.js';
 import { createNpmRegistry, loadNpmConfig, openCache, type NpmRegistry, type Packument } from './registry/index.js';
 import { inspectPypi, openPypiClients } from './pypi/index.js';
-import { createCratesClient, fetchCrateTree, loadCratesIndex } from './crates/index.js';
+import { createCratesClient, fetchCrateTree, loadCratesRegistry } from './crates/index.js';
 
 export interface PackageTreeSource {
   /** Extracted, verified tree of name@version. */
@@ -44,8 +44,8 @@ export async function openPackageSource(o: SourceOptions): Promise<PackageTreeSo
 }
 
 async function cratesSource(o: SourceOptions): Promise<PackageTreeSource> {
-  const { indexUrl } = await loadCratesIndex(path.dirname(o.lockfile), o.env);
-  const client = createCratesClient({ indexUrl });
+  const registry = await loadCratesRegistry(path.dirname(o.lockfile), o.env, o.graph);
+  const client = createCratesClient({ registry });
   const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
   const tree = async (name: string, version: string) => {
     const node = lockedNode(o.graph, name, version);

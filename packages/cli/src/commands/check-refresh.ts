@@ -17,7 +17,7 @@ import path from 'node:path';
 import {
   createCratesClient,
   cratesNeedingPublishers,
-  loadCratesIndex,
+  loadCratesRegistry,
   mergeCratePublisherRows,
 } from '../crates/index.js';
 
@@ -82,8 +82,16 @@ async function refreshCratePublishers(
   crates: string[],
   notes: string[],
 ): Promise<void> {
-  const { indexUrl } = await loadCratesIndex(path.dirname(p.ref.lockfile), io.env);
-  const client = createCratesClient({ indexUrl });
+  let registry;
+  try {
+    registry = await loadCratesRegistry(path.dirname(p.ref.lockfile), io.env, p.graph);
+  } catch (e) {
+    // No registry known: the publisher rows imports.lock has still stand; say so once.
+    if (!isVetError(e) || e.details?.['setting'] === undefined) throw e;
+    notes.push(`who published ${crates.join(', ')} was not refreshed: ${e.message} (${e.hint ?? ''})`);
+    return;
+  }
+  const client = createCratesClient({ registry });
   const down = networkFailures('who published', notes);
   try {
     await mapLimit(crates, 8, async (name) => {
