@@ -72,7 +72,7 @@ beforeAll(async () => {
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ dl: `${base}/dl`, api: base }));
-    // crates.io's web API, as cargo-vet asks it for publishers.
+    // The registry's web API (config.json `api`), as cargo-vet asks it for publishers.
     const api = /^\/api\/v1\/crates\/([^/]+)$/.exec(url);
     if (api) {
       const versions = crates
