@@ -18,6 +18,7 @@ export type VetErrorCode =
   | 'INVALID_VERSION'
   | 'INVALID_ARGUMENT'
   | 'LOCK_HELD' // another vet process holds the store lock
+  | 'WRITE_FAILED' // a file could not be written (missing or read-only directory, disk full, ...)
   // network / registry
   | 'NETWORK_ERROR'
   | 'HTTP_ERROR'

@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { VetError } from '@vet/core';
+import { isProcessAlive } from '@vet/core/node';
 import { defaultNotaryConfig, formatNotaryConfig, readNotaryConfig, type NotaryConfig } from './config.js';
 import { openNotaryDb, setMeta, type NotaryDb } from './db/open.js';
 import { addLogKey, createAdminKey, keysDir, readNotaryKeys, type NotaryKeys } from './keys.js';
@@ -98,12 +99,7 @@ export function lockHolder(dataDir: string): number | undefined {
     return undefined;
   }
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return isProcessAlive(pid) ? pid : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@
  * readNotaryKeys only reads; generate/rotate are the operator's commands.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   VetError,
@@ -16,6 +16,7 @@ import {
   generateNoteSigner,
   parseSignerKey,
 } from '@vet/core';
+import { writeFileAtomicSync } from '@vet/core/node';
 
 export interface AdminKey {
   keyid: string;
@@ -74,9 +75,7 @@ function readAdminKey(dataDir: string): AdminKey {
 }
 
 function writeSecret(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, text, { mode: 0o600 });
 }
 
 /** Adds a new log key; existing keys stay (dual-signing) until retired. Returns its vkey. */

@@ -9,9 +9,9 @@ import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
 import { createNotary, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
+import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
 import { workerVerifier } from './entries/verifier.js';
-import { writeFileAtomic } from './log/publish.js';
 
 export interface RunningNotary {
   url: string;
@@ -63,7 +63,7 @@ export async function serveNotary(
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Lets operator commands reach this process (e.g. to log an auditor change). Atomic: a
   // reader polling for the file must never see it created but still empty.
-  writeFileAtomic(serverUrlFile(dataDir), url + '\n');
+  writeFileAtomicSync(serverUrlFile(dataDir), url + '\n');
   let closing: Promise<void> | undefined;
   return {
     url,

@@ -6,10 +6,11 @@
  * notary operator registers by default. parseAuditorKey is pure; the rest is file I/O.
  */
 import { createHash } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VetError, ed25519KeyPairFromSeed, generateEd25519KeyPair, type Ed25519KeyPair } from '@vet/core';
+import { writeFileAtomic } from '@vet/core/node';
 
 export const AUDITOR_KEY_FORMAT = 'vet-auditor-key/v1';
 
@@ -79,21 +80,16 @@ export async function readAuditorKey(file: string): Promise<AuditorKey> {
 export async function writeNewAuditorKey(file: string): Promise<AuditorKey> {
   const pair = generateEd25519KeyPair();
   const key: AuditorKey = { ...pair, keyid: auditorKeyIdFor(pair.publicKey) };
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, formatAuditorKey(key), { mode: 0o600, flag: 'wx' });
   try {
-    await link(tmp, file); // fails if the file exists: never overwrite a key
+    await writeFileAtomic(file, formatAuditorKey(key), { mode: 0o600, mkdirMode: 0o700, noReplace: true });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+    if (e instanceof VetError && e.details?.['errno'] === 'EEXIST') {
       throw new VetError('INVALID_ARGUMENT', `${file} already exists; refusing to overwrite an auditor key`, {
         file,
         hint: 'pass --out with another path',
       });
     }
     throw e;
-  } finally {
-    await unlink(tmp).catch(() => undefined);
   }
   return key;
 }

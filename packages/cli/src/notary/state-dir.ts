@@ -13,10 +13,12 @@
  * root = --state-dir, else $XDG_STATE_HOME/vet, else ~/.local/state/vet. A refresh appends
  * only what is new and then renames head.json into place: the head is the commit point and
  * names how much of each append-only file is valid, so a crash leaves the old state intact.
- * Saves are serialised by `mirror.lock`; the larger verified checkpoint wins.
+ * The appended files are fsynced before the head is written with the durable writer. Saves
+ * are serialised by `mirror.lock` (a pid lock, broken when its holder is gone); the larger
+ * verified checkpoint wins.
  */
 import { createHash } from 'node:crypto';
-import { open, mkdir, readFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
+import { open, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -27,10 +29,13 @@ import {
   type NotaryClaimRecord,
   type NotaryMirrorState,
 } from '@vet/core';
-import { isProcessAlive } from '@vet/core/node';
+import { releaseLock, tryLock, writeFileAtomic, type DurableWriteOptions } from '@vet/core/node';
 import { StoredClaim, parseStoredClaims } from './stored-claims.js';
 
 const HEAD_FORMAT = 'vet-notary-mirror-head/v1';
+
+/** Files of the state directory are the user's own: 0600 in 0700 directories. */
+export const STATE_FILE: DurableWriteOptions = { mode: 0o600, mkdirMode: 0o700 };
 
 /** How much of the append-only files the saved head covers. */
 export interface SavedMirror {
@@ -124,8 +129,7 @@ export async function writeNotaryMirror(
 ): Promise<boolean> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const lock = path.join(dir, 'mirror.lock');
-  const fd = await takeLock(lock);
-  if (fd === undefined) return false;
+  if (!(await tryLock(lock)).taken) return false;
   try {
     const current = await readSavedHead(dir);
     if (current && current.size > state.range.size) return false;
@@ -145,31 +149,13 @@ export async function writeNotaryMirror(
     });
     const { format: _f, leafHashes: _l, claims: _c, ...rest } = state;
     const head: Head = { ...rest, format: HEAD_FORMAT, claimCount: state.claims.length, claimsBytes, revoked };
-    await writeAtomic(path.join(dir, 'head.json'), JSON.stringify(head));
-    await writeAtomic(path.join(dir, 'latest'), state.checkpoint);
+    // The appended files were fsynced: the head, the commit point, never names missing bytes.
+    await writeFileAtomic(path.join(dir, 'head.json'), JSON.stringify(head), STATE_FILE);
+    await writeFileAtomic(path.join(dir, 'latest'), state.checkpoint, STATE_FILE);
     return true;
   } finally {
-    await fd.close();
-    await unlink(lock).catch(() => undefined);
+    await releaseLock(lock);
   }
-}
-
-/** Exclusive create with our PID; a lock left by a process that no longer runs is taken over. */
-async function takeLock(lock: string): Promise<import('node:fs/promises').FileHandle | undefined> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = await open(lock, 'wx', 0o600);
-      await fd.writeFile(`${process.pid}\n`);
-      return fd;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-      // No PID yet (being written) or a live holder: someone else is saving.
-      if (!Number.isSafeInteger(pid) || pid <= 0 || isProcessAlive(pid)) return undefined;
-      await unlink(lock).catch(() => undefined);
-    }
-  }
-  return undefined;
 }
 
 async function readSavedHead(dir: string): Promise<SavedMirror | undefined> {
@@ -181,19 +167,15 @@ async function readSavedHead(dir: string): Promise<SavedMirror | undefined> {
   }
 }
 
-export async function writeAtomic(file: string, data: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, data, { mode: 0o600 });
-  await rename(tmp, file);
-}
-
-/** Cuts the file to `validBytes` (dropping a crashed save's tail), then appends. */
+/** The file's first `validBytes` (dropping a crashed save's tail), then `data`; fsynced. */
 async function appendFrom(file: string, validBytes: number, data: Buffer): Promise<void> {
-  if (validBytes === 0) await writeFile(file, data, { mode: 0o600 });
-  else {
-    await truncate(file, validBytes);
-    await writeFile(file, data, { flag: 'a' });
+  const fh = await open(file, validBytes === 0 ? 'w' : 'r+', 0o600);
+  try {
+    await fh.truncate(validBytes);
+    await fh.write(data, 0, data.length, validBytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -23,11 +23,11 @@ import {
   type NotaryImportConfig,
   type NotaryReceipt,
 } from '@vet/core';
-import { readStore } from '@vet/core/node';
+import { readStore, writeFileAtomic } from '@vet/core/node';
 import type { CommandIO } from '../io.js';
 import { readAuditorKey } from './auditor-key.js';
 import { notaryUrl } from './fetch.js';
-import { notaryStateDir, notaryStateRoot, writeAtomic } from './state-dir.js';
+import { notaryStateDir, notaryStateRoot, STATE_FILE } from './state-dir.js';
 
 export interface SubmitToNotaryOptions {
   /** The audit as certify recorded it (local criteria names). */
@@ -71,7 +71,7 @@ export async function submitToNotary(o: SubmitToNotaryOptions): Promise<SubmitRe
   verifyReceipt(receipt, body, notary);
   const dir = notaryStateDir(notaryStateRoot(o.io.env, o.stateDir), origin);
   const receiptFile = path.join(dir, 'receipts', `${receipt.index}.tlog-proof`);
-  await writeAtomic(receiptFile, receipt.tlogProof);
+  await writeFileAtomic(receiptFile, receipt.tlogProof, STATE_FILE);
   o.io.err(
     `Submitted to notary '${importName}': log entry ${receipt.index} (receipt verified, saved to ${receiptFile}).\n`,
   );

@@ -5,9 +5,10 @@
  * temp file/folder + rename, so a crash or refusal never leaves a half-written entry.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { writeFileAtomicSync } from '@vet/core/node';
 import type { EnvLike } from './npmrc.js';
 
 export interface VetCache {
@@ -56,17 +57,10 @@ export function tempSibling(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
-/** Write a file atomically: temp sibling, then rename over. */
+/** Write a cache file (0600, folders 0700) with the one durable writer. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = tempSibling(path);
-  try {
-    writeFileSync(tmp, data, { mode: 0o600 });
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  // Cache entries are re-fetched when missing: atomic, not fsynced (durable.ts).
+  writeFileAtomicSync(path, data, { mode: 0o600, mkdirMode: 0o700, durable: false });
 }
 
 /**

@@ -1,7 +1,8 @@
 // Public API of @vet/core/node: the edge of core that touches the file system, the
 // environment and the process (STYLE §1). Everything else in @vet/core is pure.
-export { writeFileAtomic } from './durable.js';
-export { withStoreLock, isProcessAlive, STORE_LOCK_FILE, type StoreLockOptions } from './store-lock.js';
+export { writeFileAtomic, writeFileAtomicSync, type DurableWriteOptions } from './durable.js';
+export { tryLock, releaseLock, isProcessAlive, type LockAttempt } from './pid-lock.js';
+export { withStoreLock, holdsStoreLock, STORE_LOCK_FILE, type StoreLockOptions } from './store-lock.js';
 export { readStore, readStoreFiles, commitStore, type CommitOptions as StoreCommitOptions } from './store-dir.js';
 export { detectNpmLockfile, readNpmLockfile, NPM_LOCKFILE_NAMES } from './npm-lockfile.js';
 export {

@@ -1,14 +1,4 @@
-import { spawn } from 'node:child_process';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  existsSync,
-  mkdirSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +7,7 @@ import { emptyStore } from '../store/model.js';
 import { STORE_LOCK_FILE, withStoreLock } from './store-lock.js';
 import { checkStoreFormat } from '../store/files.js';
 import { commitStore, readStore, readStoreFiles } from './store-dir.js';
-import { writeFileAtomic } from './durable.js';
+import { parseJournal, STORE_JOURNAL } from './store-journal.js';
 
 const dirs: string[] = [];
 function tempDir(files: Record<string, string> = {}): string {
@@ -112,96 +102,85 @@ describe('commitStore', () => {
   });
 });
 
-describe('writeFileAtomic', () => {
-  it('replaces the file and leaves no temp file behind on failure', async () => {
-    const dir = tempDir({ 'f.txt': 'old' });
-    await writeFileAtomic(path.join(dir, 'f.txt'), 'new');
-    expect(readFileSync(path.join(dir, 'f.txt'), 'utf8')).toBe('new');
-    mkdirSync(path.join(dir, 'is-a-dir'));
-    await expect(writeFileAtomic(path.join(dir, 'is-a-dir'), 'x')).rejects.toThrow();
-    expect(readdirSync(dir).sort()).toEqual(['f.txt', 'is-a-dir']);
+/** A store in state `old` with a killed writer's leftovers for state `next` staged beside it. */
+function interrupted(old: Record<string, string>, next: Record<string, string>, journal: boolean): string {
+  const dir = tempDir(old);
+  const renames = Object.entries(next).map(([name, text], i) => {
+    const staged = `.${name}.4242.${String(i).padStart(12, '0')}.tmp`;
+    writeFileSync(path.join(dir, staged), text);
+    return [staged, name];
   });
-});
-
-/** A real second process that holds the lock until it is killed. */
-function lockHolder(dir: string): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const script = `require('fs').writeFileSync(${JSON.stringify(path.join(dir, STORE_LOCK_FILE))}, process.pid + '\\n', { flag: 'wx' }); console.log('held'); setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    child.stdout.once('data', () =>
-      resolve({
-        pid: child.pid!,
-        stop: () =>
-          new Promise<void>((done) => {
-            child.once('exit', () => done());
-            child.kill('SIGKILL');
-          }),
-      }),
-    );
-    child.once('error', reject);
-  });
+  if (journal)
+    writeFileSync(path.join(dir, STORE_JOURNAL), JSON.stringify({ format: 'vet-store-journal/v1', renames }));
+  writeFileSync(path.join(dir, STORE_LOCK_FILE), '999999999\n'); // the dead writer's lock
+  return dir;
 }
 
-describe('withStoreLock', () => {
-  it('runs fn under the lock and releases it, also when fn throws', async () => {
-    const dir = tempDir();
-    const seen = await withStoreLock(dir, () => readFileSync(path.join(dir, STORE_LOCK_FILE), 'utf8'));
-    expect(seen).toBe(`${process.pid}\n`);
-    expect(existsSync(path.join(dir, STORE_LOCK_FILE))).toBe(false);
-    await expect(
-      withStoreLock(dir, () => {
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    expect(existsSync(path.join(dir, STORE_LOCK_FILE))).toBe(false);
+describe('an interrupted store write', () => {
+  const OLD = { 'config.toml': CONFIG, 'audits.toml': AUDITS };
+  const NEW = { 'config.toml': CONFIG + '\n# new\n', 'audits.toml': AUDITS + '\n# new\n', 'imports.lock': '' };
+
+  it('past its commit point (a journal) is rolled forward by the next reader', async () => {
+    const dir = interrupted(OLD, NEW, true);
+    rmSync(path.join(dir, '.config.toml.4242.000000000000.tmp')); // that rename had been done
+    writeFileSync(path.join(dir, 'config.toml'), NEW['config.toml']);
+    const files = await readStoreFiles(dir);
+    expect(files).toEqual({ config: NEW['config.toml'], audits: NEW['audits.toml'], importsLock: '' });
+    expect(readdirSync(dir).sort()).toEqual(['audits.toml', 'config.toml', 'imports.lock']);
   });
 
-  it('makes a second writer wait for a live holder, then fail with LOCK_HELD', async () => {
+  it('before its commit point (no journal) is the old state; the next writer removes its temp files', async () => {
+    const dir = interrupted(OLD, NEW, false);
+    const files = await readStoreFiles(dir);
+    expect(files).toEqual({ config: CONFIG, audits: AUDITS, importsLock: undefined });
+    const store = await readStore(dir);
+    await commitStore(dir, store);
+    expect(readdirSync(dir).sort()).toEqual(['audits.toml', 'config.toml', 'imports.lock']);
+  });
+
+  it('writes several changed files through a journal, and one changed file by a single rename', async () => {
     const dir = tempDir();
-    const holder = await lockHolder(dir);
-    try {
-      const started = Date.now();
-      let ran = false;
-      const err = await withStoreLock(
-        dir,
-        () => {
-          ran = true;
-        },
-        { wait: 300 },
-      ).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'LOCK_HELD', details: { pid: holder.pid } });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      expect(ran).toBe(false);
-    } finally {
-      await holder.stop();
+    const store = emptyStore();
+    await commitStore(dir, store);
+    store.config.exemptions['a'] = [{ version: '1.0.0', criteria: ['safe-to-run'], suggest: true }];
+    store.audits.audits['b'] = [
+      { who: ['x'], criteria: ['safe-to-run'], kind: 'full', version: '1.0.0', importable: true, aggregatedFrom: [] },
+    ];
+    expect((await commitStore(dir, store)).map((f) => path.basename(f))).toEqual(['config.toml', 'audits.toml']);
+    expect(await readStore(dir)).toEqual(store);
+    expect(readdirSync(dir).sort()).toEqual(['audits.toml', 'config.toml', 'imports.lock']);
+  });
+
+  it('refuses a journal that is not ours, renaming nothing', async () => {
+    const dir = tempDir(OLD);
+    for (const journal of [
+      '{"format":"vet-store-journal/v1","renames":[["../../etc/passwd","config.toml"]]}',
+      '{"format":"vet-store-journal/v1","renames":[[".audits.toml.1.000000000000.tmp","config.toml"]]}',
+      '{"format":"vet-store-journal/v1","renames":[[".x.1.000000000000.tmp","../x"]]}',
+      '{"format":"other","renames":[]}',
+      'garbage',
+    ]) {
+      expect(parseJournal(journal)).toBeUndefined();
+      writeFileSync(path.join(dir, STORE_JOURNAL), journal);
+      await expect(readStoreFiles(dir)).rejects.toMatchObject({
+        code: 'INVALID_STORE',
+        file: path.join(dir, STORE_JOURNAL),
+      });
     }
-    // The holder died without cleaning up: its lock is stale and is taken over.
-    expect(existsSync(path.join(dir, STORE_LOCK_FILE))).toBe(true);
-    expect(await withStoreLock(dir, () => 'ran', { wait: 0 })).toBe('ran');
+    expect(readFileSync(path.join(dir, 'config.toml'), 'utf8')).toBe(CONFIG);
   });
 
-  it('gets the lock as soon as the holder releases it', async () => {
-    const dir = tempDir();
+  it('a journal a live writer holds is waited for, not touched', async () => {
+    const dir = interrupted(OLD, NEW, true);
+    rmSync(path.join(dir, STORE_LOCK_FILE));
     let release!: () => void;
-    const first = withStoreLock(dir, () => new Promise<void>((r) => (release = r)));
+    const writer = withStoreLock(dir, () => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 20));
-    const order: string[] = [];
-    const second = withStoreLock(
-      dir,
-      () => {
-        order.push('second');
-      },
-      { wait: 5000, pollMs: 10 },
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    order.push('release');
+    const read = readStoreFiles(dir);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(path.join(dir, STORE_JOURNAL))).toBe(true);
     release();
-    await first;
-    await second;
-    expect(order).toEqual(['release', 'second']);
-  });
-
-  it('fails with STORE_NOT_FOUND when the store directory does not exist', async () => {
-    expect(await codeOf(withStoreLock(path.join(tempDir(), 'nope'), () => 1))).toBe('STORE_NOT_FOUND');
+    await writer;
+    expect((await read).config).toBe(NEW['config.toml']);
   });
 });

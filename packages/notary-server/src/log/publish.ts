@@ -1,14 +1,16 @@
 /**
  * Writes the tlog-tiles read API as static files under `<data>/static/` so any web server
- * or CDN can serve the log (spec/notary.md §1.3, §9). Every file is written to a temp name
- * and renamed; full tiles and bundles are written once (immutable); the partial tiles of
- * the current size come next, and the checkpoint is renamed into place last, so a reader
+ * or CDN can serve the log (spec/notary.md §1.3, §9). Every file goes through the durable
+ * writer (temp file, fsync, rename, fsync of the folder); full tiles and bundles are written
+ * once (immutable); the partial tiles of the current size come next, and the checkpoint is
+ * renamed into place last, so a reader
  * never sees a checkpoint whose tiles are missing. The files are a cache: `publishAll`
  * rebuilds them from the database at any time.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { entriesTilePath, tilePath } from '@vet/core';
+import { writeFileAtomicSync } from '@vet/core/node';
 import type { MerkleLevels } from './tree.js';
 import { encodeBundle, hashTileBytes, tileLevels, tileShape, TILE_W } from './tiles.js';
 
@@ -18,13 +20,9 @@ export interface PublishSource {
   readLeaves(start: number, end: number): Uint8Array[];
 }
 
-let tmpCounter = 0;
-
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${tmpCounter++}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/** The one durable writer, creating the tile folders as needed. */
+function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  writeFileAtomicSync(path, data, { mkdirMode: 0o777 });
 }
 
 /**
