@@ -7,7 +7,7 @@
  *    it means "whatever registry is configured" (npm's replace-registry-host = npmjs): npm's,
  *    asked with every configuration file and npm_config_* variable out of the way, and Yarn
  *    classic's alias host when yarn is installed (asked the same way).
- * Each question is asked at most once per loaded configuration, and never needs the network
+ * Each question is asked at most once per process, and never needs the network
  * (corepack is told not to download a package manager to answer).
  */
 import { execFile } from 'node:child_process';
@@ -83,20 +83,43 @@ function yarnBuiltin(run: Run, env: NodeJS.ProcessEnv): Promise<string | undefin
   });
 }
 
-/** The defaults of the package managers installed here, asked lazily and at most once. */
+// One answer per question and environment for the whole process: a run that opens the registry
+// twice (check, then its suggestions) still runs npm once.
+const asked = new Map<string, Promise<unknown>>();
+
+function once<T>(key: unknown[], ask: () => Promise<T>): Promise<T> {
+  const k = JSON.stringify(key);
+  let p = asked.get(k) as Promise<T> | undefined;
+  if (!p) asked.set(k, (p = ask()));
+  return p;
+}
+
+/** What an answer depends on besides the folder: where the tools are, and npm's own variables. */
+function envKey(env: NodeJS.ProcessEnv): [string, string][] {
+  return Object.entries(env)
+    .filter(([k]) => /^(path|home|npm_config_.*|yarn_.*)$/i.test(k))
+    .map(([k, v]) => [k, v ?? ''] as [string, string])
+    .sort();
+}
+
+/** The defaults of the package managers installed here, asked lazily and at most once per process. */
 export function packageManagerDefaults(
   projectDir: string,
   options: { env?: NodeJS.ProcessEnv; run?: Run } = {},
 ): NpmDefaults {
   const env = options.env ?? process.env;
   const run = options.run ?? runQuiet;
-  let registry: Promise<string | undefined> | undefined;
-  let hosts: Promise<readonly string[]> | undefined;
+  const key = envKey(env);
   return {
-    registry: () => (registry ??= run('npm', ['config', 'get', 'registry'], { cwd: projectDir, env })),
+    registry: () =>
+      once(['registry', projectDir, key, options.run === undefined], () =>
+        run('npm', ['config', 'get', 'registry'], { cwd: projectDir, env }),
+      ),
     defaultHosts: () =>
-      (hosts ??= Promise.all([npmBuiltin(run, env), yarnBuiltin(run, env)]).then((urls) => [
-        ...new Set(urls.map(hostOf).filter((h): h is string => h !== undefined)),
-      ])),
+      once(['hosts', key, options.run === undefined], () =>
+        Promise.all([npmBuiltin(run, env), yarnBuiltin(run, env)]).then((urls) => [
+          ...new Set(urls.map(hostOf).filter((h): h is string => h !== undefined)),
+        ]),
+      ),
   };
 }
