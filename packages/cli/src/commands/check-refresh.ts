@@ -88,7 +88,9 @@ async function refreshCratePublishers(
   } catch (e) {
     // No registry known: the publisher rows imports.lock has still stand; say so once.
     if (!isVetError(e) || e.details?.['setting'] === undefined) throw e;
-    notes.push(`who published ${crates.join(', ')} was not refreshed: ${e.message} (${e.hint ?? ''})`);
+    const names =
+      crates.length > 5 ? `${crates.slice(0, 5).join(', ')} and ${crates.length - 5} more` : crates.join(', ');
+    notes.push(`who published ${names} was not refreshed: ${e.message} (${e.hint ?? ''})`);
     return;
   }
   const client = createCratesClient({ registry });
