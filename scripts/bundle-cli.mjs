@@ -11,7 +11,12 @@ const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../packa
 const outdir = path.join(cli, 'dist/bundle');
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [path.join(cli, 'dist/bin.js')],
+  // Worker threads start from their own module (core's startWorker: a sibling of the chunk
+  // that starts them), so each worker module is an entry of its own.
+  entryPoints: [
+    path.join(cli, 'dist/bin.js'),
+    { in: path.join(cli, '../core/dist/sig/verify-worker.js'), out: 'verify-worker' },
+  ],
   outdir,
   bundle: true,
   splitting: true, // keeps the commands' dynamic imports lazy
