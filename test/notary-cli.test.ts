@@ -55,7 +55,7 @@ function project(): TempProject {
       '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
       'node_modules/left-pad': {
         version: '1.3.0',
-        resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
         integrity: integrity('left-pad@1.3.0'),
       },
     },

@@ -52,6 +52,11 @@ export async function loadProject(g: GlobalOptions, io: CommandIO): Promise<Load
   return loadRef(await discoverOne(discoverOpts(g)), g, io);
 }
 
+/** How commands read the graph: the network only when not --locked. */
+export function graphOptions(g: GlobalOptions, io: CommandIO) {
+  return { network: !g.locked, env: io.env, ...(g.cacheDir !== undefined ? { cacheDir: g.cacheDir } : {}) };
+}
+
 export function discoverOpts(g: GlobalOptions) {
   return {
     cwd: g.cwd,
@@ -64,7 +69,7 @@ export function discoverOpts(g: GlobalOptions) {
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
   const [graph, store] = await Promise.all([
-    readGraph(ref),
+    readGraph(ref, graphOptions(g, io)),
     g.locked ? readLockedStore(ref.storeDir) : readStore(ref.storeDir),
   ]);
   checkStoreEcosystem(store, ref);

@@ -16,14 +16,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VetError, findCargoStore, type DependencyGraph, type Ecosystem } from '@vet/core';
-import {
-  detectNpmLockfile,
-  detectPythonLockfile,
-  readCargoProject,
-  cargoRegistryCrateFacts,
-  readNpmLockfile,
-  readPythonLockfile,
-} from '@vet/core/node';
+import { detectNpmLockfile, detectPythonLockfile, readNpmLockfile, readPythonLockfile } from '@vet/core/node';
+import { readCargoGraph } from './crates/facts.js';
 
 export interface ProjectRef {
   ecosystem: Ecosystem;
@@ -129,7 +123,14 @@ export async function discoverOne(opts: DiscoverOptions): Promise<ProjectRef> {
   return all[0]!;
 }
 
-export async function readGraph(ref: ProjectRef): Promise<DependencyGraph> {
+export interface ReadGraphOptions {
+  /** May the reader use the network (unlocked commands): Cargo fetches the crate manifests the graph needs. */
+  network?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cacheDir?: string;
+}
+
+export async function readGraph(ref: ProjectRef, opts: ReadGraphOptions = {}): Promise<DependencyGraph> {
   switch (ref.ecosystem) {
     case 'npm':
       return readNpmLockfile(ref.lockfile);
@@ -137,7 +138,11 @@ export async function readGraph(ref: ProjectRef): Promise<DependencyGraph> {
       return readPythonLockfile(ref.lockfile);
     case 'cargo':
       // cargo metadata drops dependencies on crates without a library target; only a crate's
-      // own manifest tells, so read it from cargo's registry cache when it is there.
-      return (await readCargoProject(path.dirname(ref.lockfile), { crateFacts: cargoRegistryCrateFacts() })).graph;
+      // own manifest tells (crates/facts.ts: vet's cache, cargo's, then the registry).
+      return readCargoGraph(path.dirname(ref.lockfile), {
+        env: opts.env ?? process.env,
+        network: opts.network ?? false,
+        ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+      });
   }
 }

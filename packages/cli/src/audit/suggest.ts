@@ -75,7 +75,9 @@ interface Measured {
 }
 
 /** Security findings are never turned into "could not measure"; they stop the run. */
-const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL']);
+// A security refusal stops suggest; so does an unreachable registry (one clear error, exit 2,
+// instead of a list of candidates that all failed for the same reason).
+const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL', 'NETWORK_ERROR']);
 
 function diffCacheName(fromKey: string | undefined, toKey: string): string {
   return createHash('sha256')
@@ -178,14 +180,14 @@ function pickSmallest(jobs: Job[], results: (Measured | undefined)[]): Map<Sugge
   return best;
 }
 
-/** Packuments for risk signals; one that cannot be fetched just means fewer signals. */
+/** Packuments for risk signals; one that cannot be fetched just means fewer signals, an unreachable registry stops. */
 async function loadPackuments(names: string[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
   const out = new Map<string, Packument>();
   await mapLimit([...new Set(names)], 8, async (name) => {
     try {
       out.set(name, await fetcher.packument(name));
     } catch (e) {
-      if (!isVetError(e)) throw e;
+      if (!isVetError(e) || e.code === 'NETWORK_ERROR') throw e;
     }
   });
   return out;

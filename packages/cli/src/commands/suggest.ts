@@ -7,6 +7,7 @@
 import {
   buildSuggestReport,
   formatSuggestHuman,
+  isVetError,
   notableParents,
   resolve,
   suggestCandidates,
@@ -72,7 +73,10 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
       for (const s of measured.suggestions) {
         const login = await fetcher.packument(s.name).then(
           (pk) => pk.versions[s.to]?.npmUser?.name,
-          () => undefined,
+          (e: unknown) => {
+            if (isVetError(e) && e.code === 'NETWORK_ERROR') throw e; // registry down: exit 2, said once
+            return undefined;
+          },
         );
         if (login) logins.set(`${s.name}@${s.to}`, login);
       }

@@ -61,7 +61,7 @@ const CRATE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
  * npm: the rules npm applies to existing package names (validate-npm-package-name's
  * validForOldPackages): URL-safe, no leading dot or underscore, `@scope/name` form.
  * PyPI: a PEP 508 name in its PEP 503 normal form (what lockfiles resolve to).
- * crates.io: ASCII letter first, then letters, digits, `-` and `_`, at most 64.
+ * Cargo (its default registry, crates-io): ASCII letter first, then letters, digits, `-` and `_`, at most 64.
  */
 export function checkPackageName(ecosystem: Ecosystem, name: string): void {
   const why = packageNameProblem(ecosystem, name);

@@ -20,7 +20,7 @@ export interface CriteriaEntry {
   aggregatedFrom: string[];
 }
 
-/** A publisher identity: a crates.io user id, or a trusted-publishing identity / npm user name. */
+/** A publisher identity: a registry user id (Cargo's default registry), or a trusted-publishing identity / npm user name. */
 export type PublisherIdentity =
   | { kind: 'user-id'; userId: number }
   | { kind: 'trusted-publisher'; trustedPublisher: string }

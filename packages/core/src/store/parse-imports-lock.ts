@@ -1,5 +1,5 @@
 /**
- * imports.lock (spec/cargo-vet-format.md §5): unpublished rows, crates.io publisher facts,
+ * imports.lock (spec/cargo-vet-format.md §5): unpublished rows, registry publisher facts,
  * and the reduced copy of each peer's audits (already mapped to local criteria), plus vet's
  * `[notary-checkpoints]` and `[[revoked.<import>.<package>]]` extensions. An empty file is a
  * valid, empty lock.
