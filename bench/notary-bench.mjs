@@ -12,7 +12,11 @@
 // and every 500th receipt is checked: its leaf hash is the submitted envelope's and its
 // inclusion proof verifies against the signed checkpoint's root.
 // Needs a build first (`pnpm exec tsc -b`).
-// Usage: node bench/notary-bench.mjs [--quick] [--only=<concurrency>]
+// Usage: node bench/notary-bench.mjs [--quick] [--only=<concurrency>] [--against=<dist> [--rounds=N]]
+// --against=<another build's packages/notary-server/dist> interleaves runs of this build and
+// that one (head, base, head, base, … N rounds, each on a fresh server and data dir) and prints
+// both builds' median submissions/s and server CPU µs/submission per phase: on a shared machine
+// CPU per submission, measured minutes apart in the same run, is the figure to compare.
 // --only=64 runs just that submission phase and no reads: for a CPU profile of one load.
 // BENCH_SHOW_METRICS=1 also prints the server's batch histograms; BENCH_NOTARY_SEQUENCER and
 // BENCH_NOTARY_DIST (below) are for A/B runs; VET_NOTARY_ED25519=openssl reaches the server.
@@ -25,6 +29,11 @@ import { fileURLToPath } from 'node:url';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice(10);
+if (against !== undefined) {
+  await interleave(against, Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3));
+  process.exit(0);
+}
 // BENCH_NOTARY_DIST=<a copy of an older dist> runs that build instead: A/B comparisons
 // minutes apart on a shared machine say more than figures from different days.
 const dist = process.env.BENCH_NOTARY_DIST ?? join(root, 'packages/notary-server/dist');
@@ -122,7 +131,7 @@ try {
   );
   const outDir = join(root, 'bench/.out');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'notary-bench.json'), JSON.stringify(results, null, 2));
+  writeFileSync(process.env.BENCH_OUT ?? join(outDir, 'notary-bench.json'), JSON.stringify(results, null, 2));
   for (const c of pool) c.close();
 } finally {
   if (child) {
@@ -310,4 +319,36 @@ function percentiles(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q) => (s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))]);
   return { p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+/** Runs this bench alternately on this build and on `base`, then compares medians per phase. */
+async function interleave(base, rounds) {
+  const args = process.argv.slice(2).filter((a) => !a.startsWith('--against=') && !a.startsWith('--rounds='));
+  const runs = { head: [], base: [] };
+  const tmp = mkdtempSync(join(tmpdir(), 'vet-notary-ab-'));
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const build of ['head', 'base']) {
+        const out = join(tmp, `${build}-${r}.json`);
+        const env = { ...process.env, BENCH_OUT: out };
+        if (build === 'base') env.BENCH_NOTARY_DIST = base;
+        else delete env.BENCH_NOTARY_DIST;
+        console.log(`-- round ${r + 1}/${rounds}: ${build}`);
+        const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { env, stdio: 'inherit' });
+        await new Promise((res) => child.once('exit', res));
+        runs[build].push(JSON.parse(readFileSync(out, 'utf8')));
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`\ninterleaved, ${rounds} rounds (median of each build's runs):`);
+  for (const [i, phase] of runs.head[0].submissions.entries()) {
+    const pick = (b, k) => median(runs[b].map((x) => x.submissions[i][k]));
+    console.log(
+      `submit  c=${String(phase.concurrency).padStart(3)}  head ${pick('head', 'perSecond').toFixed(0)}/s, ${pick('head', 'serverUsPerOp')} µs CPU/submission` +
+        `   base ${pick('base', 'perSecond').toFixed(0)}/s, ${pick('base', 'serverUsPerOp')} µs CPU/submission`,
+    );
+  }
 }

@@ -30,8 +30,13 @@ function buildId() {
 }
 
 await build({
-  // The diff worker is its own entry: worker threads load it by URL next to the chunks.
-  entryPoints: { bin: path.join(cli, 'dist/bin.js'), 'diff-worker': path.join(cli, 'dist/audit/diff-worker.js') },
+  // Worker threads start from their own module (core's startWorker, and the diff pool: a
+  // sibling of the chunk that starts them), so each worker module is an entry of its own.
+  entryPoints: [
+    path.join(cli, 'dist/bin.js'),
+    { in: path.join(cli, '../core/dist/sig/verify-worker.js'), out: 'verify-worker' },
+    { in: path.join(cli, 'dist/audit/diff-worker.js'), out: 'diff-worker' },
+  ],
   outdir,
   bundle: true,
   splitting: true, // keeps the commands' dynamic imports lazy

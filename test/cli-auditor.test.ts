@@ -153,6 +153,19 @@ describe('suggest and the check suggestion block', () => {
     expect(registry.requests.length).toBe(before);
   });
 
+  it('a failing unlocked check prints the risk signals after its suggestions, as suggest does', async () => {
+    const p = setup('1.3.0');
+    await initAt(p, '1.3.0', '1.3.1');
+    const r = await runVet(['check'], { cwd: p.dir });
+    expect(r.code).toBe(1);
+    const block = r.stdout.slice(r.stdout.indexOf('estimated audit backlog'));
+    expect(block).toMatch(/\nRisk signals:\n {2}left-pad:1\.3\.1: new install script: postinstall: /);
+    expect(block).toContain('  left-pad:1.3.1: publisher changed: alice → mallory\n');
+    const suggest = await runVet(['suggest'], { cwd: p.dir });
+    // suggest drops the suggestable exemption of 1.3.0 too: a full audit of 1.3.1, same signals block.
+    expect(suggest.stdout).toMatch(/\nRisk signals:\n {2}left-pad:1\.3\.1: (new )?install script: postinstall: /);
+  });
+
   it('suggest ignores suggestable exemptions and ranks by diff size', async () => {
     const p = setup('1.4.0');
     await runVet(['init'], { cwd: p.dir });

@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseCargoLock } from '@vet/core';
 import { SHARED, runVet } from './helpers/project.js';
 
 const CORPUS = path.join(SHARED, 'corpus', 'cargo');
@@ -24,16 +25,28 @@ const repos: RepoEntry[] = present
   ? (JSON.parse(readFileSync(path.join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoEntry[] }).repos
   : [];
 
-// A cargo home whose registry cache holds the published manifest of zcash's one bin-only
-// dependency, as `cargo fetch` leaves it on a developer's machine: cargo metadata (and so
-// cargo-vet) drops it and what only it pulls in (clap, anstyle, …).
+// A cargo home whose registry cache holds the published manifests of the repos' crates, as
+// `cargo fetch` leaves it on a developer's machine. The corpus has no crate sources, so each
+// crate gets a manifest with a library (true of every crate cargo-vet's own graph kept, which
+// is what the expected verdicts come from) — except zcash's one bin-only dependency, whose real
+// published facts are `autolib = false` and a [[bin]]: cargo metadata (and so cargo-vet) drops
+// it and what only it pulls in (clap, anstyle, …).
 const cargoHome = mkdtempSync(path.join(os.tmpdir(), 'vet-cargo-home-'));
-const crate = path.join(cargoHome, 'registry', 'src', 'index.crates.io-1949cf8c6b5b557f', 'cxxbridge-cmd-1.0.194');
-mkdirSync(crate, { recursive: true });
-writeFileSync(
-  path.join(crate, 'Cargo.toml'),
-  '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\n\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n',
-);
+const cargoSrc = path.join(cargoHome, 'registry', 'src', 'index.registry.example-0000000000000000');
+for (const r of repos) {
+  const lock = parseCargoLock(readFileSync(path.join(CORPUS, r.dir, 'Cargo.lock'), 'utf8'), 'Cargo.lock');
+  for (const p of lock.packages) {
+    if (p.checksum === undefined) continue;
+    const dir = path.join(cargoSrc, `${p.name}-${p.version}`);
+    mkdirSync(path.join(dir, 'src'), { recursive: true });
+    const binOnly = p.name === 'cxxbridge-cmd';
+    writeFileSync(
+      path.join(dir, 'Cargo.toml'),
+      `[package]\nname = "${p.name}"\nversion = "${p.version}"\n${binOnly ? 'autolib = false\n\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n' : ''}`,
+    );
+    writeFileSync(path.join(dir, 'src', binOnly ? 'main.rs' : 'lib.rs'), '');
+  }
+}
 afterAll(() => rmSync(cargoHome, { recursive: true, force: true }));
 
 const at = (r: RepoEntry) => `--current-time=${r.commit_date.slice(0, 10)}T12:00:00Z`;

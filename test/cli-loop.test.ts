@@ -205,8 +205,11 @@ describe('content binding', () => {
     expect(r.stdout).toContain(
       `error (security): notary 'acme' approved left-pad:1.3.0 with digest sha512-BBBB,\n  but the lockfile has ${sri}; the approval is not used.`,
     );
+    // Once printed "Vetting Succeeded (1 exempted)" (and "conclusion": "success") above the error.
+    expect(r.stdout).toMatch(/^Vetting Failed! \(digest mismatch\)\n/);
     expect(r.code).toBe(1);
     const json = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
+    expect((JSON.parse(json.stdout) as { conclusion: string }).conclusion).toBe('fail (digest mismatch)');
     expect(JSON.parse(json.stdout).digest_mismatches).toEqual([
       expect.objectContaining({ importName: 'acme', approved: 'sha512-BBBB', lockfile: [sri] }),
     ]);

@@ -111,7 +111,15 @@ describe('vet and a notary, end to end through the binary', () => {
     const strict = await runVet(['check', '--locked'], { cwd: consumer.dir });
     expect(strict.stderr).toBe('');
     expect(strict.stdout).toContain('left-pad:1.3.0 approved by 1 of 2 needed (acme) for ["safe-to-deploy"]');
+    // Once printed "Vetting Succeeded" (and "conclusion": "success") next to the shortfall.
+    expect(strict.stdout).toMatch(/^Vetting Failed! \(notary quorum\)\n/);
     expect(strict.code).toBe(1);
+    const strictJson = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: consumer.dir });
+    expect(JSON.parse(strictJson.stdout)).toMatchObject({
+      conclusion: 'fail (notary quorum)',
+      notary_quorum_failures: [{ name: 'left-pad', version: '1.3.0', approved_by: ['acme'], threshold: 2 }],
+    });
+    expect(strictJson.code).toBe(1);
   });
 
   it('a notary checkpoint signed by another key is refused: exit 1, nothing written', async () => {
@@ -126,5 +134,75 @@ describe('vet and a notary, end to end through the binary', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(consumer.read('supply-chain/config.toml')).toBe(config);
     expect(consumer.read('supply-chain/imports.lock')).toBe(lock);
+  });
+});
+
+describe('vet revoke', () => {
+  it('the auditor withdraws their approval (signed, receipt verified); consumers then fail, naming the revocation', async () => {
+    const own = await startRealNotary();
+    try {
+      const auditor = project();
+      expect((await runVet(['init'], { cwd: auditor.dir })).code).toBe(0);
+      const keyFile = path.join(auditor.dir, 'alice.key');
+      expect((await runVet(['auditor', 'keygen', '--out', keyFile], { cwd: auditor.dir })).code).toBe(0);
+      const key = await readAuditorKey(keyFile);
+      const { token } = await addAuditor(own.dir, { name: 'Alice <alice@example.com>', publicKey: key.publicKey });
+      const importAcme = (dir: string) =>
+        runVet(['import', 'acme', '--notary', own.url, '--key', own.vkey], { cwd: dir });
+      expect((await importAcme(auditor.dir)).code).toBe(0);
+      const submit = ['--submit', 'acme', '--key-file', keyFile, '--token', token];
+      const certify = await runVet(
+        [
+          'certify',
+          'left-pad',
+          '1.3.0',
+          '--criteria',
+          'safe-to-deploy',
+          '--accept-all',
+          '--who',
+          'Alice <alice@example.com>',
+          ...submit,
+        ],
+        { cwd: auditor.dir },
+      );
+      expect(certify.code).toBe(0);
+      const approvalEntry = Number(/log entry (\d+)/.exec(certify.stderr)![1]);
+
+      const consumer = project();
+      consumer.write(
+        'supply-chain/config.toml',
+        '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n',
+      );
+      consumer.write('supply-chain/audits.toml', '\n# cargo-vet audits file\n\n[audits]\n');
+      expect((await importAcme(consumer.dir)).code).toBe(0);
+      expect((await runVet(['check', '--locked'], { cwd: consumer.dir })).code).toBe(0);
+
+      const revoke = ['revoke', 'left-pad', '1.3.0', '--notary', 'acme', '--key-file', keyFile, '--token', token];
+      const r = await runVet([...revoke, '--reason', 'found a backdoor'], { cwd: auditor.dir });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^Revoked the approval of left-pad:1\\.3\\.0 \\["safe-to-deploy"\\] \\(log entry ${approvalEntry}\\) in notary 'acme': revocation is log entry (\\d+) \\(receipt verified, saved to .*\\.tlog-proof\\)\\.\\n$`,
+        ),
+      );
+      expect(r.code).toBe(0);
+      const revocationEntry = Number(/revocation is log entry (\d+)/.exec(r.stdout)![1]);
+
+      // Nothing left to revoke: a clear error, no stack trace.
+      const again = await runVet(revoke, { cwd: auditor.dir });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(
+        /^error: notary 'acme' holds no unrevoked approval of left-pad:1\.3\.0 signed with your key/,
+      );
+
+      const check = await runVet(['check'], { cwd: consumer.dir });
+      expect(check.stdout).toContain(
+        `left-pad:1.3.0 missing ["safe-to-deploy"] (the approval of 1.3.0 by Alice <alice@example.com> in notary 'acme' was revoked by log entry ${revocationEntry})`,
+      );
+      expect(check.code).toBe(1);
+      expect((await runVet(['check', '--locked'], { cwd: consumer.dir })).code).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 });

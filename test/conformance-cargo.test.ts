@@ -3,7 +3,7 @@
  * ../shared/corpus/cargo (MANIFEST.md): graph from Cargo.lock + manifests, store read from
  * disk, the locked-mode gates (store version, canonical format, store validity), then
  * resolve(). Expected verdicts come from MANIFEST.md, which took them from each repo's CI
- * (not re-run there: no crates.io access). Skips, saying why, without the corpus.
+ * (not re-run there: no access to Cargo's default registry). Skips, saying why, without the corpus.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ const repos: RepoFacts[] = present
   : [];
 const facts = (dir: string): RepoFacts => repos.find((r) => r.dir === dir)!;
 
-// Published crate fact (crates.io cxxbridge-cmd has `autolib = false` and only a [[bin]]):
+// Published crate fact (the published cxxbridge-cmd has `autolib = false` and only a [[bin]]):
 // cargo metadata drops the dependency on it, which Cargo.lock cannot show (spec §14 trap 3).
 const crateFacts = staticCrateFacts({ 'cxxbridge-cmd': { hasLib: false } });
 

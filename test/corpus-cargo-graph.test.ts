@@ -32,7 +32,7 @@ const repos: RepoFacts[] = present
   ? (JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as { repos: RepoFacts[] }).repos
   : [];
 
-// The published crate's manifest fact (crates.io cxxbridge-cmd: `autolib = false` and only a
+// The published crate's manifest fact (the published cxxbridge-cmd: `autolib = false` and only a
 // `[[bin]] cxxbridge` target). It is what cargo metadata knows and Cargo.lock does not.
 const crateFacts = staticCrateFacts({ 'cxxbridge-cmd': { hasLib: false } });
 

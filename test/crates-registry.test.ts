@@ -5,18 +5,20 @@
  * crates-io in the project's .cargo/config.toml — with CARGO_HOME pointing at an empty folder.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCratesIndex } from '../packages/cli/src/crates/index.js';
-import { crateDownloadUrl, crateIndexPath } from '../packages/cli/src/crates/index.js';
+import { crateDownloadUrl, crateIndexPath, readCargoGraph } from '../packages/cli/src/crates/index.js';
 import { runVet, tempProject } from './helpers/project.js';
 import { buildTgz } from './registry-server.js';
 
-const CRATES_IO = 'registry+https://github.com/rust-lang/crates.io-index';
+// What Cargo.lock records for the default registry; vet learns it is the default from the
+// manifest's plain `tinycrate = "1"`, never from the spelling.
+const DEFAULT_REGISTRY = 'registry+https://index.registry.example/';
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 interface Crate {
@@ -70,7 +72,7 @@ beforeAll(async () => {
       return void res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ dl: `${base}/dl`, api: base }));
-    // crates.io's web API, as cargo-vet asks it for publishers.
+    // The registry's web API (config.json `api`), as cargo-vet asks it for publishers.
     const api = /^\/api\/v1\/crates\/([^/]+)$/.exec(url);
     if (api) {
       const versions = crates
@@ -128,7 +130,7 @@ function cargoProject(
       '[[package]]',
       `name = "${dep}"`,
       `version = "${version}"`,
-      `source = "${CRATES_IO}"`,
+      `source = "${DEFAULT_REGISTRY}"`,
       `checksum = "${checksum}"`,
       '',
     ].join('\n'),
@@ -138,7 +140,7 @@ function cargoProject(
 const env = () => ({ CARGO_HOME: cargoHome, VET_CACHE_DIR: mkdtempSync(join(tmpdir(), 'vet-crates-cache-')) });
 
 describe('Cargo configuration', () => {
-  it('follows replace-with chains to a sparse registry; closer files win; crates.io without replacement', () => {
+  it('follows replace-with chains to a sparse registry; closer files win; nothing without replacement', () => {
     const project = {
       path: '/p/.cargo/config.toml',
       text: '[source.crates-io]\nreplace-with = "a"\n[source.a]\nreplace-with = "b"\n',
@@ -151,7 +153,7 @@ describe('Cargo configuration', () => {
       indexUrl: 'https://mirror.example/index/',
       from: '/h/.cargo/config.toml',
     });
-    expect(resolveCratesIndex([]).from).toBe('crates.io');
+    expect(resolveCratesIndex([])).toBeUndefined();
     expect(() =>
       resolveCratesIndex([
         { path: 'c', text: '[source.crates-io]\nreplace-with = "v"\n[source.v]\ndirectory = "vendor"\n' },
@@ -202,7 +204,7 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       const d = await runVet(['diff', 'tinycrate', '1.0.0', '1.1.0', '--stat'], { cwd: p.dir, env: e });
       expect(d.code).toBe(0);
       expect(d.stdout).toContain('3 files changed, 3 insertions(+), 1 deletion(-)');
-      expect(requests.some((u) => u.includes('crates.io'))).toBe(false);
+      expect(requests.every((u) => /^\/(index|dl|api)\//.test(u))).toBe(true);
     } finally {
       p.cleanup();
     }
@@ -242,7 +244,7 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
         /index entry for nosuchcrate \(http:\/\/127\.0\.0\.1:\d+\/index\/no\/su\/nosuchcrate\) was not found \(HTTP 404\)/,
       );
       expect(r.stderr).toContain(
-        'hint: check the package name and version, and the crates.io source replacement in .cargo/config.toml',
+        'hint: check the package name and version, and the sparse registry Cargo uses: [source.crates-io] replace-with in .cargo/config.toml',
       );
       expect(r.stderr).not.toMatch(/npmrc|\n\s+at /);
     } finally {
@@ -294,6 +296,73 @@ describe('vet on a Cargo project, against a local sparse registry', () => {
       const after = await runVet(['check', '--locked', ...at], { cwd: p.dir, env: e });
       expect(after.code).toBe(0);
       expect(requests.length).toBe(n);
+    } finally {
+      p.cleanup();
+    }
+  });
+});
+
+describe('without Cargo configuration: the index cargo already uses', () => {
+  /** A cargo home as cargo leaves it after fetching tinycrate: the index's config.json and its cached entry. */
+  function cargoHomeWithIndex(): string {
+    const home = mkdtempSync(join(tmpdir(), 'vet-cargo-state-'));
+    const dir = join(home, 'registry', 'index', 'index.registry.example-0123456789abcdef');
+    mkdirSync(join(dir, '.cache', crateIndexPath('tinycrate'), '..'), { recursive: true });
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ dl: `${base}/dl`, api: base }));
+    const head = Buffer.from([3, 2, 0, 0, 0]);
+    const pairs = crates
+      .filter((c) => c.name === 'tinycrate')
+      .flatMap((c) => [c.version, JSON.stringify({ name: c.name, vers: c.version, deps: [], cksum: c.cksum })]);
+    writeFileSync(
+      join(dir, '.cache', crateIndexPath('tinycrate')),
+      Buffer.concat([head, Buffer.from(`${['etag: "1"', ...pairs].join('\0')}\0`)]),
+    );
+    return home;
+  }
+
+  it('inspect and diff download through its config.json; a version Cargo.lock does not pin comes from its cached entry', async () => {
+    const p = cargoProject('tinycrate', '1.0.0');
+    const home = cargoHomeWithIndex();
+    try {
+      rmSync(join(p.dir, '.cargo'), { recursive: true });
+      const e = { ...env(), CARGO_HOME: home };
+      expect((await runVet(['init'], { cwd: p.dir, env: e })).code).toBe(0);
+      const r = await runVet(['inspect', 'tinycrate', '1.0.0'], { cwd: p.dir, env: e });
+      expect(r.code).toBe(0);
+      const d = await runVet(['diff', 'tinycrate', '1.0.0', '1.1.0', '--stat'], { cwd: p.dir, env: e });
+      expect(d.stdout).toContain('3 files changed, 3 insertions(+), 1 deletion(-)');
+      expect(d.code).toBe(0);
+    } finally {
+      p.cleanup();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('with no configuration and nothing cargo fetched, a clear error names what to do', async () => {
+    const p = cargoProject('tinycrate', '1.0.0');
+    try {
+      rmSync(join(p.dir, '.cargo'), { recursive: true });
+      const e = env();
+      await runVet(['init', '--locked'], { cwd: p.dir, env: e });
+      const r = await runVet(['inspect', 'tinycrate', '1.0.0'], { cwd: p.dir, env: e });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        "error: vet cannot tell where Cargo's default registry is: nothing replaces it in the cargo configuration, cargo has not fetched from it on this machine, and the lockfile records registry+https://index.registry.example/, which is not a sparse index\n",
+      );
+      expect(r.stderr).toMatch(/hint: run `cargo fetch` once .* or set \[source\.crates-io\] replace-with = "<name>"/);
+    } finally {
+      p.cleanup();
+    }
+  });
+
+  it('a manifest that cannot be fetched or does not match Cargo.lock is assumed to have a library, and said', async () => {
+    const p = cargoProject('swapped', '2.0.0');
+    try {
+      const graph = await readCargoGraph(p.dir, { env: env(), network: true });
+      expect(graph.nodes.map((n) => n.id)).toContain('swapped@2.0.0');
+      expect(graph.warnings.join('\n')).toMatch(
+        /could not fetch the manifests of swapped 2\.0\.0 \(swapped 2\.0\.0: the downloaded \.crate has sha256 [0-9a-f]{64}, but Cargo\.lock says [0-9a-f]{64}; refusing to use it; .*\); they were assumed to have a library target/,
+      );
     } finally {
       p.cleanup();
     }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEntryBundle, generateNoteSigner, type DependencyGraph } from '@vet/core';
 import type { CommandIO } from '../packages/cli/src/io.js';
 import { runAuditorKeygen } from '../packages/cli/src/commands/auditor.js';
-import { exitCodeFor } from '../packages/cli/src/exit-codes.js';
+import { exitCodeFor, renderErrorHuman } from '../packages/cli/src/exit-codes.js';
 import { refreshImports } from '../packages/cli/src/imports/refresh.js';
 import { createHttpClient } from '../packages/cli/src/registry/index.js';
 import { mutateStore } from '../packages/cli/src/store-tx.js';
@@ -55,7 +55,7 @@ function project(): TempProject {
       '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
       'node_modules/left-pad': {
         version: '1.3.0',
-        resolved: 'https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz',
+        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
         integrity: integrity('left-pad@1.3.0'),
       },
     },
@@ -252,7 +252,10 @@ describe('refusals: security error (exit 1), nothing written', () => {
     await l.close();
     expect(r.code).toBe(1);
     expect(r.error!.code).toBe('LOG_INCONSISTENT');
-    expect(r.error!.message).toMatch(/SECURITY ERROR.*signed root/);
+    expect(r.error!.message).toMatch(/^notary import 'notary': .*signed root/);
+    // Said once: the renderer's "error (security)" is the only prefix (was "error (security): SECURITY ERROR: …").
+    expect(renderErrorHuman(r.error)).toMatch(/^error \(security\): notary import 'notary': /);
+    expect(renderErrorHuman(r.error)).not.toContain('SECURITY ERROR');
     expect(storeFiles(p)).toEqual(before);
   });
 });
@@ -288,5 +291,95 @@ describe('through the built binary (vet import --notary, vet check)', () => {
     expect(check.code).toBe(1);
     expect(check.stdout + check.stderr).toContain(integrity('left-pad@1.3.0'));
     expect(check.stdout + check.stderr).toContain(integrity('tampered tarball'));
+  });
+});
+
+describe('revocations reach imports.lock even when the check fails', () => {
+  const notaries: RealNotary[] = [];
+  afterAll(async () => {
+    for (const x of notaries) await x.close();
+  });
+
+  it('an unlocked check that fails on a revoked approval records it, names it, and check --locked fails too', async () => {
+    // A notary of its own: the other tests' approvals of left-pad must not vet it here.
+    const n = await startRealNotary();
+    notaries.push(n);
+    const carol = await n.addAuditor('Carol <carol@example.com>');
+    const approved = await n.submit(envelope(carol, audit('left-pad', '1.3.0', { who: carol.name })), carol.token!);
+    expect(approved.status).toBe(200);
+    const p = project();
+    projects.push(p);
+    const env = { XDG_STATE_HOME: join(p.dir, '.state') };
+    expect((await runVet(['import', 'notary', '--notary', n.url, '--key', n.vkey], { cwd: p.dir, env })).code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir, env })).code).toBe(0);
+
+    // Carol withdraws her approval: a revocation signed with her key, naming the entry's leaf hash.
+    const revocation = {
+      kind: 'revocation' as const,
+      ecosystem: 'npm' as const,
+      package: 'left-pad',
+      version: '1.3.0',
+      criteria: [],
+      who: carol.name,
+      digests: {},
+      revokes: (approved.json as { leafHash: string }).leafHash,
+    };
+    const revoked = await n.submit(envelope(carol, revocation), carol.token!);
+    expect(revoked.status).toBe(200);
+    const entry = (revoked.json as { index: number }).index;
+
+    const lockBefore = p.read('supply-chain/imports.lock');
+    const r = await runVet(['check'], { cwd: p.dir, env });
+    expect(r.code).toBe(1);
+    const why = `left-pad:1.3.0 missing ["safe-to-deploy"] (the approval of 1.3.0 by ${carol.name} in notary 'notary' was revoked by log entry ${entry})`;
+    expect(r.stdout).toContain(why);
+    // Recorded although the check failed: the approval is gone, the revocation kept.
+    const lock = p.read('supply-chain/imports.lock');
+    expect(lock).not.toBe(lockBefore);
+    expect(lock).toContain(`[[revoked.notary.left-pad]]\nwho = "${carol.name}"`);
+    expect(lock).toContain(`revoked-by = ${entry}`);
+    expect(lock).not.toMatch(/\[\[audits\.notary\.audits\.left-pad\]\]\nwho = "Carol/);
+
+    const locked = await runVet(['check', '--locked'], { cwd: p.dir, env });
+    expect(locked.stdout).toContain(why);
+    expect(locked.code).toBe(1);
+    const json = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir, env });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      conclusion: 'fail (vetting)',
+      revoked_approvals: [
+        { name: 'left-pad', version: '1.3.0', import: 'notary', who: [carol.name], revoked_by_entry: entry },
+      ],
+    });
+  });
+  it('a violation the notary publishes is recorded by the failing unlocked check, so check --locked fails too', async () => {
+    const n = await startRealNotary();
+    notaries.push(n);
+    const dave = await n.addAuditor('Dave <dave@example.com>');
+    expect((await n.submit(envelope(dave, audit('left-pad', '1.3.0', { who: dave.name })), dave.token!)).status).toBe(
+      200,
+    );
+    const p = project();
+    projects.push(p);
+    const env = { XDG_STATE_HOME: join(p.dir, '.state') };
+    expect((await runVet(['import', 'notary', '--notary', n.url, '--key', n.vkey], { cwd: p.dir, env })).code).toBe(0);
+    expect((await runVet(['check', '--locked'], { cwd: p.dir, env })).code).toBe(0);
+
+    const found = {
+      kind: 'violation' as const,
+      ecosystem: 'npm' as const,
+      package: 'left-pad',
+      violation: '>=1.3.0',
+      criteria: ['safe-to-deploy'],
+      who: dave.name,
+      digests: {},
+    };
+    expect((await n.submit(envelope(dave, found), dave.token!)).status).toBe(200);
+    const r = await runVet(['check'], { cwd: p.dir, env });
+    expect(r.stdout).toMatch(/^Violations Found!\n {2}left-pad:1\.3\.0\n/);
+    expect(r.code).toBe(1);
+    expect(p.read('supply-chain/imports.lock')).toContain('violation = ">=1.3.0"');
+    const locked = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir, env });
+    expect((JSON.parse(locked.stdout) as { conclusion: string }).conclusion).toBe('fail (violation)');
+    expect(locked.code).toBe(1);
   });
 });

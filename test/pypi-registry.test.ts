@@ -465,13 +465,25 @@ describe('vet on a requirements.txt project, against the local index', () => {
     }
   });
 
-  it('a requirement that is not pinned is named as not vetted, with file and line', async () => {
+  it('a requirement that is not pinned cannot be vetted: the check fails naming file and line', async () => {
     const p = tempProject({ 'requirements.txt': `flask>=2\n${pin('1.0')}` });
     try {
       await runVet(['init'], { cwd: p.dir, env: env() });
       const r = await runVet(['check', '--locked'], { cwd: p.dir, env: env() });
-      expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/requirements\.txt:1: not locked, so not vetted: flask>=2/);
+      expect(r.stdout).toMatch(/^Vetting Failed! \(unpinned\)\n/);
+      expect(r.stdout).toMatch(/requirements\.txt:1: flask>=2 \(not pinned with == \(a range, not a lock\)\)/);
+      expect(r.code).toBe(1);
+      const json = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir, env: env() });
+      const doc = JSON.parse(json.stdout) as Record<string, unknown>;
+      expect(doc['conclusion']).toBe('fail (unpinned)');
+      expect(doc['unpinned_requirements']).toEqual([
+        expect.objectContaining({
+          line: 1,
+          requirement: 'flask>=2',
+          reason: 'not pinned with == (a range, not a lock)',
+        }),
+      ]);
+      expect(doc['vetted_with_exemptions']).toEqual([{ name: 'demo', version: '1.0' }]);
     } finally {
       p.cleanup();
     }

@@ -4,7 +4,7 @@
  * back at itself, dist.integrity/shasum, _npmUser, time, deprecated) and real gzip tarballs built
  * with tar's own Header encoder from in-memory file trees (with a `package/` prefix).
  *
- * Packuments carry an ETag (a hash of the document, like registry.npmjs.org's) and a matching
+ * Packuments carry an ETag (a hash of the document, as public registries send) and a matching
  * If-None-Match gets 304 Not Modified.
  *
  * Hooks: `inject` scripted failures (status codes, Retry-After, connection resets, delays) for

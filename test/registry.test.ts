@@ -15,7 +15,6 @@ import {
   createHttpClient,
   createLimiter,
   createNpmRegistry,
-  DEFAULT_NPM_HOSTS,
   expandNpmEnv,
   loadNpmConfig,
   openCache,
@@ -24,6 +23,8 @@ import {
   registryForPackage,
   resolveCacheDir,
   rewriteRegistryUrl,
+  settleDefaultRegistry,
+  packageManagerDefaults,
   type HttpClientOptions,
   type NpmConfig,
   type NpmRegistry,
@@ -83,12 +84,19 @@ function sandbox(
   return { project, home, env: { npm_config_globalconfig: join(root, 'etc/npmrc'), ...env } };
 }
 
+// Stand-ins for the hosts of the package managers' built-in default registries (npm's and
+// Yarn classic's alias), which vet asks the installed npm and yarn for.
+const DEFAULT_HOSTS = ['public.registry.example', 'alias.registry.example'];
+
 function load(s: Env, cwd = s.project): Promise<NpmConfig> {
   return loadNpmConfig({
     cwd,
     env: s.env,
     home: s.home,
-    builtinRegistry: () => Promise.reject(new Error('builtin registry must not be asked in this test')),
+    defaults: {
+      registry: () => Promise.reject(new Error('npm must not be asked for a registry in this test')),
+      defaultHosts: async () => DEFAULT_HOSTS,
+    },
   });
 }
 
@@ -198,44 +206,92 @@ describe('registry resolution', () => {
     expect(registryForPackage(cfg, 'acme')).toBe('http://main.test/');
   });
 
-  it('asks npm for its built-in default only when nothing is configured', async () => {
-    const s = sandbox();
+  it('asks npm for its registry only when nothing is configured and the network is needed, once', async () => {
+    const server = await startRegistryServer();
+    server.publish({ name: 'a', version: '1.0.0', files: { 'a.js': 'a\n' } });
+    server.publish({ name: 'b', version: '1.0.0', files: { 'b.js': 'b\n' } });
     let asked = 0;
-    const cfg = await loadNpmConfig({
-      projectDir: s.project,
-      env: s.env,
-      home: s.home,
-      builtinRegistry: async () => (asked++, 'http://builtin.test'),
+    const defaults = { registry: async () => (asked++, server.url), defaultHosts: async () => [] };
+    const s = sandbox();
+    const cfg = await loadNpmConfig({ projectDir: s.project, env: s.env, home: s.home, defaults });
+    expect(asked).toBe(0); // loading reads files only
+    const registry = createNpmRegistry({
+      config: cfg,
+      cache: openCache({ cacheDir: tempDir('c0') }),
+      httpOptions: fastHttp(),
     });
+    await Promise.all([registry.packument('a'), registry.packument('b')]);
     expect(asked).toBe(1);
-    expect(registryForPackage(cfg, 'x')).toBe('http://builtin.test/');
-    const s2 = sandbox({ user: 'registry=http://user.test/' });
-    await loadNpmConfig({
-      projectDir: s2.project,
-      env: s2.env,
-      home: s2.home,
-      builtinRegistry: async () => (asked++, 'http://builtin.test'),
+    expect(registryForPackage(cfg, 'x')).toBe(server.url);
+    const s2 = sandbox({ user: `registry=${server.url}` });
+    const cfg2 = await loadNpmConfig({ projectDir: s2.project, env: s2.env, home: s2.home, defaults });
+    const r2 = createNpmRegistry({
+      config: cfg2,
+      cache: openCache({ cacheDir: tempDir('c1') }),
+      httpOptions: fastHttp(),
     });
+    await r2.packument('a');
     expect(asked).toBe(1);
+    await registry.close();
+    await r2.close();
+    await server.close();
   });
 
-  it('rewrites DEFAULT_NPM_HOSTS onto the configured registry, keeping its path; leaves other hosts', async () => {
+  it('without a configured registry and without npm, a clear error names the setting', async () => {
+    const s = sandbox();
+    const cfg = await loadNpmConfig({
+      projectDir: s.project,
+      env: { ...s.env, PATH: tempDir('no-npm') },
+      home: s.home,
+    });
+    await expect(settleDefaultRegistry(cfg)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/no npm registry is configured, and npm is not installed/) as unknown,
+      hint: 'set registry=<url> in .npmrc or the npm_config_registry environment variable',
+    });
+  });
+
+  it('asks the installed npm: the project registry as npm sees it, and its built-in default with every config out of the way', async () => {
+    const bin = tempDir('fake-npm');
+    const log = join(bin, 'log');
+    // A stand-in npm that answers like npm: the setting from npm_config_registry / --userconfig, else its default.
+    writeFileSync(
+      join(bin, 'npm'),
+      [
+        '#!/bin/sh',
+        `echo "$*|$npm_config_registry" >> ${log}`,
+        'if [ -n "$npm_config_registry" ]; then echo "$npm_config_registry"; exit 0; fi',
+        'echo "https://public.registry.example/"',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const s = sandbox({}, { PATH: bin, npm_config_registry: 'http://env.test/' });
+    const d = packageManagerDefaults(s.project, { env: s.env });
+    expect(await d.registry()).toBe('http://env.test/');
+    expect(await d.defaultHosts()).toEqual(['public.registry.example']);
+    await d.defaultHosts();
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toMatch(/^config get registry --prefix=\S+ --userconfig=\S+ --globalconfig=\S+\|$/);
+  });
+
+  it("rewrites the default registries' hosts onto the configured registry, keeping its path; leaves other hosts", async () => {
     const s = sandbox({ project: 'registry=http://mirror.test/api/npm/\n@acme:registry=http://acme.test/' });
     const cfg = await load(s);
-    for (const host of DEFAULT_NPM_HOSTS) {
-      expect(rewriteRegistryUrl(cfg, 'lodash', `https://${host}/lodash/-/lodash-4.17.21.tgz`)).toBe(
+    for (const host of DEFAULT_HOSTS) {
+      expect(rewriteRegistryUrl(cfg, 'lodash', `https://${host}/lodash/-/lodash-4.17.21.tgz`, DEFAULT_HOSTS)).toBe(
         'http://mirror.test/api/npm/lodash/-/lodash-4.17.21.tgz',
       );
     }
-    expect(rewriteRegistryUrl(cfg, '@acme/w', `https://${DEFAULT_NPM_HOSTS[0]}/@acme/w/-/w-1.0.0.tgz`)).toBe(
+    expect(rewriteRegistryUrl(cfg, '@acme/w', `https://${DEFAULT_HOSTS[0]}/@acme/w/-/w-1.0.0.tgz`, DEFAULT_HOSTS)).toBe(
       'http://acme.test/@acme/w/-/w-1.0.0.tgz',
     );
-    expect(rewriteRegistryUrl(cfg, 'x', 'https://elsewhere.test/x/-/x-1.0.0.tgz')).toBe(
+    expect(rewriteRegistryUrl(cfg, 'x', 'https://elsewhere.test/x/-/x-1.0.0.tgz', DEFAULT_HOSTS)).toBe(
       'https://elsewhere.test/x/-/x-1.0.0.tgz',
     );
     const never = await load(sandbox({ project: 'registry=http://mirror.test/\nreplace-registry-host=never' }));
-    expect(rewriteRegistryUrl(never, 'x', `https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`)).toBe(
-      `https://${DEFAULT_NPM_HOSTS[0]}/x/-/x-1.tgz`,
+    expect(rewriteRegistryUrl(never, 'x', `https://${DEFAULT_HOSTS[0]}/x/-/x-1.tgz`, DEFAULT_HOSTS)).toBe(
+      `https://${DEFAULT_HOSTS[0]}/x/-/x-1.tgz`,
     );
   });
 });
@@ -488,9 +544,9 @@ describe('npm registry client', () => {
     expect(server.requests.map((r) => r.path)).toEqual(['/npm/b/2.0.0', '/npm/b/-/b-2.0.0.tgz']);
   });
 
-  it('rewrites a DEFAULT_NPM_HOSTS resolved URL onto the configured registry', async () => {
+  it('rewrites a resolved URL on a default registry host onto the configured registry', async () => {
     const pub = server.publish({ name: 'c', version: '1.0.0', files: { 'c.js': 'c\n' } });
-    const resolved = `https://${DEFAULT_NPM_HOSTS[0]}/c/-/c-1.0.0.tgz`;
+    const resolved = `https://${DEFAULT_HOSTS[0]}/c/-/c-1.0.0.tgz`;
     await registry.tarball({ name: 'c', version: '1.0.0', integrity: pub.integrity, resolved });
     expect(server.requests.map((r) => r.path)).toEqual(['/npm/c/-/c-1.0.0.tgz']);
   });
@@ -627,7 +683,7 @@ describe('scoped registries and tarball hosts get only their own credentials', (
       name: 'plain',
       version: '1.0.0',
       integrity: pubMain.integrity,
-      resolved: `https://${DEFAULT_NPM_HOSTS[1]}/plain/-/plain-1.0.0.tgz`,
+      resolved: `https://${DEFAULT_HOSTS[1]}/plain/-/plain-1.0.0.tgz`,
     });
     await registry.tarball({ name: '@acme/w', version: '1.0.0' });
     expect(main.requests.map((r) => r.path)).toEqual(['/plain/-/plain-1.0.0.tgz']);

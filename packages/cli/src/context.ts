@@ -55,6 +55,11 @@ export async function loadProject(g: GlobalOptions, io: CommandIO): Promise<Load
   return loadRef(await discoverOne(discoverOpts(g)), g, io);
 }
 
+/** How commands read the graph: the network only when not --locked. */
+export function graphOptions(g: GlobalOptions, io: CommandIO) {
+  return { network: !g.locked, env: io.env, ...(g.cacheDir !== undefined ? { cacheDir: g.cacheDir } : {}) };
+}
+
 export function discoverOpts(g: GlobalOptions) {
   return {
     cwd: g.cwd,
@@ -71,7 +76,7 @@ async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promis
     build: BUILD_ID,
   };
   const [graph, store] = await Promise.all([
-    readGraph(ref, { ...cache, env: io.env }),
+    readGraph(ref, { ...graphOptions(g, io), cache }),
     g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir),
   ]);
   checkStoreEcosystem(store, ref);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { VetError } from '@vet/core';
-import { renderErrorHuman } from './exit-codes.js';
+import { VetError, VetValidationError, notaryRollbackError } from '@vet/core';
+import { renderErrorHuman, renderErrorJson } from './exit-codes.js';
 
 describe('human error rendering', () => {
   it('names the file and line once, and shows a parser excerpt the message does not already hold', () => {
@@ -23,5 +23,38 @@ describe('human error rendering', () => {
     expect(renderErrorHuman(e)).toBe('error: GET https://r.example/x failed\n  caused by: ECONNRESET\nhint: retry\n');
     const f = new VetError('INVALID_STORE', 'bad criteria', { file: 'audits.toml', line: 4 });
     expect(renderErrorHuman(f)).toBe('error: audits.toml:4: bad criteria\n');
+  });
+});
+
+describe('errors say things once, and strings from outside are data', () => {
+  it('a security error is prefixed once (was "error (security): SECURITY ERROR: …")', () => {
+    const e = notaryRollbackError(
+      'acme',
+      { note: 'a', size: 5, source: 'imports.lock' },
+      { note: 'b', size: 2, source: 'the notary' },
+    );
+    expect(renderErrorHuman(e)).toMatch(
+      /^error \(security\): notary import 'acme' rolled back: it now serves a tree of 2 entries/,
+    );
+    expect(renderErrorHuman(e)).not.toContain('SECURITY ERROR');
+  });
+
+  it('escape sequences in a message, a problem, a cause or a hint are shown, never run', () => {
+    const evil = 'x\u001b[2K\rVetting Succeeded\u009b31m\u202e';
+    const shown = 'x\\x1b[2K\\rVetting Succeeded\\x9b31m\\u{202e}';
+    const e = new VetError('NOT_FOUND', `package ${evil} not found`, {
+      hint: `try ${evil}`,
+      cause: new Error(`${evil}!`),
+    });
+    expect(renderErrorHuman(e)).toBe(`error: package ${shown} not found\n  caused by: ${shown}!\nhint: try ${shown}\n`);
+    const v = new VetValidationError('PARSE_ERROR', [
+      { file: 'a.toml', line: 1, message: evil },
+      { file: 'b.toml', message: 'ok' },
+    ]);
+    expect(renderErrorHuman(v)).toContain(`  a.toml:1: ${shown}\n  b.toml: ok\n`);
+    const json = renderErrorJson(e);
+    // eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
+    expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect((JSON.parse(json) as { error: { message: string } }).error.message).toBe(`package ${evil} not found`);
   });
 });

@@ -8,8 +8,8 @@ import { VetError, type DependencyGraph, type Ecosystem, type PackageNode } from
 import { createRegistrySuggestFetcher, type SuggestFetcher } from './audit/index.js';
 import { fetchPackageTree } from './audit/index.js';
 import { createNpmRegistry, loadNpmConfig, openCache, type NpmRegistry, type Packument } from './registry/index.js';
-import { createPypiClient, inspectPypi, type PypiClient } from './pypi/index.js';
-import { createCratesClient, fetchCrateTree, loadCratesIndex } from './crates/index.js';
+import { inspectPypi, openPypiClients } from './pypi/index.js';
+import { createCratesClient, fetchCrateTree, loadCratesRegistry } from './crates/index.js';
 
 export interface PackageTreeSource {
   /** Extracted, verified tree of name@version. */
@@ -44,8 +44,8 @@ export async function openPackageSource(o: SourceOptions): Promise<PackageTreeSo
 }
 
 async function cratesSource(o: SourceOptions): Promise<PackageTreeSource> {
-  const { indexUrl } = await loadCratesIndex(path.dirname(o.lockfile), o.env);
-  const client = createCratesClient({ indexUrl });
+  const registry = await loadCratesRegistry(path.dirname(o.lockfile), o.env, o.graph);
+  const client = createCratesClient({ registry });
   const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
   const tree = async (name: string, version: string) => {
     const node = lockedNode(o.graph, name, version);
@@ -85,23 +85,24 @@ async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
   };
 }
 
-async function pypiSource(o: SourceOptions): Promise<PackageTreeSource> {
-  const client: PypiClient = await createPypiClient({ env: o.env, cwd: path.dirname(o.lockfile) });
+function pypiSource(o: SourceOptions): Promise<PackageTreeSource> {
+  // The index the lockfile records for a package, else pip/uv configuration, else pip's own.
+  const clients = openPypiClients(o.graph, { env: o.env, cwd: path.dirname(o.lockfile) });
   const tree = async (name: string, version: string) => {
     const node = lockedNode(o.graph, name, version);
     const r = await inspectPypi(name, version, {
-      client,
+      client: await clients.forPackage(name, version),
       ...(node ? { integrity: node.integrity } : {}),
       ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
     });
     return { dir: r.dir, key: `${r.file}` };
   };
-  return {
+  return Promise.resolve({
     tree,
     suggestFetcher: () => ({
       tree,
-      packument: () => Promise.reject(new VetError('NOT_FOUND', 'PyPI has no packuments')),
+      packument: () => Promise.reject(new VetError('NOT_FOUND', 'Python indexes have no packuments')),
     }),
-    close: () => client.close(),
-  };
+    close: () => clients.close(),
+  });
 }

@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson
 import { processIO, type CommandIO } from './io.js';
 import { registerAuditorCommand } from './commands/auditor.js';
 import { registerCacheCommand } from './commands/cache.js';
+import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
 
 export const VERSION = '0.1.0';
@@ -290,6 +291,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     );
   registerAuditorCommand(program, io, run);
   registerCacheCommand(program, io, run);
+  registerRevokeCommand(program, io, run);
   return program;
 }
 

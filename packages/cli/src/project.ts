@@ -14,18 +14,16 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { VetError, findCargoStore, type DependencyGraph, type Ecosystem } from '@vet/core';
 import {
   detectNpmLockfile,
   detectPythonLockfile,
-  readCargoProject,
-  cargoRegistryCrateFacts,
   readNpmLockfile,
   readPythonLockfile,
   pythonLockfileFormat,
 } from '@vet/core/node';
+import { readCargoGraph } from './crates/facts.js';
 import { cachedGraph } from './parse-cache.js';
 
 export interface ProjectRef {
@@ -132,32 +130,30 @@ export async function discoverOne(opts: DiscoverOptions): Promise<ProjectRef> {
   return all[0]!;
 }
 
-export interface GraphCache {
-  /** The cache root (`resolveCacheDir`). */
-  root: string;
-  /** The running build (`BUILD_ID`); without one nothing is cached. */
-  build: string | undefined;
-  env: NodeJS.ProcessEnv;
+export interface ReadGraphOptions {
+  /** May the reader use the network (unlocked commands): Cargo fetches the crate manifests the graph needs. */
+  network?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cacheDir?: string;
+  /** The parse cache (`resolveCacheDir`, `BUILD_ID`); without a build nothing is cached. */
+  cache?: { root: string; build: string | undefined };
 }
 
-/** The project's graph; with `cache`, from the parse cache when its inputs are unchanged. */
-export async function readGraph(ref: ProjectRef, cache?: GraphCache): Promise<DependencyGraph> {
-  // requirements files expand ${VARS} from the whole environment: not worth keying a cache on.
+/**
+ * The project's graph; npm and Python lockfiles come from the parse cache when every file the
+ * reader read is unchanged. Not Cargo: its crate facts come from caches and the network too.
+ * Not requirements files: they expand ${VARS} from the whole environment.
+ */
+export async function readGraph(ref: ProjectRef, opts: ReadGraphOptions = {}): Promise<DependencyGraph> {
   const pyFormat = ref.ecosystem === 'pypi' ? pythonLockfileFormat(ref.lockfile) : undefined;
-  const cacheable = ref.ecosystem !== 'pypi' || (pyFormat !== undefined && pyFormat !== 'requirements');
-  if (cache?.build === undefined || !cacheable) return readGraphNow(ref);
-  const inputs = {
-    ecosystem: ref.ecosystem,
-    cwd: process.cwd(),
-    // Where the cargo reader looks for crate facts, and the target it resolves for.
-    ...(ref.ecosystem === 'cargo'
-      ? { home: homedir(), cargoHome: cache.env['CARGO_HOME'], target: cache.env['CARGO_BUILD_TARGET'] }
-      : {}),
-  };
-  return cachedGraph({ root: cache.root, build: cache.build, lockfile: ref.lockfile, inputs }, () => readGraphNow(ref));
+  const cacheable = ref.ecosystem === 'npm' || (pyFormat !== undefined && pyFormat !== 'requirements');
+  const build = opts.cache?.build;
+  if (opts.cache === undefined || build === undefined || !cacheable) return readGraphNow(ref, opts);
+  const inputs = { ecosystem: ref.ecosystem, cwd: process.cwd() };
+  return cachedGraph({ root: opts.cache.root, build, lockfile: ref.lockfile, inputs }, () => readGraphNow(ref, opts));
 }
 
-async function readGraphNow(ref: ProjectRef): Promise<DependencyGraph> {
+async function readGraphNow(ref: ProjectRef, opts: ReadGraphOptions): Promise<DependencyGraph> {
   switch (ref.ecosystem) {
     case 'npm':
       return readNpmLockfile(ref.lockfile);
@@ -165,7 +161,11 @@ async function readGraphNow(ref: ProjectRef): Promise<DependencyGraph> {
       return readPythonLockfile(ref.lockfile);
     case 'cargo':
       // cargo metadata drops dependencies on crates without a library target; only a crate's
-      // own manifest tells, so read it from cargo's registry cache when it is there.
-      return (await readCargoProject(path.dirname(ref.lockfile), { crateFacts: cargoRegistryCrateFacts() })).graph;
+      // own manifest tells (crates/facts.ts: vet's cache, cargo's, then the registry).
+      return readCargoGraph(path.dirname(ref.lockfile), {
+        env: opts.env ?? process.env,
+        network: opts.network ?? false,
+        ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
+      });
   }
 }

@@ -5,7 +5,7 @@
 export type Ecosystem = 'npm' | 'pypi' | 'cargo';
 
 export type SourceKind =
-  | 'registry' // the ecosystem's default registry (npm registry, PyPI index, crates.io)
+  | 'registry' // the ecosystem's default registry (npm registry, Python index, Cargo's crates-io)
   | 'alt-registry' // another registry (cargo alternative registry, private index)
   | 'tarball' // a remote archive URL
   | 'git'

@@ -1,6 +1,7 @@
 // Public API of @vet/core. Export by name; no default exports.
 // Each module's own index.ts decides what it exposes.
 export * from './errors.js';
+export * from './escape.js';
 export * from './graph.js';
 export * from './store/model.js';
 export * from './store/index.js';
@@ -14,3 +15,4 @@ export * from './why.js';
 export * from './criteria-text.js';
 export * from './imports/index.js';
 export * from './notary/index.js';
+export * from './check/index.js';

@@ -52,9 +52,16 @@ export class NotaryError extends VetError {
   readonly status: number;
   /** Seconds, for 429/503 answers. */
   readonly retryAfter: number | undefined;
+  /** The protocol rule an entry broke (@vet/core NotaryRule), for refusals of entries. */
+  readonly rule: string | undefined;
 
-  constructor(apiCode: NotaryApiCode, message: string, options: VetErrorOptions & { retryAfter?: number } = {}) {
+  constructor(
+    apiCode: NotaryApiCode,
+    message: string,
+    options: VetErrorOptions & { retryAfter?: number; rule?: string } = {},
+  ) {
     super(VET_CODE[apiCode] ?? 'HTTP_ERROR', message, options);
+    this.rule = options.rule;
     this.name = 'NotaryError';
     this.apiCode = apiCode;
     this.status = STATUS[apiCode];

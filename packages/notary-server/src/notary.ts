@@ -7,8 +7,9 @@ import { makeCheckpointSigner } from './log/checkpoint-signer.js';
 import type { NotaryConfig } from './config.js';
 import type { NotaryDb } from './db/open.js';
 import { NotaryError } from './errors.js';
-import { admitEntryAsync, type AdmittedEntry, type KeyLookup } from './entries/admit.js';
-import { inlineVerifier, type SignatureVerifier } from './entries/verifier.js';
+import { Ed25519VerifyPool, ed25519Engine, ed25519Verifier, type Ed25519Engine } from '@vet/core';
+import { admitDecoded, checkSubmission, type CheckedSubmission } from './entries/admit.js';
+import type { EntryProblem } from './entries/model.js';
 import type { Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
@@ -30,12 +31,27 @@ export interface NotaryDeps {
   now?: () => number;
   /** Commits batches; default: inline on `db`. The server passes a worker-thread committer. */
   committer?: BatchCommitter;
-  /** Checks envelope signatures; default: inline. The server passes a worker-thread verifier. */
+  /** Checks envelope signatures; default: inline. The server passes a worker-thread pool. */
   verifier?: SignatureVerifier;
   /** Where static tlog-tiles files go; undefined = do not write any. */
   staticDir?: string;
   /** Structured log sink (one JSON object per event). */
   log?: (event: Record<string, unknown>) => void;
+}
+
+/** Where admission's Ed25519 checks run (core's Ed25519VerifyPool, or inline). */
+export interface SignatureVerifier {
+  verify(publicKey: Uint8Array, msg: Uint8Array, sig: Uint8Array): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function inlineVerifier(engine?: Ed25519Engine): SignatureVerifier {
+  const check = ed25519Verifier(ed25519Engine(engine));
+  return { verify: (pk, msg, sig) => Promise.resolve(check(sig, msg, pk)), close: async () => {} };
+}
+
+export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
+  return new Ed25519VerifyPool({ threads: 1, ...(engine && { engine }) });
 }
 
 export interface Notary {
@@ -46,6 +62,8 @@ export interface Notary {
   readonly keys: NotaryKeys;
   readonly now: () => number;
   latest(): { size: number; note: string; rootHash: Uint8Array };
+  /** Stored entries the state machine refuses (index, rule, reason): the log is served, not ready. */
+  problems(): readonly EntryProblem[];
   authenticate(authorization: string | undefined): TokenInfo;
   /** Counts one submission outcome (the HTTP layer also counts refusals before submit). */
   recordSubmission(result: string): void;
@@ -94,18 +112,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       now,
       batchDelayMs: config.sequencer.batchDelayMs,
       batchMaxEntries: config.sequencer.batchMaxEntries,
-      onCommit(entries, batch) {
-        for (const e of entries) {
-          const a = pendingClaims.get(e.dedupe);
-          pendingClaims.delete(e.dedupe);
-          if (a)
-            state.apply({
-              index: e.index,
-              leafHash: Buffer.from(e.leafHash).toString('hex'),
-              signer: e.signer,
-              claim: a,
-            });
-        }
+      onCommit(_entries, batch) {
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
         publisher.dirty();
       },
@@ -116,12 +123,6 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     loaded.latest.size,
   );
-  const pendingClaims = new Map<string, AdmittedEntry['claim']>();
-
-  const keyLookup: KeyLookup = {
-    keyFor: (keyid) => adminKeys.get(keyid) ?? state.auditors.get(keyid)?.publicKey,
-    maySign: (claim, keyid) => state.maySign(claim, keyid),
-  };
   const verifier = deps.verifier ?? inlineVerifier();
   const proofMemo = new ProofMemo();
   /** Submissions whose signature is being checked: they count against maxPending too. */
@@ -137,6 +138,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     logEvent,
     readLeaves,
     latest: () => latest,
+    problems: () => state.problems,
     recordSubmission: (result) => m.submissions({ result }),
     authenticate(authorization) {
       const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -163,9 +165,9 @@ export function createNotary(deps: NotaryDeps): Notary {
         if (sequencer.pending + admitting >= config.limits.maxPending)
           throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
         admitting += 1;
-        let admitted: AdmittedEntry;
+        let checked: CheckedSubmission;
         try {
-          admitted = await admitEntryAsync(body, keyLookup, origin, verifier);
+          checked = await checkSubmission(body, state.log, verifier);
         } finally {
           admitting -= 1;
         }
@@ -175,17 +177,21 @@ export function createNotary(deps: NotaryDeps): Notary {
             'UNAVAILABLE',
             'the log is not accepting entries (storage failure); the operator must restart it',
           );
+        // Judged against the state as it is now, at the index the entry will get: everything
+        // below runs without awaiting, so state, dedupe and the sequencer's pool stay in
+        // step, and the entry is applied at once (the next submission sees it).
+        const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
         const submitter: Submitter = { subject: who.subject, role: who.role };
-        state.check(admitted.claim, admitted.signer, submitter, config.policy, now());
+        state.checkPolicy(admitted, submitter, config.policy, now());
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
         dedupe.add(admitted.dedupe);
-        pendingClaims.set(admitted.dedupe, admitted.claim);
+        state.apply(admitted);
         let done: Awaited<ReturnType<Sequencer['submit']>>;
         try {
-          const { leaf, leafHash, dedupe: key, signer } = admitted;
+          const { leaf, leafHashBytes, dedupe: key, signer } = admitted;
           done = await sequencer.submit({
             leaf,
-            leafHash,
+            leafHash: leafHashBytes,
             dedupe: key,
             signer,
             kind: admitted.claim.type,
@@ -198,7 +204,7 @@ export function createNotary(deps: NotaryDeps): Notary {
         const receipt = makeReceipt(
           tree,
           done.index,
-          admitted.leafHash,
+          admitted.leafHashBytes,
           done.batch.size,
           done.batch.checkpoint,
           proofMemo,

@@ -6,7 +6,14 @@
  * under the same lock.
  */
 import { readFileSync } from 'node:fs';
-import { IN_TOTO_PAYLOAD_TYPE, VetError, makeAuditorStatement, signDsse } from '@vet/core';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  VetError,
+  decodeNotaryEntry,
+  makeAuditorStatement,
+  parseAuditorStatement,
+  signDsse,
+} from '@vet/core';
 import { acquireSequencerLock, lockHolder, openDataDir, paths } from './datadir.js';
 import { createNotary } from './notary.js';
 import type { Receipt } from './log/proofs.js';
@@ -83,7 +90,8 @@ export async function addAuditor(
 ): Promise<{ keyid: string; token: string; receipt: Receipt }> {
   const keyid = opts.keyid ?? auditorKeyId(opts.publicKey);
   const receipt = await appendAdminEntry(dataDir, signedAuditorEntry(dataDir, 'add', opts.name, opts.publicKey, keyid));
-  const token = issueAuditorToken(dataDir, opts.name, {
+  // Bound to the key id, not the name: two auditors named alike stay apart.
+  const token = issueAuditorToken(dataDir, keyid, {
     ...(opts.tokenExpiresAt !== undefined && { expiresAt: opts.tokenExpiresAt }),
     now: opts.now ?? Date.now(),
   });
@@ -99,27 +107,58 @@ export async function removeAuditor(
     dataDir,
     signedAuditorEntry(dataDir, 'remove', opts.name, opts.publicKey, keyid),
   );
-  return { receipt, tokensRevoked: revokeAuditorTokens(dataDir, opts.name) };
+  return { receipt, tokensRevoked: revokeAuditorTokens(dataDir, keyid) };
 }
 
+/** Issues a token for the auditor with key id `keyid` (tokens act for a key id, not a name). */
 export function issueAuditorToken(
   dataDir: string,
-  name: string,
+  keyid: string,
   opts: { expiresAt?: number; now: number; label?: string },
 ): string {
   const { db } = openDataDir(dataDir);
   try {
-    return issueToken(db, name, 'auditor', opts);
+    return issueToken(db, keyid, 'auditor', opts);
   } finally {
     db.close();
   }
 }
 
-export function revokeAuditorTokens(dataDir: string, name: string): number {
+export function revokeAuditorTokens(dataDir: string, keyid: string): number {
   const { db } = openDataDir(dataDir);
   try {
-    return revokeTokens(db, name, Date.now());
+    return revokeTokens(db, keyid, Date.now());
   } finally {
     db.close();
   }
+}
+
+/**
+ * The key id an operator means: `keyid` as given, or the one auditor registered under
+ * `name` (from the log's auditor entries). Two auditors of that name: ask for --keyid.
+ */
+export function resolveAuditorKeyid(dataDir: string, who: { keyid?: string; name?: string }): string {
+  if (who.keyid !== undefined) return who.keyid;
+  const { db } = openDataDir(dataDir);
+  const named = new Set<string>();
+  try {
+    const rows = db.prepare("SELECT leaf FROM entries WHERE kind = 'auditor-add' ORDER BY idx").pluck().all();
+    for (const leaf of rows as Buffer[]) {
+      try {
+        const a = parseAuditorStatement(decodeNotaryEntry(leaf).payload);
+        if (a.name === who.name) named.add(a.keyid);
+      } catch {
+        /* not interpretable: `vet-notary verify` reports it */
+      }
+    }
+  } finally {
+    db.close();
+  }
+  if (named.size === 1) return [...named][0]!;
+  throw new VetError(
+    'INVALID_ARGUMENT',
+    named.size === 0
+      ? `no auditor named ${JSON.stringify(who.name)} was ever added`
+      : `${named.size} auditors are named ${JSON.stringify(who.name)}: name one with --keyid`,
+  );
 }

@@ -4,14 +4,23 @@
  * accepting, let the sequencer commit what it acknowledged to nobody yet, close the db.
  */
 import { createServer, type Server } from 'node:http';
+import { ed25519Engine, type Ed25519Engine } from '@vet/core';
 import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
-import { createNotary, type Notary } from './notary.js';
+import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
-import { workerVerifier } from './entries/verifier.js';
+
+/**
+ * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
+ * here, vs ~150–170 µs for Node's OpenSSL), else OpenSSL; `VET_NOTARY_ED25519=openssl`
+ * forces OpenSSL (A/B measurements, a platform where the addon misbehaves).
+ */
+export function serverEd25519Engine(): Ed25519Engine {
+  return ed25519Engine(process.env.VET_NOTARY_ED25519 === 'openssl' ? 'openssl' : undefined);
+}
 
 export interface RunningNotary {
   url: string;
@@ -34,17 +43,21 @@ export async function serveNotary(
   }
   const { db, config, keys, paths } = opened;
   let notary: Notary;
+  const committer = workerCommitter(paths.db);
+  const verifier = workerVerifier(serverEd25519Engine());
   try {
     notary = createNotary({
       db,
       config,
       keys,
-      committer: workerCommitter(paths.db),
-      verifier: workerVerifier(),
+      committer,
+      verifier,
       staticDir: paths.static,
       ...(opts.log && { log: opts.log }),
     });
   } catch (e) {
+    // The worker threads would keep a process that cannot start alive: stop them.
+    await Promise.allSettled([committer.close(), verifier.close()]);
     db.close();
     release();
     throw e;

@@ -9,7 +9,7 @@ import type { NotaryDb } from './db/open.js';
 export type TokenRole = 'auditor' | 'admin';
 
 export interface TokenInfo {
-  /** Auditor name (or "admin") the token acts for. */
+  /** Auditor key id (or "admin") the token acts for: a key id, never a display name. */
   subject: string;
   role: TokenRole;
   /** Hex of the token hash: the rate-limit key, never the token itself. */

@@ -7,11 +7,17 @@
  * Signatures are re-checked with OpenSSL whatever engine admitted them (libsodium by default):
  * a second, independent implementation, as every consumer's `vet` is.
  */
-import { hashLeaf, parseCheckpoint, verifyCheckpoint } from '@vet/core';
+import {
+  admitNotaryEntry,
+  decodeNotaryEntry,
+  hashLeaf,
+  isRuleRefusal,
+  parseCheckpoint,
+  verifyCheckpoint,
+} from '@vet/core';
 import { openDataDir } from './datadir.js';
-import { admitEntry, type KeyLookup } from './entries/admit.js';
-import { ed25519VerifierSync } from './entries/verifier.js';
 import { NotaryState } from './entries/state.js';
+import type { StoredEntry } from './log/read.js';
 import { rootAt } from './log/proofs.js';
 import { forEachEntry, readLatest } from './log/read.js';
 import { MerkleLevels } from './log/tree.js';
@@ -27,13 +33,8 @@ export interface VerifyReport {
 export function verifyNotaryLog(dataDir: string): VerifyReport {
   const { db, config, keys } = openDataDir(dataDir);
   const problems: string[] = [];
-  const check = ed25519VerifierSync('openssl');
   const tree = new MerkleLevels();
-  const state = new NotaryState(new Map([[keys.admin.keyid, keys.admin.publicKey]]));
-  const lookup: KeyLookup = {
-    keyFor: (keyid) => (keyid === keys.admin.keyid ? keys.admin.publicKey : state.auditors.get(keyid)?.publicKey),
-    maySign: (claim, keyid) => state.maySign(claim, keyid),
-  };
+  const state = new NotaryState(config.origin, new Map([[keys.admin.keyid, keys.admin.publicKey]]));
   try {
     const snapshot = db.transaction(() => {
       const entries = forEachEntry(db, (e) => {
@@ -41,18 +42,8 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
         if (!Buffer.from(h).equals(e.leaf_hash))
           problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
         tree.append(h);
-        try {
-          const a = admitEntry(e.leaf, lookup, config.origin, check);
-          state.apply({ index: e.idx, leafHash: Buffer.from(h).toString('hex'), signer: a.signer, claim: a.claim });
-        } catch (err) {
-          problems.push(`entry ${e.idx}: ${(err as Error).message}`);
-          state.entries.push({
-            index: e.idx,
-            leafHash: Buffer.from(h).toString('hex'),
-            signer: e.signer,
-            claim: { type: 'revocation', revokes: '' },
-          });
-        }
+        const problem = checkEntry(state, e, Buffer.from(h).toString('hex'));
+        if (problem !== undefined) problems.push(`entry ${e.idx}: ${problem}`);
       });
       const cps = db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as {
         size: number;
@@ -87,6 +78,23 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
     };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * The entry through the state machine every client runs, its signature checked with
+ * OpenSSL (core's default engine, as every client's). A refusal is a problem; the entry
+ * then keeps its index and changes nothing, as at the server's start-up.
+ */
+function checkEntry(state: NotaryState, e: StoredEntry, leafHash: string): string | undefined {
+  try {
+    const a = admitNotaryEntry(decodeNotaryEntry(e.leaf), state.log, { leafHash });
+    state.apply(a);
+    return a.signer === e.signer ? undefined : `signed by ${a.signer}, but stored as signed by ${e.signer}`;
+  } catch (err) {
+    if (!isRuleRefusal(err)) throw err;
+    state.skip({ index: e.idx, rule: err.rule, reason: err.message });
+    return `${err.rule}: ${err.message}`;
   }
 }
 

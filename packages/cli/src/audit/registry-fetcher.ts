@@ -3,7 +3,7 @@
  * integrity and `resolved` URL when the version is in the graph (candidate versions that are not
  * in the lockfile are verified against the registry's `dist.integrity`). Memoised per run.
  */
-import type { DependencyGraph, PackageNode } from '@vet/core';
+import { isVetError, type DependencyGraph, type PackageNode } from '@vet/core';
 import type { ArchiveLimits } from '../archive/index.js';
 import type { NpmRegistry } from '../registry/npm-registry.js';
 import { installsOn, type Packument } from '../registry/packument.js';
@@ -14,6 +14,11 @@ const REMOTE_KINDS = new Set(['registry', 'alt-registry', 'tarball']);
 
 function lockedNode(graph: DependencyGraph | undefined, name: string, version: string): PackageNode | undefined {
   return graph?.nodes.find((n) => n.name === name && n.version === version && REMOTE_KINDS.has(n.source.kind));
+}
+
+function unlessUnreachable(e: unknown): undefined {
+  if (isVetError(e) && e.code === 'NETWORK_ERROR') throw e;
+  return undefined;
 }
 
 export function createRegistrySuggestFetcher(
@@ -44,7 +49,8 @@ export function createRegistrySuggestFetcher(
       return registry.packument(name, { full: true });
     },
     async manifests(name, versions): Promise<Packument> {
-      const list = await Promise.all(versions.map((v) => registry.manifest(name, v).catch(() => undefined)));
+      // A version that cannot be had means fewer signals; an unreachable registry stops.
+      const list = await Promise.all(versions.map((v) => registry.manifest(name, v).catch(unlessUnreachable)));
       const out: Packument = {
         name,
         distTags: {},
@@ -59,7 +65,7 @@ export function createRegistrySuggestFetcher(
       // Only packages npm itself would skip here: an optional dependency built for another platform.
       const node = graph?.nodes.find((n) => n.name === name);
       if (graph !== undefined && node === undefined) return undefined;
-      const v = await registry.manifest(name, version, { immutable: true }).catch(() => undefined);
+      const v = await registry.manifest(name, version, { immutable: true }).catch(unlessUnreachable);
       if (v === undefined || installsOn(v)) return undefined;
       const { fileCount, unpackedSize } = v.dist;
       const platform = [...(v.os ?? []), ...(v.cpu ?? []), ...(v.libc ?? [])].join('/');

@@ -90,7 +90,9 @@ interface Measured {
 }
 
 /** Security findings are never turned into "could not measure"; they stop the run. */
-const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL']);
+// A security refusal stops suggest; so does an unreachable registry (one clear error, exit 2,
+// instead of a list of candidates that all failed for the same reason).
+const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL', 'NETWORK_ERROR']);
 
 function diffCacheName(fromKey: string | undefined, toKey: string): string {
   return createHash('sha256')
@@ -228,7 +230,10 @@ function pickSmallest(jobs: Job[], results: (Measured | undefined)[]): Map<Sugge
   return best;
 }
 
-/** Packuments (or just the versions compared) for risk signals; one that cannot be fetched just means fewer signals. */
+/**
+ * Packuments (or just the versions compared) for risk signals; one that cannot be fetched just
+ * means fewer signals, an unreachable registry stops.
+ */
 async function loadPackuments(best: Job[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
   const versions = new Map<string, Set<string>>();
   for (const { f, c } of best) {
@@ -241,7 +246,7 @@ async function loadPackuments(best: Job[], fetcher: SuggestFetcher): Promise<Map
     try {
       out.set(name, await (fetcher.manifests ? fetcher.manifests(name, [...vs]) : fetcher.packument(name)));
     } catch (e) {
-      if (!isVetError(e)) throw e;
+      if (!isVetError(e) || e.code === 'NETWORK_ERROR') throw e;
     }
   });
   return out;

@@ -3,7 +3,7 @@
  * cargo-vet audits.toml feed, or a notary (`--notary URL --key VERIFIER-KEY`) whose log is
  * verified before anything from it is believed. Fetches it at once and writes imports.lock.
  */
-import { VetError, type ImportConfig } from '@vet/core';
+import { VetError, escapeText, type ImportConfig } from '@vet/core';
 import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -101,7 +101,7 @@ export async function runImport(g: GlobalOptions, io: CommandIO, o: ImportOption
         only: o.name,
         notary: notaryRefresher({ http, io, storeDir: p.ref.storeDir }),
       });
-      for (const w of refreshed.warnings) io.err(`warning: ${w}\n`);
+      for (const w of refreshed.warnings) io.err(`warning: ${escapeText(w)}\n`);
       Object.assign(store, refreshed.store);
     });
   } finally {
@@ -111,6 +111,6 @@ export async function runImport(g: GlobalOptions, io: CommandIO, o: ImportOption
     (a, l) => a + l.length,
     0,
   );
-  io.err(`Imported '${o.name}': ${kept} audit${kept === 1 ? '' : 's'} of packages this project uses.\n`);
+  io.err(`Imported '${escapeText(o.name)}': ${kept} audit${kept === 1 ? '' : 's'} of packages this project uses.\n`);
   return EXIT_OK;
 }

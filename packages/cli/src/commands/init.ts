@@ -16,7 +16,7 @@ import {
   type VersionScheme,
 } from '@vet/core';
 import { commitStore, withStoreLock } from '@vet/core/node';
-import { discoverOpts, type GlobalOptions } from '../context.js';
+import { discoverOpts, graphOptions, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { discoverOne, readGraph } from '../project.js';
@@ -48,7 +48,7 @@ export async function runInit(g: GlobalOptions, io: CommandIO): Promise<number> 
       hint: 'vet check uses it as it is; delete it first to start over',
     });
   }
-  const graph = await readGraph(ref);
+  const graph = await readGraph(ref, graphOptions(g, io));
   const store = initialStore(graph, versionSchemeFor(ref.ecosystem));
   await mkdir(ref.storeDir, { recursive: true });
   await withStoreLock(ref.storeDir, () => commitStore(ref.storeDir, store));

@@ -4,7 +4,7 @@
  * own digest for versions outside it), unpacked safely into the cache.
  */
 import { spawn } from 'node:child_process';
-import { VetError } from '@vet/core';
+import { VetError, escapeText } from '@vet/core';
 import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -42,7 +42,7 @@ export async function runInspect(
     if (source.packument) {
       const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
       for (const s of riskSignals(pkg, undefined, version, packuments, p.graph))
-        io.err(`note: ${formatRiskSignal(s)}\n`);
+        io.err(`note: ${escapeText(formatRiskSignal(s))}\n`);
     }
     if (mode === 'shell') {
       if (!io.interactive) throw new VetError('INVALID_ARGUMENT', '--mode shell needs a terminal');
@@ -51,7 +51,7 @@ export async function runInspect(
       return EXIT_OK;
     }
     await emit(g, io, `${tree.dir}\n`);
-    io.err(`When you have audited it: vet certify ${pkg} ${version}\n`);
+    io.err(`When you have audited it: vet certify ${escapeText(`${pkg} ${version}`)}\n`);
     return EXIT_OK;
   } finally {
     await source.close();
@@ -97,25 +97,25 @@ export async function runDiff(
     if (pk !== undefined) {
       const packuments = new Map<string, Packument>([[pkg, pk as Packument]]);
       for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files }))
-        io.err(`note: ${formatRiskSignal(s)}\n`);
+        io.err(`note: ${escapeText(formatRiskSignal(s))}\n`);
     }
     if (o.stat) {
       const lines = diff.files.map(
         (f) =>
-          ` ${f.path} | ${f.binary ? `Bin ${f.oldBytes ?? 0} -> ${f.newBytes ?? 0} bytes` : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`,
+          ` ${escapeText(f.path)} | ${f.binary ? `Bin ${f.oldBytes ?? 0} -> ${f.newBytes ?? 0} bytes` : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`,
       );
       await emit(g, io, `${lines.join('\n')}${lines.length ? '\n' : ''} ${formatDiffStat(diff.stat)}\n`);
       return EXIT_OK;
     }
     const color = g.outputFile === undefined && shouldColor({ isTTY: io.isTTY }, io.env);
-    const text = colorizePatch(diff.patch, color);
+    const text = colorizePatch(escapeHeaders(diff.patch), color);
     const pager = io.env['PAGER'] ?? 'less -R';
     if (o.pager !== false && io.isTTY && g.outputFile === undefined && pager !== '' && pager !== 'cat') {
       await pipeToPager(pager, text);
     } else {
       await emit(g, io, text);
     }
-    io.err(`${formatDiffStat(diff.stat)}\nWhen you have audited it: vet certify ${pkg} ${v1} ${v2}\n`);
+    io.err(`${formatDiffStat(diff.stat)}\nWhen you have audited it: vet certify ${escapeText(`${pkg} ${v1} ${v2}`)}\n`);
     return EXIT_OK;
   } finally {
     await source.close();
@@ -141,4 +141,14 @@ function pipeToPager(pager: string, text: string): Promise<void> {
     child.stdin.on('error', () => undefined); // the user quit the pager early
     child.stdin.end(text);
   });
+}
+
+// File names come from the archive: in the patch's header lines they are shown escaped.
+const HEADER = /^(diff |--- |\+\+\+ |Binary files |rename |new file|deleted file|similarity |index )/;
+
+function escapeHeaders(patch: string): string {
+  return patch
+    .split('\n')
+    .map((l) => (HEADER.test(l) ? escapeText(l) : l))
+    .join('\n');
 }

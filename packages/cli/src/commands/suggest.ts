@@ -7,17 +7,19 @@
 import {
   buildSuggestReport,
   formatSuggestHuman,
+  isVetError,
   notableParents,
   resolve,
   suggestCandidates,
   type MeasuredSuggestion,
   type ResolveReport,
   type Store,
+  toSafeJson,
 } from '@vet/core';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
-import { emit, json } from '../output.js';
+import { emit } from '../output.js';
 import { openPackageSource } from '../package-source.js';
 import { computeSuggestions, createProgress, formatRiskSignal, type SuggestFailure } from '../audit/index.js';
 import { openCache } from '../registry/index.js';
@@ -74,7 +76,10 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
         const doc = fetcher.manifests ? fetcher.manifests(s.name, [s.to]) : fetcher.packument(s.name);
         const login = await doc.then(
           (pk) => pk.versions[s.to]?.npmUser?.name,
-          () => undefined,
+          (e: unknown) => {
+            if (isVetError(e) && e.code === 'NETWORK_ERROR') throw e; // registry down: exit 2, said once
+            return undefined;
+          },
         );
         if (login) logins.set(`${s.name}@${s.to}`, login);
       });
@@ -86,6 +91,7 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
       diffstat: s.diffstat,
       notableParents: notableParents(p.graph, byId.get(`${s.name}@${s.version}`)!.id),
       ...(logins.has(`${s.name}@${s.to}`) ? { publisherLogin: logins.get(`${s.name}@${s.to}`)! } : {}),
+      risk: s.risk.map(formatRiskSignal),
     }));
     const warnings = measured.problems.map((pr) => `${pr.name}:${pr.version}: ${pr.error.message}`);
     return { suggest: buildSuggestReport(report, items, warnings), measured };
@@ -107,7 +113,7 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
       g,
       io,
       g.outputFormat === 'json'
-        ? json({ suggestions: [], total_lines: 0 })
+        ? toSafeJson({ suggestions: [], total_lines: 0 })
         : "Nothing to suggest, you're fully audited!\n",
     );
     return EXIT_OK;
@@ -117,7 +123,7 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
     await emit(
       g,
       io,
-      json({
+      toSafeJson({
         suggestions: measured.suggestions.map((s) => ({
           name: s.name,
           version: s.version,
@@ -147,13 +153,6 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
     );
     return EXIT_OK;
   }
-  let text = formatSuggestHuman(suggest);
-  const risky = measured.suggestions.filter((s) => s.risk.length > 0);
-  if (risky.length) {
-    text += '\nRisk signals:\n';
-    for (const s of risky) text += s.risk.map((r) => `  ${s.name}:${s.version}: ${formatRiskSignal(r)}\n`).join('');
-  }
-  text += '\nUse `vet certify` to record the audits.\n';
-  await emit(g, io, text);
+  await emit(g, io, formatSuggestHuman(suggest));
   return EXIT_OK;
 }

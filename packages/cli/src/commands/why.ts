@@ -1,13 +1,13 @@
 /** `vet why <pkg> [version]`: every dependency chain from the project to the package. */
-import { VetError, dependencyChains } from '@vet/core';
+import { VetError, dependencyChains, escapeText, toSafeJson } from '@vet/core';
 import { discoverOne, readGraph } from '../project.js';
-import { discoverOpts, type GlobalOptions } from '../context.js';
+import { discoverOpts, graphOptions, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
-import { emit, json } from '../output.js';
+import { emit } from '../output.js';
 
 export async function runWhy(g: GlobalOptions, io: CommandIO, pkg: string, version?: string): Promise<number> {
-  const graph = await readGraph(await discoverOne(discoverOpts(g)));
+  const graph = await readGraph(await discoverOne(discoverOpts(g)), graphOptions(g, io));
   const result = dependencyChains(graph, pkg, version === undefined ? {} : { version });
   if (result.target.length === 0) {
     throw new VetError('INVALID_ARGUMENT', `${pkg}${version ? `@${version}` : ''} is not in the lockfile`);
@@ -16,7 +16,7 @@ export async function runWhy(g: GlobalOptions, io: CommandIO, pkg: string, versi
     await emit(
       g,
       io,
-      json({
+      toSafeJson({
         package: pkg,
         versions: result.target.map((t) => t.version),
         truncated: result.truncated,
@@ -32,13 +32,16 @@ export async function runWhy(g: GlobalOptions, io: CommandIO, pkg: string, versi
     lines.push(
       chain
         .map((s, i) => {
-          const label = s.node.firstParty && i === 0 ? s.node.name || '(root)' : `${s.node.name}@${s.node.version}`;
+          const label = escapeText(
+            s.node.firstParty && i === 0 ? s.node.name || '(root)' : `${s.node.name}@${s.node.version}`,
+          );
           return s.via && s.via !== 'normal' ? `(${s.via}) ${label}` : label;
         })
         .join(' -> '),
     );
   }
-  if (result.chains.length === 0) lines.push(`${pkg} is in the lockfile but no workspace member depends on it`);
+  if (result.chains.length === 0)
+    lines.push(`${escapeText(pkg)} is in the lockfile but no workspace member depends on it`);
   if (result.truncated) lines.push(`… (only the first ${result.chains.length} chains are shown)`);
   await emit(g, io, lines.join('\n') + '\n');
   return EXIT_OK;

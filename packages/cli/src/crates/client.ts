@@ -1,24 +1,23 @@
 /**
  * A sparse crates registry over HTTP (the shared registry client: timeouts, retries with
  * backoff, parallel cap, byte caps): `config.json` once, one index file per crate, and the
- * `.crate` downloads. This file only knows URLs; verification is inspect.ts's.
+ * `.crate` downloads. Where the index URL is not known but cargo's copy of the registry's
+ * config.json is (registry.ts), a release is found in cargo's cached index entry or from the
+ * checksum Cargo.lock pins. This file only knows URLs; verification is the callers'.
  */
 import { VetError } from '@vet/core';
 import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } from '../registry/http.js';
+import { CRATES_HINTS, CRATES_SETTING, type CratesRegistry } from './registry.js';
 import { downloadUrl, indexPath, parseIndexFile, type IndexRecord } from './sparse-index.js';
 
 const MIB = 1024 * 1024;
-const CRATES_HINTS = {
-  config: 'the crates.io source replacement in .cargo/config.toml, if you have one ([source.crates-io] replace-with)',
-  credentials: 'access to that registry (vet sends no registry token)',
-};
 
 export interface CrateRelease extends IndexRecord {
   /** Where the .crate is downloaded from. */
   url: string;
 }
 
-/** One version as the registry's web API reports it (crates.io `GET /api/v1/crates/{name}`). */
+/** One version as the registry's web API reports it (`GET {api}/api/v1/crates/{name}`). */
 export interface CrateVersionInfo {
   num: string;
   /** RFC 3339 publication time. */
@@ -29,8 +28,10 @@ export interface CrateVersionInfo {
 }
 
 export interface CratesClient {
-  readonly indexUrl: string;
-  release(name: string, version: string): Promise<CrateRelease>;
+  /** Where the registry came from, for messages. */
+  readonly from: string;
+  /** name@version's record and download URL; `locked` is Cargo.lock's checksum, when it pins this version. */
+  release(name: string, version: string, locked?: string): Promise<CrateRelease>;
   /** Every version with its publisher, from the API named by the index's config.json `api`. */
   versions(name: string): Promise<CrateVersionInfo[]>;
   download(release: CrateRelease): Promise<Buffer>;
@@ -38,30 +39,41 @@ export interface CratesClient {
 }
 
 export function createCratesClient(options: {
-  indexUrl: string;
+  registry: CratesRegistry;
   http?: HttpClient;
   httpOptions?: HttpClientOptions;
   maxCrateBytes?: number;
 }): CratesClient {
-  const { indexUrl } = options;
+  const { registry } = options;
+  const indexUrl = registry.indexUrl;
   const http = options.http ?? createHttpClient({ hints: CRATES_HINTS, ...options.httpOptions });
   let config: Promise<{ dl: string; api?: string }> | undefined;
   const files = new Map<string, Promise<IndexRecord[]>>();
 
-  const registryConfig = () =>
-    (config ??= http
-      .getJson(`${indexUrl}config.json`, { maxBytes: MIB, what: 'registry config.json' })
-      .then(({ url, json }) => {
-        const { dl, api } = (json ?? {}) as { dl?: unknown; api?: unknown };
-        if (typeof dl !== 'string')
-          throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "dl" download URL`, {
-            file: redactUrl(url),
-            hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
-          });
-        return { dl, ...(typeof api === 'string' && { api }) };
-      }));
+  const badDl = (url: string, where: string) =>
+    new VetError('PARSE_ERROR', `${where}: "dl" gives ${JSON.stringify(url)}, not an http(s) URL`, {
+      file: where,
+      hint: `check ${CRATES_HINTS.config}`,
+    });
 
-  const indexFile = (name: string) => {
+  const registryConfig = () =>
+    (config ??=
+      indexUrl === undefined
+        ? Promise.resolve(registry.config!)
+        : http
+            .getJson(`${indexUrl}config.json`, { maxBytes: MIB, what: 'registry config.json' })
+            .then(({ url, json }) => {
+              const { dl, api } = (json ?? {}) as { dl?: unknown; api?: unknown };
+              if (typeof dl !== 'string')
+                throw new VetError('PARSE_ERROR', `${redactUrl(url)}: no "dl" download URL`, {
+                  file: redactUrl(url),
+                  hint: `check ${CRATES_HINTS.config}`,
+                });
+              return { dl, ...(typeof api === 'string' && { api }) };
+            }));
+
+  const indexFile = (name: string): Promise<IndexRecord[]> => {
+    if (indexUrl === undefined) return Promise.resolve(registry.cachedIndex?.(name) ?? []);
     const key = name.toLowerCase();
     let p = files.get(key);
     if (!p) {
@@ -75,28 +87,35 @@ export function createCratesClient(options: {
     return p;
   };
 
+  /** The record for name@version: the index's, else (no index URL) what Cargo.lock pins. */
+  async function record(name: string, version: string, locked: string | undefined): Promise<IndexRecord> {
+    const records = await indexFile(name);
+    const rec =
+      records.find((r) => r.name === name && r.vers === version) ??
+      records.find((r) => r.name.toLowerCase() === name.toLowerCase() && r.vers === version);
+    if (rec) return rec;
+    if (indexUrl === undefined && locked !== undefined) return { name, vers: version, cksum: locked, yanked: false };
+    if (indexUrl === undefined)
+      throw new VetError(
+        'NOT_FOUND',
+        `${name} ${version} is not in Cargo.lock, and vet knows no index to look it up in`,
+        {
+          hint: `vet uses the index cargo fetched from (${registry.from}), which has no entry for it; set ${CRATES_SETTING} to a sparse registry in .cargo/config.toml`,
+        },
+      );
+    throw new VetError('NOT_FOUND', `${name} ${version} is not in the registry index ${redactUrl(indexUrl)}`, {
+      hint: 'check the crate name and version',
+    });
+  }
+
   return {
-    indexUrl,
-    async release(name, version) {
-      const records = await indexFile(name);
-      const rec =
-        records.find((r) => r.name === name && r.vers === version) ??
-        records.find((r) => r.name.toLowerCase() === name.toLowerCase() && r.vers === version);
-      if (!rec)
-        throw new VetError('NOT_FOUND', `${name} ${version} is not in the registry index ${redactUrl(indexUrl)}`, {
-          hint: 'check the crate name and version',
-        });
+    from: registry.from,
+    async release(name, version, locked) {
+      const rec = await record(name, version, locked);
       const { dl } = await registryConfig();
       const url = downloadUrl(dl, rec.name, rec.vers, rec.cksum);
       if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-        throw new VetError(
-          'PARSE_ERROR',
-          `${redactUrl(indexUrl)}config.json: "dl" gives ${JSON.stringify(url)}, not an http(s) URL`,
-          {
-            file: `${redactUrl(indexUrl)}config.json`,
-            hint: 'check the sparse registry configured for crates.io in .cargo/config.toml',
-          },
-        );
+        throw badDl(url, indexUrl === undefined ? registry.from : `${redactUrl(indexUrl)}config.json`);
       }
       return { ...rec, url };
     },
@@ -105,7 +124,7 @@ export function createCratesClient(options: {
       if (api === undefined) {
         throw new VetError(
           'NOT_FOUND',
-          `the registry at ${redactUrl(indexUrl)} names no web API ("api" in config.json), so publishers cannot be looked up`,
+          `the registry (${indexUrl === undefined ? registry.from : redactUrl(indexUrl)}) names no web API ("api" in config.json), so publishers cannot be looked up`,
         );
       }
       const url = `${api.replace(/\/+$/, '')}/api/v1/crates/${encodeURIComponent(name)}`;

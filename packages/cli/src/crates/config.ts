@@ -1,16 +1,17 @@
 /**
- * Where crates come from, read from the user's Cargo configuration — the same files cargo
- * reads: `.cargo/config.toml` (or legacy `.cargo/config`) in the project folder and each
- * parent, then `$CARGO_HOME/config.toml` (default ~/.cargo); a closer file wins. Source
- * replacement (`[source.crates-io] replace-with = "<name>"`, chains allowed) to a `registry =`
- * source points vet at a mirror. Without replacement, crates.io's own sparse index — the
- * source Cargo.lock names — is used, as cargo does.
+ * Where Cargo's default registry (the `crates-io` source) is replaced, read from the user's
+ * Cargo configuration — the same files cargo reads: `.cargo/config.toml` (or legacy
+ * `.cargo/config`) in the project folder and each parent, then `$CARGO_HOME/config.toml`
+ * (default ~/.cargo); a closer file wins. Source replacement (`[source.crates-io] replace-with
+ * = "<name>"`, chains allowed) to a `registry =` source points vet at a mirror. Without
+ * replacement the answer is undefined and registry.ts looks further (cargo's own state, the
+ * lockfile); no registry host is written here.
  * `resolveCratesIndex` is pure (file texts in, answer out); `loadCratesIndex` reads the files.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CRATES_IO_SOURCES, VetError, parseTomlText } from '@vet/core';
+import { VetError, parseTomlText } from '@vet/core';
 
 export interface CargoConfigText {
   path: string;
@@ -20,15 +21,15 @@ export interface CargoConfigText {
 export interface CratesIndexConfig {
   /** Sparse-index base URL, ending in `/`. */
   indexUrl: string;
-  /** Where it came from, for messages ("crates.io", a config file path). */
+  /** Where it came from, for messages (a config file path). */
   from: string;
 }
 
 type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** crates.io's sparse index: the `sparse+` spelling of the crates.io source id. */
-const CRATES_IO_SPARSE = CRATES_IO_SOURCES.find((s) => s.startsWith('sparse+'))!.slice('sparse+'.length);
+/** Cargo's name for its default registry source. */
+const DEFAULT_SOURCE = 'crates-io';
 
 /** `[source.<name>]` tables merged across files, the closest file's keys winning. */
 function sourceTables(files: readonly CargoConfigText[]): Map<string, { table: Table; path: string }> {
@@ -45,10 +46,10 @@ function sourceTables(files: readonly CargoConfigText[]): Map<string, { table: T
   return out;
 }
 
-/** Decide the index from Cargo config file texts, closest first. */
-export function resolveCratesIndex(files: readonly CargoConfigText[]): CratesIndexConfig {
+/** The sparse index that replaces the default registry, from Cargo config file texts (closest first); undefined when nothing replaces it. */
+export function resolveCratesIndex(files: readonly CargoConfigText[]): CratesIndexConfig | undefined {
   const sources = sourceTables(files);
-  let name = 'crates-io';
+  let name = DEFAULT_SOURCE;
   const seen = new Set<string>();
   for (;;) {
     const s = sources.get(name);
@@ -61,14 +62,14 @@ export function resolveCratesIndex(files: readonly CargoConfigText[]): CratesInd
     seen.add(next);
     name = next;
   }
-  if (name === 'crates-io') return { indexUrl: CRATES_IO_SPARSE, from: 'crates.io' };
+  if (name === DEFAULT_SOURCE) return undefined;
   const s = sources.get(name);
   const registry = s?.table['registry'];
   if (typeof registry !== 'string') {
     const kind = s ? Object.keys(s.table).find((k) => ['local-registry', 'directory', 'git'].includes(k)) : undefined;
     throw new VetError(
       'INVALID_ARGUMENT',
-      `crates.io is replaced by source "${name}"${kind ? `, a ${kind} source,` : ''} which vet cannot fetch from`,
+      `the default registry (crates-io) is replaced by source "${name}"${kind ? `, a ${kind} source,` : ''} which vet cannot fetch from`,
       {
         ...(s && { file: s.path }),
         hint: 'vet fetches crates from a sparse registry (`registry = "sparse+https://…/"`)',
@@ -117,7 +118,7 @@ export function cargoConfigCandidates(
 export async function loadCratesIndex(
   projectDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<CratesIndexConfig> {
+): Promise<CratesIndexConfig | undefined> {
   const files: CargoConfigText[] = [];
   for (const path of cargoConfigCandidates(projectDir, env)) {
     const text = await readFile(path, 'utf8').catch(() => undefined);

@@ -45,7 +45,7 @@ export async function fetchCrateTree(
     if (existsSync(dir)) return { dir, key: `sha256-${locked}`, cached: true };
   }
   const subject = `${name} ${version}`;
-  const release = await opts.client.release(name, version);
+  const release = await opts.client.release(name, version, locked);
   if (locked && release.cksum !== locked) {
     throw new VetError(
       'INTEGRITY_MISMATCH',

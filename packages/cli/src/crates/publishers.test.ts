@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cratePublisherRows } from './publishers.js';
 
-describe('crates.io publisher rows', () => {
+describe('registry publisher rows', () => {
   it('user ids with login and name, trusted publishing as its identity, UTC dates, only versions asked for', () => {
     const rows = cratePublisherRows(
       ['1.0.0', '1.1.0', '9.9.9'],

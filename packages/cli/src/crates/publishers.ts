@@ -1,5 +1,5 @@
 /**
- * crates.io publisher facts for an unlocked `check` (spec cargo-vet-format §5.2, §7.1 step 2):
+ * Publisher facts from Cargo's default registry for an unlocked `check` (spec cargo-vet-format §5.2, §7.1 step 2):
  * for crates with wildcard audits, trusted entries or cached publisher rows, who published
  * each version in use and when, as `[[publisher.<crate>]]` rows (user id, login and name, or
  * the trusted-publishing identity). Rows are added or refreshed for the versions in use and

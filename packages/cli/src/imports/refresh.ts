@@ -61,6 +61,9 @@ export async function refreshImports(
   for (const name of Object.keys(next.importsLock.audits)) {
     if (!(name in next.config.imports)) delete next.importsLock.audits[name];
   }
+  for (const name of Object.keys(next.importsLock.revoked ?? {})) {
+    if (!(name in next.config.imports)) delete next.importsLock.revoked![name];
+  }
   warnings.push(...storeWarnings.map((w) => w.message));
   return { store: next, warnings };
 }

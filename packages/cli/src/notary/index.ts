@@ -8,6 +8,8 @@ export {
 export { registerAuditorCommand, runAuditorKeygen } from '../commands/auditor.js';
 export {
   submitToNotary,
+  submitSignedEntry,
+  findNotary,
   verifyReceipt,
   type SubmitToNotaryOptions,
   type SubmitResult,

@@ -9,8 +9,11 @@
 import {
   CriteriaIndex,
   VetError,
+  escapeText,
   notaryAuditsFile,
+  notaryRevokedAudits,
   planNotaryUpdate,
+  type RevokedAuditEntry,
   translateImport,
   type DependencyGraph,
   type ImportConfig,
@@ -38,9 +41,11 @@ export function notaryRefresher(opts: NotaryRefresherOptions): NotaryRefresher {
   return async (name, config, store, graph) => {
     const result = await refreshNotaryImport(opts, name, config, store, graph);
     const shown = result.warnings.slice(0, MAX_WARNINGS_SHOWN);
-    for (const w of shown) opts.io.err(`warning: ${w}\n`);
+    for (const w of shown) opts.io.err(`warning: ${escapeText(w)}\n`);
     if (result.warnings.length > shown.length)
-      opts.io.err(`warning: … and ${result.warnings.length - shown.length} more about notary import '${name}'\n`);
+      opts.io.err(
+        `warning: … and ${result.warnings.length - shown.length} more about notary import '${escapeText(name)}'\n`,
+      );
   };
 }
 
@@ -102,6 +107,7 @@ export async function refreshNotaryImport(
     },
   );
   store.importsLock.audits[name] = translated.audits;
+  setRevoked(store, name, revokedApprovals(applied.state, config, store, graph, packages));
   store.importsLock.notaryCheckpoints = { ...store.importsLock.notaryCheckpoints, [name]: note };
   lap('translate');
   const wrote = await writeNotaryMirror(dir, applied.state, saved.saved, applied.claimLines);
@@ -113,4 +119,33 @@ export async function refreshNotaryImport(
     saved: wrote,
     timings,
   };
+}
+
+/** The log's revoked approvals of lockfile packages, in local criteria (imports.lock `[[revoked…]]`). */
+function revokedApprovals(
+  state: NotaryMirrorState,
+  config: ImportConfig,
+  store: Store,
+  graph: DependencyGraph,
+  packages: ReadonlySet<string>,
+): Record<string, RevokedAuditEntry[]> {
+  const foreign = notaryRevokedAudits(state, graph.ecosystem, packages);
+  const local = new CriteriaIndex(store.audits.criteria);
+  const { audits } = translateImport(foreign, config, local, { importName: 'revoked', packages });
+  // Only versions the lockfile has: a revocation matters where it could explain a failure.
+  const inUse = new Set(graph.nodes.map((n) => `${n.name}\u0000${n.version}`));
+  const out: Record<string, RevokedAuditEntry[]> = Object.create(null) as Record<string, RevokedAuditEntry[]>;
+  for (const [pkg, list] of Object.entries(audits.audits as Record<string, RevokedAuditEntry[]>)) {
+    const kept = list.filter((e) => inUse.has(`${pkg}\u0000${e.kind === 'delta' ? e.delta?.to : e.version}`));
+    if (kept.length > 0) out[pkg] = kept;
+  }
+  return out;
+}
+
+function setRevoked(store: Store, name: string, revoked: Record<string, RevokedAuditEntry[]>): void {
+  const all = { ...store.importsLock.revoked };
+  if (Object.keys(revoked).length > 0) all[name] = revoked;
+  else delete all[name];
+  if (Object.keys(all).length > 0) store.importsLock.revoked = all;
+  else delete store.importsLock.revoked;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   IN_TOTO_PAYLOAD_TYPE,
   VetError,
+  escapeText,
   hashLeaf,
   integritySri,
   makeAuditStatement,
@@ -67,18 +68,33 @@ export async function submitToNotary(o: SubmitToNotaryOptions): Promise<SubmitRe
     secretKey: key.secretKey,
   });
   const body = Buffer.from(JSON.stringify(envelope));
-  const receipt = await post(notaryUrl(notary.url, 'v1/submit'), body, o.token);
-  verifyReceipt(receipt, body, notary);
-  const dir = notaryStateDir(notaryStateRoot(o.io.env, o.stateDir), origin);
-  const receiptFile = path.join(dir, 'receipts', `${receipt.index}.tlog-proof`);
-  await writeFileAtomic(receiptFile, receipt.tlogProof, STATE_FILE);
+  const { receipt, receiptFile } = await submitSignedEntry(notary, body, o.token, o.io, o.stateDir);
   o.io.err(
-    `Submitted to notary '${importName}': log entry ${receipt.index} (receipt verified, saved to ${receiptFile}).\n`,
+    `Submitted to notary '${escapeText(importName)}': log entry ${receipt.index} (receipt verified, saved to ${escapeText(receiptFile)}).\n`,
   );
   return { receipt, receiptFile, importName };
 }
 
-function findNotary(
+/**
+ * Submit one signed envelope (an audit, a violation, a revocation) and keep its receipt only
+ * after verifying it: our exact bytes, included under a checkpoint the pinned key signed.
+ */
+export async function submitSignedEntry(
+  notary: NotaryImportConfig,
+  body: Buffer,
+  token: string,
+  io: CommandIO,
+  stateDir?: string,
+): Promise<{ receipt: NotaryReceipt; receiptFile: string }> {
+  const receipt = await post(notaryUrl(notary.url, 'v1/submit'), body, token);
+  verifyReceipt(receipt, body, notary);
+  const dir = notaryStateDir(notaryStateRoot(io.env, stateDir), notary.key.split('+')[0]!);
+  const receiptFile = path.join(dir, 'receipts', `${receipt.index}.tlog-proof`);
+  await writeFileAtomic(receiptFile, receipt.tlogProof, STATE_FILE);
+  return { receipt, receiptFile };
+}
+
+export function findNotary(
   imports: Record<string, { notary?: NotaryImportConfig }>,
   nameOrUrl: string,
 ): [string, NotaryImportConfig] {

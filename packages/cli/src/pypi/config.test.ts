@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIni, pypiConfigCandidates, resolvePypiIndex } from './config.js';
+import { NO_INDEX_HINT, loadPypiIndex, parseIni, pypiConfigCandidates, resolvePypiIndex } from './config.js';
+import { askPythonToolsForIndex, pipHelpIndex, uvHelpIndex } from './tool-defaults.js';
 
 describe('PyPI index configuration', () => {
   const pip = (text: string) => ({ path: '/home/u/.config/pip/pip.conf', kind: 'pip' as const, text });
@@ -116,5 +120,82 @@ describe('PyPI index configuration', () => {
     expect(() => resolvePypiIndex({}, [broken, good])).toThrow(
       expect.objectContaining({ code: 'PARSE_ERROR', file: '/etc/uv/uv.toml' }),
     );
+  });
+});
+
+describe('the index pip or uv says it uses', () => {
+  it('reads pip’s effective --index-url from its help, however it is wrapped', () => {
+    const help = [
+      'Package Index Options:',
+      '  -i, --index-url <url>       Base URL of the Python Package Index (default',
+      '                              https://index.registry.example/simple). This should point to a',
+      '                              repository compliant with PEP 503 (the simple',
+      '  --extra-index-url <url>     Extra URLs of package indexes to use in addition',
+    ].join('\n');
+    expect(pipHelpIndex(help)).toBe('https://index.registry.example/simple');
+    expect(pipHelpIndex('Usage: pip download\n  --no-index  Ignore package index\n')).toBeUndefined();
+    expect(pipHelpIndex('--index-url <url> Base URL (default file:///wheels).')).toBeUndefined();
+  });
+
+  it('reads uv’s default index from the help of --default-index', () => {
+    const help = [
+      'Index options:',
+      '      --index <INDEX>                        The URLs to use when resolving dependencies, in addition',
+      '                                             to the default index [env: UV_INDEX=]',
+      '      --default-index <DEFAULT_INDEX>        The URL of the default package index (by default:',
+      '                                             <https://index.registry.example/simple>) [env:',
+      '                                             UV_DEFAULT_INDEX=]',
+    ].join('\n');
+    expect(uvHelpIndex(help)).toBe('https://index.registry.example/simple');
+  });
+
+  it('asks pip3, pip, python3 -m pip, python -m pip, then uv; the first answer wins', async () => {
+    const asked: string[] = [];
+    const run = (cmd: string, args: string[]) => {
+      asked.push([cmd, ...args].join(' '));
+      if (cmd === 'python3')
+        return Promise.resolve('--index-url <url> x (default https://py.registry.example/simple).');
+      return Promise.resolve(undefined);
+    };
+    expect(await askPythonToolsForIndex('/', {}, run)).toEqual({
+      indexUrl: 'https://py.registry.example/simple',
+      from: 'python3 -m pip (its default index)',
+    });
+    expect(asked).toEqual(['pip3 download --help', 'pip download --help', 'python3 -m pip download --help']);
+    const uvOnly = (cmd: string) =>
+      Promise.resolve(
+        cmd === 'uv'
+          ? '--default-index <DEFAULT_INDEX> The URL (by default: <https://uv.registry.example/simple>)'
+          : undefined,
+      );
+    expect((await askPythonToolsForIndex('/', {}, uvOnly))?.indexUrl).toBe('https://uv.registry.example/simple');
+    expect(await askPythonToolsForIndex('/', {}, () => Promise.resolve(undefined))).toBeUndefined();
+  });
+
+  it('configuration wins; with none, the tools’ answer; with no tool, an error naming the setting', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'vet-pip-home-'));
+    try {
+      const opts = { env: {}, home, cwd: home };
+      let asked = 0;
+      const tool = () => (asked++, Promise.resolve({ indexUrl: 'https://t.registry.example/simple', from: 'pip' }));
+      expect(
+        await loadPypiIndex({ ...opts, env: { PIP_INDEX_URL: 'https://c.registry.example/s' }, askTools: tool }),
+      ).toMatchObject({
+        indexUrl: 'https://c.registry.example/s/',
+      });
+      expect(asked).toBe(0);
+      expect(await loadPypiIndex({ ...opts, askTools: tool })).toEqual({
+        indexUrl: 'https://t.registry.example/simple/',
+        from: 'pip',
+        extraIndexUrls: [],
+      });
+      await expect(loadPypiIndex({ ...opts, askTools: () => Promise.resolve(undefined) })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        hint: NO_INDEX_HINT,
+        details: { setting: 'PIP_INDEX_URL' },
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

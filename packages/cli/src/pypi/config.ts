@@ -7,6 +7,8 @@
  *      /etc/pip.conf); in a file `[install] index-url` beats `[global] index-url`;
  *   3. uv config files: UV_CONFIG_FILE, ./uv.toml, ./pyproject.toml [tool.uv], user and
  *      system uv.toml; `index-url`, or the `[[index]]` marked `default = true`.
+ * With none of these, pip is asked (then uv) which index it uses — its built-in default when
+ * nothing is configured (tool-defaults.ts); vet itself names no index host.
  * Extra indexes are searched after it, in order, for releases it does not have:
  * PIP_EXTRA_INDEX_URL, then UV_INDEX / UV_EXTRA_INDEX_URL (space-separated lists), else the
  * highest-priority file that sets `extra-index-url` (pip, whitespace-separated, continuation
@@ -19,6 +21,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { VetError, parseTomlText } from '@vet/core';
+import { askPythonToolsForIndex, type ToolIndex } from './tool-defaults.js';
 
 export type EnvMap = Readonly<Record<string, string | undefined>>;
 
@@ -124,8 +127,31 @@ const ENV_KEYS = ['PIP_INDEX_URL', 'UV_DEFAULT_INDEX', 'UV_INDEX_URL'] as const;
 
 const EXTRA_ENV_KEYS = ['PIP_EXTRA_INDEX_URL', 'UV_INDEX', 'UV_EXTRA_INDEX_URL'] as const;
 
-/** Decide the indexes from the environment and config file texts, given highest-priority first. */
-export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[]): PypiIndexConfig {
+/** The setting a user without any configures, for the error that says nothing is. */
+export const NO_INDEX_HINT =
+  "set PIP_INDEX_URL (or index-url in pip.conf, or index-url / [[index]] default = true in uv.toml) to your package index's simple API URL";
+
+export function noIndexError(message = 'no Python package index is configured'): VetError {
+  return new VetError('INVALID_ARGUMENT', message, { hint: NO_INDEX_HINT, details: { setting: 'PIP_INDEX_URL' } });
+}
+
+/**
+ * Decide the indexes from the environment and config file texts, given highest-priority first.
+ * `fallback` is the primary index when nothing sets one (what pip says it uses); without it,
+ * an error names the setting.
+ */
+export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[], fallback?: ToolIndex): PypiIndexConfig {
+  const r = configuredPypiIndex(env, files, fallback);
+  if (!r) throw noIndexError();
+  return r;
+}
+
+/** resolvePypiIndex, but undefined when nothing sets the primary index and there is no fallback. */
+export function configuredPypiIndex(
+  env: EnvMap,
+  files: readonly ConfigFileText[],
+  fallback?: ToolIndex,
+): PypiIndexConfig | undefined {
   // A file is parsed only when the search reaches it: a broken file below the one that
   // answers must not stop vet, as it does not stop pip or uv.
   const parsed = new Map<ConfigFileText, { index?: string; extras: string[] }>();
@@ -153,11 +179,9 @@ export function resolvePypiIndex(env: EnvMap, files: readonly ConfigFileText[]):
     const url = facts(f).index;
     if (url) primary = { indexUrl: normalizeIndexUrl(url, f.path), from: f.path };
   }
-  if (!primary) {
-    throw new VetError('INVALID_ARGUMENT', 'no Python package index is configured', {
-      hint: 'set PIP_INDEX_URL (or index-url in pip.conf, or index-url / [[index]] default = true in uv.toml), e.g. PIP_INDEX_URL=https://pypi.org/simple/',
-    });
-  }
+  if (!primary && fallback)
+    primary = { indexUrl: normalizeIndexUrl(fallback.indexUrl, fallback.from), from: fallback.from };
+  if (!primary) return undefined;
   // Like pip, the highest-priority setting of the extras wins as a whole (no merging).
   let extras: Array<{ url: string; from: string }> = [];
   for (const k of EXTRA_ENV_KEYS) {
@@ -179,6 +203,8 @@ export interface LoadIndexOptions {
   env?: EnvMap;
   home?: string;
   cwd?: string;
+  /** Which index pip (or uv) uses, asked only when no configuration names one; default: ask them. */
+  askTools?: () => Promise<ToolIndex | undefined>;
 }
 
 /** Config files in priority order (highest first), as pip and uv look for them on POSIX. */
@@ -208,7 +234,7 @@ export function pypiConfigCandidates(options: LoadIndexOptions = {}): Array<Omit
   ];
 }
 
-/** Read the candidates that exist and resolve the index. */
+/** Read the candidates that exist and resolve the index; with none configured, ask pip (then uv). */
 export async function loadPypiIndex(options: LoadIndexOptions = {}): Promise<PypiIndexConfig> {
   const env = options.env ?? process.env;
   const files: ConfigFileText[] = [];
@@ -216,5 +242,13 @@ export async function loadPypiIndex(options: LoadIndexOptions = {}): Promise<Pyp
     const text = await readFile(c.path, 'utf8').catch(() => undefined);
     if (text !== undefined) files.push({ ...c, text });
   }
-  return resolvePypiIndex(env, files);
+  const configured = configuredPypiIndex(env, files);
+  if (configured) return configured;
+  const ask = options.askTools ?? (() => askPythonToolsForIndex(options.cwd ?? process.cwd(), { ...env }));
+  const tool = await ask();
+  if (!tool)
+    throw noIndexError(
+      'no Python package index is configured, and neither pip nor uv is installed to say which one they use',
+    );
+  return resolvePypiIndex(env, files, tool);
 }

@@ -2,6 +2,7 @@
 export {
   loadPypiIndex,
   resolvePypiIndex,
+  configuredPypiIndex,
   pypiConfigCandidates,
   normalizeIndexUrl as normalizePypiIndexUrl,
 } from './config.js';
@@ -23,3 +24,6 @@ export { pypiYanked, yankStateOf as pypiYankStateOf } from './yanked.js';
 export type { PypiYankState } from './yanked.js';
 export { diffPypi, diffPypiTrees, pypiComparePath } from './diff.js';
 export type { DiffPypiOptions, PypiDiff, PypiDiffResult, PypiDiffStat, PypiFileChange } from './diff.js';
+export { openPypiClients, recordedIndex as recordedPypiIndex } from './indexes.js';
+export type { PypiClients } from './indexes.js';
+export { askPythonToolsForIndex, pipHelpIndex, uvHelpIndex } from './tool-defaults.js';

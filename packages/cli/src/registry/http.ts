@@ -1,14 +1,24 @@
 /**
- * A small GET-only HTTP client on undici for registries (npm now, PyPI and crates.io later):
- * timeouts, bounded retries with backoff + jitter on network errors and 429/5xx (Retry-After
- * honoured), a cap on parallel requests, byte caps enforced while streaming, redirects followed
- * by hand so credentials are recomputed for every hop (a token never follows a redirect to
- * another host), and VetErrors that name the URL and say what to do.
+ * A small GET-only HTTP client on undici for registries (npm, Python indexes, Cargo's sparse
+ * registries, import URLs): timeouts, bounded retries with backoff + jitter on network errors
+ * and 429/5xx (Retry-After honoured; a timeout is retried once), a cap on parallel requests,
+ * byte caps enforced while streaming, redirects followed by hand so credentials are recomputed
+ * for every hop (a token never follows a redirect to another host), fail-fast per host (a host
+ * that failed at the network level fails every later request at once: host-health.ts), and
+ * VetErrors that name the URL and say what to do.
  */
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { VetError } from '@vet/core';
+import { originOf, processHostHealth, type HostHealth } from './host-health.js';
 import { createLimiter } from './limiter.js';
-import { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry.js';
+import {
+  backoffDelay,
+  isNetworkLevelError,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  isTimeoutError,
+  parseRetryAfter,
+} from './retry.js';
 
 /** Where the user configures the registry this client talks to, for the hints in its errors. */
 export interface RegistryHints {
@@ -45,6 +55,8 @@ export interface HttpClientOptions {
   random?: () => number;
   now?: () => number;
   dispatcher?: Dispatcher;
+  /** Which hosts are down; default: the one instance the whole process shares. */
+  hostHealth?: HostHealth;
 }
 
 export interface GetOptions {
@@ -128,6 +140,8 @@ class Retryable extends Error {
   constructor(
     readonly error: VetError,
     readonly retryAfterMs?: number,
+    /** network: a network-level failure (not an HTTP status); final: do not try again. */
+    readonly kind: { network?: boolean; timeout?: boolean; final?: boolean } = {},
   ) {
     super(error.message);
   }
@@ -175,6 +189,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       : new Agent(agentOptions);
   const dispatcher = options.dispatcher ?? ownDispatcher;
   const limiter = createLimiter(options.maxConcurrent ?? 8);
+  const health = options.hostHealth ?? processHostHealth;
 
   /** One attempt, following redirects; throws Retryable for failures worth retrying. */
   async function attempt(startUrl: string, get: GetOptions): Promise<HttpResponse> {
@@ -185,12 +200,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (auth) headers.authorization = auth;
       if (get.revalidate?.etag) headers['if-none-match'] = get.revalidate.etag;
       if (get.revalidate?.lastModified) headers['if-modified-since'] = get.revalidate.lastModified;
+      const origin = originOf(url);
+      const down = health.downError(origin);
+      if (down) throw hostDown(url, down, hints);
       let res: Dispatcher.ResponseData;
       try {
         res = await request(url, { method: 'GET', headers, dispatcher });
       } catch (cause) {
-        throw networkFailure(url, cause, hints);
+        throw networkFailure(url, cause, hints, health);
       }
+      health.answered(origin);
       const h = flatHeaders(res.headers);
       if (res.statusCode === 304 && get.revalidate) {
         await res.body.dump();
@@ -218,25 +237,21 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         return { url, status: res.statusCode, headers: h, body: await readCapped(res.body, url, get.maxBytes, hints) };
       } catch (cause) {
         if (cause instanceof VetError) throw cause;
-        throw networkFailure(url, cause, hints);
+        throw networkFailure(url, cause, hints, health);
       }
     }
   }
 
   async function get(url: string, getOptions: GetOptions): Promise<HttpResponse> {
+    let timeouts = 0;
     for (let tries = 0; ; tries++) {
       try {
         return await limiter.run(() => attempt(url, getOptions));
       } catch (e) {
         if (!(e instanceof Retryable)) throw e;
-        if (tries >= o.retries) {
-          const err = e.error;
-          throw new VetError(err.code, `${err.message} (gave up after ${tries + 1} attempts)`, {
-            cause: err.cause ?? err,
-            hint: err.hint,
-            details: { ...err.details, attempts: tries + 1 },
-          });
-        }
+        if (e.kind.timeout) timeouts++;
+        // A host that did not answer twice in a row is not slow, it is gone.
+        if (e.kind.final || tries >= o.retries || timeouts >= 2) throw gaveUp(e, tries + 1, health);
         await o.sleep(e.retryAfterMs ?? backoffDelay(tries, o, o.random));
       }
     }
@@ -275,12 +290,53 @@ function followRedirect(from: string, location: string): string {
   return next.href;
 }
 
-function networkFailure(url: string, cause: unknown, hints: RegistryHints): Error {
+const networkHint = (hints: RegistryHints) => `check your network connection, proxy settings and ${hints.config}`;
+
+/**
+ * One attempt failed before an HTTP answer. A network-level failure counts against the host;
+ * it is final once it took the host down or cannot get better by retrying.
+ */
+function networkFailure(url: string, cause: unknown, hints: RegistryHints, health: HostHealth): Error {
   const reason = cause instanceof Error ? cause.message : String(cause);
   const err = new VetError('NETWORK_ERROR', `could not fetch ${redactUrl(url)}: ${reason}`, {
     cause,
-    hint: `check your network connection, proxy settings and ${hints.config}`,
-    details: { url: redactUrl(url) },
+    hint: networkHint(hints),
+    details: { url: redactUrl(url), host: originOf(url), reason },
   });
-  return isRetryableNetworkError(cause) ? new Retryable(err) : err;
+  if (!isNetworkLevelError(cause)) return err;
+  const origin = originOf(url);
+  if (health.failed(origin, err)) {
+    const first = health.downError(origin)!;
+    // This failure took the host down: final, with the attempt count get() adds.
+    if (first === err) return new Retryable(err, undefined, { network: true, final: true });
+    return hostDown(url, first, hints);
+  }
+  if (!isRetryableNetworkError(cause)) {
+    health.markDown(origin, err);
+    return err;
+  }
+  return new Retryable(err, undefined, { network: true, timeout: isTimeoutError(cause) });
+}
+
+/** The request's retry budget is spent: say so; a network-level failure takes its host down. */
+function gaveUp(e: Retryable, attempts: number, health: HostHealth): VetError {
+  const err = e.error;
+  const final = new VetError(err.code, `${err.message} (gave up after ${attempts} attempts)`, {
+    cause: err.cause ?? err,
+    hint: err.hint,
+    details: { ...err.details, attempts },
+  });
+  if (e.kind.network) health.markDown(String(err.details?.['host']), final, err);
+  return final;
+}
+
+/** A request to a host that is already down: fails at once, naming this URL and the first failure. */
+function hostDown(url: string, first: VetError, hints: RegistryHints): VetError {
+  const host = originOf(url);
+  const reason = typeof first.details?.['reason'] === 'string' ? first.details['reason'] : first.message;
+  return new VetError('NETWORK_ERROR', `could not fetch ${redactUrl(url)}: ${host} is unreachable (${reason})`, {
+    cause: first,
+    hint: first.hint ?? networkHint(hints),
+    details: { url: redactUrl(url), host, reason, failedEarlier: first.details?.['url'] },
+  });
 }

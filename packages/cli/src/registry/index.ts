@@ -2,22 +2,34 @@
 export { expandNpmEnv, npmEnvLayer, parseNpmrc } from './npmrc.js';
 export type { EnvLike, NpmrcLayer } from './npmrc.js';
 export {
-  DEFAULT_NPM_HOSTS,
   defaultTarballUrl,
+  mayNeedDefaultHosts,
   normalizeRegistryUrl,
   npmConfigGet,
   packageScope,
   packumentUrl,
   registryForPackage,
   rewriteRegistryUrl,
+  settleDefaultRegistry,
 } from './npm-config.js';
+export { packageManagerDefaults } from './npm-defaults.js';
+export type { NpmDefaults } from './npm-defaults.js';
 export type { NpmConfig } from './npm-config.js';
 export { authorizationFor, credentialPrefixFor } from './npm-auth.js';
-export { askNpmForRegistry, findNpmProjectRoot, loadNpmConfig } from './load-npm-config.js';
+export { findNpmProjectRoot, loadNpmConfig } from './load-npm-config.js';
 export type { LoadNpmConfigOptions } from './load-npm-config.js';
 export { createHttpClient, redactUrl, NPM_HINTS } from './http.js';
 export type { GetOptions, HttpClient, HttpClientOptions, HttpResponse, RegistryHints } from './http.js';
-export { backoffDelay, isRetryableNetworkError, isRetryableStatus, parseRetryAfter } from './retry.js';
+export {
+  backoffDelay,
+  isNetworkLevelError,
+  isRetryableNetworkError,
+  isRetryableStatus,
+  isTimeoutError,
+  parseRetryAfter,
+} from './retry.js';
+export { createHostHealth, originOf, processHostHealth } from './host-health.js';
+export type { HostHealth, HostHealthOptions } from './host-health.js';
 export { createLimiter, mapLimit } from './limiter.js';
 export type { Limiter } from './limiter.js';
 export {

@@ -1,15 +1,15 @@
 /**
- * I/O half of the npm configuration: finds and reads the npmrc files in npm's order and, only
- * when no layer sets `registry`, asks the installed npm for its built-in default (so no host is
- * ever hard-coded here). The pure half is npm-config.ts / npmrc.ts.
+ * I/O half of the npm configuration: finds and reads the npmrc files in npm's order, and
+ * attaches the package managers' own defaults (npm-defaults.ts), which are asked only when a
+ * request needs them — the registry when no layer sets one, so no host is ever hard-coded here.
+ * The pure half is npm-config.ts / npmrc.ts.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { VetError } from '@vet/core';
 import { unscopedCredentialKeys } from './npm-auth.js';
 import { npmConfigGet, type NpmConfig } from './npm-config.js';
+import { packageManagerDefaults, type NpmDefaults } from './npm-defaults.js';
 import { npmEnvLayer, parseNpmrc, type EnvLike, type NpmrcLayer } from './npmrc.js';
 
 export interface LoadNpmConfigOptions {
@@ -23,10 +23,10 @@ export interface LoadNpmConfigOptions {
   /** Highest-priority settings, e.g. from `--registry` (keys as in npmrc). */
   overrides?: Record<string, string>;
   /**
-   * npm's built-in default registry, asked for only when nothing sets `registry`.
-   * Default: `npm config get registry`. Tests pass a function.
+   * The package managers' own defaults, asked only when needed (nothing sets `registry`, or a
+   * lockfile URL may name a default registry). Default: ask the installed npm (and yarn).
    */
-  builtinRegistry?: () => Promise<string | undefined>;
+  defaults?: NpmDefaults;
 }
 
 /** npm's localPrefix: the nearest folder upward holding package.json or node_modules. */
@@ -49,18 +49,19 @@ function readLayer(file: string, env: EnvLike, warnings: string[]): NpmrcLayer |
   return parseNpmrc(text, file, env);
 }
 
-/** `npm config get registry`, with a timeout; undefined when npm is not installed. */
-export function askNpmForRegistry(cwd: string): Promise<string | undefined> {
-  return new Promise((res) => {
-    execFile('npm', ['config', 'get', 'registry'], { cwd, timeout: 15_000 }, (err, stdout) => {
-      const value = String(stdout).trim();
-      res(err || !value || value === 'undefined' ? undefined : value);
-    });
-  });
+/** The environment npm is run with: the one vet was given (tests pass their own). */
+function processEnv(env: EnvLike): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === 'string') out[k] = v;
+  return out;
 }
 
 /** Read the whole npmrc chain. Missing files are fine; unreadable ones become warnings. */
-export async function loadNpmConfig(options: LoadNpmConfigOptions = {}): Promise<NpmConfig> {
+export function loadNpmConfig(options: LoadNpmConfigOptions = {}): Promise<NpmConfig> {
+  return new Promise((res) => res(readNpmConfig(options)));
+}
+
+function readNpmConfig(options: LoadNpmConfigOptions): NpmConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const warnings: string[] = [];
@@ -85,19 +86,7 @@ export async function loadNpmConfig(options: LoadNpmConfigOptions = {}): Promise
     layers: [overrides, envLayer, ...fileLayers],
     warnings,
     files: fileLayers.map((l) => l.source).reverse(),
+    defaults: options.defaults ?? packageManagerDefaults(root, { env: processEnv(env) }),
   };
-  if (npmConfigGet(config, 'registry') === undefined) {
-    const builtin = await (options.builtinRegistry ?? (() => askNpmForRegistry(root)))();
-    if (builtin === undefined) {
-      throw new VetError(
-        'INVALID_ARGUMENT',
-        'no npm registry is configured and npm could not be asked for its default',
-        {
-          hint: 'set registry=<url> in .npmrc or the npm_config_registry environment variable',
-        },
-      );
-    }
-    config.layers.push({ source: 'npm built-in default', values: new Map([['registry', builtin]]) });
-  }
   return config;
 }

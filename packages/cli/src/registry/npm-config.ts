@@ -4,18 +4,13 @@
  * CLI overrides > env `npm_config_*` > project `.npmrc` > user `~/.npmrc` (`userconfig`) >
  * global `$PREFIX/etc/npmrc` (`globalconfig`).
  *
- * No registry host is written here. DEFAULT_NPM_HOSTS only *recognises* npm's magic host in
- * lockfile `resolved` URLs so it can be rewritten onto the configured registry (§1,
- * replace-registry-host).
+ * No registry host is written here: when no file sets `registry`, npm itself is asked, and the
+ * hosts a lockfile's `resolved` URL uses to mean "whatever registry is configured" (§1,
+ * replace-registry-host = npmjs) come from the package managers' own defaults (npm-defaults.ts).
  */
 import { VetError } from '@vet/core';
+import type { NpmDefaults } from './npm-defaults.js';
 import type { NpmrcLayer } from './npmrc.js';
-
-/**
- * Hosts that in a lockfile's `resolved` mean "whatever registry is configured": npm's built-in
- * default and Yarn classic's alias for the same registry. Never contacted as such.
- */
-export const DEFAULT_NPM_HOSTS: readonly string[] = ['registry.npmjs.org', 'registry.yarnpkg.com'];
 
 /** The merged configuration: layers highest-priority first, plus what was ignored and why. */
 export interface NpmConfig {
@@ -24,7 +19,11 @@ export interface NpmConfig {
   warnings: string[];
   /** Files that were read, lowest priority first, for `--verbose` output. */
   files: string[];
+  /** Where the package managers' own defaults come from, asked only when needed. */
+  defaults?: NpmDefaults;
 }
+
+const NO_REGISTRY_HINT = 'set registry=<url> in .npmrc or the npm_config_registry environment variable';
 
 export function npmConfigGet(config: NpmConfig, key: string): string | undefined {
   for (const layer of config.layers) {
@@ -67,12 +66,32 @@ export function registryForPackage(config: NpmConfig, name: string): string {
   const scope = packageScope(name);
   const scoped = scope === undefined ? undefined : npmConfigGet(config, `${scope}:registry`);
   const url = scoped ?? npmConfigGet(config, 'registry');
-  if (url === undefined) {
-    throw new VetError('INVALID_ARGUMENT', 'no npm registry is configured', {
-      hint: 'set registry=<url> in .npmrc or the npm_config_registry environment variable',
-    });
-  }
+  if (url === undefined)
+    throw new VetError('INVALID_ARGUMENT', 'no npm registry is configured', { hint: NO_REGISTRY_HINT });
   return normalizeRegistryUrl(url);
+}
+
+const hasRegistry = (config: NpmConfig) => npmConfigGet(config, 'registry') !== undefined;
+
+/**
+ * When the npmrc chain sets no `registry`, takes the one npm uses (`npm config get registry`)
+ * as the lowest layer. A clear error when npm cannot be asked.
+ */
+export async function settleDefaultRegistry(config: NpmConfig): Promise<void> {
+  if (hasRegistry(config)) return;
+  const builtin = await config.defaults?.registry();
+  if (hasRegistry(config)) return; // settled by a concurrent caller
+  if (builtin === undefined) {
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      'no npm registry is configured, and npm is not installed to say which one it uses',
+      {
+        hint: NO_REGISTRY_HINT,
+      },
+    );
+  }
+  normalizeRegistryUrl(builtin, 'npm config get registry');
+  config.layers.push({ source: 'npm config get registry', values: new Map([['registry', builtin]]) });
 }
 
 /** Packument URL: `{registry}{name}` with a scoped name's `/` encoded as `%2f` (§12.1). */
@@ -87,12 +106,29 @@ export function defaultTarballUrl(registry: string, name: string, version: strin
 }
 
 /**
- * replace-registry-host (§1): a URL on a DEFAULT_NPM_HOSTS host (or any host with `always`, or
- * the named host) is moved onto the package's configured registry. Unlike npm, the registry's
- * own path prefix is kept (`https://mirror/api/npm/` + `lodash/-/lodash-4.17.21.tgz`), which is
- * what path-prefixed mirrors need. `never` leaves URLs alone.
+ * Could `url` be a default-registry URL that replace-registry-host moves (§1)? Only then are the
+ * package managers asked for their default hosts: `npmjs` mode and a host that is not already
+ * the package's registry.
  */
-export function rewriteRegistryUrl(config: NpmConfig, name: string, url: string): string {
+export function mayNeedDefaultHosts(config: NpmConfig, name: string, url: string): boolean {
+  if ((npmConfigGet(config, 'replace-registry-host') ?? 'npmjs') !== 'npmjs' || !URL.canParse(url)) return false;
+  return new URL(registryForPackage(config, name)).origin !== new URL(url).origin;
+}
+
+/**
+ * replace-registry-host (§1): a URL on one of `defaultHosts` — the hosts of the package
+ * managers' built-in default registries (npm's, Yarn classic's alias), for the default mode
+ * `npmjs` — or on any host with `always`, or on the named host, is moved onto the package's
+ * configured registry. Unlike npm, the registry's own path prefix is kept
+ * (`https://mirror/api/npm/` + `lodash/-/lodash-4.17.21.tgz`), which is what path-prefixed
+ * mirrors need. `never` leaves URLs alone.
+ */
+export function rewriteRegistryUrl(
+  config: NpmConfig,
+  name: string,
+  url: string,
+  defaultHosts: readonly string[] = [],
+): string {
   const mode = npmConfigGet(config, 'replace-registry-host') ?? 'npmjs';
   if (mode === 'never') return url;
   let parsed: URL;
@@ -102,7 +138,8 @@ export function rewriteRegistryUrl(config: NpmConfig, name: string, url: string)
     return url;
   }
   const matches =
-    mode === 'always' || (mode === 'npmjs' ? DEFAULT_NPM_HOSTS.includes(parsed.hostname) : parsed.host === mode);
+    mode === 'always' ||
+    (mode === 'npmjs' ? defaultHosts.includes(parsed.hostname.toLowerCase()) : parsed.host === mode);
   if (!matches) return url;
   const registry = registryForPackage(config, name);
   if (new URL(registry).origin === parsed.origin) return url;

@@ -30,9 +30,11 @@ import {
 import { authorizationFor } from './npm-auth.js';
 import {
   defaultTarballUrl,
+  mayNeedDefaultHosts,
   packumentUrl,
   registryForPackage,
   rewriteRegistryUrl,
+  settleDefaultRegistry,
   type NpmConfig,
 } from './npm-config.js';
 import {
@@ -62,7 +64,7 @@ export interface TarballRequest {
   version: string;
   /** Lockfile integrity: an SRI string or the graph's Integrity records. */
   integrity?: string | readonly Integrity[];
-  /** Lockfile `resolved` URL, if any (DEFAULT_NPM_HOSTS are rewritten onto the configured registry). */
+  /** Lockfile `resolved` URL, if any (a default registry's host is rewritten onto the configured registry). */
   resolved?: string;
 }
 
@@ -132,11 +134,33 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
   const maxTarball = options.maxTarballBytes ?? 512 * MIB;
   const maxPackument = options.maxPackumentBytes ?? 128 * MIB;
 
+  // The network is about to be used: a registry no file sets is asked of npm now, once.
+  let settled: Promise<void> | undefined;
+  const registryFor = async (name: string): Promise<string> => {
+    await (settled ??= settleDefaultRegistry(config));
+    return registryForPackage(config, name);
+  };
+  let defaultHosts: Promise<readonly string[]> | undefined;
+  /** replace-registry-host; the package managers are asked for their default hosts only when a URL may need them. */
+  async function rewrite(name: string, url: string): Promise<string> {
+    await registryFor(name);
+    if (!mayNeedDefaultHosts(config, name, url)) return rewriteRegistryUrl(config, name, url);
+    const hosts = await (defaultHosts ??= config.defaults?.defaultHosts() ?? Promise.resolve([]));
+    return rewriteRegistryUrl(config, name, url, hosts);
+  }
+
   function packument(name: string, opts: { full?: boolean } = {}): Promise<Packument> {
     const full = opts.full ?? false;
     const hit = packuments.get(`full:${name}`) ?? (full ? undefined : packuments.get(`abbr:${name}`));
     if (hit) return hit;
-    const url = packumentUrl(registryForPackage(config, name), name);
+    const p = fetchPackument(name, full);
+    packuments.set(`${full ? 'full' : 'abbr'}:${name}`, p);
+    p.catch(() => packuments.delete(`${full ? 'full' : 'abbr'}:${name}`));
+    return p;
+  }
+
+  async function fetchPackument(name: string, full: boolean): Promise<Packument> {
+    const url = packumentUrl(await registryFor(name), name);
     const what = `packument for ${name}`;
     const get = { maxBytes: maxPackument, accept: full ? 'application/json' : ABBREVIATED_ACCEPT, what };
     const kind = full ? 'full' : 'abbreviated';
@@ -151,10 +175,7 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
         throw e;
       }
     };
-    const p = fetchParsed(false);
-    packuments.set(`${full ? 'full' : 'abbr'}:${name}`, p);
-    p.catch(() => packuments.delete(`${full ? 'full' : 'abbr'}:${name}`));
-    return p;
+    return fetchParsed(false);
   }
 
   const manifests = new Map<string, Promise<PackumentVersion>>();
@@ -205,9 +226,8 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     const resolved = req.resolved && /^https?:\/\//i.test(req.resolved) ? req.resolved : undefined;
     const registry = !resolved || isWeak(locked) ? await fromPackument(req) : undefined;
     const hashes = isWeak(locked) ? [...locked, ...(registry?.hashes ?? [])] : locked;
-    const raw =
-      resolved ?? registry?.url ?? defaultTarballUrl(registryForPackage(config, req.name), req.name, req.version);
-    return { hashes, url: rewriteRegistryUrl(config, req.name, raw) };
+    const raw = resolved ?? registry?.url ?? defaultTarballUrl(await registryFor(req.name), req.name, req.version);
+    return { hashes, url: await rewrite(req.name, raw) };
   }
 
   async function tarball(req: TarballRequest): Promise<VerifiedTarball> {

@@ -56,11 +56,37 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_CLOSED',
 ]);
 
-/** Transport failures (resets, timeouts, refused connections) are retried; programming errors are not. */
-export function isRetryableNetworkError(error: unknown): boolean {
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Failures of the network itself that no retry will mend: the name does not resolve, TLS refuses the peer. */
+const FINAL_NETWORK_CODES =
+  /^(ENOTFOUND|ENETDOWN|EHOSTDOWN|ECONNABORTED|EPROTO|CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/;
+
+function errorCodes(error: unknown): string[] {
+  const out: string[] = [];
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && RETRYABLE_CODES.has(code)) return true;
+    if (typeof code === 'string') out.push(code);
   }
-  return false;
+  return out;
+}
+
+/** Transport failures (resets, timeouts, refused connections) are retried; programming errors are not. */
+export function isRetryableNetworkError(error: unknown): boolean {
+  return errorCodes(error).some((c) => RETRYABLE_CODES.has(c));
+}
+
+/** The host did not answer in time (connect, headers or body). */
+export function isTimeoutError(error: unknown): boolean {
+  return errorCodes(error).some((c) => TIMEOUT_CODES.has(c));
+}
+
+/** The network failed (retryable or not), as opposed to a bad argument: it counts against the host. */
+export function isNetworkLevelError(error: unknown): boolean {
+  return errorCodes(error).some((c) => RETRYABLE_CODES.has(c) || FINAL_NETWORK_CODES.test(c));
 }

@@ -1,1 +1,2 @@
 export { translateImport, type TranslateOptions, type TranslateResult } from './translate.js';
+export { narrowImportsLock } from './narrow.js';

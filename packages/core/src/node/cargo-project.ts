@@ -10,7 +10,7 @@ import { readdir, readFile, stat } from './traced-fs.js';
 import { join, resolve as resolvePath } from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';
-import { buildCargoGraph } from '../lockfile/cargo/build.js';
+import { buildCargoGraph, type BuildCargoGraphInput } from '../lockfile/cargo/build.js';
 import {
   cargoConfigIncludes,
   parseCargoConfig,
@@ -38,28 +38,40 @@ export async function readCargoLock(path: string, fileName = 'Cargo.lock'): Prom
   return parseCargoLock(await readText(path, 'LOCKFILE_NOT_FOUND', fileName), fileName);
 }
 
-export async function readCargoProject(
-  dir: string,
-  opts: ReadCargoProjectOptions = {},
-): Promise<{ graph: DependencyGraph; storePath: string }> {
+/** What buildCargoGraph needs, read from disk, and where the store is. */
+export interface CargoProjectInputs {
+  input: BuildCargoGraphInput;
+  storePath: string;
+}
+
+/** Reads Cargo.lock, the manifests and the cargo configuration; the graph is built separately (and may be rebuilt with more crate facts). */
+export async function readCargoInputs(dir: string, opts: ReadCargoProjectOptions = {}): Promise<CargoProjectInputs> {
   const lock = await readCargoLock(join(dir, 'Cargo.lock'));
   const config = await readCargoConfigFiles(dir);
   const configPatchDirs = parseCargoConfig(config).patches.flatMap((p) => (p.path === undefined ? [] : [p.path]));
   const manifests = await readManifests(dir, configPatchDirs);
   const env = opts.env ?? process.env;
   const envTarget = env['CARGO_BUILD_TARGET'];
-  const graph = buildCargoGraph({
+  const input: BuildCargoGraphInput = {
     lock,
     manifests,
     ...(config.length > 0 ? { config } : {}),
     ...(opts.crateFacts ? { crateFacts: opts.crateFacts } : {}),
     ...(envTarget ? { buildTarget: envTarget } : {}),
-  });
+  };
   const storePath = findCargoStore(manifests[''] ?? '', opts.cwd ?? dir, {
     workspaceRoot: dir,
     ...(opts.storePath === undefined ? {} : { storePathArg: opts.storePath }),
   });
-  return { graph, storePath };
+  return { input, storePath };
+}
+
+export async function readCargoProject(
+  dir: string,
+  opts: ReadCargoProjectOptions = {},
+): Promise<{ graph: DependencyGraph; storePath: string }> {
+  const { input, storePath } = await readCargoInputs(dir, opts);
+  return { graph: buildCargoGraph(input), storePath };
 }
 
 async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND', fileName: string): Promise<string> {

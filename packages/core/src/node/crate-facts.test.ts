@@ -27,14 +27,14 @@ describe('cargoRegistryCrateFacts', () => {
     writeFileSync(join(home, rel), text);
   };
   put(
-    'registry/src/index.crates.io-1949cf8c6b5b557f/cxxbridge-cmd-1.0.194/Cargo.toml',
+    'registry/src/index.registry.example-0123456789abcdef/cxxbridge-cmd-1.0.194/Cargo.toml',
     '[package]\nname = "cxxbridge-cmd"\nversion = "1.0.194"\nautolib = false\n[[bin]]\nname = "cxxbridge"\npath = "src/main.rs"\n',
   );
   put(
-    'registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/Cargo.toml',
+    'registry/src/index.registry.example-0123456789abcdef/strsim-0.11.1/Cargo.toml',
     '[package]\nname = "strsim"\nversion = "0.11.1"\n',
   );
-  put('registry/src/index.crates.io-1949cf8c6b5b557f/strsim-0.11.1/src/lib.rs', '');
+  put('registry/src/index.registry.example-0123456789abcdef/strsim-0.11.1/src/lib.rs', '');
 
   it('answers from unpacked registry sources, undefined when the crate is not there', () => {
     const facts = cargoRegistryCrateFacts(home);

@@ -16,6 +16,8 @@ export {
 } from './pypi-lockfile.js';
 export {
   readCargoProject,
+  readCargoInputs,
+  type CargoProjectInputs,
   readCargoLock,
   readCargoConfigFiles,
   type ReadCargoProjectOptions,

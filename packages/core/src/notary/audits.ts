@@ -6,7 +6,14 @@
  * `digests`), which the resolver compares with the lockfile.
  */
 import type { Ecosystem } from '../graph.js';
-import { SAFE_TO_DEPLOY, SAFE_TO_RUN, emptyAuditsFile, type AuditEntry, type AuditsFile } from '../store/model.js';
+import {
+  SAFE_TO_DEPLOY,
+  SAFE_TO_RUN,
+  emptyAuditsFile,
+  type AuditEntry,
+  type AuditsFile,
+  type RevokedAuditEntry,
+} from '../store/model.js';
 import type { NotaryClaimRecord, NotaryMirrorState } from './state.js';
 
 /** `packages`: keep only these package names (the lockfile's); undefined keeps all. */
@@ -68,4 +75,33 @@ function toEntry(c: NotaryClaimRecord): AuditEntry {
   else e.violation = c.violation;
   if (c.kind !== 'violation') e.digests = { ...c.digests };
   return e;
+}
+
+/**
+ * The approvals (full and delta audits) of one ecosystem that the log revoked, one entry per
+ * claim with the revocation's index, as an audits file of foreign criteria (translate it like
+ * the effective audits). imports.lock keeps them so a failing check can name the revocation.
+ */
+export function notaryRevokedAudits(
+  state: Pick<NotaryMirrorState, 'origin' | 'claims'>,
+  ecosystem: Ecosystem,
+  packages?: ReadonlySet<string>,
+): AuditsFile {
+  const file = emptyAuditsFile();
+  file.audits = Object.create(null) as Record<string, AuditEntry[]>;
+  for (const c of state.claims) {
+    if (c.revokedBy === undefined || c.kind === 'violation' || c.ecosystem !== ecosystem) continue;
+    if (packages !== undefined && !packages.has(c.package)) continue;
+    const entry: RevokedAuditEntry = { ...toEntry(c), revokedBy: c.revokedBy };
+    if (c.notes !== undefined) entry.notes = c.notes;
+    (file.audits[c.package] ??= []).push(entry);
+    for (const criterion of c.criteria)
+      if (criterion !== SAFE_TO_RUN && criterion !== SAFE_TO_DEPLOY)
+        file.criteria[criterion] ??= {
+          description: `criterion offered by notary ${state.origin}`,
+          implies: [],
+          aggregatedFrom: [],
+        };
+  }
+  return file;
 }

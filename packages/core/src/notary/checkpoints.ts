@@ -96,7 +96,7 @@ export function forkError(
   received: { note: string; source: string },
   why: string,
 ): VetError {
-  return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${importName}' forked: ${why}`, {
+  return new VetError('LOG_INCONSISTENT', `notary import '${importName}' forked: ${why}`, {
     hint: 'the notary showed two views of its log that cannot both be true; nothing was written. Report both checkpoints (in the JSON output) to the notary operator and its witnesses',
     details: {
       kind: 'fork',
@@ -115,7 +115,7 @@ export function rollbackError(
 ): VetError {
   return new VetError(
     'LOG_INCONSISTENT',
-    `SECURITY ERROR: notary import '${importName}' rolled back: it now serves a tree of ${received.size} entries, but a checkpoint of ${trusted.size} entries was verified before (${trusted.source})`,
+    `notary import '${importName}' rolled back: it now serves a tree of ${received.size} entries, but a checkpoint of ${trusted.size} entries was verified before (${trusted.source})`,
     {
       hint: 'a log never shrinks; someone is serving stale data (replay) or the notary lost entries. Nothing was written',
       details: {

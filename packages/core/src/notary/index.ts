@@ -22,6 +22,28 @@ export {
 } from './replay.js';
 export { notarySignatureJobs, type NotarySignatureJob } from './jobs.js';
 export {
+  NotaryLogState,
+  NOTARY_ENTRY_LIMITS,
+  admitEntry as admitNotaryEntry,
+  applyEntry as applyNotaryEntry,
+  decodeLogEntry as decodeNotaryEntry,
+  signatureCandidates as notarySignatureCandidates,
+  type AdmittedEntry as AdmittedNotaryEntry,
+  type NotaryAuditor,
+  type KeyInForce as NotaryKeyInForce,
+  type RevocationTarget as NotaryRevocationTarget,
+  type SignatureResults as NotarySignatureResults,
+} from './admit.js';
+export type {
+  EntryClaim as NotaryEntryClaim,
+  AuditClaim as NotaryAuditClaim,
+  ViolationClaim as NotaryViolationClaim,
+  RevocationClaim as NotaryRevocationClaim,
+  AuditorClaim as NotaryAuditorClaim,
+} from './claim.js';
+export { NOTARY_LIMITS } from './entry-rules.js';
+export type { NotaryRule } from './rule-codes.js';
+export {
   planNotaryUpdate,
   applyNotaryBundles,
   verifyNotaryEntries,
@@ -36,12 +58,4 @@ export {
   type ReplayOptions as NotaryReplayOptions,
 } from './update.js';
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
-export { notaryAuditsFile } from './audits.js';
-export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
-export {
-  lockfileDigestBinding,
-  auditDigestsBind,
-  integritySri,
-  type DigestBinding,
-  type DigestMismatch,
-} from './digest.js';
+export { notaryAuditsFile, notaryRevokedAudits } from './audits.js';

@@ -8,8 +8,9 @@
  */
 import { Buffer } from 'node:buffer';
 import { decodeBase64Strict } from '../sig/bytes.js';
-import { decodeBase64Fast, parseEntry, type ParsedEntry } from './replay.js';
+import type { DecodedDsse } from '../sig/dsse.js';
 import { VET_AUDITOR_PREDICATE_TYPE, parseAuditorStatement } from '../sig/statement.js';
+import { decodeLogEntry } from './admit.js';
 import type { NotaryMirrorState } from './state.js';
 import type { NotaryVerifiedEntries } from './update.js';
 
@@ -27,8 +28,8 @@ const AUDITOR_MARKER = Buffer.from(VET_AUDITOR_PREDICATE_TYPE);
 
 export interface NotarySignatureWork {
   jobs: NotarySignatureJob[];
-  /** Each new entry parsed once (undefined = malformed; the replay reports it). */
-  parsed: (ParsedEntry | undefined)[];
+  /** Each new entry decoded once (undefined = malformed; the replay reports it). */
+  parsed: (DecodedDsse | undefined)[];
 }
 
 /**
@@ -50,11 +51,10 @@ export function notarySignatureJobs(
   for (const [id, a] of Object.entries(keyring.auditors)) add(id, a.publicKey);
   const parsed = v.entries.map((leaf) => {
     try {
-      const p = parseEntry(leaf);
-      const payload = p.payload;
-      if (Buffer.from(payload.buffer, payload.byteOffset, payload.length).indexOf(AUDITOR_MARKER) >= 0) {
+      const p = decodeLogEntry(leaf);
+      if (Buffer.from(p.payload.buffer, p.payload.byteOffset, p.payload.length).includes(AUDITOR_MARKER)) {
         try {
-          const a = parseAuditorStatement(payload);
+          const a = parseAuditorStatement(p.payload);
           add(a.keyid, Buffer.from(a.publicKey).toString('base64'));
         } catch {
           /* the replay reports it */
@@ -68,15 +68,12 @@ export function notarySignatureJobs(
   const jobs: NotarySignatureJob[] = [];
   const keyBytes = new Map<string, Uint8Array | undefined>();
   parsed.forEach((p, i) => {
-    if (p === undefined) return;
-    const msg = p.pae;
-    p.env.signatures.forEach((s, sigIndex) => {
-      const sig = decodeBase64Fast(s.sig);
-      if (s.keyid === undefined || sig === undefined) return;
+    p?.signatures.forEach((s, sigIndex) => {
+      if (s.keyid === undefined) return;
       for (const publicKey of candidates.get(s.keyid) ?? []) {
         if (!keyBytes.has(publicKey)) keyBytes.set(publicKey, decodeBase64Strict(publicKey));
         const key = keyBytes.get(publicKey);
-        if (key !== undefined) jobs.push({ index: v.from + i, sigIndex, publicKey, key, sig, msg });
+        if (key !== undefined) jobs.push({ index: v.from + i, sigIndex, publicKey, key, sig: s.sig, msg: p.pae });
       }
     });
   });

@@ -7,7 +7,7 @@ import { parseImportsLock } from '../store/parse-imports-lock.js';
 import { serializeImportsLock } from '../store/serialize-config.js';
 import { emptyAuditsFile, emptyStore, type AuditEntry, type Store } from '../store/model.js';
 import { notaryAuditsFile } from './audits.js';
-import { checkNotaryQuorum } from './quorum.js';
+import { checkNotaryQuorum } from '../check/quorum.js';
 import type { NotaryClaimRecord } from './state.js';
 import { notaryBundlesBetween } from './index.js';
 

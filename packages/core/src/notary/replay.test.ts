@@ -1,30 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { dssePae } from '../sig/dsse.js';
-import { decodeBase64Lenient } from '../sig/bytes.js';
-import { decodeBase64Fast, parseEntry } from './replay.js';
+import { decodeLogEntry } from './admit.js';
 
 const leaf = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+const sig = Buffer.alloc(64, 1).toString('base64');
 
-describe('parseEntry fast paths agree with the general DSSE helpers', () => {
-  it('the PAE is byte-for-byte dssePae, also for multi-byte payload types', () => {
-    for (const payloadType of ['application/vnd.in-toto+json', 'typ€/ünïcode']) {
-      const payload = new TextEncoder().encode('{"x":"ü"}');
-      const p = parseEntry(
-        leaf({
-          payload: Buffer.from(payload).toString('base64'),
-          payloadType,
-          signatures: [{ keyid: 'k', sig: 'AA==' }],
-        }),
-      );
-      expect(Buffer.from(p.pae).equals(Buffer.from(dssePae(payloadType, payload)))).toBe(true);
-    }
+describe('decodeLogEntry', () => {
+  it('the PAE is byte-for-byte DSSE v1, also for multi-byte payloads', () => {
+    const payload = new TextEncoder().encode('{"x":"ü"}');
+    const p = decodeLogEntry(
+      leaf({
+        payload: Buffer.from(payload).toString('base64'),
+        payloadType: 'application/vnd.in-toto+json',
+        signatures: [{ keyid: 'k', sig }],
+      }),
+    );
+    expect(Buffer.from(p.pae).toString()).toBe(`DSSEv1 28 application/vnd.in-toto+json 10 {"x":"ü"}`);
+    expect(Buffer.from(p.pae).equals(Buffer.from(dssePae('application/vnd.in-toto+json', payload)))).toBe(true);
   });
 
-  it('base64: accepts what decodeBase64Lenient accepts, rejects partial padding and junk', () => {
-    for (const text of ['', 'QQ==', 'QQ', 'QUI=', 'QUI', 'QUJD', '-_8', '-_8=', '+/8=']) {
-      expect([text, decodeBase64Fast(text)]).toEqual([text, decodeBase64Lenient(text)]);
-    }
-    for (const text of ['QQ=', 'Q', 'QQ===', 'Q!Q=', 'QR=='])
-      expect([text, decodeBase64Fast(text)]).toEqual([text, undefined]);
+  it('holds log entries to the notary limits: in-toto payloadType, Ed25519-sized signatures, ≤ 8', () => {
+    const ok = { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [{ keyid: 'k', sig }] };
+    expect(() => decodeLogEntry(leaf(ok))).not.toThrow();
+    const refusals: [unknown, string][] = [
+      [{ ...ok, payloadType: 'application/json' }, 'ENVELOPE_PAYLOAD_TYPE'],
+      [{ ...ok, signatures: [{ sig: 'AAAA' }] }, 'ENVELOPE_SIG'],
+      [{ ...ok, signatures: Array.from({ length: 9 }, () => ({ sig })) }, 'ENVELOPE_SIGNATURES'],
+    ];
+    for (const [env, rule] of refusals)
+      expect(() => decodeLogEntry(leaf(env))).toThrow(expect.objectContaining({ rule }));
   });
 });

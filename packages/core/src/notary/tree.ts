@@ -5,13 +5,11 @@
  * bundle k while the signatures of bundle k−1 are being verified; nothing that comes out of
  * here is trusted until finish() has compared the root.
  */
-import { Buffer } from 'node:buffer';
-import { hash } from 'node:crypto';
-import { VetError } from '../errors.js';
+import { VetError, isVetError } from '../errors.js';
 import { bytesEqual, encodeBase64 } from '../sig/bytes.js';
 import { CompactRange } from '../tlog/compact-range.js';
-import { EMPTY_TREE_ROOT, MERKLE_HASH_BYTES } from '../tlog/merkle.js';
-import { TILE_WIDTH } from '../tlog/tiles.js';
+import { EMPTY_TREE_ROOT, MERKLE_HASH_BYTES, hashChildren, hashLeaf } from '../tlog/merkle.js';
+import { TILE_WIDTH, decodeEntryBundle } from '../tlog/tiles.js';
 import { forkError } from './checkpoints.js';
 import type { NotaryUpdatePlan } from './update.js';
 
@@ -19,25 +17,6 @@ import type { NotaryUpdatePlan } from './update.js';
 export interface NotaryBundleEntries {
   from: number;
   entries: Uint8Array[];
-}
-
-/** Leaf bytes are at most 65,535 (two-byte length prefix) plus the RFC 6962 0x00 prefix. */
-const scratch = Buffer.alloc(1 + 65_535);
-const pair = Buffer.alloc(1 + 2 * MERKLE_HASH_BYTES);
-
-/** RFC 6962 §2.1 leaf hash, one-shot (a Hash object per leaf showed in profiles). */
-function hashLeafFast(entry: Uint8Array): Uint8Array {
-  scratch[0] = 0;
-  scratch.set(entry, 1);
-  return hash('sha256', scratch.subarray(0, 1 + entry.length), 'buffer');
-}
-
-/** RFC 6962 §2.1 interior node SHA-256(0x01 ‖ left ‖ right), one-shot. */
-function hashNodeFast(left: Uint8Array, right: Uint8Array): Uint8Array {
-  pair[0] = 1;
-  pair.set(left, 1);
-  pair.set(right, 1 + MERKLE_HASH_BYTES);
-  return hash('sha256', pair, 'buffer');
 }
 
 /**
@@ -55,7 +34,7 @@ class FastRange {
 
   append(leafHash: Uint8Array): void {
     let cur = leafHash;
-    for (let i = this.size; i % 2 === 1; i = (i - 1) / 2) cur = hashNodeFast(this.hashes.pop()!, cur);
+    for (let i = this.size; i % 2 === 1; i = (i - 1) / 2) cur = hashChildren(this.hashes.pop()!, cur);
     this.hashes.push(cur);
     this.size += 1;
   }
@@ -63,7 +42,7 @@ class FastRange {
   root(): Uint8Array {
     let root = this.hashes[this.hashes.length - 1];
     if (root === undefined) return EMPTY_TREE_ROOT.slice();
-    for (let i = this.hashes.length - 2; i >= 0; i--) root = hashNodeFast(this.hashes[i]!, root);
+    for (let i = this.hashes.length - 2; i >= 0; i--) root = hashChildren(this.hashes[i]!, root);
     return root;
   }
 }
@@ -101,7 +80,7 @@ export class NotaryTreeVerifier {
     const fresh: Uint8Array[] = [];
     entries.forEach((entry, j) => {
       const idx = ref.index * TILE_WIDTH + j;
-      const h = hashLeafFast(entry);
+      const h = hashLeaf(entry);
       const at = idx * MERKLE_HASH_BYTES;
       if (idx < plan.from) {
         if (!bytesEqual(h, this.leafHashes.subarray(at, at + MERKLE_HASH_BYTES)))
@@ -147,25 +126,19 @@ export class NotaryTreeVerifier {
   }
 }
 
-/** tlog-tiles entry bundle: 2-byte big-endian length, then the entry; views, no copies. */
+/** tlog-tiles entry bundle (tlog/tiles.ts codec), as views into the fetched bytes. */
 function splitBundle(bytes: Uint8Array, width: number, bad: (why: string) => VetError): Uint8Array[] {
-  const entries: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length;) {
-    if (entries.length === TILE_WIDTH) throw bad('it holds more than 256 entries');
-    if (at + 2 > bytes.length) throw bad(`truncated in a length prefix at byte ${at}`);
-    const length = bytes[at]! * 256 + bytes[at + 1]!;
-    if (at + 2 + length > bytes.length) throw bad(`truncated in entry ${entries.length}`);
-    entries.push(bytes.subarray(at + 2, at + 2 + length));
-    at += 2 + length;
+  try {
+    return decodeEntryBundle(bytes, width, { views: true });
+  } catch (e) {
+    throw isVetError(e) ? bad(e.message) : e;
   }
-  if (entries.length !== width) throw bad(`it has ${entries.length} entries, expected ${width}`);
-  return entries;
 }
 
 /** Tampered entries, or a tree that does not extend the one mirrored before. */
 export function inconsistent(plan: NotaryUpdatePlan, why: string): VetError {
   const trusted = plan.base?.checkpoint;
-  return new VetError('LOG_INCONSISTENT', `SECURITY ERROR: notary import '${plan.importName}': ${why}`, {
+  return new VetError('LOG_INCONSISTENT', `notary import '${plan.importName}': ${why}`, {
     hint: 'the entries served do not match the signed checkpoint: they were tampered with in transit or by a mirror, or the log forked. Nothing was written',
     details: {
       kind: 'entries',

@@ -23,7 +23,8 @@ import { TILE_WIDTH, entriesTilePath } from '../tlog/tiles.js';
 import type { NotaryImportConfig } from '../store/model.js';
 import { forkError, rollbackError, verifyNotaryCheckpoint, verifyStoredCheckpoint } from './checkpoints.js';
 import { NotaryTreeVerifier } from './tree.js';
-import { NotaryReplayer, type ParsedEntry, type SignatureLookup } from './replay.js';
+import type { DecodedDsse } from '../sig/dsse.js';
+import { NotaryReplayer, type SignatureLookup } from './replay.js';
 import { NOTARY_MIRROR_FORMAT, type NotaryMirrorState } from './state.js';
 
 export interface NotaryUpdateInput {
@@ -164,7 +165,7 @@ export interface ReplayOptions {
   /** Signature results computed earlier over the same bytes (e.g. in parallel): see NotaryReplayer. */
   verified?: SignatureLookup;
   /** The new entries already parsed (notarySignatureJobs), by position. */
-  parsed?: readonly (ParsedEntry | undefined)[];
+  parsed?: readonly (DecodedDsse | undefined)[];
 }
 
 /** Step 3 over all bundles at once (the CLI uses NotaryTreeVerifier bundle by bundle). */
@@ -218,7 +219,7 @@ export class NotaryReplaySession {
       // Shallow: the replay copies a record before changing it (revocation).
       claims: [...(base?.claims ?? [])],
     };
-    this.#replayer = new NotaryReplayer(this.state, verified);
+    this.#replayer = new NotaryReplayer(this.state, plan.from, verified);
   }
 
   /** Entries from index `from` on, continuing where the last call stopped; `parsed[i]` optional. */
@@ -226,7 +227,7 @@ export class NotaryReplaySession {
     from: number,
     entries: readonly Uint8Array[],
     leafHashes: Uint8Array,
-    parsed?: readonly (ParsedEntry | undefined)[],
+    parsed?: readonly (DecodedDsse | undefined)[],
   ): void {
     if (from !== this.#next) throw new VetError('INTERNAL', `replay continues at ${this.#next}, not ${from}`);
     entries.forEach((entry, i) => {

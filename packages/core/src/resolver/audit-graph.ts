@@ -14,7 +14,7 @@
  * Publisher rows count when the identities match and `start ≤ when < end` (end
  * exclusive, §4.3). Imported `trusted` entries create no edges (trap §14.5).
  */
-import { auditDigestsBind, type DigestBinding } from '../notary/digest.js';
+import { auditDigestsBind, type DigestBinding } from './digest-binding.js';
 import type { AuditEntry, AuditsFile, PublisherEntry, PublisherIdentity, Store } from '../store/model.js';
 import type { CriteriaIndex, CriteriaSet } from './criteria.js';
 import { canonicalVersion, type SchemeLike } from './scheme-ext.js';

@@ -31,3 +31,10 @@ export { formatCheckHuman, toCargoVetJson } from './report-format.js';
 export { formatShortList } from './short-list.js';
 export { describeEdge, formatExplainAudit } from './explain.js';
 export { wildcardExpiryWarnings } from './warnings.js';
+export {
+  lockfileDigestBinding,
+  auditDigestsBind,
+  integritySri,
+  type DigestBinding,
+  type DigestMismatch,
+} from './digest-binding.js';

@@ -3,17 +3,22 @@
  * document, both pure functions of the report. The CLI appends its own next-command
  * hints and chooses where the text goes.
  */
+import { escapeMultiline, escapeText } from '../escape.js';
 import type { AuditEntry, ExemptionEntry } from '../store/model.js';
 import { canonicalVersion, displayRequirement } from './scheme-ext.js';
 import { formatShortList } from './short-list.js';
 import { formatSuggestHuman, type MeasuredSuggestion, type SuggestReport } from './suggest-report.js';
-import type { NodeRef, ResolveReport } from './types.js';
+import type { NodeRef, ResolveReport, VetFailure } from './types.js';
 import type { ViolationConflict } from './violations.js';
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Rust `{:?}` of a `Vec<String>`: `["a", "b"]`. */
-const debugList = (items: readonly string[]): string => `[${items.map((s) => JSON.stringify(s)).join(', ')}]`;
+/** Rust `{:?}` of a `Vec<String>`: `["a", "b"]` (outside strings, so escaped). */
+export const debugList = (items: readonly string[]): string =>
+  `[${items.map((s) => escapeText(JSON.stringify(s))).join(', ')}]`;
+
+/** `name:version` of a package from outside, escaped for printing. */
+export const pkgText = (name: string, version: string): string => `${escapeText(name)}:${escapeText(version)}`;
 
 function successLine(r: ResolveReport): string {
   const parts: string[] = [];
@@ -26,22 +31,22 @@ function successLine(r: ResolveReport): string {
 }
 
 function entryText(r: ResolveReport, source: string | null, e: AuditEntry): string {
-  const v = (s: string): string => canonicalVersion(r.scheme, s);
-  let out = source === null ? 'own ' : `foreign (${source}) `;
+  const v = (s: string): string => escapeText(canonicalVersion(r.scheme, s));
+  let out = source === null ? 'own ' : `foreign (${escapeText(source)}) `;
   if (e.kind === 'full') out += `audit ${v(e.version ?? '')}\n`;
   else if (e.kind === 'delta') out += `audit ${v(e.delta?.from ?? '')} -> ${v(e.delta?.to ?? '')}\n`;
-  else out += `violation against ${displayRequirement(r.scheme, e.violation ?? '')}\n`;
+  else out += `violation against ${escapeText(displayRequirement(r.scheme, e.violation ?? ''))}\n`;
   out += `      criteria: ${debugList(e.criteria)}\n`;
-  if (e.who.length > 0) out += `      who: ${e.who.join(', ')}\n`;
-  if (e.notes !== undefined) out += `      notes: ${e.notes}\n`;
+  if (e.who.length > 0) out += `      who: ${escapeText(e.who.join(', '))}\n`;
+  if (e.notes !== undefined) out += `      notes: ${escapeMultiline(e.notes, '        ')}\n`;
   return out;
 }
 
 function conflictText(r: ResolveReport, c: ViolationConflict): string {
   let out = '    the ';
   if (c.kind === 'exemption') {
-    out += `exemption ${canonicalVersion(r.scheme, c.exemption.version)}\n      criteria: ${debugList(c.exemption.criteria)}\n`;
-    if (c.exemption.notes !== undefined) out += `      notes: ${c.exemption.notes}\n`;
+    out += `exemption ${escapeText(canonicalVersion(r.scheme, c.exemption.version))}\n      criteria: ${debugList(c.exemption.criteria)}\n`;
+    if (c.exemption.notes !== undefined) out += `      notes: ${escapeMultiline(c.exemption.notes, '        ')}\n`;
   } else out += entryText(r, c.auditSource, c.audit);
   return `${out}    conflicts with ${entryText(r, c.violationSource, c.violation)}\n`;
 }
@@ -56,22 +61,30 @@ function violationKeys(r: ResolveReport): string[] {
   });
 }
 
-/** §10.1 text. `suggest` (unlocked runs only) is appended after the failures. */
-export function formatCheckHuman(r: ResolveReport, suggest?: SuggestReport | null, tool = 'vet'): string {
+/**
+ * §10.1 text. `suggest` (unlocked runs only) is appended after the failures; `annotate` adds
+ * to a failure's line (vet's own notes, e.g. a revoked approval; cargo-vet has none).
+ */
+export function formatCheckHuman(
+  r: ResolveReport,
+  suggest?: SuggestReport | null,
+  tool = 'vet',
+  annotate: (f: VetFailure) => string = () => '',
+): string {
   switch (r.conclusion) {
     case 'success':
       return successLine(r);
     case 'fail (vetting)': {
       let out = `Vetting Failed!\n\n${r.failures.length} unvetted dependencies:\n`;
       for (const f of r.failures)
-        out += `  ${f.node.name}:${canonicalVersion(r.scheme, f.node.version)} missing ${debugList(f.missingCriteria)}\n`;
+        out += `  ${pkgText(f.node.name, canonicalVersion(r.scheme, f.node.version))} missing ${debugList(f.missingCriteria)}${annotate(f)}\n`;
       if (suggest) out += `\n${formatSuggestHuman(suggest, tool)}`;
       return out;
     }
     case 'fail (violation)': {
       let out = 'Violations Found!\n';
       for (const key of violationKeys(r)) {
-        out += `  ${key}\n`;
+        out += `  ${escapeText(key)}\n`;
         for (const c of r.violations[key]!) out += conflictText(r, c);
       }
       return out;

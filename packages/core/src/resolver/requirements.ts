@@ -13,6 +13,8 @@
  * accumulated, roots without one get safe-to-deploy, and each edge carries either the
  * parent's requirement or the parent's `dependency-criteria[dep name]`.
  *
+ * npm entries no member reaches (extraneous) need safe-to-run: npm installs them anyway.
+ *
  * Cargo graphs are acyclic over normal/build edges, so one ordered pass suffices; npm
  * graphs can have cycles, so a package whose requirement grows after it was processed is
  * processed again (a no-op on acyclic graphs, hence identical to cargo-vet there).
@@ -131,7 +133,29 @@ export function computeRequirementSets(
   };
   for (let i = walk.topo.length - 1; i >= 0; i--) process(index.get(walk.topo[i]!)!);
   while (again.length > 0) process(again.pop()!);
+  if (graph.ecosystem === 'npm') requireUnreached(nodes, walk, req, pols, criteria.closureOf([SAFE_TO_RUN]), closure);
   return { walk, sets: new Map(nodes.map((n, i) => [n.id, req[i]!])) };
+}
+
+/**
+ * npm installs every entry of its lockfile, reached or not (`"extraneous": true`), and runs
+ * its install scripts: an entry nothing depends on needs safe-to-run, as dev-only packages
+ * do (or its policy's criteria), instead of nothing — never "fully audited" by default.
+ * Cargo graphs keep cargo-vet's rule: cargo builds only what the resolve reaches.
+ */
+function requireUnreached(
+  nodes: PackageNode[],
+  walk: GraphWalk,
+  req: CriteriaSet[],
+  pols: ReturnType<PolicyIndex['get']>[],
+  run: CriteriaSet,
+  closure: (names: string[], n: PackageNode, field: string) => CriteriaSet,
+): void {
+  nodes.forEach((n, i) => {
+    if (n.firstParty || walk.reached.has(n.id)) return;
+    const pol = pols[i];
+    req[i] = pol?.criteria !== undefined ? closure(pol.criteria, n, 'criteria') : req[i]! | run;
+  });
 }
 
 /**

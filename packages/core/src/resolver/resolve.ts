@@ -10,7 +10,7 @@
  * unpublished rows, else partially audited.
  */
 import type { PackageNode } from '../graph.js';
-import { lockfileDigestBinding } from '../notary/digest.js';
+import { lockfileDigestBinding } from './digest-binding.js';
 import { versionSchemeFor } from '../version/index.js';
 import { buildAuditGraph, importNames, type AuditEdge, type AuditGraph } from './audit-graph.js';
 import { CriteriaIndex, type CriteriaSet } from './criteria.js';

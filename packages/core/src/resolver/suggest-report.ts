@@ -3,6 +3,7 @@
  * §8, §10): sort by (binary changes last, diff lines, name, target version), merge identical (name, diff)
  * items, group under a criteria label such as `safe-to-run (or safe-to-deploy)`.
  */
+import { escapeText } from '../escape.js';
 import { formatShortList } from './short-list.js';
 import type { NodeRef, ResolveReport } from './types.js';
 
@@ -25,6 +26,8 @@ export interface MeasuredSuggestion {
   diffstat: DiffStat;
   notableParents: string[];
   publisherLogin?: string;
+  /** What an auditor should look at first (install scripts, native code, …), one line each. */
+  risk?: string[];
 }
 
 export interface SuggestReport {
@@ -119,9 +122,13 @@ export function formatSuggestHuman(s: SuggestReport, tool = 'vet'): string {
   for (const [label, items] of s.byCriteria) {
     out += `recommended audits for ${label}:\n`;
     const rows = items.map((i) => [
-      i.from === undefined ? `${tool} inspect ${i.node.name} ${i.to}` : `${tool} diff ${i.node.name} ${i.from} ${i.to}`,
-      i.publisherLogin ?? 'UNKNOWN',
-      formatShortList(i.notableParents),
+      escapeText(
+        i.from === undefined
+          ? `${tool} inspect ${i.node.name} ${i.to}`
+          : `${tool} diff ${i.node.name} ${i.from} ${i.to}`,
+      ),
+      escapeText(i.publisherLogin ?? 'UNKNOWN'),
+      escapeText(formatShortList(i.notableParents)),
       i.from === undefined ? `${diffLines(i.diffstat)} lines${binaryText(i.diffstat)}` : diffstatText(i.diffstat),
     ]);
     const w = ['Command', 'Publisher', 'Used By'].map(width);
@@ -137,7 +144,16 @@ export function formatSuggestHuman(s: SuggestReport, tool = 'vet'): string {
     out += '\n';
   }
   out += `estimated audit backlog: ${s.totalLines} lines\n`;
-  if (s.warnings.length > 0) out += `\n${s.warnings.map((w) => `WARNING: ${w}\n`).join('')}`;
+  if (s.warnings.length > 0) out += `\n${s.warnings.map((w) => `WARNING: ${escapeText(w)}\n`).join('')}`;
+  out += riskText(s);
   out += `\nUse |${tool} certify| to record the audits.\n`;
   return out;
+}
+
+/** vet's addition to the block: the risk signals of each suggested audit, after the table. */
+function riskText(s: SuggestReport): string {
+  const lines = s.suggestions.flatMap((i) =>
+    (i.risk ?? []).map((r) => `  ${escapeText(i.node.name)}:${escapeText(i.to)}: ${escapeText(r)}\n`),
+  );
+  return lines.length === 0 ? '' : `\nRisk signals:\n${lines.join('')}`;
 }

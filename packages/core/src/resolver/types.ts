@@ -3,7 +3,7 @@
  * follow-up questions (suggest, explain-audit, prune) without resolving again.
  */
 import type { DependencyGraph, Ecosystem } from '../graph.js';
-import type { DigestMismatch } from '../notary/digest.js';
+import type { DigestMismatch } from './digest-binding.js';
 import type { Store } from '../store/model.js';
 import type { VersionScheme } from '../version/scheme.js';
 import type { AuditEdge } from './audit-graph.js';

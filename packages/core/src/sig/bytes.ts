@@ -6,10 +6,10 @@
  * (notary.md §11). Signed formats need one spelling per value, so these helpers
  * validate first and re-encode to compare.
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
+import { hash } from 'node:crypto';
 
 const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const ANY_BASE64 = /^[A-Za-z0-9+/\-_]*={0,2}$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
@@ -25,6 +25,16 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** True when the bytes are well-formed UTF-8 (simdutf; no decoding). */
+export function isUtf8Bytes(bytes: Uint8Array): boolean {
+  return isUtf8(bytes);
+}
+
+/** SHA-256, one-shot (a Hash object per call costs more than hashing a small message). */
+export function sha256(data: Uint8Array): Uint8Array {
+  return hash('sha256', data, 'buffer');
 }
 
 /** True when the string contains an unpaired UTF-16 surrogate (not representable as UTF-8). */
@@ -46,16 +56,22 @@ export function decodeBase64Strict(text: string): Uint8Array | undefined {
 }
 
 /**
- * Standard or URL-safe base64, padded or not (DSSE envelope rule), still canonical:
- * the decoded bytes must re-encode to the same characters.
+ * DSSE base64 (notary.md §6): the standard or the URL-safe alphabet (not both in one
+ * string), with exact padding or none, and canonical trailing bits — the decoded bytes must
+ * re-encode to the same characters, so `QQ=` (where `QQ==` is due) and junk are refused.
+ * Decode and compare, no regex passes: this runs over every payload of a log.
  */
-export function decodeBase64Lenient(text: string): Uint8Array | undefined {
-  if (!ANY_BASE64.test(text)) return undefined;
-  const std = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
-  if (std.length % 4 === 1) return undefined;
-  const padded = std + '='.repeat((4 - (std.length % 4)) % 4);
-  if (text.includes('=') && padded !== text.replace(/-/g, '+').replace(/_/g, '/')) return undefined;
-  return decodeBase64Strict(padded);
+export function decodeBase64Dsse(text: string): Uint8Array | undefined {
+  const urlSafe = text.includes('-') || text.includes('_');
+  if (urlSafe && (text.includes('+') || text.includes('/'))) return undefined;
+  const std = urlSafe ? text.replace(/-/g, '+').replace(/_/g, '/') : text;
+  const bytes = Buffer.from(std, 'base64');
+  const again = bytes.toString('base64');
+  if (again !== std) {
+    const pad = again.length - std.length;
+    if (std.endsWith('=') || pad < 1 || pad > 2 || !again.startsWith(std)) return undefined;
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 export function toHex(bytes: Uint8Array): string {

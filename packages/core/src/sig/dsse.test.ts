@@ -2,7 +2,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromHexStr, HAVE_VECTORS, loadVectors, toHexStr } from '../tlog/__fixtures__/vectors.js';
-import { dssePae, parseDsseEnvelope, signDsse, verifyDsse, type DsseEnvelope } from './dsse.js';
+import { decodeDsseEnvelope, dssePae, signDsse, verifyDsse, type DsseEnvelope } from './dsse.js';
 import { ed25519KeyPairFromSeed, generateEd25519KeyPair } from './ed25519.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
@@ -16,8 +16,9 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     const s = v.dsseSpecExample;
     const pae = dssePae(s.payloadType, enc(s.payload));
     expect(new TextDecoder().decode(pae)).toBe(s.pae);
-    const parsed = parseDsseEnvelope(JSON.stringify(s.envelope));
-    expect(Buffer.from(parsed.payload, 'base64').toString()).toBe(s.payload);
+    const parsed = decodeDsseEnvelope(JSON.stringify(s.envelope));
+    expect(Buffer.from(parsed.payload).toString()).toBe(s.payload);
+    expect(Buffer.from(parsed.pae).toString()).toBe(s.pae);
     const b64url = (dec: string): string =>
       Buffer.from(BigInt(dec).toString(16).padStart(64, '0'), 'hex').toString('base64url');
     const key = createPublicKey({
@@ -40,7 +41,7 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     const keyid = a.envelope.signatures[0].keyid;
     expect(signDsse(payload, 'application/vnd.in-toto+json', { keyid, secretKey: kp.secretKey })).toEqual(a.envelope);
     const keys = new Map([[keyid, kp.publicKey]]);
-    const out = verifyDsse(parseDsseEnvelope(JSON.stringify(a.envelope)), keys);
+    const out = verifyDsse(decodeDsseEnvelope(JSON.stringify(a.envelope)), keys);
     expect(new TextDecoder().decode(out.payload)).toBe(a.payloadUtf8);
     expect(out.keyids).toEqual([keyid]);
     // URL-safe, unpadded base64 is accepted too (DSSE rule).
@@ -49,7 +50,7 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
       payload: toUrlSafe(a.envelope.payload),
       signatures: [{ keyid, sig: toUrlSafe(a.envelope.signatures[0].sig) }],
     };
-    expect(verifyDsse(parseDsseEnvelope(JSON.stringify(urlSafe)), keys).payload).toEqual(out.payload);
+    expect(verifyDsse(decodeDsseEnvelope(JSON.stringify(urlSafe)), keys).payload).toEqual(out.payload);
   });
 
   it('negative envelopes are rejected', () => {
@@ -57,7 +58,7 @@ describe.skipIf(!HAVE_VECTORS)('vectors: dsse-intoto/attestation.json', () => {
     const keys = new Map([[a.envelope.signatures[0].keyid, fromHexStr(a.signerPublicKeyHex)]]);
     expect(a.negative.length).toBeGreaterThanOrEqual(2);
     for (const n of a.negative) {
-      expect(() => verifyDsse(parseDsseEnvelope(JSON.stringify(n.envelope)), keys), n.desc).toThrowError(
+      expect(() => verifyDsse(decodeDsseEnvelope(JSON.stringify(n.envelope)), keys), n.desc).toThrowError(
         code('SIGNATURE_INVALID'),
       );
     }
@@ -119,30 +120,48 @@ describe('dsse', () => {
     expect(() => verifyDsse({ payload: 5 } as unknown as DsseEnvelope, keys)).toThrowError(code('PARSE_ERROR'));
   });
 
-  it('parseDsseEnvelope is strict and capped', () => {
+  it('decodeDsseEnvelope is strict and capped; each refusal names its rule', () => {
     const env = signDsse(payload, 'application/x', { keyid: 'alice', secretKey: alice.secretKey });
     const ok = JSON.stringify({ ...env, unknownField: true });
-    expect(parseDsseEnvelope(enc(ok))).toEqual(env);
-    const bad: (string | Uint8Array)[] = [
-      'not json',
-      '[]',
-      'null',
-      JSON.stringify({ ...env, payload: 'a*b' }),
-      JSON.stringify({ ...env, payload: 'QQ=' }), // wrong padding
-      JSON.stringify({ ...env, payloadType: '' }),
-      JSON.stringify({ ...env, payloadType: 7 }),
-      JSON.stringify({ ...env, signatures: [] }),
-      JSON.stringify({ ...env, signatures: {} }),
-      JSON.stringify({ ...env, signatures: [{ keyid: 'a' }] }),
-      JSON.stringify({ ...env, signatures: [{ sig: env.signatures[0]!.sig, keyid: 1 }] }),
-      JSON.stringify({ ...env, signatures: Array.from({ length: 17 }, () => env.signatures[0]) }),
-      JSON.stringify({ ...env, padding: 'x'.repeat(70_000) }),
-      Uint8Array.of(0x7b, 0xff, 0x7d),
+    const d = decodeDsseEnvelope(enc(ok));
+    expect([d.payloadType, Buffer.from(d.payload).toString(), d.signatures[0]!.keyid]).toEqual([
+      'application/x',
+      '{"hello":"wörld"}',
+      'alice',
+    ]);
+    expect(Buffer.from(d.signatures[0]!.sig).toString('base64')).toBe(env.signatures[0]!.sig);
+    const sig = env.signatures[0]!.sig;
+    const bad: [string | Uint8Array, string][] = [
+      ['not json', 'ENTRY_NOT_JSON'],
+      ['[]', 'ENVELOPE_NOT_OBJECT'],
+      ['null', 'ENVELOPE_NOT_OBJECT'],
+      [JSON.stringify({ ...env, payload: 'a*b' }), 'ENVELOPE_PAYLOAD'],
+      [JSON.stringify({ ...env, payload: 'QQ=' }), 'ENVELOPE_PAYLOAD'], // wrong padding
+      [JSON.stringify({ ...env, payloadType: '' }), 'ENVELOPE_PAYLOAD_TYPE'],
+      [JSON.stringify({ ...env, payloadType: 7 }), 'ENVELOPE_PAYLOAD_TYPE'],
+      [JSON.stringify({ ...env, signatures: [] }), 'ENVELOPE_SIGNATURES'],
+      [JSON.stringify({ ...env, signatures: {} }), 'ENVELOPE_SIGNATURES'],
+      [JSON.stringify({ ...env, signatures: [{ keyid: 'a' }] }), 'ENVELOPE_SIG'],
+      [JSON.stringify({ ...env, signatures: [{ sig: sig.replace('==', '=') }] }), 'ENVELOPE_SIG'],
+      [JSON.stringify({ ...env, signatures: [{ sig, keyid: 1 }] }), 'ENVELOPE_KEYID'],
+      [JSON.stringify({ ...env, signatures: [{ sig, keyid: null }] }), 'ENVELOPE_KEYID'],
+      [JSON.stringify({ ...env, signatures: [{ sig, keyid: 'a\u0000' }] }), 'ENVELOPE_KEYID'],
+      [JSON.stringify({ ...env, signatures: [{ sig, keyid: 'a\ud800' }] }), 'ENVELOPE_KEYID'],
+      [
+        JSON.stringify({ ...env, signatures: Array.from({ length: 17 }, () => env.signatures[0]) }),
+        'ENVELOPE_SIGNATURES',
+      ],
+      [JSON.stringify({ ...env, padding: 'x'.repeat(70_000) }), 'ENTRY_TOO_LARGE'],
+      [Uint8Array.of(0x7b, 0xff, 0x7d), 'ENTRY_NOT_UTF8'],
+      [Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), enc(ok)]), 'ENTRY_BOM'],
     ];
-    for (const b of bad)
-      expect(() => parseDsseEnvelope(b, { fileName: 'env.json' }), String(b).slice(0, 50)).toThrowError(
-        expect.objectContaining({ code: 'PARSE_ERROR', file: 'env.json' }),
+    for (const [b, rule] of bad)
+      expect(() => decodeDsseEnvelope(b, { fileName: 'env.json' }), String(b).slice(0, 50)).toThrowError(
+        expect.objectContaining({ code: 'PARSE_ERROR', file: 'env.json', rule }),
       );
-    expect(() => parseDsseEnvelope(ok, { maxBytes: 100 })).toThrowError(code('PARSE_ERROR'));
+    expect(() => decodeDsseEnvelope(ok, { maxBytes: 100 })).toThrowError(code('PARSE_ERROR'));
+    expect(() => decodeDsseEnvelope(ok, { sigBytes: 32 })).toThrowError(
+      expect.objectContaining({ rule: 'ENVELOPE_SIG' }),
+    );
   });
 });

@@ -2,14 +2,17 @@
  * Pure Ed25519 (RFC 8032 §5.1: no pre-hash, no context), the only signature scheme
  * vet's notes, checkpoints and DSSE envelopes use.
  *
- * Keys use tweetnacl's layout (public 32 bytes; secret 64 = seed ‖ public) so the two
+ * Keys use tweetnacl's layout (public 32 bytes; secret 64 = seed ‖ public) so the
  * implementations are interchangeable, but signing and verifying go through node:crypto
- * (OpenSSL), which is ~40× faster than tweetnacl here (notary.md §11; see
- * bench/ed25519-verify.mjs). Both verify paths add the RFC 8032 §5.1.7 check S < L,
- * which tweetnacl 1.0.3 omits — without it signatures are malleable.
+ * (OpenSSL) by default, which is ~40× faster than tweetnacl here (notary.md §11; see
+ * bench/ed25519-verify.mjs). This is the one verification module of vet: the notary's
+ * workers, `vet-notary verify` and every client's replay pick an engine here. Every
+ * engine adds the RFC 8032 §5.1.7 check S < L, which tweetnacl 1.0.3 omits — without it
+ * signatures are malleable.
  */
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
 import nacl from 'tweetnacl';
 import { VetError } from '../errors.js';
 import { concatBytes, isBytes } from './bytes.js';
@@ -61,8 +64,8 @@ export function ed25519Sign(msg: Uint8Array, secretKey: Uint8Array): Uint8Array 
   return new Uint8Array(sign(null, msg, privateKeyObject(secretKey.subarray(0, ED25519_SEED_BYTES))));
 }
 
-/** Verifies with node:crypto. Never throws: wrong lengths, bad keys and S ≥ L give false. */
-export function ed25519Verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+/** Verifies with node:crypto (OpenSSL). Never throws: wrong lengths, bad keys and S ≥ L give false. */
+export const ed25519Verify: Ed25519VerifyFn = (sig, msg, publicKey) => {
   if (!preChecks(sig, msg, publicKey)) return false;
   try {
     const key = publicKeyObject(publicKey);
@@ -70,16 +73,59 @@ export function ed25519Verify(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8
   } catch {
     return false;
   }
-}
+};
 
-/** Same contract as ed25519Verify, on tweetnacl; kept for the benchmark and cross-checks. */
-export function ed25519VerifyTweetnacl(sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array): boolean {
+/** Same contract as ed25519Verify, on tweetnacl (slow: cross-checks and the benchmark). */
+export const ed25519VerifyTweetnacl: Ed25519VerifyFn = (sig, msg, publicKey) => {
   if (!preChecks(sig, msg, publicKey)) return false;
   try {
     return nacl.sign.detached.verify(msg, sig, publicKey);
   } catch {
     return false;
   }
+};
+
+/**
+ * The engines that check Ed25519 signatures, all with the same contract (never throw; S < L
+ * enforced): OpenSSL through node:crypto (every client's default), libsodium through the
+ * optional `sodium-native` addon where it loads (faster here; also refuses small-order and
+ * non-canonical keys and R, so it accepts a subset of what OpenSSL accepts), tweetnacl.
+ */
+export type Ed25519Engine = 'openssl' | 'libsodium' | 'tweetnacl';
+export type Ed25519VerifyFn = (sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array) => boolean;
+
+interface Sodium {
+  crypto_sign_verify_detached(sig: Uint8Array, msg: Uint8Array, pk: Uint8Array): boolean;
+}
+
+const requireHere = createRequire(import.meta.url);
+let sodium: Sodium | null | undefined;
+
+function loadSodium(): Sodium | undefined {
+  if (sodium === undefined) {
+    try {
+      const mod = requireHere('sodium-native') as Partial<Sodium>;
+      sodium = typeof mod.crypto_sign_verify_detached === 'function' ? (mod as Sodium) : null;
+    } catch {
+      sodium = null; // absent, or no prebuilt binary for this platform
+    }
+  }
+  return sodium ?? undefined;
+}
+
+/** `prefer`, else libsodium where it loads, else OpenSSL. */
+export function ed25519Engine(prefer?: Ed25519Engine): Ed25519Engine {
+  if (prefer !== undefined && prefer !== 'libsodium') return prefer;
+  return loadSodium() !== undefined ? 'libsodium' : 'openssl';
+}
+
+/** The check of one engine; libsodium falls back to OpenSSL where the addon does not load. */
+export function ed25519Verifier(engine: Ed25519Engine = 'openssl'): Ed25519VerifyFn {
+  if (engine === 'tweetnacl') return ed25519VerifyTweetnacl;
+  const lib = engine === 'libsodium' ? loadSodium() : undefined;
+  if (lib === undefined) return ed25519Verify;
+  return (sig, msg, publicKey) =>
+    preChecks(sig, msg, publicKey) && lib.crypto_sign_verify_detached(view(sig), view(msg), view(publicKey));
 }
 
 /** RFC 8032 §5.1.7: the scalar S (second half, little-endian) must be < L. */
@@ -102,17 +148,21 @@ function preChecks(sig: unknown, msg: unknown, publicKey: unknown): sig is Uint8
   );
 }
 
+function view(u8: Uint8Array): Buffer {
+  return Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength);
+}
+
 function privateKeyObject(seed: Uint8Array): KeyObject {
   return createPrivateKey({ key: Buffer.from(concatBytes(PKCS8_PREFIX, seed)), format: 'der', type: 'pkcs8' });
 }
 
 // Importing a public key costs about as much as a verification, and a log replay checks
 // many signatures by few keys, so keep a small cache of imported keys.
-const PUBLIC_KEY_CACHE_LIMIT = 1024;
+const PUBLIC_KEY_CACHE_LIMIT = 10_000;
 const publicKeyCache = new Map<string, KeyObject | undefined>();
 
 function publicKeyObject(publicKey: Uint8Array): KeyObject | undefined {
-  const id = Buffer.from(publicKey).toString('hex');
+  const id = view(publicKey).toString('hex');
   if (publicKeyCache.has(id)) return publicKeyCache.get(id);
   let key: KeyObject | undefined;
   try {

@@ -9,16 +9,28 @@ export {
   ed25519Sign,
   ed25519Verify,
   ed25519VerifyTweetnacl,
+  ed25519Verifier,
+  ed25519Engine,
   isCanonicalEd25519Signature,
   type Ed25519KeyPair,
+  type Ed25519Engine,
+  type Ed25519VerifyFn,
 } from './ed25519.js';
+export { Ed25519VerifyPool, type Ed25519PoolOptions } from './verify-pool.js';
+export type { Ed25519Job } from './verify-jobs.js';
+export { startWorker } from './worker-module.js';
+export { RuleRefusal, isRuleRefusal } from './refusal.js';
 export {
   DSSE_MAX_ENVELOPE_BYTES,
   DSSE_MAX_SIGNATURES,
   dssePae,
   signDsse,
   verifyDsse,
-  parseDsseEnvelope,
+  decodeDsseEnvelope,
+  decodeDsseObject,
+  type DecodedDsse,
+  type DsseLimits,
+  type DsseRule,
   type DsseEnvelope,
   type DsseSignature,
   type VerifiedDsse,

@@ -9,8 +9,16 @@
  */
 import { VetError, VetValidationError, type Problem } from '../errors.js';
 import type { Ecosystem } from '../graph.js';
-import { sha256 } from '../tlog/merkle.js';
-import { decodeBase64Strict, encodeBase64, fromHex, isBytes, toHex, utf8DecodeStrict, utf8Encode } from './bytes.js';
+import {
+  decodeBase64Strict,
+  encodeBase64,
+  fromHex,
+  isBytes,
+  sha256,
+  toHex,
+  utf8DecodeStrict,
+  utf8Encode,
+} from './bytes.js';
 import { parseVetPurl, vetPurl } from './purl.js';
 
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -111,7 +119,10 @@ export function parseAuditStatement(
   );
   const problems: Problem[] = [];
   const p = (message: string): void => void problems.push({ file: fileName, message });
-  const kind = typeof predicate.kind === 'string' ? PREDICATE_KIND[predicate.kind] : undefined;
+  const kind =
+    typeof predicate.kind === 'string' && Object.hasOwn(PREDICATE_KIND, predicate.kind)
+      ? PREDICATE_KIND[predicate.kind]
+      : undefined;
   if (kind === undefined) p('predicate.kind must be full, delta, violation or revocation');
   const subjects = subject.map((s) => ({ ...s, purl: parseVetPurl(s.name) }));
   subjects.forEach((s, i) => s.purl === undefined && p(`subject[${i}].name is not a pkg:npm|pypi|cargo purl`));
@@ -119,7 +130,8 @@ export function parseAuditStatement(
   if (subjects.some((s) => s.purl && first && (s.purl.ecosystem !== first.ecosystem || s.purl.name !== first.name))) {
     p('all subjects must name the same package');
   }
-  const digests: Record<string, string> = {};
+  // Null prototype: a version is a string from outside (`__proto__` must be just a key).
+  const digests: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const s of subjects) {
     const sri = strongestSri(s.digest);
     if (s.purl?.version !== undefined && sri !== undefined) digests[s.purl.version] = sri;
@@ -151,7 +163,7 @@ export function parseAuditStatement(
   if (kind === 'audit') {
     // Digest binding is the point of an audit entry (notary.md §10.8): no digest, no audit.
     for (const v of versions)
-      if (v !== undefined && digests[v] === undefined) p(`subject ${v} has no sha256/384/512 digest`);
+      if (v !== undefined && !Object.hasOwn(digests, v)) p(`subject ${v} has no sha256/384/512 digest`);
   }
   problems.push(...checkAuditFields(statement, fileName));
   if (problems.length > 0) throw new VetValidationError('PARSE_ERROR', problems);
@@ -336,13 +348,13 @@ function parseDigest(text: string): { alg: string; hex: string } | undefined {
 }
 
 function strongestSri(digest: Record<string, string>): string | undefined {
-  const alg = DIGEST_PREFERENCE.find((a) => digest[a] !== undefined);
+  const alg = DIGEST_PREFERENCE.find((a) => Object.hasOwn(digest, a));
   return alg === undefined ? undefined : `${alg}-${encodeBase64(fromHex(digest[alg]!)!)}`;
 }
 
 function isDigestHex(alg: string, hex: unknown): boolean {
   if (typeof hex !== 'string' || !/^(?:[0-9a-f]{2})+$/.test(hex)) return false;
-  const want = DIGEST_BYTES[alg];
+  const want = Object.hasOwn(DIGEST_BYTES, alg) ? DIGEST_BYTES[alg] : undefined;
   return want === undefined || hex.length === want * 2; // other algorithms: any length, ignored
 }
 

@@ -20,7 +20,7 @@ export interface CriteriaEntry {
   aggregatedFrom: string[];
 }
 
-/** A publisher identity: a crates.io user id, or a trusted-publishing identity / npm user name. */
+/** A publisher identity: a registry user id (Cargo's default registry), or a trusted-publishing identity / npm user name. */
 export type PublisherIdentity =
   | { kind: 'user-id'; userId: number }
   | { kind: 'trusted-publisher'; trustedPublisher: string }
@@ -52,6 +52,16 @@ export interface AuditEntry {
    * for. The resolver creates the audit's edge only when the lockfile has the same digest.
    */
   digests?: Record<string, string>;
+}
+
+/**
+ * vet extension, imports.lock only (`[[revoked.<import>.<package>]]`): an imported notary
+ * approval that the notary's log revoked. It vets nothing; it is kept so that a check that
+ * fails for want of it can say why, with or without --locked.
+ */
+export interface RevokedAuditEntry extends AuditEntry {
+  /** Log index of the revocation entry. */
+  revokedBy: number;
 }
 
 export interface WildcardAuditEntry {
@@ -163,6 +173,8 @@ export interface ImportsLockFile {
   audits: Record<string, AuditsFile>;
   /** vet extension: last verified notary checkpoint per import (signed note text). */
   notaryCheckpoints?: Record<string, string>;
+  /** vet extension: per import, per package, the approvals its notary's log revoked. */
+  revoked?: Record<string, Record<string, RevokedAuditEntry[]>>;
 }
 
 export interface Store {

@@ -137,7 +137,12 @@ function readPerCrate<T extends object>(
   return out;
 }
 
-function readAudit(r: EntryReader, inLock = false): AuditEntry {
+/** An imports.lock audit entry that may carry vet's `extraKeys` too (e.g. `revoked-by`). */
+export function readLockAuditEntry(r: EntryReader, extraKeys: readonly string[]): AuditEntry {
+  return readAudit(r, true, extraKeys);
+}
+
+function readAudit(r: EntryReader, inLock = false, extraKeys: readonly string[] = []): AuditEntry {
   const e: AuditEntry = {
     who: r.list('who') ?? [],
     criteria: r.list('criteria') ?? [],
@@ -164,7 +169,7 @@ function readAudit(r: EntryReader, inLock = false): AuditEntry {
   const notes = r.str('notes');
   if (notes !== undefined) e.notes = notes;
   if (inLock) readDigests(r, e);
-  r.unknownKeys(inLock ? LOCK_AUDIT_KEYS : AUDIT_KEYS, 'error');
+  r.unknownKeys([...(inLock ? LOCK_AUDIT_KEYS : AUDIT_KEYS), ...extraKeys], 'error');
   return e;
 }
 

@@ -1,10 +1,11 @@
 /**
- * imports.lock (spec/cargo-vet-format.md §5): unpublished rows, crates.io publisher facts,
+ * imports.lock (spec/cargo-vet-format.md §5): unpublished rows, registry publisher facts,
  * and the reduced copy of each peer's audits (already mapped to local criteria), plus vet's
- * `[notary-checkpoints]` extension. An empty file is a valid, empty lock.
+ * `[notary-checkpoints]` and `[[revoked.<import>.<package>]]` extensions. An empty file is a
+ * valid, empty lock.
  */
-import type { ImportsLockFile, PublisherEntry, UnpublishedEntry } from './model.js';
-import { readAuditsTable } from './parse-audits.js';
+import type { ImportsLockFile, PublisherEntry, RevokedAuditEntry, UnpublishedEntry } from './model.js';
+import { readAuditsTable, readLockAuditEntry } from './parse-audits.js';
 import {
   EntryReader,
   FileContext,
@@ -15,7 +16,7 @@ import {
   type ParseOptions,
 } from './parse-common.js';
 
-const TOP_KEYS = ['unpublished', 'publisher', 'audits', 'notary-checkpoints'] as const;
+const TOP_KEYS = ['unpublished', 'publisher', 'audits', 'notary-checkpoints', 'revoked'] as const;
 const PUBLISHER_KEYS = ['version', 'when', 'user-id', 'user-login', 'user-name', 'trusted-publisher'] as const;
 const UNPUBLISHED_KEYS = ['version', 'audited_as'] as const;
 
@@ -39,6 +40,8 @@ export function parseImportsLock(text: string, fileName: string, opts: ParseOpti
   }
   const checkpoints = readCheckpoints(ctx, doc['notary-checkpoints']);
   if (checkpoints !== undefined) lock.notaryCheckpoints = checkpoints;
+  const revoked = readRevoked(ctx, doc['revoked']);
+  if (revoked !== undefined) lock.revoked = revoked;
   ctx.finish();
   return lock;
 }
@@ -46,12 +49,13 @@ export function parseImportsLock(text: string, fileName: string, opts: ParseOpti
 function readRows<T extends object>(
   ctx: FileContext,
   v: unknown,
-  key: string,
+  path: string | string[],
   readOne: (r: EntryReader) => T,
 ): Record<string, T[]> {
+  const base = typeof path === 'string' ? [path] : path;
   const out: Record<string, T[]> = {};
-  for (const [crate, list] of Object.entries(tableOf(ctx, v, [key]) ?? {})) {
-    const readers = arrayOfTables(ctx, list, [key, crate], `${key} row for \`${crate}\``);
+  for (const [crate, list] of Object.entries(tableOf(ctx, v, base) ?? {})) {
+    const readers = arrayOfTables(ctx, list, [...base, crate], `${base.join('.')} row for \`${crate}\``);
     if (readers === undefined) continue;
     out[crate] = [];
     for (const r of readers) {
@@ -100,4 +104,17 @@ function readCheckpoints(ctx: FileContext, v: unknown): Record<string, string> |
     if (text !== undefined) out[name] = text;
   }
   return r.flush(false) ? out : undefined;
+}
+
+/** `[[revoked.<import>.<package>]]`: an audit entry plus `revoked-by` (the revocation's log index). */
+function readRevoked(ctx: FileContext, v: unknown): Record<string, Record<string, RevokedAuditEntry[]>> | undefined {
+  if (v === undefined) return undefined;
+  const out: Record<string, Record<string, RevokedAuditEntry[]>> = {};
+  for (const [name, t] of Object.entries(tableOf(ctx, v, ['revoked']) ?? {})) {
+    out[name] = readRows(ctx, t, ['revoked', name], (r) => {
+      const e = readLockAuditEntry(r, ['revoked-by']);
+      return { ...e, revokedBy: r.int('revoked-by', true) ?? 0 };
+    });
+  }
+  return out;
 }

@@ -115,7 +115,7 @@ function perCrate<T>(
   }
 }
 
-function auditDoc(e: AuditEntry): TomlDoc {
+export function auditDoc(e: AuditEntry): TomlDoc {
   const doc = auditDocBase(e);
   // vet extension (imports.lock): version → SRI digest, versions sorted.
   if (e.digests !== undefined)
@@ -137,7 +137,7 @@ function auditDocBase(e: AuditEntry): TomlDoc {
     .setList('aggregated-from', e.aggregatedFrom, true);
 }
 
-/** Identity keys; a crates.io user id gets its login comment (never in publisher rows). */
+/** Identity keys; a registry user id gets its login comment (never in publisher rows). */
 export function setIdentity(d: TomlDoc, id: PublisherIdentity, users: UserInfo | undefined): TomlDoc {
   if (id.kind === 'user-id') return d.set('user-id', id.userId, users?.get(id.userId));
   if (id.kind === 'trusted-publisher') return d.set('trusted-publisher', id.trustedPublisher);

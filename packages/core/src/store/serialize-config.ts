@@ -12,8 +12,16 @@ import {
   type VetSettings,
 } from './model.js';
 import { TomlDoc, writeToml } from './toml-writer.js';
-import { exemptionOrder, publisherOrder, sorted, sortedKeys, unpublishedOrder } from './sort.js';
-import { fillAuditsDoc, setIdentity, userInfoFromLock, type SerializeOptions } from './serialize-audits.js';
+import {
+  auditOrder,
+  exemptionOrder,
+  publisherOrder,
+  sorted,
+  sortedKeys,
+  unpublishedOrder,
+  type VersionCompare,
+} from './sort.js';
+import { auditDoc, fillAuditsDoc, setIdentity, userInfoFromLock, type SerializeOptions } from './serialize-audits.js';
 import { compareVetVersions, compareBytes } from './vet-version.js';
 import { MISSING_STORE_VERSION } from './store-version.js';
 
@@ -138,7 +146,25 @@ export function serializeImportsLock(lock: ImportsLockFile, opts: SerializeOptio
     const t = doc.table('notary-checkpoints');
     for (const name of sortedKeys(checkpoints)) t.set(name, checkpoints[name]);
   }
+  writeRevoked(doc, lock, v);
   return writeToml(doc, IMPORTS_LOCK_HEADER, opts);
+}
+
+/** vet extension `[[revoked.<import>.<package>]]`: imports and packages sorted, entries in audit order. */
+function writeRevoked(doc: TomlDoc, lock: ImportsLockFile, v: VersionCompare): void {
+  const revoked = lock.revoked ?? {};
+  const names = sortedKeys(revoked).filter((n) => Object.values(revoked[n]!).some((l) => l.length > 0));
+  if (names.length === 0) return;
+  const t = doc.table('revoked');
+  for (const name of names) {
+    const byPkg = revoked[name]!;
+    const it = t.table(name);
+    for (const pkg of sortedKeys(byPkg).filter((p) => byPkg[p]!.length > 0))
+      it.array(
+        pkg,
+        sorted(byPkg[pkg]!, auditOrder(v)).map((e) => auditDoc(e).set('revoked-by', e.revokedBy)),
+      );
+  }
 }
 
 function dedupe<T>(list: T[], cmp: (a: T, b: T) => number): T[] {

@@ -103,7 +103,7 @@ export function exemptionOrder(v: VersionCompare) {
     compareOpt(a.notes, b.notes, compareBytes);
 }
 
-/** (version, when, source): a crates.io user (id, login, name) before a trusted publisher. */
+/** (version, when, source): a registry user (id, login, name) before a trusted publisher. */
 export function publisherOrder(v: VersionCompare) {
   return (a: PublisherEntry, b: PublisherEntry): number =>
     v(a.version, b.version) ||

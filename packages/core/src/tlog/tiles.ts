@@ -170,8 +170,11 @@ export function encodeEntryBundle(entries: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Parses an entry bundle strictly; with `width`, it must hold exactly that many entries. */
-export function decodeEntryBundle(bytes: Uint8Array, width?: number): Uint8Array[] {
+/**
+ * Parses an entry bundle strictly; with `width`, it must hold exactly that many entries.
+ * `views`: the entries are views into `bytes` (no copies: an import reads 100k entries).
+ */
+export function decodeEntryBundle(bytes: Uint8Array, width?: number, opts: { views?: boolean } = {}): Uint8Array[] {
   const entries: Uint8Array[] = [];
   let at = 0;
   while (at < bytes.length) {
@@ -181,7 +184,7 @@ export function decodeEntryBundle(bytes: Uint8Array, width?: number): Uint8Array
     const length = bytes[at]! * 256 + bytes[at + 1]!;
     if (at + 2 + length > bytes.length)
       throw new VetError('PARSE_ERROR', `entry bundle truncated in entry ${entries.length}`);
-    entries.push(bytes.slice(at + 2, at + 2 + length));
+    entries.push(opts.views ? bytes.subarray(at + 2, at + 2 + length) : bytes.slice(at + 2, at + 2 + length));
     at += 2 + length;
   }
   if (entries.length === 0) throw new VetError('PARSE_ERROR', 'entry bundle is empty');

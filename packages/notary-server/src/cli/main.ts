@@ -6,7 +6,7 @@
  *   serve <dir> [--origin o] [--host h] [--port p]    run the notary (--origin: init first if empty)
  *   auditor add <dir> --name <n> --public-key <b64> [--keyid k] [--expires-days d]
  *   auditor remove <dir> --name <n> --public-key <b64> [--keyid k]
- *   token issue <dir> --name <n> [--expires-days d] | token revoke <dir> --name <n>
+ *   token issue|revoke <dir> --name <n> | --keyid <id> [--expires-days d]
  *   rotate-key <dir> [--finish]    verify <dir>    backup <dir> <dest> [--include-keys]
  */
 import { existsSync } from 'node:fs';
@@ -15,11 +15,10 @@ import { parseArgs } from 'node:util';
 import { isVetError, VetError } from '@vet/core';
 import { backupNotary } from '../backup.js';
 import { initDataDir } from '../datadir.js';
-import { addAuditor, issueAuditorToken, removeAuditor, revokeAuditorTokens } from '../operator.js';
+import { addAuditor, issueAuditorToken, removeAuditor, resolveAuditorKeyid, revokeAuditorTokens } from '../operator.js';
 import { rotateLogKey } from '../rotate.js';
-import { serveNotary } from '../server.js';
+import { serveNotary, serverEd25519Engine } from '../server.js';
 import { verifyNotaryLog } from '../verify.js';
-import { ed25519Engine } from '../entries/verifier.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -95,7 +94,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })),
       });
       io.out(
-        `vet-notary serving ${running.notary.config.origin} at ${running.url} (Ed25519 checks: ${ed25519Engine()})`,
+        `vet-notary serving ${running.notary.config.origin} at ${running.url} (Ed25519 checks: ${serverEd25519Engine()})`,
       );
       await io.untilSignal();
       await running.close();
@@ -134,18 +133,23 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     }
     case 'token': {
       const [sub, dir] = rest;
-      const name = need(o.name, '--name');
+      const dataDir = need(dir, 'data directory');
+      if (o.keyid === undefined) need(o.name, '--name or --keyid');
+      const keyid = resolveAuditorKeyid(dataDir, {
+        ...(o.keyid && { keyid: o.keyid }),
+        ...(o.name && { name: o.name }),
+      });
       if (sub === 'issue') {
-        const token = issueAuditorToken(need(dir, 'data directory'), name, {
+        const token = issueAuditorToken(dataDir, keyid, {
           now: Date.now(),
           ...(expiresAt !== undefined && { expiresAt }),
         });
-        print(`token for ${name} (shown once): ${token}`, { token });
+        print(`token for auditor key ${keyid} (shown once): ${token}`, { keyid, token });
         return 0;
       }
       if (sub === 'revoke') {
-        const n = revokeAuditorTokens(need(dir, 'data directory'), name);
-        print(`revoked ${n} token(s) of ${name}`, { revoked: n });
+        const n = revokeAuditorTokens(dataDir, keyid);
+        print(`revoked ${n} token(s) of auditor key ${keyid}`, { keyid, revoked: n });
         return 0;
       }
       throw new VetError('INVALID_ARGUMENT', `unknown token command ${String(sub)} (issue, revoke)`);
@@ -190,7 +194,7 @@ const HELP = `vet-notary <command>
   init <dir> --origin <origin> [--host h] [--port p]
   serve <dir> [--origin <origin>] [--host h] [--port p]   (--origin on an empty dir: init, then serve)
   auditor add|remove <dir> --name <name> --public-key <base64> [--keyid id] [--expires-days d]
-  token issue|revoke <dir> --name <name> [--expires-days d]
+  token issue|revoke <dir> --name <name> | --keyid <id> [--expires-days d]
   rotate-key <dir> [--finish]
   verify <dir>
   backup <dir> <dest> [--include-keys]

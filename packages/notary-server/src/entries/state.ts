@@ -1,21 +1,17 @@
 /**
  * The notary's view of its own log, derived only by replaying entries in order (rekor#1021:
- * every index is derived from the log itself): active auditor keys, revocations, the
- * per-package index behind lookups and feeds. `check` decides whether a new claim may be
- * appended given this state; `apply` folds a committed entry in.
+ * every index is derived from the log itself). What may be appended is @vet/core's state
+ * machine (`log`: keys in force, revocation targets) — the one every client replays with;
+ * this class adds the notary's indexes (per package, revocations, by leaf hash) behind
+ * lookups and feeds, and the notary's own policy on top of the protocol.
  */
+import { NotaryLogState, applyNotaryEntry, type AdmittedNotaryEntry } from '@vet/core';
 import { NotaryError } from '../errors.js';
 import type { NotaryPolicy } from '../config.js';
-import type { EntryClaim, LogEntryInfo } from './model.js';
-
-export interface AuditorRecord {
-  name: string;
-  keyid: string;
-  publicKey: Uint8Array;
-  addedAt: number;
-}
+import type { EntryProblem, LogEntryInfo } from './model.js';
 
 export interface Submitter {
+  /** The auditor's key id (tokens are bound to it, not to a name), or "admin". */
   subject: string;
   role: 'auditor' | 'admin';
 }
@@ -23,112 +19,79 @@ export interface Submitter {
 const DAY_MS = 86_400_000;
 
 export class NotaryState {
-  /** Active auditor keys by DSSE keyid. */
-  readonly auditors = new Map<string, AuditorRecord>();
-  /** Every entry's interpretation, by index. */
-  readonly entries: LogEntryInfo[] = [];
-  /** target index → index of the (first) revocation entry. */
+  readonly log: NotaryLogState;
+  /** Every entry's interpretation, by index (undefined: a stored entry the log cannot interpret). */
+  readonly entries: (LogEntryInfo | undefined)[] = [];
+  /** target index → index of the revocation entry. */
   readonly revoked = new Map<number, number>();
   readonly byPackage = new Map<string, number[]>();
   /** Entry id (hex leaf hash) → index. */
   readonly byLeafHash = new Map<string, number>();
-  readonly #adminKeys: Map<string, Uint8Array>;
-  readonly #formerAuditors = new Map<string, string>();
+  /** Stored entries the state machine refuses (start-up replay): reported, never served as claims. */
+  readonly problems: EntryProblem[] = [];
 
-  constructor(adminKeys: Map<string, Uint8Array>) {
-    this.#adminKeys = adminKeys;
+  constructor(origin: string, adminKeys: ReadonlyMap<string, Uint8Array>) {
+    this.log = new NotaryLogState({ origin, adminKeys });
   }
 
   get size(): number {
-    return this.entries.length;
+    return this.log.size;
   }
 
-  /** Auditor name behind a signer keyid (also for since-removed keys), else the keyid. */
+  /** An auditor's registered name (also for since-removed keys), else the keyid. */
   auditorName(keyid: string): string {
-    return this.auditors.get(keyid)?.name ?? this.#formerAuditors.get(keyid) ?? keyid;
+    return this.log.auditors.get(keyid)?.name ?? keyid;
   }
 
   static packageKey(ecosystem: string, name: string): string {
     return `${ecosystem}/${name}`;
   }
 
-  /** Whether `keyid` may sign a claim of this type (per request: no map is built). */
-  maySign(claim: EntryClaim, keyid: string): boolean {
-    if (claim.type === 'auditor-add' || claim.type === 'auditor-remove') return this.#adminKeys.has(keyid);
-    return this.auditors.has(keyid) || (claim.type === 'revocation' && this.#adminKeys.has(keyid));
-  }
-
-  /** Throws a NotaryError when `claim`, signed by `signer`, may not be appended now. */
-  check(claim: EntryClaim, signer: string, who: Submitter, policy: NotaryPolicy, now: number): void {
-    const admin = this.#adminKeys.has(signer);
-    if (!admin && who.role !== 'admin' && this.auditors.get(signer)?.name !== who.subject) {
+  /**
+   * The notary's policy on top of the protocol: the token must be the signer's (or the
+   * admin's), criteria must be offered, a release must be past the cooldown.
+   */
+  checkPolicy(a: AdmittedNotaryEntry, who: Submitter, policy: NotaryPolicy, now: number): void {
+    if (who.role !== 'admin' && who.subject !== a.signer) {
       throw new NotaryError(
         'FORBIDDEN',
-        `this token belongs to "${who.subject}", not to the signer of the envelope (keyid ${signer})`,
+        `this token belongs to auditor key ${who.subject}, not to the signer ${a.signer}`,
       );
     }
-    switch (claim.type) {
-      case 'audit':
-      case 'violation': {
-        const unknown = claim.criteria.filter((c) => !policy.criteria.includes(c));
-        if (unknown.length > 0)
-          throw new NotaryError(
-            'POLICY',
-            `criteria not offered by this notary: ${unknown.join(', ')} (offered: ${policy.criteria.join(', ')})`,
-          );
-        if (claim.type === 'audit' && policy.cooldownDays > 0)
-          checkCooldown(claim.releasedAt, policy.cooldownDays, now);
-        return;
-      }
-      case 'revocation':
-        return this.#checkRevocation(claim.revokes, signer);
-      case 'auditor-add':
-        if (this.auditors.has(claim.keyid))
-          throw new NotaryError('POLICY', `auditor key ${claim.keyid} is already active`);
-        if (this.#adminKeys.has(claim.keyid))
-          throw new NotaryError('POLICY', `keyid ${claim.keyid} is an admin key id`);
-        return;
-      case 'auditor-remove':
-        if (this.auditors.get(claim.keyid)?.name !== claim.name)
-          throw new NotaryError('POLICY', `no active auditor key ${claim.keyid} for "${claim.name}"`);
-        return;
-    }
+    const c = a.claim;
+    if (c.type !== 'audit' && c.type !== 'violation') return;
+    const unknown = c.criteria.filter((x) => !policy.criteria.includes(x));
+    if (unknown.length > 0)
+      throw new NotaryError(
+        'POLICY',
+        `criteria not offered by this notary: ${unknown.join(', ')} (offered: ${policy.criteria.join(', ')})`,
+      );
+    if (c.type === 'audit' && policy.cooldownDays > 0) checkCooldown(c.releasedAt, policy.cooldownDays, now);
   }
 
-  #checkRevocation(leafHash: string, signer: string): void {
-    const index = this.byLeafHash.get(leafHash);
-    const t = index === undefined ? undefined : this.entries[index];
-    if (index === undefined || t === undefined)
-      throw new NotaryError('POLICY', `no entry with leaf hash ${leafHash} in the log`);
-    if (t.claim.type !== 'audit' && t.claim.type !== 'violation')
-      throw new NotaryError('POLICY', `entry ${index} is a ${t.claim.type}; only audits and violations can be revoked`);
-    if (this.revoked.has(index)) throw new NotaryError('POLICY', `entry ${index} is already revoked`);
-    const original = this.auditorName(t.signer);
-    const by = this.auditors.get(signer)?.name;
-    if (!this.#adminKeys.has(signer) && by !== original)
-      throw new NotaryError('FORBIDDEN', `only "${original}" or an admin can revoke entry ${index}`);
-  }
-
-  apply(info: LogEntryInfo): void {
-    if (info.index !== this.entries.length)
-      throw new Error(`state out of order: got ${info.index}, expected ${this.entries.length}`);
+  /** Folds an admitted entry in: the protocol state, then the notary's indexes. */
+  apply(a: AdmittedNotaryEntry): void {
+    applyNotaryEntry(this.log, a);
+    const info: LogEntryInfo = { index: a.index, leafHash: a.leafHash, signer: a.signer, claim: a.claim };
     this.entries.push(info);
-    this.byLeafHash.set(info.leafHash, info.index);
-    const c = info.claim;
+    this.byLeafHash.set(a.leafHash, a.index);
+    const c = a.claim;
     if (c.type === 'audit' || c.type === 'violation') {
       const key = NotaryState.packageKey(c.ecosystem, c.package);
       const list = this.byPackage.get(key);
-      if (list) list.push(info.index);
-      else this.byPackage.set(key, [info.index]);
+      if (list) list.push(a.index);
+      else this.byPackage.set(key, [a.index]);
     } else if (c.type === 'revocation') {
       const target = this.byLeafHash.get(c.revokes);
-      if (target !== undefined && !this.revoked.has(target)) this.revoked.set(target, info.index);
-    } else if (c.type === 'auditor-add') {
-      this.auditors.set(c.keyid, { name: c.name, keyid: c.keyid, publicKey: c.publicKey, addedAt: info.index });
-    } else if (c.type === 'auditor-remove') {
-      this.auditors.delete(c.keyid);
-      this.#formerAuditors.set(c.keyid, c.name);
+      if (target !== undefined) this.revoked.set(target, a.index);
     }
+  }
+
+  /** A stored entry the state machine refuses: it keeps its index and changes nothing else. */
+  skip(problem: EntryProblem): void {
+    this.problems.push(problem);
+    this.entries.push(undefined);
+    this.log.size += 1;
   }
 }
 

@@ -69,7 +69,10 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       'GET',
       (_m, _q, res) => {
         const failed = notary.sequencer.failed !== undefined;
-        sendJson(res, failed ? 503 : 200, { ok: !failed, size: notary.latest().size });
+        // Stored entries the state machine refuses: the log is served, but not ready.
+        const entries = notary.problems();
+        const ok = !failed && entries.length === 0;
+        sendJson(res, ok ? 200 : 503, { ok, size: notary.latest().size, ...(entries.length > 0 && { entries }) });
       },
     ],
     [

@@ -86,5 +86,6 @@ export function sendError(res: ServerResponse, err: unknown, log: (e: unknown) =
   if (e.retryAfter !== undefined) headers['retry-after'] = String(e.retryAfter);
   // A refused upload may still be streaming; close rather than drain it.
   if (e.status === 413) headers.connection = 'close';
-  sendJson(res, e.status, { error: { code: e.apiCode, message: e.message } }, headers);
+  const rule = e.rule === undefined ? {} : { rule: e.rule };
+  sendJson(res, e.status, { error: { code: e.apiCode, ...rule, message: e.message } }, headers);
 }

@@ -6,11 +6,9 @@
  *   - worker: on a dedicated connection in a worker thread, so the server's event loop keeps
  *     admitting submissions while the fsync runs — which is what lets batches grow to match
  *     the disk's latency (classic group commit).
- * The worker is created from source text so it runs the same way from TypeScript (vitest)
- * and from the build.
+ * The worker is a real module (commit-worker.ts) running this file's makeCommitFn.
  */
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '@vet/core';
 import type { NotaryDb } from '../db/open.js';
 
 export interface BatchRow {
@@ -89,56 +87,48 @@ export function packBatch(b: BatchCommit): PackedBatch {
   };
 }
 
-// Shared by both committers (the worker gets it as source text): plain JS on purpose.
-const COMMIT_FN = `(db, sql) => {
-  const insertEntry = db.prepare(sql.insertEntry);
-  const insertCheckpoint = db.prepare(sql.insertCheckpoint);
-  const casLatest = db.prepare(sql.casLatest);
-  const view = (u8, start, end) => Buffer.from(u8.buffer, u8.byteOffset + start, end - start);
-  return db.transaction((b) => {
+/** The transaction that commits one packed batch, on `db` (either thread runs this). */
+export function makeCommitFn(db: NotaryDb): (b: PackedBatch) => void {
+  const insertEntry = db.prepare(SQL.insertEntry);
+  const insertCheckpoint = db.prepare(SQL.insertCheckpoint);
+  const casLatest = db.prepare(SQL.casLatest);
+  const view = (u8: Uint8Array, start: number, end: number) =>
+    Buffer.from(u8.buffer, u8.byteOffset + start, end - start);
+  return db.transaction((b: PackedBatch) => {
     const n = b.offsets.length - 1;
     for (let i = 0; i < n; i++) {
-      insertEntry.run(b.first + i, view(b.leaves, b.offsets[i], b.offsets[i + 1]), view(b.leafHashes, 32 * i, 32 * i + 32),
-        view(b.dedupes, 32 * i, 32 * i + 32), b.text[3 * i], b.text[3 * i + 1], b.text[3 * i + 2], b.now);
+      insertEntry.run(
+        b.first + i,
+        view(b.leaves, b.offsets[i]!, b.offsets[i + 1]!),
+        view(b.leafHashes, 32 * i, 32 * i + 32),
+        view(b.dedupes, 32 * i, 32 * i + 32),
+        b.text[3 * i],
+        b.text[3 * i + 1],
+        b.text[3 * i + 2],
+        b.now,
+      );
     }
     insertCheckpoint.run(b.size, b.checkpoint);
     if (casLatest.run(b.size, b.checkpoint, b.first).changes !== 1) {
-      throw new Error('latest checkpoint moved under us (expected size ' + b.first + '): another sequencer is writing');
+      throw new Error(`latest checkpoint moved under us (expected size ${b.first}): another sequencer is writing`);
     }
   });
-}`;
-
-type CommitFn = (b: PackedBatch) => void;
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- same text the worker runs
-const makeCommitFn = new Function(`return ${COMMIT_FN}`)() as (db: NotaryDb, sql: typeof SQL) => CommitFn;
+}
 
 export function inlineCommitter(db: NotaryDb): BatchCommitter {
-  const run = makeCommitFn(db, SQL);
+  const run = makeCommitFn(db);
   return {
-    commit: async (b) => run(packBatch(b)),
+    commit: (b) => {
+      run(packBatch(b));
+      return Promise.resolve();
+    },
     close: async () => {},
   };
 }
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
-const db = new Database(workerData.path);
-db.pragma('busy_timeout = 5000');
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-const run = (${COMMIT_FN})(db, workerData.sql);
-parentPort.on('message', (m) => {
-  if (m === 'close') { db.close(); parentPort.close(); return; }
-  try { run(m); parentPort.postMessage({ ok: true }); }
-  catch (e) { parentPort.postMessage({ ok: false, error: String((e && e.message) || e) }); }
-});
-`;
-
 /** Commits on a dedicated connection in a worker thread; one batch at a time, in order. */
 export function workerCommitter(dbPath: string): BatchCommitter {
-  const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sqlite, path: dbPath, sql: SQL } });
+  const worker = startWorker(import.meta.url, 'commit-worker', { path: dbPath });
   const waiting: { resolve(): void; reject(e: Error): void }[] = [];
   let dead: Error | undefined;
   worker.on('message', (m: { ok: boolean; error?: string }) => {

@@ -4,12 +4,11 @@
  * sign a different tree at an already-published size). A brand-new log gets its signed
  * size-0 checkpoint here, in the same CAS-guarded table the sequencer uses.
  */
-import { VetError, parseCheckpoint } from '@vet/core';
+import { VetError, decodeNotaryEntry, admitNotaryEntry, isRuleRefusal, parseCheckpoint } from '@vet/core';
 import type { NotaryDb } from '../db/open.js';
 import { NotaryState } from '../entries/state.js';
-import { interpretStored } from '../entries/stored.js';
 import { MerkleLevels } from './tree.js';
-import { forEachEntry, readLatest } from './read.js';
+import { forEachEntry, readLatest, type StoredEntry } from './read.js';
 
 export interface LoadedLog {
   tree: MerkleLevels;
@@ -28,15 +27,10 @@ export function loadLog(
   },
 ): LoadedLog {
   const tree = new MerkleLevels();
-  const state = new NotaryState(opts.adminKeys);
+  const state = new NotaryState(opts.origin, opts.adminKeys);
   forEachEntry(db, (e) => {
     tree.append(e.leaf_hash);
-    state.apply({
-      index: e.idx,
-      leafHash: e.leaf_hash.toString('hex'),
-      signer: e.signer,
-      claim: interpretStored(e.leaf, opts.origin),
-    });
+    replayStored(state, e);
   });
   const dedupe = new Set<string>();
   for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
@@ -63,6 +57,23 @@ export function loadLog(
     latest = { size, note: resigned };
   }
   return { tree, state, dedupe, latest };
+}
+
+/**
+ * One stored entry through the state machine every client runs. Its signature was checked
+ * when it was admitted (and `vet-notary verify` checks it again), so the stored signer is
+ * taken as the one that verified. An entry the state machine refuses does not stop the
+ * server: it keeps its index, changes nothing, and is reported on /readyz and by verify.
+ */
+function replayStored(state: NotaryState, e: StoredEntry): void {
+  const leafHash = e.leaf_hash.toString('hex');
+  try {
+    const entry = decodeNotaryEntry(e.leaf);
+    state.apply(admitNotaryEntry(entry, state.log, { leafHash, verified: (_i, key) => key.keyid === e.signer }));
+  } catch (err) {
+    if (!isRuleRefusal(err)) throw err;
+    state.skip({ index: e.idx, rule: err.rule, reason: err.message });
+  }
 }
 
 function checkLatest(

@@ -1,14 +1,12 @@
 /**
- * C2SP tlog-tiles resources computed from the in-memory tree and the stored entries
- * (c2sp.org/tlog-tiles; spec/notary.md §1.3). A tile at level L index N of width W holds
- * the hashes of the height-8L nodes 256N … 256N+W−1; an entry bundle is
- * `uint16-BE length ‖ entry` for entries 256N … 256N+W−1. Both are pure functions of the
- * log prefix they cover, hence immutable and cacheable.
+ * C2SP tlog-tiles resources of the live log (c2sp.org/tlog-tiles; spec/notary.md §1.3):
+ * hash tiles read straight from the in-memory tree, and the tile geometry and entry-bundle
+ * codec of @vet/core (tlog/tiles.ts), which every client decodes with.
  */
+import { TILE_HEIGHT, TILE_WIDTH, encodeEntryBundle, hashesAtTileLevel } from '@vet/core';
 import type { MerkleLevels } from './tree.js';
 
-export const TILE_HEIGHT = 8;
-export const TILE_W = 256;
+export const TILE_W = TILE_WIDTH;
 
 /** Tile bytes, or undefined when the log does not (yet) hold that many hashes. */
 export function hashTileBytes(tree: MerkleLevels, level: number, index: number, width: number): Buffer | undefined {
@@ -18,27 +16,21 @@ export function hashTileBytes(tree: MerkleLevels, level: number, index: number, 
   return tree.span(height, start, width);
 }
 
-/** Tile widths a log of `size` exposes at each level: full tiles plus the partial one. */
+/** Tile widths a log of `size` exposes at one level: full tiles plus the partial one. */
 export function tileShape(size: number, level: number): { full: number; partial: number } {
-  const nodes = Math.floor(size / TILE_W ** level);
+  const nodes = hashesAtTileLevel(size, level);
   return { full: Math.floor(nodes / TILE_W), partial: nodes % TILE_W };
 }
 
 /** Number of tile levels that hold at least one hash for `size`. */
 export function tileLevels(size: number): number {
   let levels = 0;
-  while (Math.floor(size / TILE_W ** levels) >= 1) levels += 1;
+  while (hashesAtTileLevel(size, levels) >= 1) levels += 1;
   return levels;
 }
 
+/** An entry bundle (core's codec) as a Buffer for the HTTP layer. */
 export function encodeBundle(leaves: Uint8Array[]): Buffer {
-  const total = leaves.reduce((n, l) => n + 2 + l.length, 0);
-  const out = Buffer.alloc(total);
-  let at = 0;
-  for (const l of leaves) {
-    out.writeUInt16BE(l.length, at);
-    out.set(l, at + 2);
-    at += 2 + l.length;
-  }
-  return out;
+  const b = encodeEntryBundle(leaves);
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
 }

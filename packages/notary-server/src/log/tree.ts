@@ -5,7 +5,7 @@
  * root or C2SP tile is answered from memory without touching SQLite. It is rebuilt from
  * `entries.leaf_hash` at start-up; the database stays the only durable copy.
  */
-import { hash } from 'node:crypto';
+import { hashChildren } from '@vet/core';
 
 const HASH = 32;
 
@@ -30,7 +30,7 @@ export class MerkleLevels {
     this.#put(0, index, node);
     while ((index & 1) === 1) {
       const left = this.node(level, index - 1);
-      node = interiorHash(left, node);
+      node = hashChildren(left, node); // RFC 6962 §2.1, core's hashing
       level += 1;
       index = Math.floor(index / 2);
       this.#put(level, index, node);
@@ -72,15 +72,4 @@ export class MerkleLevels {
     buf.set(hash, index * HASH);
     this.#counts[level] = index + 1;
   }
-}
-
-const NODE_PREFIX = Buffer.of(1);
-
-/**
- * RFC 6962 interior node SHA-256(0x01 ‖ left ‖ right), as @vet/core's hashChildren (the
- * tree tests compare roots and proofs with core's), via the one-shot crypto.hash: a Hash
- * object per node showed up in the sequencer's CPU profile.
- */
-function interiorHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VetError } from '../../errors.js';
 import type { DependencyGraph, PackageNode } from '../../graph.js';
-import { CRATES_IO, HASH_A, HASH_B, git, local, lockText, reg, type LockPkg } from './__fixtures__/builders.js';
+import { DEFAULT_REGISTRY, HASH_A, HASH_B, git, local, lockText, reg, type LockPkg } from './__fixtures__/builders.js';
 import { buildCargoGraph, type BuildCargoGraphInput } from './build.js';
 import { staticCrateFacts } from './facts.js';
 import { parseCargoLock } from './lock.js';
@@ -225,15 +225,76 @@ describe('edge kinds', () => {
   });
 });
 
+describe('which source is the default registry', () => {
+  const third = (g: DependencyGraph) =>
+    g.nodes
+      .filter((n) => !n.firstParty)
+      .map((n) => n.id)
+      .sort();
+
+  it('is the source a plain dependency resolves to, whatever its spelling; `registry = "…"` deps are first-party', () => {
+    const mirror = 'registry+https://git.mirror.example/index';
+    const alt = 'sparse+https://alt.registry.example/';
+    const lock = [
+      local('app', '0.1.0', ['a', 'b', 'p']),
+      { name: 'a', version: '1.0.0', source: mirror, checksum: 'a'.repeat(64), deps: ['c'] },
+      { name: 'b', version: '1.0.0', source: mirror, checksum: 'b'.repeat(64) },
+      { name: 'c', version: '1.0.0', source: mirror, checksum: 'c'.repeat(64) },
+      { name: 'p', version: '3.0.0', source: alt, checksum: 'e'.repeat(64) },
+    ];
+    const g = graphOf(lock, {
+      '': pkg(
+        'app',
+        '0.1.0',
+        '[dependencies]\na = "1"\nb = { version = "1", registry = "crates-io" }\np = { version = "3", registry = "alt" }\n',
+      ),
+    });
+    expect(third(g)).toEqual(['a@1.0.0', 'b@1.0.0', 'c@1.0.0']);
+    expect(node(g, 'a@1.0.0').source).toEqual({ kind: 'registry', url: mirror });
+    expect(node(g, 'p@3.0.0').source).toEqual({ kind: 'alt-registry', url: alt });
+  });
+
+  it('follows workspace inheritance, and ignores a name [patch.crates-io] moves to another registry', () => {
+    const alt = 'registry+https://alt.registry.example/index';
+    const lock = [
+      local('app', '0.1.0', ['a', 'q']),
+      reg('a', '1.0.0'),
+      { name: 'q', version: '2.0.0', source: alt, checksum: 'f'.repeat(64) },
+    ];
+    const g = graphOf(lock, {
+      '': [
+        '[workspace]\nmembers = ["app"]\n[workspace.dependencies]\na = "1"\n',
+        '[patch.crates-io]\nq = { version = "2", registry = "alt" }\n',
+      ].join(''),
+      app: pkg('app', '0.1.0', '[dependencies]\na = { workspace = true }\nq = "2"\n'),
+    });
+    expect(third(g)).toEqual(['a@1.0.0']);
+  });
+
+  it('without a plain dependency, every registry source not configured under [registries] is audited', () => {
+    const alt = 'sparse+https://alt.registry.example/';
+    const lock = [
+      local('app', '0.1.0', ['g']),
+      git('g', '0.1.0', 'https://example.com/g', HASH_A, ['a', 'p']),
+      reg('a', '1.0.0'),
+      { name: 'p', version: '3.0.0', source: alt, checksum: 'e'.repeat(64) },
+    ];
+    const manifests = { '': pkg('app', '0.1.0', '[dependencies]\ng = { git = "https://example.com/g" }\n') };
+    expect(third(graphOf(lock, manifests))).toEqual(['a@1.0.0', 'p@3.0.0']);
+    const config = `[registries.alt]\nindex = "${alt}"\n`;
+    expect(third(graphOf(lock, manifests, { config }))).toEqual(['a@1.0.0']);
+  });
+});
+
 describe('sources and versions', () => {
-  it('marks crates.io third-party and every other source first-party; git versions carry @git:<hash>', () => {
+  it('marks the default registry third-party and every other source first-party; git versions carry @git:<hash>', () => {
     const alt = 'sparse+https://my.registry/index/';
     const lock = [
       local('app', '0.1.0', ['a', 'g', 'p', 's']),
       reg('a', '1.0.0'),
       git('g', '0.2.0', 'https://example.com/g?branch=main', HASH_A),
       { name: 'p', version: '3.0.0', source: alt, checksum: 'e'.repeat(64) },
-      { name: 's', version: '1.0.0', source: 'sparse+https://index.crates.io/', checksum: 'f'.repeat(64) },
+      { name: 's', version: '1.0.0', source: 'sparse+https://index.registry.example/', checksum: 'f'.repeat(64) },
     ];
     const g = graphOf(lock, {
       '': pkg(
@@ -244,7 +305,7 @@ describe('sources and versions', () => {
     });
     expect(node(g, 'a@1.0.0')).toMatchObject({
       firstParty: false,
-      source: { kind: 'registry', url: CRATES_IO },
+      source: { kind: 'registry', url: DEFAULT_REGISTRY },
       integrity: [{ algo: 'sha256', encoding: 'hex', covers: 'crate' }],
     });
     expect(node(g, `g@0.2.0@git:${HASH_A}`)).toMatchObject({
@@ -344,13 +405,13 @@ describe('[patch] and [replace]', () => {
       'name = "app"',
       'version = "0.1.0"',
       'dependencies = [',
-      ` "foo 1.0.0 (${CRATES_IO})",`,
+      ` "foo 1.0.0 (${DEFAULT_REGISTRY})",`,
       ']',
       '',
       '[[package]]',
       'name = "foo"',
       'version = "1.0.0"',
-      `source = "${CRATES_IO}"`,
+      `source = "${DEFAULT_REGISTRY}"`,
       `replace = "foo 1.0.0 (git+https://x/foo#${HASH_A})"`,
       '',
       '[[package]]',

@@ -1,7 +1,8 @@
 /**
  * Cargo.lock + manifests → the DependencyGraph cargo-vet would get from
  * `cargo metadata --all-features` (spec/cargo-vet-format.md §7.1–7.2): nodes keep Cargo.lock's
- * sources (crates.io ⇒ third-party, everything else first-party), members come from the
+ * sources (Cargo's default registry ⇒ third-party, everything else first-party; which source
+ * that is comes from the workspace, default-registry.ts), members come from the
  * workspace rules, edge kinds from the manifests of first-party packages (third-party edges
  * are all normal), dev edges only from members, `build.target` filters platform-specific
  * edges, dependencies on crates without a library target are dropped, and finally only what
@@ -9,7 +10,8 @@
  */
 import { VetError, VetValidationError, type Problem } from '../../errors.js';
 import type { DependencyEdge, DependencyGraph, PackageNode } from '../../graph.js';
-import { parseCargoConfig, type CargoConfigFile } from './config.js';
+import { parseCargoConfig, type CargoConfig, type CargoConfigFile } from './config.js';
+import { defaultRegistrySources } from './default-registry.js';
 import { edgeKindsFor, type EdgeSpec } from './edges.js';
 import type { CrateFactsProvider } from './facts.js';
 import { resolveManifest, type ResolvedManifest } from './inherit.js';
@@ -17,7 +19,7 @@ import { CargoLockIndex, assignPathDirs } from './lock-index.js';
 import type { CargoLock, CargoLockPackage } from './lock.js';
 import { parseCargoManifest } from './manifest.js';
 import { normalizeRelDir } from './paths.js';
-import { classifySource, isCratesIoSource, vetVersion } from './source.js';
+import { classifySource, vetVersion } from './source.js';
 import { findWorkspaceMembers } from './workspace.js';
 
 export interface BuildCargoGraphInput {
@@ -37,6 +39,8 @@ interface Ctx {
   members: Set<string>;
   pathDirs: Map<number, string>;
   buildTargets: string[] | undefined;
+  /** The default registry's source ids (third-party). */
+  defaults: Set<string>;
   crateFacts: CrateFactsProvider | undefined;
   warnings: string[];
   problems: Problem[];
@@ -73,22 +77,30 @@ function makeContext(input: BuildCargoGraphInput): Ctx {
   if (!root) throw new VetError('INVALID_ARGUMENT', 'buildCargoGraph needs the root Cargo.toml (key "")');
   const manifests = new Map([...parsed].map(([dir, m]) => [dir, resolveManifest(m, root, warnings)] as const));
   const index = new CargoLockIndex(input.lock);
+  const config = configOf(input);
+  const pathDirs = assignPathDirs(input.lock, manifests, warnings);
+  const patches = [...(manifests.get('')?.manifest.patches ?? []), ...config.patches];
   return {
     index,
     manifests,
     members: findWorkspaceMembers(manifests, warnings),
-    pathDirs: assignPathDirs(input.lock, manifests, warnings),
-    buildTargets: buildTargetsOf(input, warnings),
+    pathDirs,
+    buildTargets: buildTargetsOf(input, config, warnings),
+    defaults: defaultRegistrySources({ index, manifests, pathDirs, patches, alternativeRegistries: config.registries }),
     crateFacts: input.crateFacts,
     warnings,
     problems: [],
   };
 }
 
-function buildTargetsOf(input: BuildCargoGraphInput, warnings: string[]): string[] | undefined {
+function configOf(input: BuildCargoGraphInput): CargoConfig {
   const files =
     typeof input.config === 'string' ? [{ fileName: '.cargo/config.toml', text: input.config }] : (input.config ?? []);
-  const configured = parseCargoConfig(files).buildTargets;
+  return parseCargoConfig(files);
+}
+
+function buildTargetsOf(input: BuildCargoGraphInput, config: CargoConfig, warnings: string[]): string[] | undefined {
+  const configured = config.buildTargets;
   const env = input.buildTarget === undefined ? undefined : [input.buildTarget].flat();
   const targets = env ?? configured;
   if (targets && targets.length > 0) {
@@ -103,7 +115,9 @@ function buildTargetsOf(input: BuildCargoGraphInput, warnings: string[]): string
 /** `name@version`, plus ` (<source>)` for packages sharing name and version (spec §14 trap 16). */
 function nodeIds(ctx: Ctx): string[] {
   const pkgs = ctx.index.lock.packages;
-  const base = pkgs.map((p, i) => `${p.name}@${vetVersion(p.version, classifySource(p.source, ctx.pathDirs.get(i)))}`);
+  const base = pkgs.map(
+    (p, i) => `${p.name}@${vetVersion(p.version, classifySource(p.source, ctx.pathDirs.get(i), ctx.defaults))}`,
+  );
   const counts = new Map<string, number>();
   for (const b of base) counts.set(b, (counts.get(b) ?? 0) + 1);
   return base.map((b, i) => {
@@ -115,7 +129,7 @@ function nodeIds(ctx: Ctx): string[] {
 
 function makeNode(ctx: Ctx, p: CargoLockPackage, i: number, ids: string[]): PackageNode {
   const pathDir = ctx.pathDirs.get(i);
-  const source = classifySource(p.source, pathDir);
+  const source = classifySource(p.source, pathDir, ctx.defaults);
   if (source.kind === 'git' && source.commit === undefined) {
     problemAt(ctx, p, `${p.name} ${p.version}: git source without a #commit: ${p.source ?? ''}`);
   }
@@ -125,7 +139,7 @@ function makeNode(ctx: Ctx, p: CargoLockPackage, i: number, ids: string[]): Pack
     version: vetVersion(p.version, source),
     source,
     integrity: p.checksum ? [{ algo: 'sha256', digest: p.checksum, encoding: 'hex', covers: 'crate' }] : [],
-    firstParty: !isCratesIoSource(p.source),
+    firstParty: p.source === undefined || !ctx.defaults.has(p.source),
     workspaceMember: p.source === undefined && pathDir !== undefined && ctx.members.has(pathDir),
     deps: [],
   };

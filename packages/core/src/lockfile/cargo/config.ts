@@ -1,6 +1,7 @@
 /**
  * The parts of cargo configuration (`.cargo/config.toml`) that change cargo metadata's graph:
- * `[build] target` (platform filtering, spec §7.1) and `[patch]` tables (ariel-os keeps its
+ * `[build] target` (platform filtering, spec §7.1), `[registries]` (which lockfile sources are
+ * alternative registries, default-registry.ts) and `[patch]` tables (ariel-os keeps its
  * `[patch.crates-io]` in a file pulled in by `include`). Cargo.lock already reflects patches;
  * we read them to explain git/path sources and to find patched path crates' manifests.
  * `include` paths are relative to the directory of the including file; the including file
@@ -21,6 +22,8 @@ export interface CargoConfig {
   /** `[build] target`: one or several triples; absent when not configured. */
   buildTargets?: string[];
   patches: CargoPatchDecl[];
+  /** `[registries.<name>] index`: the alternative registries' index URLs. */
+  registries: string[];
 }
 
 export interface CargoConfigInclude {
@@ -56,7 +59,7 @@ export function resolveConfigInclude(fileName: string, include: string): string 
  * for `.cargo/config.toml` (cargo's `Definition::root`, applied to included files too).
  */
 export function parseCargoConfig(files: CargoConfigFile[]): CargoConfig {
-  const out: CargoConfig = { patches: [] };
+  const out: CargoConfig = { patches: [], registries: [] };
   for (const f of files) {
     const doc = parseTomlFile(f.text, f.fileName);
     const ctx = makeCtx(f.fileName, f.text);
@@ -68,6 +71,8 @@ export function parseCargoConfig(files: CargoConfigFile[]): CargoConfig {
       out.patches,
       readPatchTables(tableAt(doc, 'patch') ?? {}, configBaseDir(f.fileName), ctx),
     );
+    for (const r of Object.values(tableAt(doc, 'registries') ?? {}))
+      if (isTable(r) && typeof r['index'] === 'string') out.registries.push(r['index']);
     if (ctx.problems.length > 0) throw new VetValidationError('PARSE_ERROR', ctx.problems, { file: f.fileName });
   }
   return out;

@@ -11,5 +11,6 @@ export { cargoManifestHasLib, staticCrateFacts } from './facts.js';
 export type { CrateFacts, CrateFactsProvider } from './facts.js';
 export { findCargoStore } from './store-location.js';
 export type { FindCargoStoreOptions } from './store-location.js';
-export { isCratesIoSource, CRATES_IO_SOURCES } from './source.js';
+export { defaultRegistrySources } from './default-registry.js';
+export type { DefaultRegistryInput } from './default-registry.js';
 export { cargoPlatformMatches } from './cfg.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VetError } from '../../errors.js';
-import { CRATES_IO, lockText, reg, local, git, HASH_A } from './__fixtures__/builders.js';
+import { DEFAULT_REGISTRY, lockText, reg, local, git, HASH_A } from './__fixtures__/builders.js';
 import { parseCargoDepRef, parseCargoLock } from './lock.js';
 
 function parseError(text: string): VetError {
@@ -17,10 +17,10 @@ describe('parseCargoDepRef', () => {
   it('reads the three dependency string forms', () => {
     expect(parseCargoDepRef('serde')).toEqual({ name: 'serde', raw: 'serde' });
     expect(parseCargoDepRef('serde 1.0.1')).toMatchObject({ name: 'serde', version: '1.0.1' });
-    expect(parseCargoDepRef(`serde 1.0.1 (${CRATES_IO})`)).toMatchObject({
+    expect(parseCargoDepRef(`serde 1.0.1 (${DEFAULT_REGISTRY})`)).toMatchObject({
       name: 'serde',
       version: '1.0.1',
-      source: CRATES_IO,
+      source: DEFAULT_REGISTRY,
     });
     expect(parseCargoDepRef('two words here')).toBeUndefined();
   });
@@ -37,7 +37,7 @@ describe('parseCargoLock', () => {
     expect(lock.version).toBe(4);
     expect(lock.packages.map((p) => [p.name, p.source ?? null])).toEqual([
       ['app', null],
-      ['serde', CRATES_IO],
+      ['serde', DEFAULT_REGISTRY],
       ['g', `git+https://x/g#${HASH_A}`],
     ]);
     expect(lock.packages[0]?.dependencies).toEqual([{ name: 'serde', raw: 'serde' }]);
@@ -52,21 +52,25 @@ describe('parseCargoLock', () => {
       '[[package]]',
       'name = "app"',
       'version = "0.1.0"',
-      `dependencies = ["serde 1.0.1 (${CRATES_IO})"]`,
+      `dependencies = ["serde 1.0.1 (${DEFAULT_REGISTRY})"]`,
       '',
       '[[package]]',
       'name = "serde"',
       'version = "1.0.1"',
-      `source = "${CRATES_IO}"`,
+      `source = "${DEFAULT_REGISTRY}"`,
       '',
       '[metadata]',
-      `"checksum serde 1.0.1 (${CRATES_IO})" = "${'c'.repeat(64)}"`,
+      `"checksum serde 1.0.1 (${DEFAULT_REGISTRY})" = "${'c'.repeat(64)}"`,
       '',
     ].join('\n');
     const lock1 = parseCargoLock(v1, 'Cargo.lock');
     expect(lock1.version).toBe(1);
     expect(lock1.packages[1]?.checksum).toBe('c'.repeat(64));
-    expect(lock1.packages[0]?.dependencies[0]).toMatchObject({ name: 'serde', version: '1.0.1', source: CRATES_IO });
+    expect(lock1.packages[0]?.dependencies[0]).toMatchObject({
+      name: 'serde',
+      version: '1.0.1',
+      source: DEFAULT_REGISTRY,
+    });
 
     const v2 = lockText([local('app', '0.1.0', ['serde']), reg('serde', '1.0.1')]).replace(/^version = 4$/m, '');
     expect(parseCargoLock(v2, 'Cargo.lock').version).toBe(2);
@@ -77,10 +81,10 @@ describe('parseCargoLock', () => {
       '[[package]]',
       'name = "a"',
       'version = "1.0.0"',
-      `source = "${CRATES_IO}"`,
+      `source = "${DEFAULT_REGISTRY}"`,
       '',
       '[metadata]',
-      `"checksum a 1.0.0 (${CRATES_IO})" = "<none>"`,
+      `"checksum a 1.0.0 (${DEFAULT_REGISTRY})" = "<none>"`,
     ].join('\n');
     const lock = parseCargoLock(v1, 'Cargo.lock');
     expect(lock.version).toBe(1);

@@ -195,7 +195,8 @@ function readDecl(
   if (path !== undefined) decl.path = joinRelDir(relDir, path);
   const git = stringAt(raw, 'git');
   if (git !== undefined) decl.git = git;
-  const registry = stringAt(raw, 'registry');
+  // `registry-index` is how a published (normalised) manifest names another registry.
+  const registry = stringAt(raw, 'registry') ?? stringAt(raw, 'registry-index');
   if (registry !== undefined) decl.registry = registry;
   decl.optional = raw['optional'] === true;
   decl.inherited = raw['workspace'] === true;

@@ -1,24 +1,23 @@
 /**
  * Cargo source ids as Cargo.lock writes them (spec/lockfiles.md §11) and what cargo-vet makes
- * of them (spec/cargo-vet-format.md §7.2): crates.io ⇒ third-party; every other source
- * (alternative registry, git, path) ⇒ first-party unless a policy says audit-as-crates-io.
+ * of them (spec/cargo-vet-format.md §7.2): Cargo's default registry ⇒ third-party; every other
+ * source (alternative registry, git, path) ⇒ first-party unless a policy says
+ * audit-as-crates-io. Which source ids are the default registry is derived from the workspace
+ * (default-registry.ts), never written here.
  */
 import type { PackageSource } from '../../graph.js';
 
-/** The two spellings of crates.io; Cargo.lock always writes the first, even under sparse. */
-export const CRATES_IO_SOURCES: readonly string[] = [
-  'registry+https://github.com/rust-lang/crates.io-index',
-  'sparse+https://index.crates.io/',
-];
-
-export function isCratesIoSource(source: string | undefined): boolean {
-  return source !== undefined && CRATES_IO_SOURCES.includes(source);
-}
-
-/** Classifies a Cargo.lock `source`; `pathDir` is the package's directory for sourceless packages. */
-export function classifySource(source: string | undefined, pathDir?: string): PackageSource {
+/**
+ * Classifies a Cargo.lock `source`; `pathDir` is the package's directory for sourceless
+ * packages; `defaults` are the default registry's source ids.
+ */
+export function classifySource(
+  source: string | undefined,
+  pathDir: string | undefined,
+  defaults: ReadonlySet<string>,
+): PackageSource {
   if (source === undefined) return pathDir === undefined ? { kind: 'path' } : { kind: 'path', url: pathDir };
-  if (isCratesIoSource(source)) return { kind: 'registry', url: source };
+  if (defaults.has(source)) return { kind: 'registry', url: source };
   if (source.startsWith('git+')) {
     const commit = gitCommitOf(source);
     return commit === undefined ? { kind: 'git', url: source } : { kind: 'git', url: source, commit };

@@ -10,11 +10,14 @@ const LOCK = JSON.stringify(
       hash: { sha256: 'x' },
       'pipfile-spec': 6,
       requires: {},
-      sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }],
+      sources: [
+        { name: 'main', url: 'https://main.registry.example/simple', verify_ssl: true },
+        { name: 'corp', url: 'https://corp.registry.example/simple', verify_ssl: true },
+      ],
     },
     default: {
       ExceptionGroup: { hashes: [H('1'), H('2')], version: '==1.3.1', markers: "python_version >= '3.7'" },
-      pytz: { hashes: [H('3')], version: '==2024.1' },
+      pytz: { hashes: [H('3')], version: '==2024.1', index: 'corp' },
       mylib: { editable: true, path: './mylib' },
     },
     develop: {
@@ -42,6 +45,16 @@ describe('parsePipfileLock', () => {
     const pytz = node(g, 'pytz@2024.1');
     expect(pytz.lockfileDev).toBe(false);
     expect(pytz.paths).toEqual(['Pipfile.lock#default', 'Pipfile.lock#develop']);
+  });
+
+  it('a registry package records its index: the source its "index" names, else the first source', () => {
+    expect(node(g, 'pytz@2024.1').source).toEqual({ kind: 'registry', url: 'https://corp.registry.example/simple' });
+    expect(node(g, 'exceptiongroup@1.3.1').source).toEqual({
+      kind: 'registry',
+      url: 'https://main.registry.example/simple',
+    });
+    const bare = parsePipfileLock('{"_meta":{},"default":{"a":{"version":"==1.0"}}}', 'Pipfile.lock');
+    expect(node(bare, 'a@1.0').source).toEqual({ kind: 'registry' });
   });
 
   it('custom categories are dev unless named production', () => {

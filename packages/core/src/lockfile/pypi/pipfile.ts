@@ -2,7 +2,9 @@
  * Pipfile.lock reader (lockfiles.md §9). Every top-level key except `_meta` is a package
  * section; `default` is production, `develop` and custom categories are dev unless listed in
  * `prodSections`. A name may sit in two sections at different versions, so nodes are keyed by
- * name@version and each keeps the sections it came from in `paths`.
+ * name@version and each keeps the sections it came from in `paths`. A registry package's
+ * source URL is the index it came from: its `"index"` named in `_meta.sources`, else the first
+ * source (what pipenv installs from).
  */
 import type { Integrity, PackageSource } from '../../graph.js';
 import { VetError } from '../../errors.js';
@@ -16,7 +18,22 @@ export interface PipfileLockOptions {
   prodSections?: string[];
 }
 
-function pipfileSource(e: Table): { source: PackageSource; local: boolean } {
+/** `_meta.sources`: name → URL, and the first source's URL (the default index). */
+function indexSources(meta: Table): { byName: Map<string, string>; first: string | undefined } {
+  const byName = new Map<string, string>();
+  let first: string | undefined;
+  for (const src of Array.isArray(meta.sources) ? (meta.sources as unknown[]) : []) {
+    if (!isTable(src)) continue;
+    const url = str(src.url);
+    if (url === undefined) continue;
+    first ??= url;
+    const name = str(src.name);
+    if (name !== undefined && !byName.has(name)) byName.set(name, url);
+  }
+  return { byName, first };
+}
+
+function pipfileSource(e: Table, sources: ReturnType<typeof indexSources>): { source: PackageSource; local: boolean } {
   const git = str(e.git);
   if (git !== undefined) {
     const ref = str(e.ref);
@@ -27,7 +44,9 @@ function pipfileSource(e: Table): { source: PackageSource; local: boolean } {
     return { source: { kind: 'path', ...(path ? { url: path } : {}) }, local: true };
   const file = str(e.file);
   if (file !== undefined) return { source: { kind: 'tarball', url: file }, local: false };
-  return { source: { kind: 'registry' }, local: false };
+  const index = str(e.index);
+  const url = index === undefined ? sources.first : sources.byName.get(index);
+  return { source: url === undefined ? { kind: 'registry' } : { kind: 'registry', url }, local: false };
 }
 
 export function parsePipfileLock(text: string, fileName: string, options: PipfileLockOptions = {}): PythonLockGraph {
@@ -39,6 +58,7 @@ export function parsePipfileLock(text: string, fileName: string, options: Pipfil
   const b = new PythonGraphBuilder(fileName, `Pipfile.lock spec ${typeof spec === 'number' ? spec : '?'}`);
   const root = b.addRoot('root', '.');
   const prod = new Set(options.prodSections ?? ['default']);
+  const sources = indexSources(doc._meta);
   for (const [section, body] of Object.entries(doc)) {
     if (section === '_meta') continue;
     if (!isTable(body)) {
@@ -56,7 +76,7 @@ export function parsePipfileLock(text: string, fileName: string, options: Pipfil
         });
       }
       const name = normalizePypiName(rawName);
-      const { source, local } = pipfileSource(entry);
+      const { source, local } = pipfileSource(entry, sources);
       const version = (str(entry.version) ?? '').replace(/^===?/, '');
       if (version === '' && !local && source.kind === 'registry') {
         b.unlocked.push({

@@ -12,7 +12,7 @@ default-groups = ["default"]
 [[packages]]
 name = "pytz"
 version = "2026.1.post1"
-index = "https://pypi.org/simple/"
+index = "https://index.registry.example/simple/"
 wheels = [
     {name = "pytz-2026.1.post1-py3-none-any.whl", url = "https://x.invalid/pytz.whl", hashes = {sha256 = "${H('1')}"}},
     {name = "pytz-2026.1.post1-py3-none-any.whl", url = "https://x.invalid/pytz.whl", hashes = {sha256 = "${H('2')}"}},

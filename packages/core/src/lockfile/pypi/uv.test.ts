@@ -3,7 +3,7 @@ import { parseUvLock } from './uv.js';
 import { edgeKind, errorOf, node, thirdParty } from './__fixtures__/helpers.js';
 
 const H = (c: string) => c.repeat(64);
-const REG = 'source = { registry = "https://pypi.org/simple" }';
+const REG = 'source = { registry = "https://index.registry.example/simple" }';
 
 const LOCK = `version = 1
 revision = 3
@@ -23,8 +23,8 @@ email = [{ name = "email-validator" }]
 [package.dev-dependencies]
 dev = [
     { name = "coverage", extra = ["toml"] },
-    { name = "numpy", version = "1.26.4", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.12'" },
-    { name = "numpy", version = "2.0.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.12'" },
+    { name = "numpy", version = "1.26.4", source = { registry = "https://index.registry.example/simple" }, marker = "python_full_version < '3.12'" },
+    { name = "numpy", version = "2.0.0", source = { registry = "https://index.registry.example/simple" }, marker = "python_full_version >= '3.12'" },
     { name = "docs-theme" },
 ]
 

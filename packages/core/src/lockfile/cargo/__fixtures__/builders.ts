@@ -1,5 +1,6 @@
 /** Small builders for Cargo.lock texts in tests (STYLE §13). */
-export const CRATES_IO = 'registry+https://github.com/rust-lang/crates.io-index';
+/** The default registry's source id in these lockfiles (a manifest's plain `a = "1"` resolves to it). */
+export const DEFAULT_REGISTRY = 'registry+https://index.registry.example/';
 
 export interface LockPkg {
   name: string;
@@ -9,10 +10,10 @@ export interface LockPkg {
   deps?: string[];
 }
 
-/** A crates.io package with a fake (but well-formed) checksum. */
+/** A default-registry package with a fake (but well-formed) checksum. */
 export function reg(name: string, version: string, deps: string[] = []): LockPkg {
   const checksum = Buffer.from(`${name}@${version}`).toString('hex').padEnd(64, '0').slice(0, 64);
-  return { name, version, source: CRATES_IO, checksum, deps };
+  return { name, version, source: DEFAULT_REGISTRY, checksum, deps };
 }
 
 export function local(name: string, version: string, deps: string[] = []): LockPkg {

@@ -9,7 +9,7 @@ import { buildAuditGraph } from '../resolver/audit-graph.js';
 import { searchAuditGraph } from '../resolver/search.js';
 import type { NodeRef, ResolveReport } from '../resolver/types.js';
 import { emptyAuditsFile, type Store } from '../store/model.js';
-import { lockfileDigestBinding } from './digest.js';
+import { lockfileDigestBinding } from '../resolver/digest-binding.js';
 
 export interface NotaryQuorumShortfall {
   node: NodeRef;

@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type { DependencyGraph, HashCovers, Integrity, PackageNode } from '../graph.js';
-import { canonicalVersion, type SchemeLike } from '../resolver/scheme-ext.js';
+import { canonicalVersion, type SchemeLike } from './scheme-ext.js';
 import type { AuditEntry } from '../store/model.js';
 
 /** An imported approval whose recorded digest the lockfile does not have. */

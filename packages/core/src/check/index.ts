@@ -1,0 +1,20 @@
+// Public surface of the check verdict: one report over every failure kind (resolver, notary policy, lockfile).
+export { checkNotaryQuorum, type NotaryQuorumShortfall } from './quorum.js';
+export {
+  buildCheckReport,
+  failingKinds,
+  overallConclusion,
+  lockfileDeprecations,
+  unpinnedRequirements,
+  type CheckInput,
+} from './report.js';
+export { revokedApprovalNotes } from './revoked.js';
+export { checkHeadline, checkReportJson, formatCheckReportHuman, nonRegistryText } from './format.js';
+export {
+  CHECK_CONCLUSIONS,
+  type CheckConclusion,
+  type CheckReport,
+  type DeprecatedPackage,
+  type RevokedApprovalNote,
+  type UnpinnedRequirement,
+} from './types.js';

@@ -1,0 +1,45 @@
+/**
+ * Issue 11's quirks at the notary: each was admitted with 200 (or a 500) and then refused by
+ * every consumer. Now each is refused at submission with a 4xx naming the rule the client's
+ * replay refuses it by, and the log they were thrown at restarts and verifies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEd25519KeyPair } from '@vet/core';
+import { issue11Quirks } from '../../core/src/notary/__fixtures__/quirks.js';
+import { post, startTestNotary, type TestAuditor, type TestNotary } from './__fixtures__/harness.js';
+import { serveNotary } from './server.js';
+import { verifyNotaryLog } from './verify.js';
+
+describe('issue 11 quirks are refused at submission, naming the rule', () => {
+  let n: TestNotary;
+  let alice: TestAuditor;
+  beforeAll(async () => {
+    n = await startTestNotary();
+    alice = await n.addAuditor('Alice');
+  });
+  afterAll(async () => n.close());
+
+  const names = issue11Quirks({ keyid: 'k', keys: generateEd25519KeyPair() }).map((x) => x.name);
+  for (const q of names) {
+    it(`refuses ${q}`, async () => {
+      const quirk = issue11Quirks(alice).find((x) => x.name === q)!;
+      const r = await post(`${n.url}/v1/submit`, quirk.bytes, alice.token);
+      expect(r.status, JSON.stringify(r.json)).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(r.json.error.rule).toBe(quirk.rule);
+    });
+  }
+
+  it('after them all the log restarts, serves the same checkpoint and verifies', async () => {
+    const before = await (await fetch(`${n.url}/checkpoint`)).text();
+    await n.running.close();
+    n.running = await serveNotary(n.dir, { port: 0 });
+    expect(await (await fetch(`${n.running.url}/checkpoint`)).text()).toBe(before);
+    const ready = await fetch(`${n.running.url}/readyz`);
+    expect(ready.status).toBe(200);
+    await n.running.close();
+    const report = verifyNotaryLog(n.dir);
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Issue 11's quirks at the client: a log that holds one (a notary that admitted it, or a
+ * mirror serving it) is refused on import with the rule the notary now refuses it by at
+ * submission, and nothing is written — the violation whose range is not a range used to go
+ * into imports.lock and break every later `check --locked`; a `__proto__` version used to
+ * reach the store.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CommandIO } from '../packages/cli/src/io.js';
+import { createHttpClient } from '../packages/cli/src/registry/index.js';
+import { refreshNotaryImport } from '../packages/cli/src/notary/refresher.js';
+import { notaryStateDir } from '../packages/cli/src/notary/state-dir.js';
+import {
+  ORIGIN,
+  audit,
+  envelope,
+  notaryImport,
+  npmGraph,
+  startStaticLog,
+  storeWith,
+  tempDir,
+} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { generateEd25519KeyPair } from '@vet/core';
+import { issue11Quirks } from '../packages/core/src/notary/__fixtures__/quirks.js';
+
+const http = createHttpClient({ retries: 0 });
+const cleanups: (() => void | Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  await http.close();
+});
+
+const io: CommandIO = {
+  out: () => {},
+  err: () => {},
+  isTTY: false,
+  interactive: false,
+  prompt: () => Promise.resolve(''),
+  now: () => new Date(),
+  env: {},
+};
+
+describe('issue 11 quirks are refused on import, naming the rule; nothing is written', () => {
+  const names = issue11Quirks({ keyid: 'k', keys: generateEd25519KeyPair() }).map((q) => q.name);
+  for (const name of names) {
+    it(`refuses a log holding ${name}`, async () => {
+      const l = await startStaticLog();
+      cleanups.push(() => l.close());
+      const bob = l.addAuditor('Bob');
+      l.append(envelope(bob, audit('pkg', '1.0.0')));
+      const quirk = issue11Quirks(bob).find((q) => q.name === name)!;
+      l.append(quirk.bytes);
+      const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
+      const before = structuredClone(store);
+      const t = tempDir('vet-state-');
+      cleanups.push(() => t.cleanup());
+      const error = await refreshNotaryImport(
+        { http, io, storeDir: '/nonexistent', stateDir: t.dir },
+        'notary',
+        store.config.imports['notary']!,
+        store,
+        npmGraph({ pkg: '1.0.0' }),
+      ).then(
+        () => undefined,
+        (e: unknown) => e as { code: string; details?: Record<string, unknown> },
+      );
+      expect(error, 'the import should have been refused').toBeDefined();
+      expect(error!.code).toBe('SIGNATURE_INVALID');
+      expect(error!.details).toMatchObject({ index: 2, rule: quirk.rule });
+      expect(store).toEqual(before); // imports.lock untouched
+      const mirror = join(notaryStateDir(t.dir, ORIGIN), 'head.json');
+      expect(existsSync(mirror) ? readFileSync(mirror, 'utf8') : undefined).toBeUndefined();
+    });
+  }
+});
+
+describe('identity on import', () => {
+  it("an approval's who is the auditor's registered name, not the statement's text", async () => {
+    const l = await startStaticLog();
+    cleanups.push(() => l.close());
+    const bob = l.addAuditor('Bob <bob@example.com>');
+    l.append(envelope(bob, audit('pkg', '1.0.0', { who: 'Mallory <mallory@example.com>' })));
+    const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
+    const t = tempDir('vet-state-');
+    cleanups.push(() => t.cleanup());
+    await refreshNotaryImport(
+      { http, io, storeDir: '/nonexistent', stateDir: t.dir },
+      'notary',
+      store.config.imports['notary']!,
+      store,
+      npmGraph({ pkg: '1.0.0' }),
+    );
+    expect(store.importsLock.audits['notary']?.audits['pkg']?.[0]?.who).toEqual(['Bob <bob@example.com>']);
+  });
+});
