@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = [
-  ['vet check on astro vs. a bare parse (issue 2)', ['bench/check-bench.mjs']],
+  ['vet check --locked vs. a bare read + parse, four corpus projects (issues 2, 12)', ['bench/check-bench.mjs']],
   ['vet check --locked on wasmtime (issue 3)', ['bench/cargo-check-bench.mjs']],
-  ['resolver alone, 2,000 npm nodes', ['--import', 'tsx', 'bench/resolve-bench.ts']],
+  [
+    'resolver alone: 5k / 20k / 50k packages, 4 audit entries each (issue 12)',
+    ['--import', 'tsx', 'bench/resolve-bench.ts'],
+  ],
   ['vet suggest, 300 packages, local registry (issue 4)', ['bench/suggest-bench.mjs']],
   ['notary server submissions and reads (issue 5)', ['bench/notary-bench.mjs']],
   ['notary client import, 100k entries (issue 6)', ['bench/notary-import-bench.mjs']],

@@ -96,6 +96,9 @@ export interface PublishOptions {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   gypfile?: boolean;
+  /** npm `os` / `cpu` (platform packages); also puts `dist.fileCount` and `dist.unpackedSize` in the manifest. */
+  os?: string[];
+  cpu?: string[];
   time?: string;
   /** Serve these bytes instead of the real tarball (integrity stays that of the real one). */
   serveBytes?: Buffer;
@@ -138,6 +141,18 @@ export interface RegistryServer {
 
 interface Stored extends Published, PublishOptions {}
 
+/** What the registry says of a platform package's contents (only for those, as in the tests' needs). */
+function platformDist(p: PublishOptions): Record<string, number> {
+  if (!p.os && !p.cpu) return {};
+  const files = Object.values(p.files ?? {});
+  const size = (f: unknown): number =>
+    typeof f === 'string' ? Buffer.byteLength(f) : Buffer.isBuffer(f) ? f.length : 0;
+  return {
+    fileCount: files.length + 1,
+    unpackedSize: files.reduce((n: number, f) => n + size(f), 0) + packageJson(p).length,
+  };
+}
+
 function packageJson(o: PublishOptions): string {
   return `${JSON.stringify({ name: o.name, version: o.version, scripts: o.scripts, dependencies: o.dependencies }, null, 2)}\n`;
 }
@@ -158,8 +173,10 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
       name: p.name,
       version: p.version,
       dependencies: p.dependencies,
-      dist: { tarball: p.tarballUrl, integrity: p.integrity, shasum: p.shasum },
+      dist: { tarball: p.tarballUrl, integrity: p.integrity, shasum: p.shasum, ...platformDist(p) },
       deprecated: p.deprecated,
+      ...(p.os ? { os: p.os } : {}),
+      ...(p.cpu ? { cpu: p.cpu } : {}),
     };
     const hasScript = Object.keys(p.scripts ?? {}).some((k) => ['preinstall', 'install', 'postinstall'].includes(k));
     if (abbreviated) return { ...m, hasInstallScript: hasScript || undefined };
@@ -204,6 +221,13 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     return true;
   }
 
+  /** `<name>/<version>`: one version's full manifest, as npm registries serve it. */
+  function versionDocument(rest: string): string | undefined {
+    const m = /^((?:@[^/]+\/)?[^/@][^/]*)\/([^/]+)$/.exec(rest);
+    const p = m ? packages.get(m[1]!)?.get(m[2]!) : undefined;
+    return p ? JSON.stringify(manifest(p, false)) : undefined;
+  }
+
   function route(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0]!;
     if (token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
@@ -221,7 +245,7 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
       return void res.end(bytes);
     }
     const abbreviated = (req.headers.accept ?? '').includes('application/vnd.npm.install-v1+json');
-    const doc = packument(rest, abbreviated);
+    const doc = versionDocument(rest) ?? packument(rest, abbreviated);
     if (doc === undefined) return notFound(res);
     const etag = `"${createHash('sha256').update(doc).digest('hex').slice(0, 32)}"`;
     if (req.headers['if-none-match'] === etag) return void res.writeHead(304, { etag }).end();

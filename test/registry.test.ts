@@ -505,19 +505,43 @@ describe('npm registry client', () => {
     const t = await registry.tarball({ name: 'left-pad', version: '1.3.0', integrity: pub.integrity });
     expect(t).toMatchObject({ integrity: pub.integrity, fromCache: false });
     expect(t.bytes.equals(pub.tarball)).toBe(true);
-    // No `resolved` in the lockfile: dist.tarball from the packument is preferred (§12.1).
-    expect(server.requests.map((r) => r.path)).toEqual(['/npm/left-pad', '/npm/left-pad/-/left-pad-1.3.0.tgz']);
+    // No `resolved` in the lockfile: dist.tarball from the version's manifest is preferred (§12.1).
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/left-pad/1.3.0', '/npm/left-pad/-/left-pad-1.3.0.tgz']);
     expect(readdirSync(join(cacheRoot, 'tarballs'))).toEqual([t.key]);
     const again = await registry.tarball({ name: 'left-pad', version: '1.3.0', integrity: pub.integrity });
     expect(again.fromCache).toBe(true);
     expect(server.requests).toHaveLength(2);
   });
 
+  it("reads one version's manifest instead of the whole packument, and falls back to it where there is none", async () => {
+    server.publish({ name: 'big', version: '1.0.0', files: { 'a.js': 'a\n' } });
+    server.publish({ name: 'big', version: '2.0.0', files: { 'a.js': 'b\n' } });
+    const m = await registry.manifest('big', '2.0.0');
+    expect(m.version).toBe('2.0.0');
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/big/2.0.0']);
+    // A version the registry lacks: the full packument answers, naming it NOT_FOUND.
+    await expect(registry.manifest('big', '9.9.9')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(server.requests.map((r) => r.path).slice(1)).toEqual(['/npm/big/9.9.9', '/npm/big']);
+    // A later run: what a published version cannot change comes from the stored copy, no request;
+    // the rest (deprecation) is asked again.
+    const later = createNpmRegistry({
+      config: cfg,
+      cache: openCache({ cacheDir: cacheRoot }),
+      httpOptions: fastHttp(),
+    });
+    const before = server.requests.length;
+    expect((await later.manifest('big', '2.0.0', { immutable: true })).dist.integrity).toBe(m.dist.integrity);
+    expect(server.requests.length).toBe(before);
+    await later.manifest('big', '2.0.0');
+    expect(server.requests.slice(before).map((r) => r.path)).toEqual(['/npm/big/2.0.0']);
+    await later.close();
+  });
+
   it('uses dist.integrity when the lockfile has none', async () => {
     const pub = server.publish({ name: 'b', version: '2.0.0', files: { 'b.js': 'b\n' } });
     const t = await registry.tarball({ name: 'b', version: '2.0.0' });
     expect(t.integrity).toBe(pub.integrity);
-    expect(server.requests.map((r) => r.path)).toEqual(['/npm/b', '/npm/b/-/b-2.0.0.tgz']);
+    expect(server.requests.map((r) => r.path)).toEqual(['/npm/b/2.0.0', '/npm/b/-/b-2.0.0.tgz']);
   });
 
   it('rewrites a resolved URL on a default registry host onto the configured registry', async () => {
@@ -663,7 +687,7 @@ describe('scoped registries and tarball hosts get only their own credentials', (
     });
     await registry.tarball({ name: '@acme/w', version: '1.0.0' });
     expect(main.requests.map((r) => r.path)).toEqual(['/plain/-/plain-1.0.0.tgz']);
-    expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw', '/@acme/w/-/w-1.0.0.tgz']);
+    expect(acme.requests.map((r) => r.path)).toEqual(['/@acme%2Fw/1.0.0', '/@acme/w/-/w-1.0.0.tgz']);
     expect(main.requests.every((r) => r.headers.authorization === 'Bearer main-token')).toBe(true);
     expect(acme.requests.every((r) => r.headers.authorization === 'Bearer acme-token')).toBe(true);
     await registry.close();
@@ -708,12 +732,12 @@ describe('diffTrees', () => {
     const d = diffTrees(a(), b());
     expect(d.files).toEqual([
       { path: 'gone.js', status: 'removed', insertions: 0, deletions: 2, binary: false },
-      { path: 'img.bin', status: 'modified', insertions: 0, deletions: 0, binary: true },
+      { path: 'img.bin', status: 'modified', insertions: 0, deletions: 0, binary: true, oldBytes: 3, newBytes: 3 },
       { path: 'mod.js', status: 'modified', insertions: 2, deletions: 1, binary: false },
       { path: 'new/added.js', status: 'added', insertions: 3, deletions: 0, binary: false },
     ]);
-    expect(d.stat).toEqual({ filesChanged: 4, insertions: 5, deletions: 3 });
-    expect(formatDiffStat(d.stat)).toBe('4 files changed, 5 insertions(+), 3 deletions(-)');
+    expect(d.stat).toEqual({ filesChanged: 4, insertions: 5, deletions: 3, binaryFiles: 1, binaryBytes: 3 });
+    expect(formatDiffStat(d.stat)).toBe('4 files changed, 5 insertions(+), 3 deletions(-), 1 binary file (3 bytes)');
   });
 
   it('produces a unified patch with git-style headers', () => {
@@ -729,8 +753,14 @@ describe('diffTrees', () => {
 
   it('a full audit diffs against nothing', () => {
     const d = diffTrees(undefined, b());
-    expect(d.stat).toEqual({ filesChanged: 5, insertions: 1 + 5 + 3 + 2 + 0, deletions: 0 });
-    expect(formatDiffStat(d.stat, true)).toBe('11 lines');
+    expect(d.stat).toEqual({
+      filesChanged: 5,
+      insertions: 1 + 5 + 3 + 2 + 0,
+      deletions: 0,
+      binaryFiles: 1,
+      binaryBytes: 3,
+    });
+    expect(formatDiffStat(d.stat, true)).toBe('11 lines, 1 binary file (3 bytes)');
   });
 });
 
@@ -857,7 +887,14 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
       // index.js +1, addon.node (binary, 0), package.json: version ±1, scripts +3, deps +2 −1.
       ['lib', '1.1.0', '2.0.0', 9],
     ]);
-    expect(report.suggestions[1]?.diffstat).toEqual({ filesChanged: 3, insertions: 7, deletions: 2 });
+    // addon.node is a binary change with its size, not 0 lines.
+    expect(report.suggestions[1]?.diffstat).toEqual({
+      filesChanged: 3,
+      insertions: 7,
+      deletions: 2,
+      binaryFiles: 1,
+      binaryBytes: 6,
+    });
     expect(report.suggestions[1]?.risk.map((r) => r.kind)).toContain('publisher-change');
     expect(report.totalLines).toBe(13);
     expect(report.problems.map((p) => [p.name, p.candidate?.from, p.error.code])).toEqual([
@@ -873,6 +910,40 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     });
     expect(warm.suggestions).toEqual(report.suggestions);
     expect(server.requests.slice(before).filter((r) => r.path.endsWith('.tgz'))).toEqual([]);
+  });
+
+  it('measures a platform package npm would not install here from its metadata, downloading nothing', async () => {
+    const elsewhere = [`!${process.platform}`];
+    for (const [version, size] of [
+      ['1.0.0', 1000],
+      ['1.0.1', 3000],
+    ] as const)
+      server.publish({
+        name: 'swc-other',
+        version,
+        os: elsewhere,
+        files: { 'swc.node': Buffer.alloc(size, 0x7f), 'README.md': 'swc\n' },
+      });
+    const failures: SuggestFailure[] = [
+      {
+        name: 'swc-other',
+        version: '1.0.1',
+        criteria: ['safe-to-deploy'],
+        candidates: [{ from: '1.0.0', to: '1.0.1' }],
+      },
+    ];
+    const before = server.requests.length;
+    const graphWith = graph([...g().nodes, node('swc-other', '1.0.1')]);
+    const r = await computeSuggestions(failures, createRegistrySuggestFetcher(registry, graphWith), {
+      graph: graphWith,
+    });
+    expect(server.requests.slice(before).filter((q) => q.path.endsWith('.tgz'))).toEqual([]);
+    const s0 = r.suggestions[0]!;
+    expect(s0.diffstat).toMatchObject({ insertions: 0, deletions: 0, binaryFiles: 3 });
+    expect(s0.diffstat.binaryBytes).toBeGreaterThan(3000);
+    expect(s0.risk.find((x) => x.kind === 'native-code')).toMatchObject({
+      reason: expect.stringContaining(`!${process.platform}`) as string,
+    });
   });
 
   it('a security failure in any candidate stops suggest', async () => {

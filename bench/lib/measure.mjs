@@ -1,27 +1,59 @@
-// Run a node command N times; report median wall time and peak RSS.
+// Run node commands and report wall time and peak RSS; `interleaved` runs two commands
+// alternately (A B, B A, A B, …) so machine load hits both alike, and reports the median of
+// the per-pair ratios next to each side's median.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HOOK = fileURLToPath(new URL('./rss-hook.mjs', import.meta.url));
 
+/** One run: wall ms, peak RSS in MB (from the preloaded hook), exit status and output. */
+export function runOnce(args, { cwd, env = process.env } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m = /__BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  const stderr = r.stderr.replace(/\n?__BENCH_MAXRSS_KB=\d+\n/, '');
+  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status, stdout: r.stdout, stderr };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 export function measure(args, { cwd, runs = 5, env = process.env } = {}) {
-  const times = [];
-  let rss = 0;
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    last = spawnSync(process.execPath, ['--import', HOOK, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const m = /__BENCH_MAXRSS_KB=(\d+)/.exec(last.stderr);
-    if (m) rss = Math.max(rss, Number(m[1]));
-  }
-  times.sort((a, b) => a - b);
+  const all = Array.from({ length: runs }, () => runOnce(args, { cwd, env }));
+  const last = all[all.length - 1];
   return {
-    medianMs: times[Math.floor(times.length / 2)],
-    minMs: times[0],
-    maxRssMb: rss / 1024,
+    medianMs: median(all.map((r) => r.ms)),
+    minMs: Math.min(...all.map((r) => r.ms)),
+    maxRssMb: Math.max(...all.map((r) => r.rssMb)),
     status: last.status,
     stdout: last.stdout,
     stderr: last.stderr,
+  };
+}
+
+/**
+ * `runs` pairs of (a, b), alternating which goes first; `check(b)` may throw on a bad run.
+ * Returns each side's median time and RSS and the medians of the per-pair ratios b/a.
+ */
+export function interleaved(a, b, { runs = 7, check = () => {} } = {}) {
+  const pairs = [];
+  for (let i = 0; i < runs; i++) {
+    let ra, rb;
+    if (i % 2 === 0) ((ra = a()), (rb = b()));
+    else ((rb = b()), (ra = a()));
+    check(rb);
+    pairs.push({ a: ra, b: rb });
+  }
+  return {
+    a: { ms: median(pairs.map((p) => p.a.ms)), rssMb: median(pairs.map((p) => p.a.rssMb)) },
+    b: { ms: median(pairs.map((p) => p.b.ms)), rssMb: median(pairs.map((p) => p.b.rssMb)) },
+    timeRatio: median(pairs.map((p) => p.b.ms / p.a.ms)),
+    rssRatio: median(pairs.map((p) => p.b.rssMb / p.a.rssMb)),
+    last: pairs[pairs.length - 1].b,
   };
 }

@@ -19,6 +19,9 @@ import {
 import { readStoreFiles, readStore } from '@vet/core/node';
 import { discoverOne, discoverProjects, readGraph, type ProjectRef } from './project.js';
 import { isoDate, type CommandIO } from './io.js';
+import { BUILD_ID } from './build-id.js';
+import { knownCanonical, markCanonical } from './parse-cache.js';
+import { resolveCacheDir } from './registry/cache.js';
 
 export interface GlobalOptions {
   cwd: string;
@@ -68,9 +71,13 @@ export function discoverOpts(g: GlobalOptions) {
 
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
+  const cache = {
+    root: resolveCacheDir({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
+    build: BUILD_ID,
+  };
   const [graph, store] = await Promise.all([
-    readGraph(ref, graphOptions(g, io)),
-    g.locked ? readLockedStore(ref.storeDir) : readStore(ref.storeDir),
+    readGraph(ref, { ...graphOptions(g, io), cache }),
+    g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir),
   ]);
   checkStoreEcosystem(store, ref);
   checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
@@ -82,13 +89,19 @@ async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promis
  * --locked makes the store a lint target, as in cargo-vet (spec §9.1, §5.4): every file must
  * be byte-for-byte canonical, and imports.lock must match the imports config.toml declares.
  */
-async function readLockedStore(dir: string): Promise<Store> {
+async function readLockedStore(dir: string, cache: { root: string; build: string | undefined }): Promise<Store> {
   const files = await readStoreFiles(dir);
   const store = parseStore(files, dir);
+  const { build } = cache;
+  // Bytes this build already found canonical need no second serialisation (issue 12).
+  const known = build !== undefined && (await knownCanonical(cache.root, build, files));
   // A store without imports.lock has nothing to lock; only a file that exists must be canonical.
-  const formatProblems = checkStoreFormat(files, store, dir).filter(
-    (p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock',
-  );
+  const formatProblems = known
+    ? []
+    : checkStoreFormat(files, store, dir).filter(
+        (p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock',
+      );
+  if (!known && build !== undefined && formatProblems.length === 0) markCanonical(cache.root, build, files);
   const problems = [...formatProblems, ...importsLockProblems(store, dir)];
   if (problems.length > 0) {
     throw new VetValidationError('STORE_NOT_CANONICAL', problems, {

@@ -9,7 +9,9 @@ import type { GlobalOptions } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
 import { registerAuditorCommand } from './commands/auditor.js';
+import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
+import { setCacheMaxFlag } from './registry/cache-limit.js';
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +46,7 @@ function collect(value: string, previous: string[] = []): string[] {
 export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   const cwd = path.resolve(typeof o['cwd'] === 'string' ? o['cwd'] : process.cwd());
+  setCacheMaxFlag(typeof o['cacheMax'] === 'string' ? o['cacheMax'] : undefined);
   return {
     cwd,
     locked: o['locked'] === true || o['frozen'] === true,
@@ -87,6 +90,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
     .option('--output-file <path>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
+    .option('--cache-max <size>', 'cache size limit, least recently used evicted first (default: 2GiB)')
     .addOption(
       new Option('--verbose <level>', 'accepted for cargo-vet compatibility').choices([
         'off',
@@ -286,6 +290,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
       }),
     );
   registerAuditorCommand(program, io, run);
+  registerCacheCommand(program, io, run);
   registerRevokeCommand(program, io, run);
   return program;
 }

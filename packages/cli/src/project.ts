@@ -16,8 +16,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VetError, findCargoStore, type DependencyGraph, type Ecosystem } from '@vet/core';
-import { detectNpmLockfile, detectPythonLockfile, readNpmLockfile, readPythonLockfile } from '@vet/core/node';
+import {
+  detectNpmLockfile,
+  detectPythonLockfile,
+  readNpmLockfile,
+  readPythonLockfile,
+  pythonLockfileFormat,
+} from '@vet/core/node';
 import { readCargoGraph } from './crates/facts.js';
+import { cachedGraph } from './parse-cache.js';
 
 export interface ProjectRef {
   ecosystem: Ecosystem;
@@ -128,9 +135,25 @@ export interface ReadGraphOptions {
   network?: boolean;
   env?: NodeJS.ProcessEnv;
   cacheDir?: string;
+  /** The parse cache (`resolveCacheDir`, `BUILD_ID`); without a build nothing is cached. */
+  cache?: { root: string; build: string | undefined };
 }
 
+/**
+ * The project's graph; npm and Python lockfiles come from the parse cache when every file the
+ * reader read is unchanged. Not Cargo: its crate facts come from caches and the network too.
+ * Not requirements files: they expand ${VARS} from the whole environment.
+ */
 export async function readGraph(ref: ProjectRef, opts: ReadGraphOptions = {}): Promise<DependencyGraph> {
+  const pyFormat = ref.ecosystem === 'pypi' ? pythonLockfileFormat(ref.lockfile) : undefined;
+  const cacheable = ref.ecosystem === 'npm' || (pyFormat !== undefined && pyFormat !== 'requirements');
+  const build = opts.cache?.build;
+  if (opts.cache === undefined || build === undefined || !cacheable) return readGraphNow(ref, opts);
+  const inputs = { ecosystem: ref.ecosystem, cwd: process.cwd() };
+  return cachedGraph({ root: opts.cache.root, build, lockfile: ref.lockfile, inputs }, () => readGraphNow(ref, opts));
+}
+
+async function readGraphNow(ref: ProjectRef, opts: ReadGraphOptions): Promise<DependencyGraph> {
   switch (ref.ecosystem) {
     case 'npm':
       return readNpmLockfile(ref.lockfile);

@@ -7,9 +7,10 @@
  * packer generates (package.json is the author's own and is where install scripts live, so it
  * must be reviewed). Callers may pass `ignore` for other ecosystems.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { FILE_HEADERS_ONLY, formatPatch, structuredPatch } from 'diff';
+import { countLineChanges } from './line-count.js';
 import { countLines, isBinary, listTreeFiles, nativeKind, type NativeKind } from './tree.js';
 
 export type DiffFileStatus = 'added' | 'removed' | 'modified';
@@ -24,12 +25,20 @@ export interface DiffFile {
   native?: NativeKind;
   /** The line diff was too large to compute exactly; counts are whole-file upper bounds. */
   approximate?: boolean;
+  /** A release for another platform, measured from registry metadata instead of its files. */
+  platform?: string;
+  /** Binary files: sizes in bytes before and after (0 for the missing side). */
+  oldBytes?: number;
+  newBytes?: number;
 }
 
 export interface DiffStat {
   filesChanged: number;
   insertions: number;
   deletions: number;
+  /** Binary files changed, and the bytes to review in them (their new size, or the old one if removed). */
+  binaryFiles?: number;
+  binaryBytes?: number;
 }
 
 export interface TreeDiff {
@@ -57,22 +66,27 @@ export interface DiffTreesOptions {
 
 const DEFAULT_MAX_EDIT = 50_000;
 
-function readSide(root: string | undefined, path: string): Buffer | undefined {
-  return root === undefined ? undefined : readFileSync(join(root, path));
-}
-
 function textOf(buf: Buffer | undefined): string {
   return buf === undefined ? '' : buf.toString('utf8').replace(/\r\n/g, '\n');
 }
 
-interface FileDiff {
+export interface FileDiff {
   file: DiffFile;
   patch: string;
 }
 
-function diffBinary(path: string, status: DiffFileStatus, a: Buffer | undefined, b: Buffer | undefined): FileDiff {
-  const native = nativeKind(b ?? a ?? Buffer.alloc(0));
-  const file: DiffFile = { path, status, insertions: 0, deletions: 0, binary: true, ...(native ? { native } : {}) };
+function diffBinary(path: string, status: DiffFileStatus, a: Side | undefined, b: Side | undefined): FileDiff {
+  const native = nativeKind(b?.head ?? a?.head ?? Buffer.alloc(0));
+  const file: DiffFile = {
+    path,
+    status,
+    insertions: 0,
+    deletions: 0,
+    binary: true,
+    ...(native ? { native } : {}),
+    oldBytes: a?.size ?? 0,
+    newBytes: b?.size ?? 0,
+  };
   const left = a ? `a/${path}` : '/dev/null';
   const right = b ? `b/${path}` : '/dev/null';
   return { file, patch: `diff --git a/${path} b/${path}\nBinary files ${left} and ${right} differ\n` };
@@ -87,11 +101,12 @@ function diffText(
 ): FileDiff {
   const oldText = textOf(a);
   const newText = textOf(b);
+  if (o.patch === false) return { file: countText(path, status, oldText, newText, o), patch: '' };
   const left = a ? `a/${path}` : '/dev/null';
   const right = b ? `b/${path}` : '/dev/null';
   const header = `diff --git a/${path} b/${path}\n`;
   const sp = structuredPatch(left, right, oldText, newText, undefined, undefined, {
-    context: o.patch === false ? 0 : (o.context ?? 3),
+    context: o.context ?? 3,
     maxEditLength: o.maxEditLength ?? DEFAULT_MAX_EDIT,
   });
   if (!sp) {
@@ -117,11 +132,78 @@ function diffText(
     }
   }
   const file: DiffFile = { path, status, insertions, deletions, binary: false };
-  return { file, patch: o.patch === false ? '' : header + formatPatch(sp, FILE_HEADERS_ONLY) };
+  return { file, patch: header + formatPatch(sp, FILE_HEADERS_ONLY) };
 }
 
+/** Counts only (no patch): the fast path of suggest and `vet diff --stat`. */
+function countText(
+  path: string,
+  status: DiffFileStatus,
+  oldText: string,
+  newText: string,
+  o: DiffTreesOptions,
+): DiffFile {
+  const c = countLineChanges(oldText, newText, o.maxEditLength ?? DEFAULT_MAX_EDIT);
+  if (c === undefined)
+    return {
+      path,
+      status,
+      insertions: countLines(newText),
+      deletions: countLines(oldText),
+      binary: false,
+      approximate: true,
+    };
+  return { path, status, insertions: c.insertions, deletions: c.deletions, binary: false };
+}
+
+/** The head of a file (enough for git's binary test and magic bytes) and its size. */
+interface Side {
+  file: string;
+  size: number;
+  head: Buffer;
+}
+
+const HEAD = 8000;
+
+function peek(root: string | undefined, path: string | undefined): Side | undefined {
+  if (root === undefined || path === undefined) return undefined;
+  const file = join(root, path);
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, HEAD));
+    readSync(fd, head, 0, head.length, 0);
+    return { file, size, head };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Same bytes? Compared a megabyte at a time, so a large binary is never held whole. */
+function sameBytes(a: Side, b: Side): boolean {
+  if (a.size !== b.size) return false;
+  const fa = openSync(a.file, 'r');
+  const fb = openSync(b.file, 'r');
+  try {
+    const ba = Buffer.alloc(Math.min(a.size, 1 << 20));
+    const bb = Buffer.alloc(ba.length);
+    for (let at = 0; at < a.size; at += ba.length) {
+      const n = readSync(fa, ba, 0, ba.length, at);
+      if (readSync(fb, bb, 0, bb.length, at) !== n || !ba.subarray(0, n).equals(bb.subarray(0, n))) return false;
+    }
+    return true;
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}
+
+/** A NUL in the head (git's test), or compiled code by its magic bytes even without one. */
+const binaryHead = (x: Side | undefined): boolean =>
+  x !== undefined && (isBinary(x.head) || nativeKind(x.head) !== undefined);
+
 /** Diff one path present on at least one side; undefined when both sides are identical. */
-function diffFile(
+export function diffFile(
   dirA: string | undefined,
   dirB: string,
   path: string,
@@ -129,18 +211,27 @@ function diffFile(
   realB: string | undefined,
   o: DiffTreesOptions,
 ): FileDiff | undefined {
-  const a = realA !== undefined ? readSide(dirA, realA) : undefined;
-  const b = realB !== undefined ? readSide(dirB, realB) : undefined;
+  const sa = peek(dirA, realA);
+  const sb = peek(dirB, realB);
+  const status: DiffFileStatus = !sa ? 'added' : !sb ? 'removed' : 'modified';
+  if (binaryHead(sa) || binaryHead(sb)) {
+    if (sa && sb && sameBytes(sa, sb)) return undefined;
+    return diffBinary(path, status, sa, sb);
+  }
+  // Text (or same-size files to compare): read whole, as the line diff needs.
+  const a = sa && (sa.size <= HEAD ? sa.head : readFileSync(sa.file));
+  const b = sb && (sb.size <= HEAD ? sb.head : readFileSync(sb.file));
   if (a && b && a.equals(b)) return undefined;
-  const status: DiffFileStatus = !a ? 'added' : !b ? 'removed' : 'modified';
-  if ((a && isBinary(a)) || (b && isBinary(b))) return diffBinary(path, status, a, b);
   const d = diffText(path, status, a, b, o);
   // Files that differ only in CR at EOL are unchanged for review purposes.
   return status === 'modified' && d.file.insertions === 0 && d.file.deletions === 0 ? undefined : d;
 }
 
-/** Compare two trees; `dirA` undefined means "nothing" (a full audit of `dirB`). */
-export function diffTrees(dirA: string | undefined, dirB: string, options: DiffTreesOptions = {}): TreeDiff {
+/** One path to compare: its logical name and its real path on each side (undefined = absent). */
+export type PathPair = [path: string, realA: string | undefined, realB: string | undefined];
+
+/** Every path of either tree, in byte order, with the real path on each side. */
+export function pairPaths(dirA: string | undefined, dirB: string, options: DiffTreesOptions = {}): PathPair[] {
   const keep = (p: string): boolean => !options.ignore?.(p);
   const name = options.comparePath ?? ((p: string) => p);
   // logical name → real path on each side
@@ -149,25 +240,50 @@ export function diffTrees(dirA: string | undefined, dirB: string, options: DiffT
   const a = side(dirA);
   const b = side(dirB);
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  const files: DiffFile[] = [];
-  const patches: string[] = [];
-  for (const path of paths) {
-    const d = diffFile(dirA, dirB, path, a.get(path), b.get(path), options);
-    if (!d) continue;
-    files.push(d.file);
-    if (options.patch !== false) patches.push(d.patch);
+  return paths.map((p) => [p, a.get(p), b.get(p)]);
+}
+
+/** The files of `pairs` that differ (counts only when `options.patch` is false). */
+export function diffPairs(
+  dirA: string | undefined,
+  dirB: string,
+  pairs: readonly PathPair[],
+  options: DiffTreesOptions = {},
+): FileDiff[] {
+  const out: FileDiff[] = [];
+  for (const [path, realA, realB] of pairs) {
+    const d = diffFile(dirA, dirB, path, realA, realB, options);
+    if (d) out.push(d);
   }
-  return { files, stat: summarize(files), patch: patches.join('') };
+  return out;
+}
+
+/** Compare two trees; `dirA` undefined means "nothing" (a full audit of `dirB`). */
+export function diffTrees(dirA: string | undefined, dirB: string, options: DiffTreesOptions = {}): TreeDiff {
+  const diffs = diffPairs(dirA, dirB, pairPaths(dirA, dirB, options), options);
+  const files = diffs.map((d) => d.file);
+  return { files, stat: summarize(files), patch: options.patch === false ? '' : diffs.map((d) => d.patch).join('') };
 }
 
 export function summarize(files: readonly DiffFile[]): DiffStat {
   let insertions = 0;
   let deletions = 0;
+  let binaryFiles = 0;
+  let binaryBytes = 0;
   for (const f of files) {
     insertions += f.insertions;
     deletions += f.deletions;
+    if (!f.binary) continue;
+    binaryFiles++;
+    binaryBytes += f.status === 'removed' ? (f.oldBytes ?? 0) : (f.newBytes ?? 0);
   }
-  return { filesChanged: files.length, insertions, deletions };
+  // Binary fields only when there are binaries, so text-only stats keep their shape.
+  return {
+    filesChanged: files.length,
+    insertions,
+    deletions,
+    ...(binaryFiles > 0 ? { binaryFiles, binaryBytes } : {}),
+  };
 }
 
 /** Lines an auditor has to read for this diff (the suggest metric). */
@@ -175,13 +291,22 @@ export function diffStatLines(stat: DiffStat): number {
   return stat.insertions + stat.deletions;
 }
 
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** ", 2 binary files (3.1 MB)" when the diff has binaries, else "". */
+export function binaryNote(stat: DiffStat): string {
+  if (!stat.binaryFiles) return '';
+  return `, ${plural(stat.binaryFiles, 'binary file', 'binary files')} (${plural(stat.binaryBytes ?? 0, 'byte', 'bytes')})`;
+}
+
 /** cargo-vet's size column: "N files changed, X insertions(+), Y deletions(-)" or "N lines" for a full audit. */
 export function formatDiffStat(stat: DiffStat, fullAudit = false): string {
-  if (fullAudit) return `${stat.insertions} lines`;
-  const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-  return [
-    plural(stat.filesChanged, 'file changed', 'files changed'),
-    plural(stat.insertions, 'insertion(+)', 'insertions(+)'),
-    plural(stat.deletions, 'deletion(-)', 'deletions(-)'),
-  ].join(', ');
+  if (fullAudit) return `${stat.insertions} lines${binaryNote(stat)}`;
+  return (
+    [
+      plural(stat.filesChanged, 'file changed', 'files changed'),
+      plural(stat.insertions, 'insertion(+)', 'insertions(+)'),
+      plural(stat.deletions, 'deletion(-)', 'deletions(-)'),
+    ].join(', ') + binaryNote(stat)
+  );
 }

@@ -2,6 +2,7 @@
 export { fetchPackageTree } from './fetch-tree.js';
 export type { FetchTreeOptions, PackageTree } from './fetch-tree.js';
 export { diffStatLines, diffTrees, formatDiffStat, summarize as summarizeDiffFiles } from './diff.js';
+export { measureTrees } from './diff-pool.js';
 export type { DiffFile, DiffFileStatus, DiffStat, DiffTreesOptions, TreeDiff } from './diff.js';
 export { countLines, isBinary, listTreeFiles, nativeKind } from './tree.js';
 export type { NativeKind } from './tree.js';
@@ -12,7 +13,7 @@ export { deprecatedVersions } from './deprecated.js';
 export type { DeprecatedVersion } from './deprecated.js';
 export { createProgress, silentProgress } from './progress.js';
 export type { Progress, ProgressStream } from './progress.js';
-export { computeSuggestions } from './suggest.js';
+export { auditCost, computeSuggestions } from './suggest.js';
 export type {
   SuggestCandidate,
   SuggestFailure,

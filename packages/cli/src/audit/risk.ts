@@ -34,7 +34,9 @@ function scriptsOf(v: PackumentVersion | undefined, graphFlag: boolean): Record<
 }
 
 function isNativeLooking(f: DiffFile): boolean {
-  return f.native !== undefined || NATIVE_EXT.test(f.path) || /(^|\/)binding\.gyp$/.test(f.path);
+  return (
+    f.native !== undefined || f.platform !== undefined || NATIVE_EXT.test(f.path) || /(^|\/)binding\.gyp$/.test(f.path)
+  );
 }
 
 /** The subset of a diff's files risk signals look at (kept small for the diffstat cache). */
@@ -44,6 +46,13 @@ export function riskRelevantFiles(files: readonly DiffFile[]): DiffFile[] {
 
 function nativeSignal(v: PackumentVersion | undefined, files: readonly DiffFile[]): RiskSignal | undefined {
   const hits = files.filter((f) => f.status !== 'removed' && isNativeLooking(f));
+  const elsewhere = hits.find((f) => f.platform !== undefined);
+  if (elsewhere)
+    return {
+      kind: 'native-code',
+      files: [elsewhere.path],
+      reason: `a release built for ${elsewhere.platform}, which npm does not install on this platform`,
+    };
   if (hits.length > 0)
     return {
       kind: 'native-code',

@@ -11,7 +11,8 @@ import { isVetError, VetError, type DependencyGraph } from '@vet/core';
 import { readCacheJson, writeCacheJson, type VetCache } from '../registry/cache.js';
 import { mapLimit } from '../registry/limiter.js';
 import type { Packument } from '../registry/packument.js';
-import { diffStatLines, diffTrees, type DiffFile, type DiffStat } from './diff.js';
+import { diffStatLines, type DiffFile, type DiffStat } from './diff.js';
+import { measureTrees } from './diff-pool.js';
 import { silentProgress, type Progress } from './progress.js';
 import { riskRelevantFiles, riskSignals, type RiskSignal } from './risk.js';
 
@@ -33,6 +34,20 @@ export interface SuggestFetcher {
   tree(name: string, version: string): Promise<{ dir: string; key: string }>;
   /** Full packument, for risk signals. */
   packument(name: string): Promise<Packument>;
+  /** Only these versions' manifests, as a packument (far smaller than the whole document). */
+  manifests?(name: string, versions: string[]): Promise<Packument>;
+  /**
+   * For a release npm would not install on this platform (`os`/`cpu`), its size from the
+   * registry's metadata, so it is measured without downloading; undefined = download it.
+   */
+  elsewhere?(name: string, version: string): Promise<Elsewhere | undefined>;
+}
+
+/** A release for another platform: its file count and unpacked size when the registry says them. */
+export interface Elsewhere {
+  platform: string;
+  files?: number;
+  bytes?: number;
 }
 
 export interface Suggestion {
@@ -81,7 +96,7 @@ const FATAL = new Set(['INTEGRITY_MISMATCH', 'UNSAFE_ARCHIVE', 'INTERNAL', 'NETW
 
 function diffCacheName(fromKey: string | undefined, toKey: string): string {
   return createHash('sha256')
-    .update(`v1\n${fromKey ?? 'empty'}\n${toKey}`)
+    .update(`v2\n${fromKey ?? 'empty'}\n${toKey}`)
     .digest('hex');
 }
 
@@ -89,6 +104,8 @@ function readMeasured(cache: VetCache | undefined, name: string): Measured | und
   const v = cache && (readCacheJson(cache, 'diffstat', name) as Partial<Measured> | undefined);
   const s = v?.stat;
   if (!s || typeof s.insertions !== 'number' || typeof s.deletions !== 'number' || typeof s.filesChanged !== 'number')
+    return undefined;
+  if (s.binaryFiles !== undefined && (typeof s.binaryFiles !== 'number' || typeof s.binaryBytes !== 'number'))
     return undefined;
   return { stat: s, files: Array.isArray(v.files) ? v.files : [] };
 }
@@ -99,6 +116,8 @@ async function measure(
   fetcher: SuggestFetcher,
   cache: VetCache | undefined,
 ): Promise<Measured> {
+  const away = await fetcher.elsewhere?.(name, c.to);
+  if (away !== undefined) return measuredElsewhere(away);
   const [a, b] = await Promise.all([
     c.from === undefined ? undefined : fetcher.tree(name, c.from),
     fetcher.tree(name, c.to),
@@ -106,10 +125,31 @@ async function measure(
   const cacheName = diffCacheName(a?.key, b.key);
   const hit = readMeasured(cache, cacheName);
   if (hit) return hit;
-  const d = diffTrees(a?.dir, b.dir, { patch: false });
+  const d = await measureTrees(a?.dir, b.dir);
   const measured = { stat: d.stat, files: riskRelevantFiles(d.files) };
   if (cache) writeCacheJson(cache, 'diffstat', cacheName, measured);
   return measured;
+}
+
+/**
+ * A platform package not installed here (an `@next/swc-*` binary for another OS, say): the whole
+ * release counts as binary, at its published size, with a native-code note saying why.
+ */
+function measuredElsewhere(away: Elsewhere): Measured {
+  const files = away.files ?? 1;
+  const bytes = away.bytes ?? 0;
+  const stat = { filesChanged: files, insertions: 0, deletions: 0, binaryFiles: files, binaryBytes: bytes };
+  const size = away.bytes === undefined ? 'size not published by the registry' : `${bytes} bytes`;
+  const file: DiffFile = {
+    path: `(release for ${away.platform}: ${away.files ?? 'unknown number of'} files, ${size}; not downloaded)`,
+    status: 'modified',
+    insertions: 0,
+    deletions: 0,
+    binary: true,
+    platform: away.platform,
+    newBytes: bytes,
+  };
+  return { stat, files: [file] };
 }
 
 export async function computeSuggestions(
@@ -133,10 +173,7 @@ export async function computeSuggestions(
   });
   progress.done();
   const best = pickSmallest(jobs, results);
-  const packuments = await loadPackuments(
-    [...best.values()].map((b) => b.f.name),
-    fetcher,
-  );
+  const packuments = await loadPackuments([...best.values()], fetcher);
   const suggestions: Suggestion[] = [];
   for (const f of failures) {
     const b = best.get(f);
@@ -156,7 +193,7 @@ export async function computeSuggestions(
       risk,
     });
   }
-  suggestions.sort((x, y) => x.lines - y.lines || cmp(x.name, y.name) || cmp(x.to, y.to));
+  suggestions.sort((x, y) => auditCost(x.diffstat, y.diffstat) || cmp(x.name, y.name) || cmp(x.to, y.to));
   // Candidates finish in network order; report problems in a stable order.
   problems.sort(
     (x, y) => cmp(x.name, y.name) || cmp(x.version, y.version) || cmp(x.candidate?.from ?? '', y.candidate?.from ?? ''),
@@ -165,6 +202,19 @@ export async function computeSuggestions(
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Which of two diffs is the cheaper audit: any binary change (a replaced executable, say)
+ * is a risk to review, not zero lines, so diffs without binaries come first; then lines;
+ * then the binary bytes.
+ */
+export function auditCost(a: DiffStat, b: DiffStat): number {
+  return (
+    Number((a.binaryFiles ?? 0) > 0) - Number((b.binaryFiles ?? 0) > 0) ||
+    diffStatLines(a) - diffStatLines(b) ||
+    (a.binaryBytes ?? 0) - (b.binaryBytes ?? 0)
+  );
+}
 
 type Job = { f: SuggestFailure; c: SuggestCandidate };
 
@@ -175,17 +225,26 @@ function pickSmallest(jobs: Job[], results: (Measured | undefined)[]): Map<Sugge
     const m = results[i];
     if (!m) return;
     const cur = best.get(job.f);
-    if (!cur || diffStatLines(m.stat) < diffStatLines(cur.m.stat)) best.set(job.f, { ...job, m });
+    if (!cur || auditCost(m.stat, cur.m.stat) < 0) best.set(job.f, { ...job, m });
   });
   return best;
 }
 
-/** Packuments for risk signals; one that cannot be fetched just means fewer signals, an unreachable registry stops. */
-async function loadPackuments(names: string[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
+/**
+ * Packuments (or just the versions compared) for risk signals; one that cannot be fetched just
+ * means fewer signals, an unreachable registry stops.
+ */
+async function loadPackuments(best: Job[], fetcher: SuggestFetcher): Promise<Map<string, Packument>> {
+  const versions = new Map<string, Set<string>>();
+  for (const { f, c } of best) {
+    const set = versions.get(f.name) ?? new Set<string>();
+    for (const v of [c.from, c.to]) if (v !== undefined) set.add(v);
+    versions.set(f.name, set);
+  }
   const out = new Map<string, Packument>();
-  await mapLimit([...new Set(names)], 8, async (name) => {
+  await mapLimit([...versions], 8, async ([name, vs]) => {
     try {
-      out.set(name, await fetcher.packument(name));
+      out.set(name, await (fetcher.manifests ? fetcher.manifests(name, [...vs]) : fetcher.packument(name)));
     } catch (e) {
       if (!isVetError(e) || e.code === 'NETWORK_ERROR') throw e;
     }

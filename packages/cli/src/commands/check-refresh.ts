@@ -59,7 +59,9 @@ export async function refreshProject(
       ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
     });
     try {
-      for (const name of needing) setPublisherRows(store, p.graph, name, await source.packument!(name));
+      // Concurrent (bounded) look-ups, applied in order so the store comes out the same.
+      const packuments = await mapLimit(needing, 8, (name) => source.packument!(name));
+      needing.forEach((name, i) => setPublisherRows(store, p.graph, name, packuments[i]!));
     } finally {
       await source.close();
     }

@@ -15,6 +15,7 @@ import {
   diffTrees,
   formatDiffStat,
   formatRiskSignal,
+  measureTrees,
   riskSignals,
   shouldColor,
 } from '../audit/index.js';
@@ -79,20 +80,29 @@ export async function runDiff(
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {
+    // The two versions' manifests (risk notes) are fetched while the trees are fetched and measured.
+    const fetcher = source.suggestFetcher();
+    const packument = source.packument
+      ? (fetcher.manifests ? fetcher.manifests(pkg, [v1, v2]) : source.packument(pkg)).then(
+          (p) => p,
+          (e: unknown) => e,
+        )
+      : undefined;
     const [a, b] = await Promise.all([source.tree(pkg, v1), source.tree(pkg, v2)]);
-    const diff = diffTrees(a.dir, b.dir, {
-      patch: !o.stat,
-      ...(p.ref.ecosystem === 'pypi' ? { comparePath: pypiComparePath } : {}),
-    });
-    if (source.packument) {
-      const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
+    const comparePath = p.ref.ecosystem === 'pypi' ? { comparePath: pypiComparePath } : {};
+    // --stat needs counts only: over every core, no patch text.
+    const diff = o.stat ? await measureTrees(a.dir, b.dir, comparePath) : diffTrees(a.dir, b.dir, comparePath);
+    const pk = await packument;
+    if (pk instanceof Error) throw pk;
+    if (pk !== undefined) {
+      const packuments = new Map<string, Packument>([[pkg, pk as Packument]]);
       for (const s of riskSignals(pkg, v1, v2, packuments, p.graph, { files: diff.files }))
         io.err(`note: ${escapeText(formatRiskSignal(s))}\n`);
     }
     if (o.stat) {
       const lines = diff.files.map(
         (f) =>
-          ` ${escapeText(f.path)} | ${f.binary ? 'Bin' : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`,
+          ` ${escapeText(f.path)} | ${f.binary ? `Bin ${f.oldBytes ?? 0} -> ${f.newBytes ?? 0} bytes` : `${f.insertions + f.deletions} ${'+'.repeat(Math.min(f.insertions, 40))}${'-'.repeat(Math.min(f.deletions, 40))}`}`,
       );
       await emit(g, io, `${lines.join('\n')}${lines.length ? '\n' : ''} ${formatDiffStat(diff.stat)}\n`);
       return EXIT_OK;

@@ -23,6 +23,7 @@ import { emit } from '../output.js';
 import { openPackageSource } from '../package-source.js';
 import { computeSuggestions, createProgress, formatRiskSignal, type SuggestFailure } from '../audit/index.js';
 import { openCache } from '../registry/index.js';
+import { mapLimit } from '../registry/limiter.js';
 
 /** The store with every `suggest = true` exemption removed. */
 export function withoutSuggestableExemptions(store: Store): Store {
@@ -69,9 +70,11 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
     const byId = new Map(report.failures.map((f) => [`${f.node.name}@${f.node.version}`, f.node]));
     const fetcher = source.suggestFetcher();
     const logins = new Map<string, string>();
-    if (source.packument) {
-      for (const s of measured.suggestions) {
-        const login = await fetcher.packument(s.name).then(
+    // Publisher look-ups run concurrently (bounded), like the fetches that came before them.
+    if (source.packument)
+      await mapLimit(measured.suggestions, 8, async (s) => {
+        const doc = fetcher.manifests ? fetcher.manifests(s.name, [s.to]) : fetcher.packument(s.name);
+        const login = await doc.then(
           (pk) => pk.versions[s.to]?.npmUser?.name,
           (e: unknown) => {
             if (isVetError(e) && e.code === 'NETWORK_ERROR') throw e; // registry down: exit 2, said once
@@ -79,8 +82,7 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
           },
         );
         if (login) logins.set(`${s.name}@${s.to}`, login);
-      }
-    }
+      });
     const items: MeasuredSuggestion[] = measured.suggestions.map((s) => ({
       node: byId.get(`${s.name}@${s.version}`)!,
       criteria: s.criteria,
@@ -133,6 +135,9 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
               insertions: s.diffstat.insertions,
               deletions: s.diffstat.deletions,
               files_changed: s.diffstat.filesChanged,
+              ...(s.diffstat.binaryFiles
+                ? { binary_files: s.diffstat.binaryFiles, binary_bytes: s.diffstat.binaryBytes ?? 0 }
+                : {}),
             },
           },
           risk: s.risk,

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomicSync } from '@vet/core/node';
+import { bytesOf, noteGrowth, touch } from './cache-limit.js';
 import type { EnvLike } from './npmrc.js';
 
 export interface VetCache {
@@ -49,7 +50,9 @@ export function tarballCachePath(cache: VetCache, key: string): string {
 }
 
 export function treeCachePath(cache: VetCache, key: string): string {
-  return join(cache.root, 'trees', checkedKey(key));
+  const path = join(cache.root, 'trees', checkedKey(key));
+  touch(path); // asked for = used (eviction order)
+  return path;
 }
 
 /** A unique sibling name for a temp file/folder (same filesystem, so rename is atomic). */
@@ -61,6 +64,7 @@ export function tempSibling(path: string): string {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   // Cache entries are re-fetched when missing: atomic, not fsynced (durable.ts).
   writeFileAtomicSync(path, data, { mode: 0o600, mkdirMode: 0o700, durable: false });
+  noteGrowth(dirname(dirname(path)), data.length + 4096);
 }
 
 /**
@@ -71,6 +75,7 @@ export function installDirAtomic(tempDir: string, finalDir: string): void {
   mkdirSync(dirname(finalDir), { recursive: true, mode: 0o700 });
   try {
     renameSync(tempDir, finalDir);
+    noteGrowth(dirname(dirname(finalDir)), bytesOf(finalDir));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     rmSync(tempDir, { recursive: true, force: true });
@@ -80,7 +85,9 @@ export function installDirAtomic(tempDir: string, finalDir: string): void {
 
 export function readCachedFile(path: string): Buffer | undefined {
   try {
-    return readFileSync(path);
+    const bytes = readFileSync(path);
+    touch(path);
+    return bytes;
   } catch {
     return undefined;
   }

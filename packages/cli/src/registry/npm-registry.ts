@@ -6,7 +6,15 @@
  * INTEGRITY_MISMATCH and the bytes go nowhere.
  */
 import { VetError, isVetError, type Integrity } from '@vet/core';
-import { readCachedFile, tarballCachePath, writeFileAtomic, type VetCache } from './cache.js';
+import { createHash } from 'node:crypto';
+import {
+  readCacheJson,
+  readCachedFile,
+  tarballCachePath,
+  writeCacheJson,
+  writeFileAtomic,
+  type VetCache,
+} from './cache.js';
 import { createHttpClient, redactUrl, type HttpClient, type HttpClientOptions } from './http.js';
 import {
   formatSri,
@@ -29,7 +37,13 @@ import {
   settleDefaultRegistry,
   type NpmConfig,
 } from './npm-config.js';
-import { packumentVersion, parsePackument, type Packument } from './packument.js';
+import {
+  packumentVersion,
+  parsePackument,
+  parseVersionManifest,
+  type Packument,
+  type PackumentVersion,
+} from './packument.js';
 import { getRevalidated } from './packument-cache.js';
 
 const MIB = 1024 * 1024;
@@ -69,6 +83,11 @@ export interface NpmRegistry {
   readonly http: HttpClient;
   /** Abbreviated document unless `full` (needed for scripts, `_npmUser`, publish times). Memoised per run. */
   packument(name: string, options?: { full?: boolean }): Promise<Packument>;
+  /**
+   * One version's full manifest (`GET <registry>/<name>/<version>`, a few KB where a packument
+   * can be tens of MB), from the full packument when the registry does not serve it. Memoised.
+   */
+  manifest(name: string, version: string, options?: { immutable?: boolean }): Promise<PackumentVersion>;
   tarball(request: TarballRequest): Promise<VerifiedTarball>;
   /** Expected hashes for a request, from the lockfile (and the registry when the lockfile's are weak). */
   expectedHashes(request: TarballRequest): Promise<SriHash[]>;
@@ -85,6 +104,20 @@ function parseJsonBody(body: Buffer, url: string, what: string): unknown {
       hint: 'check that the registry URL in .npmrc points at an npm registry',
     });
   }
+}
+
+function isStoredManifest(v: unknown, name: string, version: string): v is PackumentVersion {
+  if (typeof v !== 'object' || v === null) return false;
+  const m = v as Partial<PackumentVersion>;
+  return (
+    m.name === name &&
+    m.version === version &&
+    typeof m.dist === 'object' &&
+    m.dist !== null &&
+    typeof m.scripts === 'object' &&
+    typeof m.dependencies === 'object' &&
+    typeof m.optionalDependencies === 'object'
+  );
 }
 
 export function lockfileHashes(integrity: TarballRequest['integrity']): SriHash[] {
@@ -145,9 +178,43 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     return fetchParsed(false);
   }
 
+  const manifests = new Map<string, Promise<PackumentVersion>>();
+
+  function manifest(name: string, version: string, o: { immutable?: boolean } = {}): Promise<PackumentVersion> {
+    const id = `${name}@${version}`;
+    const fresh = manifests.get(id);
+    if (fresh) return fresh;
+    const url = `${packumentUrl(registryForPackage(config, name), name)}/${encodeURIComponent(version)}`;
+    // What a published version cannot change (dist hashes and URL, os/cpu/libc) may come from the
+    // stored copy without asking again; deprecation and the like always ask (`immutable` unset).
+    const storedName = createHash('sha256').update(url).digest('hex');
+    if (o.immutable) {
+      const stored = readCacheJson(cache, 'manifests', storedName);
+      if (isStoredManifest(stored, name, version)) return Promise.resolve(stored);
+    }
+    const what = `manifest of ${id}`;
+    const p = getRevalidated(http, cache, 'version', url, { maxBytes: maxPackument, accept: 'application/json', what })
+      .then((r) => parseVersionManifest(parseJsonBody(r.body, r.url, what), name, version, r.url))
+      // A registry without per-version documents, or a version it does not have: the full
+      // packument answers (and names what exists when the version is missing).
+      .catch(async () => packumentVersion(await packument(name, { full: true }), version));
+    manifests.set(id, p);
+    p.then(
+      (v) => {
+        try {
+          writeCacheJson(cache, 'manifests', storedName, v);
+        } catch {
+          // Only slower next time.
+        }
+      },
+      () => manifests.delete(id),
+    );
+    return p;
+  }
+
   /** Registry-side hashes and tarball URL for name@version. */
   async function fromPackument(req: TarballRequest): Promise<{ hashes: SriHash[]; url: string | undefined }> {
-    const v = packumentVersion(await packument(req.name), req.version);
+    const v = await manifest(req.name, req.version, { immutable: true });
     const hashes = v.dist.integrity ? parseSri(v.dist.integrity) : [];
     const sha1 = v.dist.shasum ? sriFromShasum(v.dist.shasum) : undefined;
     if (sha1 && !hashes.some((h) => h.algo === 'sha1')) hashes.push(sha1);
@@ -208,6 +275,7 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     cache,
     http,
     packument,
+    manifest,
     tarball,
     async expectedHashes(req) {
       const locked = lockfileHashes(req.integrity);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { installScripts, packumentVersion, parsePackument } from './packument.js';
+import { installScripts, installsOn, packumentVersion, parsePackument } from './packument.js';
 
 describe('parsePackument', () => {
   it('keeps only well-typed fields from hostile JSON', () => {
@@ -44,5 +44,25 @@ describe('parsePackument', () => {
     );
     const p = parsePackument({ name: 'x', versions: {} }, 'u');
     expect(() => packumentVersion(p, '9.9.9')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+  });
+});
+
+describe('installsOn (npm-install-checks rules)', () => {
+  const v = (extra: Record<string, unknown>) =>
+    parsePackument({ name: 'p', versions: { '1.0.0': { name: 'p', version: '1.0.0', ...extra } } }, 'x').versions[
+      '1.0.0'
+    ]!;
+  it('checks os and cpu, with !negation', () => {
+    expect(installsOn(v({}), 'linux', 'x64')).toBe(true);
+    expect(installsOn(v({ os: ['darwin'], cpu: ['arm64'] }), 'linux', 'x64')).toBe(false);
+    expect(installsOn(v({ os: ['linux'], cpu: ['x64'] }), 'linux', 'x64')).toBe(true);
+    expect(installsOn(v({ os: ['!win32'] }), 'linux', 'x64')).toBe(true);
+    expect(installsOn(v({ os: ['!linux'] }), 'linux', 'x64')).toBe(false);
+  });
+  it('checks libc on Linux only', () => {
+    const musl = v({ os: ['linux'], cpu: ['x64'], libc: ['musl'] });
+    expect(installsOn(musl, 'linux', 'x64', 'glibc')).toBe(false);
+    expect(installsOn(musl, 'linux', 'x64', 'musl')).toBe(true);
+    expect(installsOn(v({ libc: ['glibc'] }), 'darwin', 'arm64', 'musl')).toBe(true);
   });
 });

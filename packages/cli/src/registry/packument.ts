@@ -24,6 +24,11 @@ export interface PackumentVersion {
   npmUser?: { name?: string; email?: string };
   dependencies: Record<string, string>;
   optionalDependencies: Record<string, string>;
+  /** Platforms the package installs on (npm `os` / `cpu`; `!x` excludes x); absent = any. */
+  os?: string[];
+  cpu?: string[];
+  /** Linux C library the package needs (`glibc` / `musl`), as npm checks it. */
+  libc?: string[];
 }
 
 export interface Packument {
@@ -69,7 +74,45 @@ function parseVersion(name: string, version: string, v: Json): PackumentVersion 
     ...(user ? { npmUser: { name: str(user.name), email: str(user.email) } } : {}),
     dependencies: strMap(v.dependencies),
     optionalDependencies: strMap(v.optionalDependencies),
+    ...platformField('os', v.os),
+    ...platformField('cpu', v.cpu),
+    ...platformField('libc', v.libc),
   };
+}
+
+function platformField(key: 'os' | 'cpu' | 'libc', v: unknown): Partial<Record<'os' | 'cpu' | 'libc', string[]>> {
+  const list =
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return list.length > 0 ? { [key]: list } : {};
+}
+
+/** npm's platform check (npm-install-checks): `!x` excludes x; any plain entry must match. */
+function allows(list: readonly string[] | undefined, value: string): boolean {
+  if (list === undefined) return true;
+  if (list.includes(`!${value}`)) return false;
+  const wanted = list.filter((x) => !x.startsWith('!'));
+  return wanted.length === 0 || wanted.includes(value) || wanted.includes('any');
+}
+
+let libcHere: string | undefined;
+
+/** This machine's C library as npm names it: glibc when the runtime reports a glibc version, else musl. */
+function currentLibc(): string {
+  if (libcHere !== undefined) return libcHere;
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return (libcHere = report?.header?.glibcVersionRuntime ? 'glibc' : 'musl');
+}
+
+/** Would npm install this version here? (`platform`/`arch`/`libc` default to this machine's.) */
+export function installsOn(
+  v: PackumentVersion,
+  platform: string = process.platform,
+  arch: string = process.arch,
+  libc?: string,
+): boolean {
+  if (!allows(v.os, platform) || !allows(v.cpu, arch)) return false;
+  // npm checks libc on Linux only.
+  return platform !== 'linux' || v.libc === undefined || allows(v.libc, libc ?? currentLibc());
 }
 
 /** Parse a packument JSON value fetched from `source` (a URL, for messages). */
@@ -85,6 +128,13 @@ export function parsePackument(json: unknown, source: string, abbreviated = fals
   for (const [version, v] of Object.entries(json.versions))
     if (isObj(v)) versions[version] = parseVersion(name, version, v);
   return { name, distTags: strMap(json['dist-tags']), versions, time: strMap(json.time), abbreviated };
+}
+
+/** A per-version document (`GET <registry>/<name>/<version>`), checked to be the version asked for. */
+export function parseVersionManifest(json: unknown, name: string, version: string, source: string): PackumentVersion {
+  if (!isObj(json) || str(json.version) !== version || (str(json.name) ?? name) !== name)
+    throw new VetError('PARSE_ERROR', `${source}: not the manifest of ${name}@${version}`, { file: source });
+  return parseVersion(name, version, json);
 }
 
 /** The manifest of one version, or NOT_FOUND naming what exists. */

@@ -6,7 +6,7 @@
  * `.cargo/config.toml` is read — not parent directories' or $CARGO_HOME's, which cargo would
  * also merge (CI images normally have none).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from './traced-fs.js';
 import { join, resolve as resolvePath } from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';

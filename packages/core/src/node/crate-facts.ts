@@ -2,7 +2,7 @@
  * Crate facts (lockfile/cargo/facts.ts) from cargo's local registry cache: the unpacked
  * sources of every crate cargo has built on this machine.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from './traced-fs.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cargoManifestHasLib, type CrateFacts, type CrateFactsProvider } from '../lockfile/cargo/facts.js';

@@ -23,3 +23,4 @@ export {
   type ReadCargoProjectOptions,
 } from './cargo-project.js';
 export { cargoRegistryCrateFacts } from './crate-facts.js';
+export { traceReads, stillSeen, type Observation } from './traced-fs.js';

@@ -2,8 +2,7 @@
  * The I/O edge of the npm-ecosystem readers (STYLE §3): find the lockfile, read it and the
  * package.json manifests its format needs, and hand plain text to the pure parse functions.
  */
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readdir, readFile } from './traced-fs.js';
 import path from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';

@@ -3,7 +3,7 @@
  * needs: pyproject.toml next to poetry.lock, `-r` includes of requirements files), then hand
  * the text to the pure parsers.
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from './traced-fs.js';
 import { basename, dirname, join } from 'node:path';
 import { VetError } from '../errors.js';
 import type { PythonLockGraph } from '../lockfile/pypi/graph-builder.js';

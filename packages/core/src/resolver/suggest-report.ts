@@ -1,6 +1,6 @@
 /**
  * Turning measured suggestions into cargo-vet's suggest report (spec/cargo-vet-format.md
- * §8, §10): sort by (diff lines, name, target version), merge identical (name, diff)
+ * §8, §10): sort by (binary changes last, diff lines, name, target version), merge identical (name, diff)
  * items, group under a criteria label such as `safe-to-run (or safe-to-deploy)`.
  */
 import { escapeText } from '../escape.js';
@@ -11,6 +11,9 @@ export interface DiffStat {
   insertions: number;
   deletions: number;
   filesChanged: number;
+  /** Binary files changed and their bytes; absent when there are none. */
+  binaryFiles?: number;
+  binaryBytes?: number;
 }
 
 /** One measured suggestion, as the CLI hands it in. */
@@ -37,6 +40,9 @@ export interface SuggestReport {
 
 export const diffLines = (d: DiffStat): number => d.insertions + d.deletions;
 
+/** A diff with a binary change (a replaced executable, say) is a risk to review, never the cheapest audit. */
+const hasBinary = (d: DiffStat): number => Number((d.binaryFiles ?? 0) > 0);
+
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const sameDiff = (a: MeasuredSuggestion, b: MeasuredSuggestion): boolean =>
@@ -44,7 +50,8 @@ const sameDiff = (a: MeasuredSuggestion, b: MeasuredSuggestion): boolean =>
   a.to === b.to &&
   a.diffstat.insertions === b.diffstat.insertions &&
   a.diffstat.deletions === b.diffstat.deletions &&
-  a.diffstat.filesChanged === b.diffstat.filesChanged;
+  a.diffstat.filesChanged === b.diffstat.filesChanged &&
+  a.diffstat.binaryBytes === b.diffstat.binaryBytes;
 
 /** `name (or x, or y)` for each minimal criterion, joined with ", ". */
 export function criteriaLabel(report: ResolveReport, names: string[]): string {
@@ -67,7 +74,9 @@ export function buildSuggestReport(
     .map((s) => ({ ...s, notableParents: [...s.notableParents] }))
     .sort(
       (a, b) =>
+        hasBinary(a.diffstat) - hasBinary(b.diffstat) ||
         diffLines(a.diffstat) - diffLines(b.diffstat) ||
+        (a.diffstat.binaryBytes ?? 0) - (b.diffstat.binaryBytes ?? 0) ||
         byteOrder(a.node.name, b.node.name) ||
         report.scheme.compare(a.to, b.to),
     );
@@ -95,7 +104,12 @@ function diffstatText(d: DiffStat): string {
   let s = `${d.filesChanged} files changed`;
   if (d.insertions > 0) s += `, ${d.insertions} insertions(+)`;
   if (d.deletions > 0) s += `, ${d.deletions} deletions(-)`;
-  return s;
+  return s + binaryText(d);
+}
+
+function binaryText(d: DiffStat): string {
+  if (!d.binaryFiles) return '';
+  return `, ${d.binaryFiles} binary file${d.binaryFiles === 1 ? '' : 's'} (${d.binaryBytes ?? 0} bytes)`;
 }
 
 const MAX_COMMAND_CHARS = 52;
@@ -115,7 +129,7 @@ export function formatSuggestHuman(s: SuggestReport, tool = 'vet'): string {
       ),
       escapeText(i.publisherLogin ?? 'UNKNOWN'),
       escapeText(formatShortList(i.notableParents)),
-      i.from === undefined ? `${diffLines(i.diffstat)} lines` : diffstatText(i.diffstat),
+      i.from === undefined ? `${diffLines(i.diffstat)} lines${binaryText(i.diffstat)}` : diffstatText(i.diffstat),
     ]);
     const w = ['Command', 'Publisher', 'Used By'].map(width);
     for (const r of rows) {

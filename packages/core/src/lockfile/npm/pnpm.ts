@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import type { DependencyGraph, EdgeKind, PackageSource } from '../../graph.js';
 import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
+import { parsePnpmYamlFast } from './pnpm-yaml.js';
 import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
@@ -55,6 +56,9 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
 }
 
 function loadDocuments(text: string, fileName: string): unknown[] {
+  // pnpm's own output takes the purpose-built reader; anything else (and every error) the general one.
+  const fast = parsePnpmYamlFast(text);
+  if (fast !== undefined) return fast;
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {

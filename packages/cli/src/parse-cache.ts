@@ -1,0 +1,126 @@
+/**
+ * The parse cache (issue 12): a lockfile's dependency graph, kept under `<cache>/parse/` so a
+ * second `vet check` on unchanged files skips parsing. An entry is never trusted on its word:
+ * it records every file-system call the reader made and what it saw (file SHA-256, listings,
+ * kinds; `@vet/core/node` traced-fs), and is used only when the same calls see the same things
+ * again, with the same vet build. A corrupt, foreign or stale entry is ignored and rewritten.
+ * Writing is best-effort: a read-only cache never fails a command.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, utimes } from 'node:fs/promises';
+import path from 'node:path';
+import type { DependencyGraph } from '@vet/core';
+import { stillSeen, traceReads, type Observation } from '@vet/core/node';
+import { writeFileAtomic } from './registry/cache.js';
+
+/** Bumped whenever an entry's layout changes. */
+const FORMAT = 1;
+
+export interface ParseCacheOptions {
+  /** The cache root (`resolveCacheDir`). */
+  root: string;
+  /** Identifies the code that parsed: entries of another build are never used. */
+  build: string;
+  /** The lockfile; an entry that never read it is not kept. */
+  lockfile: string;
+  /** Everything else the graph depends on besides the files the reader reads (environment). */
+  inputs: Record<string, string | undefined>;
+}
+
+interface Entry {
+  format: number;
+  key: string;
+  observations: Observation[];
+  graph: DependencyGraph;
+}
+
+/** The graph `read` would return, from the cache when every input is unchanged. */
+export async function cachedGraph(
+  o: ParseCacheOptions,
+  read: () => Promise<DependencyGraph>,
+): Promise<DependencyGraph> {
+  const key = createHash('sha256')
+    .update(JSON.stringify([FORMAT, o.build, o.lockfile, o.inputs]))
+    .digest('hex');
+  const file = path.join(o.root, 'parse', `${key}.json`);
+  const hit = await usable(file, key);
+  if (hit !== undefined) return hit;
+  const observations: Observation[] = [];
+  const graph = await traceReads(observations, read);
+  if (!observations.some((x) => x.op === 'read' && x.path === o.lockfile)) return graph;
+  try {
+    writeFileAtomic(file, JSON.stringify({ format: FORMAT, key, observations, graph } satisfies Entry));
+  } catch {
+    // A cache we cannot write is only slower.
+  }
+  return graph;
+}
+
+async function usable(file: string, key: string): Promise<DependencyGraph | undefined> {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isEntry(entry) || entry.key !== key) return undefined;
+  const seen = await Promise.all(entry.observations.map(stillSeen));
+  if (!seen.every(Boolean)) return undefined;
+  // The entry's modification time is its last use, for least-recently-used eviction.
+  const now = new Date();
+  await utimes(file, now, now).catch(() => undefined);
+  return entry.graph;
+}
+
+function isEntry(v: unknown): v is Entry {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Partial<Entry>;
+  return (
+    e.format === FORMAT &&
+    typeof e.key === 'string' &&
+    Array.isArray(e.observations) &&
+    e.observations.every(
+      (o) => typeof o?.op === 'string' && typeof o.path === 'string' && typeof o.seen === 'string',
+    ) &&
+    typeof e.graph === 'object' &&
+    e.graph !== null &&
+    Array.isArray(e.graph.nodes) &&
+    Array.isArray(e.graph.warnings)
+  );
+}
+
+/**
+ * Canonical-form marks: the name of an empty file under `<cache>/canonical/` is the SHA-256 of
+ * a store's three files (and the build); it exists once this build found them canonical, so
+ * `--locked` need not re-serialise the same bytes again.
+ */
+export interface StoreText {
+  config: string;
+  audits: string;
+  importsLock: string | undefined;
+}
+
+function markPath(root: string, build: string, files: StoreText): string {
+  const h = createHash('sha256').update(
+    JSON.stringify([FORMAT, build, files.config, files.audits, files.importsLock ?? null]),
+  );
+  return path.join(root, 'canonical', h.digest('hex'));
+}
+
+export async function knownCanonical(root: string, build: string, files: StoreText): Promise<boolean> {
+  const mark = markPath(root, build, files);
+  const now = new Date();
+  // Touching the mark is the existence test, and keeps it from being evicted while in use.
+  return utimes(mark, now, now).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function markCanonical(root: string, build: string, files: StoreText): void {
+  try {
+    writeFileAtomic(markPath(root, build, files), '');
+  } catch {
+    // Only slower next time.
+  }
+}

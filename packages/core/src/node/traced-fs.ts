@@ -1,0 +1,126 @@
+/**
+ * The file-system calls of the lockfile readers, observable (issue 12). Inside `traceReads`
+ * every call is recorded as what it saw — a file's SHA-256, a listing's digest, a path's kind, or
+ * the error code — so a parse cache can later tell, by making the same calls again, whether a
+ * fresh read would see exactly the same inputs. Outside a trace these are node's own calls plus
+ * nothing. The readers import their fs functions from here and are otherwise unchanged.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
+
+/** One call and what it saw. */
+export interface Observation {
+  op: 'read' | 'list' | 'list-types' | 'stat' | 'exists';
+  path: string;
+  seen: string;
+}
+
+const log = new AsyncLocalStorage<Observation[]>();
+
+/** Runs `work` with every traced call appended to `into`. */
+export function traceReads<T>(into: Observation[], work: () => Promise<T>): Promise<T> {
+  return log.run(into, work);
+}
+
+/** Does the same call still see the same thing? (Any failure to look counts as a change.) */
+export async function stillSeen(o: Observation): Promise<boolean> {
+  try {
+    return (await look(o.op, o.path)) === o.seen;
+  } catch {
+    return false;
+  }
+}
+
+function digest(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function failed(e: unknown): string {
+  return `error:${(e as NodeJS.ErrnoException).code ?? 'unknown'}`;
+}
+
+function kindOf(s: fs.Stats): string {
+  return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other';
+}
+
+function listingDigest(entries: fs.Dirent[] | string[]): string {
+  return digest(
+    entries.map((e) => (typeof e === 'string' ? e : `${e.name}\0${e.isDirectory() ? 'd' : 'f'}`)).join('\n'),
+  );
+}
+
+async function look(op: Observation['op'], path: string): Promise<string> {
+  try {
+    if (op === 'read') return digest(await fsp.readFile(path, 'utf8'));
+    if (op === 'list') return listingDigest(await fsp.readdir(path));
+    if (op === 'list-types') return listingDigest(await fsp.readdir(path, { withFileTypes: true }));
+    if (op === 'stat') return kindOf(await fsp.stat(path));
+    return String(fs.existsSync(path));
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+function note(op: Observation['op'], path: fs.PathLike, seen: () => string): void {
+  log.getStore()?.push({ op, path: String(path), seen: seen() });
+}
+
+/** Runs a call, recording what it returned or the error it threw. */
+function traced<T>(op: Observation['op'], path: fs.PathLike, call: () => T, seen: (v: T) => string): T {
+  if (log.getStore() === undefined) return call();
+  try {
+    const v = call();
+    note(op, path, () => seen(v));
+    return v;
+  } catch (e) {
+    note(op, path, () => failed(e));
+    throw e;
+  }
+}
+
+async function tracedAsync<T>(
+  op: Observation['op'],
+  path: fs.PathLike,
+  call: () => Promise<T>,
+  seen: (v: T) => string,
+): Promise<T> {
+  const into = log.getStore();
+  if (into === undefined) return call();
+  try {
+    const v = await call();
+    into.push({ op, path: String(path), seen: seen(v) });
+    return v;
+  } catch (e) {
+    into.push({ op, path: String(path), seen: failed(e) });
+    throw e;
+  }
+}
+
+export function readFile(path: string, encoding: 'utf8'): Promise<string> {
+  return tracedAsync('read', path, () => fsp.readFile(path, encoding), digest);
+}
+
+export function readdir(path: string): Promise<string[]>;
+export function readdir(path: string, options: { withFileTypes: true }): Promise<fs.Dirent[]>;
+export function readdir(path: string, options?: { withFileTypes: true }): Promise<string[] | fs.Dirent[]> {
+  if (options?.withFileTypes) return tracedAsync('list-types', path, () => fsp.readdir(path, options), listingDigest);
+  return tracedAsync('list', path, () => fsp.readdir(path), listingDigest);
+}
+
+export function stat(path: string): Promise<fs.Stats> {
+  return tracedAsync('stat', path, () => fsp.stat(path), kindOf);
+}
+
+export function existsSync(path: string): boolean {
+  return traced('exists', path, () => fs.existsSync(path), String);
+}
+
+export function readFileSync(path: string, encoding: 'utf8'): string {
+  return traced('read', path, () => fs.readFileSync(path, encoding), digest);
+}
+
+export function readdirSync(path: string, options: { withFileTypes: true }): fs.Dirent[] {
+  return traced('list-types', path, () => fs.readdirSync(path, options), listingDigest);
+}
