@@ -5,9 +5,11 @@
  *   GET  /v1/lookup/<eco>/<name>    entries for a package, with inclusion proofs (a hint)
  *   GET  /v1/feeds/<eco>/audits.toml derived cargo-vet feed
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
+ *   PUT  /v1/artifacts/<eco>/<name>/<version>[?filename=]  an approved artifact, bearer token
+ *   GET  /v1/artifacts/<sha256|sha512>/<hex>                archived artifact, immutable
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseTilePath } from '@vet/core';
+import { parseArtifactAddress, parseTilePath } from '@vet/core';
 import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
 import { formatAuditsFeed } from '../feed/audits-toml.js';
@@ -16,7 +18,7 @@ import { NotaryState } from '../entries/state.js';
 import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
 import { proveConsistency, proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
-import { readBody, sendBytes, sendError, sendJson } from './io.js';
+import { readBody, sendBytes, sendError, sendImmutableFile, sendJson } from './io.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
 const LOOKUP_PAGE = 100;
@@ -49,6 +51,16 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res),
     ],
     [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
+    [
+      /^\/v1\/artifacts\/(npm|pypi|cargo)\/(.+)\/([^/]+)$/,
+      'PUT',
+      (m, req, res, url) => upload(ecosystem(m[1]), decode(m[2] ?? ''), decode(m[3] ?? ''), req, res, url),
+    ],
+    [
+      /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)$/,
+      'GET',
+      (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
+    ],
     [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
     [
       /^\/v1\/keys$/,
@@ -96,6 +108,37 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       notary.recordSubmission(e instanceof NotaryError ? e.apiCode : 'INTERNAL');
       throw e;
     }
+  }
+
+  async function upload(
+    eco: Ecosystem,
+    name: string,
+    version: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    const who = notary.authenticate(req.headers.authorization);
+    const max = notary.config.archive.maxArtifactBytes;
+    const body = await readBody(req, max, 'the archive keeps artifacts up to archive.maxArtifactBytes');
+    const fileName = url.searchParams.get('filename') ?? undefined;
+    const meta = await notary.uploadArtifact({ ecosystem: eco, package: name, version }, fileName, body, who);
+    sendJson(res, 201, { archived: true, ...meta });
+  }
+
+  function serveArtifact(algo: string, hex: string, req: IncomingMessage, res: ServerResponse): void {
+    const address = parseArtifactAddress(algo, hex);
+    const found = address && notary.artifact(address);
+    if (found === undefined) throw new NotaryError('NOT_FOUND', `no archived artifact ${algo}/${hex}`);
+    reads({ kind: 'artifact' });
+    const { meta, path } = found;
+    sendImmutableFile(req, res, {
+      path,
+      size: meta.size,
+      etag: `"sha256-${meta.sha256}"`,
+      contentType: meta.mediaType,
+      headers: { 'content-disposition': `attachment; filename="${meta.fileName}"` },
+    });
   }
 
   function serveTile(path: string, res: ServerResponse): void {
