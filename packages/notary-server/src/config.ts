@@ -52,6 +52,8 @@ export interface NotaryArchiveConfig {
   /** Bytes of artifacts one auditor's approvals may keep in the archive. */
   quotaBytesPerAuditor: number;
   registries: NotaryRegistries;
+  /** Public base URL of this notary (views link artifacts under it); default: http://<Host header>. */
+  publicUrl?: string;
 }
 
 export interface NotaryConfig {
@@ -194,6 +196,11 @@ function readArchive(a: Json, out: NotaryArchiveConfig, bad: (m: string) => void
     'archive.quotaBytesPerAuditor',
     bad,
   );
+  if (a.publicUrl !== undefined) {
+    if (typeof a.publicUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(a.publicUrl))
+      bad('archive.publicUrl must be an http(s) URL');
+    else out.publicUrl = a.publicUrl.replace(/\/+$/, '');
+  }
   const r = obj(a.registries, 'archive.registries', bad);
   for (const eco of ['npm', 'pypi', 'cargo'] as const) {
     if (r[eco] === undefined) continue;

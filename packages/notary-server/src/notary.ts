@@ -26,6 +26,7 @@ import { Archiver, type Release } from './archive/archiver.js';
 import { registryFetcher } from './archive/registry-fetch.js';
 import { ArtifactStore, type ArtifactMeta } from './archive/store.js';
 import type { ArtifactAddress } from '@vet/core';
+import type { ViewContext } from './views/approved.js';
 
 export interface NotaryDeps {
   db: NotaryDb;
@@ -85,6 +86,8 @@ export interface Notary {
     bytes: Uint8Array,
     who: TokenInfo,
   ): Promise<ArtifactMeta>;
+  /** The vetted-only registry views (undefined without an archive). */
+  readonly views: ViewContext | undefined;
   /** An archived artifact and the path of its bytes. */
   artifact(address: ArtifactAddress): { meta: ArtifactMeta; path: string } | undefined;
   logEvent(event: Record<string, unknown>): void;
@@ -169,6 +172,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     problems: () => state.problems,
     recordSubmission: (result) => m.submissions({ result }),
     archiver,
+    views: archiver && { state, archiver, quorum: config.policy.quorum, path: (meta) => store!.path(meta) },
     uploadArtifact(release, fileName, bytes, who) {
       if (archiver === undefined) throw new NotaryError('NOT_FOUND', 'this notary keeps no archive');
       return archiver.upload(release, fileName, bytes, who);

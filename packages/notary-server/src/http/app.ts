@@ -7,6 +7,7 @@
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
  *   PUT  /v1/artifacts/<eco>/<name>/<version>[?filename=]  an approved artifact, bearer token
  *   GET  /v1/artifacts/<sha256|sha512>/<hex>                archived artifact, immutable
+ *   GET  /npm/<criterion>/<name>                             vetted-only npm packument (http/views.ts)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArtifactAddress, parseTilePath } from '@vet/core';
@@ -19,6 +20,7 @@ import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
 import { proveConsistency, proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
 import { readBody, sendBytes, sendError, sendImmutableFile, sendJson } from './io.js';
+import { viewHandlers } from './views.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
 const LOOKUP_PAGE = 100;
@@ -29,6 +31,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
   const reads = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
   const bundleCache = new Map<number, Buffer>();
   const feedCache = new Map<string, { size: number; text: string }>();
+  const views = viewHandlers(notary);
 
   const routes: [
     RegExp,
@@ -61,6 +64,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       'GET',
       (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
     ],
+    [/^\/npm\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.npm(m[1] ?? '', decode(m[2] ?? ''), req, res)],
     [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
     [
       /^\/v1\/keys$/,
