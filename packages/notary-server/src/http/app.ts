@@ -7,7 +7,9 @@
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
  *   PUT  /v1/artifacts/<eco>/<name>/<version>[?filename=]  an approved artifact, bearer token
  *   GET  /v1/artifacts/<sha256|sha512>/<hex>                archived artifact, immutable
+ *   GET  /v1/artifacts/<algo>/<hex>/<file name>             the same, named (pip takes names from URLs)
  *   GET  /npm/<criterion>/<name>                             vetted-only npm packument (http/views.ts)
+ *   GET  /pypi/<criterion>/simple/[<project>/]               vetted-only PEP 503/691 index
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArtifactAddress, parseTilePath } from '@vet/core';
@@ -60,9 +62,20 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       (m, req, res, url) => upload(ecosystem(m[1]), decode(m[2] ?? ''), decode(m[3] ?? ''), req, res, url),
     ],
     [
+      /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)\/([^/]+)$/,
+      'GET',
+      (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res, decode(m[3] ?? '')),
+    ],
+    [
       /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)$/,
       'GET',
       (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
+    ],
+    [/^\/pypi\/([^/]+)\/simple\/?$/, 'GET', (m, req, res) => views.pypi(m[1] ?? '', undefined, req, res)],
+    [
+      /^\/pypi\/([^/]+)\/simple\/([^/]+)\/?$/,
+      'GET',
+      (m, req, res) => views.pypi(m[1] ?? '', decode(m[2] ?? ''), req, res),
     ],
     [/^\/npm\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.npm(m[1] ?? '', decode(m[2] ?? ''), req, res)],
     [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
@@ -130,10 +143,17 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     sendJson(res, 201, { archived: true, ...meta });
   }
 
-  function serveArtifact(algo: string, hex: string, req: IncomingMessage, res: ServerResponse): void {
+  function serveArtifact(
+    algo: string,
+    hex: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    fileName?: string,
+  ): void {
     const address = parseArtifactAddress(algo, hex);
     const found = address && notary.artifact(address);
-    if (found === undefined) throw new NotaryError('NOT_FOUND', `no archived artifact ${algo}/${hex}`);
+    if (found === undefined || (fileName !== undefined && fileName !== found.meta.fileName))
+      throw new NotaryError('NOT_FOUND', `no archived artifact ${algo}/${hex}${fileName ? ` named ${fileName}` : ''}`);
     reads({ kind: 'artifact' });
     const { meta, path } = found;
     sendImmutableFile(req, res, {

@@ -10,6 +10,7 @@ import type { Notary } from '../notary.js';
 import type { ViewContext } from '../views/approved.js';
 import { NPM_ABBREVIATED, npmPackument, type ViewDocument } from '../views/npm.js';
 import { etagMatches } from './io.js';
+import { pypiProjectPage, pypiRoot, wantsPypiJson } from '../views/pypi.js';
 
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -32,6 +33,17 @@ export function viewHandlers(notary: Notary) {
     npm(criterion: string, name: string, req: IncomingMessage, res: ServerResponse): void {
       const abbreviated = (req.headers.accept ?? '').includes(NPM_ABBREVIATED);
       sendDocument(req, res, npmPackument(ctx(criterion), criterion, name, { abbreviated, baseUrl: baseUrl(req) }));
+    },
+    pypi(criterion: string, project: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+      const json = wantsPypiJson(req.headers.accept);
+      const view = ctx(criterion);
+      sendDocument(
+        req,
+        res,
+        project === undefined
+          ? pypiRoot(view, criterion, { json })
+          : pypiProjectPage(view, criterion, project, { json, baseUrl: baseUrl(req) }),
+      );
     },
   };
 }
