@@ -10,6 +10,7 @@
  *   GET  /v1/artifacts/<algo>/<hex>/<file name>             the same, named (pip takes names from URLs)
  *   GET  /npm/<criterion>/<name>                             vetted-only npm packument (http/views.ts)
  *   GET  /pypi/<criterion>/simple/[<project>/]               vetted-only PEP 503/691 index
+ *   GET  /crates/<criterion>/{config.json,<index path>}      vetted-only Cargo sparse index
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArtifactAddress, parseTilePath } from '@vet/core';
@@ -71,6 +72,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       'GET',
       (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
     ],
+    [/^\/crates\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.crates(m[1] ?? '', m[2] ?? '', req, res)],
     [/^\/pypi\/([^/]+)\/simple\/?$/, 'GET', (m, req, res) => views.pypi(m[1] ?? '', undefined, req, res)],
     [
       /^\/pypi\/([^/]+)\/simple\/([^/]+)\/?$/,

@@ -10,6 +10,7 @@ import type { Notary } from '../notary.js';
 import type { ViewContext } from '../views/approved.js';
 import { NPM_ABBREVIATED, npmPackument, type ViewDocument } from '../views/npm.js';
 import { etagMatches } from './io.js';
+import { crateIndexFile, cratesConfig } from '../views/crates.js';
 import { pypiProjectPage, pypiRoot, wantsPypiJson } from '../views/pypi.js';
 
 const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -33,6 +34,14 @@ export function viewHandlers(notary: Notary) {
     npm(criterion: string, name: string, req: IncomingMessage, res: ServerResponse): void {
       const abbreviated = (req.headers.accept ?? '').includes(NPM_ABBREVIATED);
       sendDocument(req, res, npmPackument(ctx(criterion), criterion, name, { abbreviated, baseUrl: baseUrl(req) }));
+    },
+    crates(criterion: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+      const view = ctx(criterion);
+      sendDocument(
+        req,
+        res,
+        path === 'config.json' ? cratesConfig(baseUrl(req)) : crateIndexFile(view, criterion, path),
+      );
     },
     pypi(criterion: string, project: string | undefined, req: IncomingMessage, res: ServerResponse): void {
       const json = wantsPypiJson(req.headers.accept);

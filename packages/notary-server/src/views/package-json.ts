@@ -1,5 +1,5 @@
 /**
- * The `package.json` inside an archived npm tarball: an npm client needs each version's
+ * Manifests inside archived artifacts. The `package.json` inside an archived npm tarball: an npm client needs each version's
  * dependencies (and bin, engines, os/cpu, install scripts) to resolve a tree, and an approval
  * carries none of them. Read from the verified bytes (gzip + ustar, `<top>/package.json`),
  * capped, and kept in memory by content address (the bytes never change).
@@ -20,6 +20,12 @@ export function archivedPackageJson(sha512: string, path: string): Record<string
 }
 
 export function readPackageJson(tgz: Uint8Array): Record<string, unknown> | undefined {
+  const text = readTarGzFile(tgz, /^[^/]+\/package\.json$/);
+  return text === undefined ? undefined : parseObject(text);
+}
+
+/** The text of the first regular file whose path matches `want` in a .tgz / .crate (ustar), capped. */
+export function readTarGzFile(tgz: Uint8Array, want: RegExp): string | undefined {
   let tar: Buffer;
   try {
     tar = gunzipSync(tgz, { maxOutputLength: MAX_UNPACKED });
@@ -35,8 +41,8 @@ export function readPackageJson(tgz: Uint8Array): Record<string, unknown> | unde
     const size = parseInt(field(header, 124, 12).trim() || '0', 8);
     if (!Number.isSafeInteger(size) || size < 0) return undefined;
     const type = String.fromCharCode(header[156] ?? 0);
-    if ((type === '0' || type === '\0') && /^[^/]+\/package\.json$/.test(name) && size <= MAX_MANIFEST)
-      return parseObject(tar.subarray(off + 512, off + 512 + size).toString('utf8'));
+    if ((type === '0' || type === '\0') && want.test(name) && size <= MAX_MANIFEST)
+      return tar.subarray(off + 512, off + 512 + size).toString('utf8');
     off += 512 + Math.ceil(size / 512) * 512;
   }
   return undefined;
