@@ -22,6 +22,7 @@ import {
 import { buildTgz, sri } from './registry-server.js';
 
 const hasNpm = spawnSync('npm', ['--version'], { encoding: 'utf8' }).status === 0;
+const hasPnpm = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0;
 
 let n: TestNotary;
 let alice: TestAuditor;
@@ -86,7 +87,7 @@ afterAll(async () => {
 
 const registry = () => `${n.url}/npm/safe-to-deploy/`;
 
-function npm(project: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function npm(project: string, args: string[], tool = 'npm'): Promise<{ code: number; stdout: string; stderr: string }> {
   const home = join(tmp.dir, 'home');
   mkdirSync(home, { recursive: true });
   const env = {
@@ -102,7 +103,11 @@ function npm(project: string, args: string[]): Promise<{ code: number; stdout: s
     npm_config_fetch_retries: '0',
   };
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', [...args, '--registry', registry(), '--no-audit', '--no-fund'], { cwd: project, env });
+    const extra =
+      tool === 'npm'
+        ? ['--no-audit', '--no-fund']
+        : ['--store-dir', join(project, '.pnpm-store'), '--config.cache-dir=' + join(project, '.pnpm-cache')];
+    const child = spawn(tool, [...args, '--registry', registry(), ...extra], { cwd: project, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -186,5 +191,43 @@ describe.skipIf(!hasNpm)('real npm install against the view', () => {
     const r = await npm(dir, ['install', 'left-pad@1.2.0']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/No matching version found for left-pad@1\.2\.0/);
+  });
+});
+
+describe.skipIf(!hasPnpm)('real pnpm install against the view', () => {
+  it("installs approved versions; pnpm-lock.yaml has the approvals' integrity", async () => {
+    const dir = project('pnpm-app');
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'pnpm-app',
+        version: '1.0.0',
+        private: true,
+        dependencies: { '@acme/util': '1.0.0', 'left-pad': '1.1.0' },
+      }),
+    );
+    const r = await npm(dir, ['install'], 'pnpm');
+    expect(r.stderr + r.stdout).not.toMatch(/ERR_PNPM/);
+    expect(r.code).toBe(0);
+    const lock = readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
+    expect(lock).toContain(`integrity: ${sri(tarballs.lp110)}`);
+    expect(lock).toContain(`integrity: ${sri(tarballs.util)}`);
+    expect(readFileSync(join(dir, 'node_modules/left-pad/index.js'), 'utf8')).toContain('left-pad@1.1.0');
+  });
+
+  it('an unapproved version fails with pnpm\'s "No matching version"', async () => {
+    const dir = project('pnpm-unapproved');
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'pnpm-unapproved',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'left-pad': '2.0.0' },
+      }),
+    );
+    const r = await npm(dir, ['install'], 'pnpm');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/ERR_PNPM_NO_MATCHING_VERSION|No matching version found for left-pad@2\.0\.0/);
   });
 });
