@@ -15,7 +15,7 @@ import {
 } from '../__fixtures__/harness.js';
 import { backupNotary } from '../backup.js';
 import { verifyNotaryLog } from '../verify.js';
-import { archiveDir } from './store.js';
+import { ArtifactStore, archiveDir } from './store.js';
 
 const sri = (algo: string, b: Uint8Array) => `${algo}-${createHash(algo).update(b).digest('base64')}`;
 const hex = (algo: string, b: Uint8Array) => createHash(algo).update(b).digest('hex');
@@ -180,6 +180,19 @@ describe('archive from the registry', () => {
     expect(
       (await fetch(`${n.url}/v1/artifacts/sha512/${hex('sha512', Buffer.from('altered by the registry'))}`)).status,
     ).toBe(404);
+  });
+});
+
+describe('restart', () => {
+  it('the archive index is rebuilt from disk', () => {
+    const tgz = Buffer.from('the audited tarball of left-pad 1.3.0');
+    const reopened = new ArtifactStore(archiveDir(n.dir));
+    expect(reopened.get({ algo: 'sha256', hex: hex('sha256', tgz) })).toMatchObject({
+      sha512: hex('sha512', tgz),
+      fileName: 'left-pad-1.3.0.tgz',
+      source: 'upload',
+    });
+    expect(reopened.usedBy(alice.keyid)).toBeGreaterThan(0);
   });
 });
 

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArtifactAddress, parseTilePath } from '@vet/core';
-import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
+import { ECOSYSTEMS, type Ecosystem, type EntryClaim } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
 import { formatAuditsFeed } from '../feed/audits-toml.js';
 import { packageRows, publishedAudits } from '../feed/approvals.js';
@@ -220,11 +220,23 @@ export function createRequestHandler(notary: Notary): RequestHandler {
         leafHash: state.entries[i]?.leafHash,
         claim: state.entries[i]?.claim,
         revokedBy: state.revoked.get(i),
+        archived: archivedOf(state.entries[i]?.claim),
         envelope: leaves.get(i)?.toString('base64'),
         inclusionProof: proveInclusion(notary.log.tree, i, latest.size).map((h) => Buffer.from(h).toString('base64')),
       })),
       next: page.length === LOOKUP_PAGE ? page[page.length - 1] : undefined,
     });
+  }
+
+  /** Per version of an audit: the archive address of its artifact once it is stored durably, else null. */
+  function archivedOf(claim: EntryClaim | undefined): Record<string, string | null> | undefined {
+    if (claim?.type !== 'audit' || notary.archiver === undefined) return undefined;
+    const out: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+    for (const [v, d] of Object.entries(claim.digests)) {
+      const meta = notary.archiver.archived(d);
+      out[v] = meta ? `v1/artifacts/sha256/${meta.sha256}` : null;
+    }
+    return out;
   }
 
   function feed(eco: Ecosystem, res: ServerResponse): void {
