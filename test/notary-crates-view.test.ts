@@ -21,6 +21,7 @@ import {
   type TestNotary,
 } from '../packages/notary-server/src/__fixtures__/harness.js';
 import { buildTgz } from './registry-server.js';
+import { createCratesClient } from '../packages/cli/src/crates/index.js';
 
 const hasCargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' }).status === 0;
 
@@ -135,6 +136,20 @@ describe('the /crates/<criterion>/ sparse index over HTTP', () => {
       },
     ]);
     expect((await fetch(`${index()}xx/yy/vet_demo_base`)).status).toBe(404);
+  });
+});
+
+describe("vet's own crates client reads the view", () => {
+  it('finds approved releases with the approved checksum and downloads verified bytes from the archive', async () => {
+    const client = createCratesClient({ registry: { indexUrl: index(), from: 'test' } });
+    try {
+      const release = await client.release('vet_demo_base', '1.0.0', sha256(crates.base100));
+      expect(release.cksum).toBe(sha256(crates.base100));
+      expect(sha256(await client.download(release))).toBe(sha256(crates.base100));
+      await expect(client.release('vet_demo_base', '2.0.0')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await client.close();
+    }
   });
 });
 
