@@ -162,7 +162,6 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
   const requests: RecordedRequest[] = [];
   const rules: InjectRule[] = [];
   let token: string | undefined;
-  let base = '';
 
   const tarballPath = (name: string, version: string): string =>
     `${prefix}${name}/-/${name.slice(name.lastIndexOf('/') + 1)}-${version}.tgz`;
@@ -268,7 +267,7 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const host = `127.0.0.1:${port}`;
-  base = `http://${host}${prefix}`;
+  const base = `http://${host}${prefix}`;
 
   return {
     url: base,
