@@ -204,7 +204,7 @@ describe('auditor → notary → consumer', () => {
       io,
     }).catch((e: { code: string; message: string }) => e);
     expect(err).toMatchObject({ code: 'HTTP_ERROR' });
-    expect((err as Error).message).toMatch(/UNKNOWN_SIGNER|FORBIDDEN/);
+    expect((err as { message: string }).message).toMatch(/UNKNOWN_SIGNER|FORBIDDEN/);
   });
 });
 

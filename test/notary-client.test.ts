@@ -14,7 +14,6 @@ import {
   makeAuditStatement,
   resolve,
   type DependencyGraph,
-  type ImportConfig,
   type Store,
 } from '@vet/core';
 import type { CommandIO } from '../packages/cli/src/io.js';

@@ -378,7 +378,7 @@ async function compare(
 ): Promise<boolean> {
   const leafHash = hashLeaf(leaf);
   let clientRule: string | undefined;
-  let judged;
+  let judged: ReturnType<typeof client.judge> | undefined;
   let t0 = performance.now();
   try {
     judged = client.judge(size, leaf, leafHash);
@@ -401,8 +401,9 @@ async function compare(
   if (server.ok) {
     expect(clientRule, `server accepted, client refused: ${what}`).toBeUndefined();
     client.apply(size, leaf, leafHash);
-    const c = judged!.claim;
-    if (c.type === 'audit' || c.type === 'violation') ctx.claims.push(judged!.leafHash);
+    if (judged === undefined) throw new Error(`client judged nothing yet did not refuse: ${what}`);
+    const c = judged.claim;
+    if (c.type === 'audit' || c.type === 'violation') ctx.claims.push(judged.leafHash);
     return true;
   }
   if (server.rule === undefined) {

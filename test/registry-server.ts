@@ -14,13 +14,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import * as tar from 'tar';
+import { Agent, type Dispatcher } from 'undici';
 
 // tar is a dependency of @vet/cli, not of the repository root: resolve it from there.
-const requireFromCli = createRequire(new URL('../packages/cli/package.json', import.meta.url));
-const tar = requireFromCli('tar') as typeof import('tar');
 
 export type FileTree = Record<string, string | Buffer | { content: string | Buffer; mode: number }>;
 
@@ -141,7 +140,7 @@ export interface RegistryServer {
   close(): Promise<void>;
 }
 
-interface Stored extends Published, PublishOptions {}
+type Stored = Published & Omit<PublishOptions, 'tarball'>;
 
 /** What the registry says of a platform package's contents (only for those, as in the tests' needs). */
 function platformDist(p: PublishOptions): Record<string, number> {
@@ -165,7 +164,6 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
   const requests: RecordedRequest[] = [];
   const rules: InjectRule[] = [];
   let token: string | undefined;
-  let base = '';
 
   const tarballPath = (name: string, version: string): string =>
     `${prefix}${name}/-/${name.slice(name.lastIndexOf('/') + 1)}-${version}.tgz`;
@@ -271,7 +269,7 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const host = `127.0.0.1:${port}`;
-  base = `http://${host}${prefix}`;
+  const base = `http://${host}${prefix}`;
 
   return {
     url: base,
@@ -317,9 +315,8 @@ function notFound(res: ServerResponse): void {
  * An undici dispatcher that refuses any origin other than 127.0.0.1, so a test that goes wrong
  * (say, a `resolved` URL that was not rewritten) fails loudly instead of reaching the internet.
  */
-export function localOnlyDispatcher(): import('undici').Dispatcher {
-  const undici = requireFromCli('undici') as typeof import('undici');
-  return new undici.Agent({ connect: { timeout: 5_000 } }).compose((dispatch) => (opts, handler) => {
+export function localOnlyDispatcher(): Dispatcher {
+  return new Agent({ connect: { timeout: 5_000 } }).compose((dispatch) => (opts, handler) => {
     const origin = new URL(String(opts.origin));
     if (origin.hostname !== '127.0.0.1') throw new Error(`test tried to contact ${origin.host}`);
     return dispatch(opts, handler);

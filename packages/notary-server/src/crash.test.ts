@@ -96,8 +96,10 @@ describe('kill -9 during a burst of concurrent submissions', () => {
       const now = verifyCheckpoint(await (await fetch(`${second.url}/checkpoint`)).text(), verifierKey);
       expect(now.size).toBeGreaterThanOrEqual(old.size);
       if (now.size > old.size) {
-        const c = await (await fetch(`${second.url}/v1/proof/consistency?from=${old.size}&to=${now.size}`)).json();
-        const proof = (c.proof as string[]).map((h) => new Uint8Array(Buffer.from(h, 'base64')));
+        const c = (await (
+          await fetch(`${second.url}/v1/proof/consistency?from=${old.size}&to=${now.size}`)
+        ).json()) as { proof: string[] };
+        const proof = c.proof.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
         expect(verifyConsistency(old.size, now.size, proof, old.rootHash, now.rootHash)).toBe(true);
       } else {
         expect(Buffer.from(now.rootHash).equals(Buffer.from(old.rootHash))).toBe(true);

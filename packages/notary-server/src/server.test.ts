@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+interface ErrorBody {
+  error: { code: string };
+}
 import {
   IN_TOTO_PAYLOAD_TYPE,
   decodeEntryBundle,
@@ -180,12 +184,15 @@ describe('revocation, feed and lookup', () => {
     const feed2 = parseAudits(await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml');
     expect(feed2.audits['feed-pkg']).toBeUndefined();
 
-    const look = await (await fetch(`${n.url}/v1/lookup/npm/feed-pkg`)).json();
+    const look = (await (await fetch(`${n.url}/v1/lookup/npm/feed-pkg`)).json()) as {
+      checkpoint: string;
+      entries: [{ revokedBy: number; envelope: string; inclusionProof: string[] }];
+    };
     expect(look.entries).toHaveLength(1);
     expect(look.entries[0].revokedBy).toBe(revoke.json.index);
     expect(Buffer.from(look.entries[0].envelope, 'base64').equals(audit)).toBe(true);
     const cp = verifyCheckpoint(look.checkpoint, n.verifierKey);
-    const proof = (look.entries[0].inclusionProof as string[]).map((h) => new Uint8Array(Buffer.from(h, 'base64')));
+    const proof = look.entries[0].inclusionProof.map((h) => new Uint8Array(Buffer.from(h, 'base64')));
     expect(verifyInclusion(hashLeaf(audit), r.json.index, cp.size, proof, cp.rootHash)).toBe(true);
   });
 
@@ -209,9 +216,9 @@ describe('operations endpoints', () => {
     expect(metrics).toMatch(/vet_notary_submissions_total\{result="ok"\} \d+/);
     expect(metrics).toMatch(/vet_notary_submissions_total\{result="UNAUTHENTICATED"\} \d+/);
     const nf = await fetch(`${n.url}/nope`);
-    expect([nf.status, (await nf.json()).error.code]).toEqual([404, 'NOT_FOUND']);
+    expect([nf.status, ((await nf.json()) as ErrorBody).error.code]).toEqual([404, 'NOT_FOUND']);
     const wm = await fetch(`${n.url}/v1/submit`);
-    expect([wm.status, (await wm.json()).error.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
+    expect([wm.status, ((await wm.json()) as ErrorBody).error.code]).toEqual([405, 'METHOD_NOT_ALLOWED']);
     const tile = await fetch(`${n.url}/tile/0/999`);
     expect(tile.status).toBe(404);
   });

@@ -93,7 +93,8 @@ export async function fetchVerifyReplay(
       await clock.wait('verifyWait', queue[0]!.wait);
       replayFront();
     }
-    if (held !== undefined) throw held instanceof Error ? held : new Error(String(held));
+    if (held !== undefined)
+      throw held instanceof Error ? held : new Error(`non-Error thrown during replay: ${JSON.stringify(held)}`);
     return { ...replay.finish(tree.range, tree.leafHashes), claimLines: { from: claimsFrom, lines } };
   } finally {
     await pool?.close();

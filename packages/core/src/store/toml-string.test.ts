@@ -16,7 +16,7 @@ describe('quoteTomlString (toml_edit 0.22 / toml_write 0.1.1, spec §9.4)', () =
     ['say "hi"', `'say "hi"'`],
     ['C:\\path', `'C:\\path'`],
     ['line one\nline two', '"""\nline one\nline two"""'],
-    [`it's "quoted"`, `"""it's "quoted\""""`],
+    [`it's "quoted"`, `"""it's "quoted""""`],
     [`it's "q" \\ x`, `'''it's "q" \\ x'''`],
     ['a\u0001b', '"a\\u0001b"'],
     ["back\\slash\nand ''' triple", '"""\nback\\\\slash\nand \'\'\' triple"""'],

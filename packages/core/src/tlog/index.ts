@@ -83,4 +83,3 @@ export {
   type AddCheckpointRequest,
   type NotaryReceipt,
 } from './proof-text.js';
-export * from '../sig/index.js';

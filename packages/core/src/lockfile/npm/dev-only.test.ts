@@ -77,7 +77,11 @@ describe('computeDevOnly', () => {
           let grew = true;
           while (grew) {
             grew = false;
-            for (const [a, b, k] of list) if (seen.has(a) && k !== 'dev' && !seen.has(b)) (seen.add(b), (grew = true));
+            for (const [a, b, k] of list)
+              if (seen.has(a) && k !== 'dev' && !seen.has(b)) {
+                seen.add(b);
+                grew = true;
+              }
           }
           return seen;
         };
