@@ -130,7 +130,7 @@ describe('approved artifacts survive the registry', () => {
     const sha512 = createHash('sha512').update(v13.tarball).digest('hex');
     const blob = join(n.dir, 'archive', 'sha512', sha512.slice(0, 2), sha512);
     const altered = Buffer.from(v13.tarball);
-    altered[altered.length - 1] ^= 0xff;
+    altered.writeUInt8(altered.readUInt8(altered.length - 1) ^ 0xff, altered.length - 1);
     writeFileSync(blob, altered);
     const fresh = { ...env(), XDG_CACHE_HOME: join(p.dir, '.cache-2') };
     const r = await runVet(['inspect', 'left-pad', '1.3.0'], { cwd: p.dir, env: fresh });

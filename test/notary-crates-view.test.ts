@@ -190,7 +190,7 @@ describe.skipIf(!hasCargo)('real cargo against the index', () => {
       who: alice.name,
       digests: {},
       revokes: leafHashes.get('vet_demo_base@1.1.0')!,
-    } as Parameters<typeof signStatement>[1]);
+    });
     expect((await post(`${n.url}/v1/submit`, body, alice.token)).status).toBe(200);
     const dir = project('after-revoke', 'vet_demo_base = "1"\n');
     const r = await cargo(dir, ['generate-lockfile']);

@@ -60,7 +60,7 @@ async function revoke(name: string, version: string): Promise<void> {
     who: alice.name,
     digests: {},
     revokes: leafHashes.get(`${name}@${version}`)!,
-  } as Parameters<typeof signStatement>[1]);
+  });
   expect((await post(`${n.url}/v1/submit`, body, alice.token)).status).toBe(200);
 }
 
@@ -169,7 +169,7 @@ describe.skipIf(!hasNpm)('real npm install against the view', () => {
     const r = await npm(dir, ['install', '@acme/util@1.0.0', 'left-pad@1.1.0']);
     expect(r.stderr).not.toMatch(/ERR!/);
     expect(r.code).toBe(0);
-    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8')) as any;
+    const lock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
     expect(lock.packages['node_modules/left-pad']).toMatchObject({ version: '1.1.0', integrity: sri(tarballs.lp110) });
     expect(lock.packages['node_modules/@acme/util']).toMatchObject({ version: '1.0.0', integrity: sri(tarballs.util) });
     expect(readFileSync(join(dir, 'node_modules/left-pad/index.js'), 'utf8')).toContain('left-pad@1.1.0');

@@ -158,7 +158,7 @@ describe.skipIf(!hasPip)('real pip against the view', () => {
       who: alice.name,
       digests: {},
       revokes: leafHashes.get('1.1')!,
-    } as Parameters<typeof signStatement>[1]);
+    });
     expect((await post(`${n.url}/v1/submit`, body, alice.token)).status).toBe(200);
     const r = await pip(['download', '-d', join(tmp.dir, 'dl'), 'vet-demo==1.1']);
     expect(r.code).not.toBe(0);

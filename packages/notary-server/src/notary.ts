@@ -172,7 +172,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     problems: () => state.problems,
     recordSubmission: (result) => m.submissions({ result }),
     archiver,
-    views: archiver && { state, archiver, quorum: config.policy.quorum, path: (meta) => store!.path(meta) },
+    views: archiver && { state, archiver, quorum: config.policy.quorum, path: (meta) => store.path(meta) },
     uploadArtifact(release, fileName, bytes, who) {
       if (archiver === undefined) throw new NotaryError('NOT_FOUND', 'this notary keeps no archive');
       return archiver.upload(release, fileName, bytes, who);

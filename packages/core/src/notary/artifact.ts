@@ -11,7 +11,6 @@ import { hash } from 'node:crypto';
 import { VetError } from '../errors.js';
 
 export type ArtifactAddressAlgo = 'sha256' | 'sha512';
-export const ARTIFACT_ADDRESS_ALGOS: readonly ArtifactAddressAlgo[] = ['sha256', 'sha512'];
 
 export interface ArtifactAddress {
   algo: ArtifactAddressAlgo;

@@ -59,17 +59,3 @@ export {
 } from './update.js';
 export { NotaryTreeVerifier, type NotaryBundleEntries } from './tree.js';
 export { notaryAuditsFile, notaryRevokedAudits } from './audits.js';
-export {
-  ARTIFACT_ADDRESS_ALGOS,
-  artifactAddress,
-  artifactAddresses,
-  artifactMatches,
-  artifactMediaType,
-  artifactPath,
-  checkArtifact,
-  isArtifactFileName,
-  parseArtifactAddress,
-  parseArtifactDigest,
-  type ArtifactAddress,
-  type ArtifactAddressAlgo,
-} from './artifact.js';

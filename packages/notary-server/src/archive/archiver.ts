@@ -56,7 +56,7 @@ export class Archiver {
       const info = state.entries[i];
       if (info === undefined || state.revoked.has(i) || info.claim.type !== 'audit') continue;
       if (signer !== undefined && info.signer !== signer) continue;
-      const digest = (info.claim as AuditClaim).digests[r.version];
+      const digest = info.claim.digests[r.version];
       if (digest !== undefined) out.push({ index: i, signer: info.signer, digest });
     }
     return out;

@@ -63,7 +63,7 @@ async function fetchPypi(base: string, req: ArtifactRequest, max: number): Promi
   const res = await get(page, { accept: 'application/vnd.pypi.simple.v1+json, text/html;q=0.1' });
   const text = new TextDecoder().decode(await readCapped(res, page, META_BYTES));
   const files: PypiFile[] = (res.headers.get('content-type') ?? '').includes('json')
-    ? (((JSON.parse(text) as { files?: PypiFile[] }).files ?? []) as PypiFile[])
+    ? ((JSON.parse(text) as { files?: PypiFile[] }).files ?? [])
     : htmlFiles(text);
   const f = files.find((x) => x.hashes?.sha256 === req.digest.hex);
   if (f === undefined || typeof f.url !== 'string' || typeof f.filename !== 'string')

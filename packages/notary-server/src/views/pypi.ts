@@ -6,18 +6,13 @@
  * the sha256, so pip checks the bytes against the approval.
  */
 import { createHash } from 'node:crypto';
-import { artifactPath } from '@vet/core';
+import { artifactPath, normalizePypiName } from '@vet/core';
 import { NotaryError } from '../errors.js';
 import { approvedReleases, type ViewContext } from './approved.js';
 import type { ViewDocument } from './npm.js';
 
 export const PYPI_JSON = 'application/vnd.pypi.simple.v1+json';
 const PYPI_HTML = 'application/vnd.pypi.simple.v1+html';
-
-/** PEP 503 normalized name. */
-export function normalizePypiName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 /** Which representation the Accept header asks for (PEP 691: JSON when preferred, else HTML). */
 export function wantsPypiJson(accept: string | undefined): boolean {
