@@ -1,6 +1,6 @@
 /**
  * Issue 14, the vetted-only Cargo sparse index, with the real `cargo` on this machine against a
- * real notary on 127.0.0.1: crates.io is replaced (`[source]` in a temp CARGO_HOME) by
+ * real notary on 127.0.0.1: the crates-io source is replaced (`[source]` in a temp CARGO_HOME) by
  * `sparse+http://127.0.0.1:…/crates/safe-to-deploy/`, so cargo can reach nothing else.
  * `cargo generate-lockfile` + `cargo fetch` of approved versions (one depending on another)
  * succeed with the approval's checksums in Cargo.lock; an unapproved version cannot be
