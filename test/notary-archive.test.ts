@@ -16,9 +16,9 @@ import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
 import { submitToNotary } from '../packages/cli/src/notary/submit.js';
 import { openPackageSource } from '../packages/cli/src/package-source.js';
 import { addAuditor } from '@vet/notary-server';
-import { startRealNotary, type RealNotary } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { startRealNotary, type RealNotary } from '@vet/test-support/notary-fixtures';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
-import { startRegistryServer, type Published, type RegistryServer } from './registry-server.js';
+import { startRegistryServer, type Published, type RegistryServer } from '@vet/test-support/registry-server';
 
 const CONFIG = '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n';
 

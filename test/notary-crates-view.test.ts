@@ -19,8 +19,8 @@ import {
   tempDir,
   type TestAuditor,
   type TestNotary,
-} from '../packages/notary-server/src/__fixtures__/harness.js';
-import { buildTgz } from './registry-server.js';
+} from '@vet/test-support/notary-harness';
+import { buildTgz } from '@vet/test-support/registry-server';
 import { createCratesClient } from '../packages/cli/src/crates/index.js';
 
 const hasCargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' }).status === 0;

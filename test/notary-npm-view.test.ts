@@ -18,8 +18,8 @@ import {
   tempDir,
   type TestAuditor,
   type TestNotary,
-} from '../packages/notary-server/src/__fixtures__/harness.js';
-import { buildTgz, sri } from './registry-server.js';
+} from '@vet/test-support/notary-harness';
+import { buildTgz, sri } from '@vet/test-support/registry-server';
 
 const hasNpm = spawnSync('npm', ['--version'], { encoding: 'utf8' }).status === 0;
 const hasPnpm = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0;

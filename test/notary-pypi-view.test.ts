@@ -18,7 +18,7 @@ import {
   tempDir,
   type TestAuditor,
   type TestNotary,
-} from '../packages/notary-server/src/__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 const hasPip =
   spawnSync('python3', ['-m', 'pip', '--version'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } })

@@ -12,7 +12,7 @@ import {
   tempDir,
   type TestAuditor,
   type TestNotary,
-} from '../__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 import { backupNotary } from '../backup.js';
 import { verifyNotaryLog } from '../verify.js';
 import { ArtifactStore, archiveDir } from './store.js';

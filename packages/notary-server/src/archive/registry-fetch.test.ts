@@ -9,7 +9,7 @@ import {
   startTestNotary,
   type TestAuditor,
   type TestNotary,
-} from '../__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 import { crateUrl } from './registry-fetch.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
