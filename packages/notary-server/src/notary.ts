@@ -264,7 +264,6 @@ function makeStaticPublisher(
   let again = false;
   const failed = (e: unknown) => logEvent({ event: 'publish_failed', error: String(e) });
   const run = (): void => {
-    timer = undefined;
     if (dir === undefined) return;
     if (running !== undefined) {
       again = true; // publish the newer state when this run ends
@@ -291,11 +290,16 @@ function makeStaticPublisher(
   }
   return {
     dirty() {
-      if (dir !== undefined && timer === undefined) timer = setTimeout(run, intervalMs);
+      if (dir !== undefined && timer === undefined)
+        timer = setTimeout(() => {
+          timer = undefined; // only here and in stop: a run after a run must not lose a pending timer
+          run();
+        }, intervalMs);
     },
     async stop() {
       if (timer !== undefined) {
         clearTimeout(timer);
+        timer = undefined;
         run();
       }
       while (running !== undefined) await running;
