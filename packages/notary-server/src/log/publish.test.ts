@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDataDir } from '../datadir.js';
 import { createNotary } from '../notary.js';
-import { addTestAuditor, initTestDataDir, randomAuditEnvelope, tempDir } from '../__fixtures__/harness.js';
+import { addTestAuditor, initTestDataDir, randomAuditEnvelope, tempDir } from '@vet/test-support/notary-harness';
 
 describe('static publisher', () => {
   it('publishes while entries arrive, and close() leaves no run behind', async () => {
