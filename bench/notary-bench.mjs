@@ -22,7 +22,7 @@
 // BENCH_NOTARY_DIST (below) are for A/B runs; VET_NOTARY_ED25519=openssl reaches the server.
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -299,13 +299,34 @@ function cpuMeter(pid) {
       return NaN;
     }
   };
+  // BENCH_THREADS=1 also prints the server's CPU per thread (from /proc/<pid>/task).
+  const threads = () => {
+    const out = new Map();
+    try {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ');
+        const name = f[0].split(' (')[1];
+        const t = f[1].split(' ');
+        out.set(`${tid} ${name}`, Number(t[11]) + Number(t[12]));
+      }
+    } catch {
+      /* the process is gone */
+    }
+    return out;
+  };
   const t0 = performance.now();
   const s0 = ticks();
+  const th0 = process.env.BENCH_THREADS ? threads() : undefined;
   const c0 = process.cpuUsage();
   return (ops) => {
     const wall = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     const server = (ticks() - s0) / 100;
+    if (th0 !== undefined)
+      for (const [k, v] of threads()) {
+        const d = v - (th0.get(k) ?? 0);
+        if (d > 0) console.log(`  thread ${k.padEnd(24)} ${Math.round((1e4 * d) / ops)} µs/submission`);
+      }
     const pct = (x) => `${Math.round((100 * x) / wall)}%`;
     return {
       serverCpu: pct(server),

@@ -16,7 +16,7 @@ import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
 import { loadLog, type LoadedLog } from './log/load.js';
 import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
-import { publishStatic } from './log/publish.js';
+import { publishStatic, publishStaticAsync } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
 import { publishedSize } from './log/publish.js';
 import { Sequencer } from './log/sequencer.js';
@@ -260,7 +260,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       await sequencer.close();
       await committer.close();
       await verifier.close();
-      publisher.stop();
+      await publisher.stop();
     },
   };
 }
@@ -288,7 +288,11 @@ function notaryMetrics(metrics: Metrics, size: () => number, pending: () => numb
   };
 }
 
-/** Coalesces static publication: at most one write per interval, always the latest state. */
+/**
+ * Coalesces static publication: at most one write per interval, always the latest state.
+ * The first publication (start-up) is synchronous; later ones write on the thread pool, one
+ * at a time, so the event loop keeps admitting while they fsync.
+ */
 function makeStaticPublisher(
   dir: string | undefined,
   intervalMs: number,
@@ -299,26 +303,49 @@ function makeStaticPublisher(
   // Files up to the size of the checkpoint already on disk were written before it.
   let published = dir === undefined ? 0 : Math.min(publishedSize(dir), latest().size);
   let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    timer = undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  const failed = (e: unknown) => logEvent({ event: 'publish_failed', error: String(e) });
+  const run = (): void => {
     if (dir === undefined) return;
+    if (running !== undefined) {
+      again = true; // publish the newer state when this run ends
+      return;
+    }
     const l = latest();
+    running = publishStaticAsync(dir, src, published, l.size, l.note)
+      .then((size) => void (published = size), failed)
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  if (dir !== undefined) {
     try {
+      const l = latest();
       published = publishStatic(dir, src, published, l.size, l.note);
     } catch (e) {
-      logEvent({ event: 'publish_failed', error: String(e) });
+      failed(e);
     }
-  };
-  if (dir !== undefined) run();
+  }
   return {
     dirty() {
-      if (dir !== undefined && timer === undefined) timer = setTimeout(run, intervalMs);
+      if (dir !== undefined && timer === undefined)
+        timer = setTimeout(() => {
+          timer = undefined; // only here and in stop: a run after a run must not lose a pending timer
+          run();
+        }, intervalMs);
     },
-    stop() {
+    async stop() {
       if (timer !== undefined) {
         clearTimeout(timer);
+        timer = undefined;
         run();
       }
+      while (running !== undefined) await running;
     },
   };
 }

@@ -198,9 +198,17 @@ describe('revocation, feed and lookup', () => {
 
   it('serves the static copy of the log byte-identical to the HTTP read path', async () => {
     await submit(randomAuditEnvelope(alice), alice.token);
-    await new Promise((r) => setTimeout(r, 100));
     const cp = await (await fetch(`${n.url}/checkpoint`)).text();
-    expect(readFileSync(join(n.dir, 'static/checkpoint'), 'utf8')).toBe(cp);
+    // Publication runs off the event loop after the commit: wait for it (bounded).
+    const staticCheckpoint = () => {
+      try {
+        return readFileSync(join(n.dir, 'static/checkpoint'), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    for (let i = 0; i < 100 && staticCheckpoint() !== cp; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(staticCheckpoint()).toBe(cp);
     const s = Number(cp.split('\n')[1]);
     const path = `tile/0/000.p/${s}`;
     const http = Buffer.from(await (await fetch(`${n.url}/${path}`)).arrayBuffer());

@@ -18,7 +18,7 @@
 import { VetError } from '../errors.js';
 import { encodeBase64, toHex } from '../sig/bytes.js';
 import { decodeDsseEnvelope, type DecodedDsse } from '../sig/dsse.js';
-import { ed25519Verify, isCanonicalEd25519Signature } from '../sig/ed25519.js';
+import { ed25519EncodingProblem, ed25519Verify } from '../sig/ed25519.js';
 import { IN_TOTO_PAYLOAD_TYPE } from '../sig/statement.js';
 import { readClaim, type EntryClaim } from './claim.js';
 import { NOTARY_LIMITS, refuse, shown } from './entry-rules.js';
@@ -166,7 +166,8 @@ function findSigner(entry: DecodedDsse, state: NotaryLogState, verified?: Signat
   }
   const first = candidates[0];
   if (first !== undefined) {
-    const odd = isCanonicalEd25519Signature(entry.signatures[first.sigIndex]!.sig) ? '' : ' (non-canonical: S ≥ L)';
+    const why = ed25519EncodingProblem(entry.signatures[first.sigIndex]!.sig, first.key.key);
+    const odd = why === undefined ? '' : ` (${why})`;
     throw refuse('SIGNATURE_INVALID', `the signature by ${shown(first.key.keyid)} does not verify over the PAE${odd}`);
   }
   const named = entry.signatures.map((s) => (s.keyid === undefined ? '(none)' : shown(s.keyid))).join(', ');

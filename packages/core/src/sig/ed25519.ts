@@ -6,9 +6,15 @@
  * implementations are interchangeable, but signing and verifying go through node:crypto
  * (OpenSSL) by default, which is ~40× faster than tweetnacl here (notary.md §11; see
  * bench/ed25519-verify.mjs). This is the one verification module of vet: the notary's
- * workers, `vet-notary verify` and every client's replay pick an engine here. Every
- * engine adds the RFC 8032 §5.1.7 check S < L, which tweetnacl 1.0.3 omits — without it
- * signatures are malleable.
+ * workers, `vet-notary verify` and every client's replay pick an engine here.
+ *
+ * One encoding rule runs before any engine (ed25519EncodingProblem), so every engine
+ * decides alike: S < L (RFC 8032 §5.1.7; tweetnacl 1.0.3 omits it, and without it
+ * signatures are malleable); A and R canonical (y < p = 2^255 − 19) and not of small order
+ * (one of the 8 points of order 1, 2, 4 or 8, in any encoding). libsodium refuses these
+ * itself, OpenSSL accepts a small-order A or R whose equation holds (with A = the identity,
+ * one signature verifies for every message) — without the rule, admission on libsodium and
+ * a replay on OpenSSL could disagree.
  */
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { Buffer } from 'node:buffer';
@@ -34,6 +40,21 @@ const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0
 const PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]);
+
+/*
+ * The y coordinates (little-endian, sign bit of x masked) of the 8 small-order points,
+ * canonical and not (libsodium's ge25519_has_small_order list): 0 (order 4), 1 (order 1),
+ * the two order-8 y values, p − 1 (order 2), p (≡ 0) and p + 1 (≡ 1).
+ */
+const SMALL_ORDER_Y: readonly Uint8Array[] = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => Uint8Array.from(Buffer.from(hex, 'hex')));
 
 // The group order L = 2^252 + 27742317777372353535851937790883648493, little-endian.
 const ORDER_L = Uint8Array.from([
@@ -64,7 +85,7 @@ export function ed25519Sign(msg: Uint8Array, secretKey: Uint8Array): Uint8Array 
   return new Uint8Array(sign(null, msg, privateKeyObject(secretKey.subarray(0, ED25519_SEED_BYTES))));
 }
 
-/** Verifies with node:crypto (OpenSSL). Never throws: wrong lengths, bad keys and S ≥ L give false. */
+/** Verifies with node:crypto (OpenSSL). Never throws: wrong lengths, bad keys and what the encoding rule refuses give false. */
 export const ed25519Verify: Ed25519VerifyFn = (sig, msg, publicKey) => {
   if (!preChecks(sig, msg, publicKey)) return false;
   try {
@@ -86,10 +107,10 @@ export const ed25519VerifyTweetnacl: Ed25519VerifyFn = (sig, msg, publicKey) => 
 };
 
 /**
- * The engines that check Ed25519 signatures, all with the same contract (never throw; S < L
- * enforced): OpenSSL through node:crypto (every client's default), libsodium through the
- * optional `sodium-native` addon where it loads (faster here; also refuses small-order and
- * non-canonical keys and R, so it accepts a subset of what OpenSSL accepts), tweetnacl.
+ * The engines that check Ed25519 signatures, all with the same contract (never throw; the
+ * encoding rule applied first, so they decide alike): OpenSSL through node:crypto (every
+ * client's default), libsodium through the optional `sodium-native` addon where it loads
+ * (faster here), tweetnacl.
  */
 export type Ed25519Engine = 'openssl' | 'libsodium' | 'tweetnacl';
 export type Ed25519VerifyFn = (sig: Uint8Array, msg: Uint8Array, publicKey: Uint8Array) => boolean;
@@ -139,12 +160,41 @@ export function isCanonicalEd25519Signature(sig: Uint8Array): boolean {
   return false; // S == L
 }
 
+/** Why the encoding rule refuses (sig, publicKey) before any engine runs; undefined: it does not. */
+export function ed25519EncodingProblem(sig: Uint8Array, publicKey: Uint8Array): string | undefined {
+  if (!isBytes(sig, ED25519_SIGNATURE_BYTES)) return 'the signature is not 64 bytes';
+  if (!isBytes(publicKey, ED25519_PUBLIC_KEY_BYTES)) return 'the public key is not 32 bytes';
+  if (!isCanonicalEd25519Signature(sig)) return 'non-canonical: S ≥ L';
+  if (!isCanonicalPoint(publicKey, 0)) return 'non-canonical public key: y ≥ p';
+  if (isSmallOrderPoint(publicKey, 0)) return 'small-order public key';
+  if (!isCanonicalPoint(sig, 0)) return 'non-canonical R: y ≥ p';
+  if (isSmallOrderPoint(sig, 0)) return 'small-order R';
+  return undefined;
+}
+
+/** The 32-byte point encoding at `at` has y < p (bytes 0..31 little-endian, bit 255 is x's sign). */
+function isCanonicalPoint(b: Uint8Array, at: number): boolean {
+  if ((b[at + 31]! & 0x7f) !== 0x7f) return true;
+  for (let i = 30; i > 0; i--) if (b[at + i] !== 0xff) return true;
+  return b[at]! < 0xed;
+}
+
+/** The 32-byte point encoding at `at` is one of the 8 small-order points, in any encoding. */
+function isSmallOrderPoint(b: Uint8Array, at: number): boolean {
+  next: for (const y of SMALL_ORDER_Y) {
+    if ((b[at + 31]! & 0x7f) !== y[31]) continue;
+    for (let i = 0; i < 31; i++) if (b[at + i] !== y[i]) continue next;
+    return true;
+  }
+  return false;
+}
+
 function preChecks(sig: unknown, msg: unknown, publicKey: unknown): sig is Uint8Array {
   return (
     isBytes(sig, ED25519_SIGNATURE_BYTES) &&
     isBytes(msg) &&
     isBytes(publicKey, ED25519_PUBLIC_KEY_BYTES) &&
-    isCanonicalEd25519Signature(sig)
+    ed25519EncodingProblem(sig, publicKey) === undefined
   );
 }
 

@@ -12,6 +12,7 @@ export {
   ed25519Verifier,
   ed25519Engine,
   isCanonicalEd25519Signature,
+  ed25519EncodingProblem,
   type Ed25519KeyPair,
   type Ed25519Engine,
   type Ed25519VerifyFn,

@@ -7,18 +7,10 @@
  * carries the audit. Payloads are serialised with sorted keys and no whitespace so they are
  * deterministic, but parsers never rely on that: DSSE verifies the exact bytes received.
  */
+import { Buffer } from 'node:buffer';
 import { VetError, VetValidationError, type Problem } from '../errors.js';
 import type { Ecosystem } from '../graph.js';
-import {
-  decodeBase64Strict,
-  encodeBase64,
-  fromHex,
-  isBytes,
-  sha256,
-  toHex,
-  utf8DecodeStrict,
-  utf8Encode,
-} from './bytes.js';
+import { decodeBase64Strict, encodeBase64, fromHex, isBytes, isUtf8Bytes, sha256, toHex, utf8Encode } from './bytes.js';
 import { parseVetPurl, vetPurl } from './purl.js';
 
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -124,7 +116,7 @@ export function parseAuditStatement(
       ? PREDICATE_KIND[predicate.kind]
       : undefined;
   if (kind === undefined) p('predicate.kind must be full, delta, violation or revocation');
-  const subjects = subject.map((s) => ({ ...s, purl: parseVetPurl(s.name) }));
+  const subjects = subject.map((s) => ({ digest: s.digest, purl: parseVetPurl(s.name) }));
   subjects.forEach((s, i) => s.purl === undefined && p(`subject[${i}].name is not a pkg:npm|pypi|cargo purl`));
   const first = subjects[0]?.purl;
   if (subjects.some((s) => s.purl && first && (s.purl.ecosystem !== first.ecosystem || s.purl.name !== first.name))) {
@@ -145,7 +137,7 @@ export function parseAuditStatement(
     criteria: predicate.criteria as string[],
     who: predicate.who as string,
     digests,
-    extra: Object.fromEntries(Object.entries(predicate).filter(([k]) => !KNOWN_PREDICATE_FIELDS.includes(k))),
+    extra: extraFields(predicate),
   };
   for (const key of ['notes', 'violation', 'revokes', 'auditedAt', 'delta'] as const) {
     if (predicate[key] !== undefined) (statement as unknown as Record<string, unknown>)[key] = predicate[key];
@@ -286,7 +278,13 @@ function parseStatementShape(
   file: string,
   predicateTypes: readonly string[],
 ): { subject: ResourceDescriptor[]; predicateType: string; predicate: Record<string, unknown> } {
-  const text = typeof payload === 'string' ? payload : utf8DecodeStrict(payload);
+  // Validated with simdutf, then decoded without a second validation (TextDecoder's fatal mode).
+  const text =
+    typeof payload === 'string'
+      ? payload
+      : isUtf8Bytes(payload)
+        ? Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8')
+        : undefined;
   if (text === undefined) throw new VetError('PARSE_ERROR', 'statement is not valid UTF-8', { file });
   let json: unknown;
   try {
@@ -347,9 +345,19 @@ function parseDigest(text: string): { alg: string; hex: string } | undefined {
   return bytes !== undefined && bytes.length === DIGEST_BYTES[alg] ? { alg, hex: toHex(bytes) } : undefined;
 }
 
+/** `digest` passed isDigestHex (parseStatementShape): lowercase hex of the algorithm's length. */
 function strongestSri(digest: Record<string, string>): string | undefined {
   const alg = DIGEST_PREFERENCE.find((a) => Object.hasOwn(digest, a));
-  return alg === undefined ? undefined : `${alg}-${encodeBase64(fromHex(digest[alg]!)!)}`;
+  return alg === undefined ? undefined : `${alg}-${Buffer.from(digest[alg]!, 'hex').toString('base64')}`;
+}
+
+const KNOWN_FIELD_SET = new Set(KNOWN_PREDICATE_FIELDS);
+
+/** The predicate fields this version does not interpret (own data properties, `__proto__` too). */
+function extraFields(predicate: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(predicate);
+  if (keys.every((k) => KNOWN_FIELD_SET.has(k))) return {};
+  return Object.fromEntries(Object.entries(predicate).filter(([k]) => !KNOWN_FIELD_SET.has(k)));
 }
 
 function isDigestHex(alg: string, hex: unknown): boolean {

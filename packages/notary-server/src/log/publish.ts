@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entriesTilePath, tilePath } from '@vet/core';
-import { writeFileAtomicSync } from '@vet/core/node';
+import { writeFileAtomic, writeFileAtomicSync } from '@vet/core/node';
 import type { MerkleLevels } from './tree.js';
 import { encodeBundle, hashTileBytes, tileLevels, tileShape, TILE_W } from './tiles.js';
 
@@ -20,14 +20,15 @@ export interface PublishSource {
   readLeaves(start: number, end: number): Uint8Array[];
 }
 
-/** The one durable writer, creating the tile folders as needed. */
-function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  writeFileAtomicSync(path, data, { mkdirMode: 0o777 });
-}
+/** The files to write, in order: tiles and bundles first, the checkpoint last. */
+type PublishPlan = [path: string, data: Uint8Array | string][];
+
+/** Creates the tile folders as needed. */
+const WRITE = { mkdirMode: 0o777 };
 
 /**
  * Publishes the log at `size` with `checkpoint`, given that everything full up to
- * `fromSize` was already written. Returns the new published size.
+ * `fromSize` was already written. Returns the new published size. Synchronous (start-up).
  */
 export function publishStatic(
   dir: string,
@@ -36,29 +37,55 @@ export function publishStatic(
   size: number,
   checkpoint: string,
 ): number {
-  for (let level = 0; level < tileLevels(size); level++) {
-    const before = tileShape(fromSize, level).full;
-    const now = tileShape(size, level);
-    for (let n = before; n < now.full; n++) writeHashTile(dir, src, level, n, TILE_W);
-    if (now.partial > 0) writeHashTile(dir, src, level, now.full, now.partial);
-  }
-  const beforeB = tileShape(fromSize, 0).full;
-  const nowB = tileShape(size, 0);
-  for (let n = beforeB; n < nowB.full; n++) writeBundle(dir, src, n, TILE_W);
-  if (nowB.partial > 0) writeBundle(dir, src, nowB.full, nowB.partial);
-  writeFileAtomic(join(dir, 'checkpoint'), checkpoint);
+  for (const [path, data] of publishPlan(dir, src, fromSize, size, checkpoint)) writeFileAtomicSync(path, data, WRITE);
   return size;
 }
 
-function writeHashTile(dir: string, src: PublishSource, level: number, index: number, width: number): void {
-  const bytes = hashTileBytes(src.tree, level, index, width);
-  if (bytes === undefined) throw new Error(`tile ${level}/${index}.p/${width} not available`);
-  writeFileAtomic(join(dir, tilePath(level, index, width === TILE_W ? undefined : width)), bytes);
+/**
+ * publishStatic with the writes (and their fsyncs) on libuv's thread pool, off the event
+ * loop: at load the server's event loop spent ~17 % of its wall time blocked in these
+ * fsyncs. The bytes are taken synchronously (the tree only grows); tiles and bundles are
+ * written concurrently, the checkpoint only after all of them are in place.
+ */
+export async function publishStaticAsync(
+  dir: string,
+  src: PublishSource,
+  fromSize: number,
+  size: number,
+  checkpoint: string,
+): Promise<number> {
+  const plan = publishPlan(dir, src, fromSize, size, checkpoint);
+  const [path, data] = plan.pop()!;
+  await Promise.all(plan.map(([p, d]) => writeFileAtomic(p, d, WRITE)));
+  await writeFileAtomic(path, data, WRITE);
+  return size;
 }
 
-function writeBundle(dir: string, src: PublishSource, index: number, width: number): void {
+function publishPlan(dir: string, src: PublishSource, fromSize: number, size: number, checkpoint: string): PublishPlan {
+  const plan: PublishPlan = [];
+  for (let level = 0; level < tileLevels(size); level++) {
+    const before = tileShape(fromSize, level).full;
+    const now = tileShape(size, level);
+    for (let n = before; n < now.full; n++) plan.push(hashTile(dir, src, level, n, TILE_W));
+    if (now.partial > 0) plan.push(hashTile(dir, src, level, now.full, now.partial));
+  }
+  const beforeB = tileShape(fromSize, 0).full;
+  const nowB = tileShape(size, 0);
+  for (let n = beforeB; n < nowB.full; n++) plan.push(bundle(dir, src, n, TILE_W));
+  if (nowB.partial > 0) plan.push(bundle(dir, src, nowB.full, nowB.partial));
+  plan.push([join(dir, 'checkpoint'), checkpoint]);
+  return plan;
+}
+
+function hashTile(dir: string, src: PublishSource, level: number, index: number, width: number): PublishPlan[number] {
+  const bytes = hashTileBytes(src.tree, level, index, width);
+  if (bytes === undefined) throw new Error(`tile ${level}/${index}.p/${width} not available`);
+  return [join(dir, tilePath(level, index, width === TILE_W ? undefined : width)), bytes];
+}
+
+function bundle(dir: string, src: PublishSource, index: number, width: number): PublishPlan[number] {
   const leaves = src.readLeaves(index * TILE_W, index * TILE_W + width);
-  writeFileAtomic(join(dir, entriesTilePath(index, width === TILE_W ? undefined : width)), encodeBundle(leaves));
+  return [join(dir, entriesTilePath(index, width === TILE_W ? undefined : width)), encodeBundle(leaves)];
 }
 
 /** Size of the checkpoint already published in `dir`, 0 when there is none. */

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Generates ed25519-encoding.json: signatures whose decision depends on the Ed25519 engine
+// unless vet's encoding rule (sig/ed25519.ts, ed25519EncodingProblem) runs first — small-order
+// and non-canonical A and R — plus a valid control. Each records what raw OpenSSL
+// (node:crypto) and raw libsodium (sodium-native, when it loads) decide, as measured here.
+// Deterministic: node packages/core/src/sig/__fixtures__/make-ed25519-encoding.mjs > ed25519-encoding.json
+import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+const p = 2n ** 255n - 19n;
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const le = (n) => Buffer.from(Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn)));
+const fromLe = (b) => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+const sha512 = (...parts) => createHash('sha512').update(Buffer.concat(parts)).digest();
+const hex = (b) => Buffer.from(b).toString('hex');
+
+const seed = createHash('sha256').update('vet ed25519 encoding vectors').digest();
+const priv = createPrivateKey({
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+  format: 'der',
+  type: 'pkcs8',
+});
+const A = Buffer.from(createPublicKey(priv).export({ format: 'jwk' }).x, 'base64url');
+const h = sha512(seed).subarray(0, 32);
+h[0] &= 248;
+h[31] &= 127;
+h[31] |= 64;
+const a = fromLe(h) % L;
+
+/** Point encoding of y (< 2^255) with x's sign bit. */
+const enc = (y, sign = 0) => {
+  const b = le(y);
+  b[31] |= sign << 7;
+  return b;
+};
+/** k = SHA-512(R ‖ A ‖ M) mod L; messages are ground until `ok(k)`. */
+const grind = (R, pk, ok) => {
+  for (let i = 0; ; i++) {
+    const msg = Buffer.from(`vet encoding rule ${i}`);
+    const k = fromLe(sha512(R, pk, msg)) % L;
+    if (ok(k)) return { msg, k };
+  }
+};
+
+const vectors = [];
+const add = (name, rule, pk, sig, msg) =>
+  vectors.push({ name, rule, publicKeyHex: hex(pk), signatureHex: hex(sig), messageHex: hex(msg) });
+
+{
+  const msg = Buffer.from('vet encoding rule: control');
+  add('valid signature (control)', null, A, sign(null, msg, priv), msg);
+}
+// A of small order T: with R = [a]B and S = a, [S]B = R + [k]T holds whenever [k]T = O (8 | k).
+const smallY = [
+  0n,
+  1n,
+  2707385501144840649318225287225658788936804267575313519463743609750303402022n,
+  p - 2707385501144840649318225287225658788936804267575313519463743609750303402022n,
+  p - 1n,
+  p,
+  p + 1n,
+];
+for (const y of smallY)
+  for (const s of [0, 1]) {
+    const pk = enc(y, s);
+    const { msg } = grind(A, pk, (k) => k % 8n === 0n);
+    const canonical = y < p;
+    add(
+      `A small-order y=${y < 10n || y > p - 10n ? (y >= p ? `p+${y - p}` : y === p - 1n ? 'p-1' : y) : `${y.toString().slice(0, 8)}…`} sign=${s}`,
+      canonical ? 'small-order public key' : 'non-canonical public key: y ≥ p',
+      pk,
+      Buffer.concat([A, le(a)]),
+      msg,
+    );
+  }
+// R of small order: A' = A + T2 (T2 = (0, −1), order 2) = (−x, −y); R = T2, S = k·a with k odd:
+// [S]B − [k]A' = −[k]T2 = T2 = R.
+{
+  const yA = fromLe(A) & (2n ** 255n - 1n);
+  const pk = enc(p - yA, (A[31] >> 7) ^ 1);
+  const R = enc(p - 1n);
+  const { msg, k } = grind(R, pk, (k) => k % 2n === 1n);
+  add('R small-order (order 2), A mixed-order', 'small-order R', pk, Buffer.concat([R, le((k * a) % L)]), msg);
+  const R1 = enc(1n);
+  const g = grind(R1, A, () => true);
+  add('R = identity, S = 0, A = identity', 'small-order public key', enc(1n), Buffer.concat([R1, le(0n)]), g.msg);
+}
+// Non-canonical encodings that are not small-order (y in p+2 … p+18): refused by every engine.
+{
+  const msg = Buffer.from('vet encoding rule: non-canonical');
+  add('A non-canonical y=p+3', 'non-canonical public key: y ≥ p', enc(p + 3n), Buffer.concat([A, le(a)]), msg);
+  const good = sign(null, msg, priv);
+  add('R non-canonical y=p+3', 'non-canonical R: y ≥ p', A, Buffer.concat([enc(p + 3n), good.subarray(32)]), msg);
+  add(
+    'S = S + L',
+    'non-canonical: S ≥ L',
+    A,
+    Buffer.concat([good.subarray(0, 32), le(fromLe(good.subarray(32)) + L)]),
+    msg,
+  );
+}
+
+const spki = (pk) =>
+  createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pk]),
+    format: 'der',
+    type: 'spki',
+  });
+let sodium;
+try {
+  sodium = createRequire(import.meta.url)('sodium-native');
+} catch {
+  sodium = undefined;
+}
+for (const v of vectors) {
+  const [pk, sig, msg] = [v.publicKeyHex, v.signatureHex, v.messageHex].map((x) => Buffer.from(x, 'hex'));
+  let openssl;
+  try {
+    openssl = verify(null, msg, spki(pk), sig);
+  } catch {
+    openssl = false;
+  }
+  v.raw = { openssl, ...(sodium && { libsodium: sodium.crypto_sign_verify_detached(sig, msg, pk) }) };
+}
+console.log(
+  JSON.stringify(
+    {
+      description:
+        'Ed25519 encoding rule vectors (generated by make-ed25519-encoding.mjs; raw = what each engine decides without the rule, Node ' +
+        process.version +
+        ')',
+      vectors,
+    },
+    null,
+    2,
+  ),
+);
