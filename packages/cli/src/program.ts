@@ -12,6 +12,7 @@ import { registerAuditorCommand } from './commands/auditor.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
+import { asIoError, checkCacheDir } from './fs-errors.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +48,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   const cwd = path.resolve(typeof o['cwd'] === 'string' ? o['cwd'] : process.cwd());
   setCacheMaxFlag(typeof o['cacheMax'] === 'string' ? o['cacheMax'] : undefined);
+  checkCacheDir(typeof o['cacheDir'] === 'string' ? o['cacheDir'] : undefined);
   return {
     cwd,
     locked: o['locked'] === true || o['frozen'] === true,
@@ -295,6 +297,26 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   return program;
 }
 
+/**
+ * `--current-time T` or `--current-time=T`, checked before anything runs (bin.ts reads it to
+ * build the clock). Undefined when absent; a missing or unparsable value is an error.
+ */
+export function parseCurrentTime(argv: readonly string[]): Date | undefined {
+  const i = argv.findIndex((a) => a === '--current-time' || a.startsWith('--current-time='));
+  if (i < 0) return undefined;
+  const arg = argv[i]!;
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+  const t = raw === undefined || raw.startsWith('--') ? NaN : Date.parse(raw);
+  if (Number.isNaN(t)) {
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      raw === undefined ? '--current-time needs a value' : `--current-time ${raw} is not an RFC 3339 time`,
+      { hint: 'e.g. --current-time 2024-01-31T12:00:00Z' },
+    );
+  }
+  return new Date(t);
+}
+
 /** Run the CLI; resolves to the exit code. Never throws. */
 export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
   let code = EXIT_OK;
@@ -303,17 +325,15 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     (a, i) => a === '--output-format=json' || (a === '--output-format' && argv[i + 1] === 'json'),
   );
   try {
-    const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);
-    if (time !== undefined && Number.isNaN(Date.parse(time))) {
-      throw new VetError('INVALID_ARGUMENT', `--current-time ${time} is not an RFC 3339 time`);
-    }
+    parseCurrentTime(argv);
     await program.parseAsync(argv, { from: 'user' });
     return code;
-  } catch (e) {
-    if (e instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // --help and --version end here with exit code 0.
-      return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+      return thrown.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
+    const e = asIoError(thrown);
     io.err(wantsJson ? '' : renderErrorHuman(e));
     if (wantsJson) io.out(renderErrorJson(e));
     return exitCodeFor(e);
