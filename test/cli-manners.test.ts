@@ -91,3 +91,31 @@ describe('--current-time', () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe('certify and record-violation need a who', () => {
+  it('with no --who and no git identity they refuse, saying how to set one, and write nothing', async () => {
+    const p = await initialised();
+    const before = p.read('supply-chain/audits.toml');
+    for (const args of [
+      ['certify', 'left-pad', '1.3.0', '--accept-all', '--criteria', 'safe-to-deploy'],
+      ['record-violation', 'left-pad', '<1.0.0'],
+    ]) {
+      const r = await runVet(args, { cwd: p.dir });
+      expect(r.code, args[0]).toBe(2);
+      expect(r.stderr).toContain('needs to know who you are');
+      expect(r.stderr).toContain('--who');
+      expect(r.stderr).toContain('git config --global user.name');
+    }
+    expect(p.read('supply-chain/audits.toml')).toBe(before);
+  });
+
+  it('git identity is used when there is one', async () => {
+    const p = await initialised();
+    p.write('.home/.gitconfig', '[user]\n\tname = Alice\n\temail = alice@example.com\n');
+    const r = await runVet(['certify', 'left-pad', '1.3.0', '--accept-all', '--criteria', 'safe-to-deploy'], {
+      cwd: p.dir,
+    });
+    expect(r.code).toBe(0);
+    expect(p.read('supply-chain/audits.toml')).toContain('who = "Alice <alice@example.com>"');
+  });
+});

@@ -8,7 +8,7 @@ import { loadProject, type GlobalOptions, type LoadedProject } from '../context.
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { mutateStore } from '../store-tx.js';
-import { defaultWho } from '../who.js';
+import { requireWho } from '../who.js';
 import { pruneExemptionsFor } from './prune.js';
 
 export interface CertifyOptions {
@@ -74,7 +74,7 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
       });
     }
   }
-  const who = o.who?.length ? o.who : [defaultWho(g.cwd) ?? ''].filter((w) => w !== '');
+  const who = requireWho(o.who, g.cwd, 'certify');
   const what =
     o.version2 === undefined ? `${o.pkg}:${o.version}` : `the changes of ${o.pkg} from ${o.version} to ${o.version2}`;
   if (!o.acceptAll) {
@@ -85,7 +85,7 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
     }
     for (const c of criteria) io.err(`\n${c}:\n${indent(criteriaText(p.store, c))}\n`);
     const answer = await io.prompt(
-      `\nI, ${who.join(', ') || '(unknown)'}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `,
+      `\nI, ${who.join(', ')}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `,
     );
     if (!/^y(es)?$/i.test(answer.trim())) throw new VetError('USER_ABORTED', 'nothing was recorded');
   }

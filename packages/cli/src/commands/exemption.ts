@@ -4,7 +4,7 @@ import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { mutateStore } from '../store-tx.js';
-import { defaultWho } from '../who.js';
+import { requireWho } from '../who.js';
 
 export interface ExemptionOptions {
   pkg: string;
@@ -51,7 +51,7 @@ export async function runRecordViolation(g: GlobalOptions, io: CommandIO, o: Vio
   const bad = p.scheme.validateRequirement(o.requirement);
   if (bad) throw new VetError('INVALID_VERSION', `${o.requirement}: ${bad}`);
   const criteria = o.criteria?.length ? o.criteria : [p.store.config.defaultCriteria ?? DEFAULT_CRITERIA];
-  const who = o.who?.length ? o.who : [defaultWho(g.cwd) ?? ''].filter((w) => w !== '');
+  const who = requireWho(o.who, g.cwd, 'record-violation');
   await mutateStore(p.ref.storeDir, (store) => {
     (store.audits.audits[o.pkg] ??= []).push({
       kind: 'violation',
