@@ -13,6 +13,7 @@ import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
 import { asIoError, checkCacheDir } from './fs-errors.js';
+import { addExamples } from './help-examples.js';
 
 export const VERSION = '0.1.0';
 
@@ -78,6 +79,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   // Set before subcommands are added: commander copies both settings into each of them.
   program.exitOverride();
   program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  // Each command's help lists the options that apply to it: its own and the global ones.
+  program.configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+  program.showSuggestionAfterError(true);
 
   program
     .description('Vet third-party packages: every npm, PyPI and Cargo dependency audited, exempted, or trusted')
@@ -109,7 +113,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('check', { isDefault: true })
     .description('check that every third-party package is vetted')
-    .action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
+    // `vet chek` reaches the default command with an argument: answer as for an unknown command.
+    .allowExcessArguments(true)
+    .action(
+      run(async (g, c) => {
+        if (c.args.length > 0) unknownCommand(program, c.args[0]!);
+        return (await load.check()).runCheck(g, io);
+      }),
+    );
   program
     .command('init')
     .description('create the store, exempting what the lockfile has now')
@@ -294,7 +305,15 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   registerAuditorCommand(program, io, run);
   registerCacheCommand(program, io, run);
   registerRevokeCommand(program, io, run);
+  addExamples(program);
   return program;
+}
+
+/** commander's own "unknown command 'x' (Did you mean y?)", which it skips when a default command exists. */
+function unknownCommand(program: Command, name: string): never {
+  const p = program as unknown as { args: string[]; unknownCommand(): never };
+  p.args = [name];
+  return p.unknownCommand();
 }
 
 /**
