@@ -119,3 +119,23 @@ describe('certify and record-violation need a who', () => {
     expect(p.read('supply-chain/audits.toml')).toContain('who = "Alice <alice@example.com>"');
   });
 });
+
+describe('add-exemption is idempotent', () => {
+  it('an identical exemption is not added twice; exit 0 says it exists', async () => {
+    const p = await initialised(); // init exempted left-pad 1.3.0 for safe-to-deploy
+    const before = p.read('supply-chain/config.toml');
+    for (let i = 0; i < 2; i++) {
+      const r = await runVet(['add-exemption', 'left-pad', '1.3.0'], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('left-pad:1.3.0 is already exempted for safe-to-deploy; nothing changed.\n');
+    }
+    expect(p.read('supply-chain/config.toml')).toBe(before);
+    // Other criteria make a different exemption (added once, then idempotent too).
+    const other = await runVet(['add-exemption', 'left-pad', '1.3.0', '--criteria', 'safe-to-run'], { cwd: p.dir });
+    expect(other.code).toBe(0);
+    expect(p.read('supply-chain/config.toml').match(/\[\[exemptions\.left-pad\]\]/g)).toHaveLength(2);
+    const again = await runVet(['add-exemption', 'left-pad', '1.3.0', '--criteria', 'safe-to-run'], { cwd: p.dir });
+    expect(again.stderr).toContain('already exempted');
+    expect(p.read('supply-chain/config.toml').match(/\[\[exemptions\.left-pad\]\]/g)).toHaveLength(2);
+  });
+});
