@@ -139,3 +139,31 @@ describe('add-exemption is idempotent', () => {
     expect(p.read('supply-chain/config.toml').match(/\[\[exemptions\.left-pad\]\]/g)).toHaveLength(2);
   });
 });
+
+describe('run from a subdirectory, vet finds the project upward (as npm and cargo do)', () => {
+  it('check, why and init in a subdirectory use the nearest lockfile above and say where', async () => {
+    const p = await initialised();
+    mkdirSync(path.join(p.dir, 'src/deep'), { recursive: true });
+    const cwd = path.join(p.dir, 'src/deep');
+    const check = await runVet(['--locked', 'check'], { cwd });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toBe('Vetting Succeeded (1 exempted)\n');
+    expect(check.stderr).toBe(`Using the project in ${p.dir}\n`);
+    const why = await runVet(['why', 'left-pad'], { cwd });
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain('left-pad');
+  });
+
+  it('stops at the repository root: a lockfile above it is not this project', async () => {
+    project = tempProject({
+      'package-lock.json': packageLock({ packages: { 'node_modules/a': { version: '1.0.0' } } }),
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/src/.keep': '',
+    });
+    const r = await runVet(['--locked', 'check'], { cwd: path.join(project.dir, 'repo/src') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `no lockfile found in ${path.join(project.dir, 'repo/src')} or its parents up to the repository root ${path.join(project.dir, 'repo')}`,
+    );
+  });
+});
