@@ -135,7 +135,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--who <name>', 'who audited (default: git config user.name <user.email>)', collect)
     .option('--notes <text>', 'notes for the audit record')
     .option('--accept-all', 'do not ask for confirmation')
-    .option('--force', 'record even if the package is not a dependency')
+    .option(
+      '--force',
+      'record even if the package is not a dependency, or the registry does not publish the version (or cannot be asked)',
+    )
     .option('--submit <notary>', 'also sign the audit and submit it to this notary (import name or URL)')
     .option('--key-file <path>', 'auditor signing key for --submit (default: the one `vet auditor keygen` wrote)')
     .option('--token <token>', 'bearer token for --submit (default: $VET_NOTARY_TOKEN)')
