@@ -4,7 +4,7 @@
  * its file, line and JSON path, never read as "nothing there" or as the wrong version
  * (issue 10). Every problem is reported (STYLE §8), up to a cap.
  */
-import type { Problem } from '../../errors.js';
+import { VetValidationError, type Problem } from '../../errors.js';
 import { isRecord, lineOf, type Json } from './text.js';
 
 const MAX_PROBLEMS = 50;
@@ -27,9 +27,13 @@ class Collector {
   ) {}
 
   /** `where` is a JSON path (`packages["node_modules/a"].version`); `key` finds its line. */
-  add(where: string, key: string, message: string): void {
+  add(where: string, key: string, message: string, yamlNeedle?: string): void {
     if (this.problems.length >= MAX_PROBLEMS) return;
-    const line = lineOf(this.text, `${JSON.stringify(key)}:`) ?? lineOf(this.text, JSON.stringify(key));
+    const yamlLine = yamlNeedle === undefined ? undefined : lineOf(this.text, yamlNeedle);
+    const line =
+      lineOf(this.text, `${JSON.stringify(key)}:`) ??
+      (yamlLine === undefined ? undefined : yamlLine + (yamlNeedle!.startsWith('\n') ? 1 : 0)) ??
+      lineOf(this.text, JSON.stringify(key));
     this.problems.push({
       file: this.file,
       ...(line === undefined ? {} : { line }),
@@ -87,4 +91,32 @@ export function dependenciesShapeProblems(doc: Json, text: string, file: string)
     }
   }
   return c.problems;
+}
+
+/**
+ * Top-level containers of any lockfile format (pnpm's `importers`, bun's `packages`, …): each
+ * one present must be a mapping whose entries are mappings too; `key:` and `"key":` find the line.
+ */
+export function containerShapeProblems(doc: Json, keys: readonly string[], text: string, file: string): Problem[] {
+  const c = new Collector(text, file);
+  for (const key of keys) {
+    if (!Object.hasOwn(doc, key)) continue;
+    const value = doc[key];
+    if (!isRecord(value)) {
+      c.add(key, key, `must be a mapping, found ${kindOf(value)}`, `\n${key}:`);
+      continue;
+    }
+    for (const [name, entry] of Object.entries(value))
+      if (!isRecord(entry) && !Array.isArray(entry))
+        c.add(at(key, name), name, `must be a mapping, found ${kindOf(entry)}`, `${name}:`);
+  }
+  return c.problems;
+}
+
+/** Refuse a lockfile with shape problems, naming every one (a file its tool did not write). */
+export function throwShapeProblems(problems: Problem[], tool: string): void {
+  if (problems.length === 0) return;
+  throw new VetValidationError('PARSE_ERROR', problems, {
+    hint: `this is not a lockfile ${tool} wrote; regenerate it with ${tool}`,
+  });
 }
