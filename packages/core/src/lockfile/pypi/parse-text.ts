@@ -53,7 +53,9 @@ export function arrayOfTables(
 ): Record<string, unknown>[] {
   if (!Object.hasOwn(doc, key)) return [];
   const v = doc[key];
-  const bad = !Array.isArray(v) ? v : v.find((x) => typeof x !== 'object' || x === null || Array.isArray(x));
+  const bad: unknown = !Array.isArray(v)
+    ? v
+    : (v as unknown[]).find((x) => typeof x !== 'object' || x === null || Array.isArray(x));
   if (bad === undefined && Array.isArray(v)) return v as Record<string, unknown>[];
   const line = findLine(text, `${key} =`) ?? findLine(text, `[[${key}]]`) ?? findLine(text, key);
   const kind = Array.isArray(bad) ? 'an array' : bad === null ? 'null' : `a ${typeof bad}`;
