@@ -178,6 +178,11 @@ describe('suggest and the check suggestion block', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/vet inspect left-pad 1\.4\.0/);
     expect(r.stdout).toMatch(/estimated audit backlog: \d+ lines/);
+    // It says which suggestions are there only because of an exemption (issue 10).
+    expect(r.stdout).toContain('\nExempted today (auditing these removes their exemption):\n  left-pad:1.4.0\n');
+    const json = await runVet(['suggest', '--output-format', 'json'], { cwd: p.dir });
+    const body = JSON.parse(json.stdout) as { suggestions: { name: string; exempted: boolean }[] };
+    expect(body.suggestions.map((s) => [s.name, s.exempted])).toEqual([['left-pad', true]]);
   });
 });
 

@@ -46,13 +46,23 @@ export interface LoadedProject {
 
 export async function loadProjects(g: GlobalOptions, io: CommandIO): Promise<LoadedProject[]> {
   const refs = await discoverProjects(discoverOpts(g));
+  noteProjectDir(refs, g, io);
   const out: LoadedProject[] = [];
   for (const ref of refs) out.push(await loadRef(ref, g, io));
   return out;
 }
 
 export async function loadProject(g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
-  return loadRef(await discoverOne(discoverOpts(g)), g, io);
+  const ref = await discoverOne(discoverOpts(g));
+  noteProjectDir([ref], g, io);
+  return loadRef(ref, g, io);
+}
+
+/** Found upward from a subdirectory: say which project directory vet uses (stderr). */
+export function noteProjectDir(refs: readonly ProjectRef[], g: GlobalOptions, io: CommandIO): void {
+  if (g.lockfile !== undefined) return;
+  const dirs = new Set(refs.map((r) => path.dirname(r.lockfile)));
+  for (const dir of dirs) if (dir !== g.cwd) io.err(`Using the project in ${dir}\n`);
 }
 
 /** How commands read the graph: the network only when not --locked. */

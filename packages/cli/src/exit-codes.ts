@@ -72,7 +72,9 @@ function headLines(error: VetError, prefix: string): string[] {
       ),
     ];
   }
-  const where = error.location ? `${error.location}: ` : '';
+  // A message that names its file already ("cannot write F: ...") needs no "F: " before it.
+  const named = error.file !== undefined && error.line === undefined && error.message.includes(error.file);
+  const where = error.location && !named ? `${error.location}: ` : '';
   // Parsers name the file in their message too; say it once.
   const message =
     error.file !== undefined && where && error.message.startsWith(`${error.file}: `)

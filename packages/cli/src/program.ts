@@ -12,6 +12,8 @@ import { registerAuditorCommand } from './commands/auditor.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
+import { asIoError, checkCacheDir } from './fs-errors.js';
+import { addExamples } from './help-examples.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +49,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   const cwd = path.resolve(typeof o['cwd'] === 'string' ? o['cwd'] : process.cwd());
   setCacheMaxFlag(typeof o['cacheMax'] === 'string' ? o['cacheMax'] : undefined);
+  checkCacheDir(typeof o['cacheDir'] === 'string' ? o['cacheDir'] : undefined);
   return {
     cwd,
     locked: o['locked'] === true || o['frozen'] === true,
@@ -76,6 +79,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   // Set before subcommands are added: commander copies both settings into each of them.
   program.exitOverride();
   program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  // Each command's help lists the options that apply to it: its own and the global ones.
+  program.configureHelp({ showGlobalOptions: true, sortSubcommands: false });
+  program.showSuggestionAfterError(true);
 
   program
     .description('Vet third-party packages: every npm, PyPI and Cargo dependency audited, exempted, or trusted')
@@ -107,7 +113,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('check', { isDefault: true })
     .description('check that every third-party package is vetted')
-    .action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
+    // `vet chek` reaches the default command with an argument: answer as for an unknown command.
+    .allowExcessArguments(true)
+    .action(
+      run(async (g, c) => {
+        if (c.args.length > 0) unknownCommand(program, c.args[0]!);
+        return (await load.check()).runCheck(g, io);
+      }),
+    );
   program
     .command('init')
     .description('create the store, exempting what the lockfile has now')
@@ -122,7 +135,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--who <name>', 'who audited (default: git config user.name <user.email>)', collect)
     .option('--notes <text>', 'notes for the audit record')
     .option('--accept-all', 'do not ask for confirmation')
-    .option('--force', 'record even if the package is not a dependency')
+    .option(
+      '--force',
+      'record even if the package is not a dependency, or the registry does not publish the version (or cannot be asked)',
+    )
     .option('--submit <notary>', 'also sign the audit and submit it to this notary (import name or URL)')
     .option('--key-file <path>', 'auditor signing key for --submit (default: the one `vet auditor keygen` wrote)')
     .option('--token <token>', 'bearer token for --submit (default: $VET_NOTARY_TOKEN)')
@@ -292,7 +308,35 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   registerAuditorCommand(program, io, run);
   registerCacheCommand(program, io, run);
   registerRevokeCommand(program, io, run);
+  addExamples(program);
   return program;
+}
+
+/** commander's own "unknown command 'x' (Did you mean y?)", which it skips when a default command exists. */
+function unknownCommand(program: Command, name: string): never {
+  const p = program as unknown as { args: string[]; unknownCommand(): never };
+  p.args = [name];
+  return p.unknownCommand();
+}
+
+/**
+ * `--current-time T` or `--current-time=T`, checked before anything runs (bin.ts reads it to
+ * build the clock). Undefined when absent; a missing or unparsable value is an error.
+ */
+export function parseCurrentTime(argv: readonly string[]): Date | undefined {
+  const i = argv.findIndex((a) => a === '--current-time' || a.startsWith('--current-time='));
+  if (i < 0) return undefined;
+  const arg = argv[i]!;
+  const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+  const t = raw === undefined || raw.startsWith('--') ? NaN : Date.parse(raw);
+  if (Number.isNaN(t)) {
+    throw new VetError(
+      'INVALID_ARGUMENT',
+      raw === undefined ? '--current-time needs a value' : `--current-time ${raw} is not an RFC 3339 time`,
+      { hint: 'e.g. --current-time 2024-01-31T12:00:00Z' },
+    );
+  }
+  return new Date(t);
 }
 
 /** Run the CLI; resolves to the exit code. Never throws. */
@@ -303,17 +347,15 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     (a, i) => a === '--output-format=json' || (a === '--output-format' && argv[i + 1] === 'json'),
   );
   try {
-    const time = argv.find((a) => a.startsWith('--current-time='))?.slice('--current-time='.length);
-    if (time !== undefined && Number.isNaN(Date.parse(time))) {
-      throw new VetError('INVALID_ARGUMENT', `--current-time ${time} is not an RFC 3339 time`);
-    }
+    parseCurrentTime(argv);
     await program.parseAsync(argv, { from: 'user' });
     return code;
-  } catch (e) {
-    if (e instanceof CommanderError) {
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
       // --help and --version end here with exit code 0.
-      return e.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+      return thrown.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
+    const e = asIoError(thrown);
     io.err(wantsJson ? '' : renderErrorHuman(e));
     if (wantsJson) io.out(renderErrorJson(e));
     return exitCodeFor(e);

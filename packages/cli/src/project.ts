@@ -64,6 +64,35 @@ async function detectAll(dir: string): Promise<{ ecosystem: Ecosystem; lockfile:
   return found;
 }
 
+const VCS_MARKERS = ['.git', '.hg', '.svn', '.jj'];
+
+/**
+ * The nearest directory from `start` upward that holds a lockfile, as npm and cargo find their
+ * project from a subdirectory. The search stops at a VCS root (`.git`, …): a repository's
+ * parent directory is never its project.
+ */
+async function detectUpward(start: string, ecosystem: Ecosystem | undefined) {
+  for (let dir = start; ;) {
+    let found = await detectAll(dir);
+    if (ecosystem) found = found.filter((f) => f.ecosystem === ecosystem);
+    const parent = path.dirname(dir);
+    if (found.length > 0 || isVcsRoot(dir) || parent === dir) return found;
+    dir = parent;
+  }
+}
+
+function isVcsRoot(dir: string): boolean {
+  return VCS_MARKERS.some((m) => existsSync(path.join(dir, m)));
+}
+
+/** Where the upward search stopped, for the error when it found nothing. */
+function upwardText(cwd: string): string {
+  let dir = cwd;
+  while (!isVcsRoot(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  if (dir === cwd) return '';
+  return isVcsRoot(dir) ? ` or its parents up to the repository root ${dir}` : ' or any parent directory';
+}
+
 /** Every project the options name: one with --lockfile, else one per ecosystem found. */
 export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRef[]> {
   const cwd = path.resolve(opts.cwd);
@@ -81,11 +110,10 @@ export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRe
     }
     found = [{ ecosystem, lockfile }];
   } else {
-    found = await detectAll(cwd);
-    if (opts.ecosystem) found = found.filter((f) => f.ecosystem === opts.ecosystem);
+    found = await detectUpward(cwd, opts.ecosystem);
   }
   if (found.length === 0) {
-    throw new VetError('LOCKFILE_NOT_FOUND', `no lockfile found in ${cwd}`, {
+    throw new VetError('LOCKFILE_NOT_FOUND', `no lockfile found in ${cwd}${upwardText(cwd)}`, {
       hint:
         'vet reads package-lock.json, npm-shrinkwrap.json, pnpm-lock.yaml, yarn.lock, bun.lock, ' +
         'Cargo.lock, poetry.lock, uv.lock, Pipfile.lock, pylock.toml or requirements.txt; ' +

@@ -19,6 +19,7 @@ export type VetErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LOCK_HELD' // another vet process holds the store lock
   | 'WRITE_FAILED' // a file could not be written (missing or read-only directory, disk full, ...)
+  | 'IO_ERROR' // any other file-system failure on a path the user named (EACCES, ENOTDIR, EISDIR, ...)
   // network / registry
   | 'NETWORK_ERROR'
   | 'HTTP_ERROR'

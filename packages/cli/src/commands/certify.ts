@@ -3,12 +3,21 @@
  * audit <version> -> <version2>. Shows the criteria text and asks unless --accept-all.
  * Afterwards the package's exemptions that the new audit makes unnecessary are removed.
  */
-import { SAFE_TO_DEPLOY, VetError, builtinCriteriaDescription, resolve, type AuditEntry, type Store } from '@vet/core';
+import {
+  SAFE_TO_DEPLOY,
+  VetError,
+  builtinCriteriaDescription,
+  escapeText,
+  resolve,
+  type AuditEntry,
+  type Store,
+} from '@vet/core';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { mutateStore } from '../store-tx.js';
-import { defaultWho } from '../who.js';
+import { requireWho } from '../who.js';
+import { lookUpRelease } from '../release-exists.js';
 import { pruneExemptionsFor } from './prune.js';
 
 export interface CertifyOptions {
@@ -74,7 +83,8 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
       });
     }
   }
-  const who = o.who?.length ? o.who : [defaultWho(g.cwd) ?? ''].filter((w) => w !== '');
+  const who = requireWho(o.who, g.cwd, 'certify');
+  await checkPublished(p, g, io, o);
   const what =
     o.version2 === undefined ? `${o.pkg}:${o.version}` : `the changes of ${o.pkg} from ${o.version} to ${o.version2}`;
   if (!o.acceptAll) {
@@ -85,7 +95,7 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
     }
     for (const c of criteria) io.err(`\n${c}:\n${indent(criteriaText(p.store, c))}\n`);
     const answer = await io.prompt(
-      `\nI, ${who.join(', ') || '(unknown)'}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `,
+      `\nI, ${who.join(', ')}, certify that I have audited ${what} in accordance with the above criteria. [y/N] `,
     );
     if (!/^y(es)?$/i.test(answer.trim())) throw new VetError('USER_ABORTED', 'nothing was recorded');
   }
@@ -98,6 +108,63 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
   });
   io.err(`Recorded ${o.version2 === undefined ? 'a full' : 'a delta'} audit of ${what} for ${criteria.join(', ')}.\n`);
   return EXIT_OK;
+}
+
+/**
+ * A version the lockfile does not pin must exist in the registry the project installs from:
+ * refused when the registry says it does not, refused when the registry cannot be asked (both
+ * only warn with --force); --frozen asks no one and says so.
+ */
+async function checkPublished(p: LoadedProject, g: GlobalOptions, io: CommandIO, o: CertifyOptions): Promise<void> {
+  const known = knownVersions(p, o.pkg);
+  const unpinned = [o.version, o.version2].filter((v): v is string => v !== undefined && !known.has(v));
+  for (const version of unpinned) {
+    const what = `${escapeText(o.pkg)}:${escapeText(version)}`;
+    if (g.frozen) {
+      io.err(`warning: ${what} is not in the lockfile, and --frozen does not ask the registry whether it exists\n`);
+      continue;
+    }
+    const found = await lookUpRelease(sourceOptions(p, g, io), o.pkg, version);
+    if (found.kind === 'published') continue;
+    const { error } = found;
+    if (o.force) {
+      io.err(`warning: ${what} may not exist: ${escapeText(error.message)}; recorded anyway (--force)\n`);
+      continue;
+    }
+    throw found.kind === 'missing'
+      ? new VetError('NOT_FOUND', `cannot certify ${o.pkg}:${version}: ${error.message}`, {
+          hint: `check the version (\`vet why ${o.pkg}\` lists those in the lockfile); --force records the audit anyway`,
+        })
+      : new VetError(error.code, `cannot check that ${o.pkg}:${version} exists: ${error.message}`, {
+          cause: error,
+          hint: `${error.hint ? `${error.hint}; or pass` : 'pass'} --force to record the audit without checking`,
+        });
+  }
+}
+
+/**
+ * Versions of `pkg` known to exist without asking: those the lockfile pins, and those the store
+ * already exempts or audits (a delta audit's base is usually the version the lockfile had before).
+ */
+function knownVersions(p: LoadedProject, pkg: string): Set<string> {
+  const known = new Set(p.graph.nodes.filter((n) => n.name === pkg && !n.firstParty).map((n) => n.version));
+  const own = <T>(m: Record<string, T[]>): T[] => (Object.hasOwn(m, pkg) ? m[pkg]! : []);
+  for (const e of own(p.store.config.exemptions)) known.add(e.version);
+  for (const a of own(p.store.audits.audits)) {
+    if (a.kind === 'full' && a.version !== undefined) known.add(a.version);
+    if (a.kind === 'delta' && a.delta !== undefined) known.add(a.delta.from).add(a.delta.to);
+  }
+  return known;
+}
+
+function sourceOptions(p: LoadedProject, g: GlobalOptions, io: CommandIO) {
+  return {
+    ecosystem: p.ref.ecosystem,
+    graph: p.graph,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
+  };
 }
 
 function indent(text: string): string {

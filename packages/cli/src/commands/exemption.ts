@@ -1,10 +1,10 @@
 /** `vet add-exemption <pkg> <version>` and `vet record-violation <pkg> <requirement>`. */
-import { VetError, DEFAULT_CRITERIA } from '@vet/core';
+import { VetError, DEFAULT_CRITERIA, type Store } from '@vet/core';
 import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { mutateStore } from '../store-tx.js';
-import { defaultWho } from '../who.js';
+import { requireWho } from '../who.js';
 
 export interface ExemptionOptions {
   pkg: string;
@@ -25,6 +25,12 @@ export async function runAddExemption(g: GlobalOptions, io: CommandIO, o: Exempt
     });
   }
   const criteria = o.criteria?.length ? o.criteria : [p.store.config.defaultCriteria ?? DEFAULT_CRITERIA];
+  const existing = coveringExemption(p.store, o.pkg, o.version, criteria);
+  if (existing !== undefined) {
+    // Idempotent: the same exemption twice would only be a duplicate for `vet fmt` to keep.
+    io.err(`${o.pkg}:${o.version} is already exempted for ${existing.criteria.join(', ')}; nothing changed.\n`);
+    return EXIT_OK;
+  }
   await mutateStore(p.ref.storeDir, (store) => {
     (store.config.exemptions[o.pkg] ??= []).push({
       version: o.version,
@@ -35,6 +41,17 @@ export async function runAddExemption(g: GlobalOptions, io: CommandIO, o: Exempt
   });
   io.err(`Exempted ${o.pkg}:${o.version} for ${criteria.join(', ')}.\n`);
   return EXIT_OK;
+}
+
+/** An exemption of exactly this version that already grants every criterion asked for. */
+function coveringExemption(
+  store: Store,
+  pkg: string,
+  version: string,
+  criteria: readonly string[],
+): { criteria: string[] } | undefined {
+  const list = Object.hasOwn(store.config.exemptions, pkg) ? store.config.exemptions[pkg] : undefined;
+  return list?.find((e) => e.version === version && criteria.every((c) => e.criteria.includes(c)));
 }
 
 export interface ViolationOptions {
@@ -51,7 +68,7 @@ export async function runRecordViolation(g: GlobalOptions, io: CommandIO, o: Vio
   const bad = p.scheme.validateRequirement(o.requirement);
   if (bad) throw new VetError('INVALID_VERSION', `${o.requirement}: ${bad}`);
   const criteria = o.criteria?.length ? o.criteria : [p.store.config.defaultCriteria ?? DEFAULT_CRITERIA];
-  const who = o.who?.length ? o.who : [defaultWho(g.cwd) ?? ''].filter((w) => w !== '');
+  const who = requireWho(o.who, g.cwd, 'record-violation');
   await mutateStore(p.ref.storeDir, (store) => {
     (store.audits.audits[o.pkg] ??= []).push({
       kind: 'violation',

@@ -16,7 +16,7 @@ import {
   type VersionScheme,
 } from '@vet/core';
 import { commitStore, withStoreLock } from '@vet/core/node';
-import { discoverOpts, graphOptions, type GlobalOptions } from '../context.js';
+import { discoverOpts, graphOptions, noteProjectDir, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { discoverOne, readGraph } from '../project.js';
@@ -43,6 +43,7 @@ export function initialStore(graph: DependencyGraph, scheme: VersionScheme): Sto
 
 export async function runInit(g: GlobalOptions, io: CommandIO): Promise<number> {
   const ref = await discoverOne(discoverOpts(g));
+  noteProjectDir([ref], g, io);
   if (existsSync(path.join(ref.storeDir, 'config.toml'))) {
     throw new VetError('STORE_EXISTS', `a store already exists at ${ref.storeDir}`, {
       hint: 'vet check uses it as it is; delete it first to start over',

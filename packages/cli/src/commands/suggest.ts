@@ -36,6 +36,12 @@ export function withoutSuggestableExemptions(store: Store): Store {
   return next;
 }
 
+/** This version is exempted today (so `suggest` lists it only to shrink the exemptions). */
+export function isExempted(store: Store, name: string, version: string): boolean {
+  const list = Object.hasOwn(store.config.exemptions, name) ? store.config.exemptions[name] : undefined;
+  return list?.some((e) => e.version === version) ?? false;
+}
+
 export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
   return report.failures.map((f) => ({
     name: f.node.name,
@@ -93,6 +99,7 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
       notableParents: notableParents(p.graph, byId.get(`${s.name}@${s.version}`)!.id),
       ...(logins.has(`${s.name}@${s.to}`) ? { publisherLogin: logins.get(`${s.name}@${s.to}`)! } : {}),
       risk: s.risk.map(formatRiskSignal),
+      ...(isExempted(p.store, s.name, s.version) ? { exempted: true } : {}),
     }));
     const warnings = measured.problems.map((pr) => `${pr.name}:${pr.version}: ${pr.error.message}`);
     return { suggest: buildSuggestReport(report, items, warnings), measured };
@@ -142,6 +149,7 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
             },
           },
           risk: s.risk,
+          exempted: isExempted(p.store, s.name, s.version),
         })),
         problems: measured.problems.map((pr) => ({
           name: pr.name,

@@ -1,13 +1,15 @@
 /** `vet why <pkg> [version]`: every dependency chain from the project to the package. */
 import { VetError, dependencyChains, escapeText, toSafeJson } from '@vet/core';
 import { discoverOne, readGraph } from '../project.js';
-import { discoverOpts, graphOptions, type GlobalOptions } from '../context.js';
+import { discoverOpts, graphOptions, noteProjectDir, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
 
 export async function runWhy(g: GlobalOptions, io: CommandIO, pkg: string, version?: string): Promise<number> {
-  const graph = await readGraph(await discoverOne(discoverOpts(g)), graphOptions(g, io));
+  const ref = await discoverOne(discoverOpts(g));
+  noteProjectDir([ref], g, io);
+  const graph = await readGraph(ref, graphOptions(g, io));
   const result = dependencyChains(graph, pkg, version === undefined ? {} : { version });
   if (result.target.length === 0) {
     throw new VetError('INVALID_ARGUMENT', `${pkg}${version ? `@${version}` : ''} is not in the lockfile`);

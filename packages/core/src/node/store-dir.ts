@@ -103,7 +103,15 @@ type FileTexts = Partial<Record<(typeof NAMES)[number], string>>;
 async function readConsistent(dir: string): Promise<FileTexts | undefined> {
   const handles = await Promise.all(NAMES.map((n) => openOptional(path.join(dir, n))));
   try {
-    const texts = await Promise.all(handles.map(async (h) => h?.readFile('utf8')));
+    const texts = await Promise.all(
+      handles.map(async (h, i) =>
+        h?.readFile('utf8').catch((e: unknown) => {
+          // A file handle's error names no path; say which file it was.
+          if (e instanceof Error) Object.assign(e, { path: path.join(dir, NAMES[i]!) });
+          throw e;
+        }),
+      ),
+    );
     const inodes = await Promise.all(handles.map(async (h) => (await h?.stat({ bigint: true }))?.ino));
     const now = await Promise.all(NAMES.map((n) => inodeOf(path.join(dir, n))));
     if (now.some((ino, i) => ino !== inodes[i]) || (await hasJournal(dir))) return undefined;

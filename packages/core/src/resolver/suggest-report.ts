@@ -28,6 +28,8 @@ export interface MeasuredSuggestion {
   publisherLogin?: string;
   /** What an auditor should look at first (install scripts, native code, …), one line each. */
   risk?: string[];
+  /** Exempted today: `suggest` lists it because the audit would remove an exemption. */
+  exempted?: boolean;
 }
 
 export interface SuggestReport {
@@ -145,9 +147,18 @@ export function formatSuggestHuman(s: SuggestReport, tool = 'vet'): string {
   }
   out += `estimated audit backlog: ${s.totalLines} lines\n`;
   if (s.warnings.length > 0) out += `\n${s.warnings.map((w) => `WARNING: ${escapeText(w)}\n`).join('')}`;
+  out += exemptedText(s);
   out += riskText(s);
   out += `\nUse |${tool} certify| to record the audits.\n`;
   return out;
+}
+
+/** vet's addition: which suggestions are exempted today, so their audit would remove an exemption. */
+function exemptedText(s: SuggestReport): string {
+  const lines = s.suggestions
+    .filter((i) => i.exempted === true)
+    .map((i) => `  ${escapeText(i.node.name)}:${escapeText(i.node.version)}\n`);
+  return lines.length === 0 ? '' : `\nExempted today (auditing these removes their exemption):\n${lines.join('')}`;
 }
 
 /** vet's addition to the block: the risk signals of each suggested audit, after the table. */

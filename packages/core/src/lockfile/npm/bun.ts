@@ -5,6 +5,7 @@
  * Node finds it: `P/d`, then `d` under each shorter prefix of `P`, finally the hoisted `d`.
  */
 import type { DependencyGraph, EdgeKind, PackageSource } from '../../graph.js';
+import { containerShapeProblems, throwShapeProblems } from './package-lock-shape.js';
 import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
 import { normalizeDir } from './manifest.js';
@@ -42,6 +43,7 @@ export function parseBunLock(text: string, fileName: string): DependencyGraph {
         'vet reads bun.lock lockfileVersion 0, 1 and 2',
       );
     }
+    throwShapeProblems(containerShapeProblems(doc, ['workspaces', 'packages'], text, fileName), 'bun install');
     const b = new GraphBuilder();
     if (version === 0) b.warn('bun.lock lockfileVersion 0 uses an older workspace layout; read as version 1');
     new BunReader(doc, b).read();

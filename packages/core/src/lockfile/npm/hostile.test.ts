@@ -97,3 +97,37 @@ describe('hostile lockfiles: pinned counterexamples', () => {
     expect(outcome(readers[0]![1], text, 'package-lock.json')).toBe(true);
   });
 });
+
+describe('shape errors say what is wrong and where (issue 10)', () => {
+  it.each([
+    ['pnpm-lock.yaml', "lockfileVersion: '9.0'\nimporters: [1, 2]\npackages: 5\n", 'pnpm'],
+    ['bun.lock', '{"lockfileVersion": 1,\n "workspaces": [1],\n "packages": 2}', 'bun'],
+  ])('%s: containers of the wrong type are named with their line', (file, text) => {
+    const read = readers.find(([f]) => f === file)![1];
+    let error: unknown;
+    try {
+      read(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(isVetError(error) && error.code).toBe('PARSE_ERROR');
+    const problems = (error as { problems: { line?: number; message: string }[] }).problems;
+    expect(problems.map((p) => [p.line, p.message])).toEqual(
+      file === 'bun.lock'
+        ? [
+            [2, '`workspaces` must be a mapping, found an array'],
+            [3, '`packages` must be a mapping, found a number'],
+          ]
+        : [
+            [2, '`importers` must be a mapping, found an array'],
+            [3, '`packages` must be a mapping, found a number'],
+          ],
+    );
+  });
+
+  it('pnpm-lock.yaml: an importer that is not a mapping', () => {
+    expect(() => parsePnpmLock("lockfileVersion: '9.0'\nimporters:\n  .: 5\n", 'pnpm-lock.yaml')).toThrow(
+      '`importers["."]` must be a mapping, found a number',
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeDevOnly } from './dev-only.js';
 import { parsePackageLock } from './package-lock.js';
+import type { VetValidationError } from '../../errors.js';
 import { edges, node, thirdPartyIds, vetErrorOf } from './__fixtures__/helpers.js';
 
 const SHA512 = 'sha512-' + 'A'.repeat(86) + '==';
@@ -232,15 +233,35 @@ describe('parsePackageLock errors', () => {
     expect(err.line).toBe(3);
   });
 
-  it('rejects a non-object document and survives hostile entry shapes', () => {
+  it('rejects a non-object document and names every entry of the wrong shape', () => {
     expect(vetErrorOf(() => parsePackageLock('[1, 2]', 'p.json')).code).toBe('PARSE_ERROR');
-    const g = parsePackageLock(
-      JSON.stringify({
-        lockfileVersion: 3,
-        packages: { '': 5, 'node_modules/x': 'oops', 'node_modules/y': { version: 1 } },
-      }),
-      'p.json',
+    const text = JSON.stringify(
+      { lockfileVersion: 3, packages: { '': 5, 'node_modules/x': 'oops', 'node_modules/y': { version: 1 } } },
+      null,
+      2,
     );
-    expect(g.nodes.map((n) => n.name).sort()).toEqual(['root', 'x', 'y']);
+    const e = vetErrorOf(() => parsePackageLock(text, 'p.json'));
+    expect(e.code).toBe('PARSE_ERROR');
+    expect((e as VetValidationError).problems).toEqual([
+      { file: 'p.json', line: 4, message: '`packages[""]` must be an object, found a number' },
+      { file: 'p.json', line: 5, message: '`packages["node_modules/x"]` must be an object, found a string' },
+      { file: 'p.json', line: 6, message: '`packages["node_modules/y"].version` must be a string, found a number' },
+    ]);
+  });
+
+  // Issue 10: this said "unsupported lockfileVersion 3" with the hint "vet reads lockfileVersion 1, 2 and 3".
+  it.each([
+    ['{"lockfileVersion":3,"packages":[1,2,3]}', '`packages` must be an object, found an array'],
+    ['{"lockfileVersion":2,"packages":"x"}', '`packages` must be an object, found a string'],
+    ['{"lockfileVersion":3}', '`packages` is missing (lockfileVersion 3 keeps every package there)'],
+    ['{"lockfileVersion":1,"dependencies":[1]}', '`dependencies` must be an object, found an array'],
+    ['{"lockfileVersion":1,"dependencies":{"a":{"requires":[],"dependencies":{"b":3}}}}', '2 problems found'],
+  ])('%s: says what is wrong and where', (text, message) => {
+    const e = vetErrorOf(() => parsePackageLock(text, 'package-lock.json'));
+    expect(e.code).toBe('PARSE_ERROR');
+    expect(e.file).toBe('package-lock.json');
+    expect(e.line).toBe(1);
+    expect(e.message).toBe(message);
+    expect(e.message).not.toContain('unsupported');
   });
 });

@@ -12,6 +12,8 @@ import { parseSri } from './integrity.js';
 import { isInstallPath, nameFromInstallPath, resolveFromInstallPath } from './install-paths.js';
 import { normalizeDir, workspaceMatcher, workspacePatterns, type NpmManifests } from './manifest.js';
 import { v1InstallEntries } from './package-lock-v1.js';
+import { dependenciesShapeProblems, packagesShapeProblems } from './package-lock-shape.js';
+import { VetValidationError, type Problem } from '../../errors.js';
 import { classifyResolved } from './source.js';
 import {
   asRecord,
@@ -37,6 +39,7 @@ export function parsePackageLock(text: string, fileName: string, manifests?: Npm
     const kind = /npm-shrinkwrap\.json$/.test(fileName) ? 'npm-shrinkwrap' : 'package-lock';
     const version = doc['lockfileVersion'];
     const b = new GraphBuilder();
+    checkShape(doc, version, text, fileName);
     if ((version === 2 || version === 3) && isRecord(doc['packages'])) {
       walkInstallTree(new Map(Object.entries(doc['packages'])), b);
       return b.build(fileName, `${kind} v${version}`);
@@ -54,6 +57,22 @@ export function parsePackageLock(text: string, fileName: string, manifests?: Npm
       'vet reads lockfileVersion 1, 2 and 3',
     );
   });
+}
+
+/** A known lockfileVersion whose containers have the wrong types is refused with every problem. */
+function checkShape(doc: Json, version: unknown, text: string, fileName: string): void {
+  let problems: Problem[] = [];
+  if (version === 2 || version === 3) problems = packagesShapeProblems(doc, version, text, fileName);
+  if (
+    problems.length === 0 &&
+    (version === 1 || version === undefined || (version === 2 && !isRecord(doc['packages'])))
+  )
+    problems = dependenciesShapeProblems(doc, text, fileName);
+  if (problems.length > 0) {
+    throw new VetValidationError('PARSE_ERROR', problems, {
+      hint: 'this is not a lockfile npm wrote; regenerate it with `npm install --package-lock-only`',
+    });
+  }
 }
 
 /** One pass creates a node per install path, a second adds the edges. */

@@ -7,6 +7,7 @@
  * off the root importer by dev edges, so they are vetted like any tool that runs at install.
  * Importers are the workspace members; `link:` values point at other importers.
  */
+import { containerShapeProblems, throwShapeProblems } from './package-lock-shape.js';
 import { parseAllDocuments } from 'yaml';
 import type { DependencyGraph, EdgeKind, PackageSource } from '../../graph.js';
 import { GraphBuilder, type NodeInput } from './builder.js';
@@ -48,6 +49,7 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
         'vet reads pnpm lockfileVersion 5.x, 6.x and 9.0',
       );
     }
+    throwShapeProblems(containerShapeProblems(project, ['importers', 'packages', 'snapshots'], text, fileName), 'pnpm');
     const b = new GraphBuilder();
     new PnpmReader(project, major, b, manifests ?? {}).read();
     for (const env of docs.slice(0, -1)) if (isRecord(env)) new PnpmReader(env, major, b, manifests ?? {}).read();

@@ -70,3 +70,34 @@ describe('hostile Python lockfiles', () => {
     expect(survives(() => parseUvLock('version = 1\n[revision]\ntoString = 0\n', 'uv.lock'), 'uv.lock')).toBe(true);
   });
 });
+
+describe('shape errors say what is wrong and where (issue 10)', () => {
+  it.each([
+    ['uv.lock', 'version = 1\npackage = "x"\n', (t: string) => parseUvLock(t, 'uv.lock'), 2, 'a string'],
+    ['poetry.lock', '[metadata]\nlock-version = "2.1"\n', (t: string) => parsePoetryLock(t, 'poetry.lock'), 0, ''],
+    [
+      'poetry.lock',
+      'package = [1]\n[metadata]\nlock-version = "2.1"\n',
+      (t: string) => parsePoetryLock(t, 'poetry.lock'),
+      1,
+      'a number',
+    ],
+    [
+      'pylock.toml',
+      'lock-version = "1.0"\npackages = 3\n',
+      (t: string) => parsePylock(t, 'pylock.toml'),
+      2,
+      'a number',
+    ],
+  ])('%s: %j', (file, text, read, line, kind) => {
+    if (line === 0) return void expect(() => read(text)).not.toThrow(); // no packages at all is fine
+    let error: unknown;
+    try {
+      read(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 'PARSE_ERROR', file, line });
+    expect((error as Error).message).toMatch(new RegExp(`must be an array of tables .*found ${kind}$`));
+  });
+});

@@ -40,3 +40,28 @@ export function findLine(text: string, needle: string): number | undefined {
   const i = text.indexOf(needle);
   return i < 0 ? undefined : lineAt(text, i);
 }
+
+/**
+ * `doc[key]` as an array of tables (`[[package]]`); a value of another type is a shape error
+ * naming the key and its line (issue 10), never read as "no packages". Absent: empty.
+ */
+export function arrayOfTables(
+  doc: Record<string, unknown>,
+  key: string,
+  text: string,
+  fileName: string,
+): Record<string, unknown>[] {
+  if (!Object.hasOwn(doc, key)) return [];
+  const v = doc[key];
+  const bad: unknown = !Array.isArray(v)
+    ? v
+    : (v as unknown[]).find((x) => typeof x !== 'object' || x === null || Array.isArray(x));
+  if (bad === undefined && Array.isArray(v)) return v as Record<string, unknown>[];
+  const line = findLine(text, `${key} =`) ?? findLine(text, `[[${key}]]`) ?? findLine(text, key);
+  const kind = Array.isArray(bad) ? 'an array' : bad === null ? 'null' : `a ${typeof bad}`;
+  throw new VetError(
+    'PARSE_ERROR',
+    `\`${key}\` must be an array of tables ([[${key}]])${Array.isArray(v) ? ' of entries' : ''}, found ${kind}`,
+    { file: fileName, ...(line === undefined ? {} : { line }) },
+  );
+}

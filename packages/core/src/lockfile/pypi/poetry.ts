@@ -8,7 +8,7 @@ import type { Integrity, PackageNode, PackageSource } from '../../graph.js';
 import { VetError } from '../../errors.js';
 import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
 import { normalizePypiName, parseHashSpec } from './names.js';
-import { parseTomlText } from './parse-text.js';
+import { arrayOfTables, parseTomlText } from './parse-text.js';
 import { declaredDependencies, parsePep508Head, projectName } from './pyproject.js';
 import { isTable, str, strings, tables, type Table } from './values.js';
 
@@ -93,7 +93,7 @@ export function parsePoetryLock(text: string, fileName: string, pyproject?: stri
   const root = b.addRoot(projectName(project) ?? 'root', '.');
   const entries: Entry[] = [];
   const byName = new Map<string, Entry[]>();
-  for (const pkg of tables(doc.package)) {
+  for (const pkg of arrayOfTables(doc, 'package', text, fileName)) {
     const name = normalizePypiName(str(pkg.name) ?? '');
     const version = str(pkg.version) ?? '';
     if (name === '' || version === '')

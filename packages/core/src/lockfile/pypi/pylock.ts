@@ -9,7 +9,7 @@ import { VetError } from '../../errors.js';
 import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
 import { evaluateMarker, parseMarker } from './markers.js';
 import { fileNameOf, normalizePypiName, pypiIntegrity } from './names.js';
-import { findLine, parseTomlText } from './parse-text.js';
+import { arrayOfTables, findLine, parseTomlText } from './parse-text.js';
 import { isTable, str, strings, tables, type Table } from './values.js';
 
 function hashesOf(f: Table, covers: 'sdist' | 'wheel' | 'file'): Integrity[] {
@@ -68,7 +68,7 @@ export function parsePylock(text: string, fileName: string): PythonLockGraph {
   const root = b.addRoot('root', '.');
   const sets = { dependency_groups: new Set(strings(doc['default-groups'])) };
   const added: Array<{ node: ReturnType<PythonGraphBuilder['add']>; pkg: Table }> = [];
-  for (const pkg of tables(doc.packages)) {
+  for (const pkg of arrayOfTables(doc, 'packages', text, fileName)) {
     const rawName = str(pkg.name);
     if (rawName === undefined)
       throw new VetError('PARSE_ERROR', `${fileName}: a [[packages]] entry has no name`, { file: fileName });

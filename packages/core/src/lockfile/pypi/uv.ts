@@ -10,7 +10,7 @@ import type { Integrity, PackageNode, PackageSource } from '../../graph.js';
 import { VetError } from '../../errors.js';
 import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
 import { fileNameOf, normalizePypiName, parseHashSpec } from './names.js';
-import { findLine, parseTomlText } from './parse-text.js';
+import { arrayOfTables, findLine, parseTomlText } from './parse-text.js';
 import { isTable, str, strings, tables, type Table } from './values.js';
 
 const LOCAL_SOURCES = ['editable', 'virtual', 'directory', 'path'] as const;
@@ -85,7 +85,7 @@ export function parseUvLock(text: string, fileName: string): PythonLockGraph {
   const members = new Set(strings(isTable(doc.manifest) ? doc.manifest.members : undefined).map(normalizePypiName));
   const byName = new Map<string, Entry[]>();
   const entries: Entry[] = [];
-  for (const pkg of tables(doc.package)) {
+  for (const pkg of arrayOfTables(doc, 'package', text, fileName)) {
     const rawName = str(pkg.name);
     if (rawName === undefined) {
       throw new VetError('PARSE_ERROR', `${fileName}: a [[package]] has no name`, { file: fileName });
