@@ -12,6 +12,7 @@ import { registerAuditorCommand } from './commands/auditor.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
+import { CI_FORMATS, ciFormatOption } from './commands/check-options.js';
 
 export const VERSION = '0.1.0';
 
@@ -52,6 +53,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
     locked: o['locked'] === true || o['frozen'] === true,
     frozen: o['frozen'] === true,
     outputFormat: o['outputFormat'] === 'json' ? 'json' : 'human',
+    ...ciFormatOption(cmd, o['outputFormat']),
     ...(typeof o['storePath'] === 'string' ? { storePath: o['storePath'] } : {}),
     ...(typeof o['lockfile'] === 'string'
       ? { lockfile: o['lockfile'] }
@@ -87,7 +89,11 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--manifest-path <path>', 'Cargo.toml of the workspace (cargo-vet compatibility)')
     .option('--locked', 'do not fetch imports or registry data; imports.lock is the truth')
     .option('--frozen', 'like --locked, and no network access at all')
-    .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
+    .addOption(
+      new Option('--output-format <format>', 'human or json; check also: github, sarif, markdown')
+        .choices(['human', 'json', ...CI_FORMATS])
+        .default('human'),
+    )
     .option('--output-file <path>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
     .option('--cache-max <size>', 'cache size limit, least recently used evicted first (default: 2GiB)')

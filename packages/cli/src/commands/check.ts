@@ -31,6 +31,8 @@ import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
 import { mutateStore } from '../store-tx.js';
 import { escapeText } from '@vet/core';
+import { renderCiFormat, writeJobSummary } from './check-formats.js';
+import { VERSION } from '../program.js';
 
 export interface CheckResult {
   project: LoadedProject;
@@ -119,11 +121,14 @@ export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number>
   const results: CheckResult[] = [];
   for (const p of projects) results.push(await checkOne(g, io, p));
   for (const r of results) for (const n of r.notes) io.err(`warning: ${escapeText(n)}\n`);
-  const { text, code } = renderCheck(
-    g,
-    results.map((r) => ({ report: r.report, lockfile: rel(g, r.project), ecosystem: r.project.ref.ecosystem })),
-  );
+  const rendered = results.map((r) => ({
+    report: r.report,
+    lockfile: rel(g, r.project),
+    ecosystem: r.project.ref.ecosystem,
+  }));
+  const { text, code } = renderCheck(g, rendered);
   await emit(g, io, text);
+  if (g.ciFormat === 'github') await writeJobSummary(io, g.cwd, rendered);
   return code;
 }
 
@@ -136,12 +141,16 @@ export interface RenderedProject {
 
 /** Output and exit code of `vet check`, both from the reports (one project or several). */
 export function renderCheck(
-  g: Pick<GlobalOptions, 'outputFormat'>,
+  g: Pick<GlobalOptions, 'outputFormat' | 'ciFormat'> & { cwd?: string },
   projects: RenderedProject[],
 ): { text: string; code: number } {
   const conclusion = overallConclusion(projects.map((p) => p.report.conclusion));
   return {
-    text: g.outputFormat === 'json' ? jsonText(projects, conclusion) : humanText(projects),
+    text: g.ciFormat
+      ? renderCiFormat(g.ciFormat, g.cwd ?? process.cwd(), projects, VERSION)
+      : g.outputFormat === 'json'
+        ? jsonText(projects, conclusion)
+        : humanText(projects),
     code: exitCodeForConclusion(conclusion),
   };
 }
