@@ -59,25 +59,34 @@ function packageLockRule(name: string, version: string): EntryRule {
 }
 
 function yarnRule(name: string, version: string): EntryRule {
-  // v1: `name@^1, name@^1.1:`  berry: `"name@npm:^1, name@npm:^1.1":`; then `  version "1.2.3"` / `  version: 1.2.3`
-  const spec = new RegExp(`(^|, )"?${esc(name)}@`);
+  // v1: `name@^1, name@^1.1:`  berry: `"name@npm:^1, name@npm:^1.1":`, an alias `"alias@npm:name@^1"`;
+  // then `  version "1.2.3"` (v1) or `  version: 1.2.3` (berry).
+  const spec = new RegExp(`(^|, )"?(?:(?:@[^/"]+/)?[^@"]+@npm:)?${esc(name)}@`);
+  const header = (l: string): boolean => !/^\s/.test(l) && l.trimEnd().endsWith(':') && !l.startsWith('#');
   return {
-    isKey: (l) => !/^\s/.test(l) && l.trimEnd().endsWith(':') && spec.test(l),
-    isAnyKey: (l) => !/^\s/.test(l) && l.trimEnd().endsWith(':') && !l.startsWith('#'),
+    isKey: (l) => header(l) && spec.test(l),
+    isAnyKey: header,
     hasVersion: (l) => new RegExp(`^\\s+version:? "?${esc(version)}"?\\s*$`).test(l),
   };
 }
 
 function pnpmRule(name: string, version: string): EntryRule {
-  // v9: `  name@1.0.0:`  v6-8: `  /name@1.0.0:`  v5: `  /name/1.0.0:`; quoted when scoped; peer suffix `(…)`.
-  const key = new RegExp(`^\\s+['"]?/?${esc(name)}[@/]${esc(version)}(\\(.*\\))?(_[^'":]*)?['"]?:`);
-  return { isKey: (l) => key.test(l), isAnyKey: () => false, hasVersion: (l) => key.test(l) };
+  // v9: `  name@1.0.0:`  v6-8: `  /name@1.0.0:`  v5: `  /name/1.0.0:`; quoted when scoped; peer
+  // suffix `(…)` or `_…`; a git or file entry names its version on a `version:` line.
+  const key = new RegExp(`^ {2}['"]?/?${esc(name)}[@/]`);
+  const exact = new RegExp(`^ {2}['"]?/?${esc(name)}[@/]${esc(version)}(\\(|_|['"]?:)`);
+  return {
+    isKey: (l) => key.test(l),
+    isAnyKey: (l) => /^ {2}\S/.test(l) || /^\S/.test(l),
+    hasVersion: (l) => exact.test(l) || new RegExp(`^\\s+version: '?${esc(version)}'?$`).test(l),
+  };
 }
 
 function bunRule(name: string, version: string): EntryRule {
-  // "key": ["name@version", "", {…}, "sha512-…"]
-  const key = new RegExp(`^\\s*"[^"]*": \\["${json(`${name}@${version}`)}"`);
-  return { isKey: (l) => key.test(l), isAnyKey: () => false, hasVersion: (l) => key.test(l) };
+  // "key": ["name@version", "", {…}, "sha512-…"]; git and file versions keep their spec.
+  const key = new RegExp(`^\\s*"[^"]*": \\["${json(name)}@`);
+  const exact = `["${JSON.stringify(`${name}@${version}`).slice(1, -1)}"`;
+  return { isKey: (l) => key.test(l), isAnyKey: () => true, hasVersion: (l) => l.includes(exact) };
 }
 
 const pypiName = (s: string): string => normalizePypiName(s);
@@ -140,8 +149,8 @@ function findLine(lines: readonly string[], rule: EntryRule): number | undefined
     firstKey ??= i;
     if (rule.hasVersion(lines[i]!)) return i + 1;
     for (let j = i + 1; j < Math.min(lines.length, i + LOOKAHEAD); j++) {
-      if (rule.hasVersion(lines[j]!)) return i + 1;
       if (rule.isAnyKey(lines[j]!)) break;
+      if (rule.hasVersion(lines[j]!)) return i + 1;
     }
   }
   return firstKey === undefined ? undefined : firstKey + 1;
