@@ -12,7 +12,7 @@ import { registerAuditorCommand } from './commands/auditor.js';
 import { registerCacheCommand } from './commands/cache.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
-import { CI_FORMATS, ciFormatOption } from './commands/check-options.js';
+import { CI_FORMATS, baseOptions, ciFormatOption } from './commands/check-options.js';
 
 export const VERSION = '0.1.0';
 
@@ -113,7 +113,9 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('check', { isDefault: true })
     .description('check that every third-party package is vetted')
-    .action(simple(async (g, io) => (await load.check()).runCheck(g, io)));
+    .option('--base <git-ref>', 'pull-request view: only what changed since the lockfile at this git ref')
+    .option('--base-lockfile <path>', 'pull-request view against this lockfile')
+    .action(run(async (g, c) => (await load.check()).runCheck(g, io, baseOptions(c))));
   program
     .command('init')
     .description('create the store, exempting what the lockfile has now')

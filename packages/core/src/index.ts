@@ -6,6 +6,8 @@ export { checkFindings, shellWord, type Finding, type FindingKind, type LineLoca
 export { formatCheckGithub } from './check/format-github.js';
 export { formatCheckMarkdown, mdCode } from './check/format-markdown.js';
 export { formatCheckSarif } from './check/format-sarif.js';
+export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './check/format-pr.js';
+export { buildPrView, type LockedPackage, type PackageChange, type PrView } from './check/pr-view.js';
 export { lockfileLineLocator } from './lockfile/locate.js';
 export { buildCheckReport, overallConclusion } from './check/report.js';
 export { type CheckConclusion, type CheckReport, type DeprecatedPackage } from './check/types.js';

@@ -80,8 +80,13 @@ export function renderCiFormat(
 }
 
 /** GitHub's job summary: the Markdown report appended to $GITHUB_STEP_SUMMARY when it is set. */
-export async function writeJobSummary(io: CommandIO, cwd: string, projects: readonly RenderedProject[]): Promise<void> {
+export async function writeJobSummary(
+  io: CommandIO,
+  cwd: string,
+  projects: readonly RenderedProject[],
+  markdown?: string,
+): Promise<void> {
   const file = io.env['GITHUB_STEP_SUMMARY'];
   if (file === undefined || file === '') return;
-  await appendFile(file, markdownReport(cwd, projects) + '\n');
+  await appendFile(file, (markdown ?? markdownReport(cwd, projects)) + '\n');
 }

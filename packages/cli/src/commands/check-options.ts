@@ -22,3 +22,15 @@ export function ciFormatOption(cmd: Command, value: unknown): { ciFormat?: CiFor
   }
   return { ciFormat: value };
 }
+
+/** `check --base <ref>` / `--base-lockfile <path>` (one or the other). */
+export function baseOptions(cmd: Command): { base?: string; baseLockfile?: string } {
+  const o = cmd.opts<{ base?: string; baseLockfile?: string }>();
+  if (o.base !== undefined && o.baseLockfile !== undefined) {
+    throw new VetError('INVALID_ARGUMENT', '--base and --base-lockfile name the same thing: give one');
+  }
+  return {
+    ...(o.base !== undefined ? { base: o.base } : {}),
+    ...(o.baseLockfile !== undefined ? { baseLockfile: o.baseLockfile } : {}),
+  };
+}

@@ -32,6 +32,7 @@ import { emit } from '../output.js';
 import { mutateStore } from '../store-tx.js';
 import { escapeText } from '@vet/core';
 import { renderCiFormat, writeJobSummary } from './check-formats.js';
+import { hasBase, type BaseSpec } from './check-base.js';
 import { VERSION } from '../program.js';
 
 export interface CheckResult {
@@ -116,7 +117,7 @@ async function saveImports(loaded: LoadedProject, project: LoadedProject, report
   });
 }
 
-export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number> {
+export async function runCheck(g: GlobalOptions, io: CommandIO, spec?: BaseSpec): Promise<number> {
   const projects = await loadProjects(g, io);
   const results: CheckResult[] = [];
   for (const p of projects) results.push(await checkOne(g, io, p));
@@ -127,8 +128,12 @@ export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number>
     ecosystem: r.project.ref.ecosystem,
   }));
   const { text, code } = renderCheck(g, rendered);
-  await emit(g, io, text);
-  if (g.ciFormat === 'github') await writeJobSummary(io, g.cwd, rendered);
+  // --base: the pull-request view of the same reports (the verdict and exit code do not change).
+  const pr = hasBase(spec)
+    ? await import('./check-pr.js').then((m) => m.withBase(g, spec, results, rendered))
+    : undefined;
+  await emit(g, io, pr?.text ?? text);
+  if (g.ciFormat === 'github') await writeJobSummary(io, g.cwd, rendered, pr?.markdown);
   return code;
 }
 

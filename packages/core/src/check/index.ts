@@ -31,3 +31,12 @@ export {
 export { escapeCommandData, escapeCommandProperty, formatCheckGithub, githubAnnotation } from './format-github.js';
 export { formatCheckMarkdown, mdCode } from './format-markdown.js';
 export { checkSarif, formatCheckSarif, relativeUri, type SarifOptions } from './format-sarif.js';
+export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './format-pr.js';
+export {
+  buildPrView,
+  type ChangeKind,
+  type ChangeStatus,
+  type LockedPackage,
+  type PackageChange,
+  type PrView,
+} from './pr-view.js';
