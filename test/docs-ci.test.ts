@@ -7,7 +7,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { load as loadYaml } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../packages/cli/src/program.js';
@@ -59,6 +58,8 @@ const silent: CommandIO = {
   now: () => new Date(0),
   env: {},
 };
+
+type Command = ReturnType<typeof buildProgram>;
 
 function stubActions(cmd: Command): void {
   cmd.action(() => undefined);
