@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crateIndexPath } from '../packages/cli/src/crates/index.js';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
-import { startRegistryServer, type RegistryServer } from './registry-server.js';
+import { startRegistryServer, type RegistryServer } from '@vet/test-support/registry-server';
 
 const WHO = ['--who', 'Alice <alice@example.com>', '--accept-all', '--criteria', 'safe-to-deploy'];
 const SHA = createHash('sha256').update('demo').digest('hex');

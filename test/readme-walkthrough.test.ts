@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageLock, REPO_ROOT, runVet, tempProject, type TempProject } from './helpers/project.js';
-import { startRegistryServer, type Published, type RegistryServer } from './registry-server.js';
+import { startRegistryServer, type Published, type RegistryServer } from '@vet/test-support/registry-server';
 
 interface Step {
   command: string[];

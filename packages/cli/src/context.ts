@@ -31,6 +31,8 @@ export interface GlobalOptions {
   locked: boolean;
   frozen: boolean;
   outputFormat: 'human' | 'json';
+  /** `check --output-format github|sarif|markdown` (outputFormat is then 'human' for errors). */
+  ciFormat?: 'github' | 'sarif' | 'markdown';
   outputFile?: string;
   cacheDir?: string;
   verbose?: string;

@@ -14,6 +14,7 @@ import { registerRevokeCommand } from './commands/revoke.js';
 import { setCacheMaxFlag } from './registry/cache-limit.js';
 import { asIoError, checkCacheDir } from './fs-errors.js';
 import { addExamples } from './help-examples.js';
+import { CI_FORMATS, baseOptions, ciFormatOption } from './commands/check-options.js';
 
 export const VERSION = '0.1.0';
 
@@ -55,6 +56,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
     locked: o['locked'] === true || o['frozen'] === true,
     frozen: o['frozen'] === true,
     outputFormat: o['outputFormat'] === 'json' ? 'json' : 'human',
+    ...ciFormatOption(cmd, o['outputFormat']),
     ...(typeof o['storePath'] === 'string' ? { storePath: o['storePath'] } : {}),
     ...(typeof o['lockfile'] === 'string'
       ? { lockfile: o['lockfile'] }
@@ -93,7 +95,11 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .option('--manifest-path <path>', 'Cargo.toml of the workspace (cargo-vet compatibility)')
     .option('--locked', 'do not fetch imports or registry data; imports.lock is the truth')
     .option('--frozen', 'like --locked, and no network access at all')
-    .addOption(new Option('--output-format <format>', 'human or json').choices(['human', 'json']).default('human'))
+    .addOption(
+      new Option('--output-format <format>', 'human or json; check also: github, sarif, markdown')
+        .choices(['human', 'json', ...CI_FORMATS])
+        .default('human'),
+    )
     .option('--output-file <path>', 'write the report to a file instead of stdout')
     .option('--cache-dir <dir>', 'cache for downloaded packages (default: $XDG_CACHE_HOME/vet)')
     .option('--cache-max <size>', 'cache size limit, least recently used evicted first (default: 2GiB)')
@@ -113,12 +119,14 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('check', { isDefault: true })
     .description('check that every third-party package is vetted')
+    .option('--base <git-ref>', 'pull-request view: only what changed since the lockfile at this git ref')
+    .option('--base-lockfile <path>', 'pull-request view against this lockfile')
     // `vet chek` reaches the default command with an argument: answer as for an unknown command.
     .allowExcessArguments(true)
     .action(
       run(async (g, c) => {
         if (c.args.length > 0) unknownCommand(program, c.args[0]!);
-        return (await load.check()).runCheck(g, io);
+        return (await load.check()).runCheck(g, io, baseOptions(c));
       }),
     );
   program

@@ -1,7 +1,14 @@
 // Public API of @vet/core, exported by name (tuf-js style): only what the CLI, the notary and
 // the cross-package tests use. Everything else stays internal to core; add a name here when
 // another package needs it. The file-system edge is @vet/core/node.
-export { checkReportJson, formatCheckReportHuman } from './check/format.js';
+export { checkHeadline, checkReportJson, formatCheckReportHuman } from './check/format.js';
+export { checkFindings, shellWord, type Finding, type FindingKind, type LineLocator } from './check/findings.js';
+export { formatCheckGithub } from './check/format-github.js';
+export { formatCheckMarkdown, mdCode } from './check/format-markdown.js';
+export { formatCheckSarif } from './check/format-sarif.js';
+export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './check/format-pr.js';
+export { buildPrView, type LockedPackage, type PackageChange, type PrView } from './check/pr-view.js';
+export { lockfileLineLocator } from './lockfile/locate.js';
 export { buildCheckReport, overallConclusion } from './check/report.js';
 export { type CheckConclusion, type CheckReport, type DeprecatedPackage } from './check/types.js';
 export { builtinCriteriaDescription } from './criteria-text.js';

@@ -18,6 +18,7 @@ import {
 } from '@vet/core';
 import type { LoadedProject } from '../context.js';
 import { checkReportFor, renderCheck } from './check.js';
+import { CI_FORMATS } from './check-options.js';
 
 type State = 'audited' | 'exempted' | 'unvetted' | 'violated' | 'notary' | 'bad-digest';
 
@@ -180,6 +181,21 @@ function render(projects: LoadedProject[]) {
   const rendered = projects.map((p, i) => ({ report: checkReportFor(p), lockfile: `l${i}`, ecosystem: 'npm' }));
   const human = renderCheck({ outputFormat: 'human' }, rendered);
   const json = renderCheck({ outputFormat: 'json' }, rendered);
+  // The CI formats render the same reports: same exit code, errors exactly when it fails.
+  for (const ciFormat of CI_FORMATS) {
+    const ci = renderCheck({ outputFormat: 'human', ciFormat }, rendered);
+    expect(ci.code).toBe(json.code);
+    expect(ci.text).not.toMatch(RAW_CONTROL);
+    const errors =
+      ciFormat === 'github'
+        ? ci.text.split('\n').filter((l) => l.startsWith('::error ')).length
+        : ciFormat === 'sarif'
+          ? (JSON.parse(ci.text) as { runs: [{ results: { level: string }[] }] }).runs[0].results.filter(
+              (r) => r.level === 'error',
+            ).length
+          : (ci.text.match(/^- \*\*error\*\*/gm) ?? []).length;
+    expect(errors > 0).toBe(json.code !== 0);
+  }
   return { human, json, doc: JSON.parse(json.text) as { conclusion: string; projects?: { conclusion: string }[] } };
 }
 

@@ -31,6 +31,9 @@ import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
 import { mutateStore } from '../store-tx.js';
 import { escapeText } from '@vet/core';
+import { renderCiFormat, writeJobSummary } from './check-formats.js';
+import { hasBase, type BaseSpec } from './check-base.js';
+import { VERSION } from '../program.js';
 
 export interface CheckResult {
   project: LoadedProject;
@@ -114,16 +117,23 @@ async function saveImports(loaded: LoadedProject, project: LoadedProject, report
   });
 }
 
-export async function runCheck(g: GlobalOptions, io: CommandIO): Promise<number> {
+export async function runCheck(g: GlobalOptions, io: CommandIO, spec?: BaseSpec): Promise<number> {
   const projects = await loadProjects(g, io);
   const results: CheckResult[] = [];
   for (const p of projects) results.push(await checkOne(g, io, p));
   for (const r of results) for (const n of r.notes) io.err(`warning: ${escapeText(n)}\n`);
-  const { text, code } = renderCheck(
-    g,
-    results.map((r) => ({ report: r.report, lockfile: rel(g, r.project), ecosystem: r.project.ref.ecosystem })),
-  );
-  await emit(g, io, text);
+  const rendered = results.map((r) => ({
+    report: r.report,
+    lockfile: rel(g, r.project),
+    ecosystem: r.project.ref.ecosystem,
+  }));
+  const { text, code } = renderCheck(g, rendered);
+  // --base: the pull-request view of the same reports (the verdict and exit code do not change).
+  const pr = hasBase(spec)
+    ? await import('./check-pr.js').then((m) => m.withBase(g, spec, results, rendered))
+    : undefined;
+  await emit(g, io, pr?.text ?? text);
+  if (g.ciFormat === 'github') await writeJobSummary(io, g.cwd, rendered, pr?.markdown);
   return code;
 }
 
@@ -136,12 +146,16 @@ export interface RenderedProject {
 
 /** Output and exit code of `vet check`, both from the reports (one project or several). */
 export function renderCheck(
-  g: Pick<GlobalOptions, 'outputFormat'>,
+  g: Pick<GlobalOptions, 'outputFormat' | 'ciFormat'> & { cwd?: string },
   projects: RenderedProject[],
 ): { text: string; code: number } {
   const conclusion = overallConclusion(projects.map((p) => p.report.conclusion));
   return {
-    text: g.outputFormat === 'json' ? jsonText(projects, conclusion) : humanText(projects),
+    text: g.ciFormat
+      ? renderCiFormat(g.ciFormat, g.cwd ?? process.cwd(), projects, VERSION)
+      : g.outputFormat === 'json'
+        ? jsonText(projects, conclusion)
+        : humanText(projects),
     code: exitCodeForConclusion(conclusion),
   };
 }

@@ -18,3 +18,25 @@ export {
   type RevokedApprovalNote,
   type UnpinnedRequirement,
 } from './types.js';
+export {
+  checkFindings,
+  shellWord,
+  FINDING_KINDS,
+  type Finding,
+  type FindingKind,
+  type FindingLocation,
+  type FindingsOptions,
+  type LineLocator,
+} from './findings.js';
+export { escapeCommandData, escapeCommandProperty, formatCheckGithub, githubAnnotation } from './format-github.js';
+export { formatCheckMarkdown, mdCode } from './format-markdown.js';
+export { checkSarif, formatCheckSarif, relativeUri, type SarifOptions } from './format-sarif.js';
+export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './format-pr.js';
+export {
+  buildPrView,
+  type ChangeKind,
+  type ChangeStatus,
+  type LockedPackage,
+  type PackageChange,
+  type PrView,
+} from './pr-view.js';
