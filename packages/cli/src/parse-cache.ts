@@ -49,11 +49,23 @@ export async function cachedGraph(
   const graph = await traceReads(observations, read);
   if (!observations.some((x) => x.op === 'read' && x.path === o.lockfile)) return graph;
   try {
-    writeFileAtomic(file, JSON.stringify({ format: FORMAT, key, observations, graph } satisfies Entry));
+    const entry: Entry = { format: FORMAT, key, observations: distinct(observations), graph };
+    writeFileAtomic(file, JSON.stringify(entry));
   } catch {
     // A cache we cannot write is only slower.
   }
   return graph;
+}
+
+/** Each call once: a reader may ask the same question many times (Cargo's crate facts do). */
+function distinct(observations: Observation[]): Observation[] {
+  const seen = new Set<string>();
+  return observations.filter((x) => {
+    const k = `${x.op}\0${x.path}\0${x.seen}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 async function usable(file: string, key: string): Promise<DependencyGraph | undefined> {

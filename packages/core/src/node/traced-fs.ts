@@ -12,7 +12,7 @@ import * as fsp from 'node:fs/promises';
 
 /** One call and what it saw. */
 export interface Observation {
-  op: 'read' | 'list' | 'list-types' | 'stat' | 'exists';
+  op: 'read' | 'read-bytes' | 'list' | 'list-types' | 'stat' | 'exists';
   path: string;
   seen: string;
 }
@@ -54,6 +54,7 @@ function listingDigest(entries: fs.Dirent[] | string[]): string {
 async function look(op: Observation['op'], path: string): Promise<string> {
   try {
     if (op === 'read') return digest(await fsp.readFile(path, 'utf8'));
+    if (op === 'read-bytes') return digest(await fsp.readFile(path));
     if (op === 'list') return listingDigest(await fsp.readdir(path));
     if (op === 'list-types') return listingDigest(await fsp.readdir(path, { withFileTypes: true }));
     if (op === 'stat') return kindOf(await fsp.stat(path));
@@ -119,6 +120,11 @@ export function existsSync(path: string): boolean {
 
 export function readFileSync(path: string, encoding: 'utf8'): string {
   return traced('read', path, () => fs.readFileSync(path, encoding), digest);
+}
+
+/** A file's bytes (binary files: their digest is of the bytes, not of a decoding). */
+export function readFileBytesSync(path: string): Buffer {
+  return traced('read-bytes', path, () => fs.readFileSync(path), digest);
 }
 
 export function readdirSync(path: string, options: { withFileTypes: true }): fs.Dirent[] {
