@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import type { DependencyGraph } from '@vet/core';
+import { isDeepStrictEqual } from 'node:util';
+import type { DependencyGraph, Store } from '@vet/core';
 import { stillSeen, traceReads, type Observation } from '@vet/core/node';
 import { writeFileAtomic } from './registry/cache.js';
 
@@ -102,9 +103,11 @@ function isEntry(v: unknown): v is Entry {
 }
 
 /**
- * Canonical-form marks: the name of an empty file under `<cache>/canonical/` is the SHA-256 of
- * a store's three files (and the build); it exists once this build found them canonical, so
- * `--locked` need not re-serialise the same bytes again.
+ * Canonical-form marks: the name of a file under `<cache>/canonical/` is the SHA-256 of a store's
+ * three files, its directory and the build; it exists once this build found them canonical, so
+ * `--locked` need not re-serialise the same bytes again. The mark also holds the store those
+ * bytes parse to (JSON), so a warm `--locked` check parses no TOML; a mark that does not hold
+ * one (empty, corrupt, or of an older build) still says "canonical", and the store is parsed.
  */
 export interface StoreText {
   config: string;
@@ -112,26 +115,61 @@ export interface StoreText {
   importsLock: string | undefined;
 }
 
-function markPath(root: string, build: string, files: StoreText): string {
+function markPath(root: string, build: string, dir: string, files: StoreText): string {
   const h = createHash('sha256').update(
-    JSON.stringify([FORMAT, build, files.config, files.audits, files.importsLock ?? null]),
+    JSON.stringify([FORMAT, build, dir, files.config, files.audits, files.importsLock ?? null]),
   );
   return path.join(root, 'canonical', h.digest('hex'));
 }
 
-export async function knownCanonical(root: string, build: string, files: StoreText): Promise<boolean> {
-  const mark = markPath(root, build, files);
-  const now = new Date();
-  // Touching the mark is the existence test, and keeps it from being evicted while in use.
-  return utimes(mark, now, now).then(
-    () => true,
-    () => false,
-  );
+/** What a mark says: undefined when there is none; `store` when it holds a usable one. */
+export interface CanonicalMark {
+  store?: Store;
 }
 
-export function markCanonical(root: string, build: string, files: StoreText): void {
+export async function knownCanonical(
+  root: string,
+  build: string,
+  dir: string,
+  files: StoreText,
+): Promise<CanonicalMark | undefined> {
+  const mark = markPath(root, build, dir, files);
+  let text: string;
   try {
-    writeFileAtomic(markPath(root, build, files), '');
+    text = await readFile(mark, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Touching the mark keeps it from being evicted while in use.
+  const now = new Date();
+  await utimes(mark, now, now).catch(() => undefined);
+  const store = storeOf(text);
+  return store === undefined ? {} : { store };
+}
+
+function storeOf(text: string): Store | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const s = (v as { store?: Partial<Store> } | null)?.store;
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null;
+  return isObject(s) && isObject(s!.config) && isObject(s!.audits) && isObject(s!.importsLock)
+    ? (s as Store)
+    : undefined;
+}
+
+/**
+ * Marks the files canonical, keeping `store` in the mark only when its JSON reads back as the
+ * very same value (a store JSON cannot carry exactly is parsed again each time instead).
+ */
+export function markCanonical(root: string, build: string, dir: string, files: StoreText, store: Store): void {
+  const json = JSON.stringify({ store });
+  const body = isDeepStrictEqual(JSON.parse(json), { store }) ? json : '';
+  try {
+    writeFileAtomic(markPath(root, build, dir, files), body);
   } catch {
     // Only slower next time.
   }
