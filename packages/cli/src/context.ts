@@ -45,7 +45,7 @@ export interface LoadedProject {
 }
 
 export async function loadProjects(g: GlobalOptions, io: CommandIO): Promise<LoadedProject[]> {
-  const refs = await discoverProjects(discoverOpts(g));
+  const refs = await discoverProjects({ ...discoverOpts(g), cache: parseCacheOf(g, io) });
   const out: LoadedProject[] = [];
   for (const ref of refs) out.push(await loadRef(ref, g, io));
   return out;
@@ -69,12 +69,13 @@ export function discoverOpts(g: GlobalOptions) {
   };
 }
 
+function parseCacheOf(g: GlobalOptions, io: CommandIO): { root: string; build: string | undefined } {
+  return { root: resolveCacheDir({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }), build: BUILD_ID };
+}
+
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
-  const cache = {
-    root: resolveCacheDir({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
-    build: BUILD_ID,
-  };
+  const cache = parseCacheOf(g, io);
   const [graph, store] = await Promise.all([
     readGraph(ref, { ...graphOptions(g, io), cache }),
     g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir),

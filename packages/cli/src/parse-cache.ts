@@ -7,12 +7,14 @@
  * Writing is best-effort: a read-only cache never fails a command.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { DependencyGraph, Store } from '@vet/core';
-import { stillSeen, traceReads, type Observation } from '@vet/core/node';
+import { stillSeenSync, traceReads, type Observation } from '@vet/core/node';
 import { writeFileAtomic } from './registry/cache.js';
+import { touch } from './registry/cache-limit.js';
 
 /** Bumped whenever an entry's layout changes. */
 const FORMAT = 1;
@@ -77,8 +79,7 @@ async function usable(file: string, key: string): Promise<DependencyGraph | unde
     return undefined;
   }
   if (!isEntry(entry) || entry.key !== key) return undefined;
-  const seen = await Promise.all(entry.observations.map(stillSeen));
-  if (!seen.every(Boolean)) return undefined;
+  if (!entry.observations.every(stillSeenSync)) return undefined;
   // The entry's modification time is its last use, for least-recently-used eviction.
   const now = new Date();
   await utimes(file, now, now).catch(() => undefined);
@@ -100,6 +101,38 @@ function isEntry(v: unknown): v is Entry {
     Array.isArray(e.graph.nodes) &&
     Array.isArray(e.graph.warnings)
   );
+}
+
+/**
+ * A small derived string (a Cargo store's location, read from the root Cargo.toml), kept under
+ * `<cache>/parse/` by the SHA-256 of everything it was computed from and the build. A failure
+ * is not kept: the next run computes (and reports) it again.
+ */
+export function memoString(
+  o: { root: string; build: string },
+  inputs: readonly string[],
+  compute: () => string,
+): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify([FORMAT, o.build, 'string', ...inputs]))
+    .digest('hex');
+  const file = path.join(o.root, 'parse', `${key}.json`);
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; value?: unknown };
+    if (v.key === key && typeof v.value === 'string') {
+      touch(file);
+      return v.value;
+    }
+  } catch {
+    // Absent or corrupt: computed again.
+  }
+  const value = compute();
+  try {
+    writeFileAtomic(file, JSON.stringify({ format: FORMAT, key, value }));
+  } catch {
+    // Only slower next time.
+  }
+  return value;
 }
 
 /**
@@ -156,7 +189,7 @@ function storeOf(text: string): Store | undefined {
   }
   const s = (v as { store?: Partial<Store> } | null)?.store;
   const isObject = (x: unknown) => typeof x === 'object' && x !== null;
-  return isObject(s) && isObject(s!.config) && isObject(s!.audits) && isObject(s!.importsLock)
+  return isObject(s) && isObject(s.config) && isObject(s.audits) && isObject(s.importsLock)
     ? (s as Store)
     : undefined;
 }

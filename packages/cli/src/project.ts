@@ -24,7 +24,7 @@ import {
   pythonLockfileFormat,
 } from '@vet/core/node';
 import { readCargoGraph } from './crates/facts.js';
-import { cachedGraph } from './parse-cache.js';
+import { cachedGraph, memoString } from './parse-cache.js';
 import { cargoHomeOf } from './crates/cargo-home.js';
 import { openCache } from './registry/cache.js';
 
@@ -41,6 +41,8 @@ export interface DiscoverOptions {
   lockfile?: string;
   storePath?: string;
   ecosystem?: Ecosystem;
+  /** The parse cache (`resolveCacheDir`, `BUILD_ID`): a Cargo store's location is kept there. */
+  cache?: { root: string; build: string | undefined };
 }
 
 export function ecosystemOfLockfile(file: string): Ecosystem | undefined {
@@ -97,21 +99,28 @@ export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRe
   const several = new Set(found.map((f) => f.ecosystem)).size > 1;
   const refs: ProjectRef[] = [];
   for (const f of found) {
-    refs.push({ ...f, storeDir: await storeDirFor(f, { cwd, several, storePath: opts.storePath }) });
+    refs.push({ ...f, storeDir: await storeDirFor(f, { cwd, several, storePath: opts.storePath, cache: opts.cache }) });
   }
   return refs;
 }
 
 async function storeDirFor(
   f: { ecosystem: Ecosystem; lockfile: string },
-  o: { cwd: string; several: boolean; storePath: string | undefined },
+  o: { cwd: string; several: boolean; storePath: string | undefined; cache: DiscoverOptions['cache'] },
 ): Promise<string> {
   if (o.storePath !== undefined) return path.resolve(o.cwd, o.storePath);
   const dir = path.dirname(f.lockfile);
   if (f.ecosystem === 'cargo') {
     const manifest = path.join(dir, 'Cargo.toml');
     if (existsSync(manifest)) {
-      const configured = findCargoStore(await readFile(manifest, 'utf8'), o.cwd, manifest);
+      const text = await readFile(manifest, 'utf8');
+      const find = () => findCargoStore(text, o.cwd, manifest);
+      const build = o.cache?.build;
+      // Parsing a large Cargo.toml costs more than a warm check's every other step (issue 12).
+      const configured =
+        o.cache && build !== undefined
+          ? memoString({ root: o.cache.root, build }, [text, o.cwd, manifest], find)
+          : find();
       if (configured) return path.resolve(o.cwd, configured);
     }
     return path.join(dir, 'supply-chain');

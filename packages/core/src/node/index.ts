@@ -26,6 +26,7 @@ export { cargoRegistryCrateFacts } from './crate-facts.js';
 export {
   traceReads,
   stillSeen,
+  stillSeenSync,
   type Observation,
   readFileSync as tracedReadFileSync,
   readFileBytesSync as tracedReadFileBytesSync,

@@ -25,9 +25,17 @@ export function traceReads<T>(into: Observation[], work: () => Promise<T>): Prom
 }
 
 /** Does the same call still see the same thing? (Any failure to look counts as a change.) */
-export async function stillSeen(o: Observation): Promise<boolean> {
+export function stillSeen(o: Observation): Promise<boolean> {
+  return Promise.resolve(stillSeenSync(o));
+}
+
+/**
+ * `stillSeen`, synchronously: a parse-cache hit asks hundreds of these (a Cargo graph's crate
+ * facts), and small synchronous reads beat as many trips through the thread pool.
+ */
+export function stillSeenSync(o: Observation): boolean {
   try {
-    return (await look(o.op, o.path)) === o.seen;
+    return lookSync(o.op, o.path) === o.seen;
   } catch {
     return false;
   }
@@ -51,13 +59,13 @@ function listingDigest(entries: fs.Dirent[] | string[]): string {
   );
 }
 
-async function look(op: Observation['op'], path: string): Promise<string> {
+function lookSync(op: Observation['op'], path: string): string {
   try {
-    if (op === 'read') return digest(await fsp.readFile(path, 'utf8'));
-    if (op === 'read-bytes') return digest(await fsp.readFile(path));
-    if (op === 'list') return listingDigest(await fsp.readdir(path));
-    if (op === 'list-types') return listingDigest(await fsp.readdir(path, { withFileTypes: true }));
-    if (op === 'stat') return kindOf(await fsp.stat(path));
+    if (op === 'read') return digest(fs.readFileSync(path, 'utf8'));
+    if (op === 'read-bytes') return digest(fs.readFileSync(path));
+    if (op === 'list') return listingDigest(fs.readdirSync(path));
+    if (op === 'list-types') return listingDigest(fs.readdirSync(path, { withFileTypes: true }));
+    if (op === 'stat') return kindOf(fs.statSync(path));
     return String(fs.existsSync(path));
   } catch (e) {
     return failed(e);
