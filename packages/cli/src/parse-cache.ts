@@ -189,9 +189,7 @@ function storeOf(text: string): Store | undefined {
   }
   const s = (v as { store?: Partial<Store> } | null)?.store;
   const isObject = (x: unknown) => typeof x === 'object' && x !== null;
-  return isObject(s) && isObject(s.config) && isObject(s.audits) && isObject(s.importsLock)
-    ? (s as Store)
-    : undefined;
+  return isObject(s) && isObject(s.config) && isObject(s.audits) && isObject(s.importsLock) ? (s as Store) : undefined;
 }
 
 /**
