@@ -36,20 +36,28 @@ function buildId() {
  * These imports are served by a stub whose functions `require()` the package on first call
  * (esbuild bundles that require where it stands, so nothing loads until then).
  */
-const LAZY = { yaml: ['parseAllDocuments'], '@yarnpkg/parsers': ['parseSyml'] };
+const LAZY = { yaml: ['parseAllDocuments'], '@yarnpkg/parsers': ['parseSyml'], '@iarna/toml': ['parse'] };
 const lazyCommonJs = {
   name: 'lazy-commonjs',
   setup(b) {
-    const filter = new RegExp(`^(${Object.keys(LAZY).map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    const filter = new RegExp(
+      `^(${Object.keys(LAZY)
+        .map((n) => n.replace(/[/.]/g, '\\$&'))
+        .join('|')})$`,
+    );
     b.onResolve({ filter }, (args) =>
       args.kind === 'import-statement'
         ? { path: args.path, namespace: 'lazy-commonjs', pluginData: { resolveDir: args.resolveDir } }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-commonjs' }, (args) => ({
-      contents: LAZY[args.path]
-        .map((f) => `export function ${f}(...a) { return require(${JSON.stringify(args.path)}).${f}(...a); }`)
-        .join('\n'),
+      contents: [
+        ...LAZY[args.path].map(
+          (f) => `export function ${f}(...a) { return require(${JSON.stringify(args.path)}).${f}(...a); }`,
+        ),
+        // `import X from` gets the same functions (and nothing else) as the default export.
+        `export default { ${LAZY[args.path].join(', ')} };`,
+      ].join('\n'),
       // The require resolves where the original import did (core's dependencies).
       resolveDir: args.pluginData.resolveDir,
       loader: 'js',
