@@ -25,8 +25,32 @@
 // - tried and dropped: a larger young generation (--max-semi-space-size=32): no difference
 //   measurable here; smol-toml for the store: @iarna/toml stays (the product's choice; 26 vs
 //   22 ms on a 170 KB config.toml, per the issue).
-// - remaining (warm, CPU profile): resolve ~20 %, @iarna/toml store parse ~8 %, validation ~5 %,
-//   module loading ~10 %, GC ~25 %.
+// - second round (CPU time, user+sys, median of 5–7 runs alternating main's bundle and the new
+//   one; the machine was shared, load average 12–20, so only the differences mean much):
+//   - Cargo graphs in the parse cache (read --locked: vet's crate-fact records, cargo's
+//     registry/src and .crate files go through traced-fs, so a record that comes or goes is
+//     noticed); a crate asked about and missed is not asked again in the same run. wasmtime warm
+//     585 → 265 ms CPU, 82 → 68 MB. The biggest win of the round.
+//   - the canonical mark keeps the parsed store as JSON (only when a walk proves JSON carries it
+//     exactly; a deep comparison of the round trip cost ~100 ms on astro's store and was
+//     dropped): a warm check parses no TOML. insomnia warm 395 → 305 ms CPU, 86 → 76 MB.
+//   - a Cargo store's location memoised by the root Cargo.toml's bytes (wasmtime's 28 KB
+//     manifest took ~40–80 ms of cold-JIT TOML parsing), and parse-cache entries checked with
+//     synchronous reads that stop at the first change (~600 observations for wasmtime, most of
+//     them ENOENT, were as many thread-pool trips). wasmtime warm 265 → ~205 ms CPU.
+//   - the bundle runs yaml, @yarnpkg/parsers and @iarna/toml (CommonJS: esbuild runs their
+//     whole module body when the chunk loads) on first call, through a stub: yaml alone was
+//     ~60 ms of a profiled warm run. insomnia warm ~336 → ~323 ms CPU, 83 → 76 MB.
+//   - resolve: names without a violation skip collecting their audits: a few ms.
+//   - cold runs pay for writing the entries (graph and store JSON) and stay at main's cost
+//     (astro 1000 → 970 ms CPU, insomnia 669 → 640).
+//   - not available: V8's compile cache (module.enableCompileCache) needs Node ≥ 22.1; this
+//     project is on Node 20. A CommonJS bundle run through vm.Script cachedData, or a startup
+//     snapshot, were not tried (the bundle is ESM with lazy chunks and top-level await).
+//   - tried and no effect: `"sideEffects": false` on @vet/core (esbuild's code splitting puts
+//     whole modules in the chunks every command's entry reaches; the chunks stayed the same).
+// - remaining (warm insomnia, CPU profile): module loading ~30 % (1.4 MB of chunks compiled),
+//   resolve ~23 % (cold JIT: the walk, audit graphs, searches, sorting), GC ~10 %.
 // Needs ../shared/corpus and a built CLI (`pnpm build`); js-yaml and smol-toml are root
 // devDependencies used only here. BENCH_RUNS=N changes the number of pairs (default 7).
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';

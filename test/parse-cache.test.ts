@@ -93,6 +93,33 @@ describe('canonical-store marks', () => {
   });
 });
 
+describe('the parsed store in a canonical mark', () => {
+  const markOf = (p: TempProject) => {
+    const dir = path.join(p.dir, '.cache', 'vet', 'canonical');
+    return path.join(dir, readdirSync(dir)[0]!);
+  };
+
+  it('answers a warm --locked check, and a mark without a usable store only skips the lint', async () => {
+    const p = project({ 'package.json': '{"name":"demo","version":"1.0.0"}', 'package-lock.json': LOCK });
+    await runVet(['init'], { cwd: p.dir });
+    const clean = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
+    expect(clean.code).toBe(0);
+    const mark = markOf(p);
+    const kept = JSON.parse(readFileSync(mark, 'utf8')) as { store: { config: { exemptions: object } } };
+    expect(kept.store.config.exemptions).toHaveProperty('b');
+    // Poisoned: if the mark's store is used, b loses its exemption and the check fails.
+    const poisoned = structuredClone(kept);
+    delete (poisoned.store.config.exemptions as Record<string, unknown>)['b'];
+    writeFileSync(mark, JSON.stringify(poisoned));
+    const hit = await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir });
+    expect(hit.code).toBe(1);
+    for (const junk of ['', '{"store":', '{"store":{"config":1}}', '[]']) {
+      writeFileSync(mark, junk);
+      expect(await runVet(['check', '--locked', '--output-format', 'json'], { cwd: p.dir })).toEqual(clean);
+    }
+  });
+});
+
 const CORPUS = [
   ['npm', 'Kong__insomnia'],
   ['npm', 'withastro__astro'],
@@ -112,8 +139,9 @@ describe.skipIf(!existsSync(path.join(SHARED, 'corpus')))('parse cache on the co
         const args = ['check', '--locked', '--output-format', format];
         rmSync(path.join(p.dir, '.cache'), { recursive: true, force: true });
         const cold = await runVet(args, { cwd: p.dir });
-        // Cargo graphs are not cached (their crate facts come from caches and the network too).
-        expect(entries(p)).toHaveLength(eco === 'cargo' ? 0 : 1);
+        // Cargo graphs too, read --locked: their crate facts come from caches read through traced-fs;
+        // and a Cargo store's location, read from the root Cargo.toml.
+        expect(entries(p)).toHaveLength(eco === 'cargo' ? 2 : 1);
         const warm = await runVet(args, { cwd: p.dir });
         expect(warm).toEqual(cold);
       }

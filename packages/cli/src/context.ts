@@ -47,7 +47,7 @@ export interface LoadedProject {
 }
 
 export async function loadProjects(g: GlobalOptions, io: CommandIO): Promise<LoadedProject[]> {
-  const refs = await discoverProjects(discoverOpts(g));
+  const refs = await discoverProjects({ ...discoverOpts(g), cache: parseCacheOf(g, io) });
   noteProjectDir(refs, g, io);
   const out: LoadedProject[] = [];
   for (const ref of refs) out.push(await loadRef(ref, g, io));
@@ -81,12 +81,13 @@ export function discoverOpts(g: GlobalOptions) {
   };
 }
 
+function parseCacheOf(g: GlobalOptions, io: CommandIO): { root: string; build: string | undefined } {
+  return { root: resolveCacheDir({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }), build: BUILD_ID };
+}
+
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
-  const cache = {
-    root: resolveCacheDir({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
-    build: BUILD_ID,
-  };
+  const cache = parseCacheOf(g, io);
   const [graph, store] = await Promise.all([
     readGraph(ref, { ...graphOptions(g, io), cache }),
     g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir),
@@ -103,17 +104,18 @@ async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promis
  */
 async function readLockedStore(dir: string, cache: { root: string; build: string | undefined }): Promise<Store> {
   const files = await readStoreFiles(dir);
-  const store = parseStore(files, dir);
   const { build } = cache;
-  // Bytes this build already found canonical need no second serialisation (issue 12).
-  const known = build !== undefined && (await knownCanonical(cache.root, build, files));
+  // Bytes this build already found canonical need no second serialisation, and their mark
+  // holds the parsed store (issue 12).
+  const mark = build === undefined ? undefined : await knownCanonical(cache.root, build, dir, files);
+  const store = mark?.store ?? parseStore(files, dir);
   // A store without imports.lock has nothing to lock; only a file that exists must be canonical.
-  const formatProblems = known
+  const formatProblems = mark
     ? []
     : checkStoreFormat(files, store, dir).filter(
         (p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock',
       );
-  if (!known && build !== undefined && formatProblems.length === 0) markCanonical(cache.root, build, files);
+  if (!mark && build !== undefined && formatProblems.length === 0) markCanonical(cache.root, build, dir, files, store);
   const problems = [...formatProblems, ...importsLockProblems(store, dir)];
   if (problems.length > 0) {
     throw new VetValidationError('STORE_NOT_CANONICAL', problems, {

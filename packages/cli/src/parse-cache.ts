@@ -7,11 +7,13 @@
  * Writing is best-effort: a read-only cache never fails a command.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import type { DependencyGraph } from '@vet/core';
-import { stillSeen, traceReads, type Observation } from '@vet/core/node';
+import type { DependencyGraph, Store } from '@vet/core';
+import { stillSeenSync, traceReads, type Observation } from '@vet/core/node';
 import { writeFileAtomic } from './registry/cache.js';
+import { touch } from './registry/cache-limit.js';
 
 /** Bumped whenever an entry's layout changes. */
 const FORMAT = 1;
@@ -49,11 +51,23 @@ export async function cachedGraph(
   const graph = await traceReads(observations, read);
   if (!observations.some((x) => x.op === 'read' && x.path === o.lockfile)) return graph;
   try {
-    writeFileAtomic(file, JSON.stringify({ format: FORMAT, key, observations, graph } satisfies Entry));
+    const entry: Entry = { format: FORMAT, key, observations: distinct(observations), graph };
+    writeFileAtomic(file, JSON.stringify(entry));
   } catch {
     // A cache we cannot write is only slower.
   }
   return graph;
+}
+
+/** Each call once: a reader may ask the same question many times (Cargo's crate facts do). */
+function distinct(observations: Observation[]): Observation[] {
+  const seen = new Set<string>();
+  return observations.filter((x) => {
+    const k = `${x.op}\0${x.path}\0${x.seen}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 async function usable(file: string, key: string): Promise<DependencyGraph | undefined> {
@@ -64,8 +78,7 @@ async function usable(file: string, key: string): Promise<DependencyGraph | unde
     return undefined;
   }
   if (!isEntry(entry) || entry.key !== key) return undefined;
-  const seen = await Promise.all(entry.observations.map(stillSeen));
-  if (!seen.every(Boolean)) return undefined;
+  if (!entry.observations.every(stillSeenSync)) return undefined;
   // The entry's modification time is its last use, for least-recently-used eviction.
   const now = new Date();
   await utimes(file, now, now).catch(() => undefined);
@@ -90,9 +103,43 @@ function isEntry(v: unknown): v is Entry {
 }
 
 /**
- * Canonical-form marks: the name of an empty file under `<cache>/canonical/` is the SHA-256 of
- * a store's three files (and the build); it exists once this build found them canonical, so
- * `--locked` need not re-serialise the same bytes again.
+ * A small derived string (a Cargo store's location, read from the root Cargo.toml), kept under
+ * `<cache>/parse/` by the SHA-256 of everything it was computed from and the build. A failure
+ * is not kept: the next run computes (and reports) it again.
+ */
+export function memoString(
+  o: { root: string; build: string },
+  inputs: readonly string[],
+  compute: () => string,
+): string {
+  const key = createHash('sha256')
+    .update(JSON.stringify([FORMAT, o.build, 'string', ...inputs]))
+    .digest('hex');
+  const file = path.join(o.root, 'parse', `${key}.json`);
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; value?: unknown };
+    if (v.key === key && typeof v.value === 'string') {
+      touch(file);
+      return v.value;
+    }
+  } catch {
+    // Absent or corrupt: computed again.
+  }
+  const value = compute();
+  try {
+    writeFileAtomic(file, JSON.stringify({ format: FORMAT, key, value }));
+  } catch {
+    // Only slower next time.
+  }
+  return value;
+}
+
+/**
+ * Canonical-form marks: the name of a file under `<cache>/canonical/` is the SHA-256 of a store's
+ * three files, its directory and the build; it exists once this build found them canonical, so
+ * `--locked` need not re-serialise the same bytes again. The mark also holds the store those
+ * bytes parse to (JSON), so a warm `--locked` check parses no TOML; a mark that does not hold
+ * one (empty, corrupt, or of an older build) still says "canonical", and the store is parsed.
  */
 export interface StoreText {
   config: string;
@@ -100,27 +147,88 @@ export interface StoreText {
   importsLock: string | undefined;
 }
 
-function markPath(root: string, build: string, files: StoreText): string {
+function markPath(root: string, build: string, dir: string, files: StoreText): string {
   const h = createHash('sha256').update(
-    JSON.stringify([FORMAT, build, files.config, files.audits, files.importsLock ?? null]),
+    JSON.stringify([FORMAT, build, dir, files.config, files.audits, files.importsLock ?? null]),
   );
   return path.join(root, 'canonical', h.digest('hex'));
 }
 
-export async function knownCanonical(root: string, build: string, files: StoreText): Promise<boolean> {
-  const mark = markPath(root, build, files);
-  const now = new Date();
-  // Touching the mark is the existence test, and keeps it from being evicted while in use.
-  return utimes(mark, now, now).then(
-    () => true,
-    () => false,
-  );
+/** What a mark says: undefined when there is none; `store` when it holds a usable one. */
+export interface CanonicalMark {
+  store?: Store;
 }
 
-export function markCanonical(root: string, build: string, files: StoreText): void {
+export async function knownCanonical(
+  root: string,
+  build: string,
+  dir: string,
+  files: StoreText,
+): Promise<CanonicalMark | undefined> {
+  const mark = markPath(root, build, dir, files);
+  let text: string;
   try {
-    writeFileAtomic(markPath(root, build, files), '');
+    text = await readFile(mark, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Touching the mark keeps it from being evicted while in use.
+  const now = new Date();
+  await utimes(mark, now, now).catch(() => undefined);
+  const store = storeOf(text);
+  return store === undefined ? {} : { store };
+}
+
+function storeOf(text: string): Store | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const s = (v as { store?: Partial<Store> } | null)?.store;
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null;
+  return isObject(s) && isObject(s.config) && isObject(s.audits) && isObject(s.importsLock) ? (s as Store) : undefined;
+}
+
+/**
+ * Marks the files canonical, keeping `store` in the mark only when JSON carries it exactly
+ * (a store JSON cannot carry is parsed again each time instead).
+ */
+export function markCanonical(root: string, build: string, dir: string, files: StoreText, store: Store): void {
+  try {
+    writeFileAtomic(markPath(root, build, dir, files), jsonExact(store) ? JSON.stringify({ store }) : '');
   } catch {
     // Only slower next time.
+  }
+}
+
+/**
+ * Does `JSON.parse(JSON.stringify(v))` give back the same value? Only plain objects (no
+ * `__proto__` key, no undefined member), arrays without holes or undefined, strings, booleans,
+ * null and finite numbers other than -0 survive the trip unchanged. (One walk: a deep
+ * comparison of the round trip costs ~5x more on a large store.)
+ */
+export function jsonExact(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object':
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      if (Reflect.ownKeys(v).length !== Object.keys(v).length) return false; // symbols, non-enumerables
+      for (const k in v) {
+        if (k === '__proto__' || !jsonExact((v as Record<string, unknown>)[k])) return false;
+      }
+      return true;
+    default:
+      return false;
   }
 }

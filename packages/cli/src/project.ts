@@ -24,7 +24,9 @@ import {
   pythonLockfileFormat,
 } from '@vet/core/node';
 import { readCargoGraph } from './crates/facts.js';
-import { cachedGraph } from './parse-cache.js';
+import { cachedGraph, memoString } from './parse-cache.js';
+import { cargoHomeOf } from './crates/cargo-home.js';
+import { openCache } from './registry/cache.js';
 
 export interface ProjectRef {
   ecosystem: Ecosystem;
@@ -39,6 +41,8 @@ export interface DiscoverOptions {
   lockfile?: string;
   storePath?: string;
   ecosystem?: Ecosystem;
+  /** The parse cache (`resolveCacheDir`, `BUILD_ID`): a Cargo store's location is kept there. */
+  cache?: { root: string; build: string | undefined };
 }
 
 export function ecosystemOfLockfile(file: string): Ecosystem | undefined {
@@ -123,21 +127,28 @@ export async function discoverProjects(opts: DiscoverOptions): Promise<ProjectRe
   const several = new Set(found.map((f) => f.ecosystem)).size > 1;
   const refs: ProjectRef[] = [];
   for (const f of found) {
-    refs.push({ ...f, storeDir: await storeDirFor(f, { cwd, several, storePath: opts.storePath }) });
+    refs.push({ ...f, storeDir: await storeDirFor(f, { cwd, several, storePath: opts.storePath, cache: opts.cache }) });
   }
   return refs;
 }
 
 async function storeDirFor(
   f: { ecosystem: Ecosystem; lockfile: string },
-  o: { cwd: string; several: boolean; storePath: string | undefined },
+  o: { cwd: string; several: boolean; storePath: string | undefined; cache: DiscoverOptions['cache'] },
 ): Promise<string> {
   if (o.storePath !== undefined) return path.resolve(o.cwd, o.storePath);
   const dir = path.dirname(f.lockfile);
   if (f.ecosystem === 'cargo') {
     const manifest = path.join(dir, 'Cargo.toml');
     if (existsSync(manifest)) {
-      const configured = findCargoStore(await readFile(manifest, 'utf8'), o.cwd, manifest);
+      const text = await readFile(manifest, 'utf8');
+      const find = () => findCargoStore(text, o.cwd, manifest);
+      const build = o.cache?.build;
+      // Parsing a large Cargo.toml costs more than a warm check's every other step (issue 12).
+      const configured =
+        o.cache && build !== undefined
+          ? memoString({ root: o.cache.root, build }, [text, o.cwd, manifest], find)
+          : find();
       if (configured) return path.resolve(o.cwd, configured);
     }
     return path.join(dir, 'supply-chain');
@@ -168,17 +179,34 @@ export interface ReadGraphOptions {
 }
 
 /**
- * The project's graph; npm and Python lockfiles come from the parse cache when every file the
- * reader read is unchanged. Not Cargo: its crate facts come from caches and the network too.
- * Not requirements files: they expand ${VARS} from the whole environment.
+ * The project's graph, from the parse cache when every file the reader read is unchanged: npm and
+ * Python lockfiles, and Cargo graphs read without the network (their crate facts come from vet's
+ * cache and cargo's, both read through traced-fs, so a record that comes or goes is noticed; an
+ * unlocked read may fetch, and is never cached). Not requirements files: they expand ${VARS}
+ * from the whole environment.
  */
 export async function readGraph(ref: ProjectRef, opts: ReadGraphOptions = {}): Promise<DependencyGraph> {
-  const pyFormat = ref.ecosystem === 'pypi' ? pythonLockfileFormat(ref.lockfile) : undefined;
-  const cacheable = ref.ecosystem === 'npm' || (pyFormat !== undefined && pyFormat !== 'requirements');
   const build = opts.cache?.build;
-  if (opts.cache === undefined || build === undefined || !cacheable) return readGraphNow(ref, opts);
-  const inputs = { ecosystem: ref.ecosystem, cwd: process.cwd() };
+  const inputs = cacheInputs(ref, opts);
+  if (opts.cache === undefined || build === undefined || inputs === undefined) return readGraphNow(ref, opts);
   return cachedGraph({ root: opts.cache.root, build, lockfile: ref.lockfile, inputs }, () => readGraphNow(ref, opts));
+}
+
+/** Everything besides files that the graph depends on, or undefined when it is not cacheable. */
+function cacheInputs(ref: ProjectRef, opts: ReadGraphOptions): Record<string, string | undefined> | undefined {
+  const common = { ecosystem: ref.ecosystem, cwd: process.cwd() };
+  switch (ref.ecosystem) {
+    case 'npm':
+      return common;
+    case 'pypi':
+      return pythonLockfileFormat(ref.lockfile) === 'requirements' ? undefined : common;
+    case 'cargo': {
+      if (opts.network === true) return undefined;
+      const env = opts.env ?? process.env;
+      const facts = openCache({ ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}), env }).root;
+      return { ...common, cargoHome: cargoHomeOf(env), facts, buildTarget: env['CARGO_BUILD_TARGET'] };
+    }
+  }
 }
 
 async function readGraphNow(ref: ProjectRef, opts: ReadGraphOptions): Promise<DependencyGraph> {

@@ -8,7 +8,8 @@
  * checksums Cargo.lock records — never by its name.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { tracedReadFileBytesSync, tracedReaddirSync } from '@vet/core/node';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { indexPath, parseIndexFile, type IndexRecord } from './sparse-index.js';
@@ -34,9 +35,11 @@ export interface CargoIndexDir {
   api?: string;
 }
 
+// Listings and .crate reads are traced (core's traced-fs): the parse cache keeps a Cargo graph
+// only while what they saw is unchanged.
 function subdirs(dir: string): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true })
+    return tracedReaddirSync(dir, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name)
       .sort();
@@ -112,7 +115,7 @@ export function readCachedIndexEntry(dir: CargoIndexDir, name: string): IndexRec
 /** A `.crate` cargo downloaded (registry/cache/<dir>/<name>-<version>.crate), unverified. */
 export function readCrateFile(cargoHome: string, dir: string, name: string, version: string): Buffer | undefined {
   try {
-    return readFileSync(join(cargoHome, 'registry', 'cache', dir, `${name}-${version}.crate`));
+    return tracedReadFileBytesSync(join(cargoHome, 'registry', 'cache', dir, `${name}-${version}.crate`));
   } catch {
     return undefined;
   }

@@ -22,8 +22,10 @@ import {
   type DependencyGraph,
   type PackageNode,
 } from '@vet/core';
-import { cargoRegistryCrateFacts, readCargoInputs } from '@vet/core/node';
-import { openCache, readCacheJson, writeCacheJson, type VetCache } from '../registry/cache.js';
+import { cargoRegistryCrateFacts, readCargoInputs, tracedReadFileSync } from '@vet/core/node';
+import { join } from 'node:path';
+import { openCache, writeCacheJson, type VetCache } from '../registry/cache.js';
+import { touch } from '../registry/cache-limit.js';
 import { createLimiter } from '../registry/limiter.js';
 import { cargoHomeOf, crateCacheDirs, readCrateFile } from './cargo-home.js';
 import type { CratesClient } from './client.js';
@@ -45,8 +47,16 @@ const KIND = 'crate-facts';
 const key = (name: string, version: string) => `${name}@${version}`;
 const checksumOf = (n: PackageNode) => n.integrity.find((i) => i.algo === 'sha256' && i.encoding === 'hex')?.digest;
 
+/** vet's record of a crate; read through traced-fs, so a cached graph notices a record that came or went. */
 function cachedFacts(cache: VetCache, checksum: string): CrateFacts | undefined {
-  const v = readCacheJson(cache, KIND, `sha256-${checksum}`) as { hasLib?: unknown; manifest?: unknown } | undefined;
+  const file = join(cache.root, KIND, `sha256-${checksum}.json`);
+  let v: { hasLib?: unknown; manifest?: unknown } | undefined;
+  try {
+    v = JSON.parse(tracedReadFileSync(file, 'utf8')) as typeof v;
+  } catch {
+    return undefined;
+  }
+  touch(file); // asked for = used (eviction order)
   if (typeof v?.hasLib !== 'boolean') return undefined;
   return { hasLib: v.hasLib, ...(typeof v.manifest === 'string' && { manifest: v.manifest }) };
 }
@@ -80,6 +90,7 @@ class FactsBook {
     const k = key(name, version);
     let facts = this.known.get(k);
     if (facts) return facts;
+    if (this.missed.has(k)) return undefined; // nothing learned since (learn() moves it to known)
     const checksum = this.checksums.get(k);
     facts = (checksum && cachedFacts(this.cache, checksum)) || this.fromCargo(name, version);
     if (facts) this.known.set(k, facts);

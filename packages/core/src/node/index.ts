@@ -23,4 +23,12 @@ export {
   type ReadCargoProjectOptions,
 } from './cargo-project.js';
 export { cargoRegistryCrateFacts } from './crate-facts.js';
-export { traceReads, stillSeen, type Observation } from './traced-fs.js';
+export {
+  traceReads,
+  stillSeen,
+  stillSeenSync,
+  type Observation,
+  readFileSync as tracedReadFileSync,
+  readFileBytesSync as tracedReadFileBytesSync,
+  readdirSync as tracedReaddirSync,
+} from './traced-fs.js';

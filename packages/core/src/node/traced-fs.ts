@@ -12,7 +12,7 @@ import * as fsp from 'node:fs/promises';
 
 /** One call and what it saw. */
 export interface Observation {
-  op: 'read' | 'list' | 'list-types' | 'stat' | 'exists';
+  op: 'read' | 'read-bytes' | 'list' | 'list-types' | 'stat' | 'exists';
   path: string;
   seen: string;
 }
@@ -25,9 +25,17 @@ export function traceReads<T>(into: Observation[], work: () => Promise<T>): Prom
 }
 
 /** Does the same call still see the same thing? (Any failure to look counts as a change.) */
-export async function stillSeen(o: Observation): Promise<boolean> {
+export function stillSeen(o: Observation): Promise<boolean> {
+  return Promise.resolve(stillSeenSync(o));
+}
+
+/**
+ * `stillSeen`, synchronously: a parse-cache hit asks hundreds of these (a Cargo graph's crate
+ * facts), and small synchronous reads beat as many trips through the thread pool.
+ */
+export function stillSeenSync(o: Observation): boolean {
   try {
-    return (await look(o.op, o.path)) === o.seen;
+    return lookSync(o.op, o.path) === o.seen;
   } catch {
     return false;
   }
@@ -51,12 +59,13 @@ function listingDigest(entries: fs.Dirent[] | string[]): string {
   );
 }
 
-async function look(op: Observation['op'], path: string): Promise<string> {
+function lookSync(op: Observation['op'], path: string): string {
   try {
-    if (op === 'read') return digest(await fsp.readFile(path, 'utf8'));
-    if (op === 'list') return listingDigest(await fsp.readdir(path));
-    if (op === 'list-types') return listingDigest(await fsp.readdir(path, { withFileTypes: true }));
-    if (op === 'stat') return kindOf(await fsp.stat(path));
+    if (op === 'read') return digest(fs.readFileSync(path, 'utf8'));
+    if (op === 'read-bytes') return digest(fs.readFileSync(path));
+    if (op === 'list') return listingDigest(fs.readdirSync(path));
+    if (op === 'list-types') return listingDigest(fs.readdirSync(path, { withFileTypes: true }));
+    if (op === 'stat') return kindOf(fs.statSync(path));
     return String(fs.existsSync(path));
   } catch (e) {
     return failed(e);
@@ -119,6 +128,11 @@ export function existsSync(path: string): boolean {
 
 export function readFileSync(path: string, encoding: 'utf8'): string {
   return traced('read', path, () => fs.readFileSync(path, encoding), digest);
+}
+
+/** A file's bytes (binary files: their digest is of the bytes, not of a decoding). */
+export function readFileBytesSync(path: string): Buffer {
+  return traced('read-bytes', path, () => fs.readFileSync(path), digest);
 }
 
 export function readdirSync(path: string, options: { withFileTypes: true }): fs.Dirent[] {

@@ -32,6 +32,13 @@ export interface UnauditedConflict {
 
 export type ViolationConflict = AuditConflict | UnauditedConflict;
 
+const isViolation = (e: AuditEntry): boolean => e.kind === 'violation';
+
+function hasViolation(store: Store, name: string, imports: string[]): boolean {
+  for (const n of imports) if (store.importsLock.audits[n]?.audits[name]?.some(isViolation)) return true;
+  return store.audits.audits[name]?.some(isViolation) ?? false;
+}
+
 export function findViolationConflicts(
   store: Store,
   name: string,
@@ -39,8 +46,9 @@ export function findViolationConflicts(
   scheme: SchemeLike,
   imports: string[] = importNames(store),
 ): ViolationConflict[] {
+  // Most names have no violation: answered without collecting their audits (once per name per resolve).
+  if (!hasViolation(store, name, imports)) return [];
   const audits = auditsOf(store, name, imports);
-  if (!audits.some((a) => a.entry.kind === 'violation')) return [];
   const exemptions = store.config.exemptions[name] ?? [];
   const conflicts: ViolationConflict[] = [];
   for (const v of audits) {
