@@ -7,6 +7,7 @@ import type { GraphBuilder } from './builder.js';
 import type { PackageJsonLike } from './manifest.js';
 import { splitNameAt } from './source.js';
 import { asRecord, asString, isRecord, type Json } from './text.js';
+import { dict, dictFrom } from '../../dict.js';
 
 export function v1InstallEntries(
   doc: Json,
@@ -42,7 +43,7 @@ function v1Entry(key: string, e: Json): Json {
   }
   const requires = isRecord(e['requires']) ? e['requires'] : {};
   // Keep every edge even when its range is not a string: dropping one could hide a dependency.
-  const dependencies = Object.fromEntries(Object.keys(requires).map((k) => [k, asString(requires[k]) ?? '']));
+  const dependencies = dictFrom(Object.keys(requires).map((k) => [k, asString(requires[k]) ?? '']));
   return {
     name,
     version,
@@ -74,8 +75,8 @@ function rootEntry(doc: Json, manifest: PackageJsonLike | undefined, b: GraphBui
     };
   }
   b.warn('lockfile v1 without package.json: every top-level entry is taken as a direct dependency');
-  const dependencies: Record<string, string> = {};
-  const devDependencies: Record<string, string> = {};
+  const dependencies = dict<string>();
+  const devDependencies = dict<string>();
   for (const [key, raw] of Object.entries(asRecord(doc['dependencies']))) {
     (asRecord(raw)['dev'] === true ? devDependencies : dependencies)[key] = '*';
   }

@@ -16,6 +16,7 @@ import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
 import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, unsupported, type Json } from './text.js';
+import { dict } from '../../dict.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
@@ -130,7 +131,7 @@ class PnpmReader {
   /** 5.x single-project lockfiles keep the root's maps at top level instead of `importers`. */
   private importers(): Json {
     if (isRecord(this.doc['importers'])) return this.doc['importers'];
-    const root: Json = {};
+    const root: Json = dict();
     for (const [section] of SECTIONS) if (section in this.doc) root[section] = this.doc[section];
     return { '.': root };
   }

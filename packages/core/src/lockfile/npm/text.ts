@@ -4,6 +4,8 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { VetError, isVetError, type VetErrorCode } from '../../errors.js';
+import { dict } from '../../dict.js';
+import { parseJsoncSafe } from '../../jsonc-safe.js';
 
 /** 1-based line of a character offset. Only called on error paths, so a linear scan is fine. */
 export function lineAt(text: string, offset: number): number {
@@ -40,7 +42,7 @@ export function parseJsonText(text: string, file: string): unknown {
     return JSON.parse(stripBom(text));
   } catch (cause) {
     const errors: jsonc.ParseError[] = [];
-    jsonc.parse(stripBom(text), errors, { allowTrailingComma: false, disallowComments: true });
+    parseJsoncSafe(stripBom(text), errors, { allowTrailingComma: false, disallowComments: true });
     const first = errors[0];
     const line = first === undefined ? undefined : lineAt(text, first.offset);
     throw parseError(`invalid JSON: ${(cause as Error).message}`, file, line, cause);
@@ -50,7 +52,7 @@ export function parseJsonText(text: string, file: string): unknown {
 /** JSONC with trailing commas (bun.lock). */
 export function parseJsoncText(text: string, file: string): unknown {
   const errors: jsonc.ParseError[] = [];
-  const value: unknown = jsonc.parse(stripBom(text), errors, { allowTrailingComma: true });
+  const value: unknown = parseJsoncSafe(stripBom(text), errors, { allowTrailingComma: true });
   const first = errors[0];
   if (first !== undefined) {
     const what = jsonc.printParseErrorCode(first.error);
@@ -92,7 +94,7 @@ export function asString(v: unknown): string | undefined {
 
 /** A `{name: string}` map such as `dependencies`; non-string values are dropped. */
 export function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
   return out;
