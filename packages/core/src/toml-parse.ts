@@ -12,6 +12,7 @@
  */
 import { parse } from 'smol-toml';
 import { VetError } from './errors.js';
+import { checkNesting } from './nesting.js';
 
 export type TomlDocument = Record<string, unknown>;
 
@@ -19,6 +20,7 @@ export type TomlDocument = Record<string, unknown>;
 export const TOML_MAX_DEPTH = 128;
 
 export function parseToml(text: string, file: string): TomlDocument {
+  checkNesting(text, file, 'toml');
   try {
     return parse(text, { maxDepth: TOML_MAX_DEPTH });
   } catch (e) {

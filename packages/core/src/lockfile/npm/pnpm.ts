@@ -17,6 +17,7 @@ import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from
 import { classifyResolved } from './source.js';
 import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, unsupported, type Json } from './text.js';
 import { dict } from '../../dict.js';
+import { checkNesting } from '../../nesting.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
@@ -58,6 +59,7 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
 
 function loadDocuments(text: string, fileName: string): unknown[] {
   // pnpm's own output takes the purpose-built reader; anything else (and every error) the general one.
+  checkNesting(text, fileName, 'yaml');
   const fast = parsePnpmYamlFast(text);
   if (fast !== undefined) return fast;
   const docs = parseAllDocuments(text);

@@ -6,6 +6,7 @@ import * as jsonc from 'jsonc-parser';
 import { VetError, isVetError, type VetErrorCode } from '../../errors.js';
 import { dict } from '../../dict.js';
 import { parseJsoncSafe } from '../../jsonc-safe.js';
+import { checkNesting } from '../../nesting.js';
 
 /** 1-based line of a character offset. Only called on error paths, so a linear scan is fine. */
 export function lineAt(text: string, offset: number): number {
@@ -38,6 +39,7 @@ export function unsupported(message: string, file: string, line?: number, hint?:
  * failure jsonc-parser re-reads the text to find the offset of the first error.
  */
 export function parseJsonText(text: string, file: string): unknown {
+  checkNesting(text, file, 'json');
   try {
     return JSON.parse(stripBom(text));
   } catch (cause) {
@@ -51,6 +53,7 @@ export function parseJsonText(text: string, file: string): unknown {
 
 /** JSONC with trailing commas (bun.lock). */
 export function parseJsoncText(text: string, file: string): unknown {
+  checkNesting(text, file, 'json');
   const errors: jsonc.ParseError[] = [];
   const value: unknown = parseJsoncSafe(stripBom(text), errors, { allowTrailingComma: true });
   const first = errors[0];

@@ -8,6 +8,7 @@ import { printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parseJsoncSafe } from '../../jsonc-safe.js';
 import { VetError } from '../../errors.js';
 import { isTable, type Table } from './values.js';
+import { checkNesting } from '../../nesting.js';
 
 /** The one TOML entry point of core (the store's), so every TOML error reads the same. */
 export { parseTomlText } from '../../store/parse-common.js';
@@ -19,6 +20,7 @@ export function lineAt(text: string, offset: number): number {
 }
 
 export function parseJsonObject(text: string, fileName: string): Table {
+  checkNesting(text, fileName, 'json');
   const errors: ParseError[] = [];
   const value: unknown = parseJsoncSafe(text, errors, { disallowComments: true, allowTrailingComma: false });
   const err = errors[0];
