@@ -77,6 +77,10 @@ describe('nesting depth is bounded in every reader', () => {
     expect(() => checkNesting(`{"a": ${deepInString}}`, 'f', 'json')).not.toThrow();
     expect(() => checkNesting(`a: '${'['.repeat(1000)}'\n# ${'{'.repeat(1000)}\n`, 'f', 'yaml')).not.toThrow();
     expect(() => checkNesting(`a = '${'['.repeat(1000)}'\nb = "x.y.z"\n`, 'f', 'toml')).not.toThrow();
+    // A corpus imports.lock: a multi-line literal string with a lone `'` and dots inside.
+    const multi = `notes = '''\nI've grepped ${'a.'.repeat(200)}\n${'['.repeat(200)}\n'''\n[[audits.x]]\n`;
+    expect(() => checkNesting(multi, 'f', 'toml')).not.toThrow();
+    expect(() => checkNesting(`notes = """\n\\""" ${'{'.repeat(200)}"""\n`, 'f', 'toml')).not.toThrow();
     expect(() => checkNesting(arr(128), 'f', 'json')).not.toThrow();
     expect(() => checkNesting(arr(129), 'f', 'json')).toThrow();
   });

@@ -94,6 +94,18 @@ function blockPrefixEnd(text: string, i: number): number {
 function stringEnd(text: string, i: number, quote: number, syntax: NestingSyntax): number {
   // YAML doubles a single quote inside '…'; TOML's '…' has no escapes; "…" escapes with a backslash.
   const escapes = quote === 34;
+  if (syntax === 'toml' && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+    // TOML's multi-line strings, `"""…"""` and `'''…'''`.
+    const close = String.fromCharCode(quote).repeat(3);
+    for (let j = i + 3; j < text.length; j++) {
+      if (escapes && text.charCodeAt(j) === 92) j++;
+      else if (text.startsWith(close, j)) {
+        while (text.charCodeAt(j + 3) === quote) j++; // up to two quotes may end the content
+        return j + 2;
+      }
+    }
+    return text.length - 1;
+  }
   for (let j = i + 1; j < text.length; j++) {
     const c = text.charCodeAt(j);
     if (escapes && c === 92) j++;
