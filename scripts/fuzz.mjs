@@ -162,7 +162,7 @@ const NEST = [
   (n) => '['.repeat(n),
   (n) => '{"a":'.repeat(n),
   (n) => '{'.repeat(n),
-  (n) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:\n`).join(''),
+  (n) => Array.from({ length: Math.min(n, 3000) }, (_, i) => `${' '.repeat(i)}k:\n`).join(''),
   (n) => '- '.repeat(n),
   (n) => `[${Array.from({ length: n }, () => 'a').join('.')}]\n`,
 ];

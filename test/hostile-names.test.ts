@@ -1,8 +1,8 @@
 /**
  * Names of the language's own objects (issue 10): a dependency called `constructor`,
  * `__proto__`, `prototype`, `toString` or `hasOwnProperty` is an ordinary package in every
- * lockfile format. `vet init` exempts each one and `vet check --locked` then passes over the
- * store it wrote. The projects are small hand-written fixtures (test/fixtures/hostile/), one per
+ * lockfile format. `vet init` exempts each one and `vet check --locked` (and an unlocked `vet check`) then
+ * pass over the store it wrote. The projects are small hand-written fixtures (test/fixtures/hostile/), one per
  * format; they double as seeds of scripts/fuzz.mjs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -61,6 +61,11 @@ describe('dependencies named after Object.prototype members', () => {
       expect(check.stderr).not.toContain('internal error');
       expect(check.stdout).toContain(`Vetting Succeeded (${names.length} exempted)`);
       expect(check.code).toBe(0);
+      // Unlocked, the store is copied before the registry refresh (the registry is unreachable here).
+      const unlocked = await runVet(['check'], { cwd: project.dir });
+      expect(unlocked.stderr).not.toContain('internal error');
+      expect(unlocked.stdout).toContain(`Vetting Succeeded (${names.length} exempted)`);
+      expect(unlocked.code).toBe(0);
     });
   }
 });

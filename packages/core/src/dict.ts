@@ -27,3 +27,22 @@ export function dictOf<T>(obj: Readonly<Record<string, T>>): Record<string, T> {
 export function own<T>(obj: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return obj !== undefined && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
+
+/**
+ * A deep copy of plain data (objects, arrays, primitives, Dates) that keeps null prototypes:
+ * `structuredClone` turns a null-prototype map back into a plain `{}`, where `constructor`
+ * answers from Object.prototype again.
+ */
+export function cloneData<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => cloneData(v)) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (value instanceof Uint8Array) return value.slice() as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out = (Object.getPrototypeOf(value) === null ? Object.create(null) : {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: cloneData(v), enumerable: true, writable: true, configurable: true });
+    else out[k] = cloneData(v);
+  }
+  return out as T;
+}
