@@ -9,7 +9,8 @@ describe('maps keyed by outside strings', () => {
     ]);
     expect(Object.keys(m)).toEqual(['__proto__', 'constructor']);
     expect(m['toString']).toBeUndefined();
-    expect(own({} as Record<string, unknown>, 'constructor')).toBeUndefined();
+    const plain: Record<string, unknown> = {};
+    expect(own(plain, 'constructor')).toBeUndefined();
     expect(own(m, '__proto__')).toBe(1);
   });
 
