@@ -23,9 +23,10 @@
 // - skipping the canonical re-serialisation when the store's bytes were already found canonical
 //   by this build: −40–60 ms.
 // - tried and dropped: a larger young generation (--max-semi-space-size=32): no difference
-//   measurable here; smol-toml for the store: @iarna/toml stays (the product's choice; 26 vs
-//   22 ms on a 170 KB config.toml, per the issue).
-// - remaining (warm, CPU profile): resolve ~20 %, @iarna/toml store parse ~8 %, validation ~5 %,
+//   measurable here; smol-toml for the store was not taken for speed (26 vs 22 ms on a 170 KB
+//   config.toml) — it replaced @iarna/toml later, for safety (issue 10: @iarna/toml's parse
+//   wrote through `constructor`/`__proto__` keys into Object; see core/src/toml-parse.ts).
+// - remaining (warm, CPU profile, then): resolve ~20 %, TOML store parse ~8 %, validation ~5 %,
 //   module loading ~10 %, GC ~25 %.
 // Needs ../shared/corpus and a built CLI (`pnpm build`); js-yaml and smol-toml are root
 // devDependencies used only here. BENCH_RUNS=N changes the number of pairs (default 7).
