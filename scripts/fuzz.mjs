@@ -12,6 +12,7 @@
 // Crashing and hanging inputs are saved under --out (default: a temp dir) for a regression test.
 //
 // usage: node scripts/fuzz.mjs [--seconds N] [--format NAME[,NAME…]] [--jobs N] [--seed N] [--out DIR]
+//                             [--bin PATH to a vet bin.js; default: the bundled CLI]
 // Not part of `pnpm test` (test/fuzz-smoke.test.ts runs it for a few seconds).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'packages/cli/dist/bundle/bin.js');
+let BIN = path.join(ROOT, 'packages/cli/dist/bundle/bin.js');
 const FIXTURES = path.join(ROOT, 'test/fixtures/hostile');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 const HANG_MS = 2000;
@@ -47,6 +48,7 @@ function args() {
     jobs: Number(get('jobs', '2')),
     seed: Number(get('seed', String(Date.now() % 1e9))),
     out: get('out', path.join(os.tmpdir(), 'vet-fuzz-findings')),
+    bin: get('bin', BIN),
   };
 }
 
@@ -377,6 +379,7 @@ function table(rows) {
 
 async function main() {
   const opts = args();
+  BIN = path.resolve(opts.bin);
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`pnpm build\` first`);
   const formats = opts.formats.length > 0 ? opts.formats : Object.keys(FORMATS);
   for (const f of formats)
