@@ -23,8 +23,9 @@
 // - skipping the canonical re-serialisation when the store's bytes were already found canonical
 //   by this build: −40–60 ms.
 // - tried and dropped: a larger young generation (--max-semi-space-size=32): no difference
-//   measurable here; smol-toml for the store: @iarna/toml stays (the product's choice; 26 vs
-//   22 ms on a 170 KB config.toml, per the issue).
+//   measurable here; smol-toml for the store was not taken for speed (26 vs 22 ms on a 170 KB
+//   config.toml) — it replaced @iarna/toml later, for safety (issue 10: @iarna/toml's parse
+//   wrote through `constructor`/`__proto__` keys into Object; see core/src/toml-parse.ts).
 // - second round (CPU time, user+sys, median of 5–7 runs alternating main's bundle and the new
 //   one; the machine was shared, load average 12–20, so only the differences mean much):
 //   - Cargo graphs in the parse cache (read --locked: vet's crate-fact records, cargo's

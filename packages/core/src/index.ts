@@ -21,6 +21,7 @@ export {
   isVetError,
 } from './errors.js';
 export { escapeText, toSafeJson } from './escape.js';
+export { cloneData, dict, dictFrom, own } from './dict.js';
 export { type DependencyGraph, type Ecosystem, type Integrity, type PackageNode } from './graph.js';
 export { narrowImportsLock } from './imports/narrow.js';
 export { translateImport } from './imports/translate.js';

@@ -12,7 +12,7 @@ import { packagesNeedingPublishers, setPublisherRows } from '../imports/publishe
 import { openPackageSource } from '../package-source.js';
 import { createHttpClient, mapLimit } from '../registry/index.js';
 import { openPypiClients, pypiYankStateOf as yankStateOf } from '../pypi/index.js';
-import { isVetError, type VetError } from '@vet/core';
+import { cloneData, isVetError, type VetError } from '@vet/core';
 import path from 'node:path';
 import {
   createCratesClient,
@@ -50,7 +50,7 @@ export async function refreshProject(
   }
   const needing = p.ref.ecosystem === 'npm' ? packagesNeedingPublishers(store, p.graph) : [];
   if (needing.length > 0) {
-    if (store === p.store) store = structuredClone(store);
+    if (store === p.store) store = cloneData(store);
     const source = await openPackageSource({
       ecosystem: 'npm',
       graph: p.graph,
@@ -69,7 +69,7 @@ export async function refreshProject(
   if (p.ref.ecosystem === 'cargo') {
     const crates = cratesNeedingPublishers(store, p.graph, packagesNeedingPublishers(store, p.graph));
     if (crates.length > 0) {
-      if (store === p.store) store = structuredClone(store);
+      if (store === p.store) store = cloneData(store);
       await refreshCratePublishers(io, p, store, crates, notes);
     }
   }

@@ -3,7 +3,7 @@
  * cargo-vet audits.toml feed, or a notary (`--notary URL --key VERIFIER-KEY`) whose log is
  * verified before anything from it is believed. Fetches it at once and writes imports.lock.
  */
-import { VetError, escapeText, type ImportConfig } from '@vet/core';
+import { dict, VetError, escapeText, type ImportConfig } from '@vet/core';
 import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -26,7 +26,7 @@ export interface ImportOptions {
 }
 
 export function importConfigFrom(o: ImportOptions): ImportConfig {
-  const criteriaMap: Record<string, string[]> = {};
+  const criteriaMap = dict<string[]>();
   for (const pair of o.criteriaMap ?? []) {
     const [theirs, ours] = pair.split('=').map((s) => s.trim());
     if (!theirs || !ours) throw new VetError('INVALID_ARGUMENT', `--criteria-map ${pair}: expected THEIRS=OURS`);

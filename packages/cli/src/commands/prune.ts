@@ -2,7 +2,7 @@
  * `vet prune`: remove exemptions the audits have made unnecessary, and exemptions of
  * versions no longer in the lockfile. Also used by certify for the certified package.
  */
-import { resolve, type Store } from '@vet/core';
+import { cloneData, resolve, type Store } from '@vet/core';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -47,7 +47,7 @@ export function pruneStore(p: LoadedProject): { removed: number } {
     const key = `${n.name}@${n.version}`;
     present.set(key, (present.get(key) ?? true) && fully.has(key));
   }
-  const snapshot = structuredClone(p.store.config.exemptions);
+  const snapshot = cloneData(p.store.config.exemptions);
   let removed = 0;
   for (const [name, list] of Object.entries(p.store.config.exemptions)) {
     const kept = list.filter((e) => present.get(`${name}@${e.version}`) === false);
@@ -62,7 +62,7 @@ export function pruneStore(p: LoadedProject): { removed: number } {
     const original = snapshot[name];
     if (!original) continue;
     removed -= original.length - (p.store.config.exemptions[name]?.length ?? 0);
-    p.store.config.exemptions[name] = structuredClone(original);
+    p.store.config.exemptions[name] = cloneData(original);
     removed += pruneExemptionsFor(p, name);
   }
   return { removed };

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import {
+  cloneData,
   IN_TOTO_PAYLOAD_TYPE,
   VetError,
   escapeText,
@@ -88,7 +89,7 @@ async function mirroredClaims(io: CommandIO, p: LoadedProject, importName: strin
   const { IMPORT_HINTS } = await import('../imports/fetch-audits.js');
   const http = (await import('../registry/index.js')).createHttpClient({ hints: IMPORT_HINTS });
   try {
-    const store = structuredClone(p.store);
+    const store = cloneData(p.store);
     const config = store.config.imports[importName]!;
     const r = await refreshNotaryImport({ http, io, storeDir: p.ref.storeDir }, importName, config, store, p.graph);
     return r.state.claims;

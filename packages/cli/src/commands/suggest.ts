@@ -5,6 +5,7 @@
  * auditor needs: install scripts, native code, new dependencies, a new publisher, dependents.
  */
 import {
+  cloneData,
   buildSuggestReport,
   formatSuggestHuman,
   isVetError,
@@ -27,7 +28,7 @@ import { mapLimit } from '../registry/limiter.js';
 
 /** The store with every `suggest = true` exemption removed. */
 export function withoutSuggestableExemptions(store: Store): Store {
-  const next = structuredClone(store);
+  const next = cloneData(store);
   for (const [name, list] of Object.entries(next.config.exemptions)) {
     const kept = list.filter((e) => !e.suggest);
     if (kept.length) next.config.exemptions[name] = kept;

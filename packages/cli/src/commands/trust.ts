@@ -11,7 +11,7 @@
  * An existing entry with the same criteria and publisher whose window lies inside the new one
  * is widened rather than duplicated (unless --notes is given), as cargo-vet does.
  */
-import { SAFE_TO_DEPLOY, VetError, resolve, type Store, type TrustedEntry } from '@vet/core';
+import { cloneData, dict, SAFE_TO_DEPLOY, VetError, resolve, type Store, type TrustedEntry } from '@vet/core';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -135,8 +135,8 @@ export async function runTrust(g: GlobalOptions, io: CommandIO, o: TrustOptions)
     } else {
       const publisher = o.all;
       // Failing or only exempted: what fails once every exemption is set aside.
-      const bare = structuredClone(p.store);
-      bare.config.exemptions = {};
+      const bare = cloneData(p.store);
+      bare.config.exemptions = dict();
       const report = resolve({ graph: p.graph, store: bare, scheme: p.scheme, today: p.today });
       const names = [...new Set(report.failures.map((f) => f.node.name))].sort();
       const packuments = await Promise.all(names.map((n) => source.packument!(n).then((pk) => [n, pk] as const)));

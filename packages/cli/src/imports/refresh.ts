@@ -4,6 +4,7 @@
  * failing run writes nothing.
  */
 import {
+  cloneData,
   CriteriaIndex,
   VetError,
   translateImport,
@@ -40,7 +41,7 @@ export async function refreshImports(
   graph: DependencyGraph,
   opts: RefreshOptions,
 ): Promise<RefreshResult> {
-  const next = structuredClone(store);
+  const next = cloneData(store);
   const warnings: string[] = [];
   const storeWarnings: StoreWarning[] = [];
   const packages = new Set(graph.nodes.filter((n) => !n.firstParty).map((n) => n.name));

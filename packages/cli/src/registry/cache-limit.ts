@@ -10,8 +10,7 @@
 import { lstatSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import TOML from '@iarna/toml';
-import { VetError } from '@vet/core';
+import { VetError, parseTomlText } from '@vet/core';
 
 export const DEFAULT_CACHE_MAX = 2 * 1024 ** 3;
 
@@ -21,7 +20,7 @@ Object.assign(UNITS, { g: 1e9, gb: 1e9, gib: 1024 ** 3, t: 1e12, tb: 1e12, tib: 
 /** "500MB", "2GiB", "1.5g", "1048576" → bytes; throws INVALID_ARGUMENT otherwise. */
 export function parseSize(text: string, what = 'cache size'): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  const unit = m && Object.hasOwn(UNITS, m[2]!.toLowerCase()) ? UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined)
     throw new VetError('INVALID_ARGUMENT', `invalid ${what} ${JSON.stringify(text)}`, {
       hint: 'write a number of bytes with an optional unit: 500MB, 2GiB, 1.5G',
@@ -66,12 +65,9 @@ function configuredMax(file: string): string | undefined {
   } catch {
     return undefined;
   }
-  try {
-    const v = TOML.parse(text)['cache-max'];
-    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
-  } catch (e) {
-    throw new VetError('PARSE_ERROR', `${file}: invalid TOML: ${(e as Error).message.split('\n')[0]}`, { file });
-  }
+  // core's one TOML parser (smol-toml): file and line on a syntax error, no prototype writes.
+  const v = parseTomlText(text, file)['cache-max'];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
 export interface CacheEntry {

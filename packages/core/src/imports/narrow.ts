@@ -6,6 +6,7 @@
  * Nothing that widens trust (a new approval) is kept before a check passes with it.
  */
 import type { AuditEntry, AuditsFile, ImportsLockFile, TrustedEntry, WildcardAuditEntry } from '../store/model.js';
+import { cloneData } from '../dict.js';
 
 const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
 /** Set an own property whatever the key (`__proto__` included) on a plain object. */
@@ -33,7 +34,7 @@ function grantKey(e: WildcardAuditEntry | TrustedEntry): string {
 }
 
 export function narrowImportsLock(saved: ImportsLockFile, fresh: ImportsLockFile): ImportsLockFile {
-  const out = structuredClone(saved);
+  const out = cloneData(saved);
   for (const name of Object.keys(out.audits)) {
     if (!has(fresh.audits, name)) delete out.audits[name];
     else setOwn(out.audits, name, narrowAuditsFile(out.audits[name]!, fresh.audits[name]!));
@@ -43,7 +44,7 @@ export function narrowImportsLock(saved: ImportsLockFile, fresh: ImportsLockFile
     const violations = violationsOnly(fresh.audits[name]!);
     if (Object.keys(violations.audits).length > 0) setOwn(out.audits, name, violations);
   }
-  if (fresh.revoked !== undefined) out.revoked = structuredClone(fresh.revoked);
+  if (fresh.revoked !== undefined) out.revoked = cloneData(fresh.revoked);
   else delete out.revoked;
   if (fresh.notaryCheckpoints !== undefined) out.notaryCheckpoints = { ...fresh.notaryCheckpoints };
   return out;

@@ -23,6 +23,7 @@ import { parseCargoLock, type CargoLock } from '../lockfile/cargo/lock.js';
 import { parseCargoManifest, type CargoManifest } from '../lockfile/cargo/manifest.js';
 import { manifestFileName, normalizeRelDir } from '../lockfile/cargo/paths.js';
 import { findCargoStore } from '../lockfile/cargo/store-location.js';
+import { dict } from '../dict.js';
 
 export interface ReadCargoProjectOptions {
   crateFacts?: CrateFactsProvider;
@@ -90,7 +91,7 @@ async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND
  * them, keyed by relDir.
  */
 async function readManifests(dir: string, extraDirs: string[]): Promise<Record<string, string>> {
-  const texts: Record<string, string> = {};
+  const texts = dict<string>();
   const queue: string[] = ['', ...extraDirs];
   const seen = new Set<string>();
   while (queue.length > 0) {

@@ -18,6 +18,7 @@ import { parsePackageLock } from '../lockfile/npm/package-lock.js';
 import { parsePnpmLock } from '../lockfile/npm/pnpm.js';
 import { isRecord, parseJsonText, unsupported } from '../lockfile/npm/text.js';
 import { parseYarnLock } from '../lockfile/npm/yarn.js';
+import { dict } from '../dict.js';
 
 /**
  * Lockfile names in precedence order. npm itself prefers npm-shrinkwrap.json over
@@ -117,7 +118,7 @@ async function readManifest(root: string, dir: string): Promise<PackageJsonLike 
 
 /** Root package.json plus every directory its `workspaces` globs match that holds a package.json. */
 async function readWorkspaceManifests(root: string): Promise<NpmManifests> {
-  const manifests: NpmManifests = {};
+  const manifests: NpmManifests = dict();
   const rootManifest = await readManifest(root, '');
   if (rootManifest === undefined) return manifests;
   manifests[''] = rootManifest;

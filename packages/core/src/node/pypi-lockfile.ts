@@ -12,6 +12,7 @@ import { parsePoetryLock } from '../lockfile/pypi/poetry.js';
 import { parsePylock } from '../lockfile/pypi/pylock.js';
 import { parseRequirementsTxt, requirementsIncludes, type RequirementsOptions } from '../lockfile/pypi/requirements.js';
 import { parseUvLock } from '../lockfile/pypi/uv.js';
+import { dict } from '../dict.js';
 
 export type PythonLockfileFormat = 'uv' | 'poetry' | 'pylock' | 'pipfile' | 'requirements';
 
@@ -82,7 +83,7 @@ async function loadRequirementFiles(
   entries: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
+  const files = dict<string>();
   const queue = [...entries];
   while (queue.length > 0) {
     const p = queue.shift() as string;

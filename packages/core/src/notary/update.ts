@@ -26,6 +26,7 @@ import { NotaryTreeVerifier } from './tree.js';
 import type { DecodedDsse } from '../sig/dsse.js';
 import { NotaryReplayer, type SignatureLookup } from './replay.js';
 import { NOTARY_MIRROR_FORMAT, type NotaryMirrorState } from './state.js';
+import { cloneData } from '../dict.js';
 
 export interface NotaryUpdateInput {
   importName: string;
@@ -215,7 +216,7 @@ export class NotaryReplaySession {
       range: base?.range ?? new CompactRange().toJSON(),
       leafHashes: base?.leafHashes ?? new Uint8Array(0),
       adminKeys: { ...plan.adminKeys },
-      auditors: structuredClone(base?.auditors ?? {}),
+      auditors: cloneData(base?.auditors ?? {}),
       // Shallow: the replay copies a record before changing it (revocation).
       claims: [...(base?.claims ?? [])],
     };

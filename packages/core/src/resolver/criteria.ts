@@ -7,6 +7,7 @@
 import { VetError } from '../errors.js';
 import type { CriteriaEntry } from '../store/model.js';
 import { SAFE_TO_DEPLOY, SAFE_TO_RUN } from '../store/model.js';
+import { dict } from '../dict.js';
 
 /** A set of criteria indices; bit i set ⇔ criterion i is in the set. */
 export type CriteriaSet = bigint;
@@ -28,7 +29,7 @@ export class CriteriaIndex {
   /** Display names per set: most packages share one of a handful of sets. */
   private readonly nameCache = new Map<CriteriaSet, string[]>();
 
-  constructor(custom: Record<string, CriteriaEntry> = {}, file = 'audits.toml') {
+  constructor(custom: Record<string, CriteriaEntry> = dict(), file = 'audits.toml') {
     const customNames = Object.keys(custom).sort(byteOrder);
     const names = [SAFE_TO_RUN, SAFE_TO_DEPLOY, ...customNames];
     if (names.length > MAX_CRITERIA) {

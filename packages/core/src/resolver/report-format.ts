@@ -10,6 +10,7 @@ import { formatShortList } from './short-list.js';
 import { formatSuggestHuman, type MeasuredSuggestion, type SuggestReport } from './suggest-report.js';
 import type { NodeRef, ResolveReport, VetFailure } from './types.js';
 import type { ViolationConflict } from './violations.js';
+import { dictFrom } from '../dict.js';
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -174,7 +175,7 @@ export function toCargoVetJson(r: ResolveReport, suggest?: SuggestReport | null)
         suggest: suggest
           ? {
               suggestions: suggest.suggestions.map((s) => suggestItemJson(r, s)),
-              suggest_by_criteria: Object.fromEntries(
+              suggest_by_criteria: dictFrom(
                 suggest.byCriteria.map(([label, items]) => [label, items.map((s) => suggestItemJson(r, s))]),
               ),
               total_lines: suggest.totalLines,
@@ -184,7 +185,7 @@ export function toCargoVetJson(r: ResolveReport, suggest?: SuggestReport | null)
     case 'fail (violation)':
       return {
         conclusion: r.conclusion,
-        violations: Object.fromEntries(
+        violations: dictFrom(
           Object.keys(r.violations)
             .sort(byteOrder)
             .map((k) => [k, r.violations[k]!.map((c) => conflictJson(r, c))]),

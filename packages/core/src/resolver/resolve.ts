@@ -29,6 +29,7 @@ import type {
 } from './types.js';
 import { findViolationConflicts, type ViolationConflict } from './violations.js';
 import { wildcardExpiryWarnings } from './warnings.js';
+import { dict } from '../dict.js';
 
 const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -96,7 +97,7 @@ export function resolve(input: ResolveInput): ResolveReport {
   const binding = lockfileDigestBinding(graph, scheme);
   const auditGraphs = new Map<string, AuditGraph>();
   const conflictsByName = new Map<string, ViolationConflict[]>();
-  const violations: Record<string, ViolationConflict[]> = {};
+  const violations = dict<ViolationConflict[]>();
   const results = new Map<string, NodeResult>();
   const lists: Record<Exclude<VetStatus, 'failed'>, NodeRef[]> = { fully: [], partially: [], exempted: [] };
   const failures: VetFailure[] = [];

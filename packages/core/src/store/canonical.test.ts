@@ -36,3 +36,20 @@ describe('canonicalFirstDifference', () => {
     expect(canonicalFirstDifference('a \r\nb\n', 'a\nb\n', 'f')).toContain('-a·\\r');
   });
 });
+
+describe('canonical check on hostile text (fuzz finding, issue 10)', () => {
+  it('a megabyte of whitespace inside a line costs linear time, and the diff cuts the line', () => {
+    const line = `#${' '.repeat(1_000_000)}cargo-vet imports lock`;
+    const start = performance.now();
+    const diff = canonicalFirstDifference(`\n${line}\n${line}\n`, '\n# cargo-vet imports lock\n', 'imports.lock');
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(diff).toContain('@@ line 2 @@');
+    expect(diff).toContain('… (999823 more characters)');
+    expect(diff!.length).toBeLessThan(2000);
+  });
+
+  it('still shows trailing spaces, tabs and CR', () => {
+    const diff = canonicalFirstDifference('a = 1 \t\r\nb = 2\n', 'a = 1\nb = 2\n', 'f');
+    expect(diff).toContain('-a = 1·→\\r');
+  });
+});

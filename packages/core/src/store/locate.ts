@@ -1,5 +1,5 @@
 /**
- * Where things are in a TOML file, for error messages (STYLE §8): @iarna/toml returns
+ * Where things are in a TOML file, for error messages (STYLE §8): the TOML parser returns
  * plain values without positions, so we scan the text once for table headers and the keys
  * under each, skipping multi-line strings and comments. Lines are 1-based.
  */

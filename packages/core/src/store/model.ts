@@ -4,6 +4,7 @@
  * Lists that the files accept as "string or array" are always arrays here; the writer
  * puts a one-element list back as a bare string (spec §2).
  */
+import { dict } from '../dict.js';
 
 /** Built-in criteria names (spec §6). */
 export const SAFE_TO_RUN = 'safe-to-run';
@@ -184,13 +185,13 @@ export interface Store {
 }
 
 export function emptyAuditsFile(): AuditsFile {
-  return { criteria: {}, wildcardAudits: {}, audits: {}, trusted: {} };
+  return { criteria: dict(), wildcardAudits: dict(), audits: dict(), trusted: dict() };
 }
 
 export function emptyStore(): Store {
   return {
-    config: { storeVersion: STORE_VERSION, imports: {}, policy: {}, exemptions: {} },
+    config: { storeVersion: STORE_VERSION, imports: dict(), policy: dict(), exemptions: dict() },
     audits: emptyAuditsFile(),
-    importsLock: { unpublished: {}, publisher: {}, audits: {} },
+    importsLock: { unpublished: dict(), publisher: dict(), audits: dict() },
   };
 }

@@ -14,6 +14,7 @@ import {
   type ParseOptions,
   type TomlTable,
 } from './parse-common.js';
+import { dict } from '../dict.js';
 
 export interface ParseAuditsOptions extends ParseOptions {
   /** An imported peer's file: drop bad entries with a warning instead of failing. */
@@ -89,7 +90,7 @@ function readCriteria(
   path: string[],
   foreign: boolean,
 ): Record<string, CriteriaEntry> {
-  const out: Record<string, CriteriaEntry> = {};
+  const out = dict<CriteriaEntry>();
   for (const [name, v] of Object.entries(t ?? {})) {
     const r = new EntryReader(ctx, isTableLike(v) ? v : {}, [...path, name], undefined, `criteria \`${name}\``);
     if (!isTableLike(v)) r.fail('must be a table');
@@ -119,7 +120,7 @@ function readPerCrate<T extends object>(
   foreign: boolean,
   readOne: (r: EntryReader, foreign: boolean) => T,
 ): Record<string, T[]> {
-  const out: Record<string, T[]> = {};
+  const out = dict<T[]>();
   const t = tableOf(ctx, v, path);
   for (const [crate, list] of Object.entries(t ?? {})) {
     const readers = arrayOfTables(ctx, list, [...path, crate], `${what} for \`${crate}\``);
@@ -177,7 +178,7 @@ function readAudit(r: EntryReader, inLock = false, extraKeys: readonly string[] 
 function readDigests(r: EntryReader, e: AuditEntry): void {
   const map = r.listMap('digests');
   if (map === undefined) return;
-  e.digests = {};
+  e.digests = dict();
   for (const [version, list] of Object.entries(map)) {
     if (list.length !== 1) r.fail(`\`digests.${version}\` must be one digest string`, 'digests');
     else e.digests[version] = list[0]!;

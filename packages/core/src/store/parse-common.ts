@@ -4,10 +4,11 @@
  * (STYLE §8) instead of stopping at the first, and a side table remembering where each
  * parsed entry came from so later validation can point at it too.
  */
-import { parse } from '@iarna/toml';
-import { VetError, VetValidationError, type Problem } from '../errors.js';
+import { parseToml } from '../toml-parse.js';
+import { VetValidationError, type Problem } from '../errors.js';
 import type { PublisherIdentity } from './model.js';
 import { LineIndex } from './locate.js';
+import { dict } from '../dict.js';
 
 export type TomlTable = Record<string, unknown>;
 
@@ -41,16 +42,9 @@ export function rememberLocation(entry: object, loc: () => SourceLocation): void
   locations.set(entry, loc);
 }
 
+/** Every TOML file of core goes through `parseToml` (smol-toml; see toml-parse.ts for why). */
 export function parseTomlText(text: string, file: string): TomlTable {
-  try {
-    return parse(text);
-  } catch (e) {
-    // @iarna/toml reports a 0-based `line`.
-    const raw = (e as { line?: unknown }).line;
-    const line = typeof raw === 'number' ? raw + 1 : undefined;
-    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
-    throw new VetError('PARSE_ERROR', `${file}: invalid TOML: ${message}`, { file, line, cause: e });
-  }
+  return parseToml(text, file);
 }
 
 export function isTable(v: unknown): v is TomlTable {
@@ -206,7 +200,7 @@ export class EntryReader {
       this.fail(`\`${key}\` must be a table`, key);
       return undefined;
     }
-    const out: Record<string, string[]> = {};
+    const out = dict<string[]>();
     for (const [k, x] of Object.entries(v)) {
       const l = this.listValue(x, key, `${key}.${k}`);
       if (l !== undefined) out[k] = l;

@@ -21,6 +21,7 @@ import {
   type ParseOptions,
   type TomlTable,
 } from './parse-common.js';
+import { dict } from '../dict.js';
 
 const TOP_KEYS = ['cargo-vet', 'default-criteria', 'imports', 'policy', 'exemptions', 'unaudited', 'vet'] as const;
 const IMPORT_KEYS = ['url', 'exclude', 'criteria-map', 'notary'] as const;
@@ -64,7 +65,7 @@ function readStoreVersion(ctx: FileContext, v: unknown): string | undefined {
 }
 
 function readImports(ctx: FileContext, t: TomlTable | undefined): Record<string, ImportConfig> {
-  const out: Record<string, ImportConfig> = {};
+  const out = dict<ImportConfig>();
   for (const [name, v] of Object.entries(t ?? {})) {
     const r = new EntryReader(ctx, isTable(v) ? v : {}, ['imports', name], undefined, `import \`${name}\``);
     if (!isTable(v)) r.fail('must be a table');
@@ -77,7 +78,7 @@ function readImports(ctx: FileContext, t: TomlTable | undefined): Record<string,
     const imp: ImportConfig = {
       url: url ?? [],
       exclude: Array.isArray(exclude) ? (exclude as string[]) : [],
-      criteriaMap: r.listMap('criteria-map') ?? {},
+      criteriaMap: r.listMap('criteria-map') ?? dict(),
     };
     const notary = readNotary(ctx, r, name);
     if (notary !== undefined) imp.notary = notary;
@@ -116,7 +117,7 @@ function readNotary(ctx: FileContext, parent: EntryReader, name: string): Notary
 }
 
 function readPolicies(ctx: FileContext, t: TomlTable | undefined): Record<string, PolicyEntry> {
-  const out: Record<string, PolicyEntry> = {};
+  const out = dict<PolicyEntry>();
   const versioning = new Map<string, boolean>();
   for (const [key, v] of Object.entries(t ?? {})) {
     const r = new EntryReader(ctx, isTable(v) ? v : {}, ['policy', key], undefined, `policy \`${key}\``);
@@ -151,7 +152,7 @@ function readExemptions(ctx: FileContext, doc: TomlTable): Record<string, Exempt
     ctx.problem('duplicate field `exemptions` (`unaudited` is its old name; keep one)', ctx.loc.key([], 'unaudited'));
   }
   const name = doc['exemptions'] !== undefined ? 'exemptions' : 'unaudited';
-  const out: Record<string, ExemptionEntry[]> = {};
+  const out = dict<ExemptionEntry[]>();
   for (const [crate, list] of Object.entries(tableOf(ctx, doc[name], [name]) ?? {})) {
     const readers = arrayOfTables(ctx, list, [name, crate], `exemption for \`${crate}\``);
     if (readers === undefined) continue;

@@ -15,6 +15,7 @@ import {
   tableOf,
   type ParseOptions,
 } from './parse-common.js';
+import { dict } from '../dict.js';
 
 const TOP_KEYS = ['unpublished', 'publisher', 'audits', 'notary-checkpoints', 'revoked'] as const;
 const PUBLISHER_KEYS = ['version', 'when', 'user-id', 'user-login', 'user-name', 'trusted-publisher'] as const;
@@ -27,7 +28,7 @@ export function parseImportsLock(text: string, fileName: string, opts: ParseOpti
   const lock: ImportsLockFile = {
     unpublished: readRows(ctx, doc['unpublished'], 'unpublished', readUnpublished),
     publisher: readRows(ctx, doc['publisher'], 'publisher', readPublisher),
-    audits: {},
+    audits: dict(),
   };
   for (const [name, v] of Object.entries(tableOf(ctx, doc['audits'], ['audits']) ?? {})) {
     if (!isTable(v)) {
@@ -53,7 +54,7 @@ function readRows<T extends object>(
   readOne: (r: EntryReader) => T,
 ): Record<string, T[]> {
   const base = typeof path === 'string' ? [path] : path;
-  const out: Record<string, T[]> = {};
+  const out = dict<T[]>();
   for (const [crate, list] of Object.entries(tableOf(ctx, v, base) ?? {})) {
     const readers = arrayOfTables(ctx, list, [...base, crate], `${base.join('.')} row for \`${crate}\``);
     if (readers === undefined) continue;
@@ -98,7 +99,7 @@ function readCheckpoints(ctx: FileContext, v: unknown): Record<string, string> |
   if (v === undefined) return undefined;
   const r = new EntryReader(ctx, isTable(v) ? v : {}, ['notary-checkpoints'], undefined, '[notary-checkpoints]');
   if (!isTable(v)) r.fail('must be a table');
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const name of Object.keys(r.obj)) {
     const text = r.str(name);
     if (text !== undefined) out[name] = text;
@@ -109,7 +110,7 @@ function readCheckpoints(ctx: FileContext, v: unknown): Record<string, string> |
 /** `[[revoked.<import>.<package>]]`: an audit entry plus `revoked-by` (the revocation's log index). */
 function readRevoked(ctx: FileContext, v: unknown): Record<string, Record<string, RevokedAuditEntry[]>> | undefined {
   if (v === undefined) return undefined;
-  const out: Record<string, Record<string, RevokedAuditEntry[]>> = {};
+  const out = dict<Record<string, RevokedAuditEntry[]>>();
   for (const [name, t] of Object.entries(tableOf(ctx, v, ['revoked']) ?? {})) {
     out[name] = readRows(ctx, t, ['revoked', name], (r) => {
       const e = readLockAuditEntry(r, ['revoked-by']);

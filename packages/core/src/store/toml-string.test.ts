@@ -1,4 +1,4 @@
-import { parse } from '@iarna/toml';
+import { parse } from 'smol-toml';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quoteTomlKey, quoteTomlString, quoteTomlStringLegacy } from './toml-string.js';

@@ -106,10 +106,11 @@ describe('validateStore', () => {
     expect(messages(pypi)).toEqual([]);
     const npm = storeFrom(
       '[vet]\necosystem = "npm"\n',
-      '[[audits.x]]\ncriteria = []\nversion = "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"\n[[audits.y]]\ncriteria = []\nviolation = "^1.2 || >=3"\n',
+      '[[audits.x]]\ncriteria = []\nversion = "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"\n[[audits.y]]\ncriteria = []\nviolation = "^1.2 || >=3"\n[[audits.z]]\ncriteria = []\nversion = "github:o/z#4445659b0f753a928059244c875a58bb12f791e9"\n',
     );
+    // A git dependency is stored as cargo-vet stores git crates, `x.y.z@git:<commit>` (issue 10).
     expect(messages(npm)).toEqual([
-      'audits.toml:1: audit of `x`: not an npm version: "1.0.0@git:4445659b0f753a928059244c875a58bb12f791e9"',
+      'audits.toml:7: audit of `z`: not a semver version: "github:o/z#4445659b0f753a928059244c875a58bb12f791e9"',
     ]);
   });
 

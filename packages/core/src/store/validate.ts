@@ -155,9 +155,9 @@ function ecosystemOf(store: Store): Ecosystem {
 /** undefined when `v` is a version of the store's ecosystem, else why not. */
 export function storeVersionProblem(v: string, ecosystem: Ecosystem): string | undefined {
   if (ecosystem === 'pypi') return pep440Scheme.validate(v) === undefined ? undefined : `not a PEP 440 version: "${v}"`;
+  // npm takes cargo-vet's `x.y.z@git:<commit>` too: a git dependency's identity is its commit (issue 10).
   const p = parseVetVersion(v);
-  if (typeof p === 'string') return p;
-  return ecosystem === 'npm' && p.gitRev !== undefined ? `not an npm version: "${v}"` : undefined;
+  return typeof p === 'string' ? p : undefined;
 }
 
 function requirementProblem(req: string, ecosystem: Ecosystem): string | undefined {

@@ -10,6 +10,20 @@ describe('npm version scheme', () => {
     expect(s.validate('1.2')).toBeDefined();
   });
 
+  it('takes git dependencies as cargo-vet writes git crates, x.y.z@git:<40 hex> (issue 10)', () => {
+    const rev = '45c19536db34e7005a50b435582692886322ab36';
+    expect(s.validate(`0.0.0@git:${rev}`)).toBeUndefined();
+    expect(s.validate(`0.0.0@git:${rev.slice(0, 12)}`)).toBeDefined();
+    expect(s.validate(`github:o/r#${rev}`)).toBeDefined();
+    expect([`1.0.0@git:${'f'.repeat(40)}`, '1.0.0', `1.0.0@git:${rev}`, '0.9.0'].sort(s.compare)).toEqual([
+      '0.9.0',
+      '1.0.0',
+      `1.0.0@git:${rev}`,
+      `1.0.0@git:${'f'.repeat(40)}`,
+    ]);
+    expect(s.satisfies(`1.0.0@git:${rev}`, '^1.0.0')).toBe(true);
+  });
+
   it('orders like node-semver, invalid versions last', () => {
     expect(['2.0.0', 'weird', '1.0.0', '1.0.0-rc.1'].sort(s.compare)).toEqual([
       '1.0.0-rc.1',

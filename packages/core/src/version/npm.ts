@@ -13,11 +13,19 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Parsed versions are cached: the resolver sorts and compares the same strings many times. */
 const cache = new Map<string, SemVer | null>();
 
+/** `x.y.z@git:<40 hex>` (a git dependency, as cargo-vet writes git crates) → `x.y.z`; else as is. */
+function semverPart(version: string): string | undefined {
+  const at = version.indexOf('@git:');
+  if (at < 0) return version;
+  return /^[0-9a-f]{40}$/.test(version.slice(at + 5)) ? version.slice(0, at) : undefined;
+}
+
 function strict(version: string): SemVer | null {
   let v = cache.get(version);
   if (v === undefined) {
     // `semver.parse` would accept "v1.2.3" and "=1.2.3"; lockfiles never write those.
-    v = /^[0-9]/.test(version) ? semver.parse(version, { loose: false }) : null;
+    const sem = semverPart(version);
+    v = sem !== undefined && /^[0-9]/.test(sem) ? semver.parse(sem, { loose: false }) : null;
     if (cache.size > 50_000) cache.clear();
     cache.set(version, v);
   }
@@ -38,8 +46,9 @@ export const npmVersionScheme: VersionScheme & {
     return cmpStr(a, b);
   },
   satisfies(version, requirement) {
-    if (!strict(version)) return false;
-    return semver.satisfies(version, requirement, { includePrerelease: false });
+    const v = strict(version);
+    if (!v) return false;
+    return semver.satisfies(v, requirement, { includePrerelease: false });
   },
   validateRequirement: (requirement) =>
     semver.validRange(requirement) === null ? `not an npm version range: ${JSON.stringify(requirement)}` : undefined,

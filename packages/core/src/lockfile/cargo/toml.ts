@@ -1,22 +1,14 @@
 /**
- * TOML parsing for the Cargo reader: one place that turns @iarna/toml's exceptions into a
- * VetError('PARSE_ERROR') with file and 1-based line, plus small typed accessors so the
+ * TOML parsing for the Cargo reader: core's one TOML parser (toml-parse.ts, smol-toml), whose
+ * errors are VetError('PARSE_ERROR') with file and 1-based line, plus small typed accessors so the
  * rest of the module never handles `unknown` by hand.
  */
-import { parse } from '@iarna/toml';
-import { VetError } from '../../errors.js';
+import { parseToml } from '../../toml-parse.js';
 
 export type TomlTable = Record<string, unknown>;
 
 export function parseTomlFile(text: string, fileName: string): TomlTable {
-  try {
-    return parse(text);
-  } catch (e) {
-    // @iarna/toml reports a 0-based `line`.
-    const line = typeof (e as { line?: unknown }).line === 'number' ? (e as { line: number }).line + 1 : undefined;
-    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
-    throw new VetError('PARSE_ERROR', `${fileName}: invalid TOML: ${message}`, { file: fileName, line, cause: e });
-  }
+  return parseToml(text, fileName);
 }
 
 export function isTable(v: unknown): v is TomlTable {

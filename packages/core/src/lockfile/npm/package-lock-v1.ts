@@ -5,8 +5,9 @@
  */
 import type { GraphBuilder } from './builder.js';
 import type { PackageJsonLike } from './manifest.js';
-import { splitNameAt } from './source.js';
+import { classifyResolved, splitNameAt } from './source.js';
 import { asRecord, asString, isRecord, type Json } from './text.js';
+import { dict, dictFrom } from '../../dict.js';
 
 export function v1InstallEntries(
   doc: Json,
@@ -39,10 +40,11 @@ function v1Entry(key: string, e: Json): Json {
   } else if (/[:/#]/.test(version)) {
     // git / file / URL specs live in `version`; the spec is the best identity we have.
     resolved ??= version;
+    version = specVersion(version);
   }
   const requires = isRecord(e['requires']) ? e['requires'] : {};
   // Keep every edge even when its range is not a string: dropping one could hide a dependency.
-  const dependencies = Object.fromEntries(Object.keys(requires).map((k) => [k, asString(requires[k]) ?? '']));
+  const dependencies = dictFrom(Object.keys(requires).map((k) => [k, asString(requires[k]) ?? '']));
   return {
     name,
     version,
@@ -74,10 +76,24 @@ function rootEntry(doc: Json, manifest: PackageJsonLike | undefined, b: GraphBui
     };
   }
   b.warn('lockfile v1 without package.json: every top-level entry is taken as a direct dependency');
-  const dependencies: Record<string, string> = {};
-  const devDependencies: Record<string, string> = {};
+  const dependencies = dict<string>();
+  const devDependencies = dict<string>();
   for (const [key, raw] of Object.entries(asRecord(doc['dependencies']))) {
     (asRecord(raw)['dev'] === true ? devDependencies : dependencies)[key] = '*';
   }
   return { ...base, dependencies, devDependencies };
+}
+
+/**
+ * The version a v1 git dependency is stored under. v1 writes the spec (`github:o/r#<commit>`)
+ * where a version goes and never the package's own version, so, as cargo-vet does for git
+ * crates (`<version>@git:<commit>`), the commit is the identity: `0.0.0@git:<commit>`, which the
+ * store can hold and read back. A spec pinned to no commit stays as written (and the store
+ * refuses it: there is nothing stable to audit).
+ */
+function specVersion(spec: string): string {
+  const source = classifyResolved(spec);
+  return (source.kind === 'git' || source.kind === 'tarball') && source.commit?.length === 40
+    ? `0.0.0@git:${source.commit}`
+    : spec;
 }

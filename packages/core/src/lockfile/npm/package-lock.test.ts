@@ -205,7 +205,8 @@ describe('parsePackageLock v1', () => {
     expect(edges(g, 'workspace:.')).toEqual([
       'a@1.0.0:normal',
       'b@1.0.0:normal',
-      'cfg@github:o/cfg#45c19536db34e7005a50b435582692886322ab36:dev',
+      // A v1 git dependency is stored under its commit, as cargo-vet stores git crates (issue 10).
+      'cfg@0.0.0@git:45c19536db34e7005a50b435582692886322ab36 (github:o/cfg#45c19536db34e7005a50b435582692886322ab36):dev',
       'fsevents@1.2.12:dev',
       'string-width@4.2.3:normal:sw-cjs',
     ]);

@@ -89,7 +89,7 @@ class Reader {
       const { key, rest } = splitKey(line, indent);
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') outside();
       this.i++;
-      out[key] = rest === '' ? this.nested(indent, depth, true) : this.inline(rest, indent);
+      setOwn(out, key, rest === '' ? this.nested(indent, depth, true) : this.inline(rest, indent));
     }
     return out;
   }
@@ -280,7 +280,7 @@ class Flow {
     while (!this.closes('}')) {
       const key = this.key();
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') outside();
-      out[key] = this.value(depth + 1);
+      setOwn(out, key, this.value(depth + 1));
       this.separator('}');
     }
     return out;
@@ -342,4 +342,11 @@ class Flow {
   private ws(): void {
     while (this.s[this.i] === ' ') this.i++;
   }
+}
+
+/** `out[key] = v` as an own property even for `__proto__`, exactly as the `yaml` package builds it. */
+function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[key] = v;
 }

@@ -17,6 +17,8 @@ import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
 import { classifyResolved } from './source.js';
 import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, unsupported, type Json } from './text.js';
+import { dict } from '../../dict.js';
+import { checkNesting } from '../../nesting.js';
 
 const SECTIONS: Array<[string, EdgeKind]> = [
   ['dependencies', 'normal'],
@@ -59,6 +61,7 @@ export function parsePnpmLock(text: string, fileName: string, manifests?: NpmMan
 
 function loadDocuments(text: string, fileName: string): unknown[] {
   // pnpm's own output takes the purpose-built reader; anything else (and every error) the general one.
+  checkNesting(text, fileName, 'yaml');
   const fast = parsePnpmYamlFast(text);
   if (fast !== undefined) return fast;
   const docs = parseAllDocuments(text);
@@ -132,7 +135,7 @@ class PnpmReader {
   /** 5.x single-project lockfiles keep the root's maps at top level instead of `importers`. */
   private importers(): Json {
     if (isRecord(this.doc['importers'])) return this.doc['importers'];
-    const root: Json = {};
+    const root: Json = dict();
     for (const [section] of SECTIONS) if (section in this.doc) root[section] = this.doc[section];
     return { '.': root };
   }

@@ -4,6 +4,9 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { VetError, isVetError, type VetErrorCode } from '../../errors.js';
+import { dict } from '../../dict.js';
+import { parseJsoncSafe } from '../../jsonc-safe.js';
+import { checkNesting } from '../../nesting.js';
 
 /** 1-based line of a character offset. Only called on error paths, so a linear scan is fine. */
 export function lineAt(text: string, offset: number): number {
@@ -36,11 +39,12 @@ export function unsupported(message: string, file: string, line?: number, hint?:
  * failure jsonc-parser re-reads the text to find the offset of the first error.
  */
 export function parseJsonText(text: string, file: string): unknown {
+  checkNesting(text, file, 'json');
   try {
     return JSON.parse(stripBom(text));
   } catch (cause) {
     const errors: jsonc.ParseError[] = [];
-    jsonc.parse(stripBom(text), errors, { allowTrailingComma: false, disallowComments: true });
+    parseJsoncSafe(stripBom(text), errors, { allowTrailingComma: false, disallowComments: true });
     const first = errors[0];
     const line = first === undefined ? undefined : lineAt(text, first.offset);
     throw parseError(`invalid JSON: ${(cause as Error).message}`, file, line, cause);
@@ -49,8 +53,9 @@ export function parseJsonText(text: string, file: string): unknown {
 
 /** JSONC with trailing commas (bun.lock). */
 export function parseJsoncText(text: string, file: string): unknown {
+  checkNesting(text, file, 'json');
   const errors: jsonc.ParseError[] = [];
-  const value: unknown = jsonc.parse(stripBom(text), errors, { allowTrailingComma: true });
+  const value: unknown = parseJsoncSafe(stripBom(text), errors, { allowTrailingComma: true });
   const first = errors[0];
   if (first !== undefined) {
     const what = jsonc.printParseErrorCode(first.error);
@@ -92,7 +97,7 @@ export function asString(v: unknown): string | undefined {
 
 /** A `{name: string}` map such as `dependencies`; non-string values are dropped. */
 export function stringMap(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
   return out;

@@ -9,6 +9,7 @@ import type { NpmManifests } from './manifest.js';
 import { asRecord, guarded, isRecord, lineAt, parseError, unsupported, type Json } from './text.js';
 import { readYarnBerry } from './yarn-berry.js';
 import { readYarnV1 } from './yarn-v1.js';
+import { checkNesting } from '../../nesting.js';
 
 /** `manifests`: root package.json under '' plus each workspace member's, keyed by directory. */
 export function parseYarnLock(text: string, fileName: string, manifests: NpmManifests): DependencyGraph {
@@ -34,6 +35,7 @@ export function parseYarnLock(text: string, fileName: string, manifests: NpmMani
 
 /** parseSyml throws PEG (v1) or YAML (Berry) errors; both carry a position we turn into a line. */
 function parseSymlText(text: string, fileName: string): Json {
+  checkNesting(text, fileName, 'yaml');
   let data: unknown;
   try {
     data = parseSyml(text);

@@ -1,11 +1,14 @@
 /**
  * TOML and JSON decoding for Python lockfiles, turning syntax errors into VetError
- * 'PARSE_ERROR' with the file and 1-based line. @iarna/toml reads every corpus file
- * (uv.lock, poetry.lock, both pylock.toml flavours), so no second TOML library is needed.
+ * 'PARSE_ERROR' with the file and 1-based line. TOML goes through core's one
+ * parser (toml-parse.ts, smol-toml), which reads every corpus file (uv.lock, poetry.lock,
+ * both pylock.toml flavours).
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseJsoncSafe } from '../../jsonc-safe.js';
 import { VetError } from '../../errors.js';
 import { isTable, type Table } from './values.js';
+import { checkNesting } from '../../nesting.js';
 
 /** The one TOML entry point of core (the store's), so every TOML error reads the same. */
 export { parseTomlText } from '../../store/parse-common.js';
@@ -17,8 +20,9 @@ export function lineAt(text: string, offset: number): number {
 }
 
 export function parseJsonObject(text: string, fileName: string): Table {
+  checkNesting(text, fileName, 'json');
   const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false });
+  const value: unknown = parseJsoncSafe(text, errors, { disallowComments: true, allowTrailingComma: false });
   const err = errors[0];
   if (err) {
     const line = lineAt(text, err.offset);

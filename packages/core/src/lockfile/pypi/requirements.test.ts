@@ -143,3 +143,12 @@ describe('parseRequirementsTxt', () => {
     expect(err.file).toBe('b.txt');
   });
 });
+
+describe('requirements.txt on hostile text (fuzz finding, issue 10)', () => {
+  it('long runs of spaces cost linear time', () => {
+    const text = `six==1.16.0 # pinned\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}k:\n`).join('')}`;
+    const start = performance.now();
+    expect(() => parseRequirementsTxt({ 'requirements.txt': text }, 'requirements.txt')).toThrow();
+    expect(performance.now() - start).toBeLessThan(1500);
+  });
+});

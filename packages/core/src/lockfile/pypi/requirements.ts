@@ -19,6 +19,7 @@ import {
   splitRequirementOptions,
   type OptionToken,
 } from './requirements-lines.js';
+import { dict } from '../../dict.js';
 
 export interface RequirementsOptions {
   /** For `${VAR}` expansion; pure callers pass what they want expanded (default: nothing). */
@@ -258,7 +259,7 @@ export function parseRequirementsTxt(
   const entries = typeof entry === 'string' ? [entry] : [...entry];
   const b = new PythonGraphBuilder(entries.join(', '), 'requirements.txt');
   const root = b.addRoot('root', '.');
-  const normalized: Record<string, string> = {};
+  const normalized = dict<string>();
   for (const [k, v] of Object.entries(files)) normalized[resolveRequirementsInclude('', k)] = v;
   const reader = new RequirementsReader(normalized, b, root, options.env ?? {});
   const isDev = options.isDevFile ?? isDevRequirementsFile;

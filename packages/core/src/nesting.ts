@@ -1,0 +1,118 @@
+/**
+ * A cheap pre-scan that bounds how deeply an input file nests before any parser sees it
+ * (issue 10: a 10,000-deep array in Pipfile.lock overflowed the stack; a 50,000-deep flow
+ * sequence in pnpm-lock.yaml cost 31 s of CPU). Real lockfiles and stores nest a few levels;
+ * anything past the bounds below is refused as PARSE_ERROR naming file and line.
+ *
+ * One pass, no allocation: brackets and braces are counted outside quoted strings (and, for
+ * YAML and TOML, outside comments); YAML's block nesting is bounded by the width of a line's
+ * indentation and `- `/`? ` prefixes; TOML's dotted keys by their number of segments.
+ */
+import { VetError } from './errors.js';
+
+/** Deepest `[`/`{` nesting accepted (and, for TOML, dotted-key segments). */
+export const MAX_NESTING = 128;
+/** Widest YAML block prefix (indentation plus `- `, `? ` markers) accepted, in characters. */
+export const MAX_YAML_INDENT = 512;
+
+export type NestingSyntax = 'json' | 'yaml' | 'toml';
+
+export function checkNesting(text: string, file: string, syntax: NestingSyntax): void {
+  const line = deepLine(text, syntax);
+  if (line === undefined) return;
+  throw new VetError('PARSE_ERROR', `${file}: nested too deeply (vet reads at most ${MAX_NESTING} levels)`, {
+    file,
+    line,
+    hint: 'a lockfile or store nests a few levels; this file looks damaged or crafted',
+  });
+}
+
+/** 1-based line where nesting first exceeds the bounds, or undefined. */
+function deepLine(text: string, syntax: NestingSyntax): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = true;
+  let segments = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = true;
+      segments = 1;
+      continue;
+    }
+    if (lineStart && syntax === 'yaml') {
+      const end = blockPrefixEnd(text, i);
+      if (end - i > MAX_YAML_INDENT) return line;
+      i = end - 1;
+      lineStart = false;
+      continue;
+    }
+    lineStart = false;
+    if ((c === 34 /* " */ || (c === 39 /* ' */ && syntax !== 'json')) && opensString(text, i, syntax)) {
+      const end = stringEnd(text, i, c, syntax);
+      for (let j = i + 1; j < end; j++) if (text.charCodeAt(j) === 10) line++;
+      i = end;
+    } else if (c === 35 /* # */ && syntax !== 'json' && (syntax === 'toml' || afterSpace(text, i))) {
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > MAX_NESTING) return line;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      if (depth > 0) depth--;
+    } else if (c === 46 /* . */ && syntax === 'toml') {
+      if (++segments > MAX_NESTING) return line;
+    }
+  }
+  return undefined;
+}
+
+/** YAML quotes only open a scalar (after an indicator or a space); elsewhere a quote is plain text. */
+function opensString(text: string, i: number, syntax: NestingSyntax): boolean {
+  if (syntax !== 'yaml' || i === 0) return true;
+  const p = text.charCodeAt(i - 1);
+  return p === 32 || p === 9 || p === 10 || p === 91 || p === 123 || p === 44 || p === 58 || p === 45 || p === 63;
+}
+
+/** A YAML comment's `#` follows whitespace or starts the line. */
+function afterSpace(text: string, i: number): boolean {
+  const p = i === 0 ? 10 : text.charCodeAt(i - 1);
+  return p === 32 || p === 9 || p === 10 || p === 13;
+}
+
+/** End (exclusive) of a YAML line's block prefix: spaces, and `-`/`?`/`:` markers each followed by a space. */
+function blockPrefixEnd(text: string, i: number): number {
+  let j = i;
+  for (;;) {
+    const c = text.charCodeAt(j);
+    if (c === 32 || c === 9) j++;
+    else if ((c === 45 || c === 63 || c === 58) && text.charCodeAt(j + 1) === 32) j += 2;
+    else return j;
+  }
+}
+
+/** Index of the closing quote of the string opened at `i` (or the text's last index). */
+function stringEnd(text: string, i: number, quote: number, syntax: NestingSyntax): number {
+  // YAML doubles a single quote inside '…'; TOML's '…' has no escapes; "…" escapes with a backslash.
+  const escapes = quote === 34;
+  if (syntax === 'toml' && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+    // TOML's multi-line strings, `"""…"""` and `'''…'''`.
+    const close = String.fromCharCode(quote).repeat(3);
+    for (let j = i + 3; j < text.length; j++) {
+      if (escapes && text.charCodeAt(j) === 92) j++;
+      else if (text.startsWith(close, j)) {
+        while (text.charCodeAt(j + 3) === quote) j++; // up to two quotes may end the content
+        return j + 2;
+      }
+    }
+    return text.length - 1;
+  }
+  for (let j = i + 1; j < text.length; j++) {
+    const c = text.charCodeAt(j);
+    if (escapes && c === 92) j++;
+    else if (c === quote) {
+      if (syntax === 'yaml' && quote === 39 && text.charCodeAt(j + 1) === 39) j++;
+      else return j;
+    } else if (c === 10 && syntax !== 'yaml' && !escapes) return j - 1;
+  }
+  return text.length - 1;
+}
