@@ -8,6 +8,7 @@ import { ed25519Engine, type Ed25519Engine } from '@vet/core';
 import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
+import { createWebPages } from './web/router.js';
 import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
@@ -64,7 +65,7 @@ export async function serveNotary(
   }
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
-    createRequestHandler(notary),
+    createRequestHandler(notary, createWebPages(notary, db)),
   );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
