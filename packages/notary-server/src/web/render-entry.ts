@@ -67,12 +67,12 @@ export function renderEntry(d: EntryData): Html {
     </dl>
     <section aria-labelledby="statement">
       <h2 id="statement">In-toto statement</h2>
-      <pre class="json">
+      <pre class="json" tabindex="0">
 ${d.statement === undefined ? 'the payload is not JSON' : escapeHtmlLines(JSON.stringify(d.statement, null, 2))}</pre>
     </section>
     <section aria-labelledby="envelope">
       <h2 id="envelope">DSSE envelope (exact bytes)</h2>
-      <pre class="json wrap">${escapeHtmlLines(envelope)}</pre>
+      <pre class="json wrap" tabindex="0">${escapeHtmlLines(envelope)}</pre>
     </section>
     <section aria-labelledby="proof">
       <h2 id="proof">Inclusion proof</h2>
@@ -81,7 +81,7 @@ ${d.statement === undefined ? 'the payload is not JSON' : escapeHtmlLines(JSON.s
         ${d.inclusionProof.map((h) => html`<li><code>${h}</code></li>`)}
       </ol>
       <h3>Checkpoint</h3>
-      <pre class="note">${escapeHtmlLines(d.checkpoint)}</pre>
+      <pre class="note" tabindex="0">${escapeHtmlLines(d.checkpoint)}</pre>
       <p>
         The log's verifier key, as this server states it:
         ${d.verifierKeys.map((k) => html`<code class="key">${k}</code> `)}

@@ -38,7 +38,7 @@ export function renderHome(d: Home): Html {
         <dt>Verifier key${d.verifierKeys.length > 1 ? 's' : ''}</dt>
         <dd>${d.verifierKeys.map((k) => html`<code class="key">${k}</code> `)}</dd>
       </dl>
-      <pre class="note" aria-label="latest checkpoint">${escapeHtmlLines(cp.note)}</pre>
+      <pre class="note" tabindex="0" aria-label="latest checkpoint">${escapeHtmlLines(cp.note)}</pre>
       ${barChart(
         d.submissionsPerDay.map((x) => ({ day: Date.parse(x.day), count: x.count })),
         'Entries per day, last 30 days',
@@ -105,7 +105,7 @@ export function renderPackage(d: Package): Html {
           : d.versions.map(
               (v) =>
                 html`<h3><a href="${href}@${pathPart(v.version)}">${v.version}</a></h3>
-                  <div class="scroll">
+                  <div class="scroll" tabindex="0">
                     <table>
                       <thead>
                         ${APPROVAL_HEAD}
@@ -166,7 +166,7 @@ export function renderVersion(d: Version): Html {
             Entry ${entryLink(a.index)}:
             ${a.kind === 'delta' ? html`delta ${a.from ?? '?'} → ${a.version}` : html`full audit`}
           </h2>
-          <div class="scroll">
+          <div class="scroll" tabindex="0">
             <table>
               <thead>
                 ${APPROVAL_HEAD}
@@ -180,7 +180,7 @@ export function renderVersion(d: Version): Html {
           </div>
           ${a.releasedAt !== undefined && html`<p>Released (as the auditor states): ${a.releasedAt}</p>`}
           <h3>Audit notes</h3>
-          ${a.notes === undefined || a.notes === '' ? html`<p>No notes.</p>` : html`<pre class="notes">${escapeHtmlLines(a.notes)}</pre>`}
+          ${a.notes === undefined || a.notes === '' ? html`<p>No notes.</p>` : html`<pre class="notes" tabindex="0">${escapeHtmlLines(a.notes)}</pre>`}
         </article>`,
     )}`;
 }
@@ -202,7 +202,7 @@ export function renderAuditor(d: Auditor): Html {
       ${
         d.approvals.length === 0
           ? html`<p>None.</p>`
-          : html`<div class="scroll">
+          : html`<div class="scroll" tabindex="0">
               <table>
                 <thead>
                   <tr>
@@ -254,7 +254,7 @@ export function renderSearch(d: Search): Html {
     <p>${d.results.length}${d.more ? '+' : ''} entries.</p>
     ${
       d.results.length > 0 &&
-      html`<div class="scroll">
+      html`<div class="scroll" tabindex="0">
         <table>
           <thead>
             <tr>

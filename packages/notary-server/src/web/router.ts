@@ -47,6 +47,10 @@ export function createWebPages(notary: Notary, db: NotaryDb): WebHandler {
       sendBytes(res, 200, STYLE_CSS, 'text/css; charset=utf-8', ASSET_HEADERS);
       return true;
     }
+    if (path === '/favicon.ico') {
+      res.writeHead(204, ASSET_HEADERS).end();
+      return true;
+    }
     if (path === '/web/verify.js') {
       if (script === undefined) return false;
       sendBytes(res, 200, script, 'text/javascript; charset=utf-8', ASSET_HEADERS);
@@ -145,11 +149,14 @@ function sendHtml(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-/** The browser bundle (scripts/bundle-web.mjs writes it next to this module's build). */
+/** The browser bundle (scripts/bundle-web.mjs writes it next to this module's build; tests run from src). */
 function readVerifyScript(): Buffer | undefined {
-  try {
-    return readFileSync(new URL('./verify.js', import.meta.url));
-  } catch {
-    return undefined;
+  for (const rel of ['./verify.js', '../../dist/web/verify.js']) {
+    try {
+      return readFileSync(new URL(rel, import.meta.url));
+    } catch {
+      // try the next place
+    }
   }
+  return undefined;
 }
