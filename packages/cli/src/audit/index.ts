@@ -7,6 +7,7 @@ export type { DiffFile, DiffFileStatus, DiffStat, DiffTreesOptions, TreeDiff } f
 export { countLines, isBinary, listTreeFiles, nativeKind } from './tree.js';
 export type { NativeKind } from './tree.js';
 export { colorizePatch, shouldColor } from './colorize.js';
+export { escapePatch } from './escape-patch.js';
 export { dependentsCount, formatRiskSignal, riskRelevantFiles, riskSignals } from './risk.js';
 export type { PackumentLookup, RiskOptions, RiskSignal } from './risk.js';
 export { deprecatedVersions } from './deprecated.js';

@@ -13,6 +13,7 @@ import { openPackageSource } from '../package-source.js';
 import {
   colorizePatch,
   diffTrees,
+  escapePatch,
   formatDiffStat,
   formatRiskSignal,
   measureTrees,
@@ -108,7 +109,7 @@ export async function runDiff(
       return EXIT_OK;
     }
     const color = g.outputFile === undefined && shouldColor({ isTTY: io.isTTY }, io.env);
-    const text = colorizePatch(escapeHeaders(diff.patch), color);
+    const text = colorizePatch(escapePatch(diff.patch), color);
     const pager = io.env['PAGER'] ?? 'less -R';
     if (o.pager !== false && io.isTTY && g.outputFile === undefined && pager !== '' && pager !== 'cat') {
       await pipeToPager(pager, text);
@@ -141,14 +142,4 @@ function pipeToPager(pager: string, text: string): Promise<void> {
     child.stdin.on('error', () => undefined); // the user quit the pager early
     child.stdin.end(text);
   });
-}
-
-// File names come from the archive: in the patch's header lines they are shown escaped.
-const HEADER = /^(diff |--- |\+\+\+ |Binary files |rename |new file|deleted file|similarity |index )/;
-
-function escapeHeaders(patch: string): string {
-  return patch
-    .split('\n')
-    .map((l) => (HEADER.test(l) ? escapeText(l) : l))
-    .join('\n');
 }
