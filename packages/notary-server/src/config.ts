@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { VetError, VetValidationError, type Problem } from '@vet/core';
+import { parseWatchConfig, type WatchConfig } from './watch/config.js';
 
 export interface NotaryPolicy {
   /** Criteria this notary offers; audits naming any other criterion are refused. */
@@ -43,6 +44,8 @@ export interface NotaryConfig {
   policy: NotaryPolicy;
   limits: NotaryLimits;
   sequencer: NotarySequencerConfig;
+  /** The release watch (watch/); absent: off. */
+  watch?: WatchConfig;
 }
 
 export const BUILTIN_CRITERIA = ['safe-to-run', 'safe-to-deploy'];
@@ -112,6 +115,8 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
     'sequencer.publishIntervalMs',
     bad,
   );
+  const watch = parseWatchConfig(raw.watch, bad);
+  if (watch !== undefined) cfg.watch = watch;
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
 import { createWebPages } from './web/router.js';
+import { createReleaseWatch } from './watch/from-notary.js';
+import type { ReleaseWatch } from './watch/watcher.js';
 import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
@@ -27,6 +29,8 @@ export interface RunningNotary {
   url: string;
   notary: Notary;
   server: Server;
+  /** The release watch, when `watch` is configured. */
+  watch?: ReleaseWatch;
   close(): Promise<void>;
 }
 
@@ -63,9 +67,10 @@ export async function serveNotary(
     release();
     throw e;
   }
+  const watch = createReleaseWatch(notary);
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
-    createRequestHandler(notary, createWebPages(notary, db)),
+    createRequestHandler(notary, createWebPages(notary, db, watch)),
   );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
@@ -75,6 +80,7 @@ export async function serveNotary(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  watch?.start();
   // Lets operator commands reach this process (e.g. to log an auditor change). Atomic: a
   // reader polling for the file must never see it created but still empty.
   writeFileAtomicSync(serverUrlFile(dataDir), url + '\n');
@@ -83,12 +89,14 @@ export async function serveNotary(
     url,
     notary,
     server,
+    ...(watch && { watch }),
     close() {
       closing ??= (async () => {
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeIdleConnections();
         });
+        await watch?.stop();
         await notary.close();
         db.close();
         release();

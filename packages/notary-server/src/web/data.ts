@@ -11,11 +11,14 @@ import { packageRows } from '../feed/approvals.js';
 import { proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
 import { perDay, type EntryTimes } from './entry-times.js';
+import type { PendingRelease, ReleaseWatch } from '../watch/watcher.js';
 
 export interface WebContext {
   notary: Notary;
   times: EntryTimes;
   now: number;
+  /** The release watch, when configured. */
+  watch?: ReleaseWatch;
 }
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
@@ -44,6 +47,13 @@ export function homeData(ctx: WebContext) {
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     criteria: notary.config.policy.criteria,
     policy: { quorum: notary.config.policy.quorum, cooldownDays: notary.config.policy.cooldownDays },
+    watch: ctx.watch?.health().map((h) => ({
+      ecosystem: h.ecosystem,
+      stale: h.stale,
+      lastOk: iso(h.lastOk),
+      lastError: h.lastError === undefined ? undefined : { at: iso(h.lastError.at), message: h.lastError.message },
+      failures: h.failures,
+    })),
   };
 }
 
@@ -77,7 +87,9 @@ export type ApprovalRow = ReturnType<typeof approvalRow>;
 export function packageData(ctx: WebContext, eco: Ecosystem, name: string) {
   const state = ctx.notary.log.state;
   const indexes = entryIndexes(ctx, eco, name);
-  if (indexes.length === 0) throw new NotaryError('NOT_FOUND', `the log has no entry for ${eco} package ${name}`);
+  const pending = ctx.watch?.pendingFor(eco, name) ?? [];
+  if (indexes.length === 0 && pending.length === 0)
+    throw new NotaryError('NOT_FOUND', `the log has no entry for ${eco} package ${name}`);
   const published = new Set(packageRows(state, indexes, ctx.notary.config.policy.quorum).flatMap((r) => r.entries));
   const versions = new Map<string, ApprovalRow[]>();
   const violations = [];
@@ -110,8 +122,8 @@ export function packageData(ctx: WebContext, eco: Ecosystem, name: string) {
       .flat()
       .filter((r) => r.revokedBy !== undefined)
       .map((r) => ({ index: r.index, version: r.version, revokedBy: r.revokedBy })),
-    // Filled by the release watch when it is configured (not yet: see issue 13).
-    pending: [] as { version: string; publishedAt: string }[],
+    watched: ctx.watch !== undefined,
+    pending: pending.map(pendingJson),
   };
 }
 
@@ -275,5 +287,25 @@ export function searchData(ctx: WebContext, q: SearchQuery) {
     },
     results,
     more,
+  };
+}
+
+export function pendingJson(p: PendingRelease) {
+  return {
+    ecosystem: p.ecosystem,
+    package: p.package,
+    version: p.version,
+    publishedAt: iso(p.publishedAt),
+    seenAt: iso(p.seenAt),
+    suggestedFrom: p.suggestedFrom,
+  };
+}
+
+export function pendingData(ctx: WebContext) {
+  return {
+    page: 'pending' as const,
+    watched: ctx.watch !== undefined,
+    registries: homeData(ctx).watch,
+    pending: (ctx.watch?.pending() ?? []).map(pendingJson),
   };
 }

@@ -37,7 +37,9 @@ export function page(title: string, origin: string, main: Html, opts: { script?:
       </head>
       <body>
         <header>
-          <nav aria-label="site"><a href="/">${origin}</a> <a href="/search">Search</a></nav>
+          <nav aria-label="site">
+            <a href="/">${origin}</a> <a href="/search">Search</a> <a href="/pending">Pending</a>
+          </nav>
         </header>
         <main>${main}</main>
         <footer>

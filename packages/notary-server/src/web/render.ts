@@ -2,7 +2,7 @@
  * HTML renderers: each takes the page's data object (data.ts) and prints only what is in
  * it, escaped by the `html` template. Links are built from outside text with pathPart.
  */
-import type { ApprovalRow, auditorData, homeData, packageData, searchData, versionData } from './data.js';
+import type { ApprovalRow, auditorData, homeData, packageData, pendingData, searchData, versionData } from './data.js';
 import { barChart } from './chart.js';
 import { escapeHtmlLines, html, pathPart, type Html } from './html.js';
 import { age } from './time.js';
@@ -12,6 +12,7 @@ type Package = ReturnType<typeof packageData>;
 type Version = ReturnType<typeof versionData>;
 type Auditor = ReturnType<typeof auditorData>;
 type Search = ReturnType<typeof searchData>;
+type PendingPage = ReturnType<typeof pendingData>;
 
 const day = (iso: string | undefined): string => (iso === undefined ? '—' : iso.slice(0, 10));
 export const entryLink = (i: number | undefined): Html =>
@@ -55,6 +56,14 @@ export function renderHome(d: Home): Html {
         <dd>${d.criteria.map((c) => html`<span class="tag">${c}</span> `)}</dd>
       </dl>
     </section>
+    ${
+      d.watch !== undefined &&
+      html`<section aria-labelledby="watch">
+        <h2 id="watch">Release watch</h2>
+        ${watchHealth(d.watch)}
+        <p><a href="/pending">Pending releases</a></p>
+      </section>`
+    }
     <section aria-labelledby="auditors">
       <h2 id="auditors">Auditors</h2>
       ${
@@ -146,11 +155,13 @@ export function renderPackage(d: Package): Html {
     <section aria-labelledby="pending">
       <h2 id="pending">Pending releases</h2>
       ${
-        d.pending.length === 0
-          ? html`<p>None known (the release watch is not configured).</p>`
-          : html`<ul>
-              ${d.pending.map((p) => html`<li>${p.version}, published ${day(p.publishedAt)}</li>`)}
-            </ul>`
+        !d.watched
+          ? html`<p>Unknown: the release watch is not configured on this notary.</p>`
+          : d.pending.length === 0
+            ? html`<p>None: every release the registry lists up to the newest approved one is approved.</p>`
+            : html`<ul>
+                ${d.pending.map((p) => html`<li>${pendingLine(p)}</li>`)}
+              </ul>`
       }
     </section>`;
 }
@@ -288,4 +299,47 @@ export function renderError(status: number, message: string): Html {
   return html`<h1>${status === 404 ? 'Not found' : 'Cannot show this page'}</h1>
     <p>${message}</p>
     <p><a href="/">Home</a></p>`;
+}
+
+function pendingLine(p: PendingPage['pending'][number]): Html {
+  return html`<a href="${packageHref(p.ecosystem, p.package)}">${p.ecosystem}/${p.package}</a> ${p.version}, published
+    ${p.publishedAt === undefined ? 'at a time the registry does not state' : day(p.publishedAt)}, seen
+    ${day(p.seenAt)}${p.suggestedFrom !== undefined && html`; suggested delta from ${p.suggestedFrom}`}`;
+}
+
+function watchHealth(w: NonNullable<Home['watch']>): Html {
+  return html`<ul>
+    ${w.map(
+      (h) =>
+        html`<li>
+          ${h.ecosystem}:
+          ${
+            h.stale
+              ? html`<strong>stale</strong> (${h.failures} failed
+                  ${h.failures === 1 ? 'poll' : 'polls'}${h.lastError !== undefined && html`: ${h.lastError.message}`};
+                  last success ${h.lastOk ?? 'never'}) — new releases may be missing`
+              : html`checked ${h.lastOk ?? ''}`
+          }
+        </li>`,
+    )}
+  </ul>`;
+}
+
+export function renderPending(d: PendingPage): Html {
+  return html`<h1>Pending releases</h1>
+    <p>
+      Releases the registries list that the log has no approval of, oldest first. <a href="/pending.atom">Atom feed</a>
+    </p>
+    ${
+      !d.watched
+        ? html`<p>The release watch is not configured on this notary.</p>`
+        : html`${watchHealth(d.registries ?? [])}
+          ${
+            d.pending.length === 0
+              ? html`<p>None.</p>`
+              : html`<ul>
+                  ${d.pending.map((p) => html`<li>${pendingLine(p)}</li>`)}
+                </ul>`
+          }`
+    }`;
 }

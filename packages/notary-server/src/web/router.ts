@@ -12,14 +12,33 @@ import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { isNotaryError, NotaryError } from '../errors.js';
 import { sendBytes, sendError, sendJson } from '../http/io.js';
 import type { Notary } from '../notary.js';
-import { auditorData, entryData, homeData, packageData, searchData, versionData, type WebContext } from './data.js';
+import {
+  auditorData,
+  entryData,
+  homeData,
+  packageData,
+  pendingData,
+  searchData,
+  versionData,
+  type WebContext,
+} from './data.js';
 import { makeEntryTimes } from './entry-times.js';
 import { type Html } from './html.js';
 import { HTML_HEADERS, page } from './layout.js';
-import { renderAuditor, renderError, renderHome, renderPackage, renderSearch, renderVersion } from './render.js';
+import {
+  renderAuditor,
+  renderError,
+  renderHome,
+  renderPackage,
+  renderPending,
+  renderSearch,
+  renderVersion,
+} from './render.js';
 import { renderEntry } from './render-entry.js';
 import { STYLE_CSS } from './style.js';
 import { parseDay } from './time.js';
+import type { ReleaseWatch } from '../watch/watcher.js';
+import { pendingAtom } from './atom.js';
 
 /** Answers a request if it is one of the web pages; false lets the API router go on. */
 export type WebHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
@@ -33,12 +52,12 @@ interface Page {
 
 const ASSET_HEADERS = { 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' };
 
-export function createWebPages(notary: Notary, db: NotaryDb): WebHandler {
+export function createWebPages(notary: Notary, db: NotaryDb, watch?: ReleaseWatch): WebHandler {
   const times = makeEntryTimes(db);
   const script = readVerifyScript();
   const context = (): WebContext => {
     times.refresh(notary.latest().size);
-    return { notary, times, now: notary.now() };
+    return { notary, times, now: notary.now(), ...(watch && { watch }) };
   };
   return (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -56,7 +75,14 @@ export function createWebPages(notary: Notary, db: NotaryDb): WebHandler {
       sendBytes(res, 200, script, 'text/javascript; charset=utf-8', ASSET_HEADERS);
       return true;
     }
-    const json = wantsJson(req);
+    if (path === '/pending.atom') {
+      const data = pendingData(context());
+      sendBytes(res, 200, pendingAtom(notary.config.origin, data.pending), 'application/atom+xml; charset=utf-8', {
+        'cache-control': 'no-cache',
+      });
+      return true;
+    }
+    const json = wantsJson(req) || path === '/v1/pending';
     try {
       const p = route(path, url, context);
       if (p === undefined) return false;
@@ -80,6 +106,10 @@ function route(path: string, url: URL, context: () => WebContext): Page | undefi
   if (path === '/') {
     const data = homeData(context());
     return { title: 'Home', data, html: () => renderHome(data) };
+  }
+  if (path === '/pending' || path === '/v1/pending') {
+    const data = pendingData(context());
+    return { title: 'Pending releases', data, html: () => renderPending(data) };
   }
   if (path === '/search') {
     const data = searchData(context(), searchQuery(url));
