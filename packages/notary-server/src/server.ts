@@ -68,6 +68,7 @@ export async function serveNotary(
     throw e;
   }
   const watch = createReleaseWatch(notary);
+  if (watch) notary.setReleaseTimes((eco, name, version) => watch.publishedAt(eco, name, version));
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
     createRequestHandler(notary, createWebPages(notary, db, watch)),

@@ -163,6 +163,11 @@ export class ReleaseWatch {
     });
   }
 
+  /** The registry's publish time of a release the watch has seen (ms). */
+  publishedAt(eco: string, name: string, version: string): number | undefined {
+    return this.#known.get(`${eco}/${name}`)?.releases.find((r) => r.version === version)?.publishedAt;
+  }
+
   /** Pending releases of one package, oldest first. */
   pendingFor(eco: Ecosystem, name: string): PendingRelease[] {
     const known = this.#known.get(`${eco}/${name}`);
