@@ -99,7 +99,7 @@ function time(v: unknown): number | undefined {
 }
 
 function parsePackument(json: Record<string, unknown>): Release[] {
-  const versions = Object.keys((json.versions ?? {}) as object);
+  const versions = Object.keys(json.versions ?? {});
   const times = (json.time ?? {}) as Record<string, unknown>;
   return versions.map((version) => ({ version, publishedAt: time(times[version]) }));
 }

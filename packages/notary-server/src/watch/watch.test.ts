@@ -135,18 +135,18 @@ describe('release watch in a running notary', () => {
     let pending: { version: string }[] = [];
     while (pending.length === 0 && Date.now() - started < 8_000) {
       await new Promise((r) => setTimeout(r, 100));
-      pending = (await (await fetch(`${n.url}/v1/pending`)).json()).pending;
+      pending = ((await (await fetch(`${n.url}/v1/pending`)).json()) as { pending: { version: string }[] }).pending;
     }
     // The approval lands after the first round at the latest; one more interval finds 1.2.0.
     expect(Date.now() - started).toBeLessThan(4_000); // one 1-s interval, with slack for a loaded machine
     expect(pending).toEqual([
       expect.objectContaining({ version: '1.2.0', suggestedFrom: '1.0.0', publishedAt: '2024-06-01T00:00:00.000Z' }),
     ]);
-    const page = await (await fetch(`${n.url}/npm/left-pad`, { headers: { accept: 'application/json' } })).json();
+    const page: any = await (await fetch(`${n.url}/npm/left-pad`, { headers: { accept: 'application/json' } })).json();
     expect(page.pending.map((p: { version: string }) => p.version)).toEqual(['1.2.0']);
     const atom = await (await fetch(`${n.url}/pending.atom`)).text();
     expect(atom).toContain('<title>npm left-pad 1.2.0</title>');
-    const home = await (await fetch(`${n.url}/`, { headers: { accept: 'application/json' } })).json();
+    const home: any = await (await fetch(`${n.url}/`, { headers: { accept: 'application/json' } })).json();
     expect(home.watch).toEqual([expect.objectContaining({ ecosystem: 'npm', stale: false })]);
   });
 

@@ -157,6 +157,7 @@ const PAGES: [string, () => string, string][] = [
   ['entry', () => `/entries/${w.idx.delta}`, 'Inclusion proof'],
   ['auditor', () => `/auditors/${encodeURIComponent(w.alice.keyid)}`, 'Approvals and violations'],
   ['search', () => '/search?q=left', 'left-pad'],
+  ['pending', () => '/pending', 'release watch'],
 ];
 
 describe.skipIf(!haveChromium)('every page in Chromium', () => {
