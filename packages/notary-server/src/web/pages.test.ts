@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/main.js';
 import { escapeHtml } from './html.js';
 import { CSP } from './layout.js';
 import { HOSTILE_NAME, startWebLog, type WebLog } from './__fixtures__/web-log.js';
@@ -147,5 +148,28 @@ describe('escapeHtml', () => {
         expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
       }),
     );
+  });
+});
+
+describe('vet-notary status', () => {
+  it('prints what the home page shows, escaped, and the same data with --json', async () => {
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), untilSignal: async () => {} };
+    expect(await runCli(['status', w.n.dir], io)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toContain(`tree size:     ${w.idx.revocation + 1}`);
+    expect(text).toContain(w.n.verifierKey);
+    expect(text).toContain('\\u{202e}evil');
+    expect(text).not.toContain('\u202E');
+    out.length = 0;
+    expect(await runCli(['status', w.n.dir, '--json'], io)).toBe(0);
+    expect(JSON.parse(out.join('\n')).treeSize).toBe(w.idx.revocation + 1);
+  });
+
+  it('names what to do when no server runs', async () => {
+    const err: string[] = [];
+    const io = { out: () => {}, err: (l: string) => err.push(l), untilSignal: async () => {} };
+    expect(await runCli(['status', '/nonexistent-notary-dir'], io)).toBe(1);
+    expect(err.join('\n')).toMatch(/no running notary server found.*\n.*vet-notary serve/);
   });
 });
