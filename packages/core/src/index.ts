@@ -21,6 +21,7 @@ export { buildCargoGraph } from './lockfile/cargo/build.js';
 export { type CrateFacts, cargoManifestHasLib, staticCrateFacts } from './lockfile/cargo/facts.js';
 export { parseCargoLock } from './lockfile/cargo/lock.js';
 export { findCargoStore } from './lockfile/cargo/store-location.js';
+export { type CargoDepDecl, parseCargoManifest } from './lockfile/cargo/manifest.js';
 export { computeDevOnly } from './lockfile/npm/dev-only.js';
 export { type PythonLockGraph } from './lockfile/pypi/graph-builder.js';
 export { normalizePypiName } from './lockfile/pypi/names.js';
@@ -35,6 +36,18 @@ export {
   decodeLogEntry as decodeNotaryEntry,
   signatureCandidates as notarySignatureCandidates,
 } from './notary/admit.js';
+export {
+  type ArtifactAddress,
+  artifactAddress,
+  artifactAddresses,
+  artifactMatches,
+  artifactMediaType,
+  artifactPath,
+  checkArtifact,
+  isArtifactFileName,
+  parseArtifactAddress,
+  parseArtifactDigest,
+} from './notary/artifact.js';
 export { notaryAuditsFile, notaryRevokedAudits } from './notary/audits.js';
 export { rollbackError as notaryRollbackError } from './notary/checkpoints.js';
 export {
@@ -73,7 +86,7 @@ export {
 } from './resolver/suggest-report.js';
 export { notableParents, suggestCandidates } from './resolver/suggest.js';
 export { type ResolveReport } from './resolver/types.js';
-export { type DecodedDsse, dssePae, signDsse } from './sig/dsse.js';
+export { type DecodedDsse, type DsseEnvelope, dssePae, signDsse } from './sig/dsse.js';
 export {
   type Ed25519Engine,
   type Ed25519KeyPair,

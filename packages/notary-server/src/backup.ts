@@ -2,7 +2,8 @@
  * `vet-notary backup`: an online, consistent copy of the database via SQLite's backup API
  * (better-sqlite3 `db.backup`), plus the config. Keys are copied only when asked: they are
  * secrets and usually belong in a different vault than the data. Static tiles are not
- * copied — they are derivable and rebuilt on start. Restoring is only safe if the restored
+ * copied — they are derivable and rebuilt on start. The artifact archive is copied (not
+ * derivable: the registry may have lost the bytes). Restoring is only safe if the restored
  * log extends the last *published* checkpoint (spec/notary.md §8); `serve` refuses a
  * database whose entries do not hash to its own latest checkpoint.
  */
@@ -12,6 +13,10 @@ import { VetError } from '@vet/core';
 import { openNotaryDb } from './db/open.js';
 import { paths } from './datadir.js';
 import { keysDir } from './keys.js';
+import { archiveDir } from './archive/store.js';
+
+/** The durable writer's temp files (`.<name>.<pid>.<random>.tmp`, core's tempPathFor). */
+const isTemp = (p: string) => /\/\.[^/]*\.tmp$/.test(p);
 
 export async function backupNotary(
   dataDir: string,
@@ -29,6 +34,15 @@ export async function backupNotary(
   }
   copyFileSync(p.config, join(destDir, 'notary.json'));
   const files = ['notary.db', 'notary.json'];
+  // Archived files are immutable and written before their record: copying the records
+  // last means every record copied has its bytes (a record written meanwhile is skipped).
+  const archive = archiveDir(dataDir);
+  if (existsSync(archive)) {
+    const dest = join(destDir, 'archive');
+    cpSync(archive, dest, { recursive: true, filter: (src) => !src.endsWith('.json') && !isTemp(src) });
+    cpSync(archive, dest, { recursive: true, filter: (src) => !isTemp(src) });
+    files.push('archive/');
+  }
   if (opts.includeKeys) {
     cpSync(keysDir(dataDir), join(destDir, 'keys'), { recursive: true, filter: (src) => !src.endsWith('admin.token') });
     files.push('keys/');

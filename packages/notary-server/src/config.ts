@@ -37,6 +37,26 @@ export interface NotarySequencerConfig {
   publishIntervalMs: number;
 }
 
+/** Where the notary fetches an approved artifact nobody uploaded (per ecosystem; absent = no fetch). */
+export interface NotaryRegistries {
+  /** npm registry base URL (packuments at `<url>/<name>`). */
+  npm?: string;
+  /** PEP 503/691 simple index base URL (`<url>/<name>/`). */
+  pypi?: string;
+  /** Cargo sparse index URL (`<url>/config.json`), with or without `sparse+`. */
+  cargo?: string;
+}
+
+export interface NotaryArchiveConfig {
+  /** Largest artifact kept (an upload over it gets 413). */
+  maxArtifactBytes: number;
+  /** Bytes of artifacts one auditor's approvals may keep in the archive. */
+  quotaBytesPerAuditor: number;
+  registries: NotaryRegistries;
+  /** Public base URL of this notary (views link artifacts under it); default: http://<Host header>. */
+  publicUrl?: string;
+}
+
 export interface NotaryConfig {
   /** C2SP checkpoint origin, e.g. `notary.example.com/vet/log`. */
   origin: string;
@@ -46,7 +66,10 @@ export interface NotaryConfig {
   sequencer: NotarySequencerConfig;
   /** The release watch (watch/); absent: off. */
   watch?: WatchConfig;
+  archive: NotaryArchiveConfig;
 }
+
+const MIB = 1024 * 1024;
 
 export const BUILTIN_CRITERIA = ['safe-to-run', 'safe-to-deploy'];
 
@@ -57,6 +80,7 @@ export function defaultNotaryConfig(origin: string): NotaryConfig {
     policy: { criteria: [...BUILTIN_CRITERIA].sort(), criteriaDescriptions: {}, quorum: 1, cooldownDays: 0 },
     limits: { maxBodyBytes: 64 * 1024 - 1, ratePerSecond: 50, burst: 200, maxPending: 20_000 },
     sequencer: { batchDelayMs: 0, batchMaxEntries: 1024, publishIntervalMs: 1000 },
+    archive: { maxArtifactBytes: 256 * MIB, quotaBytesPerAuditor: 10 * 1024 * MIB, registries: {} },
   };
 }
 
@@ -117,6 +141,7 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   );
   const watch = parseWatchConfig(raw.watch, bad);
   if (watch !== undefined) cfg.watch = watch;
+  readArchive(obj(raw.archive, 'archive', bad), cfg.archive, bad);
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }
@@ -164,6 +189,30 @@ function readPolicy(p: Json, out: NotaryPolicy, bad: (m: string) => void): void 
   }
   out.quorum = int(p.quorum, out.quorum, 1, 1000, 'policy.quorum', bad);
   out.cooldownDays = int(p.cooldownDays, out.cooldownDays, 0, 3650, 'policy.cooldownDays', bad);
+}
+
+function readArchive(a: Json, out: NotaryArchiveConfig, bad: (m: string) => void): void {
+  out.maxArtifactBytes = int(a.maxArtifactBytes, out.maxArtifactBytes, 1, 2 ** 40, 'archive.maxArtifactBytes', bad);
+  out.quotaBytesPerAuditor = int(
+    a.quotaBytesPerAuditor,
+    out.quotaBytesPerAuditor,
+    0,
+    2 ** 50,
+    'archive.quotaBytesPerAuditor',
+    bad,
+  );
+  if (a.publicUrl !== undefined) {
+    if (typeof a.publicUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(a.publicUrl))
+      bad('archive.publicUrl must be an http(s) URL');
+    else out.publicUrl = a.publicUrl.replace(/\/+$/, '');
+  }
+  const r = obj(a.registries, 'archive.registries', bad);
+  for (const eco of ['npm', 'pypi', 'cargo'] as const) {
+    if (r[eco] === undefined) continue;
+    const url = typeof r[eco] === 'string' ? r[eco].replace(/^sparse\+/, '') : '';
+    if (!/^https?:\/\/[^\s]+$/.test(url)) bad(`archive.registries.${eco} must be an http(s) URL`);
+    else out.registries[eco] = url.replace(/\/+$/, '');
+  }
 }
 
 function isObj(v: unknown): v is Json {

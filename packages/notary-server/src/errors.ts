@@ -14,6 +14,9 @@ export type NotaryApiCode =
   | 'UNKNOWN_SIGNER' // no active auditor (or admin) key with that keyid
   | 'DUPLICATE' // same statement (SHA-256 of the PAE) already logged
   | 'POLICY' // criteria not offered, cooldown, ...
+  | 'NOT_APPROVED' // an artifact upload for a release no effective approval of this auditor names
+  | 'DIGEST_MISMATCH' // artifact bytes do not hash to the approved digest (nothing is kept)
+  | 'QUOTA_EXCEEDED' // the auditor's archive quota would be exceeded
   | 'RATE_LIMITED'
   | 'OVERLOADED' // sequencer pool full
   | 'NOT_FOUND'
@@ -30,6 +33,9 @@ const STATUS: Record<NotaryApiCode, number> = {
   UNKNOWN_SIGNER: 422,
   DUPLICATE: 409,
   POLICY: 422,
+  NOT_APPROVED: 422,
+  DIGEST_MISMATCH: 422,
+  QUOTA_EXCEEDED: 413,
   RATE_LIMITED: 429,
   OVERLOADED: 429,
   NOT_FOUND: 404,
@@ -43,6 +49,8 @@ const VET_CODE: Partial<Record<NotaryApiCode, VetErrorCode>> = {
   UNKNOWN_SIGNER: 'SIGNATURE_INVALID',
   MALFORMED: 'PARSE_ERROR',
   POLICY: 'POLICY_ERROR',
+  NOT_APPROVED: 'POLICY_ERROR',
+  DIGEST_MISMATCH: 'INTEGRITY_MISMATCH',
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL: 'INTERNAL',
 };

@@ -22,6 +22,11 @@ import { publishedSize } from './log/publish.js';
 import { Sequencer } from './log/sequencer.js';
 import { inlineCommitter, type BatchCommitter } from './log/commit.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
+import { Archiver, type Release } from './archive/archiver.js';
+import { registryFetcher } from './archive/registry-fetch.js';
+import { ArtifactStore, type ArtifactMeta } from './archive/store.js';
+import type { ArtifactAddress } from '@vet/core';
+import type { ViewContext } from './views/approved.js';
 
 export interface NotaryDeps {
   db: NotaryDb;
@@ -37,6 +42,8 @@ export interface NotaryDeps {
   staticDir?: string;
   /** Structured log sink (one JSON object per event). */
   log?: (event: Record<string, unknown>) => void;
+  /** Where archived artifacts go; undefined = no archive (uploads and artifact reads answer 404). */
+  archiveDir?: string;
 }
 
 /** Where admission's Ed25519 checks run (core's Ed25519VerifyPool, or inline). */
@@ -70,6 +77,19 @@ export interface Notary {
   /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
   submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
   readLeaves(start: number, end: number): Buffer[];
+  /** The archive (undefined when the notary runs without one). */
+  readonly archiver: Archiver | undefined;
+  /** An auditor's upload of an approved artifact: verified, then stored durably. */
+  uploadArtifact(
+    release: Release,
+    fileName: string | undefined,
+    bytes: Uint8Array,
+    who: TokenInfo,
+  ): Promise<ArtifactMeta>;
+  /** The vetted-only registry views (undefined without an archive). */
+  readonly views: ViewContext | undefined;
+  /** An archived artifact and the path of its bytes. */
+  artifact(address: ArtifactAddress): { meta: ArtifactMeta; path: string } | undefined;
   logEvent(event: Record<string, unknown>): void;
   /** Where the cooldown reads a release's publish time first (the release watch); else the auditor's claim. */
   setReleaseTimes(fn: ReleaseTimeFn): void;
@@ -126,6 +146,17 @@ export function createNotary(deps: NotaryDeps): Notary {
     loaded.latest.size,
   );
   const verifier = deps.verifier ?? inlineVerifier();
+  const store = deps.archiveDir === undefined ? undefined : new ArtifactStore(deps.archiveDir);
+  const archiver =
+    store &&
+    new Archiver({
+      store,
+      state,
+      config: config.archive,
+      fetcher: registryFetcher(config.archive.registries, config.archive.maxArtifactBytes),
+      now,
+      logEvent,
+    });
   const proofMemo = new ProofMemo();
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
@@ -145,6 +176,16 @@ export function createNotary(deps: NotaryDeps): Notary {
     recordSubmission: (result) => m.submissions({ result }),
     setReleaseTimes(fn) {
       releaseTime = fn;
+    },
+    archiver,
+    views: archiver && { state, archiver, quorum: config.policy.quorum, path: (meta) => store.path(meta) },
+    uploadArtifact(release, fileName, bytes, who) {
+      if (archiver === undefined) throw new NotaryError('NOT_FOUND', 'this notary keeps no archive');
+      return archiver.upload(release, fileName, bytes, who);
+    },
+    artifact(address) {
+      const meta = store?.get(address);
+      return meta && { meta, path: store!.path(meta) };
     },
     authenticate(authorization) {
       const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -216,10 +257,12 @@ export function createNotary(deps: NotaryDeps): Notary {
           proofMemo,
         );
         m.receiptSeconds((performance.now() - started) / 1000);
+        if (admitted.claim.type === 'audit') archiver?.schedule(admitted.claim, admitted.signer);
         return receipt;
       }
     },
     async close() {
+      await archiver?.settled();
       await sequencer.close();
       await committer.close();
       await verifier.close();

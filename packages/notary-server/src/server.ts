@@ -15,6 +15,7 @@ import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
+import { archiveDir } from './archive/store.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -58,6 +59,7 @@ export async function serveNotary(
       committer,
       verifier,
       staticDir: paths.static,
+      archiveDir: archiveDir(dataDir),
       ...(opts.log && { log: opts.log }),
     });
   } catch (e) {

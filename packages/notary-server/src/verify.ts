@@ -4,6 +4,7 @@
  * size is a prefix of today's tree: consistency by construction), the latest checkpoint's
  * signature, and every entry's DSSE signature against the auditor registry as it stood at
  * that index. Reads only; safe while the server runs (WAL snapshot).
+ * Every archived artifact is re-hashed against its addresses (archive/verify.ts).
  * Signatures are re-checked with OpenSSL whatever engine admitted them (libsodium by default):
  * a second, independent implementation, as every consumer's `vet` is.
  */
@@ -21,12 +22,16 @@ import type { StoredEntry } from './log/read.js';
 import { rootAt } from './log/proofs.js';
 import { forEachEntry, readLatest } from './log/read.js';
 import { MerkleLevels } from './log/tree.js';
+import { verifyArchive } from './archive/verify.js';
+import { archiveDir } from './archive/store.js';
 
 export interface VerifyReport {
   ok: boolean;
   entries: number;
   checkpointsChecked: number;
   latestSize: number;
+  /** Archived artifacts re-hashed. */
+  artifacts: number;
   problems: string[];
 }
 
@@ -69,8 +74,11 @@ export function verifyNotaryLog(dataDir: string): VerifyReport {
       if (!keys.logVerifiers.some((vk) => tryVerify(latest.note, vk, config.origin)))
         problems.push('latest checkpoint is not signed by a current log key');
     }
+    const archive = verifyArchive(archiveDir(dataDir));
+    problems.push(...archive.problems);
     return {
       ok: problems.length === 0,
+      artifacts: archive.artifacts,
       entries: snapshot.entries,
       checkpointsChecked: checked,
       latestSize: latest?.size ?? 0,

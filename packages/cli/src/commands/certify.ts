@@ -91,7 +91,7 @@ export async function runCertify(g: GlobalOptions, io: CommandIO, o: CertifyOpti
   }
   const audit = buildAudit(o, criteria, who);
   // Submit first: if the notary refuses, nothing is recorded and the command can simply be rerun.
-  if (o.submit !== undefined) await submit(p, io, o, audit);
+  if (o.submit !== undefined) await submit(p, io, o, audit, g.cacheDir);
   await mutateStore(p.ref.storeDir, (store) => {
     (store.audits.audits[o.pkg] ??= []).push(audit);
     pruneExemptionsFor({ ...p, store }, o.pkg);
@@ -107,7 +107,13 @@ function indent(text: string): string {
     .join('\n');
 }
 
-async function submit(p: LoadedProject, io: CommandIO, o: CertifyOptions, audit: AuditEntry): Promise<void> {
+async function submit(
+  p: LoadedProject,
+  io: CommandIO,
+  o: CertifyOptions,
+  audit: AuditEntry,
+  cacheDir: string | undefined,
+): Promise<void> {
   const token = o.token ?? io.env['VET_NOTARY_TOKEN'];
   if (!token) {
     throw new VetError('INVALID_ARGUMENT', '--submit needs the bearer token the notary operator issued you', {
@@ -115,14 +121,27 @@ async function submit(p: LoadedProject, io: CommandIO, o: CertifyOptions, audit:
     });
   }
   const { submitToNotary, defaultAuditorKeyPath } = await import('../notary/index.js');
-  await submitToNotary({
-    audit,
-    pkg: o.pkg,
-    storeDir: p.ref.storeDir,
+  const { openPackageSource } = await import('../package-source.js');
+  const source = await openPackageSource({
+    ecosystem: p.ref.ecosystem,
     graph: p.graph,
-    notaryUrl: o.submit!,
-    keyFile: o.keyFile ?? defaultAuditorKeyPath(io.env),
-    token,
-    io,
+    lockfile: p.ref.lockfile,
+    env: io.env,
+    ...(cacheDir ? { cacheDir } : {}),
   });
+  try {
+    await submitToNotary({
+      audit,
+      pkg: o.pkg,
+      storeDir: p.ref.storeDir,
+      graph: p.graph,
+      notaryUrl: o.submit!,
+      keyFile: o.keyFile ?? defaultAuditorKeyPath(io.env),
+      token,
+      io,
+      artifact: (version, digest) => source.artifact(o.pkg, version, digest),
+    });
+  } finally {
+    await source.close();
+  }
 }

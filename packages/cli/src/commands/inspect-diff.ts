@@ -10,6 +10,7 @@ import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
 import { openPackageSource } from '../package-source.js';
+import { isGone } from '../notary/archive-fallback.js';
 import {
   colorizePatch,
   diffTrees,
@@ -36,18 +37,23 @@ export async function runInspect(
     graph: p.graph,
     lockfile: p.ref.lockfile,
     env: io.env,
+    store: p.store,
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {
     const tree = await source.tree(pkg, version);
-    if (source.packument) {
-      const packuments = new Map<string, Packument>([[pkg, await source.packument(pkg)]]);
+    // A package the registry lost (served from a notary's archive) has no packument: no risk notes.
+    const pk = source.packument ? await source.packument(pkg).catch(keepUnlessGone) : undefined;
+    if (pk !== undefined) {
+      const packuments = new Map<string, Packument>([[pkg, pk]]);
       for (const s of riskSignals(pkg, undefined, version, packuments, p.graph))
         io.err(`note: ${escapeText(formatRiskSignal(s))}\n`);
-    }
+    } else if (source.packument) io.err(`note: the registry no longer lists ${escapeText(pkg)}; no risk notes\n`);
     if (mode === 'shell') {
       if (!io.interactive) throw new VetError('INVALID_ARGUMENT', '--mode shell needs a terminal');
-      io.err(`Opening a shell in ${tree.dir}; exit it when you are done. Then: vet certify ${pkg} ${version}\n`);
+      io.err(
+        `Opening a shell in ${escapeText(tree.dir)}; exit it when you are done. Then: vet certify ${escapeText(`${pkg} ${version}`)}\n`,
+      );
       await runInteractive(io.env['SHELL'] ?? '/bin/sh', [], tree.dir);
       return EXIT_OK;
     }
@@ -57,6 +63,11 @@ export async function runInspect(
   } finally {
     await source.close();
   }
+}
+
+function keepUnlessGone(e: unknown): undefined {
+  if (isGone(e)) return undefined;
+  throw e;
 }
 
 export interface DiffOptions {
@@ -78,6 +89,7 @@ export async function runDiff(
     graph: p.graph,
     lockfile: p.ref.lockfile,
     env: io.env,
+    store: p.store,
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {

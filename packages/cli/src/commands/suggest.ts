@@ -55,6 +55,7 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
     graph: p.graph,
     lockfile: p.ref.lockfile,
     env: io.env,
+    store: p.store,
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {

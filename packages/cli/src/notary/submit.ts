@@ -29,6 +29,7 @@ import type { CommandIO } from '../io.js';
 import { readAuditorKey } from './auditor-key.js';
 import { notaryUrl } from './fetch.js';
 import { notaryStateDir, notaryStateRoot, STATE_FILE } from './state-dir.js';
+import { uploadArtifacts, type ArtifactGetter } from './upload-artifact.js';
 
 export interface SubmitToNotaryOptions {
   /** The audit as certify recorded it (local criteria names). */
@@ -45,6 +46,8 @@ export interface SubmitToNotaryOptions {
   io: CommandIO;
   /** Root of vet's user state (receipts go under it); default $XDG_STATE_HOME/vet. */
   stateDir?: string;
+  /** The audited artifact of a version (bytes matching the digest): uploaded to the notary's archive. */
+  artifact?: ArtifactGetter;
 }
 
 export type { NotaryReceipt };
@@ -72,6 +75,14 @@ export async function submitToNotary(o: SubmitToNotaryOptions): Promise<SubmitRe
   o.io.err(
     `Submitted to notary '${escapeText(importName)}': log entry ${receipt.index} (receipt verified, saved to ${escapeText(receiptFile)}).\n`,
   );
+  if (o.artifact !== undefined && input.kind === 'audit') {
+    const n = await uploadArtifacts(
+      { notaryUrl: notary.url, ecosystem: input.ecosystem, pkg: o.pkg, digests: input.digests, token: o.token },
+      o.artifact,
+      o.io,
+    );
+    if (n > 0) o.io.err(`Uploaded ${n} audited artifact(s) to the notary's archive.\n`);
+  }
   return { receipt, receiptFile, importName };
 }
 

@@ -170,7 +170,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const r = verifyNotaryLog(need(rest[0], 'data directory'));
       print(
         r.ok
-          ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}`
+          ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}, ${r.artifacts} archived artifacts re-hashed`
           : `FAILED:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`,
         r,
       );

@@ -5,10 +5,16 @@
  *   GET  /v1/lookup/<eco>/<name>    entries for a package, with inclusion proofs (a hint)
  *   GET  /v1/feeds/<eco>/audits.toml derived cargo-vet feed
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
+ *   PUT  /v1/artifacts/<eco>/<name>/<version>[?filename=]  an approved artifact, bearer token
+ *   GET  /v1/artifacts/<sha256|sha512>/<hex>                archived artifact, immutable
+ *   GET  /v1/artifacts/<algo>/<hex>/<file name>             the same, named (pip takes names from URLs)
+ *   GET  /npm/<criterion>/<name>                             vetted-only npm packument (http/views.ts)
+ *   GET  /pypi/<criterion>/simple/[<project>/]               vetted-only PEP 503/691 index
+ *   GET  /crates/<criterion>/{config.json,<index path>}      vetted-only Cargo sparse index
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseTilePath } from '@vet/core';
-import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
+import { parseArtifactAddress, parseTilePath } from '@vet/core';
+import { ECOSYSTEMS, type Ecosystem, type EntryClaim } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
 import { formatAuditsFeed } from '../feed/audits-toml.js';
 import { packageRows, publishedAudits } from '../feed/approvals.js';
@@ -16,8 +22,9 @@ import { NotaryState } from '../entries/state.js';
 import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
 import { proveConsistency, proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
-import { readBody, sendBytes, sendError, sendJson } from './io.js';
 import type { WebHandler } from '../web/router.js';
+import { readBody, sendBytes, sendError, sendImmutableFile, sendJson } from './io.js';
+import { viewHandlers } from './views.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
 const LOOKUP_PAGE = 100;
@@ -29,6 +36,7 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
   const reads = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
   const bundleCache = new Map<number, Buffer>();
   const feedCache = new Map<string, { size: number; text: string }>();
+  const views = viewHandlers(notary);
 
   const routes: [
     RegExp,
@@ -51,6 +59,29 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
       (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res),
     ],
     [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
+    [
+      /^\/v1\/artifacts\/(npm|pypi|cargo)\/(.+)\/([^/]+)$/,
+      'PUT',
+      (m, req, res, url) => upload(ecosystem(m[1]), decode(m[2] ?? ''), decode(m[3] ?? ''), req, res, url),
+    ],
+    [
+      /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)\/([^/]+)$/,
+      'GET',
+      (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res, decode(m[3] ?? '')),
+    ],
+    [
+      /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)$/,
+      'GET',
+      (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
+    ],
+    [/^\/crates\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.crates(m[1] ?? '', m[2] ?? '', req, res)],
+    [/^\/pypi\/([^/]+)\/simple\/?$/, 'GET', (m, req, res) => views.pypi(m[1] ?? '', undefined, req, res)],
+    [
+      /^\/pypi\/([^/]+)\/simple\/([^/]+)\/?$/,
+      'GET',
+      (m, req, res) => views.pypi(m[1] ?? '', decode(m[2] ?? ''), req, res),
+    ],
+    [/^\/npm\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.npm(m[1] ?? '', decode(m[2] ?? ''), req, res)],
     [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
     [
       /^\/v1\/keys$/,
@@ -98,6 +129,44 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
       notary.recordSubmission(e instanceof NotaryError ? e.apiCode : 'INTERNAL');
       throw e;
     }
+  }
+
+  async function upload(
+    eco: Ecosystem,
+    name: string,
+    version: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    const who = notary.authenticate(req.headers.authorization);
+    const max = notary.config.archive.maxArtifactBytes;
+    const body = await readBody(req, max, 'the archive keeps artifacts up to archive.maxArtifactBytes');
+    const fileName = url.searchParams.get('filename') ?? undefined;
+    const meta = await notary.uploadArtifact({ ecosystem: eco, package: name, version }, fileName, body, who);
+    sendJson(res, 201, { archived: true, ...meta });
+  }
+
+  function serveArtifact(
+    algo: string,
+    hex: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+    fileName?: string,
+  ): void {
+    const address = parseArtifactAddress(algo, hex);
+    const found = address && notary.artifact(address);
+    if (found === undefined || (fileName !== undefined && fileName !== found.meta.fileName))
+      throw new NotaryError('NOT_FOUND', `no archived artifact ${algo}/${hex}${fileName ? ` named ${fileName}` : ''}`);
+    reads({ kind: 'artifact' });
+    const { meta, path } = found;
+    sendImmutableFile(req, res, {
+      path,
+      size: meta.size,
+      etag: `"sha256-${meta.sha256}"`,
+      contentType: meta.mediaType,
+      headers: { 'content-disposition': `attachment; filename="${meta.fileName}"` },
+    });
   }
 
   function serveTile(path: string, res: ServerResponse): void {
@@ -153,11 +222,23 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
         leafHash: state.entries[i]?.leafHash,
         claim: state.entries[i]?.claim,
         revokedBy: state.revoked.get(i),
+        archived: archivedOf(state.entries[i]?.claim),
         envelope: leaves.get(i)?.toString('base64'),
         inclusionProof: proveInclusion(notary.log.tree, i, latest.size).map((h) => Buffer.from(h).toString('base64')),
       })),
       next: page.length === LOOKUP_PAGE ? page[page.length - 1] : undefined,
     });
+  }
+
+  /** Per version of an audit: the archive address of its artifact once it is stored durably, else null. */
+  function archivedOf(claim: EntryClaim | undefined): Record<string, string | null> | undefined {
+    if (claim?.type !== 'audit' || notary.archiver === undefined) return undefined;
+    const out: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
+    for (const [v, d] of Object.entries(claim.digests)) {
+      const meta = notary.archiver.archived(d);
+      out[v] = meta ? `v1/artifacts/sha256/${meta.sha256}` : null;
+    }
+    return out;
   }
 
   function feed(eco: Ecosystem, res: ServerResponse): void {

@@ -3,10 +3,16 @@
  * (STYLE §10: Content-Length is hostile too) and the one place errors become JSON bodies
  * `{error: {code, message}}`.
  */
+import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NotaryError, isNotaryError } from '../errors.js';
 
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  what = 'one submission is one log entry',
+): Promise<Buffer> {
+  const tooLarge = (max: number) => new NotaryError('PAYLOAD_TOO_LARGE', `request body exceeds ${max} bytes (${what})`);
   const declared = req.headers['content-length'];
   if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > maxBytes)) {
     return Promise.reject(tooLarge(maxBytes));
@@ -33,13 +39,6 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       done = true;
     });
   });
-}
-
-function tooLarge(maxBytes: number): NotaryError {
-  return new NotaryError(
-    'PAYLOAD_TOO_LARGE',
-    `request body exceeds ${maxBytes} bytes (one submission is one log entry)`,
-  );
 }
 
 export function sendJson(
@@ -72,6 +71,44 @@ export function sendBytes(
     ...headers,
   });
   res.end(body);
+}
+
+/**
+ * An immutable file with a strong ETag: 304 when the client already holds it (RFC 9110
+ * §13.1.2), else the bytes streamed from disk (nothing for HEAD).
+ */
+export function sendImmutableFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: { path: string; size: number; etag: string; contentType: string; headers?: Record<string, string> },
+): void {
+  const headers = {
+    etag: file.etag,
+    'cache-control': 'public, max-age=31536000, immutable',
+    'access-control-allow-origin': '*',
+    ...file.headers,
+  };
+  if (etagMatches(req.headers['if-none-match'], file.etag)) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-type': file.contentType, 'content-length': file.size });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** If-None-Match: `*` or a list of (weak or strong) entity tags; weak comparison (RFC 9110 §13.1.2). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
 }
 
 /** The single error → HTTP mapping. Unknown errors are internal and never echo details. */

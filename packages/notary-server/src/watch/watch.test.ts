@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Ecosystem } from '../entries/model.js';
-import { fullAudit, post, signStatement, startTestNotary, type TestNotary } from '../__fixtures__/harness.js';
+import { fullAudit, post, signStatement, startTestNotary, type TestNotary } from '@vet/test-support/notary-harness';
 import { ReleaseWatch, type WatchDeps } from './watcher.js';
 import { packument, pypiJson, sparseLines, startTestRegistry, type TestRegistry } from './__fixtures__/registry.js';
 import { sparsePrefix } from './sources.js';
@@ -142,7 +142,9 @@ describe('release watch in a running notary', () => {
     expect(pending).toEqual([
       expect.objectContaining({ version: '1.2.0', suggestedFrom: '1.0.0', publishedAt: '2024-06-01T00:00:00.000Z' }),
     ]);
-    const page: any = await (await fetch(`${n.url}/npm/left-pad`, { headers: { accept: 'application/json' } })).json();
+    const page: any = await (
+      await fetch(`${n.url}/packages/npm/left-pad`, { headers: { accept: 'application/json' } })
+    ).json();
     expect(page.pending.map((p: { version: string }) => p.version)).toEqual(['1.2.0']);
     const atom = await (await fetch(`${n.url}/pending.atom`)).text();
     expect(atom).toContain('<title>npm left-pad 1.2.0</title>');

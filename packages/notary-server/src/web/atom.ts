@@ -16,7 +16,7 @@ export function pendingAtom(origin: string, pending: readonly Pending[]): string
   );
   const entries = pending.map((p) => {
     const id = `${p.ecosystem}/${p.package}@${p.version}`;
-    const href = `/${p.ecosystem}/${encodeURIComponent(p.package).replace(/%2F/g, '/').replace(/%40/g, '@')}`;
+    const href = `/packages/${p.ecosystem}/${encodeURIComponent(p.package).replace(/%2F/g, '/').replace(/%40/g, '@')}`;
     return `<entry><id>tag:vet-notary,2026:${x(origin)}:pending:${x(id)}</id><title>${x(`${p.ecosystem} ${p.package} ${p.version}`)}</title><updated>${x(p.seenAt ?? updated)}</updated>${p.publishedAt === undefined ? '' : `<published>${x(p.publishedAt)}</published>`}<link href="${x(href)}"/><summary>${x(`released ${p.publishedAt ?? 'at an unknown time'}; no approval in the log yet${p.suggestedFrom === undefined ? '' : ` (delta from ${p.suggestedFrom})`}`)}</summary></entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>

@@ -152,8 +152,8 @@ describe.skipIf(!haveChromium)('entry page verifies itself in Chromium', () => {
 
 const PAGES: [string, () => string, string][] = [
   ['home', () => '/', 'Tree size'],
-  ['package', () => '/npm/left-pad', '1.1.0'],
-  ['version', () => '/npm/left-pad@1.1.0', 'Audit notes'],
+  ['package', () => '/packages/npm/left-pad', '1.1.0'],
+  ['version', () => '/packages/npm/left-pad@1.1.0', 'Audit notes'],
   ['entry', () => `/entries/${w.idx.delta}`, 'Inclusion proof'],
   ['auditor', () => `/auditors/${encodeURIComponent(w.alice.keyid)}`, 'Approvals and violations'],
   ['search', () => '/search?q=left', 'left-pad'],

@@ -61,7 +61,7 @@ describe('home page', () => {
 
 describe('package and version pages', () => {
   it('list every version with approvals, violations and revocations', async () => {
-    const r = await getJson('/npm/left-pad');
+    const r = await getJson('/packages/npm/left-pad');
     expect(r.status).toBe(200);
     expect(r.json.versions.map((v: { version: string }) => v.version)).toEqual(['1.1.0', '1.0.1', '1.0.0']);
     const delta = r.json.versions[0].approvals[0];
@@ -69,31 +69,31 @@ describe('package and version pages', () => {
     expect(delta.digest).toMatch(/^sha512-/);
     expect(r.json.violations[0]).toMatchObject({ index: w.idx.violation, range: '<0.1.0' });
     expect(r.json.revocations).toEqual([{ index: w.idx.revoked, version: '1.0.1', revokedBy: w.idx.revocation }]);
-    const h = await getHtml('/npm/left-pad');
-    expect(h.text).toContain('href="/npm/left-pad@1.1.0"');
+    const h = await getHtml('/packages/npm/left-pad');
+    expect(h.text).toContain('href="/packages/npm/left-pad@1.1.0"');
     expect(h.text).toContain(`href="/entries/${w.idx.revocation}"`);
     expectNoHostileMarkup(h.text);
   });
 
   it('shows a version with its audit notes escaped and its entry index', async () => {
-    const h = await getHtml('/npm/left-pad@1.1.0');
+    const h = await getHtml('/packages/npm/left-pad@1.1.0');
     expect(h.status).toBe(200);
     expect(h.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(h.text).toContain('&lt;/pre&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(h.text).toContain(`href="/entries/${w.idx.delta}"`);
     expectNoHostileMarkup(h.text);
-    const j = await getJson('/npm/left-pad@1.1.0');
+    const j = await getJson('/packages/npm/left-pad@1.1.0');
     expect(j.json.approvals[0].notes).toContain('<img src=x');
   });
 
   it('serve scoped npm names, and a 404 page that escapes the path', async () => {
-    expect((await getJson('/npm/@scope/pkg')).json.versions[0].version).toBe('2.0.0');
-    expect((await getJson('/npm/@scope/pkg@2.0.0')).status).toBe(200);
-    const missing = await getHtml('/npm/%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+    expect((await getJson('/packages/npm/@scope/pkg')).json.versions[0].version).toBe('2.0.0');
+    expect((await getJson('/packages/npm/@scope/pkg@2.0.0')).status).toBe(200);
+    const missing = await getHtml('/packages/npm/%3Cscript%3Ealert(1)%3C%2Fscript%3E');
     expect(missing.status).toBe(404);
     expect(missing.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expectNoHostileMarkup(missing.text);
-    expect((await getJson('/npm/nope')).json.error.code).toBe('NOT_FOUND');
+    expect((await getJson('/packages/npm/nope')).json.error.code).toBe('NOT_FOUND');
   });
 });
 

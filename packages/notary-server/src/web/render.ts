@@ -18,7 +18,7 @@ const day = (iso: string | undefined): string => (iso === undefined ? '—' : is
 export const entryLink = (i: number | undefined): Html =>
   i === undefined ? html`—` : html`<a href="/entries/${i}">#${i}</a>`;
 const auditorLink = (keyid: string, name: string): Html => html`<a href="/auditors/${pathPart(keyid)}">${name}</a>`;
-export const packageHref = (eco: string, name: string): string => `/${eco}/${pathPart(name)}`;
+export const packageHref = (eco: string, name: string): string => `/packages/${eco}/${pathPart(name)}`;
 
 export function renderHome(d: Home): Html {
   const cp = d.checkpoint;

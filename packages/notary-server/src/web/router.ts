@@ -1,7 +1,7 @@
 /**
  * The notary's web pages, hooked into the HTTP router: GET `/`, `/search`,
- * `/entries/<index>`, `/auditors/<keyid>`, `/<ecosystem>/<name>` and
- * `/<ecosystem>/<name>@<version>`, plus the two static files `/web/style.css` and
+ * `/entries/<index>`, `/auditors/<keyid>`, `/packages/<ecosystem>/<name>` and
+ * `/packages/<ecosystem>/<name>@<version>`, plus the two static files `/web/style.css` and
  * `/web/verify.js`. Each page is one data builder (data.ts): `Accept: application/json`
  * gets that object, anything else its HTML rendering.
  */
@@ -125,7 +125,7 @@ function route(path: string, url: URL, context: () => WebContext): Page | undefi
     const data = auditorData(context(), decode(m[1] ?? ''));
     return { title: data.name, data, html: () => renderAuditor(data) };
   }
-  m = /^\/([a-z]+)\/(.+)$/.exec(path);
+  m = /^\/packages\/([a-z]+)\/(.+)$/.exec(path);
   if (m && ECOSYSTEMS.includes(m[1] as Ecosystem)) return packageRoute(m[1] as Ecosystem, decode(m[2] ?? ''), context);
   return undefined;
 }

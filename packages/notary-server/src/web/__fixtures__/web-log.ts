@@ -12,7 +12,7 @@ import {
   startTestNotary,
   type TestAuditor,
   type TestNotary,
-} from '../../__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 /** Hostile text an auditor may choose: markup, quotes, an RTL override. */
 export const HOSTILE_NAME = `Mallory <script>alert(1)</script> "q" 'a' \u202Eevil`;

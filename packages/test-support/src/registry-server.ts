@@ -134,6 +134,8 @@ export interface RegistryServer {
   requests: RecordedRequest[];
   publish(options: PublishOptions): Published;
   inject(rule: InjectRule): void;
+  /** Deletes a release (or the whole package): its tarball and manifest answer 404 from now on. */
+  unpublish(name: string, version?: string): void;
   requireToken(token: string | undefined): void;
   close(): Promise<void>;
 }
@@ -288,6 +290,11 @@ export async function startRegistryServer(options: { pathPrefix?: string } = {})
     },
     inject(rule) {
       rules.push(rule);
+    },
+    unpublish(name, version) {
+      if (version === undefined) packages.delete(name);
+      else packages.get(name)?.delete(version);
+      if (packages.get(name)?.size === 0) packages.delete(name);
     },
     requireToken(t) {
       token = t;
