@@ -39,6 +39,16 @@ export default tseslint.config(
     },
   },
   {
+    // The notary's browser script: its own tsconfig (DOM types, bundler resolution).
+    files: ['packages/notary-server/web-client/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: './packages/notary-server/web-client/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     // Tests read JSON bodies and reports (`any` by design) and let `expect` check their shape at
     // run time; the no-unsafe-* family would demand a cast on every assertion. Sources keep it.
     files: [

@@ -151,7 +151,14 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './tlog/merkle.js';
-export { NOTE_ALG_COSIGNATURE_V1, NOTE_MAX_BYTES, generateNoteSigner, parseSignerKey, signNote } from './tlog/note.js';
+export {
+  NOTE_ALG_COSIGNATURE_V1,
+  NOTE_MAX_BYTES,
+  generateNoteSigner,
+  parseNote,
+  parseSignerKey,
+  signNote,
+} from './tlog/note.js';
 export { type NotaryReceipt, parseTlogProof } from './tlog/proof-text.js';
 export {
   TILE_HEIGHT,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { VetError, VetValidationError, type Problem } from '@vet/core';
+import { parseWatchConfig, type WatchConfig } from './watch/config.js';
 
 export interface NotaryPolicy {
   /** Criteria this notary offers; audits naming any other criterion are refused. */
@@ -63,6 +64,8 @@ export interface NotaryConfig {
   policy: NotaryPolicy;
   limits: NotaryLimits;
   sequencer: NotarySequencerConfig;
+  /** The release watch (watch/); absent: off. */
+  watch?: WatchConfig;
   archive: NotaryArchiveConfig;
 }
 
@@ -136,6 +139,8 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
     'sequencer.publishIntervalMs',
     bad,
   );
+  const watch = parseWatchConfig(raw.watch, bad);
+  if (watch !== undefined) cfg.watch = watch;
   readArchive(obj(raw.archive, 'archive', bad), cfg.archive, bad);
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;

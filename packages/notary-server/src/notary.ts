@@ -10,7 +10,7 @@ import { NotaryError } from './errors.js';
 import { Ed25519VerifyPool, ed25519Engine, ed25519Verifier, type Ed25519Engine } from '@vet/core';
 import { admitDecoded, checkSubmission, type CheckedSubmission } from './entries/admit.js';
 import type { EntryProblem } from './entries/model.js';
-import type { Submitter } from './entries/state.js';
+import type { ReleaseTimeFn, Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
@@ -91,6 +91,8 @@ export interface Notary {
   /** An archived artifact and the path of its bytes. */
   artifact(address: ArtifactAddress): { meta: ArtifactMeta; path: string } | undefined;
   logEvent(event: Record<string, unknown>): void;
+  /** Where the cooldown reads a release's publish time first (the release watch); else the auditor's claim. */
+  setReleaseTimes(fn: ReleaseTimeFn): void;
   /** Commits what is pending, writes the static files, stops timers. Does not close the db. */
   close(): Promise<void>;
 }
@@ -158,6 +160,7 @@ export function createNotary(deps: NotaryDeps): Notary {
   const proofMemo = new ProofMemo();
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
+  let releaseTime: ReleaseTimeFn | undefined;
 
   return {
     config,
@@ -171,6 +174,9 @@ export function createNotary(deps: NotaryDeps): Notary {
     latest: () => latest,
     problems: () => state.problems,
     recordSubmission: (result) => m.submissions({ result }),
+    setReleaseTimes(fn) {
+      releaseTime = fn;
+    },
     archiver,
     views: archiver && { state, archiver, quorum: config.policy.quorum, path: (meta) => store.path(meta) },
     uploadArtifact(release, fileName, bytes, who) {
@@ -223,7 +229,7 @@ export function createNotary(deps: NotaryDeps): Notary {
         // step, and the entry is applied at once (the next submission sees it).
         const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
         const submitter: Submitter = { subject: who.subject, role: who.role };
-        state.checkPolicy(admitted, submitter, config.policy, now());
+        state.checkPolicy(admitted, submitter, config.policy, now(), releaseTime);
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
         dedupe.add(admitted.dedupe);
         state.apply(admitted);

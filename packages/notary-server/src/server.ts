@@ -8,6 +8,9 @@ import { ed25519Engine, type Ed25519Engine } from '@vet/core';
 import type { AddressInfo } from 'node:net';
 import { acquireSequencerLock, openDataDir } from './datadir.js';
 import { createRequestHandler } from './http/app.js';
+import { createWebPages } from './web/router.js';
+import { createReleaseWatch } from './watch/from-notary.js';
+import type { ReleaseWatch } from './watch/watcher.js';
 import { createNotary, workerVerifier, type Notary } from './notary.js';
 import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
@@ -27,6 +30,8 @@ export interface RunningNotary {
   url: string;
   notary: Notary;
   server: Server;
+  /** The release watch, when `watch` is configured. */
+  watch?: ReleaseWatch;
   close(): Promise<void>;
 }
 
@@ -64,9 +69,11 @@ export async function serveNotary(
     release();
     throw e;
   }
+  const watch = createReleaseWatch(notary);
+  if (watch) notary.setReleaseTimes((eco, name, version) => watch.publishedAt(eco, name, version));
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
-    createRequestHandler(notary),
+    createRequestHandler(notary, createWebPages(notary, db, watch)),
   );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
@@ -76,6 +83,7 @@ export async function serveNotary(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  watch?.start();
   // Lets operator commands reach this process (e.g. to log an auditor change). Atomic: a
   // reader polling for the file must never see it created but still empty.
   writeFileAtomicSync(serverUrlFile(dataDir), url + '\n');
@@ -84,12 +92,14 @@ export async function serveNotary(
     url,
     notary,
     server,
+    ...(watch && { watch }),
     close() {
       closing ??= (async () => {
         await new Promise<void>((r) => {
           server.close(() => r());
           server.closeIdleConnections();
         });
+        await watch?.stop();
         await notary.close();
         db.close();
         release();

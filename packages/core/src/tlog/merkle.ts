@@ -12,6 +12,9 @@ import { VetError } from '../errors.js';
 import { bytesEqual, isBytes, sha256 } from '../sig/bytes.js';
 
 export const MERKLE_HASH_BYTES = 32;
+/** RFC 6962 §2.1 domain separation: the byte in front of a leaf's data and of two child hashes. */
+export const LEAF_HASH_PREFIX = 0x00;
+export const NODE_HASH_PREFIX = 0x01;
 /** Proofs for trees up to 2^63 leaves have at most 64 hashes (+1 for consistency). */
 export const MERKLE_MAX_PROOF_HASHES = 65;
 
@@ -35,18 +38,18 @@ const nodeScratch = Buffer.alloc(1 + 2 * 32);
 export function hashLeaf(data: Uint8Array): Uint8Array {
   let input: Buffer;
   if (data.length < leafScratch.length) {
-    leafScratch[0] = 0;
+    leafScratch[0] = LEAF_HASH_PREFIX;
     leafScratch.set(data, 1);
     input = leafScratch.subarray(0, 1 + data.length);
-  } else input = Buffer.concat([Buffer.of(0), data]);
+  } else input = Buffer.concat([Buffer.of(LEAF_HASH_PREFIX), data]);
   return plain(hash('sha256', input, 'buffer'));
 }
 
 /** RFC 6962 §2.1: interior node = SHA-256(0x01 ‖ left ‖ right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   if (left.length !== MERKLE_HASH_BYTES || right.length !== MERKLE_HASH_BYTES)
-    return plain(hash('sha256', Buffer.concat([Buffer.of(1), left, right]), 'buffer'));
-  nodeScratch[0] = 1;
+    return plain(hash('sha256', Buffer.concat([Buffer.of(NODE_HASH_PREFIX), left, right]), 'buffer'));
+  nodeScratch[0] = NODE_HASH_PREFIX;
   nodeScratch.set(left, 1);
   nodeScratch.set(right, 1 + MERKLE_HASH_BYTES);
   return plain(hash('sha256', nodeScratch, 'buffer'));
@@ -134,22 +137,39 @@ export function verifyInclusion(
   proof: readonly Uint8Array[],
   root: Uint8Array,
 ): boolean {
-  if (!isHash(leafHash) || !isHash(root) || !isProof(proof)) return false;
-  if (!isCount(index) || !isCount(size) || index >= size) return false;
+  if (!isHash(leafHash) || !isHash(root)) return false;
+  const r = inclusionRootWith(leafHash, index, size, proof, hashChildren);
+  return r !== undefined && bytesEqual(r, root);
+}
+
+/**
+ * RFC 9162 §2.1.3.2's walk over any node hasher: the root an inclusion proof implies, or
+ * undefined when index, size or proof length do not fit. `node` may be asynchronous (the
+ * notary's web page folds with WebCrypto's SHA-256, `T = Promise<Uint8Array>`): the walk —
+ * which sibling goes left, when to stop — is this one implementation either way.
+ */
+export function inclusionRootWith<T>(
+  leaf: T,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  node: (left: T | Uint8Array, right: T | Uint8Array) => T,
+): T | undefined {
+  if (!isProof(proof) || !isCount(index) || !isCount(size) || index >= size) return undefined;
   let fn = index;
   let sn = size - 1;
-  let r = leafHash;
+  let r = leaf;
   for (const p of proof) {
-    if (sn === 0) return false;
+    if (sn === 0) return undefined;
     if (fn % 2 === 1 || fn === sn) {
-      r = hashChildren(p, r);
+      r = node(p, r);
       if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) [fn, sn] = [fn / 2, Math.floor(sn / 2)];
     } else {
-      r = hashChildren(r, p);
+      r = node(r, p);
     }
     [fn, sn] = [Math.floor(fn / 2), Math.floor(sn / 2)];
   }
-  return sn === 0 && bytesEqual(r, root);
+  return sn === 0 ? r : undefined;
 }
 
 /** RFC 9162 §2.1.4.2. False (never a throw) on any malformed or out-of-range input. */

@@ -8,6 +8,7 @@
  *   auditor remove <dir> --name <n> --public-key <b64> [--keyid k]
  *   token issue|revoke <dir> --name <n> | --keyid <id> [--expires-days d]
  *   rotate-key <dir> [--finish]    verify <dir>    backup <dir> <dest> [--include-keys]
+ *   status <dir> [--json]          what the home page shows (asks the running server)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { addAuditor, issueAuditorToken, removeAuditor, resolveAuditorKeyid, revo
 import { rotateLogKey } from '../rotate.js';
 import { serveNotary, serverEd25519Engine } from '../server.js';
 import { verifyNotaryLog } from '../verify.js';
+import { fetchStatus, formatStatus } from '../web/status.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -181,6 +183,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       print(`backed up ${r.files.join(', ')} to ${rest[1]}`, r);
       return 0;
     }
+    case 'status': {
+      const d = await fetchStatus(need(rest[0], 'data directory'));
+      print(formatStatus(d), d);
+      return 0;
+    }
     case undefined:
     case 'help':
       io.out(HELP);
@@ -193,6 +200,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
 const HELP = `vet-notary <command>
   init <dir> --origin <origin> [--host h] [--port p]
   serve <dir> [--origin <origin>] [--host h] [--port p]   (--origin on an empty dir: init, then serve)
+  status <dir> [--json]   what the home page shows, from the running server
   auditor add|remove <dir> --name <name> --public-key <base64> [--keyid id] [--expires-days d]
   token issue|revoke <dir> --name <name> | --keyid <id> [--expires-days d]
   rotate-key <dir> [--finish]

@@ -10,6 +10,9 @@ import { NotaryError } from '../errors.js';
 import type { NotaryPolicy } from '../config.js';
 import type { EntryProblem, LogEntryInfo } from './model.js';
 
+/** The registry's publish time of a release (ms), when the release watch has seen it. */
+export type ReleaseTimeFn = (ecosystem: string, name: string, version: string) => number | undefined;
+
 export interface Submitter {
   /** The auditor's key id (tokens are bound to it, not to a name), or "admin". */
   subject: string;
@@ -51,7 +54,13 @@ export class NotaryState {
    * The notary's policy on top of the protocol: the token must be the signer's (or the
    * admin's), criteria must be offered, a release must be past the cooldown.
    */
-  checkPolicy(a: AdmittedNotaryEntry, who: Submitter, policy: NotaryPolicy, now: number): void {
+  checkPolicy(
+    a: AdmittedNotaryEntry,
+    who: Submitter,
+    policy: NotaryPolicy,
+    now: number,
+    releaseTime?: ReleaseTimeFn,
+  ): void {
     if (who.role !== 'admin' && who.subject !== a.signer) {
       throw new NotaryError(
         'FORBIDDEN',
@@ -66,7 +75,10 @@ export class NotaryState {
         'POLICY',
         `criteria not offered by this notary: ${unknown.join(', ')} (offered: ${policy.criteria.join(', ')})`,
       );
-    if (c.type === 'audit' && policy.cooldownDays > 0) checkCooldown(c.releasedAt, policy.cooldownDays, now);
+    if (c.type !== 'audit') return;
+    const registry = releaseTime?.(c.ecosystem, c.package, c.version);
+    if (registry !== undefined && c.releasedAt !== undefined) checkReleasedAt(c.releasedAt, registry);
+    if (policy.cooldownDays > 0) checkCooldown(registry ?? c.releasedAt, policy.cooldownDays, now);
   }
 
   /** Folds an admitted entry in: the protocol state, then the notary's indexes. */
@@ -92,6 +104,16 @@ export class NotaryState {
     this.problems.push(problem);
     this.entries.push(undefined);
     this.log.size += 1;
+  }
+}
+
+/** The auditor's `releasedAt` may not disagree with the registry's publish time by more than a day. */
+function checkReleasedAt(claimed: number, registry: number): void {
+  if (Math.abs(claimed - registry) > DAY_MS) {
+    throw new NotaryError(
+      'POLICY',
+      `predicate.releasedAt ${new Date(claimed).toISOString()} disagrees with the registry's publish time ${new Date(registry).toISOString()} by more than a day`,
+    );
   }
 }
 

@@ -22,6 +22,7 @@ import { NotaryState } from '../entries/state.js';
 import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
 import { proveConsistency, proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
+import type { WebHandler } from '../web/router.js';
 import { readBody, sendBytes, sendError, sendImmutableFile, sendJson } from './io.js';
 import { viewHandlers } from './views.js';
 
@@ -30,7 +31,8 @@ const LOOKUP_PAGE = 100;
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler(notary: Notary): RequestHandler {
+/** `web`: the HTML pages (web/router.ts), tried after the API routes. */
+export function createRequestHandler(notary: Notary, web?: WebHandler): RequestHandler {
   const reads = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
   const bundleCache = new Map<number, Buffer>();
   const feedCache = new Map<string, { size: number; text: string }>();
@@ -296,6 +298,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
         if (r instanceof Promise) r.catch(fail);
         return;
       }
+      if (web?.(req, res, url) === true) return;
       throw new NotaryError('NOT_FOUND', `no such resource: ${url.pathname}`);
     } catch (e) {
       fail(e);
