@@ -14,12 +14,13 @@ import type { Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
-import { loadLog, type LoadedLog } from './log/load.js';
+import { loadLog } from './log/load.js';
 import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
 import { publishStatic } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
 import { publishedSize } from './log/publish.js';
 import { Sequencer } from './log/sequencer.js';
+import { createNotaryReads, type NotaryReads } from './reads.js';
 import { inlineCommitter, type BatchCommitter } from './log/commit.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
 
@@ -56,23 +57,31 @@ export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
 
 export interface Notary {
   readonly config: NotaryConfig;
-  readonly log: LoadedLog;
   readonly sequencer: Sequencer;
   readonly metrics: Metrics;
-  readonly keys: NotaryKeys;
   readonly now: () => number;
+  /** Everything a front end may read (checkpoint, tiles, bundles, lookup, proofs, feeds, keys). */
+  readonly reads: NotaryReads;
   latest(): { size: number; note: string; rootHash: Uint8Array };
-  /** Stored entries the state machine refuses (index, rule, reason): the log is served, not ready. */
-  problems(): readonly EntryProblem[];
+  /** Whether the notary should receive traffic, and why not (GET /readyz). */
+  readiness(): Readiness;
   authenticate(authorization: string | undefined): TokenInfo;
   /** Counts one submission outcome (the HTTP layer also counts refusals before submit). */
   recordSubmission(result: string): void;
   /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
   submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
-  readLeaves(start: number, end: number): Buffer[];
   logEvent(event: Record<string, unknown>): void;
   /** Commits what is pending, writes the static files, stops timers. Does not close the db. */
   close(): Promise<void>;
+}
+
+export interface Readiness {
+  ok: boolean;
+  size: number;
+  /** Why not ready, one line each (storage failure, static publishing, file descriptors). */
+  reasons: string[];
+  /** Stored entries the state machine refuses (index, rule, reason): the log is served, not ready. */
+  entries: readonly EntryProblem[];
 }
 
 export function createNotary(deps: NotaryDeps): Notary {
@@ -128,17 +137,23 @@ export function createNotary(deps: NotaryDeps): Notary {
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
 
+  const reads = createNotaryReads({ config, keys, tree, state, latest: () => latest, readLeaves });
+
   return {
     config,
-    log: loaded,
     sequencer,
     metrics,
-    keys,
     now,
     logEvent,
-    readLeaves,
+    reads,
     latest: () => latest,
-    problems: () => state.problems,
+    readiness() {
+      const reasons: string[] = [];
+      if (sequencer.failed !== undefined)
+        reasons.push(`storage: the last commit failed (${errorText(sequencer.failed)})`);
+      const entries = state.problems;
+      return { ok: reasons.length === 0 && entries.length === 0, size: latest.size, reasons, entries };
+    },
     recordSubmission: (result) => m.submissions({ result }),
     authenticate(authorization) {
       const m = authorization === undefined ? undefined : /^Bearer\s+(\S+)$/i.exec(authorization.trim());
@@ -278,4 +293,8 @@ function makeStaticPublisher(
       }
     },
   };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : typeof e === 'string' ? e : 'unknown error';
 }

@@ -1,8 +1,10 @@
 /**
- * The HTTP surface of a notary: routes → handlers, one error mapping (io.ts sendError).
+ * The HTTP surface of a notary: routes only. Each handler parses the request, calls one
+ * method of the notary (its read API `notary.reads`, or `submit`), and renders; one error
+ * mapping (io.ts sendError).
  *   GET  /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]   c2sp.org/tlog-tiles
  *   POST /v1/submit                 DSSE envelope body, bearer token → receipt (JSON)
- *   GET  /v1/lookup/<eco>/<name>    entries for a package, with inclusion proofs (a hint)
+ *   GET  /v1/lookup/<eco>/<name>[?cursor=&limit=]  a package's entries, with inclusion proofs (a hint)
  *   GET  /v1/feeds/<eco>/audits.toml derived cargo-vet feed
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
  */
@@ -10,35 +12,28 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseTilePath } from '@vet/core';
 import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
-import { formatAuditsFeed } from '../feed/audits-toml.js';
-import { packageRows, publishedAudits } from '../feed/approvals.js';
-import { NotaryState } from '../entries/state.js';
-import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
-import { proveConsistency, proveInclusion } from '../log/proofs.js';
 import type { Notary } from '../notary.js';
+import { LOOKUP_MAX_PAGE } from '../reads.js';
 import { readBody, sendBytes, sendError, sendJson } from './io.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
-const LOOKUP_PAGE = 100;
+const TEXT = 'text/plain; charset=utf-8';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createRequestHandler(notary: Notary): RequestHandler {
-  const reads = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
-  const bundleCache = new Map<number, Buffer>();
-  const feedCache = new Map<string, { size: number; text: string }>();
+type Handler = (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
-  const routes: [
-    RegExp,
-    string,
-    (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>,
-  ][] = [
+export function createRequestHandler(notary: Notary): RequestHandler {
+  const reads = notary.reads;
+  const count = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
+
+  const routes: [RegExp, string, Handler][] = [
     [
       /^\/checkpoint$/,
       'GET',
       (_m, _q, res) => {
-        reads({ kind: 'checkpoint' });
-        sendBytes(res, 200, notary.latest().note, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
+        count({ kind: 'checkpoint' });
+        sendBytes(res, 200, reads.checkpoint().value, TEXT, { 'cache-control': 'no-cache' });
       },
     ],
     [/^\/tile\/.+$/, 'GET', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
@@ -46,33 +41,45 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     [
       /^\/v1\/lookup\/([a-z]+)\/(.+)$/,
       'GET',
-      (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res),
+      (m, _q, res, url) => {
+        const cursor = url.searchParams.get('cursor') ?? undefined;
+        const limit = intParam(url, 'limit', LOOKUP_MAX_PAGE);
+        if (limit < 1 || limit > LOOKUP_MAX_PAGE)
+          throw new NotaryError('MALFORMED', `limit must be 1–${LOOKUP_MAX_PAGE}`);
+        const page = reads.lookup(ecosystem(m[1]), decode(m[2] ?? ''), {
+          limit,
+          ...(cursor !== undefined && { cursor }),
+        });
+        sendJson(res, 200, page.value);
+      },
     ],
-    [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
-    [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
     [
-      /^\/v1\/keys$/,
+      /^\/v1\/feeds\/([a-z]+)\/audits\.toml$/,
       'GET',
-      (_m, _q, res) =>
-        sendJson(res, 200, {
-          origin: notary.config.origin,
-          logKeys: notary.keys.logVerifiers,
-          admin: {
-            keyid: notary.keys.admin.keyid,
-            publicKey: Buffer.from(notary.keys.admin.publicKey).toString('base64'),
-          },
-        }),
+      (m, _q, res) => sendBytes(res, 200, reads.feed(ecosystem(m[1])).value, TEXT, { 'cache-control': 'no-cache' }),
     ],
+    [
+      /^\/v1\/proof\/consistency$/,
+      'GET',
+      (_m, _q, res, url) => {
+        const from = intParam(url, 'from', undefined);
+        if (from === undefined) throw new NotaryError('MALFORMED', 'from is required');
+        sendJson(res, 200, reads.consistencyProof(from, intParam(url, 'to', undefined)));
+      },
+    ],
+    [/^\/v1\/keys$/, 'GET', (_m, _q, res) => sendJson(res, 200, reads.keys())],
     [/^\/healthz$/, 'GET', (_m, _q, res) => sendJson(res, 200, { ok: true })],
     [
       /^\/readyz$/,
       'GET',
       (_m, _q, res) => {
-        const failed = notary.sequencer.failed !== undefined;
-        // Stored entries the state machine refuses: the log is served, but not ready.
-        const entries = notary.problems();
-        const ok = !failed && entries.length === 0;
-        sendJson(res, ok ? 200 : 503, { ok, size: notary.latest().size, ...(entries.length > 0 && { entries }) });
+        const r = notary.readiness();
+        sendJson(res, r.ok ? 200 : 503, {
+          ok: r.ok,
+          size: r.size,
+          ...(r.reasons.length > 0 && { reasons: r.reasons }),
+          ...(r.entries.length > 0 && { entries: r.entries }),
+        });
       },
     ],
     [
@@ -105,88 +112,9 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     } catch {
       throw new NotaryError('NOT_FOUND', `no such tile: /${path}`);
     }
-    if (t.kind === 'hash') {
-      reads({ kind: 'tile' });
-      // The tree may hold a batch that is still committing: serve only what the latest
-      // checkpoint covers.
-      const nodes = Math.floor(notary.latest().size / TILE_W ** t.level);
-      const bytes =
-        t.index * TILE_W + t.width > nodes ? undefined : hashTileBytes(notary.log.tree, t.level, t.index, t.width);
-      if (bytes === undefined) throw new NotaryError('NOT_FOUND', `tile /${path} does not exist yet`);
-      sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
-      return;
-    }
-    reads({ kind: 'entries' });
-    const start = t.index * TILE_W;
-    if (start + t.width > notary.latest().size)
-      throw new NotaryError('NOT_FOUND', `entry bundle /${path} does not exist yet`);
-    const full = bundleCache.get(t.index);
-    const bytes = full ?? encodeBundle(notary.readLeaves(start, start + t.width));
-    if (t.width === TILE_W && !full) {
-      if (bundleCache.size >= 64) bundleCache.delete(bundleCache.keys().next().value as number);
-      bundleCache.set(t.index, bytes);
-    }
+    count({ kind: t.kind === 'hash' ? 'tile' : 'entries' });
+    const bytes = t.kind === 'hash' ? reads.hashTile(t.level, t.index, t.width) : reads.entryBundle(t.index, t.width);
     sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
-  }
-
-  function lookup(eco: Ecosystem, name: string, url: URL, res: ServerResponse): void {
-    const state = notary.log.state;
-    const latest = notary.latest();
-    const after = intParam(url, 'after', -1);
-    const all = state.byPackage.get(NotaryState.packageKey(eco, name)) ?? [];
-    const page = all.filter((i) => i > after && i < latest.size).slice(0, LOOKUP_PAGE);
-    const leaves = new Map<number, Buffer>();
-    for (const i of page) leaves.set(i, notary.readLeaves(i, i + 1)[0] ?? Buffer.alloc(0));
-    sendJson(res, 200, {
-      origin: notary.config.origin,
-      checkpoint: latest.note,
-      treeSize: latest.size,
-      approvals: packageRows(
-        state,
-        all.filter((i) => i < latest.size),
-        notary.config.policy.quorum,
-      ),
-      entries: page.map((i) => ({
-        index: i,
-        leafHash: state.entries[i]?.leafHash,
-        claim: state.entries[i]?.claim,
-        revokedBy: state.revoked.get(i),
-        envelope: leaves.get(i)?.toString('base64'),
-        inclusionProof: proveInclusion(notary.log.tree, i, latest.size).map((h) => Buffer.from(h).toString('base64')),
-      })),
-      next: page.length === LOOKUP_PAGE ? page[page.length - 1] : undefined,
-    });
-  }
-
-  function feed(eco: Ecosystem, res: ServerResponse): void {
-    const latest = notary.latest();
-    let cached = feedCache.get(eco);
-    if (cached?.size !== latest.size) {
-      const rows = publishedAudits(notary.log.state, eco, notary.config.policy.quorum);
-      const text = formatAuditsFeed(rows, notary.config.policy, {
-        origin: notary.config.origin,
-        ecosystem: eco,
-        size: latest.size,
-        rootHash: Buffer.from(latest.rootHash).toString('base64'),
-      });
-      cached = { size: latest.size, text };
-      feedCache.set(eco, cached);
-    }
-    sendBytes(res, 200, cached.text, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
-  }
-
-  function consistency(url: URL, res: ServerResponse): void {
-    const size = notary.latest().size;
-    const from = intParam(url, 'from', undefined);
-    const to = intParam(url, 'to', size);
-    if (from === undefined || from < 1 || from > to || to > size) {
-      throw new NotaryError('MALFORMED', `need 1 ≤ from ≤ to ≤ ${size} (the current tree size)`);
-    }
-    sendJson(res, 200, {
-      from,
-      to,
-      proof: proveConsistency(notary.log.tree, from, to).map((h) => Buffer.from(h).toString('base64')),
-    });
   }
 
   return (req, res) => {
