@@ -14,34 +14,49 @@ import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
 import type { Notary } from '../notary.js';
 import { LOOKUP_MAX_PAGE } from '../reads.js';
-import { readBody, sendBytes, sendError, sendJson } from './io.js';
+import { createClientLimits, type LimitClass } from './client-limits.js';
+import { readBody, sendBytes, sendError, sendJson, type CacheTag } from './io.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
+/** Answers that change with the tree: caches keep them but revalidate (ETag = tree size tag). */
+const REVALIDATE = 'public, no-cache';
 const TEXT = 'text/plain; charset=utf-8';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 type Handler = (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
+/** Which client-address buckets a route takes from ('none': probes, and submit's own bucket). */
+type Route = [RegExp, string, LimitClass | 'none', Handler];
+
 export function createRequestHandler(notary: Notary): RequestHandler {
   const reads = notary.reads;
   const count = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
+  const limits = createClientLimits(notary.config.limits, notary.now);
+  const tagged = (req: IncomingMessage, tag: string): CacheTag => ({
+    tag,
+    ifNoneMatch: req.headers['if-none-match'],
+    cacheControl: REVALIDATE,
+  });
 
-  const routes: [RegExp, string, Handler][] = [
+  const routes: Route[] = [
     [
       /^\/checkpoint$/,
       'GET',
-      (_m, _q, res) => {
+      'anonymous',
+      (_m, req, res) => {
         count({ kind: 'checkpoint' });
-        sendBytes(res, 200, reads.checkpoint().value, TEXT, { 'cache-control': 'no-cache' });
+        const cp = reads.checkpoint();
+        sendBytes(res, 200, cp.value, TEXT, {}, tagged(req, cp.tag));
       },
     ],
-    [/^\/tile\/.+$/, 'GET', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
-    [/^\/v1\/submit$/, 'POST', (_m, req, res) => submit(req, res)],
+    [/^\/tile\/.+$/, 'GET', 'anonymous', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
+    [/^\/v1\/submit$/, 'POST', 'none', (_m, req, res) => submit(req, res)],
     [
       /^\/v1\/lookup\/([a-z]+)\/(.+)$/,
       'GET',
-      (m, _q, res, url) => {
+      'lookup',
+      (m, req, res, url) => {
         const cursor = url.searchParams.get('cursor') ?? undefined;
         const limit = intParam(url, 'limit', LOOKUP_MAX_PAGE);
         if (limit < 1 || limit > LOOKUP_MAX_PAGE)
@@ -50,28 +65,41 @@ export function createRequestHandler(notary: Notary): RequestHandler {
           limit,
           ...(cursor !== undefined && { cursor }),
         });
-        sendJson(res, 200, page.value);
+        sendJson(res, 200, page.value, {}, tagged(req, page.tag));
       },
     ],
     [
       /^\/v1\/feeds\/([a-z]+)\/audits\.toml$/,
       'GET',
-      (m, _q, res) => sendBytes(res, 200, reads.feed(ecosystem(m[1])).value, TEXT, { 'cache-control': 'no-cache' }),
+      'anonymous',
+      (m, req, res) => {
+        const feed = reads.feed(ecosystem(m[1]));
+        sendBytes(res, 200, feed.value, TEXT, {}, tagged(req, feed.tag));
+      },
     ],
     [
       /^\/v1\/proof\/consistency$/,
       'GET',
+      'anonymous',
       (_m, _q, res, url) => {
         const from = intParam(url, 'from', undefined);
         if (from === undefined) throw new NotaryError('MALFORMED', 'from is required');
-        sendJson(res, 200, reads.consistencyProof(from, intParam(url, 'to', undefined)));
+        const to = intParam(url, 'to', undefined);
+        // Between two given sizes the proof never changes; "to the latest" does.
+        sendJson(res, 200, reads.consistencyProof(from, to), to === undefined ? {} : IMMUTABLE);
       },
     ],
-    [/^\/v1\/keys$/, 'GET', (_m, _q, res) => sendJson(res, 200, reads.keys())],
-    [/^\/healthz$/, 'GET', (_m, _q, res) => sendJson(res, 200, { ok: true })],
+    [
+      /^\/v1\/keys$/,
+      'GET',
+      'anonymous',
+      (_m, _q, res) => sendJson(res, 200, reads.keys(), { 'cache-control': REVALIDATE }),
+    ],
+    [/^\/healthz$/, 'GET', 'none', (_m, _q, res) => sendJson(res, 200, { ok: true })],
     [
       /^\/readyz$/,
       'GET',
+      'none',
       (_m, _q, res) => {
         const r = notary.readiness();
         sendJson(res, r.ok ? 200 : 503, {
@@ -85,6 +113,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     [
       /^\/metrics$/,
       'GET',
+      'none',
       (_m, _q, res) =>
         sendBytes(res, 200, notary.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8', {
           'cache-control': 'no-store',
@@ -94,13 +123,23 @@ export function createRequestHandler(notary: Notary): RequestHandler {
 
   async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const who = notary.authenticate(req.headers.authorization);
+      const who = authenticate(req);
       const body = await readBody(req, notary.config.limits.maxBodyBytes);
       const receipt = await notary.submit(body, who);
       notary.recordSubmission('ok');
       sendJson(res, 200, receipt);
     } catch (e) {
       notary.recordSubmission(e instanceof NotaryError ? e.apiCode : 'INTERNAL');
+      throw e;
+    }
+  }
+
+  /** A refused token counts as an anonymous request: guessing tokens is rate-limited too. */
+  function authenticate(req: IncomingMessage) {
+    try {
+      return notary.authenticate(req.headers.authorization);
+    } catch (e) {
+      limits.charge(req, 'anonymous');
       throw e;
     }
   }
@@ -130,7 +169,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
         return;
       }
       const url = new URL(req.url ?? '/', 'http://notary.invalid');
-      for (const [re, method, handler] of routes) {
+      for (const [re, method, limit, handler] of routes) {
         const m = re.exec(url.pathname);
         if (!m) continue;
         if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
@@ -139,6 +178,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
             `${req.method ?? '?'} not allowed on ${url.pathname} (use ${method})`,
           );
         }
+        if (limit !== 'none') limits.charge(req, limit);
         const r = handler(m, req, res, url);
         if (r instanceof Promise) r.catch(fail);
         return;
