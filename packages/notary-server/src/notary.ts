@@ -21,7 +21,12 @@ import { makeLeafReader } from './log/read.js';
 import { publishedSize } from './log/publish.js';
 import { Sequencer } from './log/sequencer.js';
 import { createNotaryReads, type NotaryReads } from './reads.js';
-import { inlineCommitter, type BatchCommitter } from './log/commit.js';
+import { inlineCommitter, type BatchCommitter, type TokenGrant } from './log/commit.js';
+import { replayState } from './log/load.js';
+import { readLatest } from './log/read.js';
+import { StorageHealth } from './log/storage-health.js';
+import type { EntryClaim } from './entries/model.js';
+import { setMeta } from './db/open.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
 
 export interface NotaryDeps {
@@ -68,8 +73,11 @@ export interface Notary {
   authenticate(authorization: string | undefined): TokenInfo;
   /** Counts one submission outcome (the HTTP layer also counts refusals before submit). */
   recordSubmission(result: string): void;
-  /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
-  submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
+  /**
+   * Admits, sequences and durably commits one envelope; resolves with its receipt. With a
+   * grant (admin, auditor-add entries only) the token is stored in the entry's transaction.
+   */
+  submit(body: Uint8Array, who: TokenInfo, grant?: TokenGrant): Promise<Receipt>;
   logEvent(event: Record<string, unknown>): void;
   /** Commits what is pending, writes the static files, stops timers. Does not close the db. */
   close(): Promise<void>;
@@ -92,7 +100,10 @@ export function createNotary(deps: NotaryDeps): Notary {
   const adminKeys = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
   const signCheckpoint = makeCheckpointSigner(origin, keys.logSigners);
   const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint });
-  const { tree, state, dedupe } = loaded;
+  const tree = loaded.tree;
+  // Replaced (rebuilt from the database) when a commit fails: see onRollback.
+  let { state, dedupe } = loaded;
+  const storage = new StorageHealth(makeStorageProbe(db, now), STORAGE_PROBE_MS, logEvent);
   let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
   const metrics = new Metrics();
   const m = notaryMetrics(
@@ -125,6 +136,13 @@ export function createNotary(deps: NotaryDeps): Notary {
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
         publisher.dirty();
       },
+      onRollback(size, cause) {
+        logEvent({ event: 'commit_failed', error: errorText(cause), rolledBackTo: size });
+        if (readLatest(db)?.size !== size)
+          throw new Error(`after a failed commit the database no longer ends at ${size}: another writer?`);
+        ({ state, dedupe } = replayState(db, { origin, adminKeys }));
+        storage.failed(cause);
+      },
       onBatchTimed(ms, n) {
         m.batchSeconds(ms / 1000);
         m.batchSize(n);
@@ -134,10 +152,30 @@ export function createNotary(deps: NotaryDeps): Notary {
   );
   const verifier = deps.verifier ?? inlineVerifier();
   const proofMemo = new ProofMemo();
+  const checkWritable = () => {
+    if (sequencer.failed !== undefined)
+      throw new NotaryError(
+        'UNAVAILABLE',
+        'the log is not accepting entries (storage failure); the operator must restart it',
+      );
+    if (storage.error !== undefined)
+      throw new NotaryError('UNAVAILABLE', 'storage refuses writes (disk full?); nothing was logged, retry later', {
+        retryAfter: 1,
+      });
+  };
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
 
-  const reads = createNotaryReads({ config, keys, tree, state, latest: () => latest, readLeaves });
+  const reads = createNotaryReads({
+    config,
+    keys,
+    tree,
+    get state() {
+      return state;
+    },
+    latest: () => latest,
+    readLeaves,
+  });
 
   return {
     config,
@@ -150,7 +188,9 @@ export function createNotary(deps: NotaryDeps): Notary {
     readiness() {
       const reasons: string[] = [];
       if (sequencer.failed !== undefined)
-        reasons.push(`storage: the last commit failed (${errorText(sequencer.failed)})`);
+        reasons.push(`storage: a failed commit could not be rolled back; restart (${errorText(sequencer.failed)})`);
+      if (storage.error !== undefined)
+        reasons.push(`storage: the last commit failed and storage still refuses writes (${errorText(storage.error)})`);
       const entries = state.problems;
       return { ok: reasons.length === 0 && entries.length === 0, size: latest.size, reasons, entries };
     },
@@ -162,7 +202,7 @@ export function createNotary(deps: NotaryDeps): Notary {
         throw new NotaryError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer vetn_…)');
       return info;
     },
-    async submit(body, who) {
+    async submit(body, who, grant) {
       const started = performance.now();
       {
         const wait = limiter.take(who.id);
@@ -172,11 +212,7 @@ export function createNotary(deps: NotaryDeps): Notary {
             `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
             { retryAfter: wait },
           );
-        if (sequencer.failed !== undefined)
-          throw new NotaryError(
-            'UNAVAILABLE',
-            'the log is not accepting entries (storage failure); the operator must restart it',
-          );
+        checkWritable();
         if (sequencer.pending + admitting >= config.limits.maxPending)
           throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
         admitting += 1;
@@ -187,17 +223,14 @@ export function createNotary(deps: NotaryDeps): Notary {
           admitting -= 1;
         }
         // Everything below runs without awaiting, so state, dedupe and pool stay in step.
-        if (sequencer.failed !== undefined)
-          throw new NotaryError(
-            'UNAVAILABLE',
-            'the log is not accepting entries (storage failure); the operator must restart it',
-          );
+        checkWritable();
         // Judged against the state as it is now, at the index the entry will get: everything
         // below runs without awaiting, so state, dedupe and the sequencer's pool stay in
         // step, and the entry is applied at once (the next submission sees it).
         const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
         const submitter: Submitter = { subject: who.subject, role: who.role };
         state.checkPolicy(admitted, submitter, config.policy, now());
+        const boundGrant = grant === undefined ? undefined : bindGrant(grant, admitted.claim, who);
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
         dedupe.add(admitted.dedupe);
         state.apply(admitted);
@@ -211,10 +244,13 @@ export function createNotary(deps: NotaryDeps): Notary {
             signer,
             kind: admitted.claim.type,
             submittedBy: who.subject,
+            ...(boundGrant && { grant: boundGrant }),
           });
         } catch (e) {
-          logEvent({ event: 'commit_failed', error: String(e) });
-          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
+          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', {
+            cause: e,
+            retryAfter: 1,
+          });
         }
         const receipt = makeReceipt(
           tree,
@@ -229,6 +265,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       }
     },
     async close() {
+      storage.stop();
       await sequencer.close();
       await committer.close();
       await verifier.close();
@@ -293,6 +330,21 @@ function makeStaticPublisher(
       }
     },
   };
+}
+
+const STORAGE_PROBE_MS = 1000;
+
+/** A tiny durable write (one WAL frame and its fsync): does storage take writes again? */
+function makeStorageProbe(db: NotaryDb, now: () => number): () => void {
+  return () => db.transaction(() => setMeta(db, 'storage_probe', String(now())))();
+}
+
+/** A token may only come with an admin's auditor-add entry, and acts for the added key id. */
+function bindGrant(grant: TokenGrant, claim: EntryClaim, who: TokenInfo): TokenGrant {
+  if (who.role !== 'admin' || claim.type !== 'auditor-add')
+    throw new NotaryError('FORBIDDEN', 'a token can only be issued with an admin-signed auditor add entry');
+  if (!/^[0-9a-f]{64}$/.test(grant.hash)) throw new NotaryError('MALFORMED', 'a token grant is a SHA-256 in hex');
+  return { ...grant, subject: claim.keyid };
 }
 
 function errorText(e: unknown): string {

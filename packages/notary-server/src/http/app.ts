@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseTilePath } from '@vet/core';
 import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
+import type { TokenGrant } from '../log/commit.js';
 import type { Notary } from '../notary.js';
 import { LOOKUP_MAX_PAGE } from '../reads.js';
 import { createClientLimits, type LimitClass } from './client-limits.js';
@@ -125,7 +126,7 @@ export function createRequestHandler(notary: Notary): RequestHandler {
     try {
       const who = authenticate(req);
       const body = await readBody(req, notary.config.limits.maxBodyBytes);
-      const receipt = await notary.submit(body, who);
+      const receipt = await notary.submit(body, who, tokenGrant(req));
       notary.recordSubmission('ok');
       sendJson(res, 200, receipt);
     } catch (e) {
@@ -188,6 +189,22 @@ export function createRequestHandler(notary: Notary): RequestHandler {
       fail(e);
     }
   };
+}
+
+/**
+ * A token to store with this entry (operator `auditor add` through a running server): its
+ * SHA-256 in `vet-token-grant`, optional expiry (ms since epoch) in `vet-token-expires`. The
+ * token itself never crosses the wire; the notary binds it to the added auditor's key id.
+ */
+function tokenGrant(req: IncomingMessage): TokenGrant | undefined {
+  const hash = req.headers['vet-token-grant'];
+  if (hash === undefined) return undefined;
+  const expires = req.headers['vet-token-expires'];
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash))
+    throw new NotaryError('MALFORMED', 'vet-token-grant must be a SHA-256 in lowercase hex');
+  if (expires !== undefined && (typeof expires !== 'string' || !/^[1-9]\d{0,15}$/.test(expires)))
+    throw new NotaryError('MALFORMED', 'vet-token-expires must be a time in ms since the epoch');
+  return { hash, subject: '', label: 'auditor add', expiresAt: expires === undefined ? null : Number(expires) };
 }
 
 function ecosystem(v: string | undefined): Ecosystem {
