@@ -30,14 +30,23 @@ export interface StorageProblem {
 /** The storage problem behind `e`, if that is what it is. */
 export function storageProblem(e: unknown): StorageProblem | undefined {
   for (let cur = e, depth = 0; cur !== undefined && cur !== null && depth < 8; depth++) {
-    const err = cur as { code?: unknown; path?: unknown; message?: unknown; cause?: unknown };
-    const code = typeof err.code === 'string' ? err.code : '';
+    const err = cur as {
+      code?: unknown;
+      path?: unknown;
+      file?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      details?: { errno?: unknown };
+    };
+    // Node/SQLite errors carry `code`; the durable writer's WRITE_FAILED carries `details.errno`.
+    const errno = err.details?.errno;
+    const code = typeof errno === 'string' ? errno : typeof err.code === 'string' ? err.code : '';
     const hit = WHAT.find(([re]) => re.test(code));
     if (hit !== undefined) {
       return {
         code,
         what: hit[1],
-        path: typeof err.path === 'string' ? err.path : undefined,
+        path: typeof err.path === 'string' ? err.path : typeof err.file === 'string' ? err.file : undefined,
         message: typeof err.message === 'string' ? err.message : code,
       };
     }

@@ -5,7 +5,7 @@
  * message otherwise), and a regular file where the data directory is expected (anywhere).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,22 @@ describe('starting on storage that cannot be written', () => {
     expect(r.status).toBe(EXIT_STORAGE);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^error\[STORAGE\]: cannot write .*: it is read-only \((EROFS|SQLITE_READONLY)/);
+  });
+
+  it.skipIf(probe === undefined)('init on a full disk: exit 74 and no half-written file (the durable writer)', () => {
+    const fs = mountTmpfs(2048)!;
+    mounts.push(fs);
+    const dir = join(fs.dir, 'data');
+    mkdirSync(dir);
+    fs.fill();
+    const r = spawnSync(process.execPath, [bin, 'init', dir, '--origin', 'full.test/log'], { encoding: 'utf8' });
+    expect(r.status).toBe(EXIT_STORAGE);
+    expect(r.stderr).toMatch(/^error\[STORAGE\]: .*full/);
+    // Nothing in the directory is a torn file: either absent or complete.
+    const files = readdirSync(dir);
+    expect(files.filter((f) => f.startsWith('.') || f.includes('tmp'))).toEqual([]);
+    if (files.includes('notary.json'))
+      expect(() => JSON.parse(readFileSync(join(dir, 'notary.json'), 'utf8'))).not.toThrow();
   });
 
   it('a file where the data directory should be: one line, exit 74', () => {
