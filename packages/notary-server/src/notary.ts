@@ -16,9 +16,9 @@ import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
 import { loadLog } from './log/load.js';
 import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
-import { publishStatic } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
-import { publishedSize } from './log/publish.js';
+import { makeStaticPublisher } from './log/static-publisher.js';
+import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
 import { createNotaryReads, type NotaryReads } from './reads.js';
 import { inlineCommitter, type BatchCommitter, type TokenGrant } from './log/commit.js';
@@ -191,6 +191,10 @@ export function createNotary(deps: NotaryDeps): Notary {
         reasons.push(`storage: a failed commit could not be rolled back; restart (${errorText(sequencer.failed)})`);
       if (storage.error !== undefined)
         reasons.push(`storage: the last commit failed and storage still refuses writes (${errorText(storage.error)})`);
+      if (publisher.error !== undefined)
+        reasons.push(`static: publishing the tiles failed; retrying (${errorText(publisher.error)})`);
+      const fds = fileDescriptorProblem();
+      if (fds !== undefined) reasons.push(`file descriptors: ${fds}`);
       const entries = state.problems;
       return { ok: reasons.length === 0 && entries.length === 0, size: latest.size, reasons, entries };
     },
@@ -294,41 +298,6 @@ function notaryMetrics(metrics: Metrics, size: () => number, pending: () => numb
       'Entries per committed batch.',
       [1, 4, 16, 64, 256, 1024, 4096],
     ),
-  };
-}
-
-/** Coalesces static publication: at most one write per interval, always the latest state. */
-function makeStaticPublisher(
-  dir: string | undefined,
-  intervalMs: number,
-  src: Parameters<typeof publishStatic>[1],
-  latest: () => { size: number; note: string },
-  logEvent: (e: Record<string, unknown>) => void,
-) {
-  // Files up to the size of the checkpoint already on disk were written before it.
-  let published = dir === undefined ? 0 : Math.min(publishedSize(dir), latest().size);
-  let timer: NodeJS.Timeout | undefined;
-  const run = () => {
-    timer = undefined;
-    if (dir === undefined) return;
-    const l = latest();
-    try {
-      published = publishStatic(dir, src, published, l.size, l.note);
-    } catch (e) {
-      logEvent({ event: 'publish_failed', error: String(e) });
-    }
-  };
-  if (dir !== undefined) run();
-  return {
-    dirty() {
-      if (dir !== undefined && timer === undefined) timer = setTimeout(run, intervalMs);
-    },
-    stop() {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        run();
-      }
-    },
   };
 }
 
