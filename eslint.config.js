@@ -41,7 +41,13 @@ export default tseslint.config(
   {
     // Tests read JSON bodies and reports (`any` by design) and let `expect` check their shape at
     // run time; the no-unsafe-* family would demand a cast on every assertion. Sources keep it.
-    files: ['**/*.test.ts', 'test/**/*.ts', '**/__fixtures__/**/*.ts', 'bench/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      'test/**/*.ts',
+      '**/__fixtures__/**/*.ts',
+      'packages/test-support/**/*.ts',
+      'bench/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@vet\/core\/node$/, replacement: src('./packages/core/src/node/index.ts') },
       { find: /^@vet\/cli$/, replacement: src('./packages/cli/src/index.ts') },
       { find: /^@vet\/notary-server$/, replacement: src('./packages/notary-server/src/index.ts') },
+      { find: /^@vet\/test-support\/(.+)$/, replacement: src('./packages/test-support/src/$1.ts') },
     ],
   },
   test: {

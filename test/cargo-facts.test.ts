@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCargoLock } from '@vet/core';
 import { crateIndexPath } from '../packages/cli/src/crates/index.js';
 import { SHARED, runVet } from './helpers/project.js';
-import { buildTgz } from './registry-server.js';
+import { buildTgz } from '@vet/test-support/registry-server';
 
 const ZCASH = path.join(SHARED, 'corpus', 'cargo', 'zcash__zcash');
 const present = existsSync(path.join(ZCASH, 'Cargo.lock'));

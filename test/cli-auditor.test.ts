@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
-import { startRegistryServer, type Published, type RegistryServer } from './registry-server.js';
+import { startRegistryServer, type Published, type RegistryServer } from '@vet/test-support/registry-server';
 
 let registry: RegistryServer;
 const pub: Record<string, Published> = {};

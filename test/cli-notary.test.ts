@@ -8,11 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAuditor } from '@vet/notary-server';
 import { generateNoteSigner } from '@vet/core';
-import {
-  integrity,
-  startRealNotary,
-  type RealNotary,
-} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { integrity, startRealNotary, type RealNotary } from '@vet/test-support/notary-fixtures';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
 import { readAuditorKey } from '../packages/cli/src/notary/auditor-key.js';
 

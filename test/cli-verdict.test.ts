@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
 
 const projects: TempProject[] = [];
-// eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
+
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 afterAll(() => projects.forEach((p) => p.cleanup()));
 

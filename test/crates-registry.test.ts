@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveCratesIndex } from '../packages/cli/src/crates/index.js';
 import { crateDownloadUrl, crateIndexPath, readCargoGraph } from '../packages/cli/src/crates/index.js';
 import { runVet, tempProject } from './helpers/project.js';
-import { buildTgz } from './registry-server.js';
+import { buildTgz } from '@vet/test-support/registry-server';
 
 // What Cargo.lock records for the default registry; vet learns it is the default from the
 // manifest's plain `tinycrate = "1"`, never from the spelling.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { extractTarball, safeArchivePath, symlinkTargetInside } from '../packages/cli/src/archive/index.js';
-import { buildRawTgz, buildTgz, type RawTarEntry } from './registry-server.js';
+import { buildRawTgz, buildTgz, type RawTarEntry } from '@vet/test-support/registry-server';
 
 let work: string;
 beforeEach(() => {

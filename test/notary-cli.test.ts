@@ -32,7 +32,7 @@ import {
   startRealNotary,
   startStaticLog,
   type RealNotary,
-} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+} from '@vet/test-support/notary-fixtures';
 import { runVet, tempProject, type TempProject } from './helpers/project.js';
 
 const CONFIG = `

@@ -33,7 +33,7 @@ import {
   tempDir,
   type Auditor,
   type RealNotary,
-} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+} from '@vet/test-support/notary-fixtures';
 
 const http = createHttpClient({ retries: 0 });
 const cleanups: (() => void | Promise<void>)[] = [];

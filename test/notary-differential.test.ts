@@ -34,12 +34,12 @@ import { openDataDir } from '../packages/notary-server/src/datadir.js';
 import { NotaryError } from '../packages/notary-server/src/errors.js';
 import { createNotary, inlineVerifier, type Notary } from '../packages/notary-server/src/notary.js';
 import { serveNotary } from '../packages/notary-server/src/server.js';
-import { initTestDataDir, ORIGIN } from '../packages/notary-server/src/__fixtures__/harness.js';
-import { issue11Quirks, npmIntegrity } from '../packages/core/src/notary/__fixtures__/quirks.js';
+import { initTestDataDir, ORIGIN } from '@vet/test-support/notary-harness';
+import { issue11Quirks, npmIntegrity } from '@vet/test-support/notary-quirks';
 import type { CommandIO } from '../packages/cli/src/io.js';
 import { createHttpClient } from '../packages/cli/src/registry/index.js';
 import { refreshNotaryImport } from '../packages/cli/src/notary/refresher.js';
-import { notaryImport, storeWith, npmGraph } from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+import { notaryImport, storeWith, npmGraph } from '@vet/test-support/notary-fixtures';
 
 const TOTAL = Number(process.env.VET_DIFF_ENTRIES ?? 1500);
 const PER_RUN = TOTAL >= 20_000 ? 2000 : 300;

@@ -21,9 +21,9 @@ import {
   startStaticLog,
   storeWith,
   tempDir,
-} from '../packages/cli/src/notary/__fixtures__/notary-fixtures.js';
+} from '@vet/test-support/notary-fixtures';
 import { generateEd25519KeyPair } from '@vet/core';
-import { issue11Quirks } from '../packages/core/src/notary/__fixtures__/quirks.js';
+import { issue11Quirks } from '@vet/test-support/notary-quirks';
 
 const http = createHttpClient({ retries: 0 });
 const cleanups: (() => void | Promise<void>)[] = [];

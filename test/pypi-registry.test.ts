@@ -22,15 +22,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Integrity } from '@vet/core';
 import { diffPypi, inspectPypi, pypiYanked } from '../packages/cli/src/pypi/index.js';
-
-// `tar` is a dependency of the cli package, not of the repo root: load it from there.
-const tarCreate = (
-  createRequire(new URL('../packages/cli/package.json', import.meta.url))('tar') as typeof import('tar')
-).c;
 
 // ---- archive builders -------------------------------------------------------------------------
 
@@ -443,6 +437,7 @@ describe('refusals: nothing is used, nothing is extracted', () => {
 // ---- the vet CLI on a Python project ----------------------------------------------------------
 
 import { runVet, tempProject } from './helpers/project.js';
+import { c as tarCreate } from 'tar';
 
 describe('vet on a requirements.txt project, against the local index', () => {
   const pin = (version: string) => {

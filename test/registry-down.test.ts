@@ -10,7 +10,7 @@ import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHostHealth, createHttpClient, type HttpClientOptions } from '../packages/cli/src/registry/index.js';
 import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
-import { startRegistryServer, type RegistryServer } from './registry-server.js';
+import { startRegistryServer, type RegistryServer } from '@vet/test-support/registry-server';
 
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {

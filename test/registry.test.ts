@@ -41,7 +41,13 @@ import {
   riskSignals,
   type SuggestFailure,
 } from '../packages/cli/src/audit/index.js';
-import { buildTgz, localOnlyDispatcher, sri, startRegistryServer, type RegistryServer } from './registry-server.js';
+import {
+  buildTgz,
+  localOnlyDispatcher,
+  sri,
+  startRegistryServer,
+  type RegistryServer,
+} from '@vet/test-support/registry-server';
 
 // ---------------------------------------------------------------- helpers
 

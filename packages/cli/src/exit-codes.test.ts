@@ -53,7 +53,7 @@ describe('errors say things once, and strings from outside are data', () => {
     ]);
     expect(renderErrorHuman(v)).toContain(`  a.toml:1: ${shown}\n  b.toml: ok\n`);
     const json = renderErrorJson(e);
-    // eslint-disable-next-line no-control-regex -- what must never reach the terminal raw
+
     expect(json).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
     expect((JSON.parse(json) as { error: { message: string } }).error.message).toBe(`package ${evil} not found`);
   });

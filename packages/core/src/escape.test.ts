@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeMultiline, escapeText, toSafeJson } from './escape.js';
 
 // Anything a terminal acts on, or that reorders or breaks a line.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+
 const DANGEROUS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]/;
 
 describe('escapeText', () => {

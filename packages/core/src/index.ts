@@ -73,7 +73,7 @@ export {
 } from './resolver/suggest-report.js';
 export { notableParents, suggestCandidates } from './resolver/suggest.js';
 export { type ResolveReport } from './resolver/types.js';
-export { type DecodedDsse, dssePae, signDsse } from './sig/dsse.js';
+export { type DecodedDsse, type DsseEnvelope, dssePae, signDsse } from './sig/dsse.js';
 export {
   type Ed25519Engine,
   type Ed25519KeyPair,

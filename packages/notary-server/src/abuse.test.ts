@@ -12,7 +12,7 @@ import {
   startTestNotary,
   type TestAuditor,
   type TestNotary,
-} from './__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 interface Answer {
   status: number;

@@ -17,7 +17,7 @@ import {
   randomAuditEnvelope,
   tempDir,
   type TestAuditor,
-} from './__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 import { verifyNotaryLog } from './verify.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));

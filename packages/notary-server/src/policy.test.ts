@@ -8,7 +8,7 @@ import {
   startTestNotary,
   type TestAuditor,
   type TestNotary,
-} from './__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 const feed = async (n: TestNotary) =>
   parseAudits(await (await fetch(`${n.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml');

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '@vet/core';
-import { issue11Quirks } from '../../core/src/notary/__fixtures__/quirks.js';
-import { post, startTestNotary, type TestAuditor, type TestNotary } from './__fixtures__/harness.js';
+import { issue11Quirks } from '@vet/test-support/notary-quirks';
+import { post, startTestNotary, type TestAuditor, type TestNotary } from '@vet/test-support/notary-harness';
 import { serveNotary } from './server.js';
 import { verifyNotaryLog } from './verify.js';
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { paths } from './datadir.js';
 import { serverUrlFile } from './operator.js';
-import { initTestDataDir, post, randomAuditEnvelope, startTestNotary, tempDir } from './__fixtures__/harness.js';
+import { initTestDataDir, post, randomAuditEnvelope, startTestNotary, tempDir } from '@vet/test-support/notary-harness';
 
 async function until(cond: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;

@@ -21,8 +21,8 @@ import {
   randomAuditEnvelope,
   startTestNotary,
   tempDir,
-} from './__fixtures__/harness.js';
-import { mountTmpfs, NO_MOUNT, type Tmpfs } from './__fixtures__/tmpfs.js';
+} from '@vet/test-support/notary-harness';
+import { mountTmpfs, NO_MOUNT, type Tmpfs } from '@vet/test-support/tmpfs';
 
 const FAIL_TOKENS =
   "CREATE TRIGGER fail_tokens BEFORE INSERT ON tokens BEGIN SELECT RAISE(ABORT, 'injected: token write failed'); END";

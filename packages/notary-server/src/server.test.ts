@@ -27,7 +27,7 @@ import {
   startTestNotary,
   type TestAuditor,
   type TestNotary,
-} from './__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 let n: TestNotary;
 let alice: TestAuditor;

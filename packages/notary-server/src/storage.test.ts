@@ -9,8 +9,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initTestDataDir, tempDir } from './__fixtures__/harness.js';
-import { mountTmpfs, NO_MOUNT, type Tmpfs } from './__fixtures__/tmpfs.js';
+import { initTestDataDir, tempDir } from '@vet/test-support/notary-harness';
+import { mountTmpfs, NO_MOUNT, type Tmpfs } from '@vet/test-support/tmpfs';
 import { EXIT_STORAGE } from './storage-errors.js';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { hashLeaf } from '@vet/core';
-import { issue11Quirks } from '../../core/src/notary/__fixtures__/quirks.js';
+import { issue11Quirks } from '@vet/test-support/notary-quirks';
 import { openNotaryDb } from './db/open.js';
-import { addTestAuditor, initTestDataDir, randomAuditEnvelope, post, tempDir } from './__fixtures__/harness.js';
+import { addTestAuditor, initTestDataDir, randomAuditEnvelope, post, tempDir } from '@vet/test-support/notary-harness';
 import { runCli } from './cli/main.js';
 import { serveNotary } from './server.js';
 

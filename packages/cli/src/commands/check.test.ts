@@ -164,7 +164,6 @@ const projectSpec: fc.Arbitrary<ProjectSpec> = fc.record({
   hostileNames: fc.boolean(),
 });
 
-// eslint-disable-next-line no-control-regex -- the characters a hostile name carries
 const RAW_CONTROL = /[\u0007\u001b\r]/;
 
 const HEADLINE: Record<string, RegExp> = {

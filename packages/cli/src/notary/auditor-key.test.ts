@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { registerAuditorCommand } from '../commands/auditor.js';
 import type { GlobalOptions } from '../context.js';
 import type { CommandIO } from '../io.js';
-import { tempDir } from './__fixtures__/notary-fixtures.js';
+import { tempDir } from '@vet/test-support/notary-fixtures';
 import { auditorKeyIdFor, parseAuditorKey, readAuditorKey } from './auditor-key.js';
 
 const dirs: (() => void)[] = [];

@@ -8,7 +8,7 @@ import {
   type NotaryClaimRecord,
   type NotaryMirrorState,
 } from '@vet/core';
-import { tempDir } from './__fixtures__/notary-fixtures.js';
+import { tempDir } from '@vet/test-support/notary-fixtures';
 import { notaryStateDir, notaryStateRoot, readNotaryMirror, writeNotaryMirror } from './state-dir.js';
 
 const dirs: (() => void)[] = [];

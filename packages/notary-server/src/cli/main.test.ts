@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '@vet/core';
-import { tempDir } from '../__fixtures__/harness.js';
+import { tempDir } from '@vet/test-support/notary-harness';
 import { runCli } from './main.js';
 
 const { dir: root, cleanup } = tempDir('vet-notary-cli-');

@@ -17,7 +17,7 @@ import {
   randomAuditEnvelope,
   tempDir,
   type TestAuditor,
-} from '../__fixtures__/harness.js';
+} from '@vet/test-support/notary-harness';
 
 const OLD_ALICE = 'vetn_' + 'A'.repeat(43);
 const OLD_BOB = 'vetn_' + 'B'.repeat(43);

@@ -14,10 +14,16 @@ import {
   type AuditStatementInput,
   type Ed25519KeyPair,
 } from '@vet/core';
-import { parseNotaryConfig, formatNotaryConfig, type NotaryConfig } from '../config.js';
-import { initDataDir, paths } from '../datadir.js';
-import { addAuditor } from '../operator.js';
-import { serveNotary, type RunningNotary } from '../server.js';
+import {
+  addAuditor,
+  formatNotaryConfig,
+  initDataDir,
+  notaryPaths as paths,
+  parseNotaryConfig,
+  serveNotary,
+  type NotaryConfig,
+  type RunningNotary,
+} from '@vet/notary-server';
 
 export const ORIGIN = 'notary.test/vet/log';
 

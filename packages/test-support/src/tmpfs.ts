@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './harness.js';
+import { tempDir } from './notary-harness.js';
 
 export interface Tmpfs {
   dir: string;

@@ -5,10 +5,15 @@
  * refuse it on both sides.
  */
 import { createHash } from 'node:crypto';
-import type { Ed25519KeyPair } from '../../sig/ed25519.js';
-import { signDsse, type DsseEnvelope } from '../../sig/dsse.js';
-import { IN_TOTO_PAYLOAD_TYPE, makeAuditStatement, type AuditStatementInput } from '../../sig/statement.js';
-import type { NotaryRule } from '../rule-codes.js';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  makeAuditStatement,
+  signDsse,
+  type AuditStatementInput,
+  type DsseEnvelope,
+  type Ed25519KeyPair,
+  type NotaryRule,
+} from '@vet/core';
 
 export interface Signer {
   keyid: string;

@@ -32,7 +32,7 @@ import {
 } from '@vet/core';
 import { addAuditor, initDataDir, serveNotary, type RunningNotary } from '@vet/notary-server';
 // The server's own test builders: one definition of a test audit and its fake digest.
-import { fullAudit as audit, integrity } from '../../../../notary-server/src/__fixtures__/harness.js';
+import { fullAudit as audit, integrity } from './notary-harness.js';
 
 export { audit, integrity };
 
