@@ -437,9 +437,9 @@ async function restartAndReplay(
   try {
     const notary = createNotary({ db: opened.db, config: opened.config, keys: opened.keys });
     expect(notary.latest()).toMatchObject({ size, note: last });
-    expect(notary.problems()).toEqual([]);
+    expect(notary.readiness().entries).toEqual([]);
     const replayer = new NotaryReplayer({ origin: ORIGIN, adminKeys, auditors: {}, claims: [] }, 0);
-    notary.readLeaves(0, size).forEach((leaf, i) => replayer.apply(i, leaf, hashLeaf(leaf)));
+    notary.reads.source.readLeaves(0, size).forEach((leaf, i) => replayer.apply(i, leaf, hashLeaf(leaf)));
     await notary.close();
   } finally {
     opened.db.close();

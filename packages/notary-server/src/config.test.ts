@@ -40,6 +40,47 @@ describe('parseNotaryConfig', () => {
   });
 });
 
+describe('anonymous limits in notary.json', () => {
+  const base = { origin: 'n.test/log' };
+  it('reads per-address rates (fractions allowed), bursts and the proxy header', () => {
+    const cfg = parseNotaryConfig(
+      JSON.stringify({
+        ...base,
+        limits: {
+          anonymousRatePerSecond: 0.5,
+          anonymousBurst: 9,
+          lookupRatePerSecond: 2,
+          lookupBurst: 3,
+          clientAddressHeader: 'x-forwarded-for',
+        },
+      }),
+      'notary.json',
+    );
+    expect(cfg.limits).toMatchObject({
+      anonymousRatePerSecond: 0.5,
+      anonymousBurst: 9,
+      lookupRatePerSecond: 2,
+      lookupBurst: 3,
+      clientAddressHeader: 'x-forwarded-for',
+    });
+  });
+  it('refuses zero rates, fractional bursts and a header that is not a header name', () => {
+    try {
+      parseNotaryConfig(
+        JSON.stringify({
+          ...base,
+          limits: { anonymousRatePerSecond: 0, lookupBurst: 1.5, clientAddressHeader: 'X Forwarded' },
+        }),
+        'notary.json',
+      );
+      expect.unreachable();
+    } catch (e) {
+      const messages = (e as VetValidationError).problems.map((p) => p.message).join('\n');
+      for (const k of ['anonymousRatePerSecond', 'lookupBurst', 'clientAddressHeader']) expect(messages).toContain(k);
+    }
+  });
+});
+
 describe('token bucket', () => {
   it('allows the burst, then refills at the configured rate', () => {
     let now = 0;

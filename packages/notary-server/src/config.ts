@@ -26,6 +26,17 @@ export interface NotaryLimits {
   burst: number;
   /** Submissions waiting for the sequencer before new ones get 429 + Retry-After. */
   maxPending: number;
+  /** Unauthenticated requests (reads, refused tokens) per client address: per second and burst. */
+  anonymousRatePerSecond: number;
+  anonymousBurst: number;
+  /** `/v1/lookup` per client address, on top of the anonymous bucket (a lookup costs more). */
+  lookupRatePerSecond: number;
+  lookupBurst: number;
+  /**
+   * Behind a reverse proxy: the header it sets to the client's address (e.g. `x-forwarded-for`;
+   * its last value is used, the one the proxy appended). Empty: the socket's peer address.
+   */
+  clientAddressHeader: string;
 }
 
 export interface NotarySequencerConfig {
@@ -78,7 +89,17 @@ export function defaultNotaryConfig(origin: string): NotaryConfig {
     origin,
     listen: { host: '127.0.0.1', port: 8480 },
     policy: { criteria: [...BUILTIN_CRITERIA].sort(), criteriaDescriptions: {}, quorum: 1, cooldownDays: 0 },
-    limits: { maxBodyBytes: 64 * 1024 - 1, ratePerSecond: 50, burst: 200, maxPending: 20_000 },
+    limits: {
+      maxBodyBytes: 64 * 1024 - 1,
+      ratePerSecond: 50,
+      burst: 200,
+      maxPending: 20_000,
+      anonymousRatePerSecond: 100,
+      anonymousBurst: 400,
+      lookupRatePerSecond: 10,
+      lookupBurst: 40,
+      clientAddressHeader: '',
+    },
     sequencer: { batchDelayMs: 0, batchMaxEntries: 1024, publishIntervalMs: 1000 },
     archive: { maxArtifactBytes: 256 * MIB, quotaBytesPerAuditor: 10 * 1024 * MIB, registries: {} },
   };
@@ -114,6 +135,7 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   cfg.limits.ratePerSecond = int(lim.ratePerSecond, cfg.limits.ratePerSecond, 1, 1e6, 'limits.ratePerSecond', bad);
   cfg.limits.burst = int(lim.burst, cfg.limits.burst, 1, 1e7, 'limits.burst', bad);
   cfg.limits.maxPending = int(lim.maxPending, cfg.limits.maxPending, 1, 1e7, 'limits.maxPending', bad);
+  readAnonymousLimits(lim, cfg.limits, bad);
   const seq = obj(raw.sequencer, 'sequencer', bad);
   cfg.sequencer.batchDelayMs = int(
     seq.batchDelayMs,
@@ -163,6 +185,22 @@ export function readNotaryConfig(path: string): NotaryConfig {
 /** Deterministic text for the config file (sorted keys come from the fixed object shape). */
 export function formatNotaryConfig(cfg: NotaryConfig): string {
   return JSON.stringify(cfg, null, 2) + '\n';
+}
+
+function readAnonymousLimits(lim: Json, out: NotaryLimits, bad: (m: string) => void): void {
+  for (const k of ['anonymousRatePerSecond', 'lookupRatePerSecond'] as const) {
+    const v = lim[k];
+    if (v === undefined) continue;
+    // A rate may be below one a second (0.01: one request per 100 s once the burst is spent).
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0.001 && v <= 1e7) out[k] = v;
+    else bad(`limits.${k} must be a number in [0.001, 10000000]`);
+  }
+  out.anonymousBurst = int(lim.anonymousBurst, out.anonymousBurst, 1, 1e7, 'limits.anonymousBurst', bad);
+  out.lookupBurst = int(lim.lookupBurst, out.lookupBurst, 1, 1e7, 'limits.lookupBurst', bad);
+  const h = lim.clientAddressHeader;
+  if (h === undefined) return;
+  if (typeof h === 'string' && /^[a-z0-9-]{0,64}$/.test(h)) out.clientAddressHeader = h;
+  else bad('limits.clientAddressHeader must be a lowercase header name (or "")');
 }
 
 function readPolicy(p: Json, out: NotaryPolicy, bad: (m: string) => void): void {

@@ -5,19 +5,10 @@
  * `initDataDir` refuses to create a log where one existed (Sunlight's inception guard):
  * recreating an empty log over a lost one would be a fork nobody could tell from an attack.
  */
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  unlinkSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { VetError } from '@vet/core';
-import { isProcessAlive } from '@vet/core/node';
+import { isProcessAlive, writeFileAtomicSync } from '@vet/core/node';
 import { defaultNotaryConfig, formatNotaryConfig, readNotaryConfig, type NotaryConfig } from './config.js';
 import { openNotaryDb, setMeta, type NotaryDb } from './db/open.js';
 import { addLogKey, createAdminKey, keysDir, readNotaryKeys, type NotaryKeys } from './keys.js';
@@ -56,7 +47,8 @@ export function initDataDir(
   if (!/^[^\s+]+$/u.test(origin))
     throw new VetError('INVALID_ARGUMENT', `origin "${origin}" must not contain spaces or "+"`);
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(p.config, formatNotaryConfig(config));
+  // The one durable writer: temp file, fsync, rename, fsync of the folder.
+  writeFileAtomicSync(p.config, formatNotaryConfig(config), { noReplace: true });
   const logVerifierKey = addLogKey(dataDir, origin);
   const admin = createAdminKey(dataDir);
   const db = openNotaryDb(p.db);
@@ -65,7 +57,7 @@ export function initDataDir(
     const notary = createNotary({ db, keys: readNotaryKeys(dataDir), config, staticDir: p.static });
     void notary.close();
     const adminToken = issueToken(db, 'admin', 'admin', { label: 'operator CLI', now: Date.now() });
-    writeFileSync(p.adminToken, adminToken + '\n', { mode: 0o600 });
+    writeFileAtomicSync(p.adminToken, adminToken + '\n', { mode: 0o600, noReplace: true });
     return { config, logVerifierKey, adminKeyId: admin.keyid, adminToken };
   } finally {
     db.close();

@@ -60,3 +60,24 @@ describe('auditors are their key ids', () => {
     expect(look.entries[0]?.claim.who).toBe('Alice <alice@example.com>');
   });
 });
+
+describe('quorum counts auditors by key id', () => {
+  it('two auditors who share a name are two attestations', async () => {
+    const q = await startTestNotary((c) => (c.policy.quorum = 2));
+    try {
+      const a1 = await q.addAuditor('Alice <alice@example.com>');
+      const a2 = await q.addAuditor('Alice <alice@example.com>');
+      const audit = fullAudit('quorum-pkg', '1.0.0');
+      const feed = async () =>
+        parseAudits(await (await fetch(`${q.url}/v1/feeds/npm/audits.toml`)).text(), 'feed.toml').audits['quorum-pkg'];
+      expect((await post(`${q.url}/v1/submit`, signStatement(a1, audit), a1.token)).status).toBe(200);
+      expect(await feed()).toBeUndefined();
+      expect(
+        (await post(`${q.url}/v1/submit`, signStatement(a2, { ...audit, notes: 'a second look' }), a2.token)).status,
+      ).toBe(200);
+      expect(await feed()).toHaveLength(1);
+    } finally {
+      await q.close();
+    }
+  });
+});

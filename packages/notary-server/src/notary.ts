@@ -14,13 +14,19 @@ import type { ReleaseTimeFn, Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
-import { loadLog, type LoadedLog } from './log/load.js';
+import { loadLog } from './log/load.js';
 import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
-import { publishStatic, publishStaticAsync } from './log/publish.js';
 import { makeLeafReader } from './log/read.js';
-import { publishedSize } from './log/publish.js';
+import { makeStaticPublisher } from './log/static-publisher.js';
+import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
-import { inlineCommitter, type BatchCommitter } from './log/commit.js';
+import { createNotaryReads, type NotaryReads } from './reads.js';
+import { inlineCommitter, type BatchCommitter, type TokenGrant } from './log/commit.js';
+import { replayState } from './log/load.js';
+import { readLatest } from './log/read.js';
+import { StorageHealth } from './log/storage-health.js';
+import type { EntryClaim } from './entries/model.js';
+import { setMeta } from './db/open.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
 import { Archiver, type Release } from './archive/archiver.js';
 import { registryFetcher } from './archive/registry-fetch.js';
@@ -63,20 +69,22 @@ export function workerVerifier(engine?: Ed25519Engine): SignatureVerifier {
 
 export interface Notary {
   readonly config: NotaryConfig;
-  readonly log: LoadedLog;
   readonly sequencer: Sequencer;
   readonly metrics: Metrics;
-  readonly keys: NotaryKeys;
   readonly now: () => number;
+  /** Everything a front end may read (checkpoint, tiles, bundles, lookup, proofs, feeds, keys). */
+  readonly reads: NotaryReads;
   latest(): { size: number; note: string; rootHash: Uint8Array };
-  /** Stored entries the state machine refuses (index, rule, reason): the log is served, not ready. */
-  problems(): readonly EntryProblem[];
+  /** Whether the notary should receive traffic, and why not (GET /readyz). */
+  readiness(): Readiness;
   authenticate(authorization: string | undefined): TokenInfo;
   /** Counts one submission outcome (the HTTP layer also counts refusals before submit). */
   recordSubmission(result: string): void;
-  /** Admits, sequences and durably commits one envelope; resolves with its receipt. */
-  submit(body: Uint8Array, who: TokenInfo): Promise<Receipt>;
-  readLeaves(start: number, end: number): Buffer[];
+  /**
+   * Admits, sequences and durably commits one envelope; resolves with its receipt. With a
+   * grant (admin, auditor-add entries only) the token is stored in the entry's transaction.
+   */
+  submit(body: Uint8Array, who: TokenInfo, grant?: TokenGrant): Promise<Receipt>;
   /** The archive (undefined when the notary runs without one). */
   readonly archiver: Archiver | undefined;
   /** An auditor's upload of an approved artifact: verified, then stored durably. */
@@ -97,6 +105,15 @@ export interface Notary {
   close(): Promise<void>;
 }
 
+export interface Readiness {
+  ok: boolean;
+  size: number;
+  /** Why not ready, one line each (storage failure, static publishing, file descriptors). */
+  reasons: string[];
+  /** Stored entries the state machine refuses (index, rule, reason): the log is served, not ready. */
+  entries: readonly EntryProblem[];
+}
+
 export function createNotary(deps: NotaryDeps): Notary {
   const { db, keys, config } = deps;
   const now = deps.now ?? Date.now;
@@ -105,7 +122,10 @@ export function createNotary(deps: NotaryDeps): Notary {
   const adminKeys = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
   const signCheckpoint = makeCheckpointSigner(origin, keys.logSigners);
   const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint });
-  const { tree, state, dedupe } = loaded;
+  const tree = loaded.tree;
+  // Replaced (rebuilt from the database) when a commit fails: see onRollback.
+  let { state, dedupe } = loaded;
+  const storage = new StorageHealth(makeStorageProbe(db, now), STORAGE_PROBE_MS, logEvent);
   let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
   const metrics = new Metrics();
   const m = notaryMetrics(
@@ -138,6 +158,13 @@ export function createNotary(deps: NotaryDeps): Notary {
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
         publisher.dirty();
       },
+      onRollback(size, cause) {
+        logEvent({ event: 'commit_failed', error: errorText(cause), rolledBackTo: size });
+        if (readLatest(db)?.size !== size)
+          throw new Error(`after a failed commit the database no longer ends at ${size}: another writer?`);
+        ({ state, dedupe } = replayState(db, { origin, adminKeys }));
+        storage.failed(cause);
+      },
       onBatchTimed(ms, n) {
         m.batchSeconds(ms / 1000);
         m.batchSize(n);
@@ -158,21 +185,54 @@ export function createNotary(deps: NotaryDeps): Notary {
       logEvent,
     });
   const proofMemo = new ProofMemo();
+  const checkWritable = () => {
+    if (sequencer.failed !== undefined)
+      throw new NotaryError(
+        'UNAVAILABLE',
+        'the log is not accepting entries (storage failure); the operator must restart it',
+      );
+    if (storage.error !== undefined)
+      throw new NotaryError('UNAVAILABLE', 'storage refuses writes (disk full?); nothing was logged, retry later', {
+        retryAfter: 1,
+      });
+  };
   /** Submissions whose signature is being checked: they count against maxPending too. */
   let admitting = 0;
   let releaseTime: ReleaseTimeFn | undefined;
 
+  const reads = createNotaryReads({
+    config,
+    keys,
+    tree,
+    get state() {
+      return state;
+    },
+    latest: () => latest,
+    readLeaves,
+    ...(archiver !== undefined && { archive: archiver }),
+  });
+
   return {
     config,
-    log: loaded,
     sequencer,
     metrics,
-    keys,
     now,
     logEvent,
-    readLeaves,
+    reads,
     latest: () => latest,
-    problems: () => state.problems,
+    readiness() {
+      const reasons: string[] = [];
+      if (sequencer.failed !== undefined)
+        reasons.push(`storage: a failed commit could not be rolled back; restart (${errorText(sequencer.failed)})`);
+      if (storage.error !== undefined)
+        reasons.push(`storage: the last commit failed and storage still refuses writes (${errorText(storage.error)})`);
+      if (publisher.error !== undefined)
+        reasons.push(`static: publishing the tiles failed; retrying (${errorText(publisher.error)})`);
+      const fds = fileDescriptorProblem();
+      if (fds !== undefined) reasons.push(`file descriptors: ${fds}`);
+      const entries = state.problems;
+      return { ok: reasons.length === 0 && entries.length === 0, size: latest.size, reasons, entries };
+    },
     recordSubmission: (result) => m.submissions({ result }),
     setReleaseTimes(fn) {
       releaseTime = fn;
@@ -194,7 +254,7 @@ export function createNotary(deps: NotaryDeps): Notary {
         throw new NotaryError('UNAUTHENTICATED', 'a valid bearer token is required (Authorization: Bearer vetn_…)');
       return info;
     },
-    async submit(body, who) {
+    async submit(body, who, grant) {
       const started = performance.now();
       {
         const wait = limiter.take(who.id);
@@ -204,11 +264,7 @@ export function createNotary(deps: NotaryDeps): Notary {
             `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
             { retryAfter: wait },
           );
-        if (sequencer.failed !== undefined)
-          throw new NotaryError(
-            'UNAVAILABLE',
-            'the log is not accepting entries (storage failure); the operator must restart it',
-          );
+        checkWritable();
         if (sequencer.pending + admitting >= config.limits.maxPending)
           throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
         admitting += 1;
@@ -219,17 +275,14 @@ export function createNotary(deps: NotaryDeps): Notary {
           admitting -= 1;
         }
         // Everything below runs without awaiting, so state, dedupe and pool stay in step.
-        if (sequencer.failed !== undefined)
-          throw new NotaryError(
-            'UNAVAILABLE',
-            'the log is not accepting entries (storage failure); the operator must restart it',
-          );
+        checkWritable();
         // Judged against the state as it is now, at the index the entry will get: everything
         // below runs without awaiting, so state, dedupe and the sequencer's pool stay in
         // step, and the entry is applied at once (the next submission sees it).
         const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
         const submitter: Submitter = { subject: who.subject, role: who.role };
         state.checkPolicy(admitted, submitter, config.policy, now(), releaseTime);
+        const boundGrant = grant === undefined ? undefined : bindGrant(grant, admitted.claim, who);
         if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
         dedupe.add(admitted.dedupe);
         state.apply(admitted);
@@ -243,10 +296,13 @@ export function createNotary(deps: NotaryDeps): Notary {
             signer,
             kind: admitted.claim.type,
             submittedBy: who.subject,
+            ...(boundGrant && { grant: boundGrant }),
           });
         } catch (e) {
-          logEvent({ event: 'commit_failed', error: String(e) });
-          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', { cause: e });
+          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', {
+            cause: e,
+            retryAfter: 1,
+          });
         }
         const receipt = makeReceipt(
           tree,
@@ -263,6 +319,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     async close() {
       await archiver?.settled();
+      storage.stop();
       await sequencer.close();
       await committer.close();
       await verifier.close();
@@ -294,64 +351,21 @@ function notaryMetrics(metrics: Metrics, size: () => number, pending: () => numb
   };
 }
 
-/**
- * Coalesces static publication: at most one write per interval, always the latest state.
- * The first publication (start-up) is synchronous; later ones write on the thread pool, one
- * at a time, so the event loop keeps admitting while they fsync.
- */
-function makeStaticPublisher(
-  dir: string | undefined,
-  intervalMs: number,
-  src: Parameters<typeof publishStatic>[1],
-  latest: () => { size: number; note: string },
-  logEvent: (e: Record<string, unknown>) => void,
-) {
-  // Files up to the size of the checkpoint already on disk were written before it.
-  let published = dir === undefined ? 0 : Math.min(publishedSize(dir), latest().size);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-  const failed = (e: unknown) => logEvent({ event: 'publish_failed', error: String(e) });
-  const run = (): void => {
-    if (dir === undefined) return;
-    if (running !== undefined) {
-      again = true; // publish the newer state when this run ends
-      return;
-    }
-    const l = latest();
-    running = publishStaticAsync(dir, src, published, l.size, l.note)
-      .then((size) => void (published = size), failed)
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  if (dir !== undefined) {
-    try {
-      const l = latest();
-      published = publishStatic(dir, src, published, l.size, l.note);
-    } catch (e) {
-      failed(e);
-    }
-  }
-  return {
-    dirty() {
-      if (dir !== undefined && timer === undefined)
-        timer = setTimeout(() => {
-          timer = undefined; // only here and in stop: a run after a run must not lose a pending timer
-          run();
-        }, intervalMs);
-    },
-    async stop() {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
-        run();
-      }
-      while (running !== undefined) await running;
-    },
-  };
+const STORAGE_PROBE_MS = 1000;
+
+/** A tiny durable write (one WAL frame and its fsync): does storage take writes again? */
+function makeStorageProbe(db: NotaryDb, now: () => number): () => void {
+  return () => db.transaction(() => setMeta(db, 'storage_probe', String(now())))();
+}
+
+/** A token may only come with an admin's auditor-add entry, and acts for the added key id. */
+function bindGrant(grant: TokenGrant, claim: EntryClaim, who: TokenInfo): TokenGrant {
+  if (who.role !== 'admin' || claim.type !== 'auditor-add')
+    throw new NotaryError('FORBIDDEN', 'a token can only be issued with an admin-signed auditor add entry');
+  if (!/^[0-9a-f]{64}$/.test(grant.hash)) throw new NotaryError('MALFORMED', 'a token grant is a SHA-256 in hex');
+  return { ...grant, subject: claim.keyid };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : typeof e === 'string' ? e : 'unknown error';
 }

@@ -17,7 +17,8 @@ import {
 import { acquireSequencerLock, lockHolder, openDataDir, paths } from './datadir.js';
 import { createNotary } from './notary.js';
 import type { Receipt } from './log/proofs.js';
-import { issueToken, revokeTokens } from './tokens.js';
+import type { TokenGrant } from './log/commit.js';
+import { issueToken, newToken, revokeTokens } from './tokens.js';
 import { readNotaryKeys } from './keys.js';
 import { createHash } from 'node:crypto';
 
@@ -26,14 +27,14 @@ export function serverUrlFile(dataDir: string): string {
 }
 
 /** Appends an admin-signed envelope through whichever sequencer owns the log. */
-export async function appendAdminEntry(dataDir: string, envelope: Uint8Array): Promise<Receipt> {
-  if (lockHolder(dataDir) !== undefined) return submitToRunningServer(dataDir, envelope);
+export async function appendAdminEntry(dataDir: string, envelope: Uint8Array, grant?: TokenGrant): Promise<Receipt> {
+  if (lockHolder(dataDir) !== undefined) return submitToRunningServer(dataDir, envelope, grant);
   const release = acquireSequencerLock(dataDir);
   const { db, config, keys, paths: p } = openDataDir(dataDir);
   try {
     const notary = createNotary({ db, config, keys, staticDir: p.static });
     try {
-      return await notary.submit(envelope, { subject: 'admin', role: 'admin', id: 'operator-cli' });
+      return await notary.submit(envelope, { subject: 'admin', role: 'admin', id: 'operator-cli' }, grant);
     } finally {
       await notary.close();
     }
@@ -43,7 +44,7 @@ export async function appendAdminEntry(dataDir: string, envelope: Uint8Array): P
   }
 }
 
-async function submitToRunningServer(dataDir: string, envelope: Uint8Array): Promise<Receipt> {
+async function submitToRunningServer(dataDir: string, envelope: Uint8Array, grant?: TokenGrant): Promise<Receipt> {
   let url: string;
   let token: string;
   try {
@@ -54,7 +55,11 @@ async function submitToRunningServer(dataDir: string, envelope: Uint8Array): Pro
   }
   const res = await fetch(`${url}/v1/submit`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(grant && { 'vet-token-grant': grant.hash }),
+      ...(grant?.expiresAt != null && { 'vet-token-expires': String(grant.expiresAt) }),
+    },
     body: envelope,
   });
   const body = (await res.json()) as Receipt & { error?: { code: string; message: string } };
@@ -89,12 +94,12 @@ export async function addAuditor(
   opts: { name: string; publicKey: Uint8Array; keyid?: string; tokenExpiresAt?: number; now?: number },
 ): Promise<{ keyid: string; token: string; receipt: Receipt }> {
   const keyid = opts.keyid ?? auditorKeyId(opts.publicKey);
-  const receipt = await appendAdminEntry(dataDir, signedAuditorEntry(dataDir, 'add', opts.name, opts.publicKey, keyid));
-  // Bound to the key id, not the name: two auditors named alike stay apart.
-  const token = issueAuditorToken(dataDir, keyid, {
-    ...(opts.tokenExpiresAt !== undefined && { expiresAt: opts.tokenExpiresAt }),
-    now: opts.now ?? Date.now(),
-  });
+  // The token is stored in the transaction that logs the entry, or neither is; the notary
+  // binds it to the key id, not the name: two auditors named alike stay apart.
+  const { token, hash } = newToken();
+  const grant: TokenGrant = { hash, subject: keyid, label: 'auditor add', expiresAt: opts.tokenExpiresAt ?? null };
+  const entry = signedAuditorEntry(dataDir, 'add', opts.name, opts.publicKey, keyid);
+  const receipt = await appendAdminEntry(dataDir, entry, grant);
   return { keyid, token, receipt };
 }
 

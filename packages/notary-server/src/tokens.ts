@@ -23,6 +23,12 @@ export function hashToken(token: string): Buffer {
   return hash('sha256', token, 'buffer');
 }
 
+/** A fresh token and the hex SHA-256 that is all the database ever holds of it. */
+export function newToken(): { token: string; hash: string } {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token).toString('hex') };
+}
+
 export function issueToken(
   db: NotaryDb,
   subject: string,

@@ -49,6 +49,10 @@ export function initTestDataDir(
   const cfg = parseNotaryConfig(readFileSync(cfgPath, 'utf8'), cfgPath);
   cfg.limits.ratePerSecond = 100_000;
   cfg.limits.burst = 100_000;
+  cfg.limits.anonymousRatePerSecond = 100_000;
+  cfg.limits.anonymousBurst = 100_000;
+  cfg.limits.lookupRatePerSecond = 100_000;
+  cfg.limits.lookupBurst = 100_000;
   tweak(cfg);
   writeFileSync(cfgPath, formatNotaryConfig(cfg));
   return { verifierKey: r.logVerifierKey, adminToken: r.adminToken };

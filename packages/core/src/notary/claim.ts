@@ -124,6 +124,9 @@ function auditorClaim(payload: Uint8Array): AuditorClaim {
 
 function auditClaim(s: AuditStatement, origin: string): EntryClaim {
   checkPackageName(s.ecosystem, s.package);
+  // Every version a statement names (any kind, any subject) is a version of its ecosystem.
+  for (const v of Object.keys(s.digests)) checkVersion(s.ecosystem, v);
+  if (s.version !== undefined) checkVersion(s.ecosystem, s.version);
   if (s.extra.notary !== undefined && s.extra.notary !== origin)
     throw refuse('NOTARY_BINDING', `predicate.notary is ${shown(s.extra.notary)} but this log is ${shown(origin)}`);
   checkLine('who', s.who, NOTARY_LIMITS.whoChars);

@@ -56,6 +56,8 @@ export function checkNotes(value: string): void {
 const NPM_SCOPED = /^@([^/]+)\/([^/]+)$/;
 const PEP503 = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const CRATE = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** validate-npm-package-name's blacklist, compared lowercased as npm does. */
+const NPM_RESERVED = new Set(['node_modules', 'favicon.ico']);
 
 /**
  * npm: the rules npm applies to existing package names (validate-npm-package-name's
@@ -72,10 +74,12 @@ export function checkPackageName(ecosystem: Ecosystem, name: string): void {
 function packageNameProblem(ecosystem: Ecosystem, name: string): string | undefined {
   if (name.length === 0 || name.length > NOTARY_LIMITS.packageNameChars)
     return `1–${NOTARY_LIMITS.packageNameChars} characters`;
+  // Before anything else: encodeURIComponent throws a URIError on a lone surrogate.
+  if (CONTROL_OR_LONE.test(name)) return 'no control characters or unpaired surrogates';
   if (ecosystem === 'pypi') return PEP503.test(name) ? undefined : 'use the PEP 503 normalized name';
   if (ecosystem === 'cargo') return CRATE.test(name) ? undefined : 'a crate name is [A-Za-z][A-Za-z0-9_-]{0,63}';
   if (name.startsWith('.') || name.startsWith('_')) return 'no leading . or _';
-  if (name === 'node_modules' || name === 'favicon.ico') return 'a reserved name';
+  if (NPM_RESERVED.has(name.toLowerCase())) return 'a reserved name';
   const scoped = NPM_SCOPED.exec(name);
   const parts = scoped ? [scoped[1]!, scoped[2]!] : [name];
   const urlSafe = parts.every((p) => encodeURIComponent(p) === p && !p.startsWith('.') && !p.startsWith('_'));
@@ -84,8 +88,8 @@ function packageNameProblem(ecosystem: Ecosystem, name: string): string | undefi
 
 export function checkVersion(ecosystem: Ecosystem, version: string): void {
   const why =
-    version.length > NOTARY_LIMITS.versionChars
-      ? `at most ${NOTARY_LIMITS.versionChars} characters`
+    version.length === 0 || version.length > NOTARY_LIMITS.versionChars || CONTROL_OR_LONE.test(version)
+      ? `1–${NOTARY_LIMITS.versionChars} characters without control characters`
       : versionSchemeFor(ecosystem).validate(version);
   if (why !== undefined) throw refuse('VERSION', `version ${shown(version)} is not a ${ecosystem} version: ${why}`);
 }

@@ -101,6 +101,11 @@ export class Archiver {
     return this.d.store.get({ algo: d.algo, hex: d.hex });
   }
 
+  /** How many artifacts the archive holds. */
+  get count(): number {
+    return this.d.store.count;
+  }
+
   /** Resolves once every registry fetch started so far has finished (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);

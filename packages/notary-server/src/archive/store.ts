@@ -55,6 +55,11 @@ export class ArtifactStore {
     return blobPath(this.root, meta.sha512);
   }
 
+  /** How many artifacts are archived (it only grows: a change means some lookup may change). */
+  get count(): number {
+    return this.bySha512.size;
+  }
+
   usedBy(owner: string): number {
     return this.usage.get(owner) ?? 0;
   }

@@ -19,6 +19,7 @@ import { initDataDir } from '../datadir.js';
 import { addAuditor, issueAuditorToken, removeAuditor, resolveAuditorKeyid, revokeAuditorTokens } from '../operator.js';
 import { rotateLogKey } from '../rotate.js';
 import { serveNotary, serverEd25519Engine } from '../server.js';
+import { EXIT_STORAGE, formatStorageProblem, storageProblem } from '../storage-errors.js';
 import { verifyNotaryLog } from '../verify.js';
 import { fetchStatus, formatStatus } from '../web/status.js';
 
@@ -47,6 +48,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, io);
   } catch (e) {
+    const storage = storageProblem(e);
+    if (storage !== undefined) {
+      io.err(formatStorageProblem(storage, dataDirArg(argv)));
+      return EXIT_STORAGE;
+    }
     if (isVetError(e)) {
       io.err(`error[${e.code}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
       for (const p of (e as { problems?: { message: string }[] }).problems ?? []) io.err(`  - ${p.message}`);
@@ -195,6 +201,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     default:
       throw new VetError('INVALID_ARGUMENT', `unknown command ${cmd}`, { hint: 'run `vet-notary help`' });
   }
+}
+
+/** The data directory a command names (its first positional after the command words). */
+function dataDirArg(argv: string[]): string | undefined {
+  const pos = argv.filter((a) => !a.startsWith('-'));
+  return ['auditor', 'token'].includes(pos[0] ?? '') ? pos[2] : pos[1];
 }
 
 const HELP = `vet-notary <command>

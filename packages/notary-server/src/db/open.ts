@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { VetError } from '@vet/core';
+import { CURRENT_SCHEMA, migrate } from './migrate.js';
 
 export type NotaryDb = Database.Database;
 
@@ -47,7 +48,9 @@ CREATE TRIGGER IF NOT EXISTS tokens_epoch_update AFTER UPDATE ON tokens BEGIN UP
 CREATE TRIGGER IF NOT EXISTS tokens_epoch_delete AFTER DELETE ON tokens BEGIN UPDATE token_epoch SET n = n + 1 WHERE id = 1; END;
 `;
 
-export const SCHEMA_VERSION = '1';
+export const SCHEMA_VERSION = CURRENT_SCHEMA;
+/** Versions this build opens: older ones are migrated at open (db/migrate.ts). */
+const READABLE = new Set(['1', CURRENT_SCHEMA]);
 
 export function openNotaryDb(path: string, options: { readonly?: boolean } = {}): NotaryDb {
   let db: NotaryDb;
@@ -63,9 +66,13 @@ export function openNotaryDb(path: string, options: { readonly?: boolean } = {})
     db.exec(SCHEMA);
     db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)").run(SCHEMA_VERSION);
   }
-  const version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)
+  let version = (db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)
     ?.value;
-  if (version !== SCHEMA_VERSION) {
+  if (version !== undefined && version !== SCHEMA_VERSION && READABLE.has(version) && !options.readonly) {
+    migrate(db, version, Date.now());
+    version = SCHEMA_VERSION;
+  }
+  if (version === undefined || !READABLE.has(version) || (version !== SCHEMA_VERSION && !options.readonly)) {
     db.close();
     throw new VetError('INVALID_ARGUMENT', `${path}: unsupported notary schema version ${String(version)}`, {
       file: path,

@@ -52,7 +52,8 @@ export function packageRows(state: NotaryState, indexes: readonly number[], quor
     else groups.set(k, { claim: c, infos: [info] });
   }
   for (const { claim, infos } of groups.values()) {
-    const auditors = new Set(infos.map((i) => state.auditorName(i.signer)));
+    // Distinct auditors are distinct key ids: two auditors who share a name both count.
+    const auditors = new Set(infos.map((i) => i.signer));
     if (auditors.size < quorum) continue;
     rows.push(auditRow(claim, infos));
   }

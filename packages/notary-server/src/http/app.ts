@@ -1,8 +1,10 @@
 /**
- * The HTTP surface of a notary: routes → handlers, one error mapping (io.ts sendError).
+ * The HTTP surface of a notary: routes only. Each handler parses the request, calls one
+ * method of the notary (its read API `notary.reads`, or `submit`), and renders; one error
+ * mapping (io.ts sendError).
  *   GET  /checkpoint, /tile/<L>/<N>[.p/<W>], /tile/entries/<N>[.p/<W>]   c2sp.org/tlog-tiles
  *   POST /v1/submit                 DSSE envelope body, bearer token → receipt (JSON)
- *   GET  /v1/lookup/<eco>/<name>    entries for a package, with inclusion proofs (a hint)
+ *   GET  /v1/lookup/<eco>/<name>[?cursor=&limit=]  a package's entries, with inclusion proofs (a hint)
  *   GET  /v1/feeds/<eco>/audits.toml derived cargo-vet feed
  *   GET  /v1/proof/consistency?from=&to=, /v1/keys, /healthz, /readyz, /metrics
  *   PUT  /v1/artifacts/<eco>/<name>/<version>[?filename=]  an approved artifact, bearer token
@@ -14,103 +16,147 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArtifactAddress, parseTilePath } from '@vet/core';
-import { ECOSYSTEMS, type Ecosystem, type EntryClaim } from '../entries/model.js';
+import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { NotaryError } from '../errors.js';
-import { formatAuditsFeed } from '../feed/audits-toml.js';
-import { packageRows, publishedAudits } from '../feed/approvals.js';
-import { NotaryState } from '../entries/state.js';
-import { encodeBundle, hashTileBytes, TILE_W } from '../log/tiles.js';
-import { proveConsistency, proveInclusion } from '../log/proofs.js';
+import type { TokenGrant } from '../log/commit.js';
 import type { Notary } from '../notary.js';
 import type { WebHandler } from '../web/router.js';
-import { readBody, sendBytes, sendError, sendImmutableFile, sendJson } from './io.js';
+import { LOOKUP_MAX_PAGE } from '../reads.js';
+import { createClientLimits, type LimitClass } from './client-limits.js';
+import { readBody, sendBytes, sendError, sendImmutableFile, sendJson, type CacheTag } from './io.js';
 import { viewHandlers } from './views.js';
 
 const IMMUTABLE = { 'cache-control': 'public, max-age=31536000, immutable' };
-const LOOKUP_PAGE = 100;
+/** Answers that change with the tree: caches keep them but revalidate (ETag = tree size tag). */
+const REVALIDATE = 'public, no-cache';
+const TEXT = 'text/plain; charset=utf-8';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+type Handler = (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+/** Which client-address buckets a route takes from ('none': probes, and submit's own bucket). */
+type Route = [RegExp, string, LimitClass | 'none', Handler];
+
 /** `web`: the HTML pages (web/router.ts), tried after the API routes. */
 export function createRequestHandler(notary: Notary, web?: WebHandler): RequestHandler {
-  const reads = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
-  const bundleCache = new Map<number, Buffer>();
-  const feedCache = new Map<string, { size: number; text: string }>();
+  const reads = notary.reads;
   const views = viewHandlers(notary);
+  const count = notary.metrics.counter('vet_notary_read_requests_total', 'Read-path requests by resource kind.');
+  const limits = createClientLimits(notary.config.limits, notary.now);
+  const tagged = (req: IncomingMessage, tag: string): CacheTag => ({
+    tag,
+    ifNoneMatch: req.headers['if-none-match'],
+    cacheControl: REVALIDATE,
+  });
 
-  const routes: [
-    RegExp,
-    string,
-    (m: RegExpExecArray, req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>,
-  ][] = [
+  const routes: Route[] = [
     [
       /^\/checkpoint$/,
       'GET',
-      (_m, _q, res) => {
-        reads({ kind: 'checkpoint' });
-        sendBytes(res, 200, notary.latest().note, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
+      'anonymous',
+      (_m, req, res) => {
+        count({ kind: 'checkpoint' });
+        const cp = reads.checkpoint();
+        sendBytes(res, 200, cp.value, TEXT, {}, tagged(req, cp.tag));
       },
     ],
-    [/^\/tile\/.+$/, 'GET', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
-    [/^\/v1\/submit$/, 'POST', (_m, req, res) => submit(req, res)],
+    [/^\/tile\/.+$/, 'GET', 'anonymous', (_m, _q, res, url) => serveTile(url.pathname.slice(1), res)],
+    [/^\/v1\/submit$/, 'POST', 'none', (_m, req, res) => submit(req, res)],
     [
       /^\/v1\/lookup\/([a-z]+)\/(.+)$/,
       'GET',
-      (m, _q, res, url) => lookup(ecosystem(m[1]), decode(m[2] ?? ''), url, res),
+      'lookup',
+      (m, req, res, url) => {
+        const cursor = url.searchParams.get('cursor') ?? undefined;
+        const limit = intParam(url, 'limit', LOOKUP_MAX_PAGE);
+        if (limit < 1 || limit > LOOKUP_MAX_PAGE)
+          throw new NotaryError('MALFORMED', `limit must be 1–${LOOKUP_MAX_PAGE}`);
+        const page = reads.lookup(ecosystem(m[1]), decode(m[2] ?? ''), {
+          limit,
+          ...(cursor !== undefined && { cursor }),
+        });
+        sendJson(res, 200, page.value, {}, tagged(req, page.tag));
+      },
     ],
-    [/^\/v1\/feeds\/([a-z]+)\/audits\.toml$/, 'GET', (m, _q, res) => feed(ecosystem(m[1]), res)],
+    [
+      /^\/v1\/feeds\/([a-z]+)\/audits\.toml$/,
+      'GET',
+      'anonymous',
+      (m, req, res) => {
+        const feed = reads.feed(ecosystem(m[1]));
+        sendBytes(res, 200, feed.value, TEXT, {}, tagged(req, feed.tag));
+      },
+    ],
+    [
+      /^\/v1\/proof\/consistency$/,
+      'GET',
+      'anonymous',
+      (_m, _q, res, url) => {
+        const from = intParam(url, 'from', undefined);
+        if (from === undefined) throw new NotaryError('MALFORMED', 'from is required');
+        const to = intParam(url, 'to', undefined);
+        // Between two given sizes the proof never changes; "to the latest" does.
+        sendJson(res, 200, reads.consistencyProof(from, to), to === undefined ? {} : IMMUTABLE);
+      },
+    ],
     [
       /^\/v1\/artifacts\/(npm|pypi|cargo)\/(.+)\/([^/]+)$/,
       'PUT',
+      'none',
       (m, req, res, url) => upload(ecosystem(m[1]), decode(m[2] ?? ''), decode(m[3] ?? ''), req, res, url),
     ],
     [
       /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)\/([^/]+)$/,
       'GET',
+      'anonymous',
       (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res, decode(m[3] ?? '')),
     ],
     [
       /^\/v1\/artifacts\/([a-z0-9]+)\/([^/]+)$/,
       'GET',
+      'anonymous',
       (m, req, res) => serveArtifact(m[1] ?? '', m[2] ?? '', req, res),
     ],
-    [/^\/crates\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.crates(m[1] ?? '', m[2] ?? '', req, res)],
-    [/^\/pypi\/([^/]+)\/simple\/?$/, 'GET', (m, req, res) => views.pypi(m[1] ?? '', undefined, req, res)],
+    [/^\/crates\/([^/]+)\/(.+)$/, 'GET', 'anonymous', (m, req, res) => views.crates(m[1] ?? '', m[2] ?? '', req, res)],
+    [/^\/pypi\/([^/]+)\/simple\/?$/, 'GET', 'anonymous', (m, req, res) => views.pypi(m[1] ?? '', undefined, req, res)],
     [
       /^\/pypi\/([^/]+)\/simple\/([^/]+)\/?$/,
       'GET',
+      'anonymous',
       (m, req, res) => views.pypi(m[1] ?? '', decode(m[2] ?? ''), req, res),
     ],
-    [/^\/npm\/([^/]+)\/(.+)$/, 'GET', (m, req, res) => views.npm(m[1] ?? '', decode(m[2] ?? ''), req, res)],
-    [/^\/v1\/proof\/consistency$/, 'GET', (_m, _q, res, url) => consistency(url, res)],
+    [
+      /^\/npm\/([^/]+)\/(.+)$/,
+      'GET',
+      'anonymous',
+      (m, req, res) => views.npm(m[1] ?? '', decode(m[2] ?? ''), req, res),
+    ],
     [
       /^\/v1\/keys$/,
       'GET',
-      (_m, _q, res) =>
-        sendJson(res, 200, {
-          origin: notary.config.origin,
-          logKeys: notary.keys.logVerifiers,
-          admin: {
-            keyid: notary.keys.admin.keyid,
-            publicKey: Buffer.from(notary.keys.admin.publicKey).toString('base64'),
-          },
-        }),
+      'anonymous',
+      (_m, _q, res) => sendJson(res, 200, reads.keys(), { 'cache-control': REVALIDATE }),
     ],
-    [/^\/healthz$/, 'GET', (_m, _q, res) => sendJson(res, 200, { ok: true })],
+    [/^\/healthz$/, 'GET', 'none', (_m, _q, res) => sendJson(res, 200, { ok: true })],
     [
       /^\/readyz$/,
       'GET',
+      'none',
       (_m, _q, res) => {
-        const failed = notary.sequencer.failed !== undefined;
-        // Stored entries the state machine refuses: the log is served, but not ready.
-        const entries = notary.problems();
-        const ok = !failed && entries.length === 0;
-        sendJson(res, ok ? 200 : 503, { ok, size: notary.latest().size, ...(entries.length > 0 && { entries }) });
+        const r = notary.readiness();
+        sendJson(res, r.ok ? 200 : 503, {
+          ok: r.ok,
+          size: r.size,
+          ...(r.reasons.length > 0 && { reasons: r.reasons }),
+          ...(r.entries.length > 0 && { entries: r.entries }),
+        });
       },
     ],
     [
       /^\/metrics$/,
       'GET',
+      'none',
       (_m, _q, res) =>
         sendBytes(res, 200, notary.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8', {
           'cache-control': 'no-store',
@@ -120,9 +166,9 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
 
   async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const who = notary.authenticate(req.headers.authorization);
+      const who = authenticate(req);
       const body = await readBody(req, notary.config.limits.maxBodyBytes);
-      const receipt = await notary.submit(body, who);
+      const receipt = await notary.submit(body, who, tokenGrant(req));
       notary.recordSubmission('ok');
       sendJson(res, 200, receipt);
     } catch (e) {
@@ -139,7 +185,7 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
     res: ServerResponse,
     url: URL,
   ): Promise<void> {
-    const who = notary.authenticate(req.headers.authorization);
+    const who = authenticate(req);
     const max = notary.config.archive.maxArtifactBytes;
     const body = await readBody(req, max, 'the archive keeps artifacts up to archive.maxArtifactBytes');
     const fileName = url.searchParams.get('filename') ?? undefined;
@@ -158,7 +204,7 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
     const found = address && notary.artifact(address);
     if (found === undefined || (fileName !== undefined && fileName !== found.meta.fileName))
       throw new NotaryError('NOT_FOUND', `no archived artifact ${algo}/${hex}${fileName ? ` named ${fileName}` : ''}`);
-    reads({ kind: 'artifact' });
+    count({ kind: 'artifact' });
     const { meta, path } = found;
     sendImmutableFile(req, res, {
       path,
@@ -169,6 +215,16 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
     });
   }
 
+  /** A refused token counts as an anonymous request: guessing tokens is rate-limited too. */
+  function authenticate(req: IncomingMessage) {
+    try {
+      return notary.authenticate(req.headers.authorization);
+    } catch (e) {
+      limits.charge(req, 'anonymous');
+      throw e;
+    }
+  }
+
   function serveTile(path: string, res: ServerResponse): void {
     let t;
     try {
@@ -176,100 +232,9 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
     } catch {
       throw new NotaryError('NOT_FOUND', `no such tile: /${path}`);
     }
-    if (t.kind === 'hash') {
-      reads({ kind: 'tile' });
-      // The tree may hold a batch that is still committing: serve only what the latest
-      // checkpoint covers.
-      const nodes = Math.floor(notary.latest().size / TILE_W ** t.level);
-      const bytes =
-        t.index * TILE_W + t.width > nodes ? undefined : hashTileBytes(notary.log.tree, t.level, t.index, t.width);
-      if (bytes === undefined) throw new NotaryError('NOT_FOUND', `tile /${path} does not exist yet`);
-      sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
-      return;
-    }
-    reads({ kind: 'entries' });
-    const start = t.index * TILE_W;
-    if (start + t.width > notary.latest().size)
-      throw new NotaryError('NOT_FOUND', `entry bundle /${path} does not exist yet`);
-    const full = bundleCache.get(t.index);
-    const bytes = full ?? encodeBundle(notary.readLeaves(start, start + t.width));
-    if (t.width === TILE_W && !full) {
-      if (bundleCache.size >= 64) bundleCache.delete(bundleCache.keys().next().value as number);
-      bundleCache.set(t.index, bytes);
-    }
+    count({ kind: t.kind === 'hash' ? 'tile' : 'entries' });
+    const bytes = t.kind === 'hash' ? reads.hashTile(t.level, t.index, t.width) : reads.entryBundle(t.index, t.width);
     sendBytes(res, 200, bytes, 'application/octet-stream', IMMUTABLE);
-  }
-
-  function lookup(eco: Ecosystem, name: string, url: URL, res: ServerResponse): void {
-    const state = notary.log.state;
-    const latest = notary.latest();
-    const after = intParam(url, 'after', -1);
-    const all = state.byPackage.get(NotaryState.packageKey(eco, name)) ?? [];
-    const page = all.filter((i) => i > after && i < latest.size).slice(0, LOOKUP_PAGE);
-    const leaves = new Map<number, Buffer>();
-    for (const i of page) leaves.set(i, notary.readLeaves(i, i + 1)[0] ?? Buffer.alloc(0));
-    sendJson(res, 200, {
-      origin: notary.config.origin,
-      checkpoint: latest.note,
-      treeSize: latest.size,
-      approvals: packageRows(
-        state,
-        all.filter((i) => i < latest.size),
-        notary.config.policy.quorum,
-      ),
-      entries: page.map((i) => ({
-        index: i,
-        leafHash: state.entries[i]?.leafHash,
-        claim: state.entries[i]?.claim,
-        revokedBy: state.revoked.get(i),
-        archived: archivedOf(state.entries[i]?.claim),
-        envelope: leaves.get(i)?.toString('base64'),
-        inclusionProof: proveInclusion(notary.log.tree, i, latest.size).map((h) => Buffer.from(h).toString('base64')),
-      })),
-      next: page.length === LOOKUP_PAGE ? page[page.length - 1] : undefined,
-    });
-  }
-
-  /** Per version of an audit: the archive address of its artifact once it is stored durably, else null. */
-  function archivedOf(claim: EntryClaim | undefined): Record<string, string | null> | undefined {
-    if (claim?.type !== 'audit' || notary.archiver === undefined) return undefined;
-    const out: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
-    for (const [v, d] of Object.entries(claim.digests)) {
-      const meta = notary.archiver.archived(d);
-      out[v] = meta ? `v1/artifacts/sha256/${meta.sha256}` : null;
-    }
-    return out;
-  }
-
-  function feed(eco: Ecosystem, res: ServerResponse): void {
-    const latest = notary.latest();
-    let cached = feedCache.get(eco);
-    if (cached?.size !== latest.size) {
-      const rows = publishedAudits(notary.log.state, eco, notary.config.policy.quorum);
-      const text = formatAuditsFeed(rows, notary.config.policy, {
-        origin: notary.config.origin,
-        ecosystem: eco,
-        size: latest.size,
-        rootHash: Buffer.from(latest.rootHash).toString('base64'),
-      });
-      cached = { size: latest.size, text };
-      feedCache.set(eco, cached);
-    }
-    sendBytes(res, 200, cached.text, 'text/plain; charset=utf-8', { 'cache-control': 'no-cache' });
-  }
-
-  function consistency(url: URL, res: ServerResponse): void {
-    const size = notary.latest().size;
-    const from = intParam(url, 'from', undefined);
-    const to = intParam(url, 'to', size);
-    if (from === undefined || from < 1 || from > to || to > size) {
-      throw new NotaryError('MALFORMED', `need 1 ≤ from ≤ to ≤ ${size} (the current tree size)`);
-    }
-    sendJson(res, 200, {
-      from,
-      to,
-      proof: proveConsistency(notary.log.tree, from, to).map((h) => Buffer.from(h).toString('base64')),
-    });
   }
 
   return (req, res) => {
@@ -285,7 +250,7 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
         return;
       }
       const url = new URL(req.url ?? '/', 'http://notary.invalid');
-      for (const [re, method, handler] of routes) {
+      for (const [re, method, limit, handler] of routes) {
         const m = re.exec(url.pathname);
         if (!m) continue;
         if (req.method !== method && !(method === 'GET' && req.method === 'HEAD')) {
@@ -294,6 +259,7 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
             `${req.method ?? '?'} not allowed on ${url.pathname} (use ${method})`,
           );
         }
+        if (limit !== 'none') limits.charge(req, limit);
         const r = handler(m, req, res, url);
         if (r instanceof Promise) r.catch(fail);
         return;
@@ -304,6 +270,22 @@ export function createRequestHandler(notary: Notary, web?: WebHandler): RequestH
       fail(e);
     }
   };
+}
+
+/**
+ * A token to store with this entry (operator `auditor add` through a running server): its
+ * SHA-256 in `vet-token-grant`, optional expiry (ms since epoch) in `vet-token-expires`. The
+ * token itself never crosses the wire; the notary binds it to the added auditor's key id.
+ */
+function tokenGrant(req: IncomingMessage): TokenGrant | undefined {
+  const hash = req.headers['vet-token-grant'];
+  if (hash === undefined) return undefined;
+  const expires = req.headers['vet-token-expires'];
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash))
+    throw new NotaryError('MALFORMED', 'vet-token-grant must be a SHA-256 in lowercase hex');
+  if (expires !== undefined && (typeof expires !== 'string' || !/^[1-9]\d{0,15}$/.test(expires)))
+    throw new NotaryError('MALFORMED', 'vet-token-expires must be a time in ms since the epoch');
+  return { hash, subject: '', label: 'auditor add', expiresAt: expires === undefined ? null : Number(expires) };
 }
 
 function ecosystem(v: string | undefined): Ecosystem {

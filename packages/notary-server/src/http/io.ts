@@ -41,17 +41,43 @@ export function readBody(
   });
 }
 
+/**
+ * Caching by tree size: the answer's tag becomes a strong ETag; a request whose
+ * If-None-Match names it gets 304 with no body (RFC 9110 §13.1.2, §15.4.5).
+ */
+export interface CacheTag {
+  tag: string;
+  ifNoneMatch: string | undefined;
+  cacheControl: string;
+}
+
+/** Sends 304 and returns true when the client already holds this version. */
+function notModified(res: ServerResponse, cache: CacheTag | undefined, headers: Record<string, string>): boolean {
+  if (cache === undefined) return false;
+  const etag = `"${cache.tag}"`;
+  headers.etag = etag;
+  headers['cache-control'] = cache.cacheControl;
+  const inm = cache.ifNoneMatch;
+  if (inm === undefined || !inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*'))
+    return false;
+  res.writeHead(304, { ...headers, 'access-control-allow-origin': '*' });
+  res.end();
+  return true;
+}
+
 export function sendJson(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  cache?: CacheTag,
 ): void {
+  headers = { 'cache-control': 'no-store', ...headers };
+  if (notModified(res, cache, headers)) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
     ...headers,
   });
   res.end(text);
@@ -63,7 +89,10 @@ export function sendBytes(
   body: Uint8Array | string,
   contentType: string,
   headers: Record<string, string> = {},
+  cache?: CacheTag,
 ): void {
+  headers = { ...headers };
+  if (notModified(res, cache, headers)) return;
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,

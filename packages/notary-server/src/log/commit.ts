@@ -18,6 +18,17 @@ export interface BatchRow {
   kind: string;
   signer: string;
   submittedBy: string;
+  /** A token issued with this entry (auditor add): stored in the same transaction, or neither. */
+  grant?: TokenGrant;
+}
+
+/** A bearer token to store with an entry: only its SHA-256, bound to an auditor key id. */
+export interface TokenGrant {
+  /** Hex SHA-256 of the token. */
+  hash: string;
+  subject: string;
+  label: string;
+  expiresAt: number | null;
 }
 
 export interface BatchCommit {
@@ -38,6 +49,8 @@ export const SQL = {
     'INSERT INTO entries (idx, leaf, leaf_hash, dedupe, kind, signer, submitted_by, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   insertCheckpoint: 'INSERT INTO checkpoints (size, note) VALUES (?, ?)',
   casLatest: 'UPDATE latest SET size = ?, note = ? WHERE id = 1 AND size = ?',
+  insertToken:
+    "INSERT INTO tokens (hash, subject, role, label, created_at, expires_at) VALUES (?, ?, 'auditor', ?, ?, ?)",
 };
 
 /**
@@ -58,6 +71,8 @@ export interface PackedBatch {
   dedupes: Uint8Array;
   /** kind, signer, submittedBy of entry i at 3i, 3i+1, 3i+2. */
   text: string[];
+  /** Tokens issued with entries of this batch (rare: structured-cloned). */
+  grants: TokenGrant[];
 }
 
 export function packBatch(b: BatchCommit): PackedBatch {
@@ -84,6 +99,7 @@ export function packBatch(b: BatchCommit): PackedBatch {
     leafHashes,
     dedupes,
     text,
+    grants: b.rows.flatMap((r) => (r.grant === undefined ? [] : [r.grant])),
   };
 }
 
@@ -92,6 +108,7 @@ export function makeCommitFn(db: NotaryDb): (b: PackedBatch) => void {
   const insertEntry = db.prepare(SQL.insertEntry);
   const insertCheckpoint = db.prepare(SQL.insertCheckpoint);
   const casLatest = db.prepare(SQL.casLatest);
+  const insertToken = db.prepare(SQL.insertToken);
   const view = (u8: Uint8Array, start: number, end: number) =>
     Buffer.from(u8.buffer, u8.byteOffset + start, end - start);
   return db.transaction((b: PackedBatch) => {
@@ -108,6 +125,7 @@ export function makeCommitFn(db: NotaryDb): (b: PackedBatch) => void {
         b.now,
       );
     }
+    for (const g of b.grants) insertToken.run(Buffer.from(g.hash, 'hex'), g.subject, g.label, b.now, g.expiresAt);
     insertCheckpoint.run(b.size, b.checkpoint);
     if (casLatest.run(b.size, b.checkpoint, b.first).changes !== 1) {
       throw new Error(`latest checkpoint moved under us (expected size ${b.first}): another sequencer is writing`);

@@ -27,13 +27,7 @@ export function loadLog(
   },
 ): LoadedLog {
   const tree = new MerkleLevels();
-  const state = new NotaryState(opts.origin, opts.adminKeys);
-  forEachEntry(db, (e) => {
-    tree.append(e.leaf_hash);
-    replayStored(state, e);
-  });
-  const dedupe = new Set<string>();
-  for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
+  const { state, dedupe } = replayState(db, opts, (e) => tree.append(e.leaf_hash));
   let latest = readLatest(db);
   if (latest === undefined) {
     if (tree.size !== 0) throw new VetError('LOG_INCONSISTENT', 'entries exist but no checkpoint was ever stored');
@@ -57,6 +51,25 @@ export function loadLog(
     latest = { size, note: resigned };
   }
   return { tree, state, dedupe, latest };
+}
+
+/**
+ * The notary's state and dedupe keys from the stored entries, replayed in order (at start,
+ * and after a failed commit: the database is the truth).
+ */
+export function replayState(
+  db: NotaryDb,
+  opts: { origin: string; adminKeys: Map<string, Uint8Array> },
+  each: (e: StoredEntry) => void = () => {},
+): { state: NotaryState; dedupe: Set<string> } {
+  const state = new NotaryState(opts.origin, opts.adminKeys);
+  forEachEntry(db, (e) => {
+    each(e);
+    replayStored(state, e);
+  });
+  const dedupe = new Set<string>();
+  for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
+  return { state, dedupe };
 }
 
 /**

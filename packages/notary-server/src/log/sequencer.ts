@@ -40,6 +40,12 @@ export interface SequencerDeps {
   batchMaxEntries: number;
   /** Called after commit, before any waiter is answered. */
   onCommit(entries: CommittedEntry[], batch: BatchResult): void;
+  /**
+   * Called after a failed commit, once the tree is cut back to `size` and every waiter was
+   * refused: the owner rebuilds what it applied ahead of the commit. Throwing makes the
+   * failure permanent (`failed`).
+   */
+  onRollback(size: number, cause: unknown): void;
   onBatchTimed?(ms: number, entries: number): void;
 }
 
@@ -68,7 +74,7 @@ export class Sequencer {
     return this.#pool.length;
   }
 
-  /** Set once a commit failed: the in-memory tree may be ahead of the database; restart. */
+  /** Set once a failed commit could not be rolled back: memory may be ahead of disk; restart. */
   get failed(): unknown {
     return this.#failed;
   }
@@ -151,10 +157,7 @@ export class Sequencer {
       result = { size, rootHash, checkpoint };
       this.#latestSize = size;
     } catch (e) {
-      this.#failed = e;
-      for (const w of batch) w.reject(e);
-      for (const w of this.#pool.splice(0)) w.reject(e);
-      for (const r of this.#idle.splice(0)) r();
+      this.#rollback(first, batch, e);
       return;
     }
     const committed = batch.map((w, i) => ({ ...w.entry, index: first + i }));
@@ -164,5 +167,22 @@ export class Sequencer {
       batch.forEach((w, i) => w.resolve({ index: first + i, batch: result }));
     }
     this.#deps.onBatchTimed?.(performance.now() - started, batch.length);
+  }
+
+  /**
+   * Nothing of a failed batch reached the disk (one transaction), so memory goes back to the
+   * last commit: the tree is cut, the batch and everything admitted after it (judged against
+   * a state that assumed the batch) are refused, and the owner rebuilds its state.
+   */
+  #rollback(first: number, batch: Waiter[], e: unknown): void {
+    for (const w of batch) w.reject(e);
+    for (const w of this.#pool.splice(0)) w.reject(e);
+    try {
+      this.#deps.tree.truncate(first);
+      this.#deps.onRollback(first, e);
+    } catch (fatal) {
+      this.#failed = fatal;
+    }
+    for (const r of this.#idle.splice(0)) r();
   }
 }

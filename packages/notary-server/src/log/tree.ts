@@ -38,6 +38,16 @@ export class MerkleLevels {
     this.#size += 1;
   }
 
+  /**
+   * Forgets every leaf from `size` on (a batch whose commit failed): what remains is exactly
+   * the tree of the first `size` leaves, since nodes only ever cover leaves before them.
+   */
+  truncate(size: number): void {
+    if (size < 0 || size > this.#size) throw new RangeError(`cannot truncate a tree of ${this.#size} to ${size}`);
+    for (let level = 0; level < this.#counts.length; level++) this.#counts[level] = Math.floor(size / 2 ** level);
+    this.#size = size;
+  }
+
   /** Hash of the complete subtree (level, index); a view valid until the next append. */
   node(level: number, index: number): Uint8Array {
     const buf = this.#levels[level];

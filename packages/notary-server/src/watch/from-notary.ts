@@ -7,7 +7,7 @@ import { ReleaseWatch } from './watcher.js';
 export function createReleaseWatch(notary: Notary): ReleaseWatch | undefined {
   const config = notary.config.watch;
   if (config === undefined) return undefined;
-  const state = notary.log.state;
+  const state = notary.reads.source.state;
   return new ReleaseWatch({
     config,
     now: notary.now,

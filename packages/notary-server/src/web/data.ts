@@ -27,13 +27,13 @@ const iso = (ms: number | undefined): string | undefined => (ms === undefined ? 
 export function homeData(ctx: WebContext) {
   const { notary, times, now } = ctx;
   const latest = notary.latest();
-  const logNames = new Set(notary.keys.logVerifiers.map((k) => k.split('+')[0]));
+  const logNames = new Set(notary.reads.source.keys.logVerifiers.map((k) => k.split('+')[0]));
   const sigs = parseNote(latest.note).signatures;
   const lastAt = latest.size > 0 ? times.at(latest.size - 1) : undefined;
   return {
     page: 'home' as const,
     origin: notary.config.origin,
-    verifierKeys: notary.keys.logVerifiers,
+    verifierKeys: notary.reads.source.keys.logVerifiers,
     treeSize: latest.size,
     checkpoint: {
       note: latest.note,
@@ -42,7 +42,7 @@ export function homeData(ctx: WebContext) {
     },
     witnesses: sigs.filter((s) => !logNames.has(s.name)).map((s) => ({ name: s.name })),
     submissionsPerDay: perDay(times, now, 30).map((d) => ({ day: iso(d.day)?.slice(0, 10) ?? '', count: d.count })),
-    auditors: [...notary.log.state.log.auditors.values()]
+    auditors: [...notary.reads.source.state.log.auditors.values()]
       .map((a) => ({ keyid: a.keyid, name: a.name, active: a.active }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     criteria: notary.config.policy.criteria,
@@ -59,12 +59,12 @@ export function homeData(ctx: WebContext) {
 
 function entryIndexes(ctx: WebContext, eco: Ecosystem, name: string): number[] {
   const size = ctx.notary.latest().size;
-  const all = ctx.notary.log.state.byPackage.get(NotaryState.packageKey(eco, name)) ?? [];
+  const all = ctx.notary.reads.source.state.byPackage.get(NotaryState.packageKey(eco, name)) ?? [];
   return all.filter((i) => i < size);
 }
 
 function approvalRow(ctx: WebContext, info: LogEntryInfo, c: AuditClaim, published: Set<number>) {
-  const state = ctx.notary.log.state;
+  const state = ctx.notary.reads.source.state;
   return {
     index: info.index,
     kind: c.auditKind,
@@ -85,7 +85,7 @@ function approvalRow(ctx: WebContext, info: LogEntryInfo, c: AuditClaim, publish
 export type ApprovalRow = ReturnType<typeof approvalRow>;
 
 export function packageData(ctx: WebContext, eco: Ecosystem, name: string) {
-  const state = ctx.notary.log.state;
+  const state = ctx.notary.reads.source.state;
   const indexes = entryIndexes(ctx, eco, name);
   const pending = ctx.watch?.pendingFor(eco, name) ?? [];
   if (indexes.length === 0 && pending.length === 0)
@@ -151,7 +151,7 @@ function statementOf(envelope: Buffer): unknown {
 
 /** The admin entry that added an auditor key (the latest add before `before`). */
 function addedBy(ctx: WebContext, keyid: string, before: number): number | undefined {
-  const entries = ctx.notary.log.state.entries;
+  const entries = ctx.notary.reads.source.state.entries;
   for (let i = Math.min(before, entries.length) - 1; i >= 0; i--) {
     const c = entries[i]?.claim;
     if (c?.type === 'auditor-add' && c.keyid === keyid) return i;
@@ -162,11 +162,11 @@ function addedBy(ctx: WebContext, keyid: string, before: number): number | undef
 export function entryData(ctx: WebContext, index: number) {
   const { notary } = ctx;
   const latest = notary.latest();
-  const info = notary.log.state.entries[index];
+  const info = notary.reads.source.state.entries[index];
   if (index >= latest.size || info === undefined)
     throw new NotaryError('NOT_FOUND', `no entry ${index} in the log (tree size ${latest.size})`);
-  const bytes = notary.readLeaves(index, index + 1)[0] ?? Buffer.alloc(0);
-  const auditor = notary.log.state.log.auditors.get(info.signer);
+  const bytes = notary.reads.source.readLeaves(index, index + 1)[0] ?? Buffer.alloc(0);
+  const auditor = notary.reads.source.state.log.auditors.get(info.signer);
   return {
     page: 'entry' as const,
     origin: notary.config.origin,
@@ -174,29 +174,31 @@ export function entryData(ctx: WebContext, index: number) {
     leafHash: info.leafHash,
     receivedAt: iso(ctx.times.at(index)),
     claim: claimJson(info.claim),
-    revokedBy: notary.log.state.revoked.get(index),
+    revokedBy: notary.reads.source.state.revoked.get(index),
     signer: {
       keyid: info.signer,
-      admin: notary.log.state.log.isAdmin(info.signer),
+      admin: notary.reads.source.state.log.isAdmin(info.signer),
       name: auditor?.name,
       publicKey:
         auditor?.publicKeyB64 ??
-        (info.signer === notary.keys.admin.keyid ? b64(notary.keys.admin.publicKey) : undefined),
+        (info.signer === notary.reads.source.keys.admin.keyid
+          ? b64(notary.reads.source.keys.admin.publicKey)
+          : undefined),
       addedAt: auditor === undefined ? undefined : addedBy(ctx, info.signer, index),
     },
     envelope: bytes.toString('base64'),
     statement: statementOf(bytes),
     checkpoint: latest.note,
     treeSize: latest.size,
-    inclusionProof: proveInclusion(notary.log.tree, index, latest.size).map(b64),
-    verifierKeys: notary.keys.logVerifiers,
+    inclusionProof: proveInclusion(notary.reads.source.tree, index, latest.size).map(b64),
+    verifierKeys: notary.reads.source.keys.logVerifiers,
   };
 }
 
 export type EntryData = ReturnType<typeof entryData>;
 
 export function auditorData(ctx: WebContext, keyid: string) {
-  const state = ctx.notary.log.state;
+  const state = ctx.notary.reads.source.state;
   const a = state.log.auditors.get(keyid);
   if (a === undefined) throw new NotaryError('NOT_FOUND', `no auditor with key id ${keyid}`);
   const size = ctx.notary.latest().size;
@@ -246,7 +248,7 @@ export interface SearchQuery {
 const SEARCH_LIMIT = 200;
 
 export function searchData(ctx: WebContext, q: SearchQuery) {
-  const state = ctx.notary.log.state;
+  const state = ctx.notary.reads.source.state;
   const size = Math.min(ctx.notary.latest().size, state.entries.length);
   const results = [];
   let more = false;
