@@ -182,13 +182,22 @@ export async function knownCanonical(
 function storeOf(text: string): Store | undefined {
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = JSON.parse(text, nullPrototype);
   } catch {
     return undefined;
   }
   const s = (v as { store?: Partial<Store> } | null)?.store;
   const isObject = (x: unknown) => typeof x === 'object' && x !== null;
   return isObject(s) && isObject(s.config) && isObject(s.audits) && isObject(s.importsLock) ? (s as Store) : undefined;
+}
+
+/**
+ * The store keeps every map keyed by outside strings in a null-prototype object (so a package
+ * named `constructor` is an ordinary key): the mark's objects come back the same way.
+ */
+export function nullPrototype(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.assign(Object.create(null) as object, value);
 }
 
 /**
@@ -204,7 +213,7 @@ export function markCanonical(root: string, build: string, dir: string, files: S
 }
 
 /**
- * Does `JSON.parse(JSON.stringify(v))` give back the same value? Only plain objects (no
+ * Does `JSON.parse(JSON.stringify(v))` give back the same value? Only plain or null-prototype objects (no
  * `__proto__` key, no undefined member), arrays without holes or undefined, strings, booleans,
  * null and finite numbers other than -0 survive the trip unchanged. (One walk: a deep
  * comparison of the round trip costs ~5x more on a large store.)
@@ -222,7 +231,8 @@ export function jsonExact(v: unknown): boolean {
         for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
         return true;
       }
-      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
       if (Reflect.ownKeys(v).length !== Object.keys(v).length) return false; // symbols, non-enumerables
       for (const k in v) {
         if (k === '__proto__' || !jsonExact((v as Record<string, unknown>)[k])) return false;
