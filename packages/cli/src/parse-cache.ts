@@ -218,6 +218,8 @@ export function markCanonical(root: string, build: string, dir: string, files: S
  * null and finite numbers other than -0 survive the trip unchanged. (One walk: a deep
  * comparison of the round trip costs ~5x more on a large store.)
  */
+const isPlainOrNull = (proto: unknown): boolean => proto === Object.prototype || proto === null;
+
 export function jsonExact(v: unknown): boolean {
   switch (typeof v) {
     case 'string':
@@ -231,8 +233,7 @@ export function jsonExact(v: unknown): boolean {
         for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
         return true;
       }
-      const proto: unknown = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) return false;
+      if (!isPlainOrNull(Object.getPrototypeOf(v))) return false;
       if (Reflect.ownKeys(v).length !== Object.keys(v).length) return false; // symbols, non-enumerables
       for (const k in v) {
         if (k === '__proto__' || !jsonExact((v as Record<string, unknown>)[k])) return false;
