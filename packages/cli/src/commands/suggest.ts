@@ -16,7 +16,10 @@ import {
   type ResolveReport,
   type Store,
   toSafeJson,
+  escapeText,
 } from '@vet/core';
+import { hasBase, type BaseSpec } from './check-base.js';
+import { failuresSinceBase, sinceBaseText } from './suggest-base.js';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -109,21 +112,24 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
   }
 }
 
-export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<number> {
+export async function runSuggest(g: GlobalOptions, io: CommandIO, spec?: BaseSpec): Promise<number> {
   const p = await loadProject(g, io);
-  const report = resolve({
+  const full = resolve({
     graph: p.graph,
     store: withoutSuggestableExemptions(p.store),
     scheme: p.scheme,
     today: p.today,
   });
+  const since = hasBase(spec) ? await failuresSinceBase(g, p, full, spec) : undefined;
+  const report = since?.report ?? full;
   if (report.conclusion === 'success' || report.failures.length === 0) {
+    const nothing = since
+      ? `Nothing to suggest: the change since ${since.label} introduces no unvetted package version${since.skipped ? ` (${since.skipped} the base already had are not listed)` : ''}.\n`
+      : "Nothing to suggest, you're fully audited!\n";
     await emit(
       g,
       io,
-      g.outputFormat === 'json'
-        ? toSafeJson({ suggestions: [], total_lines: 0 })
-        : "Nothing to suggest, you're fully audited!\n",
+      g.outputFormat === 'json' ? toSafeJson({ suggestions: [], total_lines: 0 }) : escapeText(nothing),
     );
     return EXIT_OK;
   }
@@ -159,10 +165,11 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
           message: pr.error.message,
         })),
         total_lines: suggest.totalLines,
+        ...(since ? { base: since.label, unvetted_in_base: since.skipped } : {}),
       }),
     );
     return EXIT_OK;
   }
-  await emit(g, io, formatSuggestHuman(suggest));
+  await emit(g, io, (since ? escapeText(sinceBaseText(since)) : '') + formatSuggestHuman(suggest));
   return EXIT_OK;
 }
