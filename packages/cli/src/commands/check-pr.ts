@@ -31,7 +31,12 @@ export interface PrProject {
 export async function prViews(spec: BaseSpec, cwd: string, projects: readonly PrProject[]): Promise<PrView[]> {
   const label = spec.base ?? spec.baseLockfile!;
   const out: PrView[] = [];
-  for (const p of projects) out.push(buildPrView(p.report, await readBasePackages(p.ref, spec, cwd), label));
+  for (const p of projects) {
+    // A package the head leaves out by platform is not "removed": it is out of scope on both sides.
+    const scopedOut = new Set((p.report.platform?.excluded ?? []).map((x) => `${x.name}\u0000${x.version}`));
+    const base = (await readBasePackages(p.ref, spec, cwd)).filter((b) => !scopedOut.has(`${b.name}\u0000${b.version}`));
+    out.push(buildPrView(p.report, base, label));
+  }
   return out;
 }
 
