@@ -4,7 +4,7 @@
  * read by the same machinery as `vet check --base` (check-base.ts); the resolver's report is
  * narrowed, never re-resolved, so what is suggested is what `check` fails on.
  */
-import type { ResolveReport } from '@vet/core';
+import { escapeText, type ResolveReport } from '@vet/core';
 import type { GlobalOptions, LoadedProject } from '../context.js';
 import { readBasePackages, type BaseSpec } from './check-base.js';
 
@@ -35,5 +35,5 @@ export async function failuresSinceBase(
 export function sinceBaseText(n: NarrowedFailures): string {
   const skipped =
     n.skipped === 0 ? '' : ` (${n.skipped} unvetted package version(s) the base already had are not listed)`;
-  return `Suggestions for what changed since ${n.label}${skipped}:\n\n`;
+  return `Suggestions for what changed since ${escapeText(n.label)}${skipped}:\n\n`;
 }

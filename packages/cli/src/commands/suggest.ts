@@ -124,13 +124,9 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO, spec?: BaseSpe
   const report = since?.report ?? full;
   if (report.conclusion === 'success' || report.failures.length === 0) {
     const nothing = since
-      ? `Nothing to suggest: the change since ${since.label} introduces no unvetted package version${since.skipped ? ` (${since.skipped} the base already had are not listed)` : ''}.\n`
+      ? `Nothing to suggest: the change since ${escapeText(since.label)} introduces no unvetted package version${since.skipped ? ` (${since.skipped} the base already had are not listed)` : ''}.\n`
       : "Nothing to suggest, you're fully audited!\n";
-    await emit(
-      g,
-      io,
-      g.outputFormat === 'json' ? toSafeJson({ suggestions: [], total_lines: 0 }) : escapeText(nothing),
-    );
+    await emit(g, io, g.outputFormat === 'json' ? toSafeJson({ suggestions: [], total_lines: 0 }) : nothing);
     return EXIT_OK;
   }
   const { suggest, measured } = await suggestFor(p, report, g, io);
@@ -170,6 +166,6 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO, spec?: BaseSpe
     );
     return EXIT_OK;
   }
-  await emit(g, io, (since ? escapeText(sinceBaseText(since)) : '') + formatSuggestHuman(suggest));
+  await emit(g, io, (since ? sinceBaseText(since) : '') + formatSuggestHuman(suggest));
   return EXIT_OK;
 }
