@@ -42,7 +42,7 @@ export { computeDevOnly } from './lockfile/npm/dev-only.js';
 export { type PythonLockGraph } from './lockfile/pypi/graph-builder.js';
 export { normalizePypiName } from './lockfile/pypi/names.js';
 export { parseDistFileName as parsePythonDistFileName } from './lockfile/pypi/requirement-spec.js';
-export { parseRequirementsTxt } from './lockfile/pypi/requirements.js';
+export { parseRequirementsTxt, requirementsIncludes } from './lockfile/pypi/requirements.js';
 export {
   type AdmittedEntry as AdmittedNotaryEntry,
   NotaryLogState,
