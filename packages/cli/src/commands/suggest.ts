@@ -60,23 +60,27 @@ export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
 
 export async function suggestFor(p: LoadedProject, report: ResolveReport, g: GlobalOptions, io: CommandIO) {
   const failures = failuresToMeasure(report);
+  // Count and bytes on a terminal's stderr; nothing in CI or when stderr is redirected.
+  const progress = createProgress(
+    { isTTY: io.stderrIsTTY ?? process.stderr.isTTY === true, write: (s: string) => io.err(s) },
+    failures.reduce((n, f) => n + f.candidates.length, 0),
+    'measuring audits',
+    io.env,
+  );
   const source = await openPackageSource({
     ecosystem: p.ref.ecosystem,
     graph: p.graph,
     lockfile: p.ref.lockfile,
     env: io.env,
     store: p.store,
+    onBytes: (n) => progress.bytes(n),
     ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
   });
   try {
     const measured = await computeSuggestions(failures, source.suggestFetcher(), {
       graph: p.graph,
       cache: openCache({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
-      progress: createProgress(
-        { isTTY: process.stderr.isTTY === true, write: (s: string) => io.err(s) },
-        failures.length,
-        'measuring audits',
-      ),
+      progress,
     });
     const byId = new Map(report.failures.map((f) => [`${f.node.name}@${f.node.version}`, f.node]));
     const fetcher = source.suggestFetcher();
