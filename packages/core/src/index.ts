@@ -1,10 +1,10 @@
 // Public API of @vet/core, exported by name (tuf-js style): only what the CLI, the notary and
 // the cross-package tests use. Everything else stays internal to core; add a name here when
 // another package needs it. The file-system edge is @vet/core/node.
-export { checkHeadline, checkReportJson, formatCheckReportHuman } from './check/format.js';
+export { checkHeadline, checkReportJson, formatCheckReportHuman, platformText } from './check/format.js';
 export { checkFindings, shellWord, type Finding, type FindingKind, type LineLocator } from './check/findings.js';
 export { formatCheckGithub, type ScopedProject } from './check/format-github.js';
-export { formatCheckMarkdown, mdCode } from './check/format-markdown.js';
+export { formatCheckMarkdown, mdCode, platformNote as platformNoteMarkdown } from './check/format-markdown.js';
 export { formatCheckSarif } from './check/format-sarif.js';
 export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './check/format-pr.js';
 export { buildPrView, type LockedPackage, type PackageChange, type PrView } from './check/pr-view.js';

@@ -64,7 +64,7 @@ export function formatCheckMarkdown(
 }
 
 /** A note per project narrowed to platforms: each excluded package named. */
-function platformNote(p: ScopedProject): string {
+export function platformNote(p: ScopedProject): string {
   const on = p.scope.platforms.map(mdCode).join(', ');
   const n = p.scope.excluded.length;
   let out = `**note** · ${mdCode(p.lockfile)} · vetted for platform(s) ${on}; ${n === 0 ? 'no package is excluded by platform' : `${n} package(s) excluded by platform (not vetted):`}\n`;
