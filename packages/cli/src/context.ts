@@ -121,9 +121,7 @@ function narrowToPlatforms(
   named: readonly (Platform | string)[] | undefined,
 ): { graph: DependencyGraph; platform?: PlatformScope } {
   if (named === undefined || named.length === 0) return { graph };
-  const platforms = named.every((p) => typeof p === 'string')
-    ? parsePlatforms(named as string[])
-    : (named as Platform[]);
+  const platforms = named.every((p) => typeof p === 'string') ? parsePlatforms(named) : (named as Platform[]);
   const { graph: narrowed, excluded } = filterGraphForPlatforms(graph, platforms);
   return { graph: narrowed, platform: { platforms: platforms.map((p) => p.name), excluded } };
 }

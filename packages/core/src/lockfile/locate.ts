@@ -166,8 +166,8 @@ function packageLockAliasRule(name: string, version: string): EntryRule {
   const nameLine = new RegExp(`^\\s*"name": "${json(name)}",?$`);
   const v1 = new RegExp(`^\\s*"version": "npm:${json(name)}@${json(version)}"`);
   return {
-    isKey: base.isAnyKey,
-    isAnyKey: base.isAnyKey,
+    isKey: (l) => base.isAnyKey(l),
+    isAnyKey: (l) => base.isAnyKey(l),
     // The entry's version line, once its name line was seen (npm writes `name` before `version`).
     hasVersion: (() => {
       let named = false;

@@ -55,7 +55,7 @@ function parseOne(text: string): Platform | string {
   if (!includes(PLATFORM_CPUS, cpu)) return `unknown cpu "${cpu ?? ''}"`;
   if (rest.length > 0) return 'too many parts';
   if (libc === undefined) return { name, os, cpu };
-  if (!includes(PLATFORM_LIBCS, libc)) return `unknown libc "${libc}"`;
+  if (!(PLATFORM_LIBCS as readonly string[]).includes(libc)) return `unknown libc "${libc}"`;
   if (os !== 'linux') return 'a libc is named only for linux';
   return { name, os, cpu, libc };
 }
