@@ -163,3 +163,130 @@ describe('vet check --platform', () => {
     expect(cfg.stderr).toContain('<os>-<cpu>[-<libc>]');
   });
 });
+
+/** `vet init` on `before`, then the lockfile becomes `after`: everything in it is unvetted. */
+async function changed(files: Record<string, string>, lockfile: string, after: string): Promise<TempProject> {
+  const p = tempProject(files);
+  projects.push(p);
+  expect((await runVet(['init'], { cwd: p.dir })).code).toBe(0);
+  p.write(lockfile, after);
+  return p;
+}
+
+async function failingAndExcluded(p: TempProject, platform: string): Promise<[string[], string[]]> {
+  const r = await runVet(['check', '--locked', '--platform', platform, '--output-format', 'json'], { cwd: p.dir });
+  expect(r.code).toBe(1);
+  const body = JSON.parse(r.stdout) as {
+    failures: { name: string; version: string }[];
+    excluded_by_platform: { packages: { name: string; version: string }[] };
+  };
+  return [
+    body.failures.map((f) => `${f.name}@${f.version}`).sort(),
+    body.excluded_by_platform.packages.map((x) => `${x.name}@${x.version}`),
+  ];
+}
+
+describe('--platform on a uv and a Cargo project', () => {
+  const uv = (v: string) => `version = 1
+requires-python = ">=3.9"
+
+[[package]]
+name = "app"
+version = "0.1.0"
+source = { editable = "." }
+dependencies = [
+    { name = "click" },
+    { name = "pywin32", marker = "sys_platform == 'win32'" },
+]
+
+[[package]]
+name = "click"
+version = "8.1.${v}"
+source = { registry = "https://pypi.example/simple" }
+dependencies = [
+    { name = "colorama", marker = "platform_system == 'Windows'" },
+]
+
+[[package]]
+name = "colorama"
+version = "0.4.${v}"
+source = { registry = "https://pypi.example/simple" }
+
+[[package]]
+name = "pywin32"
+version = "30${v}"
+source = { registry = "https://pypi.example/simple" }
+`;
+
+  it('uv.lock: markers decide', async () => {
+    const p = await changed({ 'pyproject.toml': '[project]\nname = "app"\n', 'uv.lock': uv('6') }, 'uv.lock', uv('7'));
+    expect(await failingAndExcluded(p, 'linux-x64-glibc')).toEqual([
+      ['click@8.1.7'],
+      ['colorama@0.4.7', 'pywin32@307'],
+    ]);
+    expect(await failingAndExcluded(p, 'win32-x64')).toEqual([['click@8.1.7', 'colorama@0.4.7', 'pywin32@307'], []]);
+  });
+
+  const REG = 'registry+https://index.registry.example/';
+  const crate = (name: string, version: string, deps: string[] = []) =>
+    `[[package]]\nname = "${name}"\nversion = "${version}"\nsource = "${REG}"\nchecksum = "${Buffer.from(name + version)
+      .toString('hex')
+      .padEnd(64, '0')
+      .slice(0, 64)}"\n` +
+    (deps.length ? `dependencies = [\n${deps.map((d) => ` "${d}",`).join('\n')}\n]\n` : '') +
+    '\n';
+  const cargoLock = (v: string) =>
+    `version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "libc",\n "log",\n "winapi",\n]\n\n` +
+    crate('libc', `0.2.${v}`) +
+    crate('log', `0.4.${v}`) +
+    crate('winapi', `0.3.${v}`, ['winapi-x86_64-pc-windows-gnu']) +
+    crate('winapi-x86_64-pc-windows-gnu', `0.4.${v}`);
+  const manifest = [
+    '[package]',
+    'name = "app"',
+    'version = "0.1.0"',
+    '[dependencies]',
+    'log = "0.4"',
+    "[target.'cfg(windows)'.dependencies]",
+    'winapi = "0.3"',
+    "[target.'cfg(unix)'.dependencies]",
+    'libc = "0.2"',
+    '',
+  ].join('\n');
+
+  it("Cargo: [target.'cfg(…)'.dependencies] through the cfg evaluator", async () => {
+    const p = await changed(
+      { 'Cargo.toml': manifest, 'src/lib.rs': '', 'Cargo.lock': cargoLock('1') },
+      'Cargo.lock',
+      cargoLock('2'),
+    );
+    expect(await failingAndExcluded(p, 'linux-arm64-musl')).toEqual([
+      ['libc@0.2.2', 'log@0.4.2'],
+      ['winapi@0.3.2', 'winapi-x86_64-pc-windows-gnu@0.4.2'],
+    ]);
+    expect(await failingAndExcluded(p, 'win32-x64')).toEqual([
+      ['log@0.4.2', 'winapi-x86_64-pc-windows-gnu@0.4.2', 'winapi@0.3.2'],
+      ['libc@0.2.2'],
+    ]);
+  });
+});
+
+describe('--platform with --base', () => {
+  it('the PR view does not call a package of another platform new, and names it as excluded', async () => {
+    const p = await project();
+    p.write('base.json', lock('0.20.0'));
+    const r = await runVet(['check', '--locked', '--base-lockfile', 'base.json', '--platform', 'linux-x64'], {
+      cwd: p.dir,
+    });
+    expect(r.stdout).toContain('Changes since base.json: 0 new package(s), 2 new version(s), 0 removed\n');
+    expect(r.stdout).not.toMatch(/~ @esbuild\/darwin-arm64/);
+    expect(r.stdout).toContain(
+      '\nnote: vetted for platform(s) linux-x64; 1 package(s) excluded by platform (not vetted):\n  @esbuild/darwin-arm64:0.20.1\n',
+    );
+    const md = await runVet(
+      ['check', '--locked', '--base-lockfile', 'base.json', '--platform', 'linux-x64', '--output-format', 'markdown'],
+      { cwd: p.dir },
+    );
+    expect(md.stdout).toContain('excluded by platform (not vetted):\n- `@esbuild/darwin-arm64` `0.20.1`\n');
+  });
+});

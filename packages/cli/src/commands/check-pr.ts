@@ -35,11 +35,10 @@ export async function prViews(spec: BaseSpec, cwd: string, projects: readonly Pr
   const label = spec.base ?? spec.baseLockfile!;
   const out: PrView[] = [];
   for (const p of projects) {
-    // A package the head leaves out by platform is not "removed": it is out of scope on both sides.
-    const scopedOut = new Set((p.report.platform?.excluded ?? []).map((x) => `${x.name}\u0000${x.version}`));
-    const base = (await readBasePackages(p.ref, spec, cwd)).filter(
-      (b) => !scopedOut.has(`${b.name}\u0000${b.version}`),
-    );
+    // A package the head leaves out by platform is out of scope at the base too (any version of
+    // it: `@esbuild/darwin-arm64` stays a darwin package), so it is neither "removed" nor "new".
+    const scopedOut = new Set((p.report.platform?.excluded ?? []).map((x) => x.name));
+    const base = (await readBasePackages(p.ref, spec, cwd)).filter((b) => !scopedOut.has(b.name));
     out.push(buildPrView(p.report, base, label));
   }
   return out;
