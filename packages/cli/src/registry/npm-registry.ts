@@ -184,32 +184,38 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
     const id = `${name}@${version}`;
     const fresh = manifests.get(id);
     if (fresh) return fresh;
-    const url = `${packumentUrl(registryForPackage(config, name), name)}/${encodeURIComponent(version)}`;
+    const p = fetchManifest(name, version, o);
+    manifests.set(id, p);
+    p.catch(() => manifests.delete(id));
+    return p;
+  }
+
+  async function fetchManifest(name: string, version: string, o: { immutable?: boolean }): Promise<PackumentVersion> {
+    // The registry may be npm's built-in default, asked of npm once (no file sets one).
+    const url = `${packumentUrl(await registryFor(name), name)}/${encodeURIComponent(version)}`;
     // What a published version cannot change (dist hashes and URL, os/cpu/libc) may come from the
     // stored copy without asking again; deprecation and the like always ask (`immutable` unset).
     const storedName = createHash('sha256').update(url).digest('hex');
     if (o.immutable) {
       const stored = readCacheJson(cache, 'manifests', storedName);
-      if (isStoredManifest(stored, name, version)) return Promise.resolve(stored);
+      if (isStoredManifest(stored, name, version)) return stored;
     }
-    const what = `manifest of ${id}`;
-    const p = getRevalidated(http, cache, 'version', url, { maxBytes: maxPackument, accept: 'application/json', what })
+    const what = `manifest of ${name}@${version}`;
+    const v = await getRevalidated(http, cache, 'version', url, {
+      maxBytes: maxPackument,
+      accept: 'application/json',
+      what,
+    })
       .then((r) => parseVersionManifest(parseJsonBody(r.body, r.url, what), name, version, r.url))
       // A registry without per-version documents, or a version it does not have: the full
       // packument answers (and names what exists when the version is missing).
       .catch(async () => packumentVersion(await packument(name, { full: true }), version));
-    manifests.set(id, p);
-    p.then(
-      (v) => {
-        try {
-          writeCacheJson(cache, 'manifests', storedName, v);
-        } catch {
-          // Only slower next time.
-        }
-      },
-      () => manifests.delete(id),
-    );
-    return p;
+    try {
+      writeCacheJson(cache, 'manifests', storedName, v);
+    } catch {
+      // Only slower next time.
+    }
+    return v;
   }
 
   /** Registry-side hashes and tarball URL for name@version. */
