@@ -181,16 +181,11 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
   const manifests = new Map<string, Promise<PackumentVersion>>();
 
   function manifest(name: string, version: string, o: { immutable?: boolean } = {}): Promise<PackumentVersion> {
-    const id = `${name}@${version}`;
-    const fresh = manifests.get(id);
-    if (fresh) return fresh;
-    const p = fetchManifest(name, version, o);
-    manifests.set(id, p);
-    p.catch(() => manifests.delete(id));
-    return p;
+    return manifests.get(`${name}@${version}`) ?? fetchManifest(name, version, o);
   }
 
   async function fetchManifest(name: string, version: string, o: { immutable?: boolean }): Promise<PackumentVersion> {
+    const id = `${name}@${version}`;
     // The registry may be npm's built-in default, asked of npm once (no file sets one).
     const url = `${packumentUrl(await registryFor(name), name)}/${encodeURIComponent(version)}`;
     // What a published version cannot change (dist hashes and URL, os/cpu/libc) may come from the
@@ -200,22 +195,26 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
       const stored = readCacheJson(cache, 'manifests', storedName);
       if (isStoredManifest(stored, name, version)) return stored;
     }
-    const what = `manifest of ${name}@${version}`;
-    const v = await getRevalidated(http, cache, 'version', url, {
-      maxBytes: maxPackument,
-      accept: 'application/json',
-      what,
-    })
+    const inFlight = manifests.get(id); // a concurrent caller asked while the registry was settled
+    if (inFlight) return inFlight;
+    const what = `manifest of ${id}`;
+    const p = getRevalidated(http, cache, 'version', url, { maxBytes: maxPackument, accept: 'application/json', what })
       .then((r) => parseVersionManifest(parseJsonBody(r.body, r.url, what), name, version, r.url))
       // A registry without per-version documents, or a version it does not have: the full
       // packument answers (and names what exists when the version is missing).
       .catch(async () => packumentVersion(await packument(name, { full: true }), version));
-    try {
-      writeCacheJson(cache, 'manifests', storedName, v);
-    } catch {
-      // Only slower next time.
-    }
-    return v;
+    manifests.set(id, p);
+    p.then(
+      (v) => {
+        try {
+          writeCacheJson(cache, 'manifests', storedName, v);
+        } catch {
+          // Only slower next time.
+        }
+      },
+      () => manifests.delete(id),
+    );
+    return p;
   }
 
   /** Registry-side hashes and tarball URL for name@version. */
