@@ -213,6 +213,9 @@ function thirdPartyEdge(ctx: Ctx, p: CargoLockPackage, locked: { name: string; v
   return [when ? { kind: 'normal', when } : { kind: 'normal' }];
 }
 
+/** `[target.…]` / `[target."cfg(…)".dependencies.x]`: a manifest with platform-specific deps. */
+const PLATFORM_TABLE = /^\s*\[\s*target\s*\./m;
+
 /**
  * The declarations of a published manifest, parsed once per package; undefined when unknown,
  * or when it has no platform tables and no build target asks (nothing to learn from it).
@@ -222,7 +225,7 @@ function publishedDeps(ctx: Ctx, p: CargoLockPackage): CargoDepDecl[] | undefine
   if (ctx.published.has(key)) return ctx.published.get(key);
   const text = ctx.crateFacts?.(p.name, p.version)?.manifest;
   let deps: CargoDepDecl[] | undefined;
-  if (text !== undefined && (ctx.buildTargets !== undefined || text.includes('target'))) {
+  if (text !== undefined && (ctx.buildTargets !== undefined || PLATFORM_TABLE.test(text))) {
     deps = resolveManifest(parseCargoManifest(text, '', `${p.name}-${p.version}/Cargo.toml`), undefined, []).deps;
   }
   ctx.published.set(key, deps);
