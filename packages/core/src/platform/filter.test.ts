@@ -393,6 +393,19 @@ resolution-markers = ["sys_platform != 'darwin'"]
     expect(excludedOn(g, 'win32-x64')).toEqual([]);
   });
 
+  it('requirements.txt: an unpinned requirement for another platform does not fail, and is named', () => {
+    const g = parseRequirementsTxt(
+      { 'requirements.txt': 'pywin32>=300 ; sys_platform == "win32"\nrequests>=2\n' },
+      'requirements.txt',
+    );
+    expect(g.unlocked.map((u) => u.requirement)).toEqual(['pywin32>=300 ; sys_platform == "win32"', 'requests>=2']);
+    const r = filterGraphForPlatforms(g, parsePlatforms(['linux-x64']));
+    expect((r.graph as typeof g).unlocked.map((u) => u.requirement)).toEqual(['requests>=2']);
+    expect(r.excluded).toEqual([{ name: 'pywin32', version: '(not locked)' }]);
+    const win = filterGraphForPlatforms(g, parsePlatforms(['win32-x64']));
+    expect((win.graph as typeof g).unlocked).toHaveLength(2);
+  });
+
   it('binds only values CPython reports the same everywhere on that platform', () => {
     expect(Object.fromEntries(markerEnvironment(parsePlatforms(['win32-x64'])[0]!))).toEqual({
       sys_platform: 'win32',

@@ -9,6 +9,7 @@
  * never silently dropped.
  */
 import type { DependencyEdge, DependencyGraph, PackageNode } from '../graph.js';
+import { parseRequirement } from '../lockfile/pypi/requirement-spec.js';
 import { PlatformEnvironment } from './environments.js';
 import type { Platform } from './names.js';
 
@@ -62,9 +63,40 @@ export function filterGraphForPlatforms(graph: DependencyGraph, platforms: reado
   const nodes = graph.nodes
     .filter((n) => kept.has(n.id))
     .map((n) => ({ ...n, deps: n.deps.filter((e) => byId.has(e.to) && edgeKept(n, e, byId.get(e.to)!)) }));
-  const excluded = graph.nodes
-    .filter((n) => !kept.has(n.id) && !n.firstParty)
-    .map((n) => ({ name: n.name, version: n.version }))
-    .sort((a, b) => byteOrder(a.name, b.name) || byteOrder(a.version, b.version));
-  return { graph: { ...graph, nodes }, excluded };
+  const dropped = graph.nodes.filter((n) => !kept.has(n.id));
+  const unlocked = narrowUnlocked(graph, envs, new Set(dropped.map((n) => n.id)));
+  const excluded = [
+    ...dropped.filter((n) => !n.firstParty).map((n) => ({ name: n.name, version: n.version })),
+    ...unlocked.excluded,
+  ].sort((a, b) => byteOrder(a.name, b.name) || byteOrder(a.version, b.version));
+  const narrowed = { ...graph, nodes, ...(unlocked.kept ? { unlocked: unlocked.kept } : {}) };
+  return { graph: narrowed, excluded };
+}
+
+type Unlocked = { requirement: string };
+
+/**
+ * Requirements a PyPI reader could not lock (`graph.unlocked`) whose own marker is false on
+ * every platform go too — an unpinned `pywin32 ; sys_platform == "win32"` does not fail a
+ * Linux check — and so do those of packages already excluded.
+ */
+function narrowUnlocked(
+  graph: DependencyGraph,
+  envs: readonly PlatformEnvironment[],
+  droppedIds: ReadonlySet<string>,
+): { kept?: Unlocked[]; excluded: ExcludedPackage[] } {
+  const all = (graph as DependencyGraph & { unlocked?: Unlocked[] }).unlocked;
+  if (all === undefined) return { excluded: [] };
+  const kept: Unlocked[] = [];
+  const excluded: ExcludedPackage[] = [];
+  for (const u of all) {
+    const req = parseRequirement(u.requirement);
+    const marker = typeof req === 'string' ? undefined : req.marker;
+    if (droppedIds.has(u.requirement)) continue;
+    if (marker !== undefined && !envs.some((env) => env.markerHolds(marker))) {
+      const name = typeof req === 'string' ? u.requirement : (req.name ?? u.requirement);
+      excluded.push({ name, version: '(not locked)' });
+    } else kept.push(u);
+  }
+  return { kept, excluded };
 }
