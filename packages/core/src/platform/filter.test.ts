@@ -14,6 +14,8 @@ import { parseBunLock } from '../lockfile/npm/bun.js';
 import { parsePackageLock } from '../lockfile/npm/package-lock.js';
 import { parsePnpmLock } from '../lockfile/npm/pnpm.js';
 import { parseYarnLock } from '../lockfile/npm/yarn.js';
+import { parsePoetryLock } from '../lockfile/pypi/poetry.js';
+import { parsePylock } from '../lockfile/pypi/pylock.js';
 import { parseRequirementsTxt } from '../lockfile/pypi/requirements.js';
 import { parseUvLock } from '../lockfile/pypi/uv.js';
 import { filterGraphForPlatforms } from './filter.js';
@@ -404,6 +406,57 @@ resolution-markers = ["sys_platform != 'darwin'"]
     expect(r.excluded).toEqual([{ name: 'pywin32', version: '(not locked)' }]);
     const win = filterGraphForPlatforms(g, parsePlatforms(['win32-x64']));
     expect((win.graph as typeof g).unlocked).toHaveLength(2);
+  });
+
+  it('pylock.toml: package markers', () => {
+    const text = `lock-version = "1.0"
+created-by = "test"
+
+[[packages]]
+name = "pywin32"
+version = "306"
+marker = "sys_platform == 'win32'"
+
+[[packages]]
+name = "uvloop"
+version = "0.19.0"
+marker = "sys_platform != 'win32' and python_version >= '3.8'"
+
+[[packages]]
+name = "requests"
+version = "2.31.0"
+`;
+    const g = parsePylock(text, 'pylock.toml');
+    expect(excludedOn(g, 'linux-x64')).toEqual(['pywin32@306']);
+    expect(excludedOn(g, 'win32-x64')).toEqual(['uvloop@0.19.0']);
+  });
+
+  it('poetry.lock: package markers (lock-version 2.1) and dependency markers', () => {
+    const text = `[[package]]
+name = "click"
+version = "8.1.7"
+groups = ["main"]
+markers = "python_version >= '3.8'"
+files = []
+
+[package.dependencies]
+colorama = {version = "*", markers = "platform_system == \\"Windows\\""}
+
+[[package]]
+name = "colorama"
+version = "0.4.6"
+groups = ["main"]
+markers = "platform_system == \\"Windows\\""
+files = []
+
+[metadata]
+lock-version = "2.1"
+python-versions = ">=3.8"
+content-hash = "0"
+`;
+    const g = parsePoetryLock(text, 'poetry.lock');
+    expect(excludedOn(g, 'darwin-arm64')).toEqual(['colorama@0.4.6']);
+    expect(excludedOn(g, 'win32-arm64')).toEqual([]);
   });
 
   it('binds only values CPython reports the same everywhere on that platform', () => {
