@@ -24,7 +24,7 @@ import { loadProject, type GlobalOptions, type LoadedProject } from '../context.
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
-import { openPackageSource } from '../package-source.js';
+import { openProjectSource } from './project-source.js';
 import { computeSuggestions, createProgress, formatRiskSignal, type SuggestFailure } from '../audit/index.js';
 import { openCache } from '../registry/index.js';
 import { mapLimit } from '../registry/limiter.js';
@@ -67,15 +67,7 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
     'measuring audits',
     io.env,
   );
-  const source = await openPackageSource({
-    ecosystem: p.ref.ecosystem,
-    graph: p.graph,
-    lockfile: p.ref.lockfile,
-    env: io.env,
-    store: p.store,
-    onBytes: (n) => progress.bytes(n),
-    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
-  });
+  const source = await openProjectSource(p, io, g.cacheDir, (n) => progress.bytes(n));
   try {
     const measured = await computeSuggestions(failures, source.suggestFetcher(), {
       graph: p.graph,
