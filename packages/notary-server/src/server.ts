@@ -16,6 +16,7 @@ import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
 import { archiveDir } from './archive/store.js';
+import { sqliteStorage } from './db/storage.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -73,7 +74,7 @@ export async function serveNotary(
   if (watch) notary.setReleaseTimes((eco, name, version) => watch.publishedAt(eco, name, version));
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
-    createRequestHandler(notary, createWebPages(notary, db, watch)),
+    createRequestHandler(notary, createWebPages(notary, sqliteStorage(db), watch)),
   );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
