@@ -182,7 +182,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'verify': {
-      const r = verifyNotaryLog(need(rest[0], 'data directory'));
+      const r = await verifyNotaryLog(need(rest[0], 'data directory'));
       print(
         r.ok
           ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}, ${r.artifacts} archived artifacts re-hashed`

@@ -45,6 +45,8 @@ export function pgCommitter(
         throw e;
       }
       mirror.committed(b);
+      // Tokens issued with these entries are usable once the receipt is out, as on SQLite.
+      if (b.rows.some((r) => r.grant !== undefined)) await mirror.reloadTokens(pool);
     },
     close: async () => {},
   };
