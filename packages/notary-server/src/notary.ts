@@ -203,7 +203,8 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
         if (db.readLatest()?.size !== size)
           throw new Error(`after a failed commit the database no longer ends at ${size}: another writer?`);
         ({ state, dedupe } = replayState(db, { origin, adminKeys }));
-        storage.failed(cause);
+        // Fenced (another instance sequences now) is not a storage failure: nothing to probe.
+        if ((cause as { fenced?: unknown } | undefined)?.fenced !== true) storage.failed(cause);
       },
       onBatchTimed(ms, n) {
         m.batchSeconds(ms / 1000);

@@ -63,6 +63,8 @@ export class PgCluster implements NotaryCluster {
   #problem: string | undefined;
   #closed = false;
   #draining = false;
+  /** A fenced instance stands again only after this (ms since epoch): the others go first. */
+  #standAfter = 0;
 
   constructor(o: PgClusterOptions) {
     this.#o = o;
@@ -137,6 +139,7 @@ export class PgCluster implements NotaryCluster {
   fenced(e: FencedError): void {
     if (this.#epoch === undefined) return;
     this.#o.log({ event: 'sequencer_fenced', error: e.message });
+    this.#standAfter = Date.now() + this.#o.sessionTimeoutMs;
     this.#stepDown();
     void this.#session?.query('SELECT pg_advisory_unlock_all()').catch(() => {});
   }
@@ -189,7 +192,7 @@ export class PgCluster implements NotaryCluster {
   /** Tries for the sequencer lock; on success becomes the sequencer. */
   async #elect(): Promise<void> {
     const s = this.#session;
-    if (this.#closed || s === undefined || this.isLeader()) return;
+    if (this.#closed || s === undefined || this.isLeader() || Date.now() < this.#standAfter) return;
     let got = false;
     try {
       const { rows } = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SEQUENCER_LOCK]);

@@ -56,7 +56,8 @@ export class PgMirror implements NotaryStorage {
       );
       if (rows.length === 0) throw new Error(`entries ${this.size}..${upTo} are missing from the database`);
       for (const r of rows) {
-        if (r.idx !== this.size) throw new Error(`entries table has a gap: expected index ${this.size}, found ${r.idx}`);
+        if (r.idx !== this.size)
+          throw new Error(`entries table has a gap: expected index ${this.size}, found ${r.idx}`);
         this.#push(r.leaf, r.leaf_hash, r.dedupe, r.signer, r.received_at);
         out.push({ idx: r.idx, leaf: r.leaf, leaf_hash: r.leaf_hash, signer: r.signer, dedupe: r.dedupe });
       }
