@@ -70,7 +70,12 @@ export async function initPgDataDir(
       throw new VetError('STORE_EXISTS', `the database already holds the log "${rows[0]!.value}"`, {
         hint: 'use an empty database for a new log, or serve the existing one',
       });
-    const prepared = prepareDataDir(dataDir, origin, { ...overrides, database: { url, sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS } }, true);
+    const prepared = prepareDataDir(
+      dataDir,
+      origin,
+      { ...overrides, database: { url, sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS } },
+      true,
+    );
     await initPgLog(pool, origin, readNotaryKeys(dataDir));
     const adminToken = newToken().token;
     await issuePgToken(pool, adminToken, 'admin', 'admin', { label: 'operator CLI', now: Date.now() });

@@ -367,9 +367,13 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
       const started = performance.now();
       const wait = limiter.take(who.id);
       if (wait > 0)
-        throw new NotaryError('RATE_LIMITED', `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`, {
-          retryAfter: wait,
-        });
+        throw new NotaryError(
+          'RATE_LIMITED',
+          `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
+          {
+            retryAfter: wait,
+          },
+        );
       const receipt =
         cluster === undefined || cluster.isLeader()
           ? await sequenceLocal(body, who, grant)

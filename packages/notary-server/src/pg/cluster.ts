@@ -94,6 +94,10 @@ export class PgCluster implements NotaryCluster {
   }
 
   async enqueue(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined): Promise<number> {
+    if (this.#waiters.size >= this.#o.maxPending)
+      throw new NotaryError('OVERLOADED', 'too many submissions waiting for the sequencer; retry shortly', {
+        retryAfter: 1,
+      });
     const { rows } = await this.#o.pool
       .query<{ id: number }>(
         `INSERT INTO queue (body, subject, role, token_id, grant_hash, grant_label, grant_expires)
@@ -193,7 +197,7 @@ export class PgCluster implements NotaryCluster {
   async #elect(): Promise<void> {
     const s = this.#session;
     if (this.#closed || s === undefined || this.isLeader() || Date.now() < this.#standAfter) return;
-    let got = false;
+    let got: boolean;
     try {
       const { rows } = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [SEQUENCER_LOCK]);
       got = rows[0]?.ok === true;

@@ -8,11 +8,13 @@ import { VetError } from '@vet/core';
 
 const INT8_OID = 20;
 
+const parseInt8 = (v: string): number => Number(v);
+
 export const pgTypes = {
-  getTypeParser: ((oid: number, format?: string) =>
+  getTypeParser: ((oid: number, format?: string): unknown =>
     oid === INT8_OID && format !== 'binary'
-      ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      ? parseInt8
+      : (pg.types.getTypeParser(oid, format as 'text') as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** The URL without its password, for messages. */

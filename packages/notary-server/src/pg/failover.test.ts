@@ -52,12 +52,12 @@ async function startInstance(dir: string): Promise<Instance> {
   children.push(child);
   let onElected: (t: number) => void = () => {};
   const elected = new Promise<number>((r) => (onElected = r));
-  createInterface({ input: child.stderr! }).on('line', (line) => {
+  createInterface({ input: child.stderr }).on('line', (line) => {
     if (line.includes('"sequencer_elected"')) onElected(performance.now());
     else if (!line.includes('"event"')) process.stderr.write(`[serve ${dir}] ${line}\n`);
   });
   const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (l) => {
+    createInterface({ input: child.stdout }).on('line', (l) => {
       const m = / at (http:\/\/\S+)/.exec(l);
       if (m) resolve(m[1]!);
     });
