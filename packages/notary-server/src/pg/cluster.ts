@@ -206,6 +206,8 @@ export class PgCluster implements NotaryCluster {
     }
     if (!got) return;
     await this.#run(() => this.#lead(s));
+    // Taking over failed (the error is logged and reported on /readyz): let another try.
+    if (!this.isLeader()) await s.query('SELECT pg_advisory_unlock_all()').catch(() => {});
   }
 
   async #lead(s: pg.Client): Promise<void> {
