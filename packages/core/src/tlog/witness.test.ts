@@ -131,7 +131,6 @@ describe('cosignatures and the log side', () => {
 });
 
 describe.skipIf(!HAVE_VECTORS)('vectors: signed-note/checkpoints.json (witness)', () => {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON vectors
   const n: any = HAVE_VECTORS ? loadVectors('signed-note/checkpoints.json').notary : undefined;
   const vlogs = () => new Map([[n.log.origin, { origin: n.log.origin, keys: [n.log.verifierKey] }]]);
   const at5 = () => () => ({ size: 5, rootHash: fromHexStr(n.checkpointSize5.rootHashHex) });
