@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { VetError, VetValidationError, type Problem } from '@vet/core';
 import { parseWatchConfig, type WatchConfig } from './watch/config.js';
+import { parseStaticConfig, type StaticConfig } from './log/static-config.js';
+import { parseWitnessesConfig, type NotaryWitnessConfig } from './witness/config.js';
 
 export interface NotaryPolicy {
   /** Criteria this notary offers; audits naming any other criterion are refused. */
@@ -78,6 +80,10 @@ export interface NotaryConfig {
   /** The release watch (watch/); absent: off. */
   watch?: WatchConfig;
   archive: NotaryArchiveConfig;
+  /** Where the static tlog-tiles copy goes; absent: `<data>/static/` (log/static-config.ts). */
+  static?: StaticConfig;
+  /** Witnesses asked to cosign every checkpoint (witness/config.ts); absent = none. */
+  witnesses?: NotaryWitnessConfig[];
 }
 
 const MIB = 1024 * 1024;
@@ -164,6 +170,10 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   const watch = parseWatchConfig(raw.watch, bad);
   if (watch !== undefined) cfg.watch = watch;
   readArchive(obj(raw.archive, 'archive', bad), cfg.archive, bad);
+  const statics = parseStaticConfig(raw.static, bad);
+  if (statics !== undefined) cfg.static = statics;
+  const witnesses = parseWitnessesConfig(raw.witnesses, bad);
+  if (witnesses.length > 0) cfg.witnesses = witnesses;
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }

@@ -15,12 +15,14 @@ import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
 import { loadLog } from './log/load.js';
-import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
+import { makeReceipt, ProofMemo, proveConsistency, rootAt, type Receipt } from './log/proofs.js';
 import { makeLeafReader } from './log/read.js';
 import { makeStaticPublisher } from './log/static-publisher.js';
+import { directoryTarget, type StaticTarget } from './log/static-target.js';
+import { WitnessClient, WitnessRounds } from './witness/cosigner.js';
 import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
-import { createNotaryReads, type NotaryReads } from './reads.js';
+import { createNotaryReads, notaryKeysDoc, type NotaryReads } from './reads.js';
 import { inlineCommitter, type BatchCommitter, type TokenGrant } from './log/commit.js';
 import { replayState } from './log/load.js';
 import { readLatest } from './log/read.js';
@@ -46,6 +48,8 @@ export interface NotaryDeps {
   verifier?: SignatureVerifier;
   /** Where static tlog-tiles files go; undefined = do not write any. */
   staticDir?: string;
+  /** Or any other static target (an S3 bucket); takes precedence over staticDir. */
+  staticTarget?: StaticTarget;
   /** Structured log sink (one JSON object per event). */
   log?: (event: Record<string, unknown>) => void;
   /** Where archived artifacts go; undefined = no archive (uploads and artifact reads answer 404). */
@@ -136,13 +140,21 @@ export function createNotary(deps: NotaryDeps): Notary {
   const readLeaves = makeLeafReader(db);
   const checkToken = makeTokenChecker(db);
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
+  // What /checkpoint and the static copy serve: the latest checkpoint, or with witnesses
+  // configured the newest one whose witnessing round ended, with the cosignatures it got.
+  let published = latest;
   const publisher = makeStaticPublisher(
-    deps.staticDir,
+    deps.staticTarget ?? (deps.staticDir === undefined ? undefined : directoryTarget(deps.staticDir)),
     config.sequencer.publishIntervalMs,
-    { tree, readLeaves },
-    () => latest,
+    { tree, readLeaves, keysJson: JSON.stringify(notaryKeysDoc(keys, origin)) },
+    () => published,
     logEvent,
   );
+  const witnessing = makeWitnessRounds(config, tree, logEvent, (cp, note) => {
+    published = { size: cp.size, note, rootHash: cp.rootHash };
+    publisher.dirty();
+  });
+  witnessing?.offer(latest);
 
   const committer = deps.committer ?? inlineCommitter(db);
   const sequencer = new Sequencer(
@@ -156,7 +168,11 @@ export function createNotary(deps: NotaryDeps): Notary {
       batchMaxEntries: config.sequencer.batchMaxEntries,
       onCommit(_entries, batch) {
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
-        publisher.dirty();
+        if (witnessing !== undefined) witnessing.offer(latest);
+        else {
+          published = latest;
+          publisher.dirty();
+        }
       },
       onRollback(size, cause) {
         logEvent({ event: 'commit_failed', error: errorText(cause), rolledBackTo: size });
@@ -208,6 +224,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       return state;
     },
     latest: () => latest,
+    published: () => published,
     readLeaves,
     ...(archiver !== undefined && { archive: archiver }),
   });
@@ -323,6 +340,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       await sequencer.close();
       await committer.close();
       await verifier.close();
+      await witnessing?.stop();
       await publisher.stop();
     },
   };
@@ -364,6 +382,19 @@ function bindGrant(grant: TokenGrant, claim: EntryClaim, who: TokenInfo): TokenG
     throw new NotaryError('FORBIDDEN', 'a token can only be issued with an admin-signed auditor add entry');
   if (!/^[0-9a-f]{64}$/.test(grant.hash)) throw new NotaryError('MALFORMED', 'a token grant is a SHA-256 in hex');
   return { ...grant, subject: claim.keyid };
+}
+
+/** Rounds of cosignature requests after each checkpoint; undefined without witnesses. */
+function makeWitnessRounds(
+  config: NotaryConfig,
+  tree: Parameters<typeof proveConsistency>[0],
+  log: (e: Record<string, unknown>) => void,
+  done: (cp: { size: number; rootHash: Uint8Array }, cosigned: string) => void,
+): WitnessRounds<{ size: number; note: string; rootHash: Uint8Array }> | undefined {
+  const witnesses = config.witnesses ?? [];
+  if (witnesses.length === 0) return undefined;
+  const client = new WitnessClient({ witnesses, proof: (a, b) => proveConsistency(tree, a, b), log });
+  return new WitnessRounds<{ size: number; note: string; rootHash: Uint8Array }>(client, done);
 }
 
 function errorText(e: unknown): string {

@@ -16,6 +16,7 @@ import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
 import { archiveDir } from './archive/store.js';
+import { staticTargetOf } from './log/static-config.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -58,7 +59,7 @@ export async function serveNotary(
       keys,
       committer,
       verifier,
-      staticDir: paths.static,
+      staticTarget: staticTargetOf(config.static, paths.static),
       archiveDir: archiveDir(dataDir),
       ...(opts.log && { log: opts.log }),
     });
