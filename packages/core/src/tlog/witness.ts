@@ -35,7 +35,15 @@ export interface WitnessLogState {
 export type WitnessStatus = 400 | 403 | 404 | 409 | 422;
 
 export type AddCheckpointVerdict =
-  | { ok: true; origin: string; checkpoint: Checkpoint; text: string; next: WitnessLogState }
+  | {
+      ok: true;
+      origin: string;
+      checkpoint: Checkpoint;
+      /** The checkpoint text (what a cosignature signs) and the note as submitted. */
+      text: string;
+      note: string;
+      next: WitnessLogState;
+    }
   | { ok: false; status: WitnessStatus; message: string; origin?: string; size?: number };
 
 /**
@@ -80,7 +88,7 @@ export function judgeAddCheckpoint(
     return refuse(409, `old size ${req.oldSize} is not the last cosigned size ${have}`, { origin, size: have });
   const verdict = checkConsistency(req.proof, state, cp);
   if (verdict !== undefined) return { ...verdict, origin, ...(verdict.status === 409 ? { size: have } : {}) };
-  return { ok: true, origin, checkpoint: cp, text, next: { size: cp.size, rootHash: cp.rootHash } };
+  return { ok: true, origin, checkpoint: cp, text, note: req.note, next: { size: cp.size, rootHash: cp.rootHash } };
 }
 
 /** undefined = consistent with the witness's last cosigned checkpoint. */

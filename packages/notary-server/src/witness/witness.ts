@@ -6,6 +6,7 @@
  */
 import {
   TLOG_SIZE_CONTENT_TYPE,
+  appendNoteSignatures,
   cosignAddCheckpoint,
   formatTlogSize,
   judgeAddCheckpoint,
@@ -61,7 +62,7 @@ export function createWitness(deps: WitnessDeps): Witness {
           return { status: v.status, contentType: TEXT, body: `${v.message}\n` };
         }
         const lines = cosignAddCheckpoint(v.text, [deps.signerKey], Math.max(1, Math.floor(now() / 1000)));
-        await state.put(v.origin, { ...v.next, note: `${v.text}\n${lines}` });
+        await state.put(v.origin, { ...v.next, note: appendNoteSignatures(v.note, [lines]) });
         logEvent({ event: 'witness_cosigned', origin: v.origin, size: v.next.size });
         return { status: 200, contentType: TEXT, body: lines };
       }),
