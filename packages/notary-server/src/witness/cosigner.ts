@@ -39,6 +39,8 @@ export class WitnessClient {
   readonly #sizes = new Map<string, number>();
   /** Last failure per witness, so a down witness is logged once, not every round. */
   readonly #failing = new Map<string, string>();
+  /** Aborts every request in flight when the notary shuts down. */
+  readonly #closing = new AbortController();
 
   constructor(deps: WitnessClientDeps) {
     this.#deps = deps;
@@ -52,7 +54,7 @@ export class WitnessClient {
   }
 
   async #ask(w: NotaryWitnessConfig, cp: CheckpointToWitness, text: string): Promise<string[]> {
-    const signal = AbortSignal.timeout(w.timeoutMs);
+    const signal = AbortSignal.any([AbortSignal.timeout(w.timeoutMs), this.#closing.signal]);
     try {
       for (let conflicts = 0; ; conflicts++) {
         const old = this.#sizes.get(w.key) ?? 0;
@@ -84,7 +86,13 @@ export class WitnessClient {
     }
   }
 
+  /** Ends the requests in flight (shutdown): their witnesses do not cosign this round. */
+  abort(): void {
+    this.#closing.abort(new Error('the notary is shutting down'));
+  }
+
   #failed(w: NotaryWitnessConfig, e: unknown, size: number): void {
+    if (this.#closing.signal.aborted) return;
     const why =
       e instanceof Error ? (e.name === 'TimeoutError' ? `no answer in ${w.timeoutMs} ms` : e.message) : String(e);
     if (this.#failing.get(w.key) !== why) this.#deps.log({ event: 'witness_failed', witness: w.url, size, error: why });
@@ -137,10 +145,11 @@ export class WitnessRounds<C extends CheckpointToWitness = CheckpointToWitness> 
     this.#running = undefined;
   }
 
-  /** Takes no new checkpoints and waits for the round in progress (bounded by the timeouts). */
+  /** Takes no new checkpoints, ends the requests in flight and waits for the round to end. */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#next = undefined;
+    this.#client.abort();
     await this.#running;
   }
 }

@@ -1,0 +1,114 @@
+/**
+ * Witness slowness never blocks the log: with a witness that accepts connections but never
+ * answers, every submission still gets its receipt (with a ten-minute witness timeout),
+ * shutdown aborts the request in flight, and with a short timeout the round ends and
+ * /checkpoint serves the log-signed checkpoint.
+ * Also: the `static` and `witnesses` sections of notary.json round-trip and report every
+ * problem.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { generateNoteSigner } from '@vet/core';
+import { formatNotaryConfig, parseNotaryConfig } from '../config.js';
+import { post, randomAuditEnvelope, startTestNotary } from '@vet/test-support/notary-harness';
+
+async function silentWitness(): Promise<{ url: string; key: string; held: IncomingMessage[]; close(): Promise<void> }> {
+  const held: IncomingMessage[] = [];
+  const server = createServer((req) => void held.push(req));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    key: generateNoteSigner('witness.test/silent', 0x04).verifierKey,
+    held,
+    async close() {
+      for (const r of held) r.socket.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe('a witness that never answers', () => {
+  it('does not hold up receipts, and shutting down does not wait for it', async () => {
+    const w = await silentWitness();
+    // Ten minutes: a receipt that waited for this witness would never come in the test's time.
+    const n = await startTestNotary((c) => (c.witnesses = [{ url: w.url, key: w.key, timeoutMs: 600_000 }]));
+    try {
+      const alice = await n.addAuditor('Alice');
+      for (let i = 0; i < 5; i++)
+        expect((await post(`${n.url}/v1/submit`, randomAuditEnvelope(alice), alice.token)).status).toBe(200);
+      expect(w.held.length).toBeGreaterThan(0); // it was asked, and is still being waited for
+    } finally {
+      await n.close(); // aborts the request in flight
+      await w.close();
+    }
+  });
+
+  it('the round ends at the timeout and /checkpoint serves the log-signed checkpoint', async () => {
+    const w = await silentWitness();
+    const n = await startTestNotary((c) => (c.witnesses = [{ url: w.url, key: w.key, timeoutMs: 300 }]));
+    try {
+      const alice = await n.addAuditor('Alice');
+      expect((await post(`${n.url}/v1/submit`, randomAuditEnvelope(alice), alice.token)).status).toBe(200);
+      const latest = n.running.notary.latest().note;
+      const end = Date.now() + 20_000;
+      while ((await fetch(`${n.url}/checkpoint`).then((r) => r.text())) !== latest) {
+        if (Date.now() > end) throw new Error('the log-signed checkpoint was never served');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await n.close();
+      await w.close();
+    }
+  });
+});
+
+describe('notary.json: static and witnesses', () => {
+  const w = generateNoteSigner('witness.test/w1', 0x04).verifierKey;
+  it('round-trips', () => {
+    const text = JSON.stringify({
+      origin: 'example.com/log',
+      static: {
+        target: 's3://my-bucket/vet/log',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'eu-west-1',
+        forcePathStyle: true,
+      },
+      witnesses: [{ url: 'https://witness.example.org/w1/', key: w }],
+    });
+    const c = parseNotaryConfig(text, 'notary.json');
+    expect(c.static).toEqual({
+      target: 's3://my-bucket/vet/log',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      forcePathStyle: true,
+    });
+    expect(c.witnesses).toEqual([{ url: 'https://witness.example.org/w1', key: w, timeoutMs: 5000 }]);
+    expect(parseNotaryConfig(formatNotaryConfig(c), 'notary.json')).toEqual(c);
+    expect(parseNotaryConfig(JSON.stringify({ origin: 'o', static: { target: '/srv/tiles' } }), 'n').static).toEqual({
+      target: '/srv/tiles',
+    });
+  });
+
+  it('reports every problem', () => {
+    const text = JSON.stringify({
+      origin: 'example.com/log',
+      static: { target: 's3://UPPER', region: 'no spaces allowed', credentials: { accessKeyId: 1 } },
+      witnesses: [
+        { url: 'ftp://x', key: generateNoteSigner('log-key-not-witness').verifierKey },
+        { url: 'https://ok.example', key: w, timeoutMs: 5 },
+      ],
+    });
+    let messages: string[] = [];
+    try {
+      parseNotaryConfig(text, 'notary.json');
+    } catch (e) {
+      messages = (e as { problems: { message: string }[] }).problems.map((p) => p.message);
+    }
+    for (const needle of ['static.target', 'witnesses[0].url', 'witnesses[0].key', 'witnesses[1].timeoutMs'])
+      expect(
+        messages.some((m) => m.includes(needle)),
+        needle,
+      ).toBe(true);
+  });
+});
