@@ -84,6 +84,8 @@ export interface NotaryConfig {
   static?: StaticConfig;
   /** Witnesses asked to cosign every checkpoint (witness/config.ts); absent = none. */
   witnesses?: NotaryWitnessConfig[];
+  /** With witnesses: re-ask them this often while the log is idle, so cosignatures stay fresh. */
+  witnessRefreshSeconds?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -174,6 +176,8 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   if (statics !== undefined) cfg.static = statics;
   const witnesses = parseWitnessesConfig(raw.witnesses, bad);
   if (witnesses.length > 0) cfg.witnesses = witnesses;
+  if (raw.witnessRefreshSeconds !== undefined)
+    cfg.witnessRefreshSeconds = int(raw.witnessRefreshSeconds, 3600, 1, 86_400, 'witnessRefreshSeconds', bad);
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }

@@ -155,6 +155,10 @@ export function createNotary(deps: NotaryDeps): Notary {
     publisher.dirty();
   });
   witnessing?.offer(latest);
+  // Idle logs are re-witnessed so `--max-age` clients keep getting fresh cosignatures.
+  const refresh =
+    witnessing && setInterval(() => witnessing.offer(latest), (config.witnessRefreshSeconds ?? 3600) * 1000);
+  refresh?.unref();
 
   const committer = deps.committer ?? inlineCommitter(db);
   const sequencer = new Sequencer(
@@ -340,6 +344,7 @@ export function createNotary(deps: NotaryDeps): Notary {
       await sequencer.close();
       await committer.close();
       await verifier.close();
+      clearInterval(refresh);
       await witnessing?.stop();
       await publisher.stop();
     },

@@ -9,9 +9,20 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { generateNoteSigner } from '@vet/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateNoteSigner, verifyCosignature } from '@vet/core';
 import { formatNotaryConfig, parseNotaryConfig } from '../config.js';
-import { post, randomAuditEnvelope, startTestNotary } from '@vet/test-support/notary-harness';
+import { paths as notaryPaths } from '../datadir.js';
+import { serveNotary } from '../server.js';
+import { addWitnessedLog, initWitnessDir, serveWitness, type RunningWitness } from './server.js';
+import {
+  ORIGIN,
+  post,
+  randomAuditEnvelope,
+  startTestNotary,
+  tempDir,
+  type TestNotary,
+} from '@vet/test-support/notary-harness';
 
 async function silentWitness(): Promise<{ url: string; key: string; held: IncomingMessage[]; close(): Promise<void> }> {
   const held: IncomingMessage[] = [];
@@ -59,6 +70,65 @@ describe('a witness that never answers', () => {
     } finally {
       await n.close();
       await w.close();
+    }
+  });
+});
+
+describe('an idle witnessed log', () => {
+  it('is re-witnessed every witnessRefreshSeconds: same checkpoint, a newer cosignature', async () => {
+    const t = tempDir('vet-witness-');
+    initWitnessDir(t.dir, 'witness.test/w1', { host: '127.0.0.1', port: 0 });
+    let n: TestNotary | undefined;
+    const w = { current: undefined as RunningWitness | undefined };
+    try {
+      n = await startTestNotary((c) => {
+        c.witnessRefreshSeconds = 1;
+        c.witnesses = [
+          { url: 'http://127.0.0.1:9', key: generateNoteSigner('placeholder', 0x04).verifierKey, timeoutMs: 500 },
+        ];
+      });
+      // The witness needs the notary's key and the notary the witness's URL: start the witness, then restart the notary.
+      await n.running.close();
+      addWitnessedLog(t.dir, { origin: ORIGIN, keys: [n.verifierKey] });
+      w.current = await serveWitness(t.dir, { port: 0 });
+      const cfgPath = notaryPaths(n.dir).config;
+      const cfg = parseNotaryConfig(readFileSync(cfgPath, 'utf8'), cfgPath);
+      cfg.witnesses = [{ url: w.current.url, key: w.current.vkey, timeoutMs: 5000 }];
+      writeFileSync(cfgPath, formatNotaryConfig(cfg));
+      const running = await serveNotary(n.dir, { port: 0 });
+      const first0 = n;
+      n = {
+        ...n,
+        running,
+        url: running.url,
+        async close() {
+          await running.close();
+          await first0.close(); // the first server (already closed) and the temp dir
+        },
+      };
+      const witnessTime = async () => {
+        const note = await fetch(`${running.url}/checkpoint`).then((r) => r.text());
+        const line = note.split('\n').find((l) => l.startsWith('\u2014 witness.test/w1 '));
+        return line === undefined
+          ? 0
+          : verifyCosignature(note.slice(0, note.indexOf('\n\n') + 1), line, w.current!.vkey).timestamp;
+      };
+      const until = async (cond: () => Promise<boolean>) => {
+        const end = Date.now() + 20_000;
+        while (!(await cond())) {
+          if (Date.now() > end) throw new Error('condition not met in time');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      let first = 0;
+      await until(async () => (first = await witnessTime()) > 0);
+      const size = running.notary.latest().size;
+      await until(async () => (await witnessTime()) > first);
+      expect(running.notary.latest().size).toBe(size); // nothing was logged: the same checkpoint, cosigned again
+    } finally {
+      await n?.close();
+      await w.current?.close();
+      t.cleanup();
     }
   });
 });
