@@ -112,6 +112,10 @@ describe('cosignatures and the log side', () => {
     expect(() =>
       readCosignatureResponse(text, cosignAddCheckpoint(text, [other.signerKey], 5), witnessKey.verifierKey),
     ).toThrowError(expect.objectContaining({ code: 'SIGNATURE_INVALID' }));
+    // Same name, another key (e.g. the witness rotated): ignored, so only the known line counts.
+    const rotated = generateNoteSigner('witness.test/w1', 0x04);
+    const both = cosignAddCheckpoint(text, [rotated.signerKey, witnessKey.signerKey], 5);
+    expect(readCosignatureResponse(text, both, witnessKey.verifierKey)).toHaveLength(1);
     const otherText = formatCheckpoint({ origin: ORIGIN, size: 7, rootHash: honest.root(7) });
     const wrong = cosignAddCheckpoint(otherText, [witnessKey.signerKey], 5);
     expect(() => readCosignatureResponse(text, wrong, witnessKey.verifierKey)).toThrowError(

@@ -14,7 +14,7 @@ import { VetError } from '../errors.js';
 import { bytesEqual, isBytes } from '../sig/bytes.js';
 import { parseCheckpoint, signCosignature, verifyCosignature, type Checkpoint } from './checkpoint.js';
 import { MERKLE_HASH_BYTES, verifyConsistency } from './merkle.js';
-import { NOTE_ALG_ED25519, openNote, parseNote, parseVerifierKey } from './note.js';
+import { NOTE_ALG_ED25519, openNote, parseNote, parseSignatureLine, parseVerifierKey } from './note.js';
 import { parseAddCheckpointRequest } from './proof-text.js';
 
 /** Content type of a 409 answer's body (the witness's size + "\n"). */
@@ -139,14 +139,17 @@ export function parseTlogSize(body: string): number {
 }
 
 /**
- * The log's side of a 200 answer: every line must be a cosignature by `witnessVkey` over
- * `text` (lines by other keys are ignored, as the spec says). Returns the verified lines;
- * throws SIGNATURE_INVALID when none is by the witness or one by it fails.
+ * The log's side of a 200 answer: the lines by `witnessVkey` (name and key ID) must be
+ * cosignatures over `text`; lines by other keys are ignored, as the spec says. Returns the
+ * verified lines; throws SIGNATURE_INVALID when none is by the witness or one by it fails.
  */
 export function readCosignatureResponse(text: string, body: string, witnessVkey: string): string[] {
   const key = parseVerifierKey(witnessVkey);
   const lines = body.endsWith('\n') ? body.slice(0, -1).split('\n') : [body];
-  const mine = lines.filter((l) => l.startsWith(`\u2014 ${key.name} `));
+  const mine = lines.filter((l) => {
+    const sig = parseSignatureLine(l);
+    return sig !== undefined && sig.name === key.name && bytesEqual(sig.keyId, key.keyId);
+  });
   for (const line of mine) verifyCosignature(text, line, witnessVkey);
   if (mine.length === 0) throw new VetError('SIGNATURE_INVALID', `no cosignature by ${key.name} in the answer`);
   return mine.map((l) => `${l}\n`);
