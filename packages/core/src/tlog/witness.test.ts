@@ -72,12 +72,21 @@ describe('judgeAddCheckpoint', () => {
     expect(judgeAddCheckpoint(honest.body(5, 8), logs, stateAt(13))).toMatchObject({ status: 409, size: 13 });
   });
 
-  it('409 for the same size with another root; 422 for a fork whose proof cannot verify', () => {
-    expect(judgeAddCheckpoint(forked.body(10, 10), logs, stateAt(10))).toMatchObject({ status: 409, size: 10 });
+  it('422 for the same size with another root (a split view) and for a fork whose proof cannot verify', () => {
+    const split = judgeAddCheckpoint(forked.body(10, 10), logs, stateAt(10));
+    expect(split).toMatchObject({ ok: false, status: 422 });
+    expect(split).not.toHaveProperty('size');
     // The fork differs at leaf 7: no proof from the honest 10 reaches the forked 15.
     expect(judgeAddCheckpoint(forked.body(10, 15), logs, stateAt(10))).toMatchObject({ status: 422 });
     const forged = forked.body(10, 15, honest.proof(10, 15));
     expect(judgeAddCheckpoint(forged, logs, stateAt(10))).toMatchObject({ status: 422 });
+  });
+
+  it('422 for a size-0 checkpoint whose root is not the empty tree root', () => {
+    const text = `${ORIGIN}\n0\n${Buffer.from(honest.root(3)).toString('base64')}\n`;
+    const note = signNote(text, logKey.signerKey);
+    const body = formatAddCheckpointRequest({ oldSize: 0, proof: [], note });
+    expect(judgeAddCheckpoint(body, logs, () => undefined)).toMatchObject({ ok: false, status: 422 });
   });
 
   it('422 for a non-empty proof from 0 or between equal sizes', () => {
@@ -150,10 +159,10 @@ describe.skipIf(!HAVE_VECTORS)('vectors: signed-note/checkpoints.json (witness)'
     });
   });
 
-  it('the forked size-8 checkpoint is refused: 409 at 8, 422 from 5 with the honest proof', () => {
+  it('the forked size-8 checkpoint is refused: 422 at 8 and from 5 with the honest proof', () => {
     const at8 = () => ({ size: 8, rootHash: fromHexStr(n.checkpointSize8.rootHashHex) });
     const same = formatAddCheckpointRequest({ oldSize: 8, proof: [], note: n.forkedCheckpointSize8.signedNote });
-    expect(judgeAddCheckpoint(same, vlogs(), at8)).toMatchObject({ ok: false, status: 409, size: 8 });
+    expect(judgeAddCheckpoint(same, vlogs(), at8)).toMatchObject({ ok: false, status: 422 });
     const honestBody: string = n.witnessAddCheckpointRequestBody;
     const forkBody = honestBody.slice(0, honestBody.indexOf('\n\n') + 2) + n.forkedCheckpointSize8.signedNote;
     expect(judgeAddCheckpoint(forkBody, vlogs(), at5())).toMatchObject({ ok: false, status: 422 });

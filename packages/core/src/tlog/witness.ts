@@ -7,13 +7,17 @@
  *
  * Status codes, in the order the spec checks them: 400 malformed body or old size > size;
  * 404 unknown origin; 403 no signature by a trusted key (or a trusted one fails); 409 old
- * size ≠ the witness's size (body: that size, `text/x.tlog.size`), or the same size with a
- * different root; 422 a consistency proof that does not verify (incl. a proof with old 0).
+ * size ≠ the witness's size (body: that size, `text/x.tlog.size`); 422 a consistency proof
+ * that does not verify, a non-empty proof from 0, a size-0 checkpoint whose root is not the
+ * empty tree's, or the same size with a different root (a split view). The last was a 409
+ * in tlog-witness v1.0.0; the spec's main text (2026-07, spec/notary.md §1.5) and the Go
+ * witness answer 422, keeping 409 for size negotiation only; a client seeing a 409 whose size
+ * is the one it sent still reads it as a split view (witness/cosigner.ts).
  */
 import { VetError } from '../errors.js';
-import { bytesEqual, isBytes } from '../sig/bytes.js';
+import { bytesEqual, decodeBase64Strict, isBytes } from '../sig/bytes.js';
 import { parseCheckpoint, signCosignature, verifyCosignature, type Checkpoint } from './checkpoint.js';
-import { MERKLE_HASH_BYTES, verifyConsistency } from './merkle.js';
+import { EMPTY_TREE_ROOT, MERKLE_HASH_BYTES, verifyConsistency } from './merkle.js';
 import { NOTE_ALG_ED25519, openNote, parseNote, parseSignatureLine, parseVerifierKey } from './note.js';
 import { parseAddCheckpointRequest } from './proof-text.js';
 
@@ -79,6 +83,7 @@ export function judgeAddCheckpoint(
   try {
     cp = parseCheckpoint(text);
   } catch (e) {
+    if (isNonEmptyRootAtZero(text)) return refuse(422, 'a size-0 checkpoint must have the empty tree root', { origin });
     return refuse(400, messageOf(e), { origin });
   }
   if (req.oldSize > cp.size) return refuse(400, `old size ${req.oldSize} is above the checkpoint's ${cp.size}`);
@@ -87,7 +92,7 @@ export function judgeAddCheckpoint(
   if (req.oldSize !== have)
     return refuse(409, `old size ${req.oldSize} is not the last cosigned size ${have}`, { origin, size: have });
   const verdict = checkConsistency(req.proof, state, cp);
-  if (verdict !== undefined) return { ...verdict, origin, ...(verdict.status === 409 ? { size: have } : {}) };
+  if (verdict !== undefined) return { ...verdict, origin };
   return { ok: true, origin, checkpoint: cp, text, note: req.note, next: { size: cp.size, rootHash: cp.rootHash } };
 }
 
@@ -96,14 +101,14 @@ function checkConsistency(
   proof: readonly Uint8Array[],
   state: WitnessLogState | undefined,
   cp: Checkpoint,
-): { ok: false; status: 409 | 422; message: string } | undefined {
+): { ok: false; status: 422; message: string } | undefined {
   if (state === undefined || state.size === 0) {
     if (proof.length > 0) return { ok: false, status: 422, message: 'a consistency proof from size 0 must be empty' };
     return undefined;
   }
   if (state.size === cp.size) {
     if (!bytesEqual(state.rootHash, cp.rootHash))
-      return { ok: false, status: 409, message: `size ${cp.size} was cosigned with a different root hash` };
+      return { ok: false, status: 422, message: `size ${cp.size} was cosigned with a different root hash` };
     if (proof.length > 0) return { ok: false, status: 422, message: 'a proof between equal sizes must be empty' };
     return undefined;
   }
@@ -114,6 +119,12 @@ function checkConsistency(
       message: `the consistency proof from ${state.size} to ${cp.size} does not verify: the log forked or the proof is wrong`,
     };
   return undefined;
+}
+
+function isNonEmptyRootAtZero(text: string): boolean {
+  const [, size, root] = text.split('\n');
+  const hash = root === undefined ? undefined : decodeBase64Strict(root);
+  return size === '0' && isBytes(hash, MERKLE_HASH_BYTES) && !bytesEqual(hash, EMPTY_TREE_ROOT);
 }
 
 /** The 200 answer: one cosignature line per witness key, at `timestamp` (POSIX seconds, > 0). */
