@@ -42,6 +42,23 @@ const io: CommandIO = {
   env: {},
 };
 
+/** Imports the store's `notary` import into state dir `stateDir`: the refusal, or undefined. */
+function importRefusal(
+  store: ReturnType<typeof storeWith>,
+  stateDir: string,
+): Promise<{ code: string; details?: Record<string, unknown> } | undefined> {
+  return refreshNotaryImport(
+    { http, io, storeDir: '/nonexistent', stateDir },
+    'notary',
+    store.config.imports['notary']!,
+    store,
+    npmGraph({ pkg: '1.0.0' }),
+  ).then(
+    () => undefined,
+    (e: unknown) => e as { code: string; details?: Record<string, unknown> },
+  );
+}
+
 describe('issue 11 quirks are refused on import, naming the rule; nothing is written', () => {
   const names = issue11Quirks({ keyid: 'k', keys: generateEd25519KeyPair() }).map((q) => q.name);
   for (const name of names) {
@@ -56,16 +73,7 @@ describe('issue 11 quirks are refused on import, naming the rule; nothing is wri
       const before = structuredClone(store);
       const t = tempDir('vet-state-');
       cleanups.push(() => t.cleanup());
-      const error = await refreshNotaryImport(
-        { http, io, storeDir: '/nonexistent', stateDir: t.dir },
-        'notary',
-        store.config.imports['notary']!,
-        store,
-        npmGraph({ pkg: '1.0.0' }),
-      ).then(
-        () => undefined,
-        (e: unknown) => e as { code: string; details?: Record<string, unknown> },
-      );
+      const error = await importRefusal(store, t.dir);
       expect(error, 'the import should have been refused').toBeDefined();
       expect(error!.code).toBe('SIGNATURE_INVALID');
       expect(error!.details).toMatchObject({ index: 2, rule: quirk.rule });
@@ -99,16 +107,7 @@ describe('an auditor added with an unusable public key', () => {
       const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
       const t = tempDir('vet-state-');
       cleanups.push(() => t.cleanup());
-      const error = await refreshNotaryImport(
-        { http, io, storeDir: '/nonexistent', stateDir: t.dir },
-        'notary',
-        store.config.imports['notary']!,
-        store,
-        npmGraph({ pkg: '1.0.0' }),
-      ).then(
-        () => undefined,
-        (e: unknown) => e as { code: string; details?: Record<string, unknown> },
-      );
+      const error = await importRefusal(store, t.dir);
       expect(error, 'the import should have been refused').toBeDefined();
       expect(error!.details).toMatchObject({ index: 0, rule: 'AUDITOR_KEY' });
     });
