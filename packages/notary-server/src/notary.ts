@@ -19,7 +19,7 @@ import { makeReceipt, ProofMemo, proveConsistency, rootAt, type Receipt } from '
 import { makeLeafReader } from './log/read.js';
 import { makeStaticPublisher } from './log/static-publisher.js';
 import { directoryTarget, type StaticTarget } from './log/static-target.js';
-import { WitnessClient, WitnessRounds } from './witness/cosigner.js';
+import { carryCosignatures, WitnessClient, WitnessRounds } from './witness/cosigner.js';
 import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
 import { createNotaryReads, notaryKeysDoc, type NotaryReads } from './reads.js';
@@ -142,16 +142,22 @@ export function createNotary(deps: NotaryDeps): Notary {
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
   // What /checkpoint and the static copy serve: the latest checkpoint, or with witnesses
   // configured the newest one whose witnessing round ended, with the cosignatures it got.
-  let published = latest;
+  const staticTarget =
+    deps.staticTarget ?? (deps.staticDir === undefined ? undefined : directoryTarget(deps.staticDir));
+  const witnessKeys = (config.witnesses ?? []).map((w) => w.key);
+  let published =
+    witnessKeys.length === 0
+      ? latest
+      : { ...latest, note: carryCosignatures(latest.note, staticTarget?.sync?.checkpoint(), witnessKeys) };
   const publisher = makeStaticPublisher(
-    deps.staticTarget ?? (deps.staticDir === undefined ? undefined : directoryTarget(deps.staticDir)),
+    staticTarget,
     config.sequencer.publishIntervalMs,
     { tree, readLeaves, keysJson: JSON.stringify(notaryKeysDoc(keys, origin)) },
     () => published,
     logEvent,
   );
   const witnessing = makeWitnessRounds(config, tree, logEvent, (cp, note) => {
-    published = { size: cp.size, note, rootHash: cp.rootHash };
+    published = { size: cp.size, note: carryCosignatures(note, published.note, witnessKeys), rootHash: cp.rootHash };
     publisher.dirty();
   });
   witnessing?.offer(latest);

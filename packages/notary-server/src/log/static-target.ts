@@ -23,7 +23,7 @@ export interface StaticTarget {
   publishedSize(): Promise<number>;
   write(file: StaticFile): Promise<void>;
   /** A directory can also write synchronously (the start-up publication). */
-  readonly sync?: { publishedSize(): number; write(file: StaticFile): void };
+  readonly sync?: { publishedSize(): number; write(file: StaticFile): void; checkpoint(): string | undefined };
 }
 
 /** Creates the tile folders as needed. */
@@ -31,18 +31,23 @@ const WRITE = { mkdirMode: 0o777 };
 
 /** Files in `dir` through core's durable writer (temp file, fsync, rename, fsync of the folder). */
 export function directoryTarget(dir: string): StaticTarget {
-  const sizeOnDisk = (): number => {
+  const checkpoint = (): string | undefined => {
     try {
-      return checkpointSize(readFileSync(join(dir, 'checkpoint'), 'utf8'));
+      return readFileSync(join(dir, 'checkpoint'), 'utf8');
     } catch {
-      return 0;
+      return undefined;
     }
   };
+  const sizeOnDisk = (): number => checkpointSize(checkpoint() ?? '');
   return {
     where: dir,
     publishedSize: () => Promise.resolve(sizeOnDisk()),
     write: (f) => writeFileAtomic(join(dir, f.path), f.data, WRITE),
-    sync: { publishedSize: sizeOnDisk, write: (f) => writeFileAtomicSync(join(dir, f.path), f.data, WRITE) },
+    sync: {
+      publishedSize: sizeOnDisk,
+      write: (f) => writeFileAtomicSync(join(dir, f.path), f.data, WRITE),
+      checkpoint,
+    },
   };
 }
 

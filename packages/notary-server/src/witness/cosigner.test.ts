@@ -10,7 +10,16 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generateNoteSigner, verifyCosignature } from '@vet/core';
+import { join } from 'node:path';
+import {
+  appendNoteSignatures,
+  formatCheckpoint,
+  generateNoteSigner,
+  signCosignature,
+  signNote,
+  verifyCosignature,
+} from '@vet/core';
+import { carryCosignatures } from './cosigner.js';
 import { formatNotaryConfig, parseNotaryConfig } from '../config.js';
 import { paths as notaryPaths } from '../datadir.js';
 import { serveNotary } from '../server.js';
@@ -130,6 +139,71 @@ describe('an idle witnessed log', () => {
       await w.current?.close();
       t.cleanup();
     }
+  });
+});
+
+describe('cosignatures across a restart', () => {
+  it('a restarted notary serves the cosigned checkpoint of its last run, even while the witness is down', async () => {
+    const t = tempDir('vet-witness-');
+    initWitnessDir(t.dir, 'witness.test/w1', { host: '127.0.0.1', port: 0 });
+    const n = await startTestNotary((c) => (c.sequencer.publishIntervalMs = 10));
+    let witness: RunningWitness | undefined;
+    let restarted: Awaited<ReturnType<typeof serveNotary>> | undefined;
+    try {
+      await n.running.close();
+      addWitnessedLog(t.dir, { origin: ORIGIN, keys: [n.verifierKey] });
+      witness = await serveWitness(t.dir, { port: 0 });
+      const cfgPath = notaryPaths(n.dir).config;
+      const cfg = parseNotaryConfig(readFileSync(cfgPath, 'utf8'), cfgPath);
+      cfg.witnesses = [{ url: witness.url, key: witness.vkey, timeoutMs: 300 }];
+      writeFileSync(cfgPath, formatNotaryConfig(cfg));
+      const first = await serveNotary(n.dir, { port: 0 });
+      const lines = async (url: string) =>
+        (await fetch(`${url}/checkpoint`).then((r) => r.text())).split('\n— ').length - 1;
+      const end = Date.now() + 20_000;
+      const staticCheckpoint = join(notaryPaths(n.dir).static, 'checkpoint');
+      while ((await lines(first.url)) !== 2 || !readFileSync(staticCheckpoint, 'utf8').includes('— witness.test/w1 ')) {
+        if (Date.now() > end) throw new Error('never cosigned');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const cosigned = await fetch(`${first.url}/checkpoint`).then((r) => r.text());
+      await first.close();
+      await witness.close();
+      witness = undefined;
+
+      const events: Record<string, unknown>[] = [];
+      restarted = await serveNotary(n.dir, { port: 0, log: (e) => events.push(e) });
+      expect(await fetch(`${restarted.url}/checkpoint`).then((r) => r.text())).toBe(cosigned);
+      while (!events.some((e) => e.event === 'witness_failed')) {
+        if (Date.now() > end) throw new Error('the round never ended');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(await fetch(`${restarted.url}/checkpoint`).then((r) => r.text())).toBe(cosigned);
+    } finally {
+      await restarted?.close();
+      await witness?.close();
+      await n.close();
+      t.cleanup();
+    }
+  });
+
+  it('carryCosignatures keeps verified lines of absent witnesses only, for the same checkpoint', () => {
+    const log = generateNoteSigner(ORIGIN);
+    const w1 = generateNoteSigner('witness.test/w1', 0x04);
+    const w2 = generateNoteSigner('witness.test/w2', 0x04);
+    const text = formatCheckpoint({ origin: ORIGIN, size: 1, rootHash: new Uint8Array(32).fill(7) });
+    const note = signNote(text, log.signerKey);
+    const old1 = signCosignature(text, w1.signerKey, 100);
+    const old2 = signCosignature(text, w2.signerKey, 100);
+    const previous = appendNoteSignatures(note, [old1, old2]);
+    const keys = [w1.verifierKey, w2.verifierKey];
+    expect(carryCosignatures(note, previous, keys)).toBe(previous);
+    const fresh1 = appendNoteSignatures(note, [signCosignature(text, w1.signerKey, 200)]);
+    expect(carryCosignatures(fresh1, previous, keys)).toBe(appendNoteSignatures(fresh1, [old2])); // w1 once, its new line
+    expect(carryCosignatures(note, previous, [w1.verifierKey])).toBe(appendNoteSignatures(note, [old1])); // w2 not configured
+    const other = signNote(formatCheckpoint({ origin: ORIGIN, size: 2, rootHash: new Uint8Array(32) }), log.signerKey);
+    expect(carryCosignatures(other, previous, keys)).toBe(other); // another checkpoint: nothing carried
+    expect(carryCosignatures(note, 'garbage', keys)).toBe(note);
   });
 });
 

@@ -14,6 +14,7 @@ import {
   parseNote,
   parseTlogSize,
   readCosignatureResponse,
+  verifyCosignature,
 } from '@vet/core';
 import type { NotaryWitnessConfig } from './config.js';
 
@@ -103,6 +104,42 @@ export class WitnessClient {
     if (this.#failing.delete(w.key)) this.#deps.log({ event: 'witness_recovered', witness: w.url });
   }
 }
+
+/**
+ * Keeps the cosignatures `previous` holds for the same checkpoint by witnesses that `note`
+ * has none from: at start-up (the static copy's `checkpoint`: a restart does not serve an
+ * uncosigned checkpoint until a round ends, or while the witnesses are down) and after a
+ * refresh round some witness did not answer. A witness that answered is represented by its
+ * new line only, so an idle log's note does not grow. Only lines that verify as
+ * cosignatures of the checkpoint by a configured witness are kept.
+ */
+export function carryCosignatures(note: string, previous: string | undefined, witnessKeys: readonly string[]): string {
+  if (previous === undefined || previous === note) return note;
+  try {
+    const text = parseNote(note).text;
+    const prev = parseNote(previous);
+    if (prev.text !== text) return note;
+    const have = new Set(parseNote(note).signatures.map((s) => `${s.name} ${toHex(s.keyId)}`));
+    const carried = prev.signatures
+      .filter((s) => !have.has(`${s.name} ${toHex(s.keyId)}`))
+      .map((s) => s.line)
+      .filter((line) => witnessKeys.some((k) => verifies(text, line, k)));
+    return carried.length === 0 ? note : appendNoteSignatures(note, carried);
+  } catch {
+    return note; // a damaged file: start from the log-signed note
+  }
+}
+
+function verifies(text: string, line: string, key: string): boolean {
+  try {
+    verifyCosignature(text, line, key);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 function refusal(status: number, body: string): string {
   return `add-checkpoint answered ${status}: ${JSON.stringify(body.slice(0, 200))}`;
