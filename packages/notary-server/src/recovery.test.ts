@@ -70,7 +70,7 @@ describe('auditor add: entry and token in one transaction', () => {
     try {
       const before = await sizeOf(n.url);
       sql(n.dir, FAIL_TOKENS);
-      await expect(addTestAuditor(n.dir, 'Frank')).rejects.toThrow(/UNAVAILABLE/);
+      await expect(addTestAuditor(n.dir, 'Frank')).rejects.toMatchObject({ apiCode: 'UNAVAILABLE' });
       expect(await sizeOf(n.url)).toBe(before);
       expect(sql(n.dir, 'SELECT count(*) FROM entries')).toEqual([before]);
       sql(n.dir, 'DROP TRIGGER fail_tokens');
