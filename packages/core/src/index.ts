@@ -146,7 +146,14 @@ export { serializeAudits } from './store/serialize-audits.js';
 export { serializeConfig, serializeImportsLock } from './store/serialize-config.js';
 export { checkStoreVersion } from './store/store-version.js';
 export { validateStore } from './store/validate.js';
-export { formatCheckpoint, parseCheckpoint, signCosignature, verifyCheckpoint } from './tlog/checkpoint.js';
+export {
+  formatCheckpoint,
+  parseCheckpoint,
+  signCosignature,
+  verifyCheckpoint,
+  verifyCosignature,
+  verifyWitnessQuorum,
+} from './tlog/checkpoint.js';
 export { CompactRange } from './tlog/compact-range.js';
 export {
   consistencyProof,
@@ -162,12 +169,33 @@ export {
 export {
   NOTE_ALG_COSIGNATURE_V1,
   NOTE_MAX_BYTES,
+  appendNoteSignatures,
   generateNoteSigner,
   parseNote,
+  parseVerifierKey,
   parseSignerKey,
   signNote,
 } from './tlog/note.js';
-export { type NotaryReceipt, parseTlogProof } from './tlog/proof-text.js';
+export {
+  type NotaryReceipt,
+  formatAddCheckpointRequest,
+  parseAddCheckpointRequest,
+  parseTlogProof,
+} from './tlog/proof-text.js';
+export {
+  TLOG_SIZE_CONTENT_TYPE,
+  checkWitnessedLog,
+  cosignAddCheckpoint,
+  formatTlogSize,
+  isWitnessLogState,
+  judgeAddCheckpoint,
+  parseTlogSize,
+  readCosignatureResponse,
+  type AddCheckpointVerdict,
+  type WitnessLogState,
+  type WitnessStatus,
+  type WitnessedLog,
+} from './tlog/witness.js';
 export {
   TILE_HEIGHT,
   TILE_WIDTH,

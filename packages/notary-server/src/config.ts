@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { VetError, VetValidationError, type Problem } from '@vet/core';
 import { parseWatchConfig, type WatchConfig } from './watch/config.js';
+import { parseStaticConfig, type StaticConfig } from './log/static-config.js';
+import { parseWitnessesConfig, type NotaryWitnessConfig } from './witness/config.js';
 
 export interface NotaryPolicy {
   /** Criteria this notary offers; audits naming any other criterion are refused. */
@@ -80,6 +82,12 @@ export interface NotaryConfig {
   archive: NotaryArchiveConfig;
   /** Absent: SQLite in the data directory (`notary.db`). */
   database?: NotaryDatabaseConfig;
+  /** Where the static tlog-tiles copy goes; absent: `<data>/static/` (log/static-config.ts). */
+  static?: StaticConfig;
+  /** Witnesses asked to cosign every checkpoint (witness/config.ts); absent = none. */
+  witnesses?: NotaryWitnessConfig[];
+  /** With witnesses: re-ask them this often while the log is idle, so cosignatures stay fresh. */
+  witnessRefreshSeconds?: number;
 }
 
 /** PostgreSQL shared by several `serve` processes (pg/). */
@@ -180,6 +188,12 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   if (watch !== undefined) cfg.watch = watch;
   readArchive(obj(raw.archive, 'archive', bad), cfg.archive, bad);
   if (raw.database !== undefined) cfg.database = readDatabase(obj(raw.database, 'database', bad), bad);
+  const statics = parseStaticConfig(raw.static, bad);
+  if (statics !== undefined) cfg.static = statics;
+  const witnesses = parseWitnessesConfig(raw.witnesses, bad);
+  if (witnesses.length > 0) cfg.witnesses = witnesses;
+  if (raw.witnessRefreshSeconds !== undefined)
+    cfg.witnessRefreshSeconds = int(raw.witnessRefreshSeconds, 3600, 1, 86_400, 'witnessRefreshSeconds', bad);
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }

@@ -43,3 +43,9 @@ export type {
   AuditorClaim,
   Ecosystem,
 } from './entries/model.js';
+export { serveWitness, initWitnessDir, addWitnessedLog, witnessPaths, type RunningWitness } from './witness/server.js';
+export { createWitness, type Witness, type WitnessAnswer } from './witness/witness.js';
+export { WitnessStateStore } from './witness/state.js';
+export { WitnessClient, type CheckpointToWitness } from './witness/cosigner.js';
+export type { NotaryWitnessConfig, WitnessServerConfig } from './witness/config.js';
+export type { StaticConfig } from './log/static-config.js';

@@ -15,12 +15,14 @@ import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
 import { loadLog, replayStored } from './log/load.js';
-import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
+import { makeReceipt, ProofMemo, proveConsistency, rootAt, type Receipt } from './log/proofs.js';
 import type { StoredEntry } from './log/read.js';
 import { makeStaticPublisher } from './log/static-publisher.js';
+import { directoryTarget, type StaticTarget } from './log/static-target.js';
+import { carryCosignatures, WitnessClient, WitnessRounds } from './witness/cosigner.js';
 import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
-import { createNotaryReads, type NotaryReads } from './reads.js';
+import { createNotaryReads, notaryKeysDoc, type NotaryReads } from './reads.js';
 import type { BatchCommitter, TokenGrant } from './log/commit.js';
 import { replayState } from './log/load.js';
 import { StorageHealth } from './log/storage-health.js';
@@ -49,6 +51,8 @@ export interface NotaryDeps {
   verifier?: SignatureVerifier;
   /** Where static tlog-tiles files go; undefined = do not write any. */
   staticDir?: string;
+  /** Or any other static target (an S3 bucket); takes precedence over staticDir. */
+  staticTarget?: StaticTarget;
   /** Structured log sink (one JSON object per event). */
   log?: (event: Record<string, unknown>) => void;
   /** Where archived artifacts go; undefined = no archive (uploads and artifact reads answer 404). */
@@ -176,13 +180,42 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
   const readLeaves = (start: number, end: number) => db.readLeaves(start, end);
   const checkToken = makeTokenChecker(db.tokens());
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
+  // What /checkpoint and the static copy serve: the latest checkpoint, or with witnesses
+  // configured the newest one whose witnessing round ended, with the cosignatures it got.
+  const staticTarget =
+    deps.staticTarget ?? (deps.staticDir === undefined ? undefined : directoryTarget(deps.staticDir));
+  const witnessKeys = (config.witnesses ?? []).map((w) => w.key);
+  let published =
+    witnessKeys.length === 0
+      ? latest
+      : { ...latest, note: carryCosignatures(latest.note, staticTarget?.sync?.checkpoint(), witnessKeys) };
+  // Only the instance that sequences asks witnesses (a follower's checkpoint may lag the one a
+  // witness already cosigned, which the witness would rightly refuse as a rollback) and writes
+  // a shared static target (a follower could put back an older checkpoint).
+  const leading = (): boolean => cluster?.isLeader() ?? true;
   const publisher = makeStaticPublisher(
-    deps.staticDir,
+    staticTarget,
     config.sequencer.publishIntervalMs,
-    { tree, readLeaves },
-    () => latest,
+    { tree, readLeaves, keysJson: JSON.stringify(notaryKeysDoc(keys, origin)) },
+    () => published,
     logEvent,
+    () => leading(),
   );
+  const witnessing = makeWitnessRounds(config, tree, logEvent, (cp, note) => {
+    published = { size: cp.size, note: carryCosignatures(note, published.note, witnessKeys), rootHash: cp.rootHash };
+    publisher.dirty();
+  });
+  if (leading()) witnessing?.offer(latest);
+  // Idle logs are re-witnessed so `--max-age` clients keep getting fresh cosignatures.
+  const refresh =
+    witnessing &&
+    setInterval(
+      () => {
+        if (leading()) witnessing.offer(latest);
+      },
+      (config.witnessRefreshSeconds ?? 3600) * 1000,
+    );
+  refresh?.unref();
 
   const committer = deps.committer ?? db.defaultCommitter();
   const sequencer = new Sequencer(
@@ -196,7 +229,11 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
       batchMaxEntries: config.sequencer.batchMaxEntries,
       onCommit(_entries, batch) {
         latest = { size: batch.size, note: batch.checkpoint, rootHash: batch.rootHash };
-        publisher.dirty();
+        if (witnessing !== undefined) witnessing.offer(latest);
+        else {
+          published = latest;
+          publisher.dirty();
+        }
       },
       onRollback(size, cause) {
         logEvent({ event: 'commit_failed', error: errorText(cause), rolledBackTo: size });
@@ -249,6 +286,7 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
       return state;
     },
     latest: () => latest,
+    published: () => published,
     readLeaves,
     ...(archiver !== undefined && { archive: archiver }),
   });
@@ -387,6 +425,8 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
       await sequencer.close();
       await committer.close();
       await verifier.close();
+      clearInterval(refresh);
+      await witnessing?.stop();
       await publisher.stop();
     },
   };
@@ -406,12 +446,17 @@ export function createNotaryCore(deps: NotaryDeps): NotaryCore {
       }
       if (head.size !== tree.size) throw new Error(`following: checkpoint ${head.size} but tree ${tree.size}`);
       latest = { size: head.size, note: head.note, rootHash: rootAt(tree, head.size) };
+      // A follower serves the log-signed checkpoint it read: cosignatures live with the sequencer.
+      published = latest;
       publisher.dirty();
     },
     lead(head) {
       if (head.size !== tree.size) throw new Error(`leading: checkpoint ${head.size} but tree ${tree.size}`);
       latest = { size: head.size, note: head.note, rootHash: rootAt(tree, head.size) };
       sequencer.resync(head.size);
+      if (witnessing !== undefined) witnessing.offer(latest);
+      else published = latest;
+      publisher.dirty();
     },
     async sequenceQueued(body, who, grant, queueId) {
       await sequence(body, who, grant, queueId);
@@ -452,6 +497,19 @@ function bindGrant(grant: TokenGrant, claim: EntryClaim, who: TokenInfo): TokenG
     throw new NotaryError('FORBIDDEN', 'a token can only be issued with an admin-signed auditor add entry');
   if (!/^[0-9a-f]{64}$/.test(grant.hash)) throw new NotaryError('MALFORMED', 'a token grant is a SHA-256 in hex');
   return { ...grant, subject: claim.keyid };
+}
+
+/** Rounds of cosignature requests after each checkpoint; undefined without witnesses. */
+function makeWitnessRounds(
+  config: NotaryConfig,
+  tree: Parameters<typeof proveConsistency>[0],
+  log: (e: Record<string, unknown>) => void,
+  done: (cp: { size: number; rootHash: Uint8Array }, cosigned: string) => void,
+): WitnessRounds<{ size: number; note: string; rootHash: Uint8Array }> | undefined {
+  const witnesses = config.witnesses ?? [];
+  if (witnesses.length === 0) return undefined;
+  const client = new WitnessClient({ witnesses, proof: (a, b) => proveConsistency(tree, a, b), log });
+  return new WitnessRounds<{ size: number; note: string; rootHash: Uint8Array }>(client, done);
 }
 
 function errorText(e: unknown): string {

@@ -5,6 +5,7 @@
  * HTTP with the admin token when one holds the lock, else through an in-process sequencer
  * under the same lock.
  */
+import { staticTargetOf } from './log/static-config.js';
 import { readFileSync } from 'node:fs';
 import {
   IN_TOTO_PAYLOAD_TYPE,
@@ -61,7 +62,7 @@ export async function appendAdminEntry(dataDir: string, envelope: Uint8Array, gr
   }
   const { db, config, keys, paths: p } = opened;
   try {
-    const notary = createNotary({ db, config, keys, staticDir: p.static });
+    const notary = createNotary({ db, config, keys, staticTarget: staticTargetOf(config.static, p.static) });
     try {
       return await notary.submit(envelope, { subject: 'admin', role: 'admin', id: 'operator-cli' }, grant);
     } finally {

@@ -33,6 +33,8 @@ export interface ReadSource {
   tree: MerkleLevels;
   state: NotaryState;
   latest(): LatestCheckpoint;
+  /** What GET /checkpoint serves (the latest one with its witness cosignatures); default: latest. */
+  published?(): LatestCheckpoint;
   readLeaves(start: number, end: number): Buffer[];
   /** The archive, when the notary keeps one: an approval digest's archived artifact, and how many it holds. */
   archive?: { archived(digest: string): { sha256: string } | undefined; readonly count: number };
@@ -95,6 +97,7 @@ export function createNotaryReads(src: ReadSource): NotaryReads {
     }
     return tagFor.tag;
   };
+  const checkpointTag = (note: string) => createHash('sha256').update(note).digest('hex').slice(0, 16);
   const bundles = new Map<number, Buffer>();
   const feeds = new Map<Ecosystem, Tagged<string>>();
   const rowsCache = new Map<string, { size: number; rows: PublishedAudit[] }>();
@@ -114,7 +117,10 @@ export function createNotaryReads(src: ReadSource): NotaryReads {
 
   return {
     source: src,
-    checkpoint: () => ({ tag: tag(), value: src.latest().note }),
+    checkpoint: () => {
+      const note = (src.published ?? src.latest)().note;
+      return { tag: note === src.latest().note ? tag() : checkpointTag(note), value: note };
+    },
 
     hashTile(level, index, width) {
       // The tree may hold a batch that is still committing: only what the checkpoint covers.
@@ -189,11 +195,16 @@ export function createNotaryReads(src: ReadSource): NotaryReads {
       return hit;
     },
 
-    keys: () => ({
-      origin: src.config.origin,
-      logKeys: src.keys.logVerifiers,
-      admin: { keyid: src.keys.admin.keyid, publicKey: b64(src.keys.admin.publicKey) },
-    }),
+    keys: () => notaryKeysDoc(src.keys, src.config.origin),
+  };
+}
+
+/** GET /v1/keys, also published as the static file `v1/keys`. */
+export function notaryKeysDoc(keys: NotaryKeys, origin: string): ReturnType<NotaryReads['keys']> {
+  return {
+    origin,
+    logKeys: keys.logVerifiers,
+    admin: { keyid: keys.admin.keyid, publicKey: b64(keys.admin.publicKey) },
   };
 }
 

@@ -20,6 +20,7 @@ import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
 import { archiveDir } from './archive/store.js';
 import { sqliteStorage, type NotaryStorage } from './db/storage.js';
+import { staticTargetOf } from './log/static-config.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -66,7 +67,7 @@ async function openSqlite(dataDir: string, opts: ServeOptions): Promise<Opened> 
       keys,
       committer,
       verifier,
-      staticDir: paths.static,
+      staticTarget: staticTargetOf(config.static, paths.static),
       archiveDir: archiveDir(dataDir),
       ...(opts.log && { log: opts.log }),
     });

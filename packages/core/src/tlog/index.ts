@@ -86,3 +86,17 @@ export {
   type AddCheckpointRequest,
   type NotaryReceipt,
 } from './proof-text.js';
+export {
+  TLOG_SIZE_CONTENT_TYPE,
+  judgeAddCheckpoint,
+  cosignAddCheckpoint,
+  formatTlogSize,
+  parseTlogSize,
+  readCosignatureResponse,
+  checkWitnessedLog,
+  isWitnessLogState,
+  type WitnessedLog,
+  type WitnessLogState,
+  type WitnessStatus,
+  type AddCheckpointVerdict,
+} from './witness.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateEd25519KeyPair } from '@vet/core';
+import { generateEd25519KeyPair, generateNoteSigner } from '@vet/core';
 import { tempDir } from '@vet/test-support/notary-harness';
 import { runCli } from './main.js';
 
@@ -119,5 +119,28 @@ describe('usage', () => {
     expect(await runCli(['serve', '--bogus'], io)).toBe(2);
     expect(lines.join('\n')).toMatch(/^error\[INVALID_ARGUMENT\]: Unknown option '--bogus'/);
     expect(lines.join('\n')).not.toContain('internal error');
+  });
+});
+
+describe('vet-notary witness', () => {
+  const wdir = join(root, 'w');
+
+  it('init prints the witness key; add-log follows a log; serve binds and stops; bad input is a usage error', async () => {
+    const init = await cli('witness', 'init', wdir, '--name', 'witness.test/cli', '--port', '0', '--json');
+    expect(init.code).toBe(0);
+    const { vkey } = JSON.parse(init.out) as { vkey: string };
+    expect(vkey).toMatch(/^witness\.test\/cli\+[0-9a-f]{8}\+/);
+    expect((await cli('witness', 'init', wdir, '--name', 'witness.test/cli')).code).toBe(2);
+    const logKey = generateNoteSigner('cli.test/witnessed').verifierKey;
+    const add = await cli('witness', 'add-log', wdir, '--origin', 'cli.test/witnessed', '--log-key', logKey, '--json');
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.out).logs).toEqual([{ origin: 'cli.test/witnessed', keys: [logKey] }]);
+    const notALogKey = await cli('witness', 'add-log', wdir, '--origin', 'x.test/log', '--log-key', vkey);
+    expect(notALogKey.code).toBe(2);
+    expect(notALogKey.err).toMatch(/type 0x01/);
+    const serve = await cli('witness', 'serve', wdir);
+    expect(serve.code).toBe(0);
+    expect(serve.out).toMatch(/^vet-notary witness witness\.test\/cli\+.* serving at http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await cli('witness', 'frobnicate', wdir)).code).toBe(2);
   });
 });

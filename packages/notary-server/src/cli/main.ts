@@ -9,6 +9,8 @@
  *   token issue|revoke <dir> --name <n> | --keyid <id> [--expires-days d]
  *   rotate-key <dir> [--finish]    verify <dir>    backup <dir> <dest> [--include-keys]
  *   status <dir> [--json]          what the home page shows (asks the running server)
+ *   witness init <dir> --name <n> [--host h] [--port p] | witness add-log <dir> --origin <o> --log-key <vkey>
+ *   witness serve <dir> [--host h] [--port p]           run a C2SP tlog-witness (witness/)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ import { EXIT_STORAGE, formatStorageProblem, storageProblem } from '../storage-e
 import { isNotaryError } from '../errors.js';
 import { verifyNotaryLog } from '../verify.js';
 import { fetchStatus, formatStatus } from '../web/status.js';
+import { addWitnessedLog, initWitnessDir, serveWitness } from '../witness/server.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -43,6 +46,7 @@ const OPTIONS = {
   'include-keys': { type: 'boolean' },
   json: { type: 'boolean' },
   database: { type: 'string' },
+  'log-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -205,6 +209,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       print(formatStatus(d), d);
       return 0;
     }
+    case 'witness':
+      return witnessCommand(rest, o, port, io, print, need);
     case undefined:
     case 'help':
       io.out(HELP);
@@ -214,10 +220,44 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function witnessCommand(
+  rest: string[],
+  o: { name?: string; host?: string; origin?: string; 'log-key'?: string },
+  port: number | undefined,
+  io: CliIo,
+  print: (human: string, json: unknown) => void,
+  need: (v: string | undefined, what: string) => string,
+): Promise<number> {
+  const [sub, d] = rest;
+  const dir = need(d, 'witness directory');
+  if (sub === 'init') {
+    const r = initWitnessDir(dir, need(o.name, '--name'), { host: o.host ?? '127.0.0.1', port: port ?? 8490 });
+    print(`initialised witness ${dir}\nwitness key (give this to logs and clients): ${r.vkey}`, r);
+    return 0;
+  }
+  if (sub === 'add-log') {
+    const r = addWitnessedLog(dir, { origin: need(o.origin, '--origin'), keys: [need(o['log-key'], '--log-key')] });
+    print(`witness ${dir} now follows ${r.logs.length} log(s) (restart serve)`, r);
+    return 0;
+  }
+  if (sub === 'serve') {
+    const running = await serveWitness(dir, {
+      ...(o.host && { host: o.host }),
+      ...(port !== undefined && { port }),
+      log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })),
+    });
+    io.out(`vet-notary witness ${running.vkey} serving at ${running.url}`);
+    await io.untilSignal();
+    await running.close();
+    return 0;
+  }
+  throw new VetError('INVALID_ARGUMENT', `unknown witness command ${String(sub)} (init, add-log, serve)`);
+}
+
 /** The data directory a command names (its first positional after the command words). */
 function dataDirArg(argv: string[]): string | undefined {
   const pos = argv.filter((a) => !a.startsWith('-'));
-  return ['auditor', 'token'].includes(pos[0] ?? '') ? pos[2] : pos[1];
+  return ['auditor', 'token', 'witness'].includes(pos[0] ?? '') ? pos[2] : pos[1];
 }
 
 const HELP = `vet-notary <command>
@@ -231,6 +271,9 @@ const HELP = `vet-notary <command>
   rotate-key <dir> [--finish]
   verify <dir>
   backup <dir> <dest> [--include-keys]
+  witness init <dir> --name <witness name> [--host h] [--port p]
+  witness add-log <dir> --origin <origin> --log-key <log verifier key>
+  witness serve <dir> [--host h] [--port p]   run a C2SP tlog-witness for the logs in <dir>/witness.json
   (--json for machine-readable output)`;
 
 /** node's parseArgs throws plain TypeErrors for unknown options: make them usage errors. */
