@@ -15,8 +15,8 @@ import { stillSeenSync, traceReads, type Observation } from '@vet/core/node';
 import { writeFileAtomic } from './registry/cache.js';
 import { touch } from './registry/cache-limit.js';
 
-/** Bumped whenever an entry's layout changes. */
-const FORMAT = 1;
+/** Bumped whenever an entry's layout or the meaning of an observation changes (2: reads digest bytes). */
+const FORMAT = 2;
 
 export interface ParseCacheOptions {
   /** The cache root (`resolveCacheDir`). */
