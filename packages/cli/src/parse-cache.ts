@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { DependencyGraph, Store } from '@vet/core';
 import { stillSeenSync, traceReads, type Observation } from '@vet/core/node';
@@ -45,7 +44,7 @@ export async function cachedGraph(
     .update(JSON.stringify([FORMAT, o.build, o.lockfile, o.inputs]))
     .digest('hex');
   const file = path.join(o.root, 'parse', `${key}.json`);
-  const hit = await usable(file, key);
+  const hit = usable(file, key);
   if (hit !== undefined) return hit;
   const observations: Observation[] = [];
   const graph = await traceReads(observations, read);
@@ -70,18 +69,19 @@ function distinct(observations: Observation[]): Observation[] {
   });
 }
 
-async function usable(file: string, key: string): Promise<DependencyGraph | undefined> {
+function usable(file: string, key: string): DependencyGraph | undefined {
+  // Synchronous reads: a hit is on every warm check's path, and a trip through the thread pool
+  // per file costs more than the read (more so on a loaded machine).
   let entry: unknown;
   try {
-    entry = JSON.parse(await readFile(file, 'utf8'));
+    entry = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
   if (!isEntry(entry) || entry.key !== key) return undefined;
   if (!entry.observations.every(stillSeenSync)) return undefined;
   // The entry's modification time is its last use, for least-recently-used eviction.
-  const now = new Date();
-  await utimes(file, now, now).catch(() => undefined);
+  touch(file);
   return entry.graph;
 }
 
@@ -159,22 +159,16 @@ export interface CanonicalMark {
   store?: Store;
 }
 
-export async function knownCanonical(
-  root: string,
-  build: string,
-  dir: string,
-  files: StoreText,
-): Promise<CanonicalMark | undefined> {
+export function knownCanonical(root: string, build: string, dir: string, files: StoreText): CanonicalMark | undefined {
   const mark = markPath(root, build, dir, files);
   let text: string;
   try {
-    text = await readFile(mark, 'utf8');
+    text = readFileSync(mark, 'utf8');
   } catch {
     return undefined;
   }
   // Touching the mark keeps it from being evicted while in use.
-  const now = new Date();
-  await utimes(mark, now, now).catch(() => undefined);
+  touch(mark);
   const store = storeOf(text);
   return store === undefined ? {} : { store };
 }
