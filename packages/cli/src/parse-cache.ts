@@ -197,14 +197,27 @@ type KeyPath = Array<string | number>;
  * store in a fresh process (against ~3 ms for the plain parse) and left ~1,600 entries as
  * slow dictionary-mode objects (issue 12).
  */
-export function nullPrototypePaths(v: unknown, at: KeyPath = [], out: KeyPath[] = []): KeyPath[] {
-  if (typeof v !== 'object' || v === null) return out;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) nullPrototypePaths(v[i], [...at, i], out);
-    return out;
-  }
-  for (const k of Object.keys(v)) nullPrototypePaths((v as Record<string, unknown>)[k], [...at, k], out);
-  if (Object.getPrototypeOf(v) === null) out.push(at);
+export function nullPrototypePaths(v: unknown): KeyPath[] {
+  const out: KeyPath[] = [];
+  const at: KeyPath = []; // one stack, copied only for the few objects listed
+  const walk = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null) return;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        at.push(i);
+        walk(x[i]);
+        at.pop();
+      }
+      return;
+    }
+    for (const k of Object.keys(x)) {
+      at.push(k);
+      walk((x as Record<string, unknown>)[k]);
+      at.pop();
+    }
+    if (Object.getPrototypeOf(x) === null) out.push([...at]);
+  };
+  walk(v);
   return out;
 }
 
