@@ -42,6 +42,11 @@ import { createHttpClient } from '../packages/cli/src/registry/index.js';
 import { refreshNotaryImport } from '../packages/cli/src/notary/refresher.js';
 import { notaryImport, storeWith, npmGraph } from '@vet/test-support/notary-fixtures';
 
+/** Keys no signature verifies under: the identity point (small order) and y = p + 1 (non-canonical). */
+const WEAK_KEYS = [
+  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)),
+  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xee : i === 31 ? 0x7f : 0xff)),
+];
 const TOTAL = Number(process.env.VET_DIFF_ENTRIES ?? 1500);
 const PER_RUN = TOTAL >= 20_000 ? 2000 : 300;
 const RUNS = Math.max(1, Math.ceil(TOTAL / PER_RUN));
@@ -155,7 +160,8 @@ const action = fc.oneof(
       random: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('add' as const), slot: signer, name: text }) },
+  // weak 0: a small-order public key, 1: a non-canonical one (rule AUDITOR_KEY); else the slot's own.
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('add' as const), slot: signer, name: text, weak: fc.nat(7) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('remove' as const), slot: signer, wrongKey: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('quirk' as const), signer, k: fc.nat(6) }) },
   {
@@ -264,7 +270,11 @@ function build(a: Action, ctx: Ctx): Uint8Array {
     case 'remove': {
       const slot = SLOTS[a.slot]!;
       const pk =
-        a.t === 'remove' && a.wrongKey ? SLOTS[(a.slot + 1) % SLOTS.length]!.keys.publicKey : slot.keys.publicKey;
+        a.t === 'remove' && a.wrongKey
+          ? SLOTS[(a.slot + 1) % SLOTS.length]!.keys.publicKey
+          : a.t === 'add' && a.weak < 2
+            ? WEAK_KEYS[a.weak]!
+            : slot.keys.publicKey;
       const name = a.t === 'add' ? a.name : 'x';
       try {
         return bytes(
@@ -353,8 +363,8 @@ async function runSequence(actions: Action[], overHttp: boolean): Promise<void> 
     const client = new NotaryReplayer(mirror, 0);
     const ctx: Ctx = { admin, sent: [], claims: [], n: 0 };
     const start: Action[] = [
-      { t: 'add', slot: 0, name: 'Alice' },
-      { t: 'add', slot: 1, name: 'Bob' },
+      { t: 'add', slot: 0, name: 'Alice', weak: 2 },
+      { t: 'add', slot: 1, name: 'Bob', weak: 2 },
     ];
     let size = 0;
     for (const a of [...start, ...actions]) {

@@ -22,7 +22,7 @@ import {
   storeWith,
   tempDir,
 } from '@vet/test-support/notary-fixtures';
-import { generateEd25519KeyPair } from '@vet/core';
+import { IN_TOTO_PAYLOAD_TYPE, generateEd25519KeyPair, makeAuditorStatement, signDsse } from '@vet/core';
 import { issue11Quirks } from '@vet/test-support/notary-quirks';
 
 const http = createHttpClient({ retries: 0 });
@@ -42,6 +42,23 @@ const io: CommandIO = {
   env: {},
 };
 
+/** Imports the store's `notary` import into state dir `stateDir`: the refusal, or undefined. */
+function importRefusal(
+  store: ReturnType<typeof storeWith>,
+  stateDir: string,
+): Promise<{ code: string; details?: Record<string, unknown> } | undefined> {
+  return refreshNotaryImport(
+    { http, io, storeDir: '/nonexistent', stateDir },
+    'notary',
+    store.config.imports['notary']!,
+    store,
+    npmGraph({ pkg: '1.0.0' }),
+  ).then(
+    () => undefined,
+    (e: unknown) => e as { code: string; details?: Record<string, unknown> },
+  );
+}
+
 describe('issue 11 quirks are refused on import, naming the rule; nothing is written', () => {
   const names = issue11Quirks({ keyid: 'k', keys: generateEd25519KeyPair() }).map((q) => q.name);
   for (const name of names) {
@@ -56,22 +73,43 @@ describe('issue 11 quirks are refused on import, naming the rule; nothing is wri
       const before = structuredClone(store);
       const t = tempDir('vet-state-');
       cleanups.push(() => t.cleanup());
-      const error = await refreshNotaryImport(
-        { http, io, storeDir: '/nonexistent', stateDir: t.dir },
-        'notary',
-        store.config.imports['notary']!,
-        store,
-        npmGraph({ pkg: '1.0.0' }),
-      ).then(
-        () => undefined,
-        (e: unknown) => e as { code: string; details?: Record<string, unknown> },
-      );
+      const error = await importRefusal(store, t.dir);
       expect(error, 'the import should have been refused').toBeDefined();
       expect(error!.code).toBe('SIGNATURE_INVALID');
       expect(error!.details).toMatchObject({ index: 2, rule: quirk.rule });
       expect(store).toEqual(before); // imports.lock untouched
       const mirror = join(notaryStateDir(t.dir, ORIGIN), 'head.json');
       expect(existsSync(mirror) ? readFileSync(mirror, 'utf8') : undefined).toBeUndefined();
+    });
+  }
+});
+
+describe('an auditor added with an unusable public key', () => {
+  // The identity point (y = 1) and y = p + 1 (non-canonical): no signature verifies under either.
+  const identity = new Uint8Array(32);
+  identity[0] = 1;
+  const nonCanonical = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xee : i === 31 ? 0x7f : 0xff));
+  for (const [what, key] of [
+    ['a small-order key', identity],
+    ['a non-canonical key', nonCanonical],
+  ] as const) {
+    it(`refuses a log that adds ${what}, by rule AUDITOR_KEY`, async () => {
+      const l = await startStaticLog();
+      cleanups.push(() => l.close());
+      const payload = makeAuditorStatement({ action: 'add', keyid: 'vet-auditor:weak', publicKey: key, name: 'Weak' });
+      l.append(
+        Buffer.from(
+          JSON.stringify(
+            signDsse(payload, IN_TOTO_PAYLOAD_TYPE, { keyid: l.admin.keyid, secretKey: l.admin.keys.secretKey }),
+          ),
+        ),
+      );
+      const store = storeWith({ notary: notaryImport(l.url, l.vkey) });
+      const t = tempDir('vet-state-');
+      cleanups.push(() => t.cleanup());
+      const error = await importRefusal(store, t.dir);
+      expect(error, 'the import should have been refused').toBeDefined();
+      expect(error!.details).toMatchObject({ index: 0, rule: 'AUDITOR_KEY' });
     });
   }
 });

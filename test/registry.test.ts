@@ -243,6 +243,28 @@ describe('registry resolution', () => {
     await server.close();
   });
 
+  it("asks npm for its registry before a version's manifest too, when that is the first request", async () => {
+    // A lockfile without `resolved` URLs (npm's omit-lockfile-registry-resolved) and no registry
+    // in any npmrc: suggestions start with per-version manifests, which once skipped the question
+    // and failed with "no npm registry is configured".
+    const server = await startRegistryServer();
+    server.publish({ name: 'a', version: '1.0.0', files: { 'a.js': 'a\n' } });
+    let asked = 0;
+    const defaults = { registry: async () => (asked++, server.url), defaultHosts: async () => [] };
+    const s = sandbox();
+    const cfg = await loadNpmConfig({ projectDir: s.project, env: s.env, home: s.home, defaults });
+    const registry = createNpmRegistry({
+      config: cfg,
+      cache: openCache({ cacheDir: tempDir('c2') }),
+      httpOptions: fastHttp(),
+    });
+    const [m] = await Promise.all([registry.manifest('a', '1.0.0'), registry.manifest('a', '1.0.0')]);
+    expect(m.version).toBe('1.0.0');
+    expect(asked).toBe(1);
+    await registry.close();
+    await server.close();
+  });
+
   it('without a configured registry and without npm, a clear error names the setting', async () => {
     const s = sandbox();
     const cfg = await loadNpmConfig({

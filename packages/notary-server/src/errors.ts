@@ -77,6 +77,10 @@ export class NotaryError extends VetError {
   }
 }
 
+export function isNotaryApiCode(code: string): code is NotaryApiCode {
+  return Object.hasOwn(STATUS, code);
+}
+
 export function isNotaryError(e: unknown): e is NotaryError {
   return e instanceof NotaryError;
 }

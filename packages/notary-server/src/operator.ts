@@ -16,6 +16,7 @@ import {
 } from '@vet/core';
 import { acquireSequencerLock, lockHolder, openDataDir, paths } from './datadir.js';
 import { createNotary } from './notary.js';
+import { NotaryError, isNotaryApiCode } from './errors.js';
 import type { Receipt } from './log/proofs.js';
 import type { TokenGrant } from './log/commit.js';
 import { issueToken, newToken, revokeTokens } from './tokens.js';
@@ -62,13 +63,13 @@ async function submitToRunningServer(dataDir: string, envelope: Uint8Array, gran
     },
     body: envelope,
   });
-  const body = (await res.json()) as Receipt & { error?: { code: string; message: string } };
-  if (!res.ok)
-    throw new VetError(
-      'HTTP_ERROR',
-      `notary refused the entry: ${body.error?.code ?? res.status}: ${body.error?.message ?? ''}`,
-    );
-  return body;
+  const body = (await res.json()) as Receipt & { error?: { code: string; rule?: string; message: string } };
+  if (res.ok) return body;
+  // The running server's refusal, as the in-process path would have thrown it (code and rule).
+  const code = body.error?.code;
+  if (code !== undefined && isNotaryApiCode(code))
+    throw new NotaryError(code, body.error?.message ?? '', { rule: body.error?.rule });
+  throw new VetError('HTTP_ERROR', `notary refused the entry: ${code ?? res.status}: ${body.error?.message ?? ''}`);
 }
 
 /** Default auditor keyid: name-independent fingerprint of the key. */

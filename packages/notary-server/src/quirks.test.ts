@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair } from '@vet/core';
 import { issue11Quirks } from '@vet/test-support/notary-quirks';
 import { post, startTestNotary, type TestAuditor, type TestNotary } from '@vet/test-support/notary-harness';
+import { NotaryError } from './errors.js';
+import { addAuditor } from './operator.js';
 import { serveNotary } from './server.js';
 import { verifyNotaryLog } from './verify.js';
 
@@ -29,6 +31,20 @@ describe('issue 11 quirks are refused at submission, naming the rule', () => {
       expect(r.json.error.rule).toBe(quirk.rule);
     });
   }
+
+  it('refuses to add an auditor whose public key is small-order: no entry, no token', async () => {
+    const identity = new Uint8Array(32);
+    identity[0] = 1; // the identity point: every "signature" by it is forgeable or refused
+    const before = await (await fetch(`${n.url}/checkpoint`)).text();
+    const e = await addAuditor(n.dir, { name: 'Weak', publicKey: identity }).then(
+      () => undefined,
+      (x: unknown) => x as NotaryError,
+    );
+    expect(e, 'auditor add should have been refused').toBeInstanceOf(NotaryError);
+    expect(e!.rule).toBe('AUDITOR_KEY');
+    expect(e!.message).toMatch(/small-order public key/);
+    expect(await (await fetch(`${n.url}/checkpoint`)).text()).toBe(before);
+  });
 
   it('after them all the log restarts, serves the same checkpoint and verifies', async () => {
     const before = await (await fetch(`${n.url}/checkpoint`)).text();

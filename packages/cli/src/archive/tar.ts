@@ -15,7 +15,7 @@
  * - Everything lands in a fresh temp folder next to the destination and is renamed into place
  *   only on success; on refusal the temp folder is deleted, so nothing is left.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Parser, type ReadEntry } from 'tar';
 import { VetError } from '@vet/core';
@@ -75,6 +75,8 @@ interface Unpack {
   files: number;
   skipped: SkippedEntry[];
   failure: VetError | undefined;
+  /** Descriptors of file entries being written. */
+  open: Set<number>;
 }
 
 function fail(u: Unpack, message: string, entry?: string): void {
@@ -148,33 +150,55 @@ function mkdirIn(u: Unpack, rel: string, raw: string): void {
   }
 }
 
+/**
+ * Streams one file entry to disk as its chunks arrive: a 100 MB native binary costs a 16 KB
+ * chunk of memory, not its size twice over. The descriptor is tracked in `u.open` so that an
+ * archive refused mid-entry still closes it.
+ */
 function readFile(u: Unpack, entry: ReadEntry, rel: string): void {
   const { limits } = u;
-  const chunks: Buffer[] = [];
-  let size = 0;
+  const target = join(u.root, rel);
+  let fd: number;
+  try {
+    mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
+    // Only the executable bit is kept; owners, setuid and odd modes from the archive are not.
+    fd = openSync(target, 'w', (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644);
+  } catch (e) {
+    fail(u, `could not write entry: ${(e as Error).message}`, entry.path);
+    entry.resume();
+    return;
+  }
+  u.open.add(fd);
   entry.on('data', (c: Buffer) => {
-    size += c.length;
     u.bytes += c.length;
     if (u.bytes > limits.maxTotalBytes) fail(u, `unpacked size exceeds ${limits.maxTotalBytes} bytes`, entry.path);
-    if (!u.failure) chunks.push(c);
-  });
-  entry.on('end', () => {
     if (u.failure) return;
-    const target = join(u.root, rel);
     try {
-      mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
-      // Only the executable bit is kept; owners, setuid and odd modes from the archive are not.
-      writeFileSync(target, Buffer.concat(chunks, size), { mode: (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644 });
-      u.files++;
+      writeSync(fd, c);
     } catch (e) {
       fail(u, `could not write entry: ${(e as Error).message}`, entry.path);
     }
+  });
+  entry.on('end', () => {
+    u.open.delete(fd);
+    closeSync(fd);
+    if (!u.failure) u.files++;
   });
 }
 
 /** Parse `bytes` into `root` (which must be a fresh empty folder). Throws VetError on refusal. */
 async function unpackInto(bytes: Uint8Array, root: string, source: string, limits: ArchiveLimits): Promise<Unpack> {
-  const u: Unpack = { root, source, limits, entries: 0, bytes: 0, files: 0, skipped: [], failure: undefined };
+  const u: Unpack = {
+    root,
+    source,
+    limits,
+    entries: 0,
+    bytes: 0,
+    files: 0,
+    skipped: [],
+    failure: undefined,
+    open: new Set(),
+  };
   const parser = new Parser({ strict: true, maxDecompressionRatio: limits.maxDecompressionRatio });
   const done = new Promise<void>((resolve, reject) => {
     parser.on('entry', (e: ReadEntry) => onEntry(u, e));
@@ -197,6 +221,8 @@ async function unpackInto(bytes: Uint8Array, root: string, source: string, limit
   } catch (cause) {
     u.failure ??= malformed(source, cause);
   }
+  for (const fd of u.open) closeSync(fd); // entries cut short by a refusal
+  u.open.clear();
   if (u.failure) throw u.failure;
   return u;
 }

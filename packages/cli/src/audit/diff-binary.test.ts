@@ -74,3 +74,22 @@ describe('measureTrees over worker threads', () => {
     expect(parallel).toEqual(inThread);
   });
 });
+
+describe('counting compares bytes', () => {
+  it('lines that differ only in invalid UTF-8 bytes are changed lines, as git counts them', () => {
+    // Both lines decode to the same U+FFFD text; their bytes differ.
+    const a = tree({ 'data.txt': Buffer.from([0x61, 0xff, 0x0a, 0x62, 0x0a]) });
+    const b = tree({ 'data.txt': Buffer.from([0x61, 0xfe, 0x0a, 0x62, 0x0a]) });
+    const d = diffTrees(a, b, { patch: false });
+    expect(d.files).toEqual([{ path: 'data.txt', status: 'modified', insertions: 1, deletions: 1, binary: false }]);
+  });
+
+  it('multi-byte UTF-8 and CRLF line endings count as they do in the patch', () => {
+    const a = tree({ 'a.md': 'héllo\r\nwörld\r\n✓ same\r\n' });
+    const b = tree({ 'a.md': 'héllo\nwörld!\n✓ same\n' });
+    const counted = diffTrees(a, b, { patch: false }).files;
+    const patched = diffTrees(a, b, { patch: true }).files;
+    expect(counted).toEqual(patched);
+    expect(counted).toEqual([{ path: 'a.md', status: 'modified', insertions: 1, deletions: 1, binary: false }]);
+  });
+});

@@ -9,7 +9,7 @@ import { loadProject, type GlobalOptions } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
-import { openPackageSource } from '../package-source.js';
+import { openProjectSource } from './project-source.js';
 import { isGone } from '../notary/archive-fallback.js';
 import {
   colorizePatch,
@@ -32,14 +32,7 @@ export async function runInspect(
   mode: string,
 ): Promise<number> {
   const p = await loadProject(g, io);
-  const source = await openPackageSource({
-    ecosystem: p.ref.ecosystem,
-    graph: p.graph,
-    lockfile: p.ref.lockfile,
-    env: io.env,
-    store: p.store,
-    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
-  });
+  const source = await openProjectSource(p, io, g.cacheDir);
   try {
     const tree = await source.tree(pkg, version);
     // A package the registry lost (served from a notary's archive) has no packument: no risk notes.
@@ -84,14 +77,7 @@ export async function runDiff(
   o: DiffOptions,
 ): Promise<number> {
   const p = await loadProject(g, io);
-  const source = await openPackageSource({
-    ecosystem: p.ref.ecosystem,
-    graph: p.graph,
-    lockfile: p.ref.lockfile,
-    env: io.env,
-    store: p.store,
-    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
-  });
+  const source = await openProjectSource(p, io, g.cacheDir);
   try {
     // The two versions' manifests (risk notes) are fetched while the trees are fetched and measured.
     const fetcher = source.suggestFetcher();

@@ -21,7 +21,7 @@ import { loadProject, type GlobalOptions, type LoadedProject } from '../context.
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
 import { emit } from '../output.js';
-import { openPackageSource } from '../package-source.js';
+import { openProjectSource } from './project-source.js';
 import { computeSuggestions, createProgress, formatRiskSignal, type SuggestFailure } from '../audit/index.js';
 import { openCache } from '../registry/index.js';
 import { mapLimit } from '../registry/limiter.js';
@@ -57,14 +57,7 @@ export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
 
 export async function suggestFor(p: LoadedProject, report: ResolveReport, g: GlobalOptions, io: CommandIO) {
   const failures = failuresToMeasure(report);
-  const source = await openPackageSource({
-    ecosystem: p.ref.ecosystem,
-    graph: p.graph,
-    lockfile: p.ref.lockfile,
-    env: io.env,
-    store: p.store,
-    ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}),
-  });
+  const source = await openProjectSource(p, io, g.cacheDir);
   try {
     const measured = await computeSuggestions(failures, source.suggestFetcher(), {
       graph: p.graph,

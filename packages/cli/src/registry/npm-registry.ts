@@ -181,17 +181,22 @@ export function createNpmRegistry(options: NpmRegistryOptions): NpmRegistry {
   const manifests = new Map<string, Promise<PackumentVersion>>();
 
   function manifest(name: string, version: string, o: { immutable?: boolean } = {}): Promise<PackumentVersion> {
+    return manifests.get(`${name}@${version}`) ?? fetchManifest(name, version, o);
+  }
+
+  async function fetchManifest(name: string, version: string, o: { immutable?: boolean }): Promise<PackumentVersion> {
     const id = `${name}@${version}`;
-    const fresh = manifests.get(id);
-    if (fresh) return fresh;
-    const url = `${packumentUrl(registryForPackage(config, name), name)}/${encodeURIComponent(version)}`;
+    // The registry may be npm's built-in default, asked of npm once (no file sets one).
+    const url = `${packumentUrl(await registryFor(name), name)}/${encodeURIComponent(version)}`;
     // What a published version cannot change (dist hashes and URL, os/cpu/libc) may come from the
     // stored copy without asking again; deprecation and the like always ask (`immutable` unset).
     const storedName = createHash('sha256').update(url).digest('hex');
     if (o.immutable) {
       const stored = readCacheJson(cache, 'manifests', storedName);
-      if (isStoredManifest(stored, name, version)) return Promise.resolve(stored);
+      if (isStoredManifest(stored, name, version)) return stored;
     }
+    const inFlight = manifests.get(id); // a concurrent caller asked while the registry was settled
+    if (inFlight) return inFlight;
     const what = `manifest of ${id}`;
     const p = getRevalidated(http, cache, 'version', url, { maxBytes: maxPackument, accept: 'application/json', what })
       .then((r) => parseVersionManifest(parseJsonBody(r.body, r.url, what), name, version, r.url))

@@ -9,6 +9,7 @@
 import { isVetError, type VetValidationError } from '../errors.js';
 import type { Ecosystem } from '../graph.js';
 import { isUtf8Bytes } from '../sig/bytes.js';
+import { ed25519PublicKeyProblem } from '../sig/ed25519.js';
 import {
   VET_AUDITOR_PREDICATE_TYPE,
   VET_AUDIT_PREDICATE_TYPE,
@@ -114,6 +115,8 @@ function auditorClaim(payload: Uint8Array): AuditorClaim {
   const a = statement(() => parseAuditorStatement(payload));
   checkKeyid(a.keyid);
   checkLine('the auditor name', a.name, NOTARY_LIMITS.auditorNameChars);
+  const keyProblem = a.action === 'add' ? ed25519PublicKeyProblem(a.publicKey) : undefined;
+  if (keyProblem !== undefined) throw refuse('AUDITOR_KEY', `the auditor's public key is unusable: ${keyProblem}`);
   return {
     type: a.action === 'add' ? 'auditor-add' : 'auditor-remove',
     name: a.name,

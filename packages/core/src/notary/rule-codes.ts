@@ -26,6 +26,7 @@ export type NotaryRule =
   | 'REVOCATION_REPEATED' // already revoked
   | 'REVOCATION_FORBIDDEN' // neither the original auditor nor the admin
   | 'AUDITOR_KEYID' // malformed, or the admin key's id
+  | 'AUDITOR_KEY' // an added public key that no signature could ever verify under (y ≥ p, small order)
   | 'AUDITOR_ACTIVE' // added while active
   | 'AUDITOR_NOT_ACTIVE' // removed while not active
   | 'AUDITOR_KEY_MISMATCH'; // removed with another public key than the one added

@@ -165,10 +165,21 @@ export function ed25519EncodingProblem(sig: Uint8Array, publicKey: Uint8Array): 
   if (!isBytes(sig, ED25519_SIGNATURE_BYTES)) return 'the signature is not 64 bytes';
   if (!isBytes(publicKey, ED25519_PUBLIC_KEY_BYTES)) return 'the public key is not 32 bytes';
   if (!isCanonicalEd25519Signature(sig)) return 'non-canonical: S ≥ L';
-  if (!isCanonicalPoint(publicKey, 0)) return 'non-canonical public key: y ≥ p';
-  if (isSmallOrderPoint(publicKey, 0)) return 'small-order public key';
+  const keyProblem = ed25519PublicKeyProblem(publicKey);
+  if (keyProblem !== undefined) return keyProblem;
   if (!isCanonicalPoint(sig, 0)) return 'non-canonical R: y ≥ p';
   if (isSmallOrderPoint(sig, 0)) return 'small-order R';
+  return undefined;
+}
+
+/**
+ * Why a public key can never pass the encoding rule (so a notary refuses to register it):
+ * not 32 bytes, y ≥ p, or one of the 8 small-order points; undefined: it is usable.
+ */
+export function ed25519PublicKeyProblem(publicKey: Uint8Array): string | undefined {
+  if (!isBytes(publicKey, ED25519_PUBLIC_KEY_BYTES)) return 'the public key is not 32 bytes';
+  if (!isCanonicalPoint(publicKey, 0)) return 'non-canonical public key: y ≥ p';
+  if (isSmallOrderPoint(publicKey, 0)) return 'small-order public key';
   return undefined;
 }
 

@@ -13,6 +13,7 @@ export {
   ed25519Engine,
   isCanonicalEd25519Signature,
   ed25519EncodingProblem,
+  ed25519PublicKeyProblem,
   type Ed25519KeyPair,
   type Ed25519Engine,
   type Ed25519VerifyFn,

@@ -20,6 +20,7 @@ import { addAuditor, issueAuditorToken, removeAuditor, resolveAuditorKeyid, revo
 import { rotateLogKey } from '../rotate.js';
 import { serveNotary, serverEd25519Engine } from '../server.js';
 import { EXIT_STORAGE, formatStorageProblem, storageProblem } from '../storage-errors.js';
+import { isNotaryError } from '../errors.js';
 import { verifyNotaryLog } from '../verify.js';
 import { fetchStatus, formatStatus } from '../web/status.js';
 
@@ -54,7 +55,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_STORAGE;
     }
     if (isVetError(e)) {
-      io.err(`error[${e.code}]: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
+      const rule = isNotaryError(e) && e.rule !== undefined ? ` (rule ${e.rule}, docs/notary.md)` : '';
+      io.err(`error[${e.code}]: ${e.message}${rule}${e.hint ? `\n  hint: ${e.hint}` : ''}`);
       for (const p of (e as { problems?: { message: string }[] }).problems ?? []) io.err(`  - ${p.message}`);
       return e.code === 'INVALID_ARGUMENT' ? 2 : 1;
     }

@@ -210,35 +210,7 @@ export function renderAuditor(d: Auditor): Html {
     </dl>
     <section aria-labelledby="approvals">
       <h2 id="approvals">Approvals and violations, newest first</h2>
-      ${
-        d.approvals.length === 0
-          ? html`<p>None.</p>`
-          : html`<div class="scroll" tabindex="0">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Date</th>
-                    <th scope="col">Package</th>
-                    <th scope="col">Version</th>
-                    <th scope="col">Criteria</th>
-                    <th scope="col">Entry</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${d.approvals.map(
-                    (a) =>
-                      html`<tr>
-                        <td>${day(a.date)}</td>
-                        <td><a href="${packageHref(a.ecosystem, a.package)}">${a.ecosystem}/${a.package}</a></td>
-                        <td>${a.version ?? html`violation <code>${a.violation ?? ''}</code>`}</td>
-                        <td>${a.criteria.join(', ')}</td>
-                        <td>${entryLink(a.index)}${a.revokedBy !== undefined && ' (revoked)'}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-      }
+      ${d.approvals.length === 0 ? html`<p>None.</p>` : entriesTable(d.approvals)}
     </section>
     <section aria-labelledby="revs">
       <h2 id="revs">Revocations signed</h2>
@@ -252,6 +224,49 @@ export function renderAuditor(d: Auditor): Html {
     </section>`;
 }
 
+/** An audit or violation entry as the auditor and search pages list it. */
+interface EntryRow {
+  index: number;
+  date: string | undefined;
+  ecosystem: string;
+  package: string;
+  version: string | undefined;
+  violation: string | undefined;
+  criteria: readonly string[];
+  revokedBy: number | undefined;
+}
+
+/** The table of entries, newest first as given; with `auditor`, a column naming who signed each. */
+function entriesTable<R extends EntryRow>(rows: readonly R[], auditor?: (r: R) => Html): Html {
+  return html`<div class="scroll" tabindex="0">
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Date</th>
+          <th scope="col">Package</th>
+          <th scope="col">Version</th>
+          <th scope="col">Criteria</th>
+          ${auditor && html`<th scope="col">Auditor</th>`}
+          <th scope="col">Entry</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          (r) =>
+            html`<tr>
+              <td>${day(r.date)}</td>
+              <td><a href="${packageHref(r.ecosystem, r.package)}">${r.ecosystem}/${r.package}</a></td>
+              <td>${r.version ?? html`violation <code>${r.violation ?? ''}</code>`}</td>
+              <td>${r.criteria.join(', ')}</td>
+              ${auditor && html`<td>${auditor(r)}</td>`}
+              <td>${entryLink(r.index)}${r.revokedBy !== undefined && ' (revoked)'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
 export function renderSearch(d: Search): Html {
   const q = d.query;
   return html`<h1>Search</h1>
@@ -263,36 +278,7 @@ export function renderSearch(d: Search): Html {
       <button type="submit">Search</button>
     </form>
     <p>${d.results.length}${d.more ? '+' : ''} entries.</p>
-    ${
-      d.results.length > 0 &&
-      html`<div class="scroll" tabindex="0">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">Package</th>
-              <th scope="col">Version</th>
-              <th scope="col">Criteria</th>
-              <th scope="col">Auditor</th>
-              <th scope="col">Entry</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${d.results.map(
-              (r) =>
-                html`<tr>
-                  <td>${day(r.date)}</td>
-                  <td><a href="${packageHref(r.ecosystem, r.package)}">${r.ecosystem}/${r.package}</a></td>
-                  <td>${r.version ?? html`violation <code>${r.violation ?? ''}</code>`}</td>
-                  <td>${r.criteria.join(', ')}</td>
-                  <td>${auditorLink(r.signer, r.auditor)}</td>
-                  <td>${entryLink(r.index)}${r.revokedBy !== undefined && ' (revoked)'}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`
-    }`;
+    ${d.results.length > 0 && entriesTable(d.results, (r) => auditorLink(r.signer, r.auditor))}`;
 }
 
 export function renderError(status: number, message: string): Html {
