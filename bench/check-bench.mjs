@@ -69,6 +69,11 @@
 //     strings with indexOf and ignored runs with a sticky regex, and counts lines only on error:
 //     insomnia's package-lock.json ~23 → ~16 ms CPU, its config.toml and wasmtime's Cargo.lock
 //     ~16 → ~6 ms (fresh processes, medians of 7, under load).
+//   - the canonical mark's store was parsed with a reviver giving every object a null prototype:
+//     ~25 ms on astro's 180 KB mark in a fresh process (the plain parse: ~3 ms), and ~1,600
+//     entries became dictionary-mode objects. The mark now lists where the store's ~10
+//     null-prototype maps are (format 3) and only those are rebuilt. With the rest of this
+//     round, warm CPU (median of 8 interleaved, load ~9): astro 640 → 550 ms, insomnia 520 → 450.
 //   - tried and dropped: one CommonJS bundle run through vm.Script with a V8 code cache
 //     (cachedData written after the run; Node 20 has no module.enableCompileCache, checked on
 //     20.20.2): insomnia warm 490 ms CPU with the cache vs 530 for the ESM chunks and 610 for
