@@ -74,6 +74,11 @@
 //     entries became dictionary-mode objects. The mark now lists where the store's ~10
 //     null-prototype maps are (format 3) and only those are rebuilt. With the rest of this
 //     round, warm CPU (median of 8 interleaved, load ~9): astro 640 → 550 ms, insomnia 520 → 450.
+//   - `vet` exits once stdout and stderr are flushed instead of when the event loop drains: a
+//     natural exit first waits for V8's background work still queued from the run (concurrent
+//     marking, sweeping, compiling; under strace 100–190 ms between the last byte and exit_group,
+//     10–65 ms with the explicit exit). Insomnia warm wall ~670 → ~590 ms, CPU ~530 → ~450
+//     (medians of 20 interleaved, load ~8); pydantic wall ~445 → ~405.
 //   - tried and dropped: one CommonJS bundle run through vm.Script with a V8 code cache
 //     (cachedData written after the run; Node 20 has no module.enableCompileCache, checked on
 //     20.20.2): insomnia warm 490 ms CPU with the cache vs 530 for the ESM chunks and 610 for
