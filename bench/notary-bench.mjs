@@ -20,6 +20,12 @@
 // --only=64 runs just that submission phase and no reads: for a CPU profile of one load.
 // BENCH_SHOW_METRICS=1 also prints the server's batch histograms; BENCH_NOTARY_SEQUENCER and
 // BENCH_NOTARY_DIST (below) are for A/B runs; VET_NOTARY_ED25519=openssl reaches the server.
+// --postgres keeps the log in a fresh PostgreSQL database (created on VET_PG_URL, default
+// postgres://root@127.0.0.1:5432/test, dropped at the end); --database=postgres://… uses that
+// (empty) database instead. Either runs the c=64 and c=256 phases, then the failover
+// measurement: two more `serve` instances on the same database, a c=16 load spread over the
+// followers, kill -9 of the sequencer; reported: kill → new sequencer elected, and kill → the
+// first receipt for a submission sent after the kill (only a new sequencer can commit it).
 import { spawn } from 'node:child_process';
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,23 +52,32 @@ const { RawConnection, serializeRequest } = await import('./lib/raw-http.mjs');
 const notary = await import(join(dist, 'index.js'));
 
 const quick = process.argv.includes('--quick');
+const databaseArg = process.argv.find((a) => a.startsWith('--database='))?.slice(11);
+const postgres = databaseArg !== undefined || process.argv.includes('--postgres');
 const only = Number(process.argv.find((a) => a.startsWith('--only='))?.slice(7) ?? NaN);
 const PHASES = [
   { concurrency: 1, maxRequests: quick ? 300 : 3000, maxSeconds: quick ? 3 : 8 },
   { concurrency: 16, maxRequests: quick ? 5000 : 40000, maxSeconds: quick ? 4 : 10 },
   { concurrency: 64, maxRequests: quick ? 8000 : 60000, maxSeconds: quick ? 4 : 12 },
   { concurrency: 256, maxRequests: quick ? 8000 : 60000, maxSeconds: quick ? 4 : 12 },
-].filter((p) => Number.isNaN(only) || p.concurrency === only);
+]
+  .filter((p) => Number.isNaN(only) || p.concurrency === only)
+  .filter((p) => !postgres || p.concurrency >= 64);
 if (PHASES.length === 0) throw new Error('--only takes one of the phase concurrencies: 1, 16, 64, 256');
 const READ_SECONDS = quick ? 2 : 4;
+const results0 = {};
+const extraChildren = [];
 const AUDITORS = 8;
 // One keep-alive socket per concurrent client of the busiest phase.
 const CONNECTIONS = Math.max(...PHASES.map((p) => p.concurrency));
 
 const dir = mkdtempSync(join(tmpdir(), 'vet-notary-bench-'));
 let child;
+const database = postgres ? await benchDatabase(databaseArg) : undefined;
 try {
-  notary.initDataDir(dir, 'bench.invalid/vet/log', { listen: { host: '127.0.0.1', port: 0 } });
+  if (database)
+    await notary.initPgDataDir(dir, 'bench.invalid/vet/log', database.url, { listen: { host: '127.0.0.1', port: 0 } });
+  else notary.initDataDir(dir, 'bench.invalid/vet/log', { listen: { host: '127.0.0.1', port: 0 } });
   const cfgPath = join(dir, 'notary.json');
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
   Object.assign(cfg.limits, { ratePerSecond: 1_000_000, burst: 1_000_000, maxPending: 100_000 });
@@ -85,10 +100,12 @@ try {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await waitForUrl(dir, child);
+  results0.database = database ? 'postgres' : 'sqlite';
   const pool = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawConnection.open(url)));
   const logKey = await logVerifier(url);
   const results = {
-    machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}`,
+    ...results0,
+    machine: `${(await import('node:os')).cpus().length} CPUs, Node ${process.version}, load ${(await import('node:os')).loadavg()[0].toFixed(2)} at start`,
     submissions: [],
     reads: [],
   };
@@ -129,19 +146,112 @@ try {
   console.log(
     `batches ${results.batches.count}, mean ${results.batches.meanEntries.toFixed(1)} entries, mean commit ${results.batches.meanCommitMs.toFixed(2)} ms (append + sign + fsync'd transaction)`,
   );
+  for (const c of pool) c.close();
+  if (database) {
+    results.failover = await measureFailover(dir, child, auditors);
+    console.log(
+      `failover kill -9 of the sequencer → new sequencer elected ${results.failover.electedMs.toFixed(0)} ms, ` +
+        `→ next receipt ${results.failover.nextReceiptMs.toFixed(0)} ms (load c=16 over 2 followers; ${results.failover.receipts} receipts)`,
+    );
+  }
   const outDir = join(root, 'bench/.out');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(process.env.BENCH_OUT ?? join(outDir, 'notary-bench.json'), JSON.stringify(results, null, 2));
-  for (const c of pool) c.close();
+  writeFileSync(
+    process.env.BENCH_OUT ?? join(outDir, database ? 'notary-bench-postgres.json' : 'notary-bench.json'),
+    JSON.stringify(results, null, 2),
+  );
 } finally {
-  if (child) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
+  for (const c of [child, ...extraChildren])
+    if (c && c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGTERM');
+      await new Promise((r) => c.once('exit', r));
+    }
   rmSync(dir, { recursive: true, force: true });
+  await database?.drop();
 }
 
-function makeEnvelopes(auditors, n) {
+/** A fresh database on the local PostgreSQL (dropped at the end), or the given URL as is. */
+async function benchDatabase(url) {
+  if (url !== undefined) return { url, drop: async () => {} };
+  const { createRequire } = await import('node:module');
+  const pg = createRequire(join(root, 'packages/notary-server/package.json'))('pg');
+  const admin = process.env.VET_PG_URL ?? 'postgres://root@127.0.0.1:5432/test';
+  const name = `vet_bench_${process.pid}_${Date.now()}`;
+  const run = async (sql) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/**
+ * Two more instances on the bench's database (data dirs with the same config and keys), a
+ * c=16 load of fresh submissions over the two followers, kill -9 of the sequencer (`leader`,
+ * the first instance: it was elected before the others started).
+ */
+async function measureFailover(dir, leader, auditors) {
+  const { cpSync } = await import('node:fs');
+  const urls = [];
+  let electedAt;
+  for (const name of ['f1', 'f2']) {
+    const d = join(dir, name);
+    mkdirSync(d);
+    cpSync(join(dir, 'notary.json'), join(d, 'notary.json'));
+    cpSync(join(dir, 'keys'), join(d, 'keys'), { recursive: true });
+    const c = spawn(process.execPath, [join(dist, 'bin.js'), 'serve', d, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    extraChildren.push(c);
+    c.stderr.on('data', (b) => {
+      if (String(b).includes('"sequencer_elected"')) electedAt ??= performance.now();
+    });
+    urls.push(await waitForUrl(d, c));
+  }
+  const envelopes = makeEnvelopes(auditors, 4000, 1_000_000);
+  let next = 0;
+  let killedAt = Infinity;
+  let firstAfter = Infinity;
+  let receipts = 0;
+  let stop = false;
+  const worker = async (w) => {
+    while (!stop && next < envelopes.length) {
+      const e = envelopes[next++];
+      const sentAt = performance.now();
+      try {
+        const r = await fetch(`${urls[w % 2]}/v1/submit`, {
+          method: 'POST',
+          body: e.body,
+          headers: { authorization: `Bearer ${e.token}` },
+        });
+        await r.arrayBuffer();
+        if (r.status === 200) {
+          receipts++;
+          if (sentAt > killedAt) firstAfter = Math.min(firstAfter, performance.now());
+        }
+      } catch {
+        /* refused connection */
+      }
+    }
+  };
+  const load = Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
+  while (receipts < 200) await new Promise((r) => setTimeout(r, 5));
+  leader.kill('SIGKILL');
+  killedAt = performance.now();
+  while (firstAfter === Infinity && performance.now() - killedAt < 30_000) await new Promise((r) => setTimeout(r, 2));
+  stop = true;
+  await load;
+  return { electedMs: (electedAt ?? NaN) - killedAt, nextReceiptMs: firstAfter - killedAt, receipts };
+}
+
+function makeEnvelopes(auditors, n, offset = 0) {
   // signDsse re-derives the private KeyObject per call (~0.7 ms); the bench signs ~100k
   // envelopes, so it signs the PAE itself with one cached KeyObject per auditor and checks
   // the first envelope against signDsse byte for byte (Ed25519 is deterministic).
@@ -153,7 +263,7 @@ function makeEnvelopes(auditors, n) {
     }),
   );
   const out = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = offset; i < offset + n; i++) {
     const a = auditors[i % auditors.length];
     const version = `1.${Math.floor(i / 1000)}.${i % 1000}`;
     const integrity = `sha512-${createHash('sha512').update(`bench-pkg-${i}`).digest('base64')}`;
@@ -176,7 +286,7 @@ function makeEnvelopes(auditors, n) {
       signatures: [{ keyid: a.keyid, sig }],
     };
     if (
-      i === 0 &&
+      i === offset &&
       JSON.stringify(env) !==
         JSON.stringify(
           core.signDsse(payload, core.IN_TOTO_PAYLOAD_TYPE, { keyid: a.keyid, secretKey: a.keys.secretKey }),
@@ -187,6 +297,7 @@ function makeEnvelopes(auditors, n) {
     const body = Buffer.from(JSON.stringify(env));
     out.push({
       body,
+      token: a.token,
       bytes: serializeRequest(
         'POST',
         '/v1/submit',

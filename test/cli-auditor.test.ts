@@ -3,6 +3,7 @@
  * that serves real packuments and tarballs. The registry URL reaches vet only through the
  * project's .npmrc, as it would for a user.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +184,67 @@ describe('suggest and the check suggestion block', () => {
     const json = await runVet(['suggest', '--output-format', 'json'], { cwd: p.dir });
     const body = JSON.parse(json.stdout) as { suggestions: { name: string; exempted: boolean }[] };
     expect(body.suggestions.map((s) => [s.name, s.exempted])).toEqual([['left-pad', true]]);
+  });
+});
+
+describe('suggest --base', () => {
+  const lockOf = (pkgs: Record<string, string>) =>
+    packageLock({
+      deps: Object.fromEntries(Object.keys(pkgs).map((n) => [n, '*'])),
+      packages: Object.fromEntries(
+        Object.entries(pkgs).map(([n, v]) => [
+          `node_modules/${n}`,
+          { version: v, integrity: pub[n === 'left-pad' ? v : n]!.integrity },
+        ]),
+      ),
+    });
+  const git = (p: TempProject, ...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.test', ...args], {
+      cwd: p.dir,
+      env: { PATH: process.env['PATH'] ?? '', GIT_CONFIG_NOSYSTEM: '1', HOME: p.dir },
+    });
+
+  /** Commit 1: left-pad 1.3.0 and up-pad 1.0.0 (exempted). Commit 2: left-pad 1.4.0, right-pad 2.0.0 added. */
+  async function twoCommits(): Promise<TempProject> {
+    const p = setup('1.3.0');
+    p.write('package-lock.json', lockOf({ 'left-pad': '1.3.0', 'up-pad': '1.0.0' }));
+    p.write('.gitignore', '.home\n.cache\n');
+    expect((await runVet(['init'], { cwd: p.dir })).code).toBe(0);
+    git(p, 'init', '-q', '-b', 'main');
+    git(p, 'add', '-A');
+    git(p, 'commit', '-q', '-m', 'base');
+    p.write('package-lock.json', lockOf({ 'left-pad': '1.4.0', 'up-pad': '1.0.0', 'right-pad': '2.0.0' }));
+    git(p, 'commit', '-q', '-am', 'renovate: left-pad 1.4.0, right-pad 2.0.0');
+    return p;
+  }
+
+  it('suggests audits only for the versions the change introduced', async () => {
+    const p = await twoCommits();
+    const all = await runVet(['suggest'], { cwd: p.dir });
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('vet inspect up-pad 1.0.0');
+    const r = await runVet(['suggest', '--base', 'main~1'], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Suggestions for what changed since main~1 \(1 unvetted package version\(s\) the base already had are not listed\):\n\n/,
+    );
+    expect(r.stdout).toMatch(/vet (diff left-pad 1\.3\.0 1\.4\.0|inspect left-pad 1\.4\.0)/);
+    expect(r.stdout).toContain('vet inspect right-pad 2.0.0');
+    expect(r.stdout).not.toContain('up-pad');
+    const json = await runVet(['suggest', '--base', 'main~1', '--output-format', 'json'], { cwd: p.dir });
+    const body = JSON.parse(json.stdout) as { suggestions: { name: string }[]; base: string; unvetted_in_base: number };
+    expect(body.suggestions.map((s) => s.name).sort()).toEqual(['left-pad', 'right-pad']);
+    expect([body.base, body.unvetted_in_base]).toEqual(['main~1', 1]);
+  });
+
+  it('--base-lockfile, and nothing to suggest when the change adds nothing unvetted', async () => {
+    const p = await twoCommits();
+    p.write('base.json', p.read('package-lock.json'));
+    const r = await runVet(['suggest', '--base-lockfile', 'base.json'], { cwd: p.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'Nothing to suggest: the change since base.json introduces no unvetted package version (3 the base already had are not listed).\n',
+    );
   });
 });
 

@@ -114,3 +114,54 @@ describe('vet check --base', () => {
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 });
+
+describe('vet check --base on requirements files with -r includes', () => {
+  const H = (c: string) => c.repeat(64);
+  /** Commit 1: requirements.txt includes common/base.txt (attrs 23.1.0). Commit 2: the include moves attrs to 23.2.0. */
+  async function reqRepo(): Promise<TempProject> {
+    const p = tempProject({
+      'requirements.txt': `-r common/base.txt\nflask==3.0.0 --hash=sha256:${H('a')}\n`,
+      'common/base.txt': `attrs==23.1.0 --hash=sha256:${H('b')}\n`,
+      '.gitignore': '.home\n.cache\n',
+    });
+    projects.push(p);
+    expect((await runVet(['init'], { cwd: p.dir })).code).toBe(0);
+    git(p, 'init', '-q', '-b', 'main');
+    git(p, 'add', '-A');
+    git(p, 'commit', '-q', '-m', 'base');
+    p.write('common/base.txt', `attrs==23.2.0 --hash=sha256:${H('c')}\n`);
+    git(p, 'commit', '-q', '-am', 'bump attrs in the included file');
+    return p;
+  }
+
+  it('reads the included files as they were at the base ref', async () => {
+    const p = await reqRepo();
+    const r = await runVet(['check', '--locked', '--base', 'main~1', '--output-format', 'json'], { cwd: p.dir });
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout) as {
+      pull_request: { changes: { change: string; name: string; version: string }[] };
+    };
+    expect(doc.pull_request.changes.map((c) => `${c.change} ${c.name}@${c.version}`)).toEqual([
+      'new-version attrs@23.2.0',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('--base-lockfile reads its includes beside it', async () => {
+    const p = await reqRepo();
+    p.write('old/requirements.txt', `-r base.txt\nflask==3.0.0 --hash=sha256:${H('a')}\n`);
+    p.write('old/base.txt', `attrs==23.1.0 --hash=sha256:${H('b')}\n`);
+    const r = await runVet(
+      ['check', '--locked', '--base-lockfile', 'old/requirements.txt', '--output-format', 'json'],
+      {
+        cwd: p.dir,
+      },
+    );
+    const doc = JSON.parse(r.stdout) as {
+      pull_request: { changes: { change: string; name: string; version: string }[] };
+    };
+    expect(doc.pull_request.changes.map((c) => `${c.change} ${c.name}@${c.version}`)).toEqual([
+      'new-version attrs@23.2.0',
+    ]);
+  });
+});

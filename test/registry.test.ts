@@ -33,6 +33,7 @@ import {
   colorizePatch,
   computeSuggestions,
   createProgress,
+  formatBytes,
   createRegistrySuggestFetcher,
   deprecatedVersions,
   diffTrees,
@@ -795,6 +796,8 @@ describe('diffTrees', () => {
 // ---------------------------------------------------------------- risk, deprecation, suggest
 
 describe('risk signals, deprecation and suggestions over the registry', () => {
+  /** Where the registry's HTTP client reports body sizes (the progress test listens). */
+  let onBytes: (n: number) => void = () => {};
   let server: RegistryServer;
   let registry: NpmRegistry;
   let cacheRoot: string;
@@ -840,7 +843,7 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     registry = createNpmRegistry({
       config: await load(s),
       cache: openCache({ cacheDir: cacheRoot }),
-      httpOptions: fastHttp(),
+      httpOptions: { ...fastHttp(), onBody: (n) => onBytes(n) },
     });
   });
   afterAll(async () => {
@@ -906,7 +909,13 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
       },
     ];
     const out: string[] = [];
-    const progress = createProgress({ isTTY: false, write: (t) => void out.push(t) }, 6, 'Fetching');
+    // A terminal: the line counts jobs and the bytes the HTTP client received.
+    const progress = createProgress({ isTTY: true, write: (t) => void out.push(t) }, 6, 'Fetching');
+    let received = 0;
+    onBytes = (n) => {
+      received += n;
+      progress.bytes(n);
+    };
     const fetcher = createRegistrySuggestFetcher(registry, g());
     const report = await computeSuggestions(failures, fetcher, { graph: g(), cache: registry.cache, progress });
     expect(report.suggestions.map((s) => [s.name, s.from, s.to, s.lines])).toEqual([
@@ -928,7 +937,12 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
     expect(report.problems.map((p) => [p.name, p.candidate?.from, p.error.code])).toEqual([
       ['tie', '0.0.1', 'NOT_FOUND'],
     ]);
-    expect(out).toEqual(['Fetching: 6 to fetch\n']);
+    onBytes = () => {};
+    expect(received).toBeGreaterThan(0);
+    const lines = out.join('').split('\r\x1b[K');
+    expect(lines[lines.length - 1]).toBe(''); // done() clears the line
+    expect(lines.at(-2)).toMatch(new RegExp(`^Fetching 6/6, ${formatBytes(received).replace('.', '\\.')} \\S+@\\S+$`));
+    expect(out.every((t) => !t.includes('\n'))).toBe(true);
 
     // Warm: a fresh registry client (empty memo) over the same cache fetches no tarball.
     const before = server.requests.length;
@@ -991,11 +1005,39 @@ describe('risk signals, deprecation and suggestions over the registry', () => {
 });
 
 describe('progress reporter', () => {
-  it('rewrites one line on a TTY', () => {
+  it('rewrites one line on a TTY: count, bytes, the package (escaped)', () => {
     const out: string[] = [];
     const p = createProgress({ isTTY: true, write: (t) => void out.push(t) }, 2, 'Fetching');
+    p.bytes(1536);
     p.tick('a@1');
+    p.bytes(3 * 1024 * 1024);
+    p.tick('evil\x1b[2J@1');
     p.done();
-    expect(out.join('')).toBe('\r\x1b[KFetching 0/2\r\x1b[KFetching 1/2 a@1\r\x1b[K');
+    expect(out.join('')).toBe(
+      '\r\x1b[KFetching 0/2, 0 B' +
+        '\r\x1b[KFetching 0/2, 1.5 KiB' +
+        '\r\x1b[KFetching 1/2, 1.5 KiB a@1' +
+        '\r\x1b[KFetching 1/2, 3.0 MiB a@1' +
+        '\r\x1b[KFetching 2/2, 3.0 MiB evil\\x1b[2J@1' +
+        '\r\x1b[K',
+    );
+  });
+
+  it('is silent when stderr is not a TTY, or CI is set', () => {
+    for (const [isTTY, env] of [
+      [false, {}],
+      [true, { CI: 'true' }],
+      [true, { CI: '1' }],
+    ] as const) {
+      const out: string[] = [];
+      const p = createProgress({ isTTY, write: (t) => void out.push(t) }, 3, 'Fetching', env);
+      p.bytes(10);
+      p.tick('a@1');
+      p.done();
+      expect(out, JSON.stringify({ isTTY, env })).toEqual([]);
+    }
+    const shown: string[] = [];
+    createProgress({ isTTY: true, write: (t) => void shown.push(t) }, 1, 'Fetching', { CI: 'false' }).done();
+    expect(shown.length).toBeGreaterThan(0);
   });
 });

@@ -76,6 +76,19 @@ describe('SARIF Multitool', () => {
     expect(v.warnings.every((w) => w.startsWith('SARIF2005'))).toBe(true);
   }, 130_000);
 
+  it('with --platform exclusions in the run property bag: still no errors', () => {
+    const findings = checkFindings(everyKind(), {
+      lockfile: 'package-lock.json',
+      locate: lockfileLineLocator(EVERY_KIND_LOCK, 'package-lock v3'),
+    });
+    const scope = { platforms: ['linux-x64-glibc'], excluded: [{ name: '@esbuild/darwin-arm64', version: '0.20.1' }] };
+    const sarif = formatCheckSarif(findings, { version: '0.1.0', scoped: [{ lockfile: 'package-lock.json', scope }] });
+    expect(sarif).toContain('"excludedByPlatform"');
+    const v = validate('platform', sarif);
+    expect(v.errors).toEqual([]);
+    expect(v.warnings.every((w) => w.startsWith('SARIF2005'))).toBe(true);
+  }, 130_000);
+
   it('vet check --output-format sarif on a project with an unvetted package: valid, exit 1', async () => {
     const p = tempProject({
       'package.json': '{"name":"demo","version":"1.0.0"}\n',

@@ -11,6 +11,10 @@ import {
   validateStore,
   checkStoreVersion,
   versionSchemeFor,
+  filterGraphForPlatforms,
+  parsePlatforms,
+  type Platform,
+  type PlatformScope,
   type DependencyGraph,
   type Ecosystem,
   type Store,
@@ -36,6 +40,8 @@ export interface GlobalOptions {
   outputFile?: string;
   cacheDir?: string;
   verbose?: string;
+  /** `--platform` (check, suggest): overrides `[vet] platforms`. */
+  platforms?: Platform[];
 }
 
 export interface LoadedProject {
@@ -44,6 +50,8 @@ export interface LoadedProject {
   store: Store;
   scheme: VersionScheme;
   today: string;
+  /** Set when the graph was narrowed to platforms (`--platform`, `[vet] platforms`). */
+  platform?: PlatformScope;
 }
 
 export async function loadProjects(g: GlobalOptions, io: CommandIO): Promise<LoadedProject[]> {
@@ -95,7 +103,27 @@ async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promis
   checkStoreEcosystem(store, ref);
   checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
   validateStore(store, { today, storeDir: ref.storeDir });
-  return { ref, graph, store, scheme: versionSchemeFor(ref.ecosystem), today };
+  return {
+    ref,
+    ...narrowToPlatforms(graph, g.platforms ?? store.config.vet?.platforms),
+    store,
+    scheme: versionSchemeFor(ref.ecosystem),
+    today,
+  };
+}
+
+/**
+ * The graph as it installs on the platforms the flag or the store's policy names (core's
+ * filter); unchanged, with no scope, when none is named.
+ */
+function narrowToPlatforms(
+  graph: DependencyGraph,
+  named: readonly (Platform | string)[] | undefined,
+): { graph: DependencyGraph; platform?: PlatformScope } {
+  if (named === undefined || named.length === 0) return { graph };
+  const platforms = named.every((p) => typeof p === 'string') ? parsePlatforms(named) : (named as Platform[]);
+  const { graph: narrowed, excluded } = filterGraphForPlatforms(graph, platforms);
+  return { graph: narrowed, platform: { platforms: platforms.map((p) => p.name), excluded } };
 }
 
 /**

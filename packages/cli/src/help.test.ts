@@ -29,6 +29,30 @@ describe('help', () => {
     expect(help).toMatch(/\nGlobal Options:\n[^]*--locked[^]*--output-format/);
     expect(help).toMatch(new RegExp(`\\nExamples:\\n  \\$ vet ${p}`));
   });
+
+  it.each([['vet'], ...paths.map((p) => [p.join(' ')])])(
+    '%s --help ends with 2 or 3 examples that use only its real options',
+    async (p) => {
+      const c = captured();
+      const words = p === 'vet' ? [] : p.split(' ');
+      expect(await main([...words, '--help'], c.io)).toBe(0);
+      const tail = c.out().split('\nExamples:\n')[1] ?? '';
+      const examples = tail.trimEnd().split('\n');
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      expect(examples.length).toBeLessThanOrEqual(3);
+      const program = buildProgram(captured().io, () => {});
+      let cmd: Command = program;
+      for (const w of words) cmd = cmd.commands.find((x) => x.name() === w)!;
+      const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+      const known = new Set([program, ...all(cmd)].flatMap((x) => x.options.map((o) => o.long)));
+      for (const e of examples) {
+        expect(e).toMatch(/^ {2}\$ vet /);
+        // Each word of the command path appears in order, after any global options.
+        expect(e).toMatch(new RegExp(`\\$ vet (--\\S+ \\S+ )*${words.join(' ')}`));
+        for (const flag of e.match(/ --[a-z-]+/g) ?? []) expect(known, `${e}: ${flag}`).toContain(flag.trim());
+      }
+    },
+  );
 });
 
 describe('mistakes get a suggestion', () => {

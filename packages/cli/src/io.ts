@@ -11,6 +11,8 @@ export interface CommandIO {
   isTTY: boolean;
   /** stdin is an interactive terminal (prompts allowed). */
   interactive: boolean;
+  /** stderr is a terminal (progress lines); absent = ask process.stderr. */
+  stderrIsTTY?: boolean;
   prompt(question: string): Promise<string>;
   /** Current time; `--current-time` overrides it. */
   now(): Date;
@@ -23,6 +25,7 @@ export function processIO(now?: Date): CommandIO {
     err: (t) => void process.stderr.write(t),
     isTTY: process.stdout.isTTY === true,
     interactive: process.stdin.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     prompt: async (q) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {

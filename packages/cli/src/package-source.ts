@@ -53,6 +53,13 @@ export interface SourceOptions {
   env: NodeJS.ProcessEnv;
   /** The project's store: its imported notary approvals name archives to fall back to. */
   store?: Store;
+  /** Told the size of every registry response (progress: bytes fetched). */
+  onBytes?: (bytes: number) => void;
+}
+
+/** HTTP client options carrying `onBytes`, for every ecosystem's client. */
+function httpOf(o: SourceOptions): { onBody?: (bytes: number) => void } {
+  return o.onBytes ? { onBody: o.onBytes } : {};
 }
 
 type TreeFn = (name: string, version: string) => Promise<{ dir: string; key: string }>;
@@ -114,7 +121,7 @@ export async function openPackageSource(o: SourceOptions): Promise<PackageTreeSo
 
 async function cratesSource(o: SourceOptions): Promise<PackageTreeSource> {
   const registry = await loadCratesRegistry(path.dirname(o.lockfile), o.env, o.graph);
-  const client = createCratesClient({ registry });
+  const client = createCratesClient({ registry, httpOptions: httpOf(o) });
   const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
   const tree = withArchiveFallback(o, cache, async (name: string, version: string) => {
     const node = lockedNode(o.graph, name, version);
@@ -140,7 +147,7 @@ async function cratesSource(o: SourceOptions): Promise<PackageTreeSource> {
 async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
   const config = await loadNpmConfig({ projectDir: path.dirname(o.lockfile), env: o.env });
   const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
-  const registry: NpmRegistry = createNpmRegistry({ config, cache });
+  const registry: NpmRegistry = createNpmRegistry({ config, cache, httpOptions: httpOf(o) });
   const registryFetcher = createRegistrySuggestFetcher(registry, o.graph);
   const fetcher = { ...registryFetcher, tree: withArchiveFallback(o, cache, (n, v) => registryFetcher.tree(n, v)) };
   return {
@@ -167,7 +174,7 @@ async function npmSource(o: SourceOptions): Promise<PackageTreeSource> {
 
 function pypiSource(o: SourceOptions): Promise<PackageTreeSource> {
   // The index the lockfile records for a package, else pip/uv configuration, else pip's own.
-  const clients = openPypiClients(o.graph, { env: o.env, cwd: path.dirname(o.lockfile) });
+  const clients = openPypiClients(o.graph, { env: o.env, cwd: path.dirname(o.lockfile), http: httpOf(o) });
   const cache = openCache({ ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}), env: o.env });
   const tree = withArchiveFallback(o, cache, async (name: string, version: string) => {
     const node = lockedNode(o.graph, name, version);

@@ -4,7 +4,7 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { VetError, type Ecosystem } from '@vet/core';
+import { VetError, parsePlatforms, type Ecosystem } from '@vet/core';
 import type { GlobalOptions } from './context.js';
 import { EXIT_BAD_INPUT, EXIT_OK, exitCodeFor, renderErrorHuman, renderErrorJson } from './exit-codes.js';
 import { processIO, type CommandIO } from './io.js';
@@ -46,6 +46,10 @@ function collect(value: string, previous: string[] = []): string[] {
   ];
 }
 
+const PLATFORM_FLAG = '--platform <os-cpu[-libc]>';
+const PLATFORM_HELP =
+  'vet only what installs on this platform, e.g. linux-x64-glibc, darwin-arm64, win32-x64 (repeatable; overrides [vet] platforms)';
+
 export function globalOptions(cmd: Command): GlobalOptions {
   const o = cmd.optsWithGlobals<Record<string, unknown>>();
   const cwd = path.resolve(typeof o['cwd'] === 'string' ? o['cwd'] : process.cwd());
@@ -68,6 +72,7 @@ export function globalOptions(cmd: Command): GlobalOptions {
     ...(typeof o['outputFile'] === 'string' ? { outputFile: o['outputFile'] } : {}),
     ...(typeof o['cacheDir'] === 'string' ? { cacheDir: o['cacheDir'] } : {}),
     ...(typeof o['verbose'] === 'string' ? { verbose: o['verbose'] } : {}),
+    ...(Array.isArray(o['platform']) ? { platforms: parsePlatforms(o['platform'] as string[]) } : {}),
   };
 }
 
@@ -121,6 +126,7 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
     .description('check that every third-party package is vetted')
     .option('--base <git-ref>', 'pull-request view: only what changed since the lockfile at this git ref')
     .option('--base-lockfile <path>', 'pull-request view against this lockfile')
+    .option(PLATFORM_FLAG, PLATFORM_HELP, collect)
     // `vet chek` reaches the default command with an argument: answer as for an unknown command.
     .allowExcessArguments(true)
     .action(
@@ -223,7 +229,10 @@ export function buildProgram(io: CommandIO, setExit: (code: number) => void): Co
   program
     .command('suggest')
     .description('suggest the cheapest audits that would vet everything')
-    .action(simple(async (g, io) => (await load.suggest()).runSuggest(g, io)));
+    .option('--base <git-ref>', 'only for what changed since the lockfile at this git ref')
+    .option('--base-lockfile <path>', 'only for what changed since this lockfile')
+    .option(PLATFORM_FLAG, PLATFORM_HELP, collect)
+    .action(run(async (g, c) => (await load.suggest()).runSuggest(g, io, baseOptions(c))));
   program
     .command('inspect')
     .description('fetch, verify and unpack a release for a full audit; prints its path')

@@ -46,6 +46,24 @@ export interface DependencyEdge {
   kind: EdgeKind;
   /** The name the dependent uses (an npm alias, a renamed cargo dep); defaults to the target's name. */
   alias?: string;
+  /** The edge exists only on some platforms (Cargo `[target.…]`, a PEP 508 marker); absent = every platform. */
+  when?: EdgeCondition;
+}
+
+/** When a platform-specific edge is active; `vet check --platform` evaluates it (platform/). */
+export interface EdgeCondition {
+  /** Cargo `[target.<spec>]` specs (a triple or `cfg(…)`): active when any of them holds. */
+  cargo?: string[];
+  /** A PEP 508 environment marker: active unless it is false for the platform. */
+  marker?: string;
+}
+
+/** Where a package installs at all: npm `os`/`cpu`/`libc` (`!x` negates), a PyPI package marker. */
+export interface PlatformConstraint {
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+  marker?: string;
 }
 
 export interface PackageNode {
@@ -73,6 +91,8 @@ export interface PackageNode {
   deprecated?: string;
   /** npm hasInstallScript and similar risk signals recorded in the lockfile. */
   hasInstallScript?: boolean;
+  /** Installs only on some platforms (absent = every platform). */
+  platform?: PlatformConstraint;
 }
 
 export interface DependencyGraph {

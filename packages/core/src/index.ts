@@ -1,16 +1,16 @@
 // Public API of @vet/core, exported by name (tuf-js style): only what the CLI, the notary and
 // the cross-package tests use. Everything else stays internal to core; add a name here when
 // another package needs it. The file-system edge is @vet/core/node.
-export { checkHeadline, checkReportJson, formatCheckReportHuman } from './check/format.js';
+export { checkHeadline, checkReportJson, formatCheckReportHuman, platformText } from './check/format.js';
 export { checkFindings, shellWord, type Finding, type FindingKind, type LineLocator } from './check/findings.js';
-export { formatCheckGithub } from './check/format-github.js';
-export { formatCheckMarkdown, mdCode } from './check/format-markdown.js';
+export { formatCheckGithub, type ScopedProject } from './check/format-github.js';
+export { formatCheckMarkdown, mdCode, platformNote as platformNoteMarkdown } from './check/format-markdown.js';
 export { formatCheckSarif } from './check/format-sarif.js';
 export { formatPrViewHuman, formatPrViewMarkdown, prViewJson } from './check/format-pr.js';
 export { buildPrView, type LockedPackage, type PackageChange, type PrView } from './check/pr-view.js';
 export { lockfileLineLocator } from './lockfile/locate.js';
 export { buildCheckReport, overallConclusion } from './check/report.js';
-export { type CheckConclusion, type CheckReport, type DeprecatedPackage } from './check/types.js';
+export { type CheckConclusion, type CheckReport, type DeprecatedPackage, type PlatformScope } from './check/types.js';
 export { builtinCriteriaDescription } from './criteria-text.js';
 export {
   type Problem,
@@ -24,6 +24,14 @@ export { escapeText, toSafeJson } from './escape.js';
 export { cloneData, dict, dictFrom, own } from './dict.js';
 export { type DependencyGraph, type Ecosystem, type Integrity, type PackageNode } from './graph.js';
 export { narrowImportsLock } from './imports/narrow.js';
+export {
+  PLATFORM_FORMS,
+  filterGraphForPlatforms,
+  parsePlatforms,
+  type ExcludedPackage,
+  type Platform,
+  type PlatformFilterResult,
+} from './platform/index.js';
 export { translateImport } from './imports/translate.js';
 export { buildCargoGraph } from './lockfile/cargo/build.js';
 export { type CrateFacts, cargoManifestHasLib, staticCrateFacts } from './lockfile/cargo/facts.js';
@@ -34,7 +42,7 @@ export { computeDevOnly } from './lockfile/npm/dev-only.js';
 export { type PythonLockGraph } from './lockfile/pypi/graph-builder.js';
 export { normalizePypiName } from './lockfile/pypi/names.js';
 export { parseDistFileName as parsePythonDistFileName } from './lockfile/pypi/requirement-spec.js';
-export { parseRequirementsTxt } from './lockfile/pypi/requirements.js';
+export { parseRequirementsTxt, requirementsIncludes } from './lockfile/pypi/requirements.js';
 export {
   type AdmittedEntry as AdmittedNotaryEntry,
   NotaryLogState,

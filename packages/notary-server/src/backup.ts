@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { VetError } from '@vet/core';
 import { openNotaryDb } from './db/open.js';
 import { paths } from './datadir.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readNotaryConfig } from './config.js';
 import { keysDir } from './keys.js';
+import { redactUrl } from './pg/connect.js';
 import { archiveDir } from './archive/store.js';
 
 /** The durable writer's temp files (`.<name>.<pid>.<random>.tmp`, core's tempPathFor). */
@@ -23,17 +27,26 @@ export async function backupNotary(
   destDir: string,
   opts: { includeKeys?: boolean } = {},
 ): Promise<{ files: string[] }> {
-  if (existsSync(join(destDir, 'notary.db'))) throw new VetError('STORE_EXISTS', `${destDir} already holds a backup`);
+  if (existsSync(join(destDir, 'notary.db')) || existsSync(join(destDir, PG_DUMP)))
+    throw new VetError('STORE_EXISTS', `${destDir} already holds a backup`);
   mkdirSync(destDir, { recursive: true });
   const p = paths(dataDir);
-  const db = openNotaryDb(p.db, { readonly: true });
-  try {
-    await db.backup(join(destDir, 'notary.db'));
-  } finally {
-    db.close();
+  const database = readNotaryConfig(p.config).database;
+  let dbFile: string;
+  if (database === undefined) {
+    const db = openNotaryDb(p.db, { readonly: true });
+    try {
+      await db.backup(join(destDir, 'notary.db'));
+    } finally {
+      db.close();
+    }
+    dbFile = 'notary.db';
+  } else {
+    await pgDump(database.url, join(destDir, PG_DUMP));
+    dbFile = PG_DUMP;
   }
   copyFileSync(p.config, join(destDir, 'notary.json'));
-  const files = ['notary.db', 'notary.json'];
+  const files = [dbFile, 'notary.json'];
   // Archived files are immutable and written before their record: copying the records
   // last means every record copied has its bytes (a record written meanwhile is skipped).
   const archive = archiveDir(dataDir);
@@ -48,4 +61,18 @@ export async function backupNotary(
     files.push('keys/');
   }
   return { files };
+}
+
+const PG_DUMP = 'notary.pgdump';
+
+/** PostgreSQL's own consistent snapshot (`pg_dump --format=custom`; restore with pg_restore). */
+async function pgDump(url: string, file: string): Promise<void> {
+  try {
+    await promisify(execFile)('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${url}`]);
+  } catch (cause) {
+    throw new VetError('NETWORK_ERROR', `pg_dump of ${redactUrl(url)} failed: ${(cause as Error).message}`, {
+      cause,
+      hint: 'install the PostgreSQL client tools (pg_dump) matching the server, and check the database URL',
+    });
+  }
 }

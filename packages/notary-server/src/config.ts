@@ -78,7 +78,22 @@ export interface NotaryConfig {
   /** The release watch (watch/); absent: off. */
   watch?: WatchConfig;
   archive: NotaryArchiveConfig;
+  /** Absent: SQLite in the data directory (`notary.db`). */
+  database?: NotaryDatabaseConfig;
 }
+
+/** PostgreSQL shared by several `serve` processes (pg/). */
+export interface NotaryDatabaseConfig {
+  /** `postgres://user@host:port/db` (a password may come from PGPASSWORD instead). */
+  url: string;
+  /**
+   * A sequencer that has not pinged the database for this long loses its session, hence
+   * its lock, and another instance takes over (PostgreSQL's idle_session_timeout).
+   */
+  sessionTimeoutMs: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 5000;
 
 const MIB = 1024 * 1024;
 
@@ -164,6 +179,7 @@ export function parseNotaryConfig(text: string, fileName: string): NotaryConfig 
   const watch = parseWatchConfig(raw.watch, bad);
   if (watch !== undefined) cfg.watch = watch;
   readArchive(obj(raw.archive, 'archive', bad), cfg.archive, bad);
+  if (raw.database !== undefined) cfg.database = readDatabase(obj(raw.database, 'database', bad), bad);
   if (problems.length > 0) throw new VetValidationError('INVALID_ARGUMENT', problems, { file: fileName });
   return cfg;
 }
@@ -185,6 +201,20 @@ export function readNotaryConfig(path: string): NotaryConfig {
 /** Deterministic text for the config file (sorted keys come from the fixed object shape). */
 export function formatNotaryConfig(cfg: NotaryConfig): string {
   return JSON.stringify(cfg, null, 2) + '\n';
+}
+
+function readDatabase(d: Json, bad: (m: string) => void): NotaryDatabaseConfig {
+  const url = str(d.url, '', 'database.url', bad);
+  if (!/^postgres(ql)?:\/\/\S+$/.test(url)) bad('database.url must be a postgres:// URL');
+  const sessionTimeoutMs = int(
+    d.sessionTimeoutMs,
+    DEFAULT_SESSION_TIMEOUT_MS,
+    1000,
+    600_000,
+    'database.sessionTimeoutMs',
+    bad,
+  );
+  return { url, sessionTimeoutMs };
 }
 
 function readAnonymousLimits(lim: Json, out: NotaryLimits, bad: (m: string) => void): void {

@@ -132,7 +132,7 @@ describe('kill -9 during a burst of concurrent submissions', () => {
       second.child.kill('SIGTERM');
       await exited2;
     }
-    const report = verifyNotaryLog(dir);
+    const report = await verifyNotaryLog(dir);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
     console.log(

@@ -13,7 +13,9 @@ import { defaultNotaryConfig, formatNotaryConfig, readNotaryConfig, type NotaryC
 import { openNotaryDb, setMeta, type NotaryDb } from './db/open.js';
 import { addLogKey, createAdminKey, keysDir, readNotaryKeys, type NotaryKeys } from './keys.js';
 import { createNotary } from './notary.js';
-import { issueToken } from './tokens.js';
+import { issueToken, newToken } from './tokens.js';
+import { DEFAULT_SESSION_TIMEOUT_MS } from './config.js';
+import { connectPg, initPgLog, issuePgToken } from './pg/open.js';
 
 export const paths = (dataDir: string) => ({
   config: join(dataDir, 'notary.json'),
@@ -35,6 +37,62 @@ export function initDataDir(
   origin: string,
   overrides: Partial<Pick<NotaryConfig, 'listen'>> = {},
 ): InitResult {
+  const { config, logVerifierKey, adminKeyId } = prepareDataDir(dataDir, origin, overrides, false);
+  const p = paths(dataDir);
+  const db = openNotaryDb(p.db);
+  try {
+    setMeta(db, 'origin', origin);
+    const notary = createNotary({ db, keys: readNotaryKeys(dataDir), config, staticDir: p.static });
+    void notary.close();
+    const adminToken = issueToken(db, 'admin', 'admin', { label: 'operator CLI', now: Date.now() });
+    writeFileAtomicSync(p.adminToken, adminToken + '\n', { mode: 0o600, noReplace: true });
+    return { config, logVerifierKey, adminKeyId, adminToken };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `init` for a log kept in PostgreSQL: the data dir holds the config (with `database.url`)
+ * and keys; the database gets the schema, the size-0 checkpoint and the admin token. Other
+ * instances get a copy of this data dir (same keys, same config).
+ */
+export async function initPgDataDir(
+  dataDir: string,
+  origin: string,
+  url: string,
+  overrides: Partial<Pick<NotaryConfig, 'listen'>> = {},
+): Promise<InitResult> {
+  const pool = await connectPg(url);
+  try {
+    const { rows } = await pool.query<{ value: string }>("SELECT value FROM meta WHERE key = 'origin'");
+    if (rows.length > 0)
+      throw new VetError('STORE_EXISTS', `the database already holds the log "${rows[0]!.value}"`, {
+        hint: 'use an empty database for a new log, or serve the existing one',
+      });
+    const prepared = prepareDataDir(
+      dataDir,
+      origin,
+      { ...overrides, database: { url, sessionTimeoutMs: DEFAULT_SESSION_TIMEOUT_MS } },
+      true,
+    );
+    await initPgLog(pool, origin, readNotaryKeys(dataDir));
+    const adminToken = newToken().token;
+    await issuePgToken(pool, adminToken, 'admin', 'admin', { label: 'operator CLI', now: Date.now() });
+    writeFileAtomicSync(paths(dataDir).adminToken, adminToken + '\n', { mode: 0o600, noReplace: true });
+    return { ...prepared, adminToken };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** The inception guard, config and keys: what every new data dir gets. */
+function prepareDataDir(
+  dataDir: string,
+  origin: string,
+  overrides: Partial<Pick<NotaryConfig, 'listen' | 'database'>>,
+  postgres: boolean,
+): Omit<InitResult, 'adminToken'> {
   const p = paths(dataDir);
   for (const existing of [p.config, p.db, join(p.static, 'checkpoint'), keysDir(dataDir)]) {
     if (existsSync(existing)) {
@@ -46,22 +104,13 @@ export function initDataDir(
   const config = { ...defaultNotaryConfig(origin), ...overrides };
   if (!/^[^\s+]+$/u.test(origin))
     throw new VetError('INVALID_ARGUMENT', `origin "${origin}" must not contain spaces or "+"`);
+  if (postgres && config.database === undefined) throw new Error('postgres init without a database');
   mkdirSync(dataDir, { recursive: true });
   // The one durable writer: temp file, fsync, rename, fsync of the folder.
   writeFileAtomicSync(p.config, formatNotaryConfig(config), { noReplace: true });
   const logVerifierKey = addLogKey(dataDir, origin);
   const admin = createAdminKey(dataDir);
-  const db = openNotaryDb(p.db);
-  try {
-    setMeta(db, 'origin', origin);
-    const notary = createNotary({ db, keys: readNotaryKeys(dataDir), config, staticDir: p.static });
-    void notary.close();
-    const adminToken = issueToken(db, 'admin', 'admin', { label: 'operator CLI', now: Date.now() });
-    writeFileAtomicSync(p.adminToken, adminToken + '\n', { mode: 0o600, noReplace: true });
-    return { config, logVerifierKey, adminKeyId: admin.keyid, adminToken };
-  } finally {
-    db.close();
-  }
+  return { config, logVerifierKey, adminKeyId: admin.keyid };
 }
 
 export interface OpenedDataDir {

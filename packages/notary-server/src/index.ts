@@ -1,9 +1,10 @@
 // Public API of @vet/notary-server. Export by name; no default exports.
 export { createNotary, type Notary, type NotaryDeps } from './notary.js';
 export { createRequestHandler, type RequestHandler } from './http/app.js';
-export { serveNotary, type RunningNotary } from './server.js';
+export { serveNotary, type RunningNotary, type ServeOptions } from './server.js';
 export {
   initDataDir,
+  initPgDataDir,
   openDataDir,
   acquireSequencerLock,
   lockHolder,

@@ -14,19 +14,18 @@ import type { ReleaseTimeFn, Submitter } from './entries/state.js';
 import { Metrics } from './http/metrics.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import type { NotaryKeys } from './keys.js';
-import { loadLog } from './log/load.js';
+import { loadLog, replayStored } from './log/load.js';
 import { makeReceipt, ProofMemo, rootAt, type Receipt } from './log/proofs.js';
-import { makeLeafReader } from './log/read.js';
+import type { StoredEntry } from './log/read.js';
 import { makeStaticPublisher } from './log/static-publisher.js';
 import { fileDescriptorProblem } from './fd-headroom.js';
 import { Sequencer } from './log/sequencer.js';
 import { createNotaryReads, type NotaryReads } from './reads.js';
-import { inlineCommitter, type BatchCommitter, type TokenGrant } from './log/commit.js';
+import type { BatchCommitter, TokenGrant } from './log/commit.js';
 import { replayState } from './log/load.js';
-import { readLatest } from './log/read.js';
 import { StorageHealth } from './log/storage-health.js';
 import type { EntryClaim } from './entries/model.js';
-import { setMeta } from './db/open.js';
+import { sqliteStorage, type NotaryStorage } from './db/storage.js';
 import { makeTokenChecker, type TokenInfo } from './tokens.js';
 import { Archiver, type Release } from './archive/archiver.js';
 import { registryFetcher } from './archive/registry-fetch.js';
@@ -35,7 +34,11 @@ import type { ArtifactAddress } from '@vet/core';
 import type { ViewContext } from './views/approved.js';
 
 export interface NotaryDeps {
-  db: NotaryDb;
+  /** The SQLite database; or pass `storage` (PostgreSQL, or any NotaryStorage). */
+  db?: NotaryDb;
+  storage?: NotaryStorage;
+  /** Several instances on one database: who sequences, and the queue to it (pg/cluster.ts). */
+  cluster?: NotaryCluster;
   keys: NotaryKeys;
   config: NotaryConfig;
   /** ms since epoch. */
@@ -105,6 +108,37 @@ export interface Notary {
   close(): Promise<void>;
 }
 
+/**
+ * What createNotary asks of a cluster of instances sharing one database. Only the leader
+ * sequences; the others admit a submission (same core admission) and hand it to the leader.
+ */
+export interface NotaryCluster {
+  isLeader(): boolean;
+  /**
+   * Queues a pre-admitted submission for the leader; resolves with its index once it is
+   * committed AND this instance has followed the log past it. Refusals reject with NotaryError.
+   */
+  enqueue(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined): Promise<number>;
+  /** Why this instance should not receive traffic (e.g. database unreachable). */
+  problems(): string[];
+}
+
+/** What a cluster drives inside a notary (followers follow; the elected one leads). */
+export interface NotaryCore {
+  readonly notary: Notary;
+  readonly treeSize: number;
+  /** Nothing pending and no commit running: the tree may be extended from outside. */
+  idle(): boolean;
+  /** Entries another instance sequenced, in order from treeSize, and the checkpoint that covers them. */
+  follow(entries: (StoredEntry & { dedupe: Buffer })[], latest: { size: number; note: string }): void;
+  /** This instance was elected: sequence from the latest checkpoint on (the tree must be caught up). */
+  lead(latest: { size: number; note: string }): void;
+  /** A submission another instance queued: the same admission (no rate limit), then sequenced. */
+  sequenceQueued(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined, queueId: number): Promise<void>;
+  signCheckpoint(size: number, rootHash: Uint8Array): string;
+  rootAt(size: number): Uint8Array;
+}
+
 export interface Readiness {
   ok: boolean;
   size: number;
@@ -115,17 +149,23 @@ export interface Readiness {
 }
 
 export function createNotary(deps: NotaryDeps): Notary {
-  const { db, keys, config } = deps;
+  return createNotaryCore(deps).notary;
+}
+
+export function createNotaryCore(deps: NotaryDeps): NotaryCore {
+  const { keys, config, cluster } = deps;
+  const db = deps.storage ?? (deps.db !== undefined ? sqliteStorage(deps.db) : undefined);
+  if (db === undefined) throw new Error('createNotary needs a database (db or storage)');
   const now = deps.now ?? Date.now;
   const logEvent = deps.log ?? (() => {});
   const origin = config.origin;
   const adminKeys = new Map([[keys.admin.keyid, keys.admin.publicKey]]);
   const signCheckpoint = makeCheckpointSigner(origin, keys.logSigners);
-  const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint });
+  const loaded = loadLog(db, { origin, adminKeys, rootAt, signCheckpoint, resign: cluster === undefined });
   const tree = loaded.tree;
   // Replaced (rebuilt from the database) when a commit fails: see onRollback.
   let { state, dedupe } = loaded;
-  const storage = new StorageHealth(makeStorageProbe(db, now), STORAGE_PROBE_MS, logEvent);
+  const storage = new StorageHealth(() => db.probe(now()), STORAGE_PROBE_MS, logEvent);
   let latest = { ...loaded.latest, rootHash: rootAt(tree, loaded.latest.size) };
   const metrics = new Metrics();
   const m = notaryMetrics(
@@ -133,8 +173,8 @@ export function createNotary(deps: NotaryDeps): Notary {
     () => latest.size,
     () => sequencer.pending,
   );
-  const readLeaves = makeLeafReader(db);
-  const checkToken = makeTokenChecker(db);
+  const readLeaves = (start: number, end: number) => db.readLeaves(start, end);
+  const checkToken = makeTokenChecker(db.tokens());
   const limiter = createRateLimiter(config.limits.ratePerSecond, config.limits.burst, now);
   const publisher = makeStaticPublisher(
     deps.staticDir,
@@ -144,7 +184,7 @@ export function createNotary(deps: NotaryDeps): Notary {
     logEvent,
   );
 
-  const committer = deps.committer ?? inlineCommitter(db);
+  const committer = deps.committer ?? db.defaultCommitter();
   const sequencer = new Sequencer(
     {
       committer,
@@ -160,10 +200,11 @@ export function createNotary(deps: NotaryDeps): Notary {
       },
       onRollback(size, cause) {
         logEvent({ event: 'commit_failed', error: errorText(cause), rolledBackTo: size });
-        if (readLatest(db)?.size !== size)
+        if (db.readLatest()?.size !== size)
           throw new Error(`after a failed commit the database no longer ends at ${size}: another writer?`);
         ({ state, dedupe } = replayState(db, { origin, adminKeys }));
-        storage.failed(cause);
+        // Fenced (another instance sequences now) is not a storage failure: nothing to probe.
+        if ((cause as { fenced?: unknown } | undefined)?.fenced !== true) storage.failed(cause);
       },
       onBatchTimed(ms, n) {
         m.batchSeconds(ms / 1000);
@@ -212,7 +253,74 @@ export function createNotary(deps: NotaryDeps): Notary {
     ...(archiver !== undefined && { archive: archiver }),
   });
 
-  return {
+  /**
+   * Everything admission decides, judged against the state as it is now: the signature check
+   * is the only await, so with `apply` the state, dedupe and the sequencer's pool stay in step
+   * (the entry is applied at once; the next submission sees it).
+   */
+  async function admit(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined, apply: boolean) {
+    checkWritable();
+    if (sequencer.pending + admitting >= config.limits.maxPending)
+      throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
+    admitting += 1;
+    let checked: CheckedSubmission;
+    try {
+      checked = await checkSubmission(body, state.log, verifier);
+    } finally {
+      admitting -= 1;
+    }
+    checkWritable();
+    const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
+    const submitter: Submitter = { subject: who.subject, role: who.role };
+    state.checkPolicy(admitted, submitter, config.policy, now(), releaseTime);
+    const boundGrant = grant === undefined ? undefined : bindGrant(grant, admitted.claim, who);
+    if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
+    if (apply) {
+      dedupe.add(admitted.dedupe);
+      state.apply(admitted);
+    }
+    return { admitted, boundGrant };
+  }
+
+  /** Admits and sequences on this instance; resolves once the batch is committed. */
+  async function sequence(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined, queueId?: number) {
+    const { admitted, boundGrant } = await admit(body, who, grant, true);
+    let done: Awaited<ReturnType<Sequencer['submit']>>;
+    try {
+      const { leaf, leafHashBytes, dedupe: key, signer } = admitted;
+      done = await sequencer.submit({
+        leaf,
+        leafHash: leafHashBytes,
+        dedupe: key,
+        signer,
+        kind: admitted.claim.type,
+        submittedBy: who.subject,
+        ...(boundGrant && { grant: boundGrant }),
+        ...(queueId !== undefined && { queueId }),
+      });
+    } catch (e) {
+      throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', {
+        cause: e,
+        retryAfter: 1,
+      });
+    }
+    if (admitted.claim.type === 'audit') archiver?.schedule(admitted.claim, admitted.signer);
+    return { admitted, done };
+  }
+
+  async function sequenceLocal(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined) {
+    const { admitted, done } = await sequence(body, who, grant);
+    return makeReceipt(tree, done.index, admitted.leafHashBytes, done.batch.size, done.batch.checkpoint, proofMemo);
+  }
+
+  /** A follower: admit here (refusals answered at once), sequence at the leader. */
+  async function submitToLeader(body: Uint8Array, who: TokenInfo, grant: TokenGrant | undefined) {
+    const { admitted } = await admit(body, who, grant, false);
+    const index = await cluster!.enqueue(body, who, grant);
+    return makeReceipt(tree, index, admitted.leafHashBytes, latest.size, latest.note, proofMemo);
+  }
+
+  const notary: Notary = {
     config,
     sequencer,
     metrics,
@@ -228,6 +336,7 @@ export function createNotary(deps: NotaryDeps): Notary {
         reasons.push(`storage: the last commit failed and storage still refuses writes (${errorText(storage.error)})`);
       if (publisher.error !== undefined)
         reasons.push(`static: publishing the tiles failed; retrying (${errorText(publisher.error)})`);
+      if (cluster !== undefined) reasons.push(...cluster.problems());
       const fds = fileDescriptorProblem();
       if (fds !== undefined) reasons.push(`file descriptors: ${fds}`);
       const entries = state.problems;
@@ -256,66 +365,21 @@ export function createNotary(deps: NotaryDeps): Notary {
     },
     async submit(body, who, grant) {
       const started = performance.now();
-      {
-        const wait = limiter.take(who.id);
-        if (wait > 0)
-          throw new NotaryError(
-            'RATE_LIMITED',
-            `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
-            { retryAfter: wait },
-          );
-        checkWritable();
-        if (sequencer.pending + admitting >= config.limits.maxPending)
-          throw new NotaryError('OVERLOADED', 'too many submissions waiting; retry shortly', { retryAfter: 1 });
-        admitting += 1;
-        let checked: CheckedSubmission;
-        try {
-          checked = await checkSubmission(body, state.log, verifier);
-        } finally {
-          admitting -= 1;
-        }
-        // Everything below runs without awaiting, so state, dedupe and pool stay in step.
-        checkWritable();
-        // Judged against the state as it is now, at the index the entry will get: everything
-        // below runs without awaiting, so state, dedupe and the sequencer's pool stay in
-        // step, and the entry is applied at once (the next submission sees it).
-        const admitted = admitDecoded(body, checked.entry, state.log, checked.verified);
-        const submitter: Submitter = { subject: who.subject, role: who.role };
-        state.checkPolicy(admitted, submitter, config.policy, now(), releaseTime);
-        const boundGrant = grant === undefined ? undefined : bindGrant(grant, admitted.claim, who);
-        if (dedupe.has(admitted.dedupe)) throw new NotaryError('DUPLICATE', 'this statement is already in the log');
-        dedupe.add(admitted.dedupe);
-        state.apply(admitted);
-        let done: Awaited<ReturnType<Sequencer['submit']>>;
-        try {
-          const { leaf, leafHashBytes, dedupe: key, signer } = admitted;
-          done = await sequencer.submit({
-            leaf,
-            leafHash: leafHashBytes,
-            dedupe: key,
-            signer,
-            kind: admitted.claim.type,
-            submittedBy: who.subject,
-            ...(boundGrant && { grant: boundGrant }),
-          });
-        } catch (e) {
-          throw new NotaryError('UNAVAILABLE', 'the entry could not be stored; it was not logged', {
-            cause: e,
-            retryAfter: 1,
-          });
-        }
-        const receipt = makeReceipt(
-          tree,
-          done.index,
-          admitted.leafHashBytes,
-          done.batch.size,
-          done.batch.checkpoint,
-          proofMemo,
+      const wait = limiter.take(who.id);
+      if (wait > 0)
+        throw new NotaryError(
+          'RATE_LIMITED',
+          `rate limit of ${config.limits.ratePerSecond}/s for this token exceeded`,
+          {
+            retryAfter: wait,
+          },
         );
-        m.receiptSeconds((performance.now() - started) / 1000);
-        if (admitted.claim.type === 'audit') archiver?.schedule(admitted.claim, admitted.signer);
-        return receipt;
-      }
+      const receipt =
+        cluster === undefined || cluster.isLeader()
+          ? await sequenceLocal(body, who, grant)
+          : await submitToLeader(body, who, grant);
+      m.receiptSeconds((performance.now() - started) / 1000);
+      return receipt;
     },
     async close() {
       await archiver?.settled();
@@ -325,6 +389,35 @@ export function createNotary(deps: NotaryDeps): Notary {
       await verifier.close();
       await publisher.stop();
     },
+  };
+
+  return {
+    notary,
+    get treeSize() {
+      return tree.size;
+    },
+    idle: () => sequencer.idle,
+    follow(entries, head) {
+      for (const e of entries) {
+        if (e.idx !== tree.size) throw new Error(`following: expected entry ${tree.size}, got ${e.idx}`);
+        tree.append(e.leaf_hash);
+        replayStored(state, e);
+        dedupe.add(e.dedupe.toString('hex'));
+      }
+      if (head.size !== tree.size) throw new Error(`following: checkpoint ${head.size} but tree ${tree.size}`);
+      latest = { size: head.size, note: head.note, rootHash: rootAt(tree, head.size) };
+      publisher.dirty();
+    },
+    lead(head) {
+      if (head.size !== tree.size) throw new Error(`leading: checkpoint ${head.size} but tree ${tree.size}`);
+      latest = { size: head.size, note: head.note, rootHash: rootAt(tree, head.size) };
+      sequencer.resync(head.size);
+    },
+    async sequenceQueued(body, who, grant, queueId) {
+      await sequence(body, who, grant, queueId);
+    },
+    signCheckpoint,
+    rootAt: (size) => rootAt(tree, size),
   };
 }
 
@@ -352,11 +445,6 @@ function notaryMetrics(metrics: Metrics, size: () => number, pending: () => numb
 }
 
 const STORAGE_PROBE_MS = 1000;
-
-/** A tiny durable write (one WAL frame and its fsync): does storage take writes again? */
-function makeStorageProbe(db: NotaryDb, now: () => number): () => void {
-  return () => db.transaction(() => setMeta(db, 'storage_probe', String(now())))();
-}
 
 /** A token may only come with an admin's auditor-add entry, and acts for the added key id. */
 function bindGrant(grant: TokenGrant, claim: EntryClaim, who: TokenInfo): TokenGrant {

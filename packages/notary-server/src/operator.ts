@@ -22,6 +22,10 @@ import type { TokenGrant } from './log/commit.js';
 import { issueToken, newToken, revokeTokens } from './tokens.js';
 import { readNotaryKeys } from './keys.js';
 import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { readNotaryConfig } from './config.js';
+import type { NotaryDb } from './db/open.js';
+import { connectPg, issuePgToken, openPgNotary, revokePgTokens } from './pg/open.js';
 
 export function serverUrlFile(dataDir: string): string {
   return `${paths(dataDir).lock}.url`;
@@ -31,7 +35,31 @@ export function serverUrlFile(dataDir: string): string {
 export async function appendAdminEntry(dataDir: string, envelope: Uint8Array, grant?: TokenGrant): Promise<Receipt> {
   if (lockHolder(dataDir) !== undefined) return submitToRunningServer(dataDir, envelope, grant);
   const release = acquireSequencerLock(dataDir);
-  const { db, config, keys, paths: p } = openDataDir(dataDir);
+  const cfg = readNotaryConfig(paths(dataDir).config);
+  if (cfg.database !== undefined) {
+    try {
+      const pgn = await openPgNotary(cfg.database.url, {
+        config: cfg,
+        keys: readNotaryKeys(dataDir),
+        staticDir: paths(dataDir).static,
+      });
+      try {
+        return await pgn.notary.submit(envelope, { subject: 'admin', role: 'admin', id: 'operator-cli' }, grant);
+      } finally {
+        await pgn.close();
+      }
+    } finally {
+      release();
+    }
+  }
+  let opened;
+  try {
+    opened = openDataDir(dataDir);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const { db, config, keys, paths: p } = opened;
   try {
     const notary = createNotary({ db, config, keys, staticDir: p.static });
     try {
@@ -113,7 +141,30 @@ export async function removeAuditor(
     dataDir,
     signedAuditorEntry(dataDir, 'remove', opts.name, opts.publicKey, keyid),
   );
-  return { receipt, tokensRevoked: revokeAuditorTokens(dataDir, keyid) };
+  return { receipt, tokensRevoked: await revokeAuditorTokens(dataDir, keyid) };
+}
+
+/** Runs against the data dir's database: its SQLite file, or the PostgreSQL its config names. */
+async function withDatabase<T>(
+  dataDir: string,
+  onSqlite: (db: NotaryDb) => T,
+  onPg: (pool: pg.Pool) => Promise<T>,
+): Promise<T> {
+  const cfg = readNotaryConfig(paths(dataDir).config);
+  if (cfg.database !== undefined) {
+    const pool = await connectPg(cfg.database.url);
+    try {
+      return await onPg(pool);
+    } finally {
+      await pool.end();
+    }
+  }
+  const { db } = openDataDir(dataDir);
+  try {
+    return onSqlite(db);
+  } finally {
+    db.close();
+  }
 }
 
 /** Issues a token for the auditor with key id `keyid` (tokens act for a key id, not a name). */
@@ -121,44 +172,48 @@ export function issueAuditorToken(
   dataDir: string,
   keyid: string,
   opts: { expiresAt?: number; now: number; label?: string },
-): string {
-  const { db } = openDataDir(dataDir);
-  try {
-    return issueToken(db, keyid, 'auditor', opts);
-  } finally {
-    db.close();
-  }
+): Promise<string> {
+  return withDatabase(
+    dataDir,
+    (db) => issueToken(db, keyid, 'auditor', opts),
+    async (pool) => {
+      const { token } = newToken();
+      await issuePgToken(pool, token, keyid, 'auditor', opts);
+      return token;
+    },
+  );
 }
 
-export function revokeAuditorTokens(dataDir: string, keyid: string): number {
-  const { db } = openDataDir(dataDir);
-  try {
-    return revokeTokens(db, keyid, Date.now());
-  } finally {
-    db.close();
-  }
+export function revokeAuditorTokens(dataDir: string, keyid: string): Promise<number> {
+  return withDatabase(
+    dataDir,
+    (db) => revokeTokens(db, keyid, Date.now()),
+    (pool) => revokePgTokens(pool, keyid, Date.now()),
+  );
 }
 
 /**
  * The key id an operator means: `keyid` as given, or the one auditor registered under
  * `name` (from the log's auditor entries). Two auditors of that name: ask for --keyid.
  */
-export function resolveAuditorKeyid(dataDir: string, who: { keyid?: string; name?: string }): string {
+export async function resolveAuditorKeyid(dataDir: string, who: { keyid?: string; name?: string }): Promise<string> {
   if (who.keyid !== undefined) return who.keyid;
-  const { db } = openDataDir(dataDir);
   const named = new Set<string>();
-  try {
-    const rows = db.prepare("SELECT leaf FROM entries WHERE kind = 'auditor-add' ORDER BY idx").pluck().all();
-    for (const leaf of rows as Buffer[]) {
-      try {
-        const a = parseAuditorStatement(decodeNotaryEntry(leaf).payload);
-        if (a.name === who.name) named.add(a.keyid);
-      } catch {
-        /* not interpretable: `vet-notary verify` reports it */
-      }
+  const leaves = await withDatabase(
+    dataDir,
+    (db) => db.prepare("SELECT leaf FROM entries WHERE kind = 'auditor-add' ORDER BY idx").pluck().all() as Buffer[],
+    async (pool) =>
+      (await pool.query<{ leaf: Buffer }>("SELECT leaf FROM entries WHERE kind = 'auditor-add' ORDER BY idx")).rows.map(
+        (r) => r.leaf,
+      ),
+  );
+  for (const leaf of leaves) {
+    try {
+      const a = parseAuditorStatement(decodeNotaryEntry(leaf).payload);
+      if (a.name === who.name) named.add(a.keyid);
+    } catch {
+      /* not interpretable: `vet-notary verify` reports it */
     }
-  } finally {
-    db.close();
   }
   if (named.size === 1) return [...named][0]!;
   throw new VetError(

@@ -54,7 +54,7 @@ describe('issue 11 quirks are refused at submission, naming the rule', () => {
     const ready = await fetch(`${n.running.url}/readyz`);
     expect(ready.status).toBe(200);
     await n.running.close();
-    const report = verifyNotaryLog(n.dir);
+    const report = await verifyNotaryLog(n.dir);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
   });

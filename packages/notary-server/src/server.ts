@@ -6,7 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import { ed25519Engine, type Ed25519Engine } from '@vet/core';
 import type { AddressInfo } from 'node:net';
-import { acquireSequencerLock, openDataDir } from './datadir.js';
+import { acquireSequencerLock, openDataDir, paths } from './datadir.js';
+import { readNotaryConfig, type NotaryConfig } from './config.js';
+import { readNotaryKeys } from './keys.js';
+import { openPgNotary } from './pg/open.js';
 import { createRequestHandler } from './http/app.js';
 import { createWebPages } from './web/router.js';
 import { createReleaseWatch } from './watch/from-notary.js';
@@ -16,6 +19,7 @@ import { serverUrlFile } from './operator.js';
 import { writeFileAtomicSync } from '@vet/core/node';
 import { workerCommitter } from './log/commit.js';
 import { archiveDir } from './archive/store.js';
+import { sqliteStorage, type NotaryStorage } from './db/storage.js';
 
 /**
  * Admission's Ed25519 engine: libsodium where `sodium-native` loads (~80–100 µs a check
@@ -35,24 +39,28 @@ export interface RunningNotary {
   close(): Promise<void>;
 }
 
-export async function serveNotary(
-  dataDir: string,
-  opts: { host?: string; port?: number; log?: (e: Record<string, unknown>) => void } = {},
-): Promise<RunningNotary> {
-  const release = acquireSequencerLock(dataDir);
-  let opened;
-  try {
-    opened = openDataDir(dataDir);
-  } catch (e) {
-    release();
-    throw e;
-  }
-  const { db, config, keys, paths } = opened;
-  let notary: Notary;
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  log?: (e: Record<string, unknown>) => void;
+  /** postgres://… — overrides `database.url` in the config; absent (both): SQLite. */
+  database?: string;
+}
+
+interface Opened {
+  notary: Notary;
+  storage: NotaryStorage;
+  config: NotaryConfig;
+  close(): Promise<void>;
+}
+
+/** SQLite: the data dir's notary.db, this process the only sequencer. */
+async function openSqlite(dataDir: string, opts: ServeOptions): Promise<Opened> {
+  const { db, config, keys, paths } = openDataDir(dataDir);
   const committer = workerCommitter(paths.db);
   const verifier = workerVerifier(serverEd25519Engine());
   try {
-    notary = createNotary({
+    const notary = createNotary({
       db,
       config,
       keys,
@@ -62,18 +70,60 @@ export async function serveNotary(
       archiveDir: archiveDir(dataDir),
       ...(opts.log && { log: opts.log }),
     });
+    return {
+      notary,
+      storage: sqliteStorage(db),
+      config,
+      close: async () => {
+        await notary.close();
+        db.close();
+      },
+    };
   } catch (e) {
     // The worker threads would keep a process that cannot start alive: stop them.
     await Promise.allSettled([committer.close(), verifier.close()]);
     db.close();
+    throw e;
+  }
+}
+
+/** PostgreSQL: one of possibly several instances on the database (pg/cluster.ts). */
+async function openPostgres(dataDir: string, url: string, config: NotaryConfig, opts: ServeOptions): Promise<Opened> {
+  const keys = readNotaryKeys(dataDir);
+  const verifier = workerVerifier(serverEd25519Engine());
+  try {
+    const pgn = await openPgNotary(url, {
+      config,
+      keys,
+      verifier,
+      staticDir: paths(dataDir).static,
+      archiveDir: archiveDir(dataDir),
+      ...(opts.log && { log: opts.log }),
+    });
+    return { notary: pgn.notary, storage: pgn.storage, config, close: () => pgn.close() };
+  } catch (e) {
+    await verifier.close();
+    throw e;
+  }
+}
+
+export async function serveNotary(dataDir: string, opts: ServeOptions = {}): Promise<RunningNotary> {
+  const release = acquireSequencerLock(dataDir);
+  let opened: Opened;
+  try {
+    const cfg = readNotaryConfig(paths(dataDir).config);
+    const url = opts.database ?? cfg.database?.url;
+    opened = url === undefined ? await openSqlite(dataDir, opts) : await openPostgres(dataDir, url, cfg, opts);
+  } catch (e) {
     release();
     throw e;
   }
+  const { notary, storage, config } = opened;
   const watch = createReleaseWatch(notary);
   if (watch) notary.setReleaseTimes((eco, name, version) => watch.publishedAt(eco, name, version));
   const server = createServer(
     { keepAlive: true, keepAliveTimeout: 30_000, requestTimeout: 30_000 },
-    createRequestHandler(notary, createWebPages(notary, db, watch)),
+    createRequestHandler(notary, createWebPages(notary, storage, watch)),
   );
   server.maxRequestsPerSocket = 0;
   const host = opts.host ?? config.listen.host;
@@ -100,8 +150,7 @@ export async function serveNotary(
           server.closeIdleConnections();
         });
         await watch?.stop();
-        await notary.close();
-        db.close();
+        await opened.close();
         release();
       })();
       return closing;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openNotaryDb, type NotaryDb } from './db/open.js';
-import { issueToken, makeTokenChecker, revokeTokens } from './tokens.js';
+import { issueToken, makeTokenChecker, makeTokenSource, revokeTokens } from './tokens.js';
 
 /** The next turn of the event loop: when the checker re-reads token_epoch. */
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
@@ -25,7 +25,7 @@ describe('token checker (cached lookups, revocation in force from the next turn)
   });
 
   it('accepts a valid token repeatedly and refuses it from the next turn after a revocation elsewhere', async () => {
-    const check = makeTokenChecker(db);
+    const check = makeTokenChecker(makeTokenSource(db));
     const token = issueToken(other, 'alice', 'auditor', { now: 1 });
     const keep = issueToken(other, 'bob', 'auditor', { now: 1 });
     expect(check(token, 2)).toMatchObject({ subject: 'alice', role: 'auditor' });
@@ -38,7 +38,7 @@ describe('token checker (cached lookups, revocation in force from the next turn)
   });
 
   it('notices a change made with plain SQL, not only through revokeTokens', async () => {
-    const check = makeTokenChecker(db);
+    const check = makeTokenChecker(makeTokenSource(db));
     const token = issueToken(other, 'alice', 'auditor', { now: 1 });
     expect(check(token, 2)).toBeDefined();
     other.prepare('DELETE FROM tokens').run();
@@ -48,14 +48,14 @@ describe('token checker (cached lookups, revocation in force from the next turn)
   });
 
   it('refuses a cached token once it expires', () => {
-    const check = makeTokenChecker(db);
+    const check = makeTokenChecker(makeTokenSource(db));
     const token = issueToken(other, 'alice', 'auditor', { now: 1, expiresAt: 100 });
     expect(check(token, 99)).toBeDefined();
     expect(check(token, 100)).toBeUndefined();
   });
 
   it('refuses unknown and malformed tokens', () => {
-    const check = makeTokenChecker(db);
+    const check = makeTokenChecker(makeTokenSource(db));
     expect(check('vetn_' + 'A'.repeat(43), 1)).toBeUndefined();
     expect(check('not-a-token', 1)).toBeUndefined();
   });

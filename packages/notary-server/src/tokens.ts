@@ -53,12 +53,25 @@ export function revokeTokens(db: NotaryDb, subject: string, now: number): number
     .changes;
 }
 
-interface TokenRow {
+export interface TokenRow {
   hash: Buffer;
   subject: string;
   role: TokenRole;
   expires_at: number | null;
   revoked_at: number | null;
+}
+
+/** Where token lookups read (SQLite statements, or PostgreSQL's in-memory copy). */
+export interface TokenSource {
+  /** Changes whenever any token changes (the `token_epoch` row). */
+  epoch(): unknown;
+  lookup(hash: Buffer): TokenRow | undefined;
+}
+
+export function makeTokenSource(db: NotaryDb): TokenSource {
+  const stmt = db.prepare('SELECT hash, subject, role, expires_at, revoked_at FROM tokens WHERE hash = ?');
+  const epochStmt = db.prepare('SELECT n FROM token_epoch WHERE id = 1').pluck();
+  return { epoch: () => epochStmt.get(), lookup: (h) => stmt.get(h) as TokenRow | undefined };
 }
 
 /**
@@ -71,15 +84,13 @@ interface TokenRow {
  * handled from the next turn on: requests in the turn that saw the old epoch were, in effect,
  * received before the revocation committed. Expiry is checked on every request.
  */
-export function makeTokenChecker(db: NotaryDb): (token: string, now: number) => TokenInfo | undefined {
-  const stmt = db.prepare('SELECT hash, subject, role, expires_at, revoked_at FROM tokens WHERE hash = ?');
-  const epochStmt = db.prepare('SELECT n FROM token_epoch WHERE id = 1').pluck();
+export function makeTokenChecker(source: TokenSource): (token: string, now: number) => TokenInfo | undefined {
   const cache = new Map<string, { info: TokenInfo; expiresAt: number | null }>();
   let cachedEpoch: unknown;
   let epochRead = false;
   return (token, now) => {
     if (!epochRead) {
-      const epoch = epochStmt.get();
+      const epoch = source.epoch();
       if (epoch !== cachedEpoch) {
         cache.clear();
         cachedEpoch = epoch;
@@ -89,7 +100,7 @@ export function makeTokenChecker(db: NotaryDb): (token: string, now: number) => 
     }
     const hit = cache.get(token);
     if (hit !== undefined) return hit.expiresAt !== null && hit.expiresAt <= now ? undefined : hit.info;
-    const row = lookupToken(stmt, token);
+    const row = lookupToken(source, token);
     if (row === undefined || row.revoked_at !== null) return undefined;
     if (row.expires_at !== null && row.expires_at <= now) return undefined;
     const info: TokenInfo = { subject: row.subject, role: row.role, id: row.hash.toString('hex') };
@@ -101,10 +112,10 @@ export function makeTokenChecker(db: NotaryDb): (token: string, now: number) => 
 
 const MAX_CACHED_TOKENS = 10_000;
 
-function lookupToken(stmt: ReturnType<NotaryDb['prepare']>, token: string): TokenRow | undefined {
+function lookupToken(source: TokenSource, token: string): TokenRow | undefined {
   if (!TOKEN_RE.test(token)) return undefined;
   const h = hashToken(token);
-  const row = stmt.get(h) as TokenRow | undefined;
+  const row = source.lookup(h);
   // The lookup is by hash, so timing reveals nothing about stored tokens; the explicit
   // constant-time compare keeps that true if the lookup ever changes.
   return row && timingSafeEqual(row.hash, h) ? row : undefined;

@@ -16,7 +16,10 @@ import {
   parseCheckpoint,
   verifyCheckpoint,
 } from '@vet/core';
-import { openDataDir } from './datadir.js';
+import { openDataDir, paths } from './datadir.js';
+import { readNotaryConfig } from './config.js';
+import { readNotaryKeys } from './keys.js';
+import { connectPg } from './pg/open.js';
 import { NotaryState } from './entries/state.js';
 import type { StoredEntry } from './log/read.js';
 import { rootAt } from './log/proofs.js';
@@ -35,57 +38,101 @@ export interface VerifyReport {
   problems: string[];
 }
 
-export function verifyNotaryLog(dataDir: string): VerifyReport {
-  const { db, config, keys } = openDataDir(dataDir);
+interface Snapshot {
+  entries: number;
+  cps: { size: number; note: string }[];
+  latest: { size: number; note: string } | undefined;
+}
+
+export async function verifyNotaryLog(dataDir: string): Promise<VerifyReport> {
+  const config = readNotaryConfig(paths(dataDir).config);
+  const keys = readNotaryKeys(dataDir);
   const problems: string[] = [];
   const tree = new MerkleLevels();
   const state = new NotaryState(config.origin, new Map([[keys.admin.keyid, keys.admin.publicKey]]));
+  const each = (e: StoredEntry) => {
+    const h = hashLeaf(e.leaf);
+    if (!Buffer.from(h).equals(e.leaf_hash)) problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
+    tree.append(h);
+    const problem = checkEntry(state, e, Buffer.from(h).toString('hex'));
+    if (problem !== undefined) problems.push(`entry ${e.idx}: ${problem}`);
+  };
+  const snapshot =
+    config.database === undefined ? sqliteSnapshot(dataDir, each) : await pgSnapshot(config.database.url, each);
+  let checked = 0;
+  for (const cp of snapshot.cps) {
+    if (cp.size > tree.size) {
+      problems.push(`checkpoint ${cp.size} is beyond the ${tree.size} stored entries`);
+      continue;
+    }
+    const parsed = parseCheckpoint(cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1));
+    if (!Buffer.from(parsed.rootHash).equals(Buffer.from(rootAt(tree, cp.size))))
+      problems.push(`checkpoint ${cp.size}: root does not match the entries`);
+    checked += 1;
+  }
+  const latest = snapshot.latest;
+  if (latest === undefined) problems.push('no latest checkpoint');
+  else {
+    if (latest.size !== tree.size) problems.push(`latest checkpoint size ${latest.size} ≠ ${tree.size} entries`);
+    if (!keys.logVerifiers.some((vk) => tryVerify(latest.note, vk, config.origin)))
+      problems.push('latest checkpoint is not signed by a current log key');
+  }
+  const archive = verifyArchive(archiveDir(dataDir));
+  problems.push(...archive.problems);
+  return {
+    ok: problems.length === 0,
+    artifacts: archive.artifacts,
+    entries: snapshot.entries,
+    checkpointsChecked: checked,
+    latestSize: latest?.size ?? 0,
+    problems,
+  };
+}
+
+/** One read transaction: safe while the server runs (WAL snapshot). */
+function sqliteSnapshot(dataDir: string, each: (e: StoredEntry) => void): Snapshot {
+  const { db } = openDataDir(dataDir);
   try {
-    const snapshot = db.transaction(() => {
-      const entries = forEachEntry(db, (e) => {
-        const h = hashLeaf(e.leaf);
-        if (!Buffer.from(h).equals(e.leaf_hash))
-          problems.push(`entry ${e.idx}: stored leaf hash does not match its bytes`);
-        tree.append(h);
-        const problem = checkEntry(state, e, Buffer.from(h).toString('hex'));
-        if (problem !== undefined) problems.push(`entry ${e.idx}: ${problem}`);
-      });
-      const cps = db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as {
-        size: number;
-        note: string;
-      }[];
+    return db.transaction(() => {
+      const entries = forEachEntry(db, each);
+      const cps = db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as Snapshot['cps'];
       return { entries, cps, latest: readLatest(db) };
     })();
-    let checked = 0;
-    for (const cp of snapshot.cps) {
-      if (cp.size > tree.size) {
-        problems.push(`checkpoint ${cp.size} is beyond the ${tree.size} stored entries`);
-        continue;
-      }
-      const parsed = parseCheckpoint(cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1));
-      if (!Buffer.from(parsed.rootHash).equals(Buffer.from(rootAt(tree, cp.size))))
-        problems.push(`checkpoint ${cp.size}: root does not match the entries`);
-      checked += 1;
-    }
-    const latest = snapshot.latest;
-    if (latest === undefined) problems.push('no latest checkpoint');
-    else {
-      if (latest.size !== tree.size) problems.push(`latest checkpoint size ${latest.size} ≠ ${tree.size} entries`);
-      if (!keys.logVerifiers.some((vk) => tryVerify(latest.note, vk, config.origin)))
-        problems.push('latest checkpoint is not signed by a current log key');
-    }
-    const archive = verifyArchive(archiveDir(dataDir));
-    problems.push(...archive.problems);
-    return {
-      ok: problems.length === 0,
-      artifacts: archive.artifacts,
-      entries: snapshot.entries,
-      checkpointsChecked: checked,
-      latestSize: latest?.size ?? 0,
-      problems,
-    };
   } finally {
     db.close();
+  }
+}
+
+/** One REPEATABLE READ transaction: a consistent snapshot while instances keep sequencing. */
+async function pgSnapshot(url: string, each: (e: StoredEntry) => void): Promise<Snapshot> {
+  const pool = await connectPg(url);
+  try {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      let n = 0;
+      for (;;) {
+        const { rows } = await c.query<StoredEntry>(
+          'SELECT idx, leaf, leaf_hash, signer FROM entries WHERE idx >= $1 ORDER BY idx LIMIT 5000',
+          [n],
+        );
+        if (rows.length === 0) break;
+        for (const e of rows) {
+          if (e.idx !== n) throw new Error(`entries table has a gap: expected index ${n}, found ${e.idx}`);
+          each(e);
+          n += 1;
+        }
+      }
+      const cps = (await c.query<Snapshot['cps'][number]>('SELECT size, note FROM checkpoints ORDER BY size')).rows;
+      const latest = (await c.query<{ size: number; note: string }>('SELECT size, note FROM latest WHERE id = 1'))
+        .rows[0];
+      await c.query('COMMIT');
+      return { entries: n, cps, latest };
+    } finally {
+      c.release();
+    }
+  } finally {
+    await pool.end();
   }
 }
 

@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, notaryDbKind, type TestDatabase } from './pg-database.js';
 import {
   IN_TOTO_PAYLOAD_TYPE,
   generateEd25519KeyPair,
@@ -18,6 +19,7 @@ import {
   addAuditor,
   formatNotaryConfig,
   initDataDir,
+  initPgDataDir,
   notaryPaths as paths,
   parseNotaryConfig,
   serveNotary,
@@ -45,6 +47,26 @@ export function initTestDataDir(
   tweak: (c: NotaryConfig) => void = () => {},
 ): { verifierKey: string; adminToken: string } {
   const r = initDataDir(dir, ORIGIN, { listen: { host: '127.0.0.1', port: 0 } });
+  tweakTestConfig(dir, tweak);
+  return { verifierKey: r.logVerifierKey, adminToken: r.adminToken };
+}
+
+/**
+ * initTestDataDir with the log in a fresh PostgreSQL database (dropped by `drop`): what
+ * startTestNotary does when VET_NOTARY_DB=postgres.
+ */
+export async function initPgTestDataDir(
+  dir: string,
+  tweak: (c: NotaryConfig) => void = () => {},
+  database?: TestDatabase,
+): Promise<{ verifierKey: string; adminToken: string; database: TestDatabase }> {
+  const db = database ?? (await createTestDatabase());
+  const r = await initPgDataDir(dir, ORIGIN, db.url, { listen: { host: '127.0.0.1', port: 0 } });
+  tweakTestConfig(dir, tweak);
+  return { verifierKey: r.logVerifierKey, adminToken: r.adminToken, database: db };
+}
+
+function tweakTestConfig(dir: string, tweak: (c: NotaryConfig) => void): void {
   const cfgPath = paths(dir).config;
   const cfg = parseNotaryConfig(readFileSync(cfgPath, 'utf8'), cfgPath);
   cfg.limits.ratePerSecond = 100_000;
@@ -55,7 +77,6 @@ export function initTestDataDir(
   cfg.limits.lookupBurst = 100_000;
   tweak(cfg);
   writeFileSync(cfgPath, formatNotaryConfig(cfg));
-  return { verifierKey: r.logVerifierKey, adminToken: r.adminToken };
 }
 
 export interface TestNotary {
@@ -68,10 +89,31 @@ export interface TestNotary {
   close(): Promise<void>;
 }
 
+/**
+ * A running notary in a temp data dir. VET_NOTARY_DB=postgres keeps its log in a fresh
+ * PostgreSQL database (the same tests then run on both storages).
+ */
 export async function startTestNotary(tweak?: (c: NotaryConfig) => void): Promise<TestNotary> {
-  const { dir, cleanup } = tempDir();
-  const { verifierKey, adminToken } = initTestDataDir(dir, tweak);
-  const running = await serveNotary(dir, { port: 0 });
+  const { dir, cleanup: rmDir } = tempDir();
+  let drop = async () => {};
+  let init: { verifierKey: string; adminToken: string };
+  if (notaryDbKind() === 'postgres') {
+    const r = await initPgTestDataDir(dir, tweak);
+    drop = r.database.drop;
+    init = r;
+  } else init = initTestDataDir(dir, tweak);
+  const { verifierKey, adminToken } = init;
+  const cleanup = () => {
+    rmDir();
+    return drop();
+  };
+  let running: RunningNotary;
+  try {
+    running = await serveNotary(dir, { port: 0 });
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
   return {
     dir,
     url: running.url,
@@ -81,7 +123,7 @@ export async function startTestNotary(tweak?: (c: NotaryConfig) => void): Promis
     addAuditor: (name) => addTestAuditor(dir, name),
     async close() {
       await running.close();
-      cleanup();
+      await cleanup();
     },
   };
 }

@@ -12,7 +12,7 @@ export { dependentsCount, formatRiskSignal, riskRelevantFiles, riskSignals } fro
 export type { PackumentLookup, RiskOptions, RiskSignal } from './risk.js';
 export { deprecatedVersions } from './deprecated.js';
 export type { DeprecatedVersion } from './deprecated.js';
-export { createProgress, silentProgress } from './progress.js';
+export { createProgress, formatBytes, isCi, silentProgress } from './progress.js';
 export type { Progress, ProgressStream } from './progress.js';
 export { auditCost, computeSuggestions } from './suggest.js';
 export type {

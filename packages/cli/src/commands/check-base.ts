@@ -3,14 +3,22 @@
  * at that ref (`git show <ref>:./<lockfile>`, run beside the lockfile) or in that file, read
  * by the same readers as the head. npm and Python readers run on a temporary copy with the
  * manifests of the same ref beside it (the current ones when the ref has none); Cargo needs
- * only the lockfile's package table. A lockfile absent at the ref is an empty base.
+ * only the lockfile's package table. A requirements file's `-r`/`-c` includes are read at the
+ * base too. A lockfile absent at the ref is an empty base.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { VetError, parseCargoLock, type LockedPackage } from '@vet/core';
-import { readNpmLockfile, readPythonLockfile } from '@vet/core/node';
+import {
+  VetError,
+  dict,
+  parseCargoLock,
+  parseRequirementsTxt,
+  requirementsIncludes,
+  type LockedPackage,
+} from '@vet/core';
+import { pythonLockfileFormat, readNpmLockfile, readPythonLockfile } from '@vet/core/node';
 import type { ProjectRef } from '../project.js';
 
 export interface BaseSpec {
@@ -70,6 +78,42 @@ async function baseTexts(
   return { lockfile, manifests };
 }
 
+/**
+ * A requirements file at the base and every file it includes (`-r`, `-c`), each as it is at
+ * the base: from git at the ref, or beside the --base-lockfile file. Keyed as the head's
+ * reader keys them (paths resolved from the entry), so the same parser reads both.
+ */
+async function baseRequirementFiles(
+  ref: ProjectRef,
+  spec: BaseSpec,
+  cwd: string,
+  entryText: string,
+): Promise<Record<string, string>> {
+  const entry = spec.baseLockfile !== undefined ? path.resolve(cwd, spec.baseLockfile) : ref.lockfile;
+  const dir = path.dirname(entry);
+  const files = dict<string>();
+  files[entry] = entryText;
+  const queue = requirementsIncludes(entryText, entry, process.env);
+  while (queue.length > 0) {
+    const file = path.resolve(queue.shift()!);
+    if (file in files) continue;
+    const text =
+      spec.baseLockfile !== undefined
+        ? await readFile(file, 'utf8').catch(() => undefined)
+        : await git(['show', `${spec.base!}:${gitPath(path.relative(dir, file))}`], dir);
+    if (text === undefined) continue; // the parser reports a missing include with its line
+    files[file] = text;
+    queue.push(...requirementsIncludes(text, file, process.env));
+  }
+  return files;
+}
+
+/** `<rev>:./x` and `<rev>:../x` are relative to git's working directory (the lockfile's). */
+function gitPath(rel: string): string {
+  const p = rel.split(path.sep).join('/');
+  return p.startsWith('../') ? p : `./${p}`;
+}
+
 /** The base's packages, read like the head's. */
 export async function readBasePackages(ref: ProjectRef, spec: BaseSpec, cwd: string): Promise<LockedPackage[]> {
   const { lockfile, manifests } = await baseTexts(ref, spec, cwd);
@@ -81,6 +125,12 @@ export async function readBasePackages(ref: ProjectRef, spec: BaseSpec, cwd: str
       version: p.version,
       firstParty: p.source === undefined,
     }));
+  }
+  if (ref.ecosystem === 'pypi' && pythonLockfileFormat(ref.lockfile) === 'requirements') {
+    const files = await baseRequirementFiles(ref, spec, cwd, lockfile);
+    const entry = spec.baseLockfile !== undefined ? path.resolve(cwd, spec.baseLockfile) : ref.lockfile;
+    const graph = parseRequirementsTxt(files, entry, { env: process.env });
+    return graph.nodes.map((n) => ({ name: n.name, version: n.version, firstParty: n.firstParty }));
   }
   const tmp = await mkdtemp(path.join(tmpdir(), 'vet-base-'));
   try {

@@ -17,6 +17,7 @@ import {
   lockfileLineLocator,
   type Finding,
   type LineLocator,
+  type ScopedProject,
 } from '@vet/core';
 import type { CommandIO } from '../io.js';
 import type { CiFormat } from './check-options.js';
@@ -50,9 +51,16 @@ function headlines(projects: readonly RenderedProject[]): string {
   return projects.map((p) => `${escapeText(p.lockfile)}: ${checkHeadline(p.report)}`).join('; ');
 }
 
+/** Projects checked for named platforms only (`--platform`, `[vet] platforms`). */
+export function scopedProjects(projects: readonly RenderedProject[]): ScopedProject[] {
+  return projects.flatMap((p) =>
+    p.report.platform ? [{ lockfile: p.lockfile.split(path.sep).join('/'), scope: p.report.platform }] : [],
+  );
+}
+
 export function markdownReport(cwd: string, projects: readonly RenderedProject[]): string {
   const success = projects.every((p) => p.report.conclusion === 'success');
-  return formatCheckMarkdown(projectFindings(cwd, projects), headlines(projects), success);
+  return formatCheckMarkdown(projectFindings(cwd, projects), headlines(projects), success, scopedProjects(projects));
 }
 
 export function renderCiFormat(
@@ -64,17 +72,19 @@ export function renderCiFormat(
   const findings = projectFindings(cwd, projects);
   switch (format) {
     case 'github':
-      return formatCheckGithub(findings, headlines(projects));
+      return formatCheckGithub(findings, headlines(projects), scopedProjects(projects));
     case 'sarif':
       return formatCheckSarif(findings, {
         version: toolVersion,
         denyDeprecated: projects.some((p) => p.report.denyDeprecated),
+        scoped: scopedProjects(projects),
       });
     case 'markdown':
       return formatCheckMarkdown(
         findings,
         headlines(projects),
         projects.every((p) => p.report.conclusion === 'success'),
+        scopedProjects(projects),
       );
   }
 }

@@ -15,9 +15,12 @@ import {
   prViewJson,
   toSafeJson,
   checkReportJson,
+  platformNoteMarkdown,
+  platformText,
   type CheckReport,
   type PrView,
 } from '@vet/core';
+import path from 'node:path';
 import type { GlobalOptions, LoadedProject } from '../context.js';
 import type { ProjectRef } from '../project.js';
 import { readBasePackages, type BaseSpec } from './check-base.js';
@@ -31,7 +34,13 @@ export interface PrProject {
 export async function prViews(spec: BaseSpec, cwd: string, projects: readonly PrProject[]): Promise<PrView[]> {
   const label = spec.base ?? spec.baseLockfile!;
   const out: PrView[] = [];
-  for (const p of projects) out.push(buildPrView(p.report, await readBasePackages(p.ref, spec, cwd), label));
+  for (const p of projects) {
+    // A package the head leaves out by platform is out of scope at the base too (any version of
+    // it: `@esbuild/darwin-arm64` stays a darwin package), so it is neither "removed" nor "new".
+    const scopedOut = new Set((p.report.platform?.excluded ?? []).map((x) => x.name));
+    const base = (await readBasePackages(p.ref, spec, cwd)).filter((b) => !scopedOut.has(b.name));
+    out.push(buildPrView(p.report, base, label));
+  }
   return out;
 }
 
@@ -39,7 +48,11 @@ export function prMarkdown(projects: readonly PrProject[], views: readonly PrVie
   return projects
     .map((p, i) => {
       const head = projects.length > 1 ? `${escapeText(p.lockfile)}: ` : '';
-      return formatPrViewMarkdown(views[i]!, head + checkHeadline(p.report), p.report.conclusion === 'success');
+      const view = formatPrViewMarkdown(views[i]!, head + checkHeadline(p.report), p.report.conclusion === 'success');
+      const scope = p.report.platform;
+      return scope
+        ? `${view}\n${platformNoteMarkdown({ lockfile: p.lockfile.split(path.sep).join('/'), scope })}`
+        : view;
     })
     .join('\n');
 }
@@ -60,7 +73,7 @@ export function renderPrView(
   }
   return projects
     .map((p, i) => {
-      const text = formatPrViewHuman(views[i]!, checkHeadline(p.report));
+      const text = formatPrViewHuman(views[i]!, checkHeadline(p.report)) + platformText(p.report);
       return projects.length > 1 ? `== ${escapeText(p.lockfile)}\n${text}\n` : text;
     })
     .join('');

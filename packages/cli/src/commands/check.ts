@@ -52,7 +52,11 @@ export function checkReportFor(
   p: LoadedProject,
   extra: { flagged?: DeprecatedPackage[]; suggest?: SuggestReport | null } = {},
 ): CheckReport {
-  return buildCheckReport({ resolved: checkProject(p), ...extra });
+  return buildCheckReport({
+    resolved: checkProject(p),
+    ...extra,
+    ...(p.platform !== undefined ? { platform: p.platform } : {}),
+  });
 }
 
 /** What the lockfile reader noticed (requirements it could not lock are failures, in the report). */
@@ -71,7 +75,7 @@ async function checkOne(g: GlobalOptions, io: CommandIO, loaded: LoadedProject):
   let report = checkReportFor(project, { flagged: refreshed?.flagged ?? [] });
   if (report.resolved.conclusion === 'fail (vetting)' && !g.locked) {
     const suggest = await suggestions(g, io, project, report.resolved, notes);
-    if (suggest) report = buildCheckReport({ resolved: report.resolved, flagged: refreshed?.flagged ?? [], suggest });
+    if (suggest) report = checkReportFor(project, { flagged: refreshed?.flagged ?? [], suggest });
   }
   if (!g.locked && project.store !== loaded.store) await saveImports(loaded, project, report);
   return { project, report, notes };

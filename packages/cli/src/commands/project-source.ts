@@ -10,6 +10,8 @@ export function openProjectSource(
   p: LoadedProject,
   io: CommandIO,
   cacheDir: string | undefined,
+  /** Told the size of every registry response (progress: bytes fetched). */
+  onBytes?: (bytes: number) => void,
 ): Promise<PackageTreeSource> {
   return openPackageSource({
     ecosystem: p.ref.ecosystem,
@@ -18,5 +20,6 @@ export function openProjectSource(
     env: io.env,
     store: p.store,
     ...(cacheDir ? { cacheDir } : {}),
+    ...(onBytes ? { onBytes } : {}),
   });
 }

@@ -16,7 +16,10 @@ import {
   type ResolveReport,
   type Store,
   toSafeJson,
+  escapeText,
 } from '@vet/core';
+import { hasBase, type BaseSpec } from './check-base.js';
+import { failuresSinceBase, sinceBaseText } from './suggest-base.js';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
 import type { CommandIO } from '../io.js';
@@ -57,16 +60,19 @@ export function failuresToMeasure(report: ResolveReport): SuggestFailure[] {
 
 export async function suggestFor(p: LoadedProject, report: ResolveReport, g: GlobalOptions, io: CommandIO) {
   const failures = failuresToMeasure(report);
-  const source = await openProjectSource(p, io, g.cacheDir);
+  // Count and bytes on a terminal's stderr; nothing in CI or when stderr is redirected.
+  const progress = createProgress(
+    { isTTY: io.stderrIsTTY ?? process.stderr.isTTY === true, write: (s: string) => io.err(s) },
+    failures.reduce((n, f) => n + f.candidates.length, 0),
+    'measuring audits',
+    io.env,
+  );
+  const source = await openProjectSource(p, io, g.cacheDir, (n) => progress.bytes(n));
   try {
     const measured = await computeSuggestions(failures, source.suggestFetcher(), {
       graph: p.graph,
       cache: openCache({ ...(g.cacheDir ? { cacheDir: g.cacheDir } : {}), env: io.env }),
-      progress: createProgress(
-        { isTTY: process.stderr.isTTY === true, write: (s: string) => io.err(s) },
-        failures.length,
-        'measuring audits',
-      ),
+      progress,
     });
     const byId = new Map(report.failures.map((f) => [`${f.node.name}@${f.node.version}`, f.node]));
     const fetcher = source.suggestFetcher();
@@ -102,22 +108,21 @@ export async function suggestFor(p: LoadedProject, report: ResolveReport, g: Glo
   }
 }
 
-export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<number> {
+export async function runSuggest(g: GlobalOptions, io: CommandIO, spec?: BaseSpec): Promise<number> {
   const p = await loadProject(g, io);
-  const report = resolve({
+  const full = resolve({
     graph: p.graph,
     store: withoutSuggestableExemptions(p.store),
     scheme: p.scheme,
     today: p.today,
   });
+  const since = hasBase(spec) ? await failuresSinceBase(g, p, full, spec) : undefined;
+  const report = since?.report ?? full;
   if (report.conclusion === 'success' || report.failures.length === 0) {
-    await emit(
-      g,
-      io,
-      g.outputFormat === 'json'
-        ? toSafeJson({ suggestions: [], total_lines: 0 })
-        : "Nothing to suggest, you're fully audited!\n",
-    );
+    const nothing = since
+      ? `Nothing to suggest: the change since ${escapeText(since.label)} introduces no unvetted package version${since.skipped ? ` (${since.skipped} the base already had are not listed)` : ''}.\n`
+      : "Nothing to suggest, you're fully audited!\n";
+    await emit(g, io, g.outputFormat === 'json' ? toSafeJson({ suggestions: [], total_lines: 0 }) : nothing);
     return EXIT_OK;
   }
   const { suggest, measured } = await suggestFor(p, report, g, io);
@@ -152,10 +157,11 @@ export async function runSuggest(g: GlobalOptions, io: CommandIO): Promise<numbe
           message: pr.error.message,
         })),
         total_lines: suggest.totalLines,
+        ...(since ? { base: since.label, unvetted_in_base: since.skipped } : {}),
       }),
     );
     return EXIT_OK;
   }
-  await emit(g, io, formatSuggestHuman(suggest));
+  await emit(g, io, (since ? sinceBaseText(since) : '') + formatSuggestHuman(suggest));
   return EXIT_OK;
 }

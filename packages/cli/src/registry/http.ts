@@ -57,6 +57,8 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Which hosts are down; default: the one instance the whole process shares. */
   hostHealth?: HostHealth;
+  /** Told the size of every body received (progress: bytes fetched). */
+  onBody?: (bytes: number) => void;
 }
 
 export interface GetOptions {
@@ -234,7 +236,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         throw tooLarge(url, get.maxBytes, hints);
       }
       try {
-        return { url, status: res.statusCode, headers: h, body: await readCapped(res.body, url, get.maxBytes, hints) };
+        const body = await readCapped(res.body, url, get.maxBytes, hints);
+        options.onBody?.(body.length);
+        return { url, status: res.statusCode, headers: h, body };
       } catch (cause) {
         if (cause instanceof VetError) throw cause;
         throw networkFailure(url, cause, hints, health);

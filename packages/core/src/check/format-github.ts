@@ -8,6 +8,27 @@
  */
 import { escapeText } from '../escape.js';
 import { fixText, type Finding } from './findings.js';
+import type { PlatformScope } from './types.js';
+
+/** A project's `--platform` scope, for the CI formats (which flatten several projects). */
+export interface ScopedProject {
+  lockfile: string;
+  scope: PlatformScope;
+}
+
+/** `linux-x64-glibc: 2 package(s) excluded by platform (not vetted): a 1.0.0, b 2.0.0` (raw). */
+export function platformNoteText(p: ScopedProject): string {
+  const on = p.scope.platforms.join(', ');
+  if (p.scope.excluded.length === 0) return `vetted for platform(s) ${on}; no package is excluded by platform`;
+  const names = p.scope.excluded.map((x) => `${x.name} ${x.version}`).join(', ');
+  return `vetted for platform(s) ${on}; ${p.scope.excluded.length} package(s) excluded by platform (not vetted): ${names}`;
+}
+
+/** One `::notice` per project narrowed to platforms. */
+function platformNotice(p: ScopedProject): string {
+  const props = `file=${escapeCommandProperty(escapeText(p.lockfile))},title=${escapeCommandProperty('vet: excluded by platform')}`;
+  return `::notice ${props}::${escapeCommandData(escapeText(platformNoteText(p)))}`;
+}
 
 /** Workflow-command message data: `%`, CR and LF percent-encoded. */
 export function escapeCommandData(s: string): string {
@@ -29,6 +50,10 @@ export function githubAnnotation(f: Finding): string {
 }
 
 /** The annotations, then the verdict's headline (already escaped) as a plain log line. */
-export function formatCheckGithub(findings: readonly Finding[], headline: string): string {
-  return [...findings.map(githubAnnotation), headline].join('\n') + '\n';
+export function formatCheckGithub(
+  findings: readonly Finding[],
+  headline: string,
+  scoped: readonly ScopedProject[] = [],
+): string {
+  return [...findings.map(githubAnnotation), ...scoped.map(platformNotice), headline].join('\n') + '\n';
 }

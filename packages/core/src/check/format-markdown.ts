@@ -6,6 +6,7 @@
  */
 import { escapeText } from '../escape.js';
 import type { Finding } from './findings.js';
+import type { ScopedProject } from './format-github.js';
 
 /** Outside text as one inline code span. */
 export function mdCode(s: string): string {
@@ -50,9 +51,23 @@ function counts(findings: readonly Finding[]): string {
  * The Markdown report: a heading with the verdict (our own words, `headline` is the human
  * report's first line), the counts, one list item per finding.
  */
-export function formatCheckMarkdown(findings: readonly Finding[], headline: string, success: boolean): string {
+export function formatCheckMarkdown(
+  findings: readonly Finding[],
+  headline: string,
+  success: boolean,
+  scoped: readonly ScopedProject[] = [],
+): string {
   let out = `### ${success ? '✅' : '❌'} vet: ${headline}\n\n`;
-  if (findings.length === 0) return out;
-  out += `${counts(findings)}\n\n`;
-  return out + findings.map(findingItem).join('');
+  if (findings.length > 0) out += `${counts(findings)}\n\n` + findings.map(findingItem).join('');
+  if (scoped.length > 0) out += (findings.length > 0 ? '\n' : '') + scoped.map(platformNote).join('');
+  return out;
+}
+
+/** A note per project narrowed to platforms: each excluded package named. */
+export function platformNote(p: ScopedProject): string {
+  const on = p.scope.platforms.map(mdCode).join(', ');
+  const n = p.scope.excluded.length;
+  let out = `**note** · ${mdCode(p.lockfile)} · vetted for platform(s) ${on}; ${n === 0 ? 'no package is excluded by platform' : `${n} package(s) excluded by platform (not vetted):`}\n`;
+  for (const x of p.scope.excluded) out += `- ${mdCode(x.name)} ${mdCode(x.version)}\n`;
+  return out;
 }

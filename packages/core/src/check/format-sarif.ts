@@ -7,6 +7,7 @@
  */
 import { toSafeJson } from '../escape.js';
 import { FINDING_KINDS, fixText, type Finding, type FindingKind } from './findings.js';
+import type { ScopedProject } from './format-github.js';
 
 interface RuleText {
   name: string;
@@ -94,6 +95,12 @@ export interface SarifOptions {
   version: string;
   /** Deprecations fail (`[vet] deny-deprecated`): the rule's default level is error. */
   denyDeprecated?: boolean;
+  /** Projects narrowed by `--platform`: listed in the run's property bag (§3.8), never dropped silently. */
+  scoped?: readonly ScopedProject[];
+}
+
+function scopedJson(p: ScopedProject): Record<string, unknown> {
+  return { lockfile: p.lockfile, platforms: p.scope.platforms, packages: p.scope.excluded };
 }
 
 /** The SARIF log of one run of vet. */
@@ -115,6 +122,7 @@ export function checkSarif(findings: readonly Finding[], opts: SarifOptions): Re
         },
         columnKind: 'utf16CodeUnits',
         results: findings.map(resultJson),
+        ...(opts.scoped?.length ? { properties: { excludedByPlatform: opts.scoped.map(scopedJson) } } : {}),
       },
     ],
   };

@@ -31,6 +31,7 @@ export function formatCheckReportHuman(r: CheckReport, tool = 'vet'): string {
       ? formatCheckHuman(res, r.suggest, tool, annotate)
       : vetHeadline(r.conclusion as Parameters<typeof vetHeadline>[0]);
   out += digestText(r) + quorumText(r) + unpinnedText(r) + nonRegistryText(res.graph) + deprecatedText(r);
+  out += platformText(r);
   if (res.conclusion === 'fail (vetting)' && r.suggest === null) out += nextSteps(r, tool);
   return out;
 }
@@ -80,6 +81,17 @@ function deprecatedText(r: CheckReport): string {
   const deny = r.denyDeprecated;
   let out = `\n${deny ? 'error' : 'warning'}: ${r.deprecated.length} deprecated or yanked package version(s)${deny ? ' (denied by [vet] deny-deprecated)' : ''}:\n`;
   for (const d of r.deprecated) out += `  ${pkgText(d.name, d.version)}: ${escapeText(d.message)}\n`;
+  return out;
+}
+
+/** `--platform`: what the check covered, and each package it left out (never silently). */
+export function platformText(r: CheckReport): string {
+  const p = r.platform;
+  if (p === undefined) return '';
+  const on = escapeText(p.platforms.join(', '));
+  if (p.excluded.length === 0) return `\nnote: vetted for platform(s) ${on}; no package is excluded by platform\n`;
+  let out = `\nnote: vetted for platform(s) ${on}; ${p.excluded.length} package(s) excluded by platform (not vetted):\n`;
+  for (const x of p.excluded) out += `  ${pkgText(x.name, x.version)}\n`;
   return out;
 }
 
@@ -133,6 +145,7 @@ export function checkReportJson(r: CheckReport): Record<string, unknown> {
   if (r.quorum.length) body['notary_quorum_failures'] = r.quorum.map(quorumJson);
   if (r.unpinned.length) body['unpinned_requirements'] = r.unpinned;
   if (r.revoked.length) body['revoked_approvals'] = r.revoked.map(revokedJson);
+  if (r.platform) body['excluded_by_platform'] = { platforms: r.platform.platforms, packages: r.platform.excluded };
   return body;
 }
 

@@ -14,6 +14,7 @@ import {
   type CheckConclusion,
   type CheckReport,
   type DeprecatedPackage,
+  type PlatformScope,
   type UnpinnedRequirement,
 } from './types.js';
 
@@ -23,6 +24,8 @@ export interface CheckInput {
   flagged?: DeprecatedPackage[];
   /** Measured suggestions; kept only when the resolver failed vetting. */
   suggest?: SuggestReport | null;
+  /** The platforms the graph was narrowed to, and what that left out. */
+  platform?: PlatformScope;
 }
 
 export function buildCheckReport(input: CheckInput): CheckReport {
@@ -37,6 +40,7 @@ export function buildCheckReport(input: CheckInput): CheckReport {
     unpinned: unpinnedRequirements(graph),
     revoked: revokedApprovalNotes(resolved),
     suggest: resolved.conclusion === 'fail (vetting)' ? (input.suggest ?? null) : null,
+    ...(input.platform !== undefined ? { platform: input.platform } : {}),
   };
   return { conclusion: failingKinds(parts)[0] ?? 'success', ...parts };
 }

@@ -59,6 +59,13 @@ export interface RevokedApprovalNote {
   revokedBy: number;
 }
 
+/** `--platform` / `[vet] platforms`: what was vetted for, and what was left out (never silently). */
+export interface PlatformScope {
+  platforms: string[];
+  /** Third-party packages that install on none of the platforms, in (name, version) order. */
+  excluded: { name: string; version: string }[];
+}
+
 export interface CheckReport {
   conclusion: CheckConclusion;
   resolved: ResolveReport;
@@ -73,4 +80,6 @@ export interface CheckReport {
   revoked: RevokedApprovalNote[];
   /** Measured suggestions (unlocked runs that fail vetting); null when none were computed. */
   suggest: SuggestReport | null;
+  /** Set when the check was narrowed to platforms; absent = every platform. */
+  platform?: PlatformScope;
 }

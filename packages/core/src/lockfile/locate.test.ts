@@ -413,6 +413,54 @@ describe('lockfile lines, per format', () => {
     });
   }
 
+  it("package-lock npm aliases: the alias entry is the real package's line (v3 and v1)", () => {
+    const v3 = JSON.stringify(
+      {
+        name: 'demo',
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'demo', dependencies: { 'sw-cjs': 'npm:string-width@^4.2.0', 'string-width': '^5.0.0' } },
+          'node_modules/string-width': { version: '5.1.2', integrity: SRI },
+          'node_modules/sw-cjs': { name: 'string-width', version: '4.2.3', integrity: SRI },
+        },
+      },
+      null,
+      2,
+    );
+    const g = parsePackageLock(v3, 'package-lock.json');
+    expect(
+      thirdParty(g)
+        .map((n) => `${n.name}@${n.version}`)
+        .sort(),
+    ).toEqual(['string-width@4.2.3', 'string-width@5.1.2']);
+    const locate = lockfileLineLocator(v3, g.format)!;
+    const lines = v3.split('\n');
+    expect(lines[locate('string-width', '4.2.3')! - 1]).toBe('    "node_modules/sw-cjs": {');
+    expect(lines[locate('string-width', '5.1.2')! - 1]).toBe('    "node_modules/string-width": {');
+
+    const v1 = JSON.stringify(
+      {
+        name: 'demo',
+        lockfileVersion: 1,
+        dependencies: {
+          'string-width': { version: '5.1.2', integrity: SRI },
+          'sw-cjs': { version: 'npm:string-width@4.2.3', integrity: SRI },
+        },
+      },
+      null,
+      2,
+    );
+    const g1 = parsePackageLock(v1, 'package-lock.json', {
+      '': { name: 'demo', dependencies: { 'sw-cjs': 'npm:string-width@^4.2.0', 'string-width': '^5.0.0' } },
+    });
+    const located = lockfileLineLocator(v1, g1.format)!;
+    const v1Lines = v1.split('\n');
+    for (const n of thirdParty(g1)) {
+      const want = n.version === '4.2.3' ? '    "sw-cjs": {' : '    "string-width": {';
+      expect(v1Lines[located(n.name, n.version)! - 1], `${n.name}@${n.version}`).toBe(want);
+    }
+  });
+
   it('an absent package has no line; an unknown format has no locator', () => {
     expect(lockfileLineLocator(PACKAGE_LOCK_V3, 'package-lock v3')!('nope', '1.0.0')).toBeUndefined();
     expect(lockfileLineLocator(PACKAGE_LOCK_V3, 'something else')).toBeUndefined();

@@ -142,18 +142,53 @@ const RULES: Record<LockfileFamily, (name: string, version: string) => EntryRule
 
 const LOOKAHEAD = 40;
 
-function findLine(lines: readonly string[], rule: EntryRule): number | undefined {
-  let firstKey: number | undefined;
+/** The 0-based line of the first entry `rule` matches with its version, and of the first entry at all. */
+function scan(lines: readonly string[], rule: EntryRule): { exact?: number; first?: number } {
+  let first: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     if (!rule.isKey(lines[i]!)) continue;
-    firstKey ??= i;
-    if (rule.hasVersion(lines[i]!)) return i + 1;
+    first ??= i;
+    if (rule.hasVersion(lines[i]!)) return { exact: i, first };
     for (let j = i + 1; j < Math.min(lines.length, i + LOOKAHEAD); j++) {
       if (rule.isAnyKey(lines[j]!)) break;
-      if (rule.hasVersion(lines[j]!)) return i + 1;
+      if (rule.hasVersion(lines[j]!)) return { exact: i, first };
     }
   }
-  return firstKey === undefined ? undefined : firstKey + 1;
+  return first === undefined ? {} : { first };
+}
+
+/**
+ * package-lock npm aliases: `"node_modules/foo": { "name": "bar", "version": "1.0.0" }` (v2/v3)
+ * or `"foo": { "version": "npm:bar@1.0.0" }` (v1) — the key names the alias, the entry the package.
+ */
+function packageLockAliasRule(name: string, version: string): EntryRule {
+  const base = packageLockRule(name, version);
+  const nameLine = new RegExp(`^\\s*"name": "${json(name)}",?$`);
+  const v1 = new RegExp(`^\\s*"version": "npm:${json(name)}@${json(version)}"`);
+  return {
+    isKey: (l) => base.isAnyKey(l),
+    isAnyKey: (l) => base.isAnyKey(l),
+    // The entry's version line, once its name line was seen (npm writes `name` before `version`).
+    hasVersion: (() => {
+      let named = false;
+      return (l: string): boolean => {
+        if (base.isAnyKey(l)) named = false;
+        if (v1.test(l)) return true;
+        if (nameLine.test(l)) named = true;
+        return named && base.hasVersion(l);
+      };
+    })(),
+  };
+}
+
+function findLine(lines: readonly string[], family: LockfileFamily, name: string, version: string): number | undefined {
+  const direct = scan(lines, RULES[family](name, version));
+  if (direct.exact !== undefined) return direct.exact + 1;
+  if (family === 'package-lock') {
+    const alias = scan(lines, packageLockAliasRule(name, version));
+    if (alias.exact !== undefined) return alias.exact + 1;
+  }
+  return direct.first === undefined ? undefined : direct.first + 1;
 }
 
 /**
@@ -169,6 +204,6 @@ export function lockfileLineLocator(
   let lines: string[] | undefined;
   return (name, version) => {
     lines ??= text.split(/\r?\n/);
-    return findLine(lines, RULES[family](name, version));
+    return findLine(lines, family, name, version);
   };
 }

@@ -140,6 +140,8 @@ export interface VetSettings {
   requireNotaries?: { imports: string[]; threshold: number; packages?: string[] };
   /** Treat registry-deprecated/yanked versions as failures instead of warnings. */
   denyDeprecated?: boolean;
+  /** Vet only what installs on these platforms (`linux-x64-glibc`, …); `--platform` overrides. */
+  platforms?: string[];
 }
 
 export interface ConfigFile {

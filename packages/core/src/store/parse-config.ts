@@ -22,13 +22,14 @@ import {
   type TomlTable,
 } from './parse-common.js';
 import { dict } from '../dict.js';
+import { platformNameProblem } from '../platform/names.js';
 
 const TOP_KEYS = ['cargo-vet', 'default-criteria', 'imports', 'policy', 'exemptions', 'unaudited', 'vet'] as const;
 const IMPORT_KEYS = ['url', 'exclude', 'criteria-map', 'notary'] as const;
 const NOTARY_KEYS = ['url', 'key', 'max-age-seconds', 'witnesses', 'witness-quorum'] as const;
 const POLICY_KEYS = ['audit-as-crates-io', 'criteria', 'dev-criteria', 'dependency-criteria', 'notes'] as const;
 const EXEMPTION_KEYS = ['version', 'criteria', 'suggest', 'notes'] as const;
-const VET_KEYS = ['ecosystem', 'require-notaries', 'deny-deprecated'] as const;
+const VET_KEYS = ['ecosystem', 'require-notaries', 'deny-deprecated', 'platforms'] as const;
 const REQUIRE_NOTARIES_KEYS = ['imports', 'threshold', 'packages'] as const;
 
 export function parseConfig(text: string, fileName: string, opts: ParseOptions = {}): ConfigFile {
@@ -175,6 +176,21 @@ function readExemptions(ctx: FileContext, doc: TomlTable): Record<string, Exempt
   return out;
 }
 
+/** `platforms = ["linux-x64-glibc", …]`: every name checked (platform/names.ts). */
+function readPlatforms(r: EntryReader): string[] | undefined {
+  const v = r.obj['platforms'];
+  if (v === undefined) return undefined;
+  if (!(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    r.fail('`platforms` must be a list of platform names such as "linux-x64-glibc"', 'platforms');
+    return undefined;
+  }
+  for (const name of v) {
+    const problem = platformNameProblem(name);
+    if (problem !== undefined) r.fail(`\`platforms\`: "${name}": ${problem}`, 'platforms');
+  }
+  return v;
+}
+
 function readVet(ctx: FileContext, v: unknown): VetSettings | undefined {
   if (v === undefined) return undefined;
   const r = new EntryReader(ctx, isTable(v) ? v : {}, ['vet'], undefined, '[vet]');
@@ -187,6 +203,8 @@ function readVet(ctx: FileContext, v: unknown): VetSettings | undefined {
   }
   const deny = r.bool('deny-deprecated');
   if (deny !== undefined) s.denyDeprecated = deny;
+  const platforms = readPlatforms(r);
+  if (platforms !== undefined) s.platforms = platforms;
   const rn = r.obj['require-notaries'];
   if (rn !== undefined) {
     const q = new EntryReader(

@@ -65,7 +65,13 @@ export function serializeConfig(cfg: ConfigFile, opts: SerializeOptions = {}): s
 }
 
 function vetDoc(doc: TomlDoc, s: VetSettings): void {
-  if (s.ecosystem === undefined && s.requireNotaries === undefined && s.denyDeprecated === undefined) return;
+  if (
+    s.ecosystem === undefined &&
+    s.requireNotaries === undefined &&
+    s.denyDeprecated === undefined &&
+    s.platforms === undefined
+  )
+    return;
   const t = doc.table('vet').set('ecosystem', s.ecosystem);
   if (s.requireNotaries !== undefined) {
     t.table('require-notaries')
@@ -74,6 +80,7 @@ function vetDoc(doc: TomlDoc, s: VetSettings): void {
       .set('packages', s.requireNotaries.packages);
   }
   t.set('deny-deprecated', s.denyDeprecated);
+  t.set('platforms', s.platforms);
 }
 
 function importDoc(t: TomlDoc, imp: ImportConfig): void {

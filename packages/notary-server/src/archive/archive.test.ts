@@ -198,7 +198,7 @@ describe('restart', () => {
 
 describe('verify and backup', () => {
   it('verify re-hashes the archive and backup copies it', async () => {
-    const ok = verifyNotaryLog(n.dir);
+    const ok = await verifyNotaryLog(n.dir);
     expect(ok.problems).toEqual([]);
     expect(ok.artifacts).toBeGreaterThanOrEqual(4);
     const { dir, cleanup } = tempDir();
@@ -210,7 +210,7 @@ describe('verify and backup', () => {
       expect(existsSync(join(dir, 'b', 'archive', 'sha512', h.slice(0, 2), `${h}.json`))).toBe(true);
       // Corrupt one artifact in the live archive: verify names it.
       writeFileSync(join(archiveDir(n.dir), 'sha512', h.slice(0, 2), h), 'corrupt');
-      const bad = verifyNotaryLog(n.dir);
+      const bad = await verifyNotaryLog(n.dir);
       expect(bad.ok).toBe(false);
       expect(bad.problems.join('\n')).toContain(
         `archive ${h.slice(0, 2)}/${h}: the bytes do not hash to their address`,

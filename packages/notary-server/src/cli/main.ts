@@ -2,8 +2,8 @@
  * `vet-notary`, the operator CLI. Commands parse arguments and call the library; errors
  * are mapped to a message and exit code in exactly one place (runCli), and commands never
  * call process.exit themselves.
- *   init <dir> --origin <o> [--host h] [--port p]     create keys, config, empty log
- *   serve <dir> [--origin o] [--host h] [--port p]    run the notary (--origin: init first if empty)
+ *   init <dir> --origin <o> [--host h] [--port p] [--database postgres://…]   create keys, config, empty log
+ *   serve <dir> [--origin o] [--host h] [--port p] [--database postgres://…]  run the notary
  *   auditor add <dir> --name <n> --public-key <b64> [--keyid k] [--expires-days d]
  *   auditor remove <dir> --name <n> --public-key <b64> [--keyid k]
  *   token issue|revoke <dir> --name <n> | --keyid <id> [--expires-days d]
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isVetError, VetError } from '@vet/core';
 import { backupNotary } from '../backup.js';
-import { initDataDir } from '../datadir.js';
+import { initDataDir, initPgDataDir } from '../datadir.js';
 import { addAuditor, issueAuditorToken, removeAuditor, resolveAuditorKeyid, revokeAuditorTokens } from '../operator.js';
 import { rotateLogKey } from '../rotate.js';
 import { serveNotary, serverEd25519Engine } from '../server.js';
@@ -42,6 +42,7 @@ const OPTIONS = {
   finish: { type: 'boolean' },
   'include-keys': { type: 'boolean' },
   json: { type: 'boolean' },
+  database: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,9 +83,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   switch (cmd) {
     case 'init': {
       const dir = need(rest[0], 'data directory');
-      const r = initDataDir(dir, need(o.origin, '--origin'), {
-        listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 },
-      });
+      const listen = { host: o.host ?? '127.0.0.1', port: port ?? 8480 };
+      const origin = need(o.origin, '--origin');
+      const r =
+        o.database === undefined
+          ? initDataDir(dir, origin, { listen })
+          : await initPgDataDir(dir, origin, o.database, { listen });
       print(
         `initialised ${dir}\nlog key (publish this): ${r.logVerifierKey}\nadmin key id: ${r.adminKeyId}\nadmin token written to ${dir}/keys/admin.token`,
         r,
@@ -95,12 +99,17 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const dir = need(rest[0], 'data directory');
       // One command for a fresh notary: `serve <dir> --origin <o>` initialises an empty dir.
       if (o.origin !== undefined && !existsSync(join(dir, 'notary.json'))) {
-        const r = initDataDir(dir, o.origin, { listen: { host: o.host ?? '127.0.0.1', port: port ?? 8480 } });
+        const listen = { host: o.host ?? '127.0.0.1', port: port ?? 8480 };
+        const r =
+          o.database === undefined
+            ? initDataDir(dir, o.origin, { listen })
+            : await initPgDataDir(dir, o.origin, o.database, { listen });
         io.out(`initialised ${dir}; log key (publish this): ${r.logVerifierKey}`);
       }
       const running = await serveNotary(dir, {
         ...(o.host && { host: o.host }),
         ...(port !== undefined && { port }),
+        ...(o.database !== undefined && { database: o.database }),
         log: (e) => io.err(JSON.stringify({ time: new Date().toISOString(), ...e })),
       });
       io.out(
@@ -145,12 +154,12 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       const [sub, dir] = rest;
       const dataDir = need(dir, 'data directory');
       if (o.keyid === undefined) need(o.name, '--name or --keyid');
-      const keyid = resolveAuditorKeyid(dataDir, {
+      const keyid = await resolveAuditorKeyid(dataDir, {
         ...(o.keyid && { keyid: o.keyid }),
         ...(o.name && { name: o.name }),
       });
       if (sub === 'issue') {
-        const token = issueAuditorToken(dataDir, keyid, {
+        const token = await issueAuditorToken(dataDir, keyid, {
           now: Date.now(),
           ...(expiresAt !== undefined && { expiresAt }),
         });
@@ -158,7 +167,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
         return 0;
       }
       if (sub === 'revoke') {
-        const n = revokeAuditorTokens(dataDir, keyid);
+        const n = await revokeAuditorTokens(dataDir, keyid);
         print(`revoked ${n} token(s) of auditor key ${keyid}`, { keyid, revoked: n });
         return 0;
       }
@@ -175,7 +184,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'verify': {
-      const r = verifyNotaryLog(need(rest[0], 'data directory'));
+      const r = await verifyNotaryLog(need(rest[0], 'data directory'));
       print(
         r.ok
           ? `ok: ${r.entries} entries, ${r.checkpointsChecked} checkpoints consistent, latest size ${r.latestSize}, ${r.artifacts} archived artifacts re-hashed`
@@ -212,8 +221,10 @@ function dataDirArg(argv: string[]): string | undefined {
 }
 
 const HELP = `vet-notary <command>
-  init <dir> --origin <origin> [--host h] [--port p]
-  serve <dir> [--origin <origin>] [--host h] [--port p]   (--origin on an empty dir: init, then serve)
+  init <dir> --origin <origin> [--host h] [--port p] [--database postgres://…]
+  serve <dir> [--origin <origin>] [--host h] [--port p] [--database postgres://…]
+        (--origin on an empty dir: init, then serve; --database: the log is kept in PostgreSQL,
+         shared by every instance serving it — default: SQLite in <dir>/notary.db)
   status <dir> [--json]   what the home page shows, from the running server
   auditor add|remove <dir> --name <name> --public-key <base64> [--keyid id] [--expires-days d]
   token issue|revoke <dir> --name <name> | --keyid <id> [--expires-days d]

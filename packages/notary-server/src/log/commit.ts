@@ -20,6 +20,8 @@ export interface BatchRow {
   submittedBy: string;
   /** A token issued with this entry (auditor add): stored in the same transaction, or neither. */
   grant?: TokenGrant;
+  /** PostgreSQL: the queue row another instance is waiting on, marked done in the same transaction. */
+  queueId?: number;
 }
 
 /** A bearer token to store with an entry: only its SHA-256, bound to an auditor key id. */

@@ -5,10 +5,10 @@
  * size-0 checkpoint here, in the same CAS-guarded table the sequencer uses.
  */
 import { VetError, decodeNotaryEntry, admitNotaryEntry, isRuleRefusal, parseCheckpoint } from '@vet/core';
-import type { NotaryDb } from '../db/open.js';
+import type { NotaryStorage } from '../db/storage.js';
 import { NotaryState } from '../entries/state.js';
 import { MerkleLevels } from './tree.js';
-import { forEachEntry, readLatest, type StoredEntry } from './read.js';
+import type { StoredEntry } from './read.js';
 
 export interface LoadedLog {
   tree: MerkleLevels;
@@ -18,24 +18,23 @@ export interface LoadedLog {
 }
 
 export function loadLog(
-  db: NotaryDb,
+  db: NotaryStorage,
   opts: {
     origin: string;
     adminKeys: Map<string, Uint8Array>;
     rootAt(tree: MerkleLevels, size: number): Uint8Array;
     signCheckpoint(size: number, rootHash: Uint8Array): string;
+    /** false: leave a differently-signed head as stored (a PostgreSQL follower: the leader re-signs). */
+    resign?: boolean;
   },
 ): LoadedLog {
   const tree = new MerkleLevels();
   const { state, dedupe } = replayState(db, opts, (e) => tree.append(e.leaf_hash));
-  let latest = readLatest(db);
+  let latest = db.readLatest();
   if (latest === undefined) {
     if (tree.size !== 0) throw new VetError('LOG_INCONSISTENT', 'entries exist but no checkpoint was ever stored');
     const note = opts.signCheckpoint(0, opts.rootAt(tree, 0));
-    db.transaction(() => {
-      db.prepare('INSERT INTO checkpoints (size, note) VALUES (0, ?)').run(note);
-      db.prepare('INSERT INTO latest (id, size, note) VALUES (1, 0, ?)').run(note);
-    })();
+    db.initLatest(note);
     latest = { size: 0, note };
   }
   const size = latest.size;
@@ -43,11 +42,8 @@ export function loadLog(
   // After a key rotation the same tree head is re-signed by the current keys. Ed25519 is
   // deterministic, so an unchanged key set gives the identical note and nothing is written.
   const resigned = opts.signCheckpoint(size, opts.rootAt(tree, size));
-  if (resigned !== latest.note) {
-    db.transaction(() => {
-      db.prepare('UPDATE checkpoints SET note = ? WHERE size = ?').run(resigned, size);
-      db.prepare('UPDATE latest SET note = ? WHERE id = 1 AND size = ?').run(resigned, size);
-    })();
+  if (resigned !== latest.note && opts.resign !== false) {
+    db.resignLatest(size, resigned);
     latest = { size, note: resigned };
   }
   return { tree, state, dedupe, latest };
@@ -58,18 +54,16 @@ export function loadLog(
  * and after a failed commit: the database is the truth).
  */
 export function replayState(
-  db: NotaryDb,
+  db: NotaryStorage,
   opts: { origin: string; adminKeys: Map<string, Uint8Array> },
   each: (e: StoredEntry) => void = () => {},
 ): { state: NotaryState; dedupe: Set<string> } {
   const state = new NotaryState(opts.origin, opts.adminKeys);
-  forEachEntry(db, (e) => {
+  db.forEachEntry((e) => {
     each(e);
     replayStored(state, e);
   });
-  const dedupe = new Set<string>();
-  for (const d of db.prepare('SELECT dedupe FROM entries').pluck().iterate()) dedupe.add((d as Buffer).toString('hex'));
-  return { state, dedupe };
+  return { state, dedupe: new Set(db.dedupeKeys()) };
 }
 
 /**
@@ -78,7 +72,7 @@ export function replayState(
  * taken as the one that verified. An entry the state machine refuses does not stop the
  * server: it keeps its index, changes nothing, and is reported on /readyz and by verify.
  */
-function replayStored(state: NotaryState, e: StoredEntry): void {
+export function replayStored(state: NotaryState, e: StoredEntry): void {
   const leafHash = e.leaf_hash.toString('hex');
   try {
     const entry = decodeNotaryEntry(e.leaf);
@@ -89,7 +83,7 @@ function replayStored(state: NotaryState, e: StoredEntry): void {
   }
 }
 
-function checkLatest(
+export function checkLatest(
   tree: MerkleLevels,
   latest: { size: number; note: string },
   opts: { origin: string; rootAt(tree: MerkleLevels, size: number): Uint8Array },

@@ -74,6 +74,20 @@ export class Sequencer {
     return this.#pool.length;
   }
 
+  /** Nothing waiting and no commit running. */
+  get idle(): boolean {
+    return this.#pool.length === 0 && !this.#committing && this.#timer === undefined;
+  }
+
+  /**
+   * Continues from `size` (an instance elected to sequence a shared database, whose tree
+   * followed other sequencers' commits). Only while idle.
+   */
+  resync(size: number): void {
+    if (!this.idle) throw new Error('the sequencer can only be resynchronised while idle');
+    this.#latestSize = size;
+  }
+
   /** Set once a failed commit could not be rolled back: memory may be ahead of disk; restart. */
   get failed(): unknown {
     return this.#failed;

@@ -3,8 +3,6 @@
  * per-day chart and date-range search. Entries are append-only, so the times are read once
  * and extended as the log grows.
  */
-import type { NotaryDb } from '../db/open.js';
-
 export interface EntryTimes {
   /** ms since epoch, or undefined past the stored entries. */
   at(index: number): number | undefined;
@@ -13,8 +11,7 @@ export interface EntryTimes {
   readonly size: number;
 }
 
-export function makeEntryTimes(db: NotaryDb): EntryTimes {
-  const stmt = db.prepare('SELECT received_at FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx').pluck();
+export function makeEntryTimes(read: (start: number, end: number) => number[]): EntryTimes {
   let times = new Float64Array(1024);
   let n = 0;
   return {
@@ -24,7 +21,7 @@ export function makeEntryTimes(db: NotaryDb): EntryTimes {
     at: (i) => (Number.isInteger(i) && i >= 0 && i < n ? times[i] : undefined),
     refresh(size) {
       if (size <= n) return;
-      const rows = stmt.all(n, size) as number[];
+      const rows = read(n, size);
       if (n + rows.length > times.length) {
         const grown = new Float64Array(Math.max(times.length * 2, n + rows.length));
         grown.set(times.subarray(0, n));

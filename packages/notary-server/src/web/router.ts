@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { NotaryDb } from '../db/open.js';
+import type { NotaryStorage } from '../db/storage.js';
 import { ECOSYSTEMS, type Ecosystem } from '../entries/model.js';
 import { isNotaryError, NotaryError } from '../errors.js';
 import { sendBytes, sendError, sendJson } from '../http/io.js';
@@ -52,8 +52,8 @@ interface Page {
 
 const ASSET_HEADERS = { 'cache-control': 'public, max-age=300', 'x-content-type-options': 'nosniff' };
 
-export function createWebPages(notary: Notary, db: NotaryDb, watch?: ReleaseWatch): WebHandler {
-  const times = makeEntryTimes(db);
+export function createWebPages(notary: Notary, db: NotaryStorage, watch?: ReleaseWatch): WebHandler {
+  const times = makeEntryTimes((start, end) => db.receivedAt(start, end));
   const script = readVerifyScript();
   const context = (): WebContext => {
     times.refresh(notary.latest().size);

@@ -12,12 +12,12 @@ import { VetError, VetValidationError, type Problem } from '../../errors.js';
 import type { DependencyEdge, DependencyGraph, PackageNode } from '../../graph.js';
 import { parseCargoConfig, type CargoConfig, type CargoConfigFile } from './config.js';
 import { defaultRegistrySources } from './default-registry.js';
-import { edgeKindsFor, type EdgeSpec } from './edges.js';
+import { edgeKindsFor, platformsOf, type EdgeSpec } from './edges.js';
 import type { CrateFactsProvider } from './facts.js';
 import { resolveManifest, type ResolvedManifest } from './inherit.js';
 import { CargoLockIndex, assignPathDirs } from './lock-index.js';
 import type { CargoLock, CargoLockPackage } from './lock.js';
-import { parseCargoManifest } from './manifest.js';
+import { parseCargoManifest, type CargoDepDecl } from './manifest.js';
 import { normalizeRelDir } from './paths.js';
 import { classifySource, vetVersion } from './source.js';
 import { findWorkspaceMembers } from './workspace.js';
@@ -42,6 +42,8 @@ interface Ctx {
   /** The default registry's source ids (third-party). */
   defaults: Set<string>;
   crateFacts: CrateFactsProvider | undefined;
+  /** Published manifests' declarations, by package (publishedDeps). */
+  published: Map<string, CargoDepDecl[] | undefined>;
   warnings: string[];
   problems: Problem[];
 }
@@ -88,6 +90,7 @@ function makeContext(input: BuildCargoGraphInput): Ctx {
     buildTargets: buildTargetsOf(input, config, warnings),
     defaults: defaultRegistrySources({ index, manifests, pathDirs, patches, alternativeRegistries: config.registries }),
     crateFacts: input.crateFacts,
+    published: new Map(),
     warnings,
     problems: [],
   };
@@ -190,14 +193,43 @@ function pathDirOf(ctx: Ctx, j: number): { pathDir?: string } {
   return d === undefined ? {} : { pathDir: d };
 }
 
-/** Third-party (and manifest-less) packages: every locked dep is normal; platform-filtered if we know the manifest. */
+/**
+ * Third-party (and manifest-less) packages: every locked dep is normal. When the published
+ * manifest is known, `build.target` drops inactive edges and platform-specific ones say so.
+ */
 function thirdPartyEdge(ctx: Ctx, p: CargoLockPackage, locked: { name: string; version: string }): EdgeSpec[] {
-  if (!ctx.buildTargets || p.source === undefined) return [{ kind: 'normal' }];
-  const published = ctx.crateFacts?.(p.name, p.version)?.manifest;
-  if (published === undefined) return [{ kind: 'normal' }];
-  const m = resolveManifest(parseCargoManifest(published, '', `${p.name}-${p.version}/Cargo.toml`), undefined, []);
-  const r = edgeKindsFor(m.deps, locked, { member: false, buildTargets: ctx.buildTargets });
-  return r.status === 'platform-inactive' ? [] : [{ kind: 'normal' }];
+  const deps = p.source === undefined ? undefined : publishedDeps(ctx, p);
+  if (deps === undefined) return [{ kind: 'normal' }];
+  const r = edgeKindsFor(
+    deps,
+    locked,
+    ctx.buildTargets ? { member: false, buildTargets: ctx.buildTargets } : { member: false },
+  );
+  if (r.status === 'platform-inactive') return [];
+  const when =
+    r.status === 'ok' && r.edges.every((e) => e.when)
+      ? platformsOf(r.edges.flatMap((e) => e.when!.cargo!.map((target) => ({ target }))))
+      : undefined;
+  return [when ? { kind: 'normal', when } : { kind: 'normal' }];
+}
+
+/** `[target.…]` / `[target."cfg(…)".dependencies.x]`: a manifest with platform-specific deps. */
+const PLATFORM_TABLE = /^\s*\[\s*target\s*\./m;
+
+/**
+ * The declarations of a published manifest, parsed once per package; undefined when unknown,
+ * or when it has no platform tables and no build target asks (nothing to learn from it).
+ */
+function publishedDeps(ctx: Ctx, p: CargoLockPackage): CargoDepDecl[] | undefined {
+  const key = `${p.name}\u0000${p.version}\u0000${p.source ?? ''}`;
+  if (ctx.published.has(key)) return ctx.published.get(key);
+  const text = ctx.crateFacts?.(p.name, p.version)?.manifest;
+  let deps: CargoDepDecl[] | undefined;
+  if (text !== undefined && (ctx.buildTargets !== undefined || PLATFORM_TABLE.test(text))) {
+    deps = resolveManifest(parseCargoManifest(text, '', `${p.name}-${p.version}/Cargo.toml`), undefined, []).deps;
+  }
+  ctx.published.set(key, deps);
+  return deps;
 }
 
 function checkMembersLocked(ctx: Ctx, nodes: PackageNode[]): void {

@@ -50,6 +50,14 @@ describe('cargoPlatformMatches', () => {
     expect(cargoPlatformMatches(spec, triple)).toBe(expected);
   });
 
+  it('Android triples are Android, not Linux', () => {
+    for (const t of ['aarch64-linux-android', 'armv7-linux-androideabi', 'x86_64-linux-android']) {
+      expect(cargoPlatformMatches('cfg(target_os = "android")', t), t).toBe(true);
+      expect(cargoPlatformMatches('cfg(target_os = "linux")', t), t).toBe(false);
+      expect(cargoPlatformMatches('cfg(unix)', t), t).toBe(true);
+    }
+  });
+
   it('derives big-endian and 16-bit targets', () => {
     const s390 = cfgFactsForTriple('s390x-unknown-linux-gnu');
     expect(evalCfg({ op: 'kv', key: 'target_endian', value: 'big' }, s390)).toBe(true);

@@ -99,6 +99,7 @@ const OS_NAMES: Record<string, string> = {
   linux: 'linux',
   windows: 'windows',
   android: 'android',
+  androideabi: 'android',
   freebsd: 'freebsd',
   netbsd: 'netbsd',
   openbsd: 'openbsd',
@@ -156,11 +157,11 @@ export function cfgFactsForTriple(triple: string): CfgFacts {
   const parts = triple.split('-');
   const rawArch = parts[0] ?? '';
   const arch = normalizeArch(rawArch);
+  const named = parts.slice(1).map((p) => OS_NAMES[p]);
+  // `aarch64-linux-android` is Android, not Linux.
   const os =
-    parts
-      .slice(1)
-      .map((p) => OS_NAMES[p])
-      .find((o) => o !== undefined) ?? (arch.startsWith('wasm') ? 'unknown' : 'none');
+    (named.includes('android') ? 'android' : named.find((o) => o !== undefined)) ??
+    (arch.startsWith('wasm') ? 'unknown' : 'none');
   const env =
     parts
       .slice(2)

@@ -5,7 +5,7 @@
  * name the locked package — by path for path packages, by version requirement otherwise —
  * contribute their kinds. Dev kinds count only for workspace members (spec §7.2).
  */
-import type { EdgeKind } from '../../graph.js';
+import type { EdgeCondition, EdgeKind } from '../../graph.js';
 import { cargoPlatformMatches } from './cfg.js';
 import type { CargoDepDecl } from './manifest.js';
 import { cargoReqMatches } from './req.js';
@@ -21,6 +21,8 @@ export interface LockedTarget {
 export interface EdgeSpec {
   kind: EdgeKind;
   alias?: string;
+  /** Only on some platforms: every declaration of this kind sits under `[target.<spec>]`. */
+  when?: EdgeCondition;
 }
 
 export type EdgeKindsResult =
@@ -55,9 +57,18 @@ export function edgeKindsFor(
     const forKind = cands.filter((d) => d.kind === kind);
     if (forKind.length === 0) continue;
     const renamed = forKind.find((d) => d.key !== d.package);
-    edges.push(renamed ? { kind, alias: renamed.key } : { kind });
+    const edge: EdgeSpec = renamed ? { kind, alias: renamed.key } : { kind };
+    const when = platformsOf(forKind);
+    if (when) edge.when = when;
+    edges.push(edge);
   }
   return { status: 'ok', edges };
+}
+
+/** `{ cargo: specs }` when every declaration is platform-specific; undefined when one holds everywhere. */
+export function platformsOf(decls: readonly { target?: string }[]): EdgeCondition | undefined {
+  if (decls.length === 0 || decls.some((d) => d.target === undefined)) return undefined;
+  return { cargo: [...new Set(decls.map((d) => d.target!))].sort() };
 }
 
 /** The declarations that can have produced this locked dependency. */

@@ -11,7 +11,15 @@
  *   - other local packages: `<kind>:<url>` such as `file:../lib`.
  * Edge and path de-duplication use Sets so large lockfiles stay linear.
  */
-import type { DependencyEdge, DependencyGraph, EdgeKind, Integrity, PackageNode, PackageSource } from '../../graph.js';
+import type {
+  DependencyEdge,
+  DependencyGraph,
+  EdgeKind,
+  Integrity,
+  PackageNode,
+  PackageSource,
+  PlatformConstraint,
+} from '../../graph.js';
 import { isLocalSource } from './source.js';
 
 export interface NodeInput {
@@ -25,6 +33,8 @@ export interface NodeInput {
   path?: string;
   deprecated?: string;
   hasInstallScript?: boolean;
+  /** npm `os`/`cpu`/`libc`: the platforms it installs on. */
+  platform?: PlatformConstraint;
 }
 
 /** Cap so a lockfile with thousands of dangling references does not flood the report. */
@@ -116,6 +126,7 @@ function newDraft(id: string, input: NodeInput): Draft {
   if (input.lockfileDev !== undefined) node.lockfileDev = input.lockfileDev;
   if (input.deprecated !== undefined) node.deprecated = input.deprecated;
   if (input.hasInstallScript === true) node.hasInstallScript = true;
+  if (input.platform !== undefined) node.platform = input.platform;
   const draft: Draft = { node, edgeKeys: new Set(), pathSet: new Set() };
   if (input.path !== undefined) addPathTo(draft, input.path);
   return draft;
@@ -133,6 +144,7 @@ function mergeInto(draft: Draft, input: NodeInput): void {
   if (input.lockfileDev !== undefined) node.lockfileDev = (node.lockfileDev ?? true) && input.lockfileDev;
   if (node.deprecated === undefined && input.deprecated !== undefined) node.deprecated = input.deprecated;
   if (input.hasInstallScript === true) node.hasInstallScript = true;
+  if (node.platform === undefined && input.platform !== undefined) node.platform = input.platform;
   if (input.path !== undefined) addPathTo(draft, input.path);
 }
 

@@ -9,6 +9,7 @@ import { containerShapeProblems, throwShapeProblems } from './package-lock-shape
 import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
 import { normalizeDir } from './manifest.js';
+import { npmPlatformOf } from './platform-fields.js';
 import { classifyResolved, splitNameAt } from './source.js';
 import {
   asRecord,
@@ -139,7 +140,16 @@ function memberDir(spec: string): string | undefined {
 
 function packageInput(key: string, name: string, spec: string, tuple: unknown[]): NodeInput {
   const integrity = tuple.find((el) => typeof el === 'string' && /^sha(1|256|384|512)-/.test(el));
-  return { name, version: spec, source: bunSource(spec, tuple), integrity: parseSri(integrity), path: key };
+  const input: NodeInput = {
+    name,
+    version: spec,
+    source: bunSource(spec, tuple),
+    integrity: parseSri(integrity),
+    path: key,
+  };
+  const platform = npmPlatformOf(tupleInfo(tuple));
+  if (platform !== undefined) input.platform = platform;
+  return input;
 }
 
 /** npm tuples are `[name@version, registryUrl|'', info, integrity]`; other specs carry a protocol. */

@@ -15,6 +15,7 @@ import { v1InstallEntries } from './package-lock-v1.js';
 import { dependenciesShapeProblems, packagesShapeProblems } from './package-lock-shape.js';
 import { VetValidationError, type Problem } from '../../errors.js';
 import { classifyResolved } from './source.js';
+import { npmPlatformOf } from './platform-fields.js';
 import {
   asRecord,
   asString,
@@ -126,6 +127,8 @@ function entryNode(path: string, e: Json, isMember: (dir: string) => boolean): N
   const deprecated = asString(e['deprecated']);
   if (deprecated !== undefined) input.deprecated = deprecated;
   if (e['hasInstallScript'] === true) input.hasInstallScript = true;
+  const platform = npmPlatformOf(e);
+  if (platform !== undefined) input.platform = platform;
   return input;
 }
 

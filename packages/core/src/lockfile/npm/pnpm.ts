@@ -15,6 +15,7 @@ import { parseSri } from './integrity.js';
 import { parsePnpmYamlFast } from './pnpm-yaml.js';
 import { joinDir, normalizeDir, type NpmManifests } from './manifest.js';
 import { depKeyCandidates, splitPnpmKey, stripParenSuffix, type PnpmMajor } from './pnpm-keys.js';
+import { npmPlatformOf } from './platform-fields.js';
 import { classifyResolved } from './source.js';
 import { asRecord, asString, guarded, isRecord, lineAt, lineOf, parseError, unsupported, type Json } from './text.js';
 import { dict } from '../../dict.js';
@@ -170,6 +171,8 @@ class PnpmReader {
     const deprecated = asString(entry['deprecated']);
     if (deprecated !== undefined) input.deprecated = deprecated;
     if (entry['requiresBuild'] === true) input.hasInstallScript = true;
+    const platform = npmPlatformOf(entry);
+    if (platform !== undefined) input.platform = platform;
     return input;
   }
 

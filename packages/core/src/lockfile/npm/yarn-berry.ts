@@ -8,6 +8,7 @@ import type { EdgeKind, PackageSource } from '../../graph.js';
 import type { GraphBuilder, NodeInput } from './builder.js';
 import { parseBerryChecksum } from './integrity.js';
 import { directDeps, normalizeDir, type NpmManifests } from './manifest.js';
+import { berryConditions } from './platform-fields.js';
 import { classifyResolved, splitNameAt } from './source.js';
 import { asRecord, asString, stringMap, type Json } from './text.js';
 import { DescriptorIndex } from './yarn-resolve.js';
@@ -47,7 +48,7 @@ function berryInput(key: string, block: Json): NodeInput | undefined {
     return { name, version, source: { kind: 'workspace' }, workspaceDir: normalizeDir(ref.slice('workspace:'.length)) };
   }
   const patched = ref !== split.rest;
-  return {
+  const input: NodeInput = {
     name,
     version,
     source: berrySource(ref),
@@ -55,6 +56,9 @@ function berryInput(key: string, block: Json): NodeInput | undefined {
     integrity: patched ? [] : parseBerryChecksum(block['checksum']),
     path: key,
   };
+  const platform = berryConditions(asString(block['conditions']));
+  if (platform !== undefined) input.platform = platform;
+  return input;
 }
 
 /** `patch:typescript@npm%3A6.0.3#…::version=6.0.3&hash=…` → `typescript`, `npm:6.0.3` (nesting unwrapped). */

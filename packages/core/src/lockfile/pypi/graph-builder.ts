@@ -90,11 +90,26 @@ export class PythonGraphBuilder {
     });
   }
 
-  edge(from: PackageNode, to: PackageNode, kind: EdgeKind): void {
+  /**
+   * `marker`: the PEP 508 environment marker the edge holds under (`--platform` evaluates it).
+   * Declared twice, the edge holds when either does: no marker wins, two markers are or-ed.
+   */
+  edge(from: PackageNode, to: PackageNode, kind: EdgeKind, marker?: string): void {
     if (from === to) return;
     const e = from.deps.find((d) => d.to === to.id);
-    if (!e) from.deps.push({ to: to.id, kind });
-    else if (e.kind === 'dev' && kind !== 'dev') e.kind = kind; // prod wins over dev
+    if (!e) {
+      from.deps.push(marker === undefined ? { to: to.id, kind } : { to: to.id, kind, when: { marker } });
+      return;
+    }
+    if (e.kind === 'dev' && kind !== 'dev') e.kind = kind; // prod wins over dev
+    if (e.when?.marker === undefined) return;
+    if (marker === undefined) delete e.when;
+    else if (marker !== e.when.marker) e.when = { marker: orMarkers([e.when.marker, marker])! };
+  }
+
+  /** The package installs only where `marker` holds (uv resolution-markers, pylock `marker`). */
+  restrict(node: PackageNode, marker: string | undefined): void {
+    if (marker !== undefined) node.platform = { ...node.platform, marker };
   }
 
   /**
@@ -127,6 +142,18 @@ export class PythonGraphBuilder {
       unlocked: this.unlocked,
     };
   }
+}
+
+/** `(a) or (b)`; undefined for no markers. */
+export function orMarkers(markers: readonly string[]): string | undefined {
+  if (markers.length <= 1) return markers[0];
+  return markers.map((m) => `(${m})`).join(' or ');
+}
+
+/** `(a) and (b)`, either side optional. */
+export function andMarkers(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return `(${a}) and (${b})`;
 }
 
 function integrityKey(i: Integrity): string {

@@ -103,21 +103,50 @@ export function parseMarker(text: string): ParsedMarker {
   }
 }
 
-/** Bound set-valued variables (PEP 751); any variable not listed is unknown. */
+/**
+ * Bound set-valued variables (PEP 751) and bound string variables (`env`: the platform's
+ * `sys_platform`, `platform_machine`, … for `vet check --platform`); any other is unknown.
+ */
 export interface MarkerSets {
   dependency_groups?: ReadonlySet<string>;
   extras?: ReadonlySet<string>;
+  env?: ReadonlyMap<string, string>;
 }
 
 function evalCmp(n: Extract<Node, { kind: 'cmp' }>, sets: MarkerSets): Tri {
   const { left, op, right } = n;
   if ((op === 'in' || op === 'not in') && 'str' in left && 'var' in right) {
-    const set = sets[right.var as keyof MarkerSets];
-    if (set === undefined) return 'unknown';
-    const hit = set.has(left.str);
-    return op === 'in' ? hit : !hit;
+    const set = sets[right.var as 'dependency_groups' | 'extras'];
+    if (set !== undefined) {
+      const hit = set.has(left.str);
+      return op === 'in' ? hit : !hit;
+    }
   }
-  return 'unknown';
+  // Only a bound variable decides; two literals stay unknown, as before variables were bound.
+  if ('str' in left && 'str' in right) return 'unknown';
+  return evalStringCmp(valueOf(left, sets), op, valueOf(right, sets));
+}
+
+function valueOf(o: Operand, sets: MarkerSets): string | undefined {
+  return 'str' in o ? o.str : sets.env?.get(o.var);
+}
+
+/** PEP 508 on non-version values: `==`/`!=` compare strings, `in`/`not in` test substrings. */
+function evalStringCmp(l: string | undefined, op: string, r: string | undefined): Tri {
+  if (l === undefined || r === undefined) return 'unknown';
+  switch (op) {
+    case '==':
+    case '===':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case 'in':
+      return r.includes(l);
+    case 'not in':
+      return !r.includes(l);
+    default:
+      return 'unknown';
+  }
 }
 
 function evalNode(n: Node, sets: MarkerSets): Tri {

@@ -99,7 +99,7 @@ export function parsePipfileLock(text: string, fileName: string, options: Pipfil
         lockfileDev: dev,
         path: `${fileName}#${section}`,
       });
-      b.edge(root, node, dev ? 'dev' : 'normal');
+      b.edge(root, node, dev ? 'dev' : 'normal', str(entry.markers));
     }
   }
   return b.build(false);

@@ -6,7 +6,7 @@
  */
 import type { Integrity, PackageNode, PackageSource } from '../../graph.js';
 import { VetError } from '../../errors.js';
-import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
+import { PythonGraphBuilder, orMarkers, type PythonLockGraph } from './graph-builder.js';
 import { normalizePypiName, parseHashSpec } from './names.js';
 import { arrayOfTables, parseTomlText } from './parse-text.js';
 import { declaredDependencies, parsePep508Head, projectName } from './pyproject.js';
@@ -107,6 +107,8 @@ export function parsePoetryLock(text: string, fileName: string, pyproject?: stri
       firstParty: local,
       lockfileDev: lockfileDevOf(pkg),
     });
+    // Poetry 2 (lock-version 2.1) records where each package installs.
+    b.restrict(node, str(pkg.markers));
     const e = { pkg, node };
     entries.push(e);
     byName.set(name, [...(byName.get(name) ?? []), e]);
@@ -164,7 +166,12 @@ function linkPoetryEdges(b: PythonGraphBuilder, entries: Entry[], byName: Map<st
       // `optional = true` deps are installed only through an extra; the requester links them.
       if (specs.length > 0 && specs.every((s) => s.optional === true)) continue;
       const extras = specs.flatMap((s) => strings(s.extras));
-      for (const t of targetsOf(normalizePypiName(rawDep), extras, byName)) b.edge(node, t, 'normal');
+      const installed = specs.filter((s) => s.optional !== true);
+      // Held under the markers of its specs; one spec without markers holds everywhere.
+      const marker = installed.some((s) => str(s.markers) === undefined)
+        ? undefined
+        : orMarkers(installed.map((s) => str(s.markers)!));
+      for (const t of targetsOf(normalizePypiName(rawDep), extras, byName)) b.edge(node, t, 'normal', marker);
     }
   }
 }

@@ -93,6 +93,7 @@ export function parsePylock(text: string, fileName: string): PythonLockGraph {
       lockfileDev: dev,
     });
     b.edge(root, node, dev ? 'dev' : 'normal');
+    b.restrict(node, marker);
     added.push({ node, pkg });
   }
   // `dependencies` is informational in PEP 751; when present it still gives `why` paths.

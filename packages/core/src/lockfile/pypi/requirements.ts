@@ -151,7 +151,7 @@ class RequirementsReader {
         ? this.named(file, line, req, parsed, integrity, dev)
         : this.urlReq(file, line, parsed, integrity, dev);
     if (!node) return;
-    this.b.edge(this.root, node, dev ? 'dev' : 'normal');
+    this.b.edge(this.root, node, dev ? 'dev' : 'normal', parsed.marker);
     this.pins.push({ node, file, line, hashed: integrity.length > 0, entry: this.entry });
   }
 

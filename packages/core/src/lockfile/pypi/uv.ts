@@ -8,7 +8,7 @@
  */
 import type { Integrity, PackageNode, PackageSource } from '../../graph.js';
 import { VetError } from '../../errors.js';
-import { PythonGraphBuilder, type PythonLockGraph } from './graph-builder.js';
+import { PythonGraphBuilder, andMarkers, orMarkers, type PythonLockGraph } from './graph-builder.js';
 import { fileNameOf, normalizePypiName, parseHashSpec } from './names.js';
 import { arrayOfTables, findLine, parseTomlText } from './parse-text.js';
 import { isTable, str, strings, tables, type Table } from './values.js';
@@ -104,6 +104,8 @@ export function parseUvLock(text: string, fileName: string): PythonLockGraph {
       firstParty: local,
       workspaceMember: isRoot,
     });
+    // A fork's copy resolves only where its resolution-markers hold.
+    b.restrict(node, orMarkers(strings(pkg['resolution-markers'])));
     const e = { pkg, node };
     entries.push(e);
     byName.set(name, [...(byName.get(name) ?? []), e]);
@@ -112,18 +114,25 @@ export function parseUvLock(text: string, fileName: string): PythonLockGraph {
   return b.build(true);
 }
 
+interface Target {
+  node: PackageNode;
+  /** The environment marker the reference (and the extras that led to it) holds under. */
+  marker: string | undefined;
+}
+
 function linkUvEdges(b: PythonGraphBuilder, entries: Entry[], byName: Map<string, Entry[]>): void {
   // Targets of a reference, plus what its requested extras pull in (transitively).
-  const expand = (ref: Table, seen: Set<string>): PackageNode[] => {
-    const out: PackageNode[] = [];
+  const expand = (ref: Table, seen: Set<string>, outer?: string): Target[] => {
+    const out: Target[] = [];
+    const marker = andMarkers(outer, str(ref.marker));
     for (const t of resolveRef(ref, byName)) {
-      out.push(t.node);
+      out.push({ node: t.node, marker });
       const optional = isTable(t.pkg['optional-dependencies']) ? t.pkg['optional-dependencies'] : {};
       for (const extra of strings(ref.extra)) {
         const key = `${t.node.id}[${extra}]`;
         if (seen.has(key)) continue;
         seen.add(key);
-        for (const sub of tables(optional[extra])) out.push(...expand(sub, seen));
+        for (const sub of tables(optional[extra])) out.push(...expand(sub, seen, marker));
       }
     }
     if (out.length === 0) b.warnings.push(`dependency "${str(ref.name) ?? '?'}" is not in the lockfile`);
@@ -134,10 +143,10 @@ function linkUvEdges(b: PythonGraphBuilder, entries: Entry[], byName: Map<string
     if (node.workspaceMember && isTable(pkg['optional-dependencies'])) {
       for (const list of Object.values(pkg['optional-dependencies'])) prodRefs.push(...tables(list));
     }
-    for (const ref of prodRefs) for (const t of expand(ref, new Set())) b.edge(node, t, 'normal');
+    for (const ref of prodRefs) for (const t of expand(ref, new Set())) b.edge(node, t.node, 'normal', t.marker);
     if (!node.workspaceMember || !isTable(pkg['dev-dependencies'])) continue;
     for (const list of Object.values(pkg['dev-dependencies'])) {
-      for (const ref of tables(list)) for (const t of expand(ref, new Set())) b.edge(node, t, 'dev');
+      for (const ref of tables(list)) for (const t of expand(ref, new Set())) b.edge(node, t.node, 'dev', t.marker);
     }
   }
 }
