@@ -50,8 +50,53 @@
 //     snapshot, were not tried (the bundle is ESM with lazy chunks and top-level await).
 //   - tried and no effect: `"sideEffects": false` on @vet/core (esbuild's code splitting puts
 //     whole modules in the chunks every command's entry reaches; the chunks stayed the same).
-// - remaining (warm insomnia, CPU profile): module loading ~30 % (1.4 MB of chunks compiled),
-//   resolve ~23 % (cold JIT: the walk, audit graphs, searches, sorting), GC ~10 %.
+// - third round (the `speed` branch; CPU time = user + system of the process, now printed beside
+//   wall time, as it suffers far less from other load; the machine was shared with three other
+//   helpers, load average 5–14 on 2 cores, so again only differences mean much):
+//   - yaml, @yarnpkg/parsers (with its js-yaml) and tweetnacl moved out of the chunks into
+//     bundle/lazy/*.cjs, required on first call: the stub alone was not enough, since V8 still
+//     reads and pre-parses code that never runs. A check loads ~790 KB of chunks instead of
+//     ~1.4 MB: insomnia warm ~540 → ~450 ms CPU (median of 10 interleaved), RSS 77 → 71 MB.
+//   - the parse cache's 'read' observations digest the file's bytes (format 2): no UTF-8 decode
+//     for the check and re-encode for the hash of a 0.9–1.3 MB lockfile; a hit and a canonical
+//     mark are read and touched synchronously (no thread-pool trips); the resolver's digest
+//     binding is indexed on first use (only imported audits with digests ask; wasmtime: ~4 % of
+//     a warm profile, the first Cargo version parsing), wildcard-expiry warnings look up only
+//     the store's wildcard names, criteria index lists are shared per set. Together a few
+//     percent; not separable from the noise one by one.
+//   - the nesting pre-scan (issue 10) cost more than JSON.parse on a cold run: its character
+//     loop runs in the interpreter before V8 optimises it. For JSON and TOML it now skips quoted
+//     strings with indexOf and ignored runs with a sticky regex, and counts lines only on error:
+//     insomnia's package-lock.json ~23 → ~16 ms CPU, its config.toml and wasmtime's Cargo.lock
+//     ~16 → ~6 ms (fresh processes, medians of 7, under load).
+//   - the canonical mark's store was parsed with a reviver giving every object a null prototype:
+//     ~25 ms on astro's 180 KB mark in a fresh process (the plain parse: ~3 ms), and ~1,600
+//     entries became dictionary-mode objects. The mark now lists where the store's ~10
+//     null-prototype maps are (format 3) and only those are rebuilt. With the rest of this
+//     round, warm CPU (median of 8 interleaved, load ~9): astro 640 → 550 ms, insomnia 520 → 450.
+//   - `vet` exits once stdout and stderr are flushed instead of when the event loop drains: a
+//     natural exit first waits for V8's background work still queued from the run (concurrent
+//     marking, sweeping, compiling; under strace 100–190 ms between the last byte and exit_group,
+//     10–65 ms with the explicit exit). Insomnia warm wall ~670 → ~590 ms, CPU ~530 → ~450
+//     (medians of 20 interleaved, load ~8); pydantic wall ~445 → ~405.
+//   - tried and dropped: one CommonJS bundle run through vm.Script with a V8 code cache
+//     (cachedData written after the run; Node 20 has no module.enableCompileCache, checked on
+//     20.20.2): insomnia warm 490 ms CPU with the cache vs 530 for the ESM chunks and 610 for
+//     the CommonJS file without a cache, but RSS 77 → 91 MB: the whole 3.3 MB file is read and
+//     an 830 KB cache deserialised on every run, and a cold run (empty cache) pays more.
+//     Importing core's modules directly instead of through its barrels (a bundle plugin): 723 KB
+//     in 39 files instead of 790 KB in 18; `vet --version` 290 → 200 ms CPU, `check --locked` no
+//     measurable change (medians 540 vs 580, minimums 440 vs 430 over 20 runs). V8 flags:
+//     --min-semi-space-size=16 made it worse (warm 480 → 540 ms CPU, +12 MB RSS); GC on one
+//     thread, --single-threaded and --max-lazy changed nothing measurable.
+//   - measured, not changed: writing the cache entries is ~10 % of a cold run (insomnia cold
+//     1020 vs 920 ms CPU with a cache directory that cannot be created).
+// - remaining (warm insomnia, CPU profile): module loading ~25 % (compiling ~790 KB of chunks,
+//   commander building every command), resolve ~20 % (cold JIT), GC ~15–25 % (scavenges of a
+//   10–17 MB heap, slow when the GC's helper threads wait for a loaded CPU), the parse-cache hit
+//   ~7 %. Cold: reading the lockfile ~17 % and the store ~16 % (parse, schema checks per entry),
+//   the canonical re-serialisation ~4 %, cache writes ~10 %, all in code V8 has not optimised
+//   yet; the floor's two native-speed parsers have no such work to do.
 // Needs ../shared/corpus and a built CLI (`pnpm build`); js-yaml and smol-toml are root
 // devDependencies used only here. BENCH_RUNS=N changes the number of pairs (default 7).
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -83,12 +128,22 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}; ${runs} interleaved pairs per row`,
 );
-console.log(
-  `${'project'.padEnd(36)} ${'cache'.padEnd(5)} ${'floor ms'.padStart(9)} ${'vet ms'.padStart(7)} ${'time'.padStart(6)} ${'floor MB'.padStart(9)} ${'vet MB'.padStart(7)} ${'RSS'.padStart(6)}`,
-);
+const COLS = [
+  ['floor ms', 9],
+  ['vet ms', 7],
+  ['wall', 6],
+  ['floor CPU', 10],
+  ['vet CPU', 8],
+  ['CPU', 6],
+  ['floor MB', 9],
+  ['vet MB', 7],
+  ['RSS', 6],
+];
+console.log(`${'project'.padEnd(40)} ${'cache'.padEnd(5)} ${COLS.map(([h, w]) => h.padStart(w)).join(' ')}`);
 let worst = 0;
+let worstCpu = 0;
 for (const p of PROJECTS) worst = Math.max(worst, benchProject(p));
-console.log(`worst ratio: ${worst.toFixed(2)}x (target ≤ 1.5x)`);
+console.log(`worst ratio (wall, RSS): ${worst.toFixed(2)}x (target ≤ 1.5x); worst CPU ratio ${worstCpu.toFixed(2)}x`);
 
 function benchProject(p) {
   const src = path.join(corpus, p.dir);
@@ -122,9 +177,22 @@ function benchProject(p) {
       ['cold', cold],
     ]) {
       const r = interleaved(floorRun, run, { runs, check: ok });
-      const row = `${`${name} (${p.what})`.padEnd(36)} ${label.padEnd(5)} ${r.a.ms.toFixed(0).padStart(9)} ${r.b.ms.toFixed(0).padStart(7)} ${`${r.timeRatio.toFixed(2)}x`.padStart(6)} ${r.a.rssMb.toFixed(0).padStart(9)} ${r.b.rssMb.toFixed(0).padStart(7)} ${`${r.rssRatio.toFixed(2)}x`.padStart(6)}`;
+      const x = (v) => `${v.toFixed(2)}x`;
+      const cells = [
+        r.a.ms.toFixed(0),
+        r.b.ms.toFixed(0),
+        x(r.timeRatio),
+        r.a.cpuMs.toFixed(0),
+        r.b.cpuMs.toFixed(0),
+        x(r.cpuRatio),
+        r.a.rssMb.toFixed(0),
+        r.b.rssMb.toFixed(0),
+        x(r.rssRatio),
+      ];
+      const row = `${`${name} (${p.what})`.padEnd(40)} ${label.padEnd(5)} ${cells.map((c, i) => c.padStart(COLS[i][1])).join(' ')}`;
       console.log(row);
       w = Math.max(w, r.timeRatio, r.rssRatio);
+      worstCpu = Math.max(worstCpu, r.cpuRatio);
     }
     return w;
   } finally {

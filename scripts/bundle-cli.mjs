@@ -5,6 +5,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,43 +31,66 @@ function buildId() {
 }
 
 /**
- * CommonJS dependencies run their whole module body where they are imported, and esbuild hoists
- * that to the top of the chunk: `yaml` alone took ~60 ms (of a ~250 ms warm `vet check --locked`)
- * before anything ran, though only a pnpm or yarn lockfile that misses the parse cache needs it.
- * These imports are served by a stub whose functions `require()` the package on first call
- * (esbuild bundles that require where it stands, so nothing loads until then).
+ * Large dependencies that `vet check --locked` on a cached graph never calls live in files of
+ * their own under `lazy/`, loaded by a synchronous `require()` on first call. Bundled inline
+ * they cost twice: CommonJS bodies run where they are imported (esbuild hoists them to the top
+ * of the chunk: `yaml` alone took ~60 ms of a ~250 ms warm check), and even code that never
+ * runs is read and pre-parsed by V8 when its chunk loads (~650 KB of the ~1.4 MB a check
+ * loaded; issue 12). Each import is served by a stub with the named functions (and a default
+ * export with the same names as getters, for `import x from`).
  */
-const LAZY = { yaml: ['parseAllDocuments'], '@yarnpkg/parsers': ['parseSyml'], '@iarna/toml': ['parse'] };
-const lazyCommonJs = {
-  name: 'lazy-commonjs',
+const LAZY = {
+  yaml: ['parseAllDocuments'],
+  '@yarnpkg/parsers': ['parseSyml'],
+  tweetnacl: ['sign'],
+};
+const lazyFile = (pkg) => `./lazy/${pkg.replace(/[@/]/g, (c) => (c === '@' ? '' : '+'))}.cjs`;
+const lazyModules = {
+  name: 'lazy-modules',
   setup(b) {
     const filter = new RegExp(
       `^(${Object.keys(LAZY)
         .map((n) => n.replace(/[/.]/g, '\\$&'))
         .join('|')})$`,
     );
+    b.onResolve({ filter: /^\.\/lazy\// }, (args) => ({ path: args.path, external: true }));
     b.onResolve({ filter }, (args) =>
-      args.kind === 'import-statement'
-        ? { path: args.path, namespace: 'lazy-commonjs', pluginData: { resolveDir: args.resolveDir } }
+      args.kind === 'import-statement' && args.namespace !== 'lazy-modules'
+        ? { path: args.path, namespace: 'lazy-modules' }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-commonjs' }, (args) => ({
-      contents: [
-        ...LAZY[args.path].map(
-          (f) => `export function ${f}(...a) { return require(${JSON.stringify(args.path)}).${f}(...a); }`,
-        ),
-        // `import X from` gets the same functions (and nothing else) as the default export.
-        `export default { ${LAZY[args.path].join(', ')} };`,
-      ].join('\n'),
-      // The require resolves where the original import did (core's dependencies).
-      resolveDir: args.pluginData.resolveDir,
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-modules' }, (args) => {
+      const load = `require(${JSON.stringify(lazyFile(args.path))})`;
+      const names = LAZY[args.path];
+      return {
+        contents: [
+          ...names.map((f) => `export function ${f}(...a) { return ${load}.${f}(...a); }`),
+          `export default { ${names.map((f) => `get ${f}() { return ${load}.${f}; }`).join(', ')} };`,
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
   },
 };
 
+/** Each lazy package as one CommonJS file (resolved from core, whose dependencies they are). */
+async function buildLazy() {
+  const requireCore = createRequire(path.join(cli, '../core/package.json'));
+  for (const pkg of Object.keys(LAZY)) {
+    await build({
+      entryPoints: [requireCore.resolve(pkg)],
+      outfile: path.join(outdir, lazyFile(pkg)),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'warning',
+    });
+  }
+}
+
 await build({
-  plugins: [lazyCommonJs],
+  plugins: [lazyModules],
   // Worker threads start from their own module (core's startWorker, and the diff pool: a
   // sibling of the chunk that starts them), so each worker module is an entry of its own.
   entryPoints: [
@@ -89,3 +113,4 @@ await build({
   define: { __VET_BUILD_ID__: JSON.stringify(buildId()) },
   logLevel: 'warning',
 });
+await buildLazy();

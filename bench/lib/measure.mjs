@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 
 const HOOK = fileURLToPath(new URL('./rss-hook.mjs', import.meta.url));
 
-/** One run: wall ms, peak RSS in MB (from the preloaded hook), exit status and output. */
+/**
+ * One run: wall ms, CPU ms (user + system) and peak RSS in MB (both from the preloaded hook),
+ * exit status and output. CPU time is far less sensitive to other load on the machine than wall.
+ */
 export function runOnce(args, { cwd, env = process.env } = {}) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', HOOK, ...args], {
@@ -16,9 +19,10 @@ export function runOnce(args, { cwd, env = process.env } = {}) {
     maxBuffer: 1 << 28,
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const m = /__BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
-  const stderr = r.stderr.replace(/\n?__BENCH_MAXRSS_KB=\d+\n/, '');
-  return { ms, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status, stdout: r.stdout, stderr };
+  const m = /__BENCH_MAXRSS_KB=(\d+) __BENCH_CPU_US=(\d+)/.exec(r.stderr);
+  const stderr = r.stderr.replace(/\n?__BENCH_MAXRSS_KB=\d+ __BENCH_CPU_US=\d+\n/, '');
+  const rssMb = m ? Number(m[1]) / 1024 : NaN;
+  return { ms, cpuMs: m ? Number(m[2]) / 1000 : NaN, rssMb, status: r.status, stdout: r.stdout, stderr };
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -38,7 +42,7 @@ export function measure(args, { cwd, runs = 5, env = process.env } = {}) {
 
 /**
  * `runs` pairs of (a, b), alternating which goes first; `check(b)` may throw on a bad run.
- * Returns each side's median time and RSS and the medians of the per-pair ratios b/a.
+ * Returns each side's median wall time, CPU time and RSS and the medians of the per-pair ratios b/a.
  */
 export function interleaved(a, b, { runs = 7, check = () => {} } = {}) {
   const pairs = [];
@@ -49,10 +53,16 @@ export function interleaved(a, b, { runs = 7, check = () => {} } = {}) {
     check(rb);
     pairs.push({ a: ra, b: rb });
   }
+  const side = (k) => ({
+    ms: median(pairs.map((p) => p[k].ms)),
+    cpuMs: median(pairs.map((p) => p[k].cpuMs)),
+    rssMb: median(pairs.map((p) => p[k].rssMb)),
+  });
   return {
-    a: { ms: median(pairs.map((p) => p.a.ms)), rssMb: median(pairs.map((p) => p.a.rssMb)) },
-    b: { ms: median(pairs.map((p) => p.b.ms)), rssMb: median(pairs.map((p) => p.b.rssMb)) },
+    a: side('a'),
+    b: side('b'),
     timeRatio: median(pairs.map((p) => p.b.ms / p.a.ms)),
+    cpuRatio: median(pairs.map((p) => p.b.cpuMs / p.a.cpuMs)),
     rssRatio: median(pairs.map((p) => p.b.rssMb / p.a.rssMb)),
     last: pairs[pairs.length - 1].b,
   };

@@ -135,7 +135,7 @@ async function readLockedStore(dir: string, cache: { root: string; build: string
   const { build } = cache;
   // Bytes this build already found canonical need no second serialisation, and their mark
   // holds the parsed store (issue 12).
-  const mark = build === undefined ? undefined : await knownCanonical(cache.root, build, dir, files);
+  const mark = build === undefined ? undefined : knownCanonical(cache.root, build, dir, files);
   const store = mark?.store ?? parseStore(files, dir);
   // A store without imports.lock has nothing to lock; only a file that exists must be canonical.
   const formatProblems = mark

@@ -1,31 +1,45 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { jsonExact, nullPrototype } from './parse-cache.js';
+import { jsonExact, nullPrototypePaths, restoreNullPrototypes } from './parse-cache.js';
 
 describe('jsonExact', () => {
-  it('is true only for values JSON carries exactly (objects come back with a null prototype)', () => {
-    const nullProto = (x: unknown): unknown =>
-      Array.isArray(x)
-        ? x.map(nullProto)
-        : typeof x === 'object' && x !== null
-          ? Object.assign(
-              Object.create(null) as object,
-              Object.fromEntries(Object.entries(x).map(([k, y]) => [k, nullProto(y)])),
-            )
-          : x;
+  it('is true only for values JSON carries exactly (with the null-prototype paths beside them)', () => {
     fc.assert(
       fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withObjectString: true }), (v) => {
-        if (jsonExact(v))
-          expect(isDeepStrictEqual(JSON.parse(JSON.stringify(v), nullPrototype), nullProto(v))).toBe(true);
+        if (!jsonExact(v)) return;
+        const paths: unknown = JSON.parse(JSON.stringify(nullPrototypePaths(v)));
+        // isDeepStrictEqual compares prototypes too.
+        expect(isDeepStrictEqual(restoreNullPrototypes(JSON.parse(JSON.stringify(v)), paths), v)).toBe(true);
       }),
       { numRuns: 2000 },
     );
   });
 
+  it('refuses paths that do not lead to an object JSON.parse made', () => {
+    const parse = () => JSON.parse('{"a": {"b": [{"c": 1}]}, "n": 1}') as unknown;
+    expect(restoreNullPrototypes(parse(), 'x')).toBeUndefined();
+    expect(restoreNullPrototypes(parse(), [['a', 'missing']])).toBeUndefined();
+    expect(restoreNullPrototypes(parse(), [['n']])).toBeUndefined();
+    expect(restoreNullPrototypes(parse(), [['a', 'b']])).toBeUndefined(); // an array
+    expect(restoreNullPrototypes(parse(), [['a', true]])).toBeUndefined();
+    expect(restoreNullPrototypes(parse(), [['__proto__']])).toBeUndefined(); // inherited, not own
+    expect(restoreNullPrototypes(parse(), [['constructor']])).toBeUndefined();
+    const back = restoreNullPrototypes(parse(), [['a', 'b', 0], ['a'], []]) as { a: { b: object[] } };
+    expect(Object.getPrototypeOf(back)).toBeNull();
+    expect(Object.getPrototypeOf(back.a)).toBeNull();
+    expect(Object.getPrototypeOf(back.a.b[0])).toBeNull();
+    expect(Object.getPrototypeOf(back.a.b)).toBe(Array.prototype);
+  });
+
   it('accepts plain JSON and refuses what the trip would change', () => {
-    // Whatever JSON.parse returns is carried exactly.
-    fc.assert(fc.property(fc.jsonValue(), (v) => jsonExact(JSON.parse(JSON.stringify(v)))));
+    // Whatever JSON.parse returns is carried exactly, but for a `__proto__` key (refused below).
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        return jsonExact(JSON.parse(text)) || text.includes('"__proto__"');
+      }),
+    );
     expect(jsonExact({ a: [1, 'x', null, true, { b: {} }] })).toBe(true);
     for (const bad of [
       { a: undefined },

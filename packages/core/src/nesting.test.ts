@@ -3,6 +3,7 @@
  * a 10,000-deep array in Pipfile.lock overflowed the stack; a 50,000-deep flow sequence in a
  * pnpm 6 lockfile cost 31 s before its error).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isVetError } from './errors.js';
 import { parseCargoLock } from './lockfile/cargo/lock.js';
@@ -14,7 +15,7 @@ import { parsePipfileLock } from './lockfile/pypi/pipfile.js';
 import { parsePoetryLock } from './lockfile/pypi/poetry.js';
 import { parsePylock } from './lockfile/pypi/pylock.js';
 import { parseUvLock } from './lockfile/pypi/uv.js';
-import { checkNesting } from './nesting.js';
+import { checkNesting, deepLine, deepLineJsonToml } from './nesting.js';
 import { parseAudits } from './store/parse-audits.js';
 import { parseConfig } from './store/parse-config.js';
 import { parseImportsLock } from './store/parse-imports-lock.js';
@@ -81,7 +82,28 @@ describe('nesting depth is bounded in every reader', () => {
     const multi = `notes = '''\nI've grepped ${'a.'.repeat(200)}\n${'['.repeat(200)}\n'''\n[[audits.x]]\n`;
     expect(() => checkNesting(multi, 'f', 'toml')).not.toThrow();
     expect(() => checkNesting(`notes = """\n\\""" ${'{'.repeat(200)}"""\n`, 'f', 'toml')).not.toThrow();
+    // An escaped quote after an escaped backslash (`\\\"`) does not end the string.
+    expect(() => checkNesting(`{"a": "x\\\\\\"${'['.repeat(200)}"}`, 'f', 'json')).not.toThrow();
     expect(() => checkNesting(arr(128), 'f', 'json')).not.toThrow();
     expect(() => checkNesting(arr(129), 'f', 'json')).toThrow();
+  });
+
+  it('the JSON/TOML scan finds the line the character-by-character reference (deepLine) finds', () => {
+    // Every character the scanners treat specially, and runs long enough to cross the bounds.
+    const piece = fc.constantFrom(
+      ...['[', ']', '{', '}', '"', "'", '\\', '#', '.', '\n', 'a', ' ', '"""', "'''", '\\"', '\\\\"', '\\\\\\"'],
+      ...['['.repeat(64), '{'.repeat(64), '.'.repeat(64), ']'.repeat(32), '\n[', '\n#'],
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 60 }),
+        fc.constantFrom('json' as const, 'toml' as const),
+        (parts, syntax) => {
+          const text = parts.join('');
+          expect(deepLineJsonToml(text, syntax)).toBe(deepLine(text, syntax));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -28,6 +28,7 @@ export class CriteriaIndex {
   private readonly closures: readonly CriteriaSet[];
   /** Display names per set: most packages share one of a handful of sets. */
   private readonly nameCache = new Map<CriteriaSet, string[]>();
+  private readonly indexCache = new Map<CriteriaSet, readonly number[]>();
 
   constructor(custom: Record<string, CriteriaEntry> = dict(), file = 'audits.toml') {
     const customNames = Object.keys(custom).sort(byteOrder);
@@ -111,10 +112,14 @@ export class CriteriaIndex {
     return 0n;
   }
 
-  /** Indices in the set, ascending. */
-  indices(set: CriteriaSet): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.size; i++) if (set & BIT[i]!) out.push(i);
+  /** Indices in the set, ascending (shared per set: the resolver asks once per package). */
+  indices(set: CriteriaSet): readonly number[] {
+    let out = this.indexCache.get(set);
+    if (out === undefined) {
+      const list: number[] = [];
+      for (let i = 0; i < this.names.length; i++) if (set & BIT[i]!) list.push(i);
+      this.indexCache.set(set, (out = list));
+    }
     return out;
   }
 

@@ -34,7 +34,16 @@ export interface DigestBinding {
 // Digests over these artifacts are what registries publish and notaries bind to.
 const COMPARABLE: ReadonlySet<HashCovers> = new Set(['npm-tarball', 'wheel', 'sdist', 'crate']);
 
+/** Indexed on first use: only imported audits that record digests ask, and most stores have none. */
 export function lockfileDigestBinding(graph: DependencyGraph, scheme: SchemeLike): DigestBinding {
+  let byKey: Map<string, PackageNode[]> | undefined;
+  return {
+    nodesAt: (name, version) => (byKey ??= nodesByVersion(graph, scheme)).get(`${name}\u0000${version}`) ?? [],
+    mismatches: [],
+  };
+}
+
+function nodesByVersion(graph: DependencyGraph, scheme: SchemeLike): Map<string, PackageNode[]> {
   const byKey = new Map<string, PackageNode[]>();
   for (const n of graph.nodes) {
     if (n.firstParty) continue;
@@ -43,7 +52,7 @@ export function lockfileDigestBinding(graph: DependencyGraph, scheme: SchemeLike
     if (list) list.push(n);
     else byKey.set(key, [n]);
   }
-  return { nodesAt: (name, version) => byKey.get(`${name}\u0000${version}`) ?? [], mismatches: [] };
+  return byKey;
 }
 
 /** A lockfile hash as an SRI string (`<algo>-<base64>`). */
