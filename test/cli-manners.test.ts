@@ -4,10 +4,11 @@
  * internal error with a stack trace; the help, the suggestions and the idempotent commands
  * behave as a user expects.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
+import { VET_BIN, packageLock, runVet, tempProject, type TempProject } from './helpers/project.js';
 
 let project: TempProject | undefined;
 afterEach(() => project?.cleanup());
@@ -165,5 +166,27 @@ describe('run from a subdirectory, vet finds the project upward (as npm and carg
     expect(r.stderr).toContain(
       `no lockfile found in ${path.join(project.dir, 'repo/src')} or its parents up to the repository root ${path.join(project.dir, 'repo')}`,
     );
+  });
+});
+
+describe('output that cannot be written', () => {
+  it('a reader that closes the pipe early ends vet quietly, without a stack trace', async () => {
+    const p = await initialised();
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${VET_BIN}" --help | head -c 1 >/dev/null`], {
+      cwd: p.dir,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\(|node:internal/);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a full device is one IO_ERROR line and exit 2, not a stack trace', async () => {
+    const p = await initialised();
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${VET_BIN}" check --locked --output-format json > /dev/full`],
+      { cwd: p.dir, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe('error[IO_ERROR]: could not write the output: ENOSPC');
   });
 });

@@ -3,11 +3,19 @@ import { main, parseCurrentTime } from './program.js';
 import { processIO } from './io.js';
 
 // A reader that stops early (`vet --help | head`) closes the pipe: stop quietly, as CLI tools
-// do, instead of an unhandled EPIPE with a stack trace. Other stream errors still surface.
+// do, instead of an unhandled EPIPE with a stack trace. Any other failure to write the output
+// (a full disk, /dev/full) is an I/O error: one line, exit 2 — the report did not get out.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (stream !== process.stderr) {
+      try {
+        process.stderr.write(`error[IO_ERROR]: could not write the output: ${e.code ?? e.message}\n`);
+      } catch {
+        // stderr is gone too: the exit code says it.
+      }
+    }
+    process.exit(2);
   });
 }
 
