@@ -80,7 +80,19 @@ try {
   else notary.initDataDir(dir, 'bench.invalid/vet/log', { listen: { host: '127.0.0.1', port: 0 } });
   const cfgPath = join(dir, 'notary.json');
   const cfg = JSON.parse(readFileSync(cfgPath, 'utf8'));
-  Object.assign(cfg.limits, { ratePerSecond: 1_000_000, burst: 1_000_000, maxPending: 100_000 });
+  // Every limit off, the per-address ones for unauthenticated reads too (an older build's
+  // config has no such keys and ignores them): the bench measures the server, not its limiter.
+  Object.assign(cfg.limits, {
+    ratePerSecond: 1_000_000,
+    burst: 1_000_000,
+    maxPending: 100_000,
+    ...(cfg.limits.anonymousRatePerSecond !== undefined && {
+      anonymousRatePerSecond: 1_000_000,
+      anonymousBurst: 1_000_000,
+      lookupRatePerSecond: 1_000_000,
+      lookupBurst: 1_000_000,
+    }),
+  });
   // BENCH_NOTARY_SEQUENCER='{"commitsInFlight":1}' overrides sequencer settings, for A/B runs.
   Object.assign(cfg.sequencer, JSON.parse(process.env.BENCH_NOTARY_SEQUENCER ?? '{}'));
   writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));

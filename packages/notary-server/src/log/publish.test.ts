@@ -6,10 +6,14 @@
  * the HTTP read path (server.test.ts).
  */
 import { readFileSync } from 'node:fs';
+import { hashLeaf } from '@vet/core';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDataDir } from '../datadir.js';
 import { createNotary } from '../notary.js';
+import { publishStaticAsync } from './publish.js';
+import type { StaticFile, StaticTarget } from './static-target.js';
+import { MerkleLevels } from './tree.js';
 import { addTestAuditor, initTestDataDir, randomAuditEnvelope, tempDir } from '@vet/test-support/notary-harness';
 
 describe('static publisher', () => {
@@ -42,5 +46,30 @@ describe('static publisher', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('a shared static target', () => {
+  it('never gets an older checkpoint back (an ex-sequencer publishing late)', async () => {
+    const written: StaticFile[] = [];
+    let there = 5;
+    const bucket: StaticTarget = {
+      where: 'memory',
+      publishedSize: () => Promise.resolve(there),
+      write: (f) => {
+        written.push(f);
+        return Promise.resolve();
+      },
+    };
+    const leaves = [0, 1, 2].map((i) => Buffer.from(`entry ${i}`));
+    const tree = new MerkleLevels();
+    for (const l of leaves) tree.append(hashLeaf(l));
+    const src = { tree, readLeaves: (a: number, b: number) => leaves.slice(a, b) };
+    const publication = { fromSize: 0, size: 3, checkpoint: 'origin\n3\nroot\n', withKeys: false };
+    await publishStaticAsync(bucket, src, publication);
+    expect(written.map((f) => f.path)).not.toContain('checkpoint');
+    there = 2;
+    await publishStaticAsync(bucket, src, publication);
+    expect(written.at(-1)?.path).toBe('checkpoint');
   });
 });

@@ -53,6 +53,9 @@ export async function publishStaticAsync(target: StaticTarget, src: PublishSourc
   const plan = publishPlan(src, p);
   const checkpoint = plan.pop()!;
   await Promise.all(plan.map((f) => target.write(f)));
+  // A shared target (a bucket several instances may write) never gets an older checkpoint back:
+  // an instance that stopped sequencing, or was paused, finds a larger one there and leaves it.
+  if (target.sync === undefined && (await target.publishedSize()) > p.size) return p.size;
   await target.write(checkpoint);
   return p.size;
 }
