@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { main, parseCurrentTime } from './program.js';
 import { processIO } from './io.js';
+import { trimGrown } from './registry/cache-limit.js';
 
 // A reader that stops early (`vet --help | head`) closes the pipe: stop quietly, as CLI tools
 // do, instead of an unhandled EPIPE with a stack trace. Any other failure to write the output
@@ -32,6 +33,7 @@ const code = await main(argv, processIO(now));
 // no one needs any more — ~50–100 ms after the last byte of a warm `vet check --locked` (issue 12).
 // Every command has finished by now (none leaves work running unawaited).
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+trimGrown(); // the cache size limit, once the output is out ('beforeExit' never comes here)
 process.exit(code);
 
 /** Resolves once everything written to `stream` so far has been handed to the OS (or failed). */

@@ -212,7 +212,12 @@ export function trim(root: string, added: number, max: number): number {
   return after;
 }
 
-function trimGrown(): void {
+/**
+ * Trims the caches this process added to, now: `vet`'s entry point calls it before it exits
+ * explicitly (process.exit skips 'beforeExit', which covers in-process callers).
+ */
+export function trimGrown(): void {
+  if (grown.size === 0) return;
   try {
     const { bytes } = cacheLimit();
     for (const [root, added] of grown) trim(root, added, bytes);
