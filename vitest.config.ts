@@ -23,7 +23,21 @@ const NOTARY_ON_POSTGRES = [
   'server',
   'watch/watch',
   'web/pages',
-].map((f) => `packages/notary-server/src/${f}.test.ts`);
+]
+  .map((f) => `packages/notary-server/src/${f}.test.ts`)
+  // The cross-package notary tests: clients, the vet CLI and vet-notary against a real server.
+  .concat(
+    [
+      'notary-client',
+      'notary-cli',
+      'notary-archive',
+      'cli-notary',
+      'notary-npm-view',
+      'notary-pypi-view',
+      'notary-crates-view',
+      'notary-static-s3',
+    ].map((f) => `test/${f}.test.ts`),
+  );
 
 export default defineConfig({
   resolve: {

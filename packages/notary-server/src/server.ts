@@ -97,7 +97,7 @@ async function openPostgres(dataDir: string, url: string, config: NotaryConfig, 
       config,
       keys,
       verifier,
-      staticDir: paths(dataDir).static,
+      staticTarget: staticTargetOf(config.static, paths(dataDir).static),
       archiveDir: archiveDir(dataDir),
       ...(opts.log && { log: opts.log }),
     });

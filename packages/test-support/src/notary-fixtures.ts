@@ -30,7 +30,8 @@ import {
   type ImportConfig,
   type Store,
 } from '@vet/core';
-import { addAuditor, initDataDir, serveNotary, type RunningNotary } from '@vet/notary-server';
+import { addAuditor, initDataDir, initPgDataDir, serveNotary, type RunningNotary } from '@vet/notary-server';
+import { createTestDatabase, notaryDbKind } from './pg-database.js';
 // The server's own test builders: one definition of a test audit and its fake digest.
 import { fullAudit as audit, integrity } from './notary-harness.js';
 
@@ -72,9 +73,21 @@ export interface RealNotary {
   close(): Promise<void>;
 }
 
+/** A real notary server; VET_NOTARY_DB=postgres keeps its log in a fresh PostgreSQL database. */
 export async function startRealNotary(): Promise<RealNotary> {
-  const { dir, cleanup } = tempDir('vet-notary-srv-');
-  const init = initDataDir(dir, ORIGIN, { listen: { host: '127.0.0.1', port: 0 } });
+  const { dir, cleanup: rmDir } = tempDir('vet-notary-srv-');
+  const listen = { listen: { host: '127.0.0.1', port: 0 } };
+  let drop = async (): Promise<void> => {};
+  let init: { logVerifierKey: string };
+  if (notaryDbKind() === 'postgres') {
+    const db = await createTestDatabase();
+    drop = db.drop;
+    init = await initPgDataDir(dir, ORIGIN, db.url, listen);
+  } else init = initDataDir(dir, ORIGIN, listen);
+  const cleanup = async () => {
+    rmDir();
+    await drop();
+  };
   const running = await serveNotary(dir, { port: 0 });
   const keyDir = join(dir, 'keys', 'log');
   const signerKey = readFileSync(
@@ -102,7 +115,7 @@ export async function startRealNotary(): Promise<RealNotary> {
     },
     async close() {
       await running.close();
-      cleanup();
+      await cleanup();
     },
   };
 }
