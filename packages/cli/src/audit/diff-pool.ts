@@ -4,7 +4,8 @@
  * diffs, and builds without the worker file (tests running the sources), count in-thread.
  * Workers are started once per process, unref'd (they never keep vet alive) and reused.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -22,6 +23,8 @@ import type { DiffJob } from './diff-worker.js';
 /** Below this many paths a worker's start-up costs more than it saves. */
 const MIN_PARALLEL = 200;
 const BATCH = 64;
+/** A batch stops growing past this many bytes (both sides), so big files spread over the cores. */
+const BATCH_BYTES = 2 * 1024 * 1024;
 
 interface PoolWorker {
   worker: Worker;
@@ -67,7 +70,25 @@ function run(w: PoolWorker, job: Omit<DiffJob, 'id'>): Promise<DiffFile[]> {
   });
 }
 
-/** Counts the pairs' changes on the pool, batches handed to whichever worker is free. */
+/** Bytes of a pair on disk (both sides): the proxy for how long counting it takes. */
+function pairBytes(dirA: string | undefined, dirB: string, [, realA, realB]: PathPair): number {
+  const size = (dir: string | undefined, rel: string | undefined): number => {
+    if (dir === undefined || rel === undefined) return 0;
+    try {
+      return statSync(join(dir, rel)).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(dirA, realA) + size(dirB, realB);
+}
+
+/**
+ * Counts the pairs' changes on the pool, batches handed to whichever worker is free. The
+ * largest files go first (longest-processing-time order) and a batch holds at most BATCH
+ * pairs or BATCH_BYTES, so one huge file met last cannot leave the other cores idle while
+ * it is counted; results come back in path order.
+ */
 async function onPool(
   workers: PoolWorker[],
   dirA: string | undefined,
@@ -75,8 +96,21 @@ async function onPool(
   pairs: PathPair[],
   o: DiffTreesOptions,
 ) {
-  const batches: PathPair[][] = [];
-  for (let i = 0; i < pairs.length; i += BATCH) batches.push(pairs.slice(i, i + BATCH));
+  const weights = pairs.map((p) => pairBytes(dirA, dirB, p));
+  const order = pairs.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]! || x - y);
+  const batches: number[][] = [];
+  let batch: number[] = [];
+  let bytes = 0;
+  for (const i of order) {
+    if (batch.length === BATCH || (batch.length > 0 && bytes + weights[i]! > BATCH_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(i);
+    bytes += weights[i]!;
+  }
+  if (batch.length > 0) batches.push(batch);
   const results: DiffFile[][] = new Array<DiffFile[]>(batches.length);
   let next = 0;
   const lane = async (w: PoolWorker): Promise<void> => {
@@ -85,13 +119,14 @@ async function onPool(
       results[i] = await run(w, {
         dirA,
         dirB,
-        pairs: batches[i]!,
+        pairs: batches[i]!.map((k) => pairs[k]!),
         ...(o.maxEditLength === undefined ? {} : { maxEditLength: o.maxEditLength }),
       });
     }
   };
   await Promise.all(workers.map(lane));
-  return results.flat();
+  const at = new Map(pairs.map(([path], i) => [path, i]));
+  return results.flat().sort((a, b) => at.get(a.path)! - at.get(b.path)!);
 }
 
 /** Counts only (no patch) of dirA → dirB, over the cores when the trees are large. */
