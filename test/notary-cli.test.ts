@@ -33,40 +33,10 @@ import {
   startStaticLog,
   type RealNotary,
 } from '@vet/test-support/notary-fixtures';
-import { runVet, tempProject, type TempProject } from './helpers/project.js';
-
-const CONFIG = `
-# cargo-vet config file
-
-[cargo-vet]
-version = "0.10"
-
-[vet]
-ecosystem = "npm"
-`;
+import { leftPadProject, runVet, type TempProject } from './helpers/project.js';
 
 function project(): TempProject {
-  const lock = {
-    name: 'demo',
-    version: '1.0.0',
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-      'node_modules/left-pad': {
-        version: '1.3.0',
-        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
-        integrity: integrity('left-pad@1.3.0'),
-      },
-    },
-  };
-  return tempProject({
-    'package.json': JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } }),
-    'package-lock.json': JSON.stringify(lock, null, 2),
-    'supply-chain/config.toml': CONFIG,
-    'supply-chain/audits.toml': '\n# cargo-vet audits file\n\n[audits]\n',
-    'supply-chain/imports.lock': '\n# cargo-vet imports lock\n',
-  });
+  return leftPadProject(integrity('left-pad@1.3.0'));
 }
 
 const graph: DependencyGraph = npmGraph({ 'left-pad': '1.3.0' });

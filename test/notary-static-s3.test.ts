@@ -18,7 +18,7 @@ import {
   randomAuditEnvelope,
   type TestNotary,
 } from '@vet/test-support/notary-harness';
-import { runVet, tempProject, type TempProject } from './helpers/project.js';
+import { leftPadProject, runVet, type TempProject } from './helpers/project.js';
 import { startTestS3, type TestS3 } from './helpers/s3.js';
 
 let s3: TestS3;
@@ -51,27 +51,7 @@ function s3Notary(bucket: string, prefix: string): Promise<TestNotary> {
 }
 
 function project(): TempProject {
-  const lock = {
-    name: 'demo',
-    version: '1.0.0',
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-      'node_modules/left-pad': {
-        version: '1.3.0',
-        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
-        integrity: integrity('left-pad@1.3.0'),
-      },
-    },
-  };
-  return tempProject({
-    'package.json': JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } }),
-    'package-lock.json': JSON.stringify(lock, null, 2),
-    'supply-chain/config.toml': '[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n',
-    'supply-chain/audits.toml': '\n# cargo-vet audits file\n\n[audits]\n',
-    'supply-chain/imports.lock': '\n# cargo-vet imports lock\n',
-  });
+  return leftPadProject(integrity('left-pad@1.3.0'));
 }
 
 describe('static copy on an S3-compatible server', () => {

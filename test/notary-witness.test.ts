@@ -33,7 +33,7 @@ import {
   tempDir,
   type TestAuditor,
 } from '@vet/test-support/notary-harness';
-import { runVet, tempProject, type TempProject } from './helpers/project.js';
+import { leftPadProject, runVet, type TempProject } from './helpers/project.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -76,27 +76,7 @@ async function cosigned(n: RunningNotary, count: number): Promise<string> {
 }
 
 function project(): TempProject {
-  const lock = {
-    name: 'demo',
-    version: '1.0.0',
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
-      'node_modules/left-pad': {
-        version: '1.3.0',
-        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
-        integrity: integrity('left-pad@1.3.0'),
-      },
-    },
-  };
-  const p = tempProject({
-    'package.json': JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } }),
-    'package-lock.json': JSON.stringify(lock, null, 2),
-    'supply-chain/config.toml': '[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n',
-    'supply-chain/audits.toml': '\n# cargo-vet audits file\n\n[audits]\n',
-    'supply-chain/imports.lock': '\n# cargo-vet imports lock\n',
-  });
+  const p = leftPadProject(integrity('left-pad@1.3.0'));
   cleanups.push(p.cleanup);
   return p;
 }

@@ -119,3 +119,32 @@ function guardHome(home: string): void {
     writeFileSync(path.join(home, '.config', 'pip', 'pip.conf'), '[global]\nindex-url = http://127.0.0.1:9/simple/\n');
   }
 }
+
+/**
+ * A one-dependency npm project (left-pad 1.3.0 with the given integrity) and an empty store:
+ * what a consumer of a notary starts from in the notary end-to-end tests.
+ */
+export function leftPadProject(leftPadIntegrity: string): TempProject {
+  const lock = {
+    name: 'demo',
+    version: '1.0.0',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } },
+      'node_modules/left-pad': {
+        version: '1.3.0',
+        resolved: 'https://registry.example/left-pad/-/left-pad-1.3.0.tgz',
+        integrity: leftPadIntegrity,
+      },
+    },
+  };
+  return tempProject({
+    'package.json': JSON.stringify({ name: 'demo', version: '1.0.0', dependencies: { 'left-pad': '1.3.0' } }),
+    'package-lock.json': JSON.stringify(lock, null, 2),
+    'supply-chain/config.toml':
+      '\n# cargo-vet config file\n\n[cargo-vet]\nversion = "0.10"\n\n[vet]\necosystem = "npm"\n',
+    'supply-chain/audits.toml': '\n# cargo-vet audits file\n\n[audits]\n',
+    'supply-chain/imports.lock': '\n# cargo-vet imports lock\n',
+  });
+}
