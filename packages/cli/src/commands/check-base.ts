@@ -21,16 +21,8 @@ import {
 import { pythonLockfileFormat, readNpmLockfile, readPythonLockfile } from '@vet/core/node';
 import type { ProjectRef } from '../project.js';
 
-export interface BaseSpec {
-  /** A git ref (`origin/main`, a commit). */
-  base?: string;
-  /** A lockfile path (relative to the working directory). */
-  baseLockfile?: string;
-}
-
-export function hasBase(spec: BaseSpec | undefined): spec is BaseSpec {
-  return spec !== undefined && (spec.base !== undefined || spec.baseLockfile !== undefined);
-}
+import type { BaseSpec } from './check-options.js';
+export type { BaseSpec };
 
 const MANIFESTS = ['package.json', 'pyproject.toml', 'Pipfile'];
 

@@ -23,8 +23,20 @@ export function ciFormatOption(cmd: Command, value: unknown): { ciFormat?: CiFor
   return { ciFormat: value };
 }
 
+/** The base of the pull-request view (check-base.ts reads it). */
+export interface BaseSpec {
+  /** A git ref (`origin/main`, a commit). */
+  base?: string;
+  /** A lockfile path (relative to the working directory). */
+  baseLockfile?: string;
+}
+
+export function hasBase(spec: BaseSpec | undefined): spec is BaseSpec {
+  return spec !== undefined && (spec.base !== undefined || spec.baseLockfile !== undefined);
+}
+
 /** `check --base <ref>` / `--base-lockfile <path>` (one or the other). */
-export function baseOptions(cmd: Command): { base?: string; baseLockfile?: string } {
+export function baseOptions(cmd: Command): BaseSpec {
   const o = cmd.opts<{ base?: string; baseLockfile?: string }>();
   if (o.base !== undefined && o.baseLockfile !== undefined) {
     throw new VetError('INVALID_ARGUMENT', '--base and --base-lockfile name the same thing: give one');

@@ -32,7 +32,7 @@ import { emit } from '../output.js';
 import { mutateStore } from '../store-tx.js';
 import { escapeText } from '@vet/core';
 import { renderCiFormat, writeJobSummary } from './check-formats.js';
-import { hasBase, type BaseSpec } from './check-base.js';
+import { hasBase, type BaseSpec } from './check-options.js';
 import { VERSION } from '../program.js';
 
 export interface CheckResult {

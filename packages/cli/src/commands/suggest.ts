@@ -18,7 +18,7 @@ import {
   toSafeJson,
   escapeText,
 } from '@vet/core';
-import { hasBase, type BaseSpec } from './check-base.js';
+import { hasBase, type BaseSpec } from './check-options.js';
 import { failuresSinceBase, sinceBaseText } from './suggest-base.js';
 import { loadProject, type GlobalOptions, type LoadedProject } from '../context.js';
 import { EXIT_OK } from '../exit-codes.js';
