@@ -2,7 +2,7 @@
  * What a command may touch of the outside world besides the file system and network:
  * output streams, the terminal, a prompt and the clock. Tests pass their own.
  */
-import { createInterface } from 'node:readline/promises';
+import { isatty } from 'node:tty';
 
 export interface CommandIO {
   out(text: string): void;
@@ -24,9 +24,11 @@ export function processIO(now?: Date): CommandIO {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     isTTY: process.stdout.isTTY === true,
-    interactive: process.stdin.isTTY === true,
+    // isatty, not process.stdin.isTTY: that getter opens stdin as a stream, which most commands never read.
+    interactive: isatty(0),
     stderrIsTTY: process.stderr.isTTY === true,
     prompt: async (q) => {
+      const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(q);
