@@ -98,16 +98,23 @@ export function isValidDate(s: string): boolean {
  * `index` locate the table (`index` = position in an array of tables).
  */
 export class EntryReader {
-  readonly problems: string[] = [];
-  private readonly lines: Array<number | undefined> = [];
+  // Made on the first problem: a store has thousands of entries and nearly all are fine.
+  private problems: string[] | undefined;
+  private lines: Array<number | undefined> | undefined;
 
+  /** `what` names the entry; an element of an array of tables (`index` set) gets ` #n` after it. */
   constructor(
     private readonly ctx: FileContext,
     readonly obj: TomlTable,
     readonly path: string[],
     readonly index: number | undefined,
-    readonly what: string,
+    private readonly label: string,
   ) {}
+
+  /** What the entry is, for messages ("exemption for `x` #2"). */
+  get what(): string {
+    return this.index === undefined ? this.label : `${this.label} #${this.index + 1}`;
+  }
 
   get line(): number | undefined {
     return (
@@ -121,17 +128,18 @@ export class EntryReader {
   }
 
   fail(message: string, key?: string): void {
-    this.problems.push(message);
-    this.lines.push(key === undefined ? this.line : this.keyLine(key));
+    (this.problems ??= []).push(message);
+    (this.lines ??= []).push(key === undefined ? this.line : this.keyLine(key));
   }
 
   /** Report the problems (local) or drop the entry with a warning (foreign). */
   flush(foreign: boolean): boolean {
-    if (this.problems.length === 0) return true;
+    const { problems, lines } = this;
+    if (problems === undefined || lines === undefined) return true;
     if (foreign) {
-      this.ctx.warn('entry-dropped', `ignoring ${this.what}: ${this.problems.join('; ')}`, this.line);
+      this.ctx.warn('entry-dropped', `ignoring ${this.what}: ${problems.join('; ')}`, this.line);
     } else {
-      this.problems.forEach((p, i) => this.ctx.problem(`${this.what}: ${p}`, this.lines[i]));
+      problems.forEach((p, i) => this.ctx.problem(`${this.what}: ${p}`, lines[i]));
     }
     return false;
   }
@@ -259,7 +267,7 @@ export function arrayOfTables(ctx: FileContext, v: unknown, path: string[], what
     );
     return undefined;
   }
-  return v.map((obj, i) => new EntryReader(ctx, obj, path, i, `${what} #${i + 1}`));
+  return v.map((obj, i) => new EntryReader(ctx, obj, path, i, what));
 }
 
 /** A table whose values are all tables (e.g. `[criteria.*]`, `[imports.*]`). */

@@ -113,8 +113,18 @@ class Emitter {
     this.out.push(`${this.key(key)} = ${repr}${comment === undefined ? '' : ` # ${comment}`}\n`);
   }
 
-  /** Emit `doc` at `path`; `arrayElement` selects a `[[header]]`. */
-  table(doc: TomlDoc, path: string[], arrayElement: boolean): void {
+  /**
+   * Emit `doc` under `header` (its quoted dotted path; undefined at the root), as a
+   * `[[header]]` when `arrayElement`. The header is quoted once per table or array, not once
+   * per element: a store has thousands of `[[exemptions.X]]` elements.
+   */
+  table(doc: TomlDoc, header: string | undefined, arrayElement: boolean): void {
+    if (doc.items.every(isValue)) {
+      // Only key/values (every exemption and audit entry): no split into values and children.
+      this.header(header, arrayElement, true);
+      for (const [key, item] of doc.items) this.value(key, item.value, item.comment);
+      return;
+    }
     const values: Array<[string, TomlItem]> = [];
     const children: Array<[string, TomlItem]> = [];
     for (const entry of doc.items) {
@@ -126,18 +136,27 @@ class Emitter {
         else children.push([key, { kind: 'table', table: inlineToTable(item.entries) }]);
       } else children.push(entry);
     }
-    const header = path.map((k) => this.key(k)).join('.');
-    if (arrayElement) this.out.push(`\n[[${header}]]\n`);
-    else if (path.length > 0 && (values.length > 0 || doc.items.length === 0)) this.out.push(`\n[${header}]\n`);
+    this.header(header, arrayElement, values.length > 0 || doc.items.length === 0);
     for (const [key, item] of values) {
       if (item.kind === 'value') this.value(key, item.value, item.comment);
       else if (item.kind === 'inline') this.out.push(`${this.key(key)} = ${this.inlineTable(item.entries)}\n`);
     }
     for (const [key, item] of children) {
-      if (item.kind === 'table') this.table(item.table, [...path, key], false);
-      else if (item.kind === 'array') for (const t of item.tables) this.table(t, [...path, key], true);
+      const sub = header === undefined ? this.key(key) : `${header}.${this.key(key)}`;
+      if (item.kind === 'table') this.table(item.table, sub, false);
+      else if (item.kind === 'array') for (const t of item.tables) this.table(t, sub, true);
     }
   }
+
+  /** `[[header]]` for an array element; `[header]` for a table that shows (has values or is empty). */
+  private header(header: string | undefined, arrayElement: boolean, shows: boolean): void {
+    if (arrayElement) this.out.push(`\n[[${header}]]\n`);
+    else if (header !== undefined && shows) this.out.push(`\n[${header}]\n`);
+  }
+}
+
+function isValue(entry: [string, TomlItem]): entry is [string, Extract<TomlItem, { kind: 'value' }>] {
+  return entry[1].kind === 'value';
 }
 
 function inlineToTable(entries: Array<[string, string[]]>): TomlDoc {
@@ -150,6 +169,6 @@ function inlineToTable(entries: Array<[string, string[]]>): TomlDoc {
 export function writeToml(doc: TomlDoc, header: string, opts: WriteOptions = {}): string {
   const e = new Emitter(opts);
   e.out.push(header);
-  e.table(doc, [], false);
+  e.table(doc, undefined, false);
   return e.out.join('');
 }
