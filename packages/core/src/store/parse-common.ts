@@ -117,10 +117,7 @@ export class EntryReader {
   }
 
   get line(): number | undefined {
-    return (
-      this.ctx.loc.table(this.path, this.index ?? 0) ??
-      this.ctx.loc.key(this.path.slice(0, -1), this.path[this.path.length - 1]!)
-    );
+    return tableLine(this.ctx, this.path, this.index);
   }
 
   keyLine(key: string): number | undefined {
@@ -251,11 +248,19 @@ export class EntryReader {
   }
 
   remember(entry: object): void {
+    // The closure holds what finds the line, not the reader: the reader and its parsed TOML
+    // table can then be collected once read (a store keeps thousands of entries for the run).
+    const { ctx, path, index } = this;
     rememberLocation(entry, () => {
-      const line = this.line;
-      return line === undefined ? { file: this.ctx.file } : { file: this.ctx.file, line };
+      const line = tableLine(ctx, path, index);
+      return line === undefined ? { file: ctx.file } : { file: ctx.file, line };
     });
   }
+}
+
+/** The line of the table at `path` (element `index` of an array of tables), when found. */
+function tableLine(ctx: FileContext, path: string[], index: number | undefined): number | undefined {
+  return ctx.loc.table(path, index ?? 0) ?? ctx.loc.key(path.slice(0, -1), path[path.length - 1]!);
 }
 
 /** Every element of an array of tables at `path`, each with its reader. */

@@ -12,19 +12,22 @@ import { quoteTomlKey, quoteTomlString, quoteTomlStringLegacy } from './toml-str
 
 export type TomlScalar = string | number | bigint | boolean;
 
+/** One key of a table and what it holds (one object per key: a store has tens of thousands). */
 export type TomlItem =
-  | { kind: 'value'; value: TomlScalar | string[]; comment?: string }
-  | { kind: 'inline'; entries: Array<[string, string[]]> }
-  | { kind: 'table'; table: TomlDoc }
-  | { kind: 'array'; tables: TomlDoc[] };
+  | { kind: 'value'; key: string; value: TomlScalar | string[]; comment?: string }
+  | { kind: 'inline'; key: string; entries: Array<[string, string[]]> }
+  | { kind: 'table'; key: string; table: TomlDoc }
+  | { kind: 'array'; key: string; tables: TomlDoc[] };
+
+type ValueItem = Extract<TomlItem, { kind: 'value' }>;
 
 /** An ordered table. */
 export class TomlDoc {
-  readonly items: Array<[string, TomlItem]> = [];
+  readonly items: TomlItem[] = [];
 
   set(key: string, value: TomlScalar | string[] | undefined, comment?: string): this {
     if (value !== undefined)
-      this.items.push([key, comment === undefined ? { kind: 'value', value } : { kind: 'value', value, comment }]);
+      this.items.push(comment === undefined ? { kind: 'value', key, value } : { kind: 'value', key, value, comment });
     return this;
   }
 
@@ -36,18 +39,18 @@ export class TomlDoc {
 
   /** A map of string-or-list values, inline when short enough (dependency-criteria). */
   setInline(key: string, entries: Array<[string, string[]]>): this {
-    this.items.push([key, { kind: 'inline', entries }]);
+    this.items.push({ kind: 'inline', key, entries });
     return this;
   }
 
   table(key: string): TomlDoc {
     const t = new TomlDoc();
-    this.items.push([key, { kind: 'table', table: t }]);
+    this.items.push({ kind: 'table', key, table: t });
     return t;
   }
 
   array(key: string, tables: TomlDoc[]): this {
-    if (tables.length > 0) this.items.push([key, { kind: 'array', tables }]);
+    if (tables.length > 0) this.items.push({ kind: 'array', key, tables });
     return this;
   }
 }
@@ -122,27 +125,26 @@ class Emitter {
     if (doc.items.every(isValue)) {
       // Only key/values (every exemption and audit entry): no split into values and children.
       this.header(header, arrayElement, true);
-      for (const [key, item] of doc.items) this.value(key, item.value, item.comment);
+      for (const item of doc.items) this.value(item.key, item.value, item.comment);
       return;
     }
-    const values: Array<[string, TomlItem]> = [];
-    const children: Array<[string, TomlItem]> = [];
-    for (const entry of doc.items) {
-      const [key, item] = entry;
-      if (item.kind === 'value') values.push(entry);
+    const values: TomlItem[] = [];
+    const children: TomlItem[] = [];
+    for (const item of doc.items) {
+      if (item.kind === 'value') values.push(item);
       else if (item.kind === 'inline') {
         const repr = this.inlineTable(item.entries);
-        if (charCount(key) + charCount(repr) + 3 <= INLINE_TABLE_THRESHOLD) values.push(entry);
-        else children.push([key, { kind: 'table', table: inlineToTable(item.entries) }]);
-      } else children.push(entry);
+        if (charCount(item.key) + charCount(repr) + 3 <= INLINE_TABLE_THRESHOLD) values.push(item);
+        else children.push({ kind: 'table', key: item.key, table: inlineToTable(item.entries) });
+      } else children.push(item);
     }
     this.header(header, arrayElement, values.length > 0 || doc.items.length === 0);
-    for (const [key, item] of values) {
-      if (item.kind === 'value') this.value(key, item.value, item.comment);
-      else if (item.kind === 'inline') this.out.push(`${this.key(key)} = ${this.inlineTable(item.entries)}\n`);
+    for (const item of values) {
+      if (item.kind === 'value') this.value(item.key, item.value, item.comment);
+      else if (item.kind === 'inline') this.out.push(`${this.key(item.key)} = ${this.inlineTable(item.entries)}\n`);
     }
-    for (const [key, item] of children) {
-      const sub = header === undefined ? this.key(key) : `${header}.${this.key(key)}`;
+    for (const item of children) {
+      const sub = header === undefined ? this.key(item.key) : `${header}.${this.key(item.key)}`;
       if (item.kind === 'table') this.table(item.table, sub, false);
       else if (item.kind === 'array') for (const t of item.tables) this.table(t, sub, true);
     }
@@ -155,8 +157,8 @@ class Emitter {
   }
 }
 
-function isValue(entry: [string, TomlItem]): entry is [string, Extract<TomlItem, { kind: 'value' }>] {
-  return entry[1].kind === 'value';
+function isValue(item: TomlItem): item is ValueItem {
+  return item.kind === 'value';
 }
 
 function inlineToTable(entries: Array<[string, string[]]>): TomlDoc {
