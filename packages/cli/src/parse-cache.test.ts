@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { jsonExact, nullPrototypePaths, restoreNullPrototypes } from './parse-cache.js';
+import { exactJsonPaths, jsonExact, restoreNullPrototypes } from './parse-cache.js';
 
 describe('jsonExact', () => {
   it('is true only for values JSON carries exactly (with the null-prototype paths beside them)', () => {
     fc.assert(
       fc.property(fc.anything({ withNullPrototype: true, withSparseArray: true, withObjectString: true }), (v) => {
         if (!jsonExact(v)) return;
-        const paths: unknown = JSON.parse(JSON.stringify(nullPrototypePaths(v)));
+        const paths: unknown = JSON.parse(JSON.stringify(exactJsonPaths(v)));
         // isDeepStrictEqual compares prototypes too.
         expect(isDeepStrictEqual(restoreNullPrototypes(JSON.parse(JSON.stringify(v)), paths), v)).toBe(true);
       }),

@@ -148,11 +148,18 @@ export interface StoreText {
 }
 
 function markPath(root: string, build: string, dir: string, files: StoreText): string {
+  const inputs = [root, build, dir, files.config, files.audits, files.importsLock] as const;
+  // A cold `--locked` check asks twice (look up, then mark) for the same texts: hash them once.
+  if (lastMark?.inputs.every((x, i) => x === inputs[i])) return lastMark.path;
   const h = createHash('sha256').update(
     JSON.stringify([FORMAT, build, dir, files.config, files.audits, files.importsLock ?? null]),
   );
-  return path.join(root, 'canonical', h.digest('hex'));
+  const mark = path.join(root, 'canonical', h.digest('hex'));
+  lastMark = { inputs, path: mark };
+  return mark;
 }
+
+let lastMark: { inputs: readonly (string | undefined)[]; path: string } | undefined;
 
 /** What a mark says: undefined when there is none; `store` when it holds a usable one. */
 export interface CanonicalMark {
@@ -196,29 +203,59 @@ type KeyPath = Array<string | number>;
  * those are rebuilt: a reviver that gave every object a null prototype cost ~25 ms on a 180 KB
  * store in a fresh process (against ~3 ms for the plain parse) and left ~1,600 entries as
  * slow dictionary-mode objects (issue 12).
+ *
+ * Returns those paths when `JSON.parse(JSON.stringify(v))` gives back the same value, else
+ * undefined. Only plain or null-prototype objects (no `__proto__` key, no undefined member),
+ * arrays without holes or undefined, strings, booleans, null and finite numbers other than -0
+ * survive the trip unchanged. One walk does both (a deep comparison of the round trip costs
+ * ~5x more on a large store; two walks, one to check and one to list, twice one).
  */
-export function nullPrototypePaths(v: unknown): KeyPath[] {
+export function exactJsonPaths(v: unknown): KeyPath[] | undefined {
   const out: KeyPath[] = [];
   const at: KeyPath = []; // one stack, copied only for the few objects listed
-  const walk = (x: unknown): void => {
-    if (typeof x !== 'object' || x === null) return;
+  const walk = (x: unknown): boolean => {
+    switch (typeof x) {
+      case 'string':
+      case 'boolean':
+        return true;
+      case 'number':
+        return Number.isFinite(x) && !Object.is(x, -0);
+      case 'object':
+        break;
+      default:
+        return false;
+    }
+    if (x === null) return true;
     if (Array.isArray(x)) {
       for (let i = 0; i < x.length; i++) {
+        if (!(i in x)) return false;
         at.push(i);
-        walk(x[i]);
+        const ok = walk(x[i]);
         at.pop();
+        if (!ok) return false;
       }
-      return;
+      return true;
     }
-    for (const k of Object.keys(x)) {
+    const proto: unknown = Object.getPrototypeOf(x);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(x);
+    if (Reflect.ownKeys(x).length !== keys.length) return false; // symbols, non-enumerables
+    for (const k of keys) {
+      if (k === '__proto__') return false;
       at.push(k);
-      walk((x as Record<string, unknown>)[k]);
+      const ok = walk((x as Record<string, unknown>)[k]);
       at.pop();
+      if (!ok) return false;
     }
-    if (Object.getPrototypeOf(x) === null) out.push([...at]);
+    if (proto === null) out.push([...at]);
+    return true;
   };
-  walk(v);
-  return out;
+  return walk(v) ? out : undefined;
+}
+
+/** Does `JSON.parse(JSON.stringify(v))` give back the same value? (see exactJsonPaths) */
+export function jsonExact(v: unknown): boolean {
+  return exactJsonPaths(v) !== undefined;
 }
 
 /**
@@ -260,41 +297,10 @@ function ownValue(parent: unknown, key: string | number): unknown {
  */
 export function markCanonical(root: string, build: string, dir: string, files: StoreText, store: Store): void {
   try {
-    const text = jsonExact(store) ? JSON.stringify({ store, nullPrototypes: nullPrototypePaths(store) }) : '';
+    const nullPrototypes = exactJsonPaths(store);
+    const text = nullPrototypes === undefined ? '' : JSON.stringify({ store, nullPrototypes });
     writeFileAtomic(markPath(root, build, dir, files), text);
   } catch {
     // Only slower next time.
-  }
-}
-
-/**
- * Does `JSON.parse(JSON.stringify(v))` give back the same value? Only plain or null-prototype objects (no
- * `__proto__` key, no undefined member), arrays without holes or undefined, strings, booleans,
- * null and finite numbers other than -0 survive the trip unchanged. (One walk: a deep
- * comparison of the round trip costs ~5x more on a large store.)
- */
-const isPlainOrNull = (proto: unknown): boolean => proto === Object.prototype || proto === null;
-
-export function jsonExact(v: unknown): boolean {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case 'object':
-      if (v === null) return true;
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonExact(v[i])) return false;
-        return true;
-      }
-      if (!isPlainOrNull(Object.getPrototypeOf(v))) return false;
-      if (Reflect.ownKeys(v).length !== Object.keys(v).length) return false; // symbols, non-enumerables
-      for (const k in v) {
-        if (k === '__proto__' || !jsonExact((v as Record<string, unknown>)[k])) return false;
-      }
-      return true;
-    default:
-      return false;
   }
 }

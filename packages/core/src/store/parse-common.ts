@@ -98,22 +98,26 @@ export function isValidDate(s: string): boolean {
  * `index` locate the table (`index` = position in an array of tables).
  */
 export class EntryReader {
-  readonly problems: string[] = [];
-  private readonly lines: Array<number | undefined> = [];
+  // Made on the first problem: a store has thousands of entries and nearly all are fine.
+  private problems: string[] | undefined;
+  private lines: Array<number | undefined> | undefined;
 
+  /** `what` names the entry; an element of an array of tables (`index` set) gets ` #n` after it. */
   constructor(
     private readonly ctx: FileContext,
     readonly obj: TomlTable,
     readonly path: string[],
     readonly index: number | undefined,
-    readonly what: string,
+    private readonly label: string,
   ) {}
 
+  /** What the entry is, for messages ("exemption for `x` #2"). */
+  get what(): string {
+    return this.index === undefined ? this.label : `${this.label} #${this.index + 1}`;
+  }
+
   get line(): number | undefined {
-    return (
-      this.ctx.loc.table(this.path, this.index ?? 0) ??
-      this.ctx.loc.key(this.path.slice(0, -1), this.path[this.path.length - 1]!)
-    );
+    return tableLine(this.ctx, this.path, this.index);
   }
 
   keyLine(key: string): number | undefined {
@@ -121,17 +125,18 @@ export class EntryReader {
   }
 
   fail(message: string, key?: string): void {
-    this.problems.push(message);
-    this.lines.push(key === undefined ? this.line : this.keyLine(key));
+    (this.problems ??= []).push(message);
+    (this.lines ??= []).push(key === undefined ? this.line : this.keyLine(key));
   }
 
   /** Report the problems (local) or drop the entry with a warning (foreign). */
   flush(foreign: boolean): boolean {
-    if (this.problems.length === 0) return true;
+    const { problems, lines } = this;
+    if (problems === undefined || lines === undefined) return true;
     if (foreign) {
-      this.ctx.warn('entry-dropped', `ignoring ${this.what}: ${this.problems.join('; ')}`, this.line);
+      this.ctx.warn('entry-dropped', `ignoring ${this.what}: ${problems.join('; ')}`, this.line);
     } else {
-      this.problems.forEach((p, i) => this.ctx.problem(`${this.what}: ${p}`, this.lines[i]));
+      problems.forEach((p, i) => this.ctx.problem(`${this.what}: ${p}`, lines[i]));
     }
     return false;
   }
@@ -243,11 +248,19 @@ export class EntryReader {
   }
 
   remember(entry: object): void {
+    // The closure holds what finds the line, not the reader: the reader and its parsed TOML
+    // table can then be collected once read (a store keeps thousands of entries for the run).
+    const { ctx, path, index } = this;
     rememberLocation(entry, () => {
-      const line = this.line;
-      return line === undefined ? { file: this.ctx.file } : { file: this.ctx.file, line };
+      const line = tableLine(ctx, path, index);
+      return line === undefined ? { file: ctx.file } : { file: ctx.file, line };
     });
   }
+}
+
+/** The line of the table at `path` (element `index` of an array of tables), when found. */
+function tableLine(ctx: FileContext, path: string[], index: number | undefined): number | undefined {
+  return ctx.loc.table(path, index ?? 0) ?? ctx.loc.key(path.slice(0, -1), path[path.length - 1]!);
 }
 
 /** Every element of an array of tables at `path`, each with its reader. */
@@ -259,7 +272,7 @@ export function arrayOfTables(ctx: FileContext, v: unknown, path: string[], what
     );
     return undefined;
   }
-  return v.map((obj, i) => new EntryReader(ctx, obj, path, i, `${what} #${i + 1}`));
+  return v.map((obj, i) => new EntryReader(ctx, obj, path, i, what));
 }
 
 /** A table whose values are all tables (e.g. `[criteria.*]`, `[imports.*]`). */

@@ -16,12 +16,12 @@ import {
   FileContext,
   arrayOfTables,
   isTable,
-  parseTomlText,
   tableOf,
   type ParseOptions,
   type TomlTable,
 } from './parse-common.js';
 import { dict } from '../dict.js';
+import { parseConfigToml } from './exemptions-toml.js';
 import { platformNameProblem } from '../platform/names.js';
 
 const TOP_KEYS = ['cargo-vet', 'default-criteria', 'imports', 'policy', 'exemptions', 'unaudited', 'vet'] as const;
@@ -34,7 +34,7 @@ const REQUIRE_NOTARIES_KEYS = ['imports', 'threshold', 'packages'] as const;
 
 export function parseConfig(text: string, fileName: string, opts: ParseOptions = {}): ConfigFile {
   const ctx = new FileContext(fileName, text, opts);
-  const doc = parseTomlText(text, fileName);
+  const doc = parseConfigToml(text, fileName);
   new EntryReader(ctx, doc, [], undefined, 'config file').unknownKeys(TOP_KEYS, 'record');
   const cfg: ConfigFile = {
     imports: readImports(ctx, tableOf(ctx, doc['imports'], ['imports'])),

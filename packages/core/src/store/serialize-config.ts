@@ -47,8 +47,9 @@ export function serializeConfig(cfg: ConfigFile, opts: SerializeOptions = {}): s
   }
   if (Object.values(cfg.exemptions).some((l) => l.length > 0)) {
     const t = doc.table('exemptions');
+    const order = exemptionOrder(v);
     for (const crate of sortedKeys(cfg.exemptions)) {
-      const list = sorted(cfg.exemptions[crate] ?? [], exemptionOrder(v));
+      const list = sorted(cfg.exemptions[crate] ?? [], order);
       t.array(
         crate,
         list.map((e) =>

@@ -138,6 +138,8 @@ const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 /** toml_write key quoting: bare, else "basic", else 'literal', else escaped basic. */
 export function quoteTomlKey(key: string, legacy = false): string {
   if (BARE_KEY.test(key)) return key;
+  // Nothing to escape (a scoped npm name such as `@scope/name`): "…" in both styles.
+  if (PLAIN.test(key)) return `"${key}"`;
   if (legacy) return `"${escapeBasic(key, false)}"`;
   const m = metrics(key);
   if (!m.controls && !m.backslash && m.maxDouble === 0 && !m.newline) return `"${escapeBasic(key, false)}"`;

@@ -12,19 +12,22 @@ import { quoteTomlKey, quoteTomlString, quoteTomlStringLegacy } from './toml-str
 
 export type TomlScalar = string | number | bigint | boolean;
 
+/** One key of a table and what it holds (one object per key: a store has tens of thousands). */
 export type TomlItem =
-  | { kind: 'value'; value: TomlScalar | string[]; comment?: string }
-  | { kind: 'inline'; entries: Array<[string, string[]]> }
-  | { kind: 'table'; table: TomlDoc }
-  | { kind: 'array'; tables: TomlDoc[] };
+  | { kind: 'value'; key: string; value: TomlScalar | string[]; comment?: string }
+  | { kind: 'inline'; key: string; entries: Array<[string, string[]]> }
+  | { kind: 'table'; key: string; table: TomlDoc }
+  | { kind: 'array'; key: string; tables: TomlDoc[] };
+
+type ValueItem = Extract<TomlItem, { kind: 'value' }>;
 
 /** An ordered table. */
 export class TomlDoc {
-  readonly items: Array<[string, TomlItem]> = [];
+  readonly items: TomlItem[] = [];
 
   set(key: string, value: TomlScalar | string[] | undefined, comment?: string): this {
     if (value !== undefined)
-      this.items.push([key, comment === undefined ? { kind: 'value', value } : { kind: 'value', value, comment }]);
+      this.items.push(comment === undefined ? { kind: 'value', key, value } : { kind: 'value', key, value, comment });
     return this;
   }
 
@@ -36,18 +39,18 @@ export class TomlDoc {
 
   /** A map of string-or-list values, inline when short enough (dependency-criteria). */
   setInline(key: string, entries: Array<[string, string[]]>): this {
-    this.items.push([key, { kind: 'inline', entries }]);
+    this.items.push({ kind: 'inline', key, entries });
     return this;
   }
 
   table(key: string): TomlDoc {
     const t = new TomlDoc();
-    this.items.push([key, { kind: 'table', table: t }]);
+    this.items.push({ kind: 'table', key, table: t });
     return t;
   }
 
   array(key: string, tables: TomlDoc[]): this {
-    if (tables.length > 0) this.items.push([key, { kind: 'array', tables }]);
+    if (tables.length > 0) this.items.push({ kind: 'array', key, tables });
     return this;
   }
 }
@@ -113,31 +116,49 @@ class Emitter {
     this.out.push(`${this.key(key)} = ${repr}${comment === undefined ? '' : ` # ${comment}`}\n`);
   }
 
-  /** Emit `doc` at `path`; `arrayElement` selects a `[[header]]`. */
-  table(doc: TomlDoc, path: string[], arrayElement: boolean): void {
-    const values: Array<[string, TomlItem]> = [];
-    const children: Array<[string, TomlItem]> = [];
-    for (const entry of doc.items) {
-      const [key, item] = entry;
-      if (item.kind === 'value') values.push(entry);
+  /**
+   * Emit `doc` under `header` (its quoted dotted path; undefined at the root), as a
+   * `[[header]]` when `arrayElement`. The header is quoted once per table or array, not once
+   * per element: a store has thousands of `[[exemptions.X]]` elements.
+   */
+  table(doc: TomlDoc, header: string | undefined, arrayElement: boolean): void {
+    if (doc.items.every(isValue)) {
+      // Only key/values (every exemption and audit entry): no split into values and children.
+      this.header(header, arrayElement, true);
+      for (const item of doc.items) this.value(item.key, item.value, item.comment);
+      return;
+    }
+    const values: TomlItem[] = [];
+    const children: TomlItem[] = [];
+    for (const item of doc.items) {
+      if (item.kind === 'value') values.push(item);
       else if (item.kind === 'inline') {
         const repr = this.inlineTable(item.entries);
-        if (charCount(key) + charCount(repr) + 3 <= INLINE_TABLE_THRESHOLD) values.push(entry);
-        else children.push([key, { kind: 'table', table: inlineToTable(item.entries) }]);
-      } else children.push(entry);
+        if (charCount(item.key) + charCount(repr) + 3 <= INLINE_TABLE_THRESHOLD) values.push(item);
+        else children.push({ kind: 'table', key: item.key, table: inlineToTable(item.entries) });
+      } else children.push(item);
     }
-    const header = path.map((k) => this.key(k)).join('.');
-    if (arrayElement) this.out.push(`\n[[${header}]]\n`);
-    else if (path.length > 0 && (values.length > 0 || doc.items.length === 0)) this.out.push(`\n[${header}]\n`);
-    for (const [key, item] of values) {
-      if (item.kind === 'value') this.value(key, item.value, item.comment);
-      else if (item.kind === 'inline') this.out.push(`${this.key(key)} = ${this.inlineTable(item.entries)}\n`);
+    this.header(header, arrayElement, values.length > 0 || doc.items.length === 0);
+    for (const item of values) {
+      if (item.kind === 'value') this.value(item.key, item.value, item.comment);
+      else if (item.kind === 'inline') this.out.push(`${this.key(item.key)} = ${this.inlineTable(item.entries)}\n`);
     }
-    for (const [key, item] of children) {
-      if (item.kind === 'table') this.table(item.table, [...path, key], false);
-      else if (item.kind === 'array') for (const t of item.tables) this.table(t, [...path, key], true);
+    for (const item of children) {
+      const sub = header === undefined ? this.key(item.key) : `${header}.${this.key(item.key)}`;
+      if (item.kind === 'table') this.table(item.table, sub, false);
+      else if (item.kind === 'array') for (const t of item.tables) this.table(t, sub, true);
     }
   }
+
+  /** `[[header]]` for an array element; `[header]` for a table that shows (has values or is empty). */
+  private header(header: string | undefined, arrayElement: boolean, shows: boolean): void {
+    if (arrayElement) this.out.push(`\n[[${header}]]\n`);
+    else if (header !== undefined && shows) this.out.push(`\n[${header}]\n`);
+  }
+}
+
+function isValue(item: TomlItem): item is ValueItem {
+  return item.kind === 'value';
 }
 
 function inlineToTable(entries: Array<[string, string[]]>): TomlDoc {
@@ -150,6 +171,6 @@ function inlineToTable(entries: Array<[string, string[]]>): TomlDoc {
 export function writeToml(doc: TomlDoc, header: string, opts: WriteOptions = {}): string {
   const e = new Emitter(opts);
   e.out.push(header);
-  e.table(doc, [], false);
+  e.table(doc, undefined, false);
   return e.out.join('');
 }

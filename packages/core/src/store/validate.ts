@@ -11,7 +11,7 @@ import { pep440Scheme } from '../version/pep440.js';
 import { SAFE_TO_DEPLOY, SAFE_TO_RUN, type Store } from './model.js';
 import { sourceLocationOf } from './parse-common.js';
 import { AUDITS_TOML, CONFIG_TOML, IMPORTS_LOCK } from './files.js';
-import { parseVetVersion } from './vet-version.js';
+import { validateVetVersion } from './vet-version.js';
 import { normalizeVersionReq } from './version-req.js';
 
 export interface ValidateStoreOptions {
@@ -118,18 +118,21 @@ function checkCriteriaUses(store: Store, known: Set<string>, c: Checker): void {
   ): void => {
     for (const n of names ?? []) if (!known.has(n)) c.add(entry, file, `${where}: unknown criteria \`${n}\``);
   };
+  // Named only when something is unknown: thousands of exemptions and audits are each checked.
+  const allKnown = (names: readonly string[]): boolean => names.every((n) => known.has(n));
   const { config, audits } = store;
   if (config.defaultCriteria !== undefined)
     check(undefined, c.files.config, 'default-criteria', [config.defaultCriteria]);
   for (const [crate, list] of Object.entries(audits.audits)) {
-    for (const a of list) check(a, c.files.audits, `audit of \`${crate}\``, a.criteria);
+    for (const a of list) if (!allKnown(a.criteria)) check(a, c.files.audits, `audit of \`${crate}\``, a.criteria);
   }
   for (const [crate, list] of Object.entries(audits.wildcardAudits)) {
     for (const w of list) check(w, c.files.audits, `wildcard audit of \`${crate}\``, w.criteria);
   }
   // Trusted-entry criteria are not checked here, as in cargo-vet (§4.4).
   for (const [crate, list] of Object.entries(config.exemptions)) {
-    for (const e of list) check(e, c.files.config, `exemption of \`${crate}\` ${e.version}`, e.criteria);
+    for (const e of list)
+      if (!allKnown(e.criteria)) check(e, c.files.config, `exemption of \`${crate}\` ${e.version}`, e.criteria);
   }
   for (const [key, p] of Object.entries(config.policy)) {
     check(p, c.files.config, `policy \`${key}\` criteria`, p.criteria);
@@ -156,8 +159,7 @@ function ecosystemOf(store: Store): Ecosystem {
 export function storeVersionProblem(v: string, ecosystem: Ecosystem): string | undefined {
   if (ecosystem === 'pypi') return pep440Scheme.validate(v) === undefined ? undefined : `not a PEP 440 version: "${v}"`;
   // npm takes cargo-vet's `x.y.z@git:<commit>` too: a git dependency's identity is its commit (issue 10).
-  const p = parseVetVersion(v);
-  return typeof p === 'string' ? p : undefined;
+  return validateVetVersion(v);
 }
 
 function requirementProblem(req: string, ecosystem: Ecosystem): string | undefined {
@@ -168,9 +170,10 @@ function requirementProblem(req: string, ecosystem: Ecosystem): string | undefin
 
 function checkVersions(store: Store, c: Checker): void {
   const eco = ecosystemOf(store);
-  const check = (entry: object, file: string, where: string, v: string): void => {
+  // `where` names the entry, built only for a problem (thousands of entries are checked).
+  const check = (entry: object, file: string, where: () => string, v: string): void => {
     const why = storeVersionProblem(v, eco);
-    if (why !== undefined) c.add(entry, file, `${where}: ${why}`);
+    if (why !== undefined) c.add(entry, file, `${where()}: ${why}`);
   };
   const auditFiles = [
     [store.audits, c.files.audits] as const,
@@ -178,34 +181,36 @@ function checkVersions(store: Store, c: Checker): void {
   ];
   for (const [file, fileName] of auditFiles) {
     for (const [crate, list] of Object.entries(file.audits)) {
+      const where = () => `audit of \`${crate}\``;
       for (const a of list) {
-        const where = `audit of \`${crate}\``;
         if (a.kind === 'full') check(a, fileName, where, a.version ?? '');
         else if (a.kind === 'delta') {
           check(a, fileName, where, a.delta?.from ?? '');
           check(a, fileName, where, a.delta?.to ?? '');
         } else {
           const why = requirementProblem(a.violation ?? '', eco);
-          if (why !== undefined) c.add(a, fileName, `${where}: ${why}`);
+          if (why !== undefined) c.add(a, fileName, `${where()}: ${why}`);
         }
       }
     }
   }
   for (const [crate, list] of Object.entries(store.config.exemptions)) {
-    for (const e of list) check(e, c.files.config, `exemption of \`${crate}\``, e.version);
+    const where = () => `exemption of \`${crate}\``;
+    for (const e of list) check(e, c.files.config, where, e.version);
   }
   for (const [key, p] of Object.entries(store.config.policy)) {
     const colon = key.indexOf(':');
-    if (colon >= 0) check(p, c.files.config, `policy \`${key}\``, key.slice(colon + 1));
+    if (colon >= 0) check(p, c.files.config, () => `policy \`${key}\``, key.slice(colon + 1));
   }
   for (const [crate, rows] of Object.entries(store.importsLock.unpublished)) {
     for (const r of rows) {
-      check(r, c.files.lock, `unpublished row of \`${crate}\``, r.version);
-      check(r, c.files.lock, `unpublished row of \`${crate}\` audited_as`, r.auditedAs);
+      check(r, c.files.lock, () => `unpublished row of \`${crate}\``, r.version);
+      check(r, c.files.lock, () => `unpublished row of \`${crate}\` audited_as`, r.auditedAs);
     }
   }
   for (const [crate, rows] of Object.entries(store.importsLock.publisher)) {
-    for (const r of rows) check(r, c.files.lock, `publisher row of \`${crate}\``, r.version);
+    const where = () => `publisher row of \`${crate}\``;
+    for (const r of rows) check(r, c.files.lock, where, r.version);
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareVetVersions, parseVetVersion, validateVetVersion } from './vet-version.js';
 import { normalizeVersionReq } from './version-req.js';
@@ -21,6 +22,18 @@ describe('VetVersion (spec §2)', () => {
     ['v1.0.0', 'not a semver'],
   ])('rejects %s', (v, why) => {
     expect(validateVetVersion(v)).toContain(why);
+  });
+
+  it('validates exactly as the full parse does (the plain-semver fast path is only a shortcut)', () => {
+    const char = fc.constantFrom(...'0019aZ-+.@ '.split(''), 'git:', HASH);
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 14 }), (parts) => {
+        const v = parts.join('');
+        const p = parseVetVersion(v);
+        expect(validateVetVersion(v)).toBe(typeof p === 'string' ? p : undefined);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('orders by semver: pre-releases before the release, numeric ids numerically', () => {
