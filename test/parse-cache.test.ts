@@ -93,6 +93,45 @@ describe('canonical-store marks', () => {
   });
 });
 
+describe('a store that does not validate', () => {
+  const canonicalDir = (p: TempProject) => path.join(p.dir, '.cache', 'vet', 'canonical');
+  const marks = (p: TempProject) => (existsSync(canonicalDir(p)) ? readdirSync(canonicalDir(p)) : []);
+
+  it('gets no mark, so every run names the file and line', async () => {
+    const p = project({ 'package.json': '{"name":"demo","version":"1.0.0"}', 'package-lock.json': LOCK });
+    await runVet(['init'], { cwd: p.dir });
+    p.write(
+      'supply-chain/config.toml',
+      p.read('supply-chain/config.toml').replace('version = "1.0.0"', 'version = "01.0.0"'),
+    );
+    const first = await runVet(['check', '--locked'], { cwd: p.dir });
+    expect(first.code).toBe(2);
+    expect(first.stderr).toMatch(/config\.toml:\d+: exemption of `a`: not a semver version/);
+    expect(marks(p)).toEqual([]);
+    expect(await runVet(['check', '--locked'], { cwd: p.dir })).toEqual(first);
+  });
+
+  it('from a mark, is read again from its text and reported as a cold run reports it', async () => {
+    const p = project({ 'package.json': '{"name":"demo","version":"1.0.0"}', 'package-lock.json': LOCK });
+    await runVet(['init'], { cwd: p.dir });
+    // Valid today; on an earlier day its end is more than 12 months away (a date-dependent rule).
+    p.write(
+      'supply-chain/audits.toml',
+      `${p.read('supply-chain/audits.toml')}\n[[wildcard-audits.b]]\ncriteria = "safe-to-deploy"\nuser-login = "alice"\nstart = "2025-01-01"\nend = "2027-06-01"\n`,
+    );
+    await runVet(['fmt'], { cwd: p.dir });
+    const now = ['--current-time', '2026-12-06T00:00:00Z'];
+    const earlier = ['--current-time', '2026-01-01T00:00:00Z'];
+    expect((await runVet(['check', '--locked', ...now], { cwd: p.dir })).stderr).not.toContain('wildcard audit');
+    expect(marks(p)).toHaveLength(1);
+    const fromMark = await runVet(['check', '--locked', ...earlier], { cwd: p.dir });
+    expect(fromMark.code).toBe(2);
+    expect(fromMark.stderr).toMatch(/audits\.toml:\d+: wildcard audit of `b` ends 2027-06-01/);
+    rmSync(canonicalDir(p), { recursive: true });
+    expect(await runVet(['check', '--locked', ...earlier], { cwd: p.dir })).toEqual(fromMark);
+  });
+});
+
 describe('the parsed store in a canonical mark', () => {
   const markOf = (p: TempProject) => {
     const dir = path.join(p.dir, '.cache', 'vet', 'canonical');

@@ -96,13 +96,26 @@ function parseCacheOf(g: GlobalOptions, io: CommandIO): { root: string; build: s
 async function loadRef(ref: ProjectRef, g: GlobalOptions, io: CommandIO): Promise<LoadedProject> {
   const today = isoDate(io.now());
   const cache = parseCacheOf(g, io);
-  const [graph, store] = await Promise.all([
+  const [graph, read] = await Promise.all([
     readGraph(ref, { ...graphOptions(g, io), cache }),
-    g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir),
+    g.locked ? readLockedStore(ref.storeDir, cache) : readStore(ref.storeDir).then((store): LockedStore => ({ store })),
   ]);
-  checkStoreEcosystem(store, ref);
-  checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
-  validateStore(store, { today, storeDir: ref.storeDir });
+  const check = (store: Store) => {
+    checkStoreEcosystem(store, ref);
+    checkStoreVersion(store.config.storeVersion, { locked: g.locked, file: path.join(ref.storeDir, 'config.toml') });
+    validateStore(store, { today, storeDir: ref.storeDir });
+    return store;
+  };
+  let store: Store;
+  try {
+    store = check(read.store);
+  } catch (e) {
+    // A store from a canonical mark carries no source lines: read the text again, so that the
+    // problem is reported with its file and line as a cold run reports it.
+    if (read.reparse) check(read.reparse());
+    throw e;
+  }
+  read.markCanonical?.();
   return {
     ref,
     ...narrowToPlatforms(graph, g.platforms ?? store.config.vet?.platforms),
@@ -130,7 +143,15 @@ function narrowToPlatforms(
  * --locked makes the store a lint target, as in cargo-vet (spec §9.1, §5.4): every file must
  * be byte-for-byte canonical, and imports.lock must match the imports config.toml declares.
  */
-async function readLockedStore(dir: string, cache: { root: string; build: string | undefined }): Promise<Store> {
+interface LockedStore {
+  store: Store;
+  /** The store parsed from its text again (set when it came from a canonical mark). */
+  reparse?: () => Store;
+  /** Records the bytes as canonical (set when they were checked now): called once the store validates. */
+  markCanonical?: () => void;
+}
+
+async function readLockedStore(dir: string, cache: { root: string; build: string | undefined }): Promise<LockedStore> {
   const files = await readStoreFiles(dir);
   const { build } = cache;
   // Bytes this build already found canonical need no second serialisation, and their mark
@@ -143,14 +164,16 @@ async function readLockedStore(dir: string, cache: { root: string; build: string
     : checkStoreFormat(files, store, dir).filter(
         (p) => files.importsLock !== undefined || path.basename(p.file) !== 'imports.lock',
       );
-  if (!mark && build !== undefined && formatProblems.length === 0) markCanonical(cache.root, build, dir, files, store);
   const problems = [...formatProblems, ...importsLockProblems(store, dir)];
   if (problems.length > 0) {
     throw new VetValidationError('STORE_NOT_CANONICAL', problems, {
       hint: 'run `vet fmt` (and an unlocked `vet check` to refresh imports.lock), then commit the store',
     });
   }
-  return store;
+  if (mark) return { store, reparse: () => parseStore(files, dir) };
+  return build === undefined
+    ? { store }
+    : { store, markCanonical: () => markCanonical(cache.root, build, dir, files, store) };
 }
 
 export function importsLockProblems(store: Store, dir: string) {
