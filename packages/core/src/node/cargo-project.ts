@@ -50,12 +50,13 @@ export async function readCargoInputs(dir: string, opts: ReadCargoProjectOptions
   const lock = await readCargoLock(join(dir, 'Cargo.lock'));
   const config = await readCargoConfigFiles(dir);
   const configPatchDirs = parseCargoConfig(config).patches.flatMap((p) => (p.path === undefined ? [] : [p.path]));
-  const manifests = await readManifests(dir, configPatchDirs);
+  const { texts: manifests, parsed: parsedManifests } = await readManifests(dir, configPatchDirs);
   const env = opts.env ?? process.env;
   const envTarget = env['CARGO_BUILD_TARGET'];
   const input: BuildCargoGraphInput = {
     lock,
     manifests,
+    parsedManifests,
     ...(config.length > 0 ? { config } : {}),
     ...(opts.crateFacts ? { crateFacts: opts.crateFacts } : {}),
     ...(envTarget ? { buildTarget: envTarget } : {}),
@@ -90,8 +91,12 @@ async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND
  * Root, members (globs expanded on disk), config `[patch]` paths, and every path reached from
  * them, keyed by relDir.
  */
-async function readManifests(dir: string, extraDirs: string[]): Promise<Record<string, string>> {
+async function readManifests(
+  dir: string,
+  extraDirs: string[],
+): Promise<{ texts: Record<string, string>; parsed: Map<string, CargoManifest> }> {
   const texts = dict<string>();
+  const parsed = new Map<string, CargoManifest>();
   const queue: string[] = ['', ...extraDirs];
   const seen = new Set<string>();
   while (queue.length > 0) {
@@ -105,10 +110,11 @@ async function readManifests(dir: string, extraDirs: string[]): Promise<Record<s
     }
     texts[rel] = text;
     const m = parseCargoManifest(text, rel);
+    parsed.set(rel, m);
     queue.push(...pathsOf(m));
     if (rel === '' && m.workspace) queue.push(...(await expandMembers(dir, m.workspace.members)));
   }
-  return texts;
+  return { texts, parsed };
 }
 
 function pathsOf(m: CargoManifest): string[] {
