@@ -65,15 +65,13 @@ export interface SourcedAudit {
 
 export function auditsOf(store: Store, name: string, imports: string[] = importNames(store)): SourcedAudit[] {
   const out: SourcedAudit[] = [];
-  const files: Array<[string | null, number | undefined, AuditsFile]> = imports.map((n, i) => [
-    n,
-    i,
-    store.importsLock.audits[n]!,
-  ]);
-  files.push([null, undefined, store.audits]);
-  for (const [source, importIndex, file] of files) {
-    (file.audits[name] ?? []).forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
-  }
+  const add = (source: string | null, importIndex: number | undefined, file: AuditsFile): void => {
+    const entries = file.audits[name];
+    if (entries !== undefined)
+      entries.forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
+  };
+  imports.forEach((n, i) => add(n, i, store.importsLock.audits[n]!));
+  add(null, undefined, store.audits);
   return out;
 }
 
@@ -112,13 +110,16 @@ export function buildAuditGraph(
     if (!b) graph.backward.set(to, (b = []));
     b.push(edge);
   };
-  const where = (file: string, what: string) => ({ file, context: `${what} for ${name}` });
+  // Only an unknown criteria name needs these (closureOf calls them on error).
+  const where = (file: string, what: string) => () => ({ file, context: `${what} for ${name}` });
+  const inAudits = where('audits.toml', 'audit');
+  const inImports = where('imports.lock', 'audit');
 
   for (const a of auditsOf(store, name, imports)) {
     const e = a.entry;
     if (e.kind === 'violation') continue;
     if (binding && a.importIndex !== undefined && !auditDigestsBind(e, name, a.source!, binding, scheme)) continue;
-    const set = criteria.closureOf(e.criteria, where(a.source === null ? 'audits.toml' : 'imports.lock', 'audit'));
+    const set = criteria.closureOf(e.criteria, a.source === null ? inAudits : inImports);
     const origin: EdgeOrigin =
       a.importIndex === undefined
         ? { kind: 'local-audit', auditIndex: a.auditIndex, importable: e.importable }
@@ -127,13 +128,37 @@ export function buildAuditGraph(
     else if (e.kind === 'delta' && e.delta) push(v(e.delta.from), v(e.delta.to), set, origin);
   }
 
+  const rows = store.importsLock.publisher[name];
+  if (rows !== undefined) publisherEdges(store, name, rows, criteria, imports, push, v);
+
+  (store.importsLock.unpublished[name] ?? []).forEach((u, unpublishedIndex) => {
+    push(v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
+  });
+  const inConfig = where('config.toml', 'exemption');
+  (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
+    push(null, v(x.version), criteria.closureOf(x.criteria, inConfig), { kind: 'exemption', exemptionIndex });
+  });
+  return graph;
+}
+
+/** Wildcard audits and trusted entries × publisher rows (only names with publisher rows get here). */
+function publisherEdges(
+  store: Store,
+  name: string,
+  rows: PublisherEntry[],
+  criteria: CriteriaIndex,
+  imports: string[],
+  push: (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin) => void,
+  v: (s: string) => string,
+): void {
+  const where = (file: string, what: string) => () => ({ file, context: `${what} for ${name}` });
   const wildcardFiles: Array<[number | undefined, AuditsFile]> = imports.map((n, i) => [
     i,
     store.importsLock.audits[n]!,
   ]);
   wildcardFiles.push([undefined, store.audits]);
   const trusted = store.audits.trusted[name] ?? [];
-  (store.importsLock.publisher[name] ?? []).forEach((row, publisherIndex) => {
+  rows.forEach((row, publisherIndex) => {
     for (const [importIndex, file] of wildcardFiles) {
       (file.wildcardAudits[name] ?? []).forEach((w, auditIndex) => {
         if (!samePublisher(w.identity, row) || !inWindow(row.when, w.start, w.end)) return;
@@ -157,15 +182,4 @@ export function buildAuditGraph(
       push(null, v(row.version), set, { kind: 'trusted', publisherIndex, trustedIndex });
     });
   });
-
-  (store.importsLock.unpublished[name] ?? []).forEach((u, unpublishedIndex) => {
-    push(v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
-  });
-  (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
-    push(null, v(x.version), criteria.closureOf(x.criteria, where('config.toml', 'exemption')), {
-      kind: 'exemption',
-      exemptionIndex,
-    });
-  });
-  return graph;
 }
