@@ -66,8 +66,7 @@ class Reader {
   private skipBlank(): void {
     for (; this.i < this.lines.length; this.i++) {
       const l = this.lines[this.i]!;
-      const t = l.trimStart();
-      if (t === '' || t.startsWith('#')) continue;
+      if (isBlankOrComment(l)) continue;
       if (l.startsWith('...') || l.startsWith('%')) outside();
       return;
     }
@@ -130,6 +129,16 @@ class Reader {
     if (next !== undefined && !this.isDocStart() && indentOf(next) > indent) outside();
     return value;
   }
+}
+
+/** `line.trimStart()` is empty or starts with `#`, without the trimmed copy for every line. */
+function isBlankOrComment(line: string): boolean {
+  const c = line.charCodeAt(indentOf(line));
+  // After the spaces, a visible ASCII character decides; anything else (the end, other
+  // whitespace) takes the exact test.
+  if (c > 32 && c < 127) return c === 35; /* # */
+  const t = line.trimStart();
+  return t === '' || t.startsWith('#');
 }
 
 function indentOf(line: string): number {

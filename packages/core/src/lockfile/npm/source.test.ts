@@ -62,6 +62,26 @@ describe('classifyResolved', () => {
     );
   });
 
+  it('normalizeDir returns a directory without `.`, `..`, empty segments or backslashes as it is', () => {
+    const reference = (dir: string): string => {
+      const parts: string[] = [];
+      for (const part of dir.replace(/\\/g, '/').split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+        else parts.push(part);
+      }
+      return parts.join('/');
+    };
+    const piece = fc.constantFrom('a', 'b.c', '.', '..', '...', '.a', '/', '\\', 'x..');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const dir = parts.join('');
+        expect(normalizeDir(dir)).toBe(reference(dir));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('splits name@rest after index 0', () => {
     expect(splitNameAt('@s/n@1.0.0')).toEqual({ name: '@s/n', rest: '1.0.0' });
     expect(splitNameAt('a@npm:b@^1')).toEqual({ name: 'a', rest: 'npm:b@^1' });
