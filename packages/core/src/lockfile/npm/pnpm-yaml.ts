@@ -335,14 +335,17 @@ class Flow {
       if (/[,[\]{}]/.test(key) || !isPlainKey(key)) outside();
       this.i = at;
     }
-    if (this.s.slice(this.i, this.i + 2) !== ': ') outside();
+    if (!this.s.startsWith(': ', this.i)) outside();
     this.i += 2;
     return key;
   }
 
   private plain(): unknown {
     const start = this.i;
-    while (this.i < this.s.length && !',[]{}'.includes(this.s[this.i]!)) this.i++;
+    // To the next `,[]{}` natively (an integrity hash is ~90 characters).
+    FLOW_PLAIN.lastIndex = start;
+    FLOW_PLAIN.test(this.s);
+    this.i = FLOW_PLAIN.lastIndex;
     const text = this.s.slice(start, this.i).trim();
     if (text === '' || /^[-?:](\s|$)|^[#&*!|>'"%@`]/.test(text) || /\s#|: |:$/.test(text)) outside();
     return plainScalar(text);
@@ -352,6 +355,9 @@ class Flow {
     while (this.s[this.i] === ' ') this.i++;
   }
 }
+
+/** A flow collection's plain scalar runs to the next of these (sticky: `test` moves lastIndex past it). */
+const FLOW_PLAIN = /[^,[\]{}]*/y;
 
 /** `out[key] = v` as an own property even for `__proto__`, exactly as the `yaml` package builds it. */
 function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
