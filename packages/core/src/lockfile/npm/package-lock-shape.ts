@@ -116,9 +116,11 @@ export function containerShapeProblems(doc: Json, keys: readonly string[], text:
       c.add(key, key, `must be a mapping, found ${kindOf(value)}`, `\n${key}:`);
       continue;
     }
-    for (const [name, entry] of Object.entries(value))
+    for (const name of Object.keys(value)) {
+      const entry = value[name];
       if (!isRecord(entry) && !Array.isArray(entry))
         c.add(at(key, name), name, `must be a mapping, found ${kindOf(entry)}`, `${name}:`);
+    }
   }
   return c.problems;
 }

@@ -120,13 +120,13 @@ class PnpmReader {
       );
     }
     const packages = asRecord(this.doc['packages']);
-    for (const [key, raw] of Object.entries(packages)) this.addPackage(key, asRecord(raw));
+    for (const key of Object.keys(packages)) this.addPackage(key, asRecord(packages[key]));
     // 9.0 keeps the graph in `snapshots`, keyed with peer/patch suffixes; 5/6 keep it in `packages`.
     const graph = this.major === 9 ? asRecord(this.doc['snapshots']) : packages;
     if (this.major === 9) for (const key of Object.keys(graph)) this.addSnapshot(key, packages);
-    for (const [key, raw] of Object.entries(graph)) {
+    for (const key of Object.keys(graph)) {
       const from = this.keyIds.get(key);
-      if (from !== undefined) this.addEdges(from, asRecord(raw), '', false);
+      if (from !== undefined) this.addEdges(from, asRecord(graph[key]), '', false);
     }
     for (const [dir, path] of dirs) this.addEdges(this.importerIds.get(path)!, asRecord(importers[dir]), path, true);
   }
@@ -256,6 +256,6 @@ function pnpmSource(resolution: Json, key: string, version: string): PackageSour
   }
   const tarball = asString(resolution['tarball']);
   if (tarball !== undefined) return classifyResolved(tarball);
-  if (/^(file|link):/.test(version)) return classifyResolved(version);
+  if (version.startsWith('file:') || version.startsWith('link:')) return classifyResolved(version);
   return { kind: 'registry' };
 }
