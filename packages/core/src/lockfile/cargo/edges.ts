@@ -74,6 +74,8 @@ export function platformsOf(decls: readonly { target?: string }[]): EdgeConditio
 /** The declarations that can have produced this locked dependency. */
 export function matchingDecls(decls: readonly CargoDepDecl[], t: LockedTarget): CargoDepDecl[] {
   const byName = declsNamed(decls, t.name);
+  // One declaration is the answer whichever way the tests below go: no requirement to check.
+  if (byName.length <= 1) return [...byName];
   if (t.pathDir !== undefined) {
     const byPath = byName.filter((d) => d.path === t.pathDir);
     if (byPath.length > 0) return byPath;
