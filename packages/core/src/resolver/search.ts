@@ -243,7 +243,12 @@ function anyEdge(
  * the root right after the target (the root is the smallest version), so that edge is
  * the answer. Ties among direct edges fall to the origin order, as in the full search.
  */
-function directToRoot(graph: AuditGraph, criterion: number, version: string, mode: SearchMode): AuditEdge | undefined {
+function directToRoot(
+  graph: AuditGraph,
+  criterion: number,
+  version: string,
+  mode: SearchMode,
+): AuditEdge | typeof NO_EDGE | undefined {
   let best: AuditEdge | undefined;
   let bestCaveat: number = Infinity;
   let otherCaveat: number = Infinity;
@@ -256,8 +261,12 @@ function directToRoot(graph: AuditGraph, criterion: number, version: string, mod
       bestCaveat = c;
     }
   }
+  if (best === undefined && otherCaveat === Infinity) return NO_EDGE;
   return best && bestCaveat <= otherCaveat ? best : undefined;
 }
+
+/** directToRoot's answer when no edge carrying the criterion enters the version from another one. */
+const NO_EDGE = Symbol('no edge');
 
 /** Search for `criterion` at `version` (canonical). Paths are returned root-first. */
 export function searchAuditGraph(
@@ -270,11 +279,12 @@ export function searchAuditGraph(
   fastPath = true,
 ): SearchResult {
   const direct = fastPath ? directToRoot(graph, criterion, version, mode) : undefined;
-  if (direct) return { ok: true, path: [direct], caveat: edgeCaveat(direct.origin, mode) };
+  if (direct !== undefined && direct !== NO_EDGE)
+    return { ok: true, path: [direct], caveat: edgeCaveat(direct.origin, mode) };
   // Without an edge to follow, a search visits only where it starts (the common failure:
   // an exemption for a weaker criterion only); no queue is built for it.
   const back =
-    fastPath && !anyEdge(graph.backward.get(version), criterion, true, version)
+    direct === NO_EDGE
       ? new Set<string | null>([version])
       : searchDirected(graph.backward, true, criterion, version, null, mode, scheme);
   // Backward, the chain from the target ends at the root: already root-first.
