@@ -101,44 +101,48 @@ export function buildAuditGraph(
 ): AuditGraph {
   const graph: AuditGraph = { name, forward: new Map(), backward: new Map() };
   const v = (s: string): string => canonicalVersion(scheme, s);
-  const push = (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void => {
-    const edge: AuditEdge = { from, to, criteria: set, origin };
-    let f = graph.forward.get(from);
-    if (!f) graph.forward.set(from, (f = []));
-    f.push(edge);
-    let b = graph.backward.get(to);
-    if (!b) graph.backward.set(to, (b = []));
-    b.push(edge);
-  };
-  // Only an unknown criteria name needs these (closureOf calls them on error).
-  const where = (file: string, what: string) => () => ({ file, context: `${what} for ${name}` });
-  const inAudits = where('audits.toml', 'audit');
-  const inImports = where('imports.lock', 'audit');
+  // The context of an unknown criteria name is built only when there is one (once per entry otherwise).
+  const closure = (names: string[], file: string, what: string): CriteriaSet =>
+    criteria.knownClosureOf(names) ?? criteria.closureOf(names, { file, context: `${what} for ${name}` });
 
   for (const a of auditsOf(store, name, imports)) {
     const e = a.entry;
     if (e.kind === 'violation') continue;
     if (binding && a.importIndex !== undefined && !auditDigestsBind(e, name, a.source!, binding, scheme)) continue;
-    const set = criteria.closureOf(e.criteria, a.source === null ? inAudits : inImports);
+    const set = closure(e.criteria, a.source === null ? 'audits.toml' : 'imports.lock', 'audit');
     const origin: EdgeOrigin =
       a.importIndex === undefined
         ? { kind: 'local-audit', auditIndex: a.auditIndex, importable: e.importable }
         : { kind: 'imported-audit', importIndex: a.importIndex, importName: a.source!, auditIndex: a.auditIndex };
-    if (e.kind === 'full' && e.version !== undefined) push(null, v(e.version), set, origin);
-    else if (e.kind === 'delta' && e.delta) push(v(e.delta.from), v(e.delta.to), set, origin);
+    if (e.kind === 'full' && e.version !== undefined) addEdge(graph, null, v(e.version), set, origin);
+    else if (e.kind === 'delta' && e.delta) addEdge(graph, v(e.delta.from), v(e.delta.to), set, origin);
   }
 
   const rows = store.importsLock.publisher[name];
-  if (rows !== undefined) publisherEdges(store, name, rows, criteria, imports, push, v);
+  if (rows !== undefined) {
+    const push = (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void =>
+      addEdge(graph, from, to, set, origin);
+    publisherEdges(store, name, rows, criteria, imports, push, v);
+  }
 
   (store.importsLock.unpublished[name] ?? []).forEach((u, unpublishedIndex) => {
-    push(v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
+    addEdge(graph, v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
   });
-  const inConfig = where('config.toml', 'exemption');
   (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
-    push(null, v(x.version), criteria.closureOf(x.criteria, inConfig), { kind: 'exemption', exemptionIndex });
+    const set = closure(x.criteria, 'config.toml', 'exemption');
+    addEdge(graph, null, v(x.version), set, { kind: 'exemption', exemptionIndex });
   });
   return graph;
+}
+
+function addEdge(graph: AuditGraph, from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void {
+  const edge: AuditEdge = { from, to, criteria: set, origin };
+  let f = graph.forward.get(from);
+  if (!f) graph.forward.set(from, (f = []));
+  f.push(edge);
+  let b = graph.backward.get(to);
+  if (!b) graph.backward.set(to, (b = []));
+  b.push(edge);
 }
 
 /** Wildcard audits and trusted entries × publisher rows (only names with publisher rows get here). */

@@ -114,6 +114,17 @@ export class CriteriaIndex {
     return set;
   }
 
+  /** `closureOf(names)` when every name is known, else undefined (the caller then reports where). */
+  knownClosureOf(names: Iterable<string>): CriteriaSet | undefined {
+    let set = 0n;
+    for (const name of names) {
+      const i = this.index.get(name);
+      if (i === undefined) return undefined;
+      set |= this.closures[i]!;
+    }
+    return set;
+  }
+
   all(): CriteriaSet {
     return (1n << BigInt(this.size)) - 1n;
   }
