@@ -15,7 +15,7 @@ import { parsePipfileLock } from './lockfile/pypi/pipfile.js';
 import { parsePoetryLock } from './lockfile/pypi/poetry.js';
 import { parsePylock } from './lockfile/pypi/pylock.js';
 import { parseUvLock } from './lockfile/pypi/uv.js';
-import { checkNesting, deepLine, deepLineJsonToml } from './nesting.js';
+import { checkNesting, deepLine, deepLineJsonToml, deepLineYaml } from './nesting.js';
 import { parseAudits } from './store/parse-audits.js';
 import { parseConfig } from './store/parse-config.js';
 import { parseImportsLock } from './store/parse-imports-lock.js';
@@ -104,6 +104,44 @@ describe('nesting depth is bounded in every reader', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  it('the YAML scan finds the line the character-by-character reference (deepLine) finds', () => {
+    // Block prefixes (blanks, `- `, `? `, `: `), quotes after and not after an indicator,
+    // comments after and not after a blank, and runs long enough to cross the bounds.
+    const piece = fc.constantFrom(
+      ...[
+        '[',
+        ']',
+        '{',
+        '}',
+        '"',
+        "'",
+        "''",
+        '\\',
+        '#',
+        ' #',
+        '\n',
+        '\r\n',
+        'a',
+        ' ',
+        '\t',
+        '- ',
+        '? ',
+        ': ',
+        ',',
+        '-',
+      ],
+      ...['\\"', '\\\\"', '['.repeat(64), '{'.repeat(64), ']'.repeat(32), ' '.repeat(300), '- '.repeat(150)],
+      ...['\n[', '\n#', '\n- ', "\n'", '\n"', 'a"', "a'"],
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        expect(deepLineYaml(text)).toBe(deepLine(text, 'yaml'));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

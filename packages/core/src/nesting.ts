@@ -18,8 +18,9 @@ export const MAX_YAML_INDENT = 512;
 export type NestingSyntax = 'json' | 'yaml' | 'toml';
 
 export function checkNesting(text: string, file: string, syntax: NestingSyntax): void {
-  const line = syntax === 'yaml' ? deepLine(text, syntax) : deepLineJsonToml(text, syntax);
-  if (line === undefined) return;
+  const offset = syntax === 'yaml' ? deepOffsetYaml(text) : deepOffsetJsonToml(text, syntax);
+  if (offset === undefined) return;
+  const line = lineOfOffset(text, offset);
   throw new VetError('PARSE_ERROR', `${file}: nested too deeply (vet reads at most ${MAX_NESTING} levels)`, {
     file,
     line,
@@ -30,7 +31,17 @@ export function checkNesting(text: string, file: string, syntax: NestingSyntax):
 /** `deepLine` for JSON and TOML, faster (see deepOffsetJsonToml). */
 export function deepLineJsonToml(text: string, syntax: 'json' | 'toml'): number | undefined {
   const offset = deepOffsetJsonToml(text, syntax);
-  if (offset === undefined) return undefined;
+  return offset === undefined ? undefined : lineOfOffset(text, offset);
+}
+
+/** `deepLine` for YAML, faster (see deepOffsetYaml). */
+export function deepLineYaml(text: string): number | undefined {
+  const offset = deepOffsetYaml(text);
+  return offset === undefined ? undefined : lineOfOffset(text, offset);
+}
+
+/** 1-based line of a character offset (error paths only). */
+function lineOfOffset(text: string, offset: number): number {
   let line = 1;
   for (let at = text.indexOf('\n'); at >= 0 && at < offset; at = text.indexOf('\n', at + 1)) line++;
   return line;
@@ -86,9 +97,84 @@ function deepOffsetJsonToml(text: string, syntax: 'json' | 'toml'): number | und
   return undefined;
 }
 
+/**
+ * Offset where nesting first exceeds the bounds in YAML, or undefined: `deepLine`'s YAML rules
+ * (a line's block prefix, quotes that open a scalar, comments after whitespace), with the runs
+ * of characters that matter to none of them skipped natively (astro's 845 KB pnpm-lock.yaml took
+ * 20 ms character by character; issue 12). nesting.test.ts checks it against `deepLine`.
+ */
+function deepOffsetYaml(text: string): number | undefined {
+  // Without a line that could start with an over-wide prefix (no 513 prefix characters in a
+  // row after a line break), lines need no visit at all: the scan stops only at quotes,
+  // comments and brackets.
+  const lines = MAYBE_WIDE.test(text);
+  const skip = lines ? SKIP_YAML : SKIP_YAML_SAME_LINE;
+  let depth = 0;
+  const first = blockPrefixOk(text, 0);
+  if (first < 0) return 0;
+  for (let i = first; i < text.length; i++) {
+    skip.lastIndex = i;
+    skip.test(text);
+    i = skip.lastIndex;
+    switch (text.charCodeAt(i)) {
+      case 10: {
+        const next = blockPrefixOk(text, i + 1);
+        if (next < 0) return i + 1;
+        i = next - 1;
+        break;
+      }
+      case 34: // "
+        if (opensString(text, i, 'yaml')) i = quotedEnd(text, i);
+        break;
+      case 39: // '
+        if (opensString(text, i, 'yaml')) i = singleQuotedEnd(text, i);
+        break;
+      case 35: // #
+        if (afterSpace(text, i)) {
+          const eol = text.indexOf('\n', i);
+          i = eol < 0 ? text.length - 1 : eol - 1;
+        }
+        break;
+      case 91: // [
+      case 123: // {
+        if (++depth > MAX_NESTING) return i;
+        break;
+      case 93: // ]
+      case 125: // }
+        if (depth > 0) depth--;
+        break;
+    }
+  }
+  return undefined;
+}
+
+/** End of the block prefix of the line starting at `i`, or -1 when it is wider than allowed. */
+function blockPrefixOk(text: string, i: number): number {
+  YAML_PREFIX.lastIndex = i;
+  YAML_PREFIX.test(text);
+  const end = YAML_PREFIX.lastIndex;
+  return end - i > MAX_YAML_INDENT ? -1 : end;
+}
+
+/** Index of the quote closing the YAML `'…'` (`''` escapes a quote) opened at `i`, or the text's last index. */
+function singleQuotedEnd(text: string, i: number): number {
+  for (let from = i + 1; ;) {
+    const q = text.indexOf("'", from);
+    if (q < 0) return text.length - 1;
+    if (text.charCodeAt(q + 1) !== 39) return q;
+    from = q + 2;
+  }
+}
+
 // Runs of characters the JSON / TOML scan ignores (sticky: `test` moves lastIndex past them).
 const SKIP_JSON = /[^"[\]{}]*/y;
 const SKIP_TOML = /[^\n"'#[\]{}.]*/y;
+const SKIP_YAML = /[^\n"'#[\]{}]*/y;
+const SKIP_YAML_SAME_LINE = /[^"'#[\]{}]*/y;
+/** Could some line's block prefix be wider than MAX_YAML_INDENT? (A superset of the exact rule.) */
+const MAYBE_WIDE = new RegExp(`\\n[ \\t?:-]{${MAX_YAML_INDENT + 1}}`);
+/** A YAML line's block prefix (`blockPrefixEnd`): blanks and `-`/`?`/`:` markers each followed by a space. */
+const YAML_PREFIX = /(?:[ \t]|[-?:] )*/y;
 
 /** Index of the quote closing the `"…"` (backslash escapes) opened at `i`, or the text's last index. */
 function quotedEnd(text: string, i: number): number {

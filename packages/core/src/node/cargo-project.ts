@@ -6,7 +6,7 @@
  * `.cargo/config.toml` is read — not parent directories' or $CARGO_HOME's, which cargo would
  * also merge (CI images normally have none).
  */
-import { readdir, readFile, stat } from './traced-fs.js';
+import { readdir, readFileSync, stat } from './traced-fs.js';
 import { join, resolve as resolvePath } from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';
@@ -35,8 +35,9 @@ export interface ReadCargoProjectOptions {
   env?: Record<string, string | undefined>;
 }
 
-export async function readCargoLock(path: string, fileName = 'Cargo.lock'): Promise<CargoLock> {
-  return parseCargoLock(await readText(path, 'LOCKFILE_NOT_FOUND', fileName), fileName);
+export function readCargoLock(path: string, fileName = 'Cargo.lock'): Promise<CargoLock> {
+  // A failure still arrives as a rejection, as from the async function this was.
+  return new Promise((resolve) => resolve(parseCargoLock(readText(path, 'LOCKFILE_NOT_FOUND', fileName), fileName)));
 }
 
 /** What buildCargoGraph needs, read from disk, and where the store is. */
@@ -50,12 +51,13 @@ export async function readCargoInputs(dir: string, opts: ReadCargoProjectOptions
   const lock = await readCargoLock(join(dir, 'Cargo.lock'));
   const config = await readCargoConfigFiles(dir);
   const configPatchDirs = parseCargoConfig(config).patches.flatMap((p) => (p.path === undefined ? [] : [p.path]));
-  const manifests = await readManifests(dir, configPatchDirs);
+  const { texts: manifests, parsed: parsedManifests } = await readManifests(dir, configPatchDirs);
   const env = opts.env ?? process.env;
   const envTarget = env['CARGO_BUILD_TARGET'];
   const input: BuildCargoGraphInput = {
     lock,
     manifests,
+    parsedManifests,
     ...(config.length > 0 ? { config } : {}),
     ...(opts.crateFacts ? { crateFacts: opts.crateFacts } : {}),
     ...(envTarget ? { buildTarget: envTarget } : {}),
@@ -75,9 +77,11 @@ export async function readCargoProject(
   return { graph: buildCargoGraph(input), storePath };
 }
 
-async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND', fileName: string): Promise<string> {
+// Synchronous reads: a workspace has hundreds of small manifests, read one after another; each
+// asynchronous read costs four trips through the thread pool and its promises (issue 12).
+function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND', fileName: string): string {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new VetError(missing, `${fileName} not found in ${join(path, '..')}`, { file: fileName, cause: e });
@@ -90,25 +94,30 @@ async function readText(path: string, missing: 'LOCKFILE_NOT_FOUND' | 'NOT_FOUND
  * Root, members (globs expanded on disk), config `[patch]` paths, and every path reached from
  * them, keyed by relDir.
  */
-async function readManifests(dir: string, extraDirs: string[]): Promise<Record<string, string>> {
+async function readManifests(
+  dir: string,
+  extraDirs: string[],
+): Promise<{ texts: Record<string, string>; parsed: Map<string, CargoManifest> }> {
   const texts = dict<string>();
+  const parsed = new Map<string, CargoManifest>();
   const queue: string[] = ['', ...extraDirs];
   const seen = new Set<string>();
   while (queue.length > 0) {
     const rel = queue.shift()!;
     if (seen.has(rel)) continue;
     seen.add(rel);
-    const text = await readOptional(resolvePath(dir, manifestFileName(rel)));
+    const text = readOptional(resolvePath(dir, manifestFileName(rel)));
     if (text === undefined) {
       if (rel === '') throw new VetError('NOT_FOUND', `Cargo.toml not found in ${dir}`, { file: 'Cargo.toml' });
       continue; // buildCargoGraph warns about members / path packages without a manifest
     }
     texts[rel] = text;
     const m = parseCargoManifest(text, rel);
+    parsed.set(rel, m);
     queue.push(...pathsOf(m));
     if (rel === '' && m.workspace) queue.push(...(await expandMembers(dir, m.workspace.members)));
   }
-  return texts;
+  return { texts, parsed };
 }
 
 function pathsOf(m: CargoManifest): string[] {
@@ -117,9 +126,9 @@ function pathsOf(m: CargoManifest): string[] {
   return out.filter((p): p is string => p !== undefined);
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+function readOptional(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
       return undefined;
@@ -182,7 +191,7 @@ async function isFile(path: string): Promise<boolean> {
  */
 export async function readCargoConfigFiles(dir: string): Promise<CargoConfigFile[]> {
   for (const name of ['.cargo/config.toml', '.cargo/config']) {
-    const text = await readOptional(join(dir, name));
+    const text = readOptional(join(dir, name));
     if (text !== undefined) return withIncludes(dir, { fileName: name, text }, new Set([name]));
   }
   return [];
@@ -194,7 +203,7 @@ async function withIncludes(dir: string, file: CargoConfigFile, seen: Set<string
     const rel = resolveConfigInclude(file.fileName, inc.path);
     if (seen.has(rel)) continue;
     seen.add(rel);
-    const text = await readOptional(join(dir, rel));
+    const text = readOptional(join(dir, rel));
     if (text === undefined) {
       if (inc.optional) continue;
       throw new VetError('NOT_FOUND', `${file.fileName}: included config ${inc.path} not found`, {

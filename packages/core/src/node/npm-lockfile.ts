@@ -2,7 +2,7 @@
  * The I/O edge of the npm-ecosystem readers (STYLE §3): find the lockfile, read it and the
  * package.json manifests its format needs, and hand plain text to the pure parse functions.
  */
-import { existsSync, readdir, readFile } from './traced-fs.js';
+import { existsSync, readdir, readFileSync } from './traced-fs.js';
 import path from 'node:path';
 import { VetError } from '../errors.js';
 import type { DependencyGraph } from '../graph.js';
@@ -47,19 +47,19 @@ export function detectNpmLockfile(dir: string): string | undefined {
 
 /** Read a lockfile (and the manifests next to it that its format needs) into a graph. */
 export async function readNpmLockfile(lockfilePath: string): Promise<DependencyGraph> {
-  const text = await readText(lockfilePath, 'LOCKFILE_NOT_FOUND');
+  const text = readText(lockfilePath, 'LOCKFILE_NOT_FOUND');
   const dir = path.dirname(lockfilePath);
   const format = lockfileFormat(path.basename(lockfilePath), text, lockfilePath);
   switch (format) {
     case 'package-lock': {
       // Only v1 needs the root manifest (its direct dependencies are not in the lockfile).
-      const root = await readManifest(dir, '');
+      const root = readManifest(dir, '');
       return parsePackageLock(text, lockfilePath, root === undefined ? undefined : { '': root });
     }
     case 'pnpm': {
       // The root manifest only names the root importer; importers' own manifests are not read
       // (astro has 544 of them) so reading stays close to the cost of the YAML parse.
-      const root = await readManifest(dir, '');
+      const root = readManifest(dir, '');
       return parsePnpmLock(text, lockfilePath, root === undefined ? undefined : { '': root });
     }
     case 'yarn':
@@ -98,9 +98,11 @@ function lockfileFormat(base: string, text: string, file: string): Format {
   );
 }
 
-async function readText(file: string, missing: 'LOCKFILE_NOT_FOUND' | 'PARSE_ERROR'): Promise<string> {
+// Synchronous reads: one lockfile and a manifest or a few, read one after another (an
+// asynchronous read is four trips through the thread pool; issue 12).
+function readText(file: string, missing: 'LOCKFILE_NOT_FOUND' | 'PARSE_ERROR'): string {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && missing === 'LOCKFILE_NOT_FOUND')
@@ -109,17 +111,17 @@ async function readText(file: string, missing: 'LOCKFILE_NOT_FOUND' | 'PARSE_ERR
   }
 }
 
-async function readManifest(root: string, dir: string): Promise<PackageJsonLike | undefined> {
+function readManifest(root: string, dir: string): PackageJsonLike | undefined {
   const file = path.join(root, dir, 'package.json');
   if (!existsSync(file)) return undefined;
-  const value = parseJsonText(await readText(file, 'PARSE_ERROR'), file);
+  const value = parseJsonText(readText(file, 'PARSE_ERROR'), file);
   return isRecord(value) ? value : undefined;
 }
 
 /** Root package.json plus every directory its `workspaces` globs match that holds a package.json. */
 async function readWorkspaceManifests(root: string): Promise<NpmManifests> {
   const manifests: NpmManifests = dict();
-  const rootManifest = await readManifest(root, '');
+  const rootManifest = readManifest(root, '');
   if (rootManifest === undefined) return manifests;
   manifests[''] = rootManifest;
   const patterns = workspacePatterns(rootManifest);
@@ -127,7 +129,7 @@ async function readWorkspaceManifests(root: string): Promise<NpmManifests> {
   const matches = workspaceMatcher(patterns);
   for (const dir of await listDirs(root, '', 0)) {
     if (!matches(dir)) continue;
-    const manifest = await readManifest(root, dir);
+    const manifest = readManifest(root, dir);
     if (manifest !== undefined) manifests[dir] = manifest;
   }
   return manifests;

@@ -3,7 +3,7 @@
  * needs: pyproject.toml next to poetry.lock, `-r` includes of requirements files), then hand
  * the text to the pure parsers.
  */
-import { readFile, readdir, stat } from './traced-fs.js';
+import { readFile, readFileSync, readdir, stat } from './traced-fs.js';
 import { basename, dirname, join } from 'node:path';
 import { VetError } from '../errors.js';
 import type { PythonLockGraph } from '../lockfile/pypi/graph-builder.js';
@@ -65,9 +65,11 @@ export async function detectPythonLockfile(dir: string): Promise<DetectedPythonL
   return (await detectPythonLockfiles(dir))[0];
 }
 
-async function readText(path: string): Promise<string> {
+// The lockfile itself is read synchronously (an asynchronous read is four trips through the
+// thread pool; issue 12).
+function readText(path: string): string {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new VetError('LOCKFILE_NOT_FOUND', `cannot read ${path}`, { file: path, cause: e });
   }
@@ -115,19 +117,15 @@ export async function readPythonLockfile(path: string, options: ReadPythonOption
   const format = pythonLockfileFormat(path);
   switch (format) {
     case 'uv':
-      return parseUvLock(await readText(path), path);
+      return parseUvLock(readText(path), path);
     case 'poetry': {
       const pyproject = await readFile(join(dirname(path), 'pyproject.toml'), 'utf8').catch(() => undefined);
-      return parsePoetryLock(await readText(path), path, pyproject);
+      return parsePoetryLock(readText(path), path, pyproject);
     }
     case 'pylock':
-      return parsePylock(await readText(path), path);
+      return parsePylock(readText(path), path);
     case 'pipfile':
-      return parsePipfileLock(
-        await readText(path),
-        path,
-        options.prodSections ? { prodSections: options.prodSections } : {},
-      );
+      return parsePipfileLock(readText(path), path, options.prodSections ? { prodSections: options.prodSections } : {});
     case 'requirements': {
       const env = options.env ?? process.env;
       return parseRequirementsTxt(await loadRequirementFiles([path], env), path, { ...options, env });

@@ -65,15 +65,13 @@ export interface SourcedAudit {
 
 export function auditsOf(store: Store, name: string, imports: string[] = importNames(store)): SourcedAudit[] {
   const out: SourcedAudit[] = [];
-  const files: Array<[string | null, number | undefined, AuditsFile]> = imports.map((n, i) => [
-    n,
-    i,
-    store.importsLock.audits[n]!,
-  ]);
-  files.push([null, undefined, store.audits]);
-  for (const [source, importIndex, file] of files) {
-    (file.audits[name] ?? []).forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
-  }
+  const add = (source: string | null, importIndex: number | undefined, file: AuditsFile): void => {
+    const entries = file.audits[name];
+    if (entries !== undefined)
+      entries.forEach((entry, auditIndex) => out.push({ source, importIndex, auditIndex, entry }));
+  };
+  imports.forEach((n, i) => add(n, i, store.importsLock.audits[n]!));
+  add(null, undefined, store.audits);
   return out;
 }
 
@@ -103,37 +101,68 @@ export function buildAuditGraph(
 ): AuditGraph {
   const graph: AuditGraph = { name, forward: new Map(), backward: new Map() };
   const v = (s: string): string => canonicalVersion(scheme, s);
-  const push = (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void => {
-    const edge: AuditEdge = { from, to, criteria: set, origin };
-    let f = graph.forward.get(from);
-    if (!f) graph.forward.set(from, (f = []));
-    f.push(edge);
-    let b = graph.backward.get(to);
-    if (!b) graph.backward.set(to, (b = []));
-    b.push(edge);
-  };
-  const where = (file: string, what: string) => ({ file, context: `${what} for ${name}` });
+  // The context of an unknown criteria name is built only when there is one (once per entry otherwise).
+  const closure = (names: string[], file: string, what: string): CriteriaSet =>
+    criteria.knownClosureOf(names) ?? criteria.closureOf(names, { file, context: `${what} for ${name}` });
 
   for (const a of auditsOf(store, name, imports)) {
     const e = a.entry;
     if (e.kind === 'violation') continue;
     if (binding && a.importIndex !== undefined && !auditDigestsBind(e, name, a.source!, binding, scheme)) continue;
-    const set = criteria.closureOf(e.criteria, where(a.source === null ? 'audits.toml' : 'imports.lock', 'audit'));
+    const set = closure(e.criteria, a.source === null ? 'audits.toml' : 'imports.lock', 'audit');
     const origin: EdgeOrigin =
       a.importIndex === undefined
         ? { kind: 'local-audit', auditIndex: a.auditIndex, importable: e.importable }
         : { kind: 'imported-audit', importIndex: a.importIndex, importName: a.source!, auditIndex: a.auditIndex };
-    if (e.kind === 'full' && e.version !== undefined) push(null, v(e.version), set, origin);
-    else if (e.kind === 'delta' && e.delta) push(v(e.delta.from), v(e.delta.to), set, origin);
+    if (e.kind === 'full' && e.version !== undefined) addEdge(graph, null, v(e.version), set, origin);
+    else if (e.kind === 'delta' && e.delta) addEdge(graph, v(e.delta.from), v(e.delta.to), set, origin);
   }
 
+  const rows = store.importsLock.publisher[name];
+  if (rows !== undefined) {
+    const push = (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void =>
+      addEdge(graph, from, to, set, origin);
+    publisherEdges(store, name, rows, criteria, imports, push, v);
+  }
+
+  (store.importsLock.unpublished[name] ?? []).forEach((u, unpublishedIndex) => {
+    addEdge(graph, v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
+  });
+  (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
+    const set = closure(x.criteria, 'config.toml', 'exemption');
+    addEdge(graph, null, v(x.version), set, { kind: 'exemption', exemptionIndex });
+  });
+  return graph;
+}
+
+function addEdge(graph: AuditGraph, from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin): void {
+  const edge: AuditEdge = { from, to, criteria: set, origin };
+  let f = graph.forward.get(from);
+  if (!f) graph.forward.set(from, (f = []));
+  f.push(edge);
+  let b = graph.backward.get(to);
+  if (!b) graph.backward.set(to, (b = []));
+  b.push(edge);
+}
+
+/** Wildcard audits and trusted entries × publisher rows (only names with publisher rows get here). */
+function publisherEdges(
+  store: Store,
+  name: string,
+  rows: PublisherEntry[],
+  criteria: CriteriaIndex,
+  imports: string[],
+  push: (from: string | null, to: string, set: CriteriaSet, origin: EdgeOrigin) => void,
+  v: (s: string) => string,
+): void {
+  const where = (file: string, what: string) => () => ({ file, context: `${what} for ${name}` });
   const wildcardFiles: Array<[number | undefined, AuditsFile]> = imports.map((n, i) => [
     i,
     store.importsLock.audits[n]!,
   ]);
   wildcardFiles.push([undefined, store.audits]);
   const trusted = store.audits.trusted[name] ?? [];
-  (store.importsLock.publisher[name] ?? []).forEach((row, publisherIndex) => {
+  rows.forEach((row, publisherIndex) => {
     for (const [importIndex, file] of wildcardFiles) {
       (file.wildcardAudits[name] ?? []).forEach((w, auditIndex) => {
         if (!samePublisher(w.identity, row) || !inWindow(row.when, w.start, w.end)) return;
@@ -157,15 +186,4 @@ export function buildAuditGraph(
       push(null, v(row.version), set, { kind: 'trusted', publisherIndex, trustedIndex });
     });
   });
-
-  (store.importsLock.unpublished[name] ?? []).forEach((u, unpublishedIndex) => {
-    push(v(u.auditedAs), v(u.version), criteria.all(), { kind: 'unpublished', unpublishedIndex });
-  });
-  (store.config.exemptions[name] ?? []).forEach((x, exemptionIndex) => {
-    push(null, v(x.version), criteria.closureOf(x.criteria, where('config.toml', 'exemption')), {
-      kind: 'exemption',
-      exemptionIndex,
-    });
-  });
-  return graph;
 }

@@ -9,6 +9,12 @@ import type { CriteriaEntry } from '../store/model.js';
 import { SAFE_TO_DEPLOY, SAFE_TO_RUN } from '../store/model.js';
 import { dict } from '../dict.js';
 
+/** Where a criteria name was written, for errors. */
+export interface Where {
+  file?: string;
+  context?: string;
+}
+
 /** A set of criteria indices; bit i set ⇔ criterion i is in the set. */
 export type CriteriaSet = bigint;
 
@@ -80,9 +86,10 @@ export class CriteriaIndex {
     return this.index.has(name);
   }
 
-  indexOf(name: string, where?: { file?: string; context?: string }): number {
+  indexOf(name: string, whereAt?: Where | (() => Where)): number {
     const i = this.index.get(name);
     if (i === undefined) {
+      const where = typeof whereAt === 'function' ? whereAt() : whereAt;
       const ctx = where?.context ? ` (${where.context})` : '';
       throw new VetError('CRITERIA_ERROR', `unknown criteria '${name}'${ctx}`, {
         ...(where?.file ? { file: where.file } : {}),
@@ -97,10 +104,24 @@ export class CriteriaIndex {
     return this.closures[i] ?? 0n;
   }
 
-  /** Union of the closures of the listed names; unknown names are a CRITERIA_ERROR. */
-  closureOf(names: Iterable<string>, where?: { file?: string; context?: string }): CriteriaSet {
+  /**
+   * Union of the closures of the listed names; unknown names are a CRITERIA_ERROR naming
+   * `where` (a function is called only then: the resolver asks once per audit-like entry).
+   */
+  closureOf(names: Iterable<string>, where?: Where | (() => Where)): CriteriaSet {
     let set = 0n;
     for (const name of names) set |= this.closures[this.indexOf(name, where)]!;
+    return set;
+  }
+
+  /** `closureOf(names)` when every name is known, else undefined (the caller then reports where). */
+  knownClosureOf(names: Iterable<string>): CriteriaSet | undefined {
+    let set = 0n;
+    for (const name of names) {
+      const i = this.index.get(name);
+      if (i === undefined) return undefined;
+      set |= this.closures[i]!;
+    }
     return set;
   }
 

@@ -73,17 +73,22 @@ function searchAll(
   criteria: CriteriaIndex,
   scheme: SchemeLike,
 ): CriterionOutcome[] {
-  return criteria.names.map((criterion, i) => {
+  const out: CriterionOutcome[] = [];
+  for (let i = 0; i < criteria.names.length; i++) {
+    const criterion = criteria.names[i]!;
     const r = searchAuditGraph(graph, i, version, 'prefer-exemptions', scheme);
-    return r.ok
-      ? { criterion, ok: true, path: r.path, caveat: r.caveat }
-      : {
-          criterion,
-          ok: false,
-          reachableFromRoot: [...r.reachableFromRoot],
-          reachableFromTarget: [...r.reachableFromTarget],
-        };
-  });
+    out.push(
+      r.ok
+        ? { criterion, ok: true, path: r.path, caveat: r.caveat }
+        : {
+            criterion,
+            ok: false,
+            reachableFromRoot: [...r.reachableFromRoot],
+            reachableFromTarget: [...r.reachableFromTarget],
+          },
+    );
+  }
+  return out;
 }
 
 export function resolve(input: ResolveInput): ResolveReport {
@@ -139,7 +144,7 @@ export function resolve(input: ResolveInput): ResolveReport {
     failures,
     violations,
     results,
-    requirements: new Map([...sets].map(([id, set]) => [id, criteria.minimalNames(set)])),
+    requirements: minimalNamesOf(sets, criteria),
     roots: [...walk.roots],
     devOnly: [...walk.devOnly],
     warnings: input.today === undefined ? [] : wildcardExpiryWarnings(store, graph, input.today),
@@ -147,6 +152,12 @@ export function resolve(input: ResolveInput): ResolveReport {
     graph,
     store,
   };
+}
+
+function minimalNamesOf(sets: Map<string, CriteriaSet>, criteria: CriteriaIndex): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [id, set] of sets) out.set(id, criteria.minimalNames(set));
+  return out;
 }
 
 /** The chosen path for one criterion of one node (for `explain-audit`), or undefined. */

@@ -79,6 +79,11 @@ describe('search (§7.6)', () => {
             expect(fast.reachableFromRoot.has(null)).toBe(true);
             expect(fast.reachableFromTarget.has(target)).toBe(true);
             expect(fast.reachableFromRoot.has(target)).toBe(false);
+            // Visit order too: `explain-audit` prints these sets as they are.
+            if (!slow.ok) {
+              expect([...fast.reachableFromRoot]).toEqual([...slow.reachableFromRoot]);
+              expect([...fast.reachableFromTarget]).toEqual([...slow.reachableFromTarget]);
+            }
           }
         },
       ),

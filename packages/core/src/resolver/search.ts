@@ -34,11 +34,18 @@ export type SearchResult =
   | { ok: true; /** Edges from the root to the target. */ path: AuditEdge[]; caveat: Caveat }
   | { ok: false; reachableFromRoot: Set<string | null>; reachableFromTarget: Set<string | null> };
 
+/**
+ * A search state. The path is kept as a chain back to the start (`edge` taken last, `prev`
+ * before it) instead of an array copied at every step: most searches keep few of them.
+ */
 interface QueueItem {
   version: string | null;
   originVersion: string | null;
-  /** Edges taken so far, target side first. */
-  path: AuditEdge[];
+  /** The edge taken last (undefined at the start) and the state it was taken from. */
+  edge: AuditEdge | undefined;
+  prev: QueueItem | undefined;
+  /** Number of edges taken so far. */
+  length: number;
   caveat: Caveat;
 }
 
@@ -103,7 +110,17 @@ function edgeCaveat(origin: EdgeOrigin, mode: SearchMode): Caveat {
 
 const isExemptionLevel = (c: Caveat): boolean => c === Caveat.PreferredExemption || c === Caveat.Exemption;
 
-function makeComparator(scheme: SchemeLike): (a: QueueItem, b: QueueItem) => number {
+type ItemOrder = (a: QueueItem, b: QueueItem) => number;
+/** One comparator per scheme, not one per search. */
+const comparators = new WeakMap<SchemeLike, ItemOrder>();
+
+function comparatorFor(scheme: SchemeLike): ItemOrder {
+  let cmp = comparators.get(scheme);
+  if (cmp === undefined) comparators.set(scheme, (cmp = makeComparator(scheme)));
+  return cmp;
+}
+
+function makeComparator(scheme: SchemeLike): ItemOrder {
   const cmpVersion = (a: string | null, b: string | null): number =>
     a === b ? 0 : a === null ? -1 : b === null ? 1 : scheme.compare(a, b);
   return (a, b) =>
@@ -113,15 +130,21 @@ function makeComparator(scheme: SchemeLike): (a: QueueItem, b: QueueItem) => num
       isExemptionLevel(a.caveat) ? a.originVersion : null,
       isExemptionLevel(b.caveat) ? b.originVersion : null,
     ) ||
-    a.path.length - b.path.length ||
-    compareLast(a.path, b.path);
+    a.length - b.length ||
+    compareLast(a.edge, b.edge);
 }
 
-function compareLast(a: AuditEdge[], b: AuditEdge[]): number {
-  const x = a[a.length - 1];
-  const y = b[b.length - 1];
+/** The last edges of two paths, by origin; a path with no edge first. */
+function compareLast(x: AuditEdge | undefined, y: AuditEdge | undefined): number {
   if (!x || !y) return x ? 1 : y ? -1 : 0;
   return compareOrigins(x.origin, y.origin);
+}
+
+/** The edges of the chain ending at `item`, last taken first. */
+function chain(item: QueueItem): AuditEdge[] {
+  const out: AuditEdge[] = [];
+  for (let at: QueueItem | undefined = item; at?.edge !== undefined; at = at.prev) out.push(at.edge);
+  return out;
 }
 
 /** A binary min-heap; small and local so the search has no dependencies. */
@@ -164,7 +187,10 @@ class MinHeap<T> {
   }
 }
 
-/** One direction of cargo-vet's search; returns the path or the set of visited versions. */
+/**
+ * One direction of cargo-vet's search; returns the path (edges last taken first) or the set
+ * of visited versions.
+ */
 function searchDirected(
   edges: Map<string | null, AuditEdge[]>,
   backward: boolean,
@@ -174,14 +200,14 @@ function searchDirected(
   mode: SearchMode,
   scheme: SchemeLike,
 ): { path: AuditEdge[]; caveat: Caveat } | Set<string | null> {
-  const queue = new MinHeap<QueueItem>(makeComparator(scheme));
-  queue.push({ version: from, originVersion: from, path: [], caveat: Caveat.None });
+  const queue = new MinHeap<QueueItem>(comparatorFor(scheme));
+  queue.push({ version: from, originVersion: from, edge: undefined, prev: undefined, length: 0, caveat: Caveat.None });
   const visited = new Set<string | null>();
   while (queue.size > 0) {
     const item = queue.pop()!;
     if (visited.has(item.version)) continue;
     visited.add(item.version);
-    if (item.version === to) return { path: item.path, caveat: item.caveat };
+    if (item.version === to) return { path: chain(item), caveat: item.caveat };
     for (const edge of edges.get(item.version) ?? []) {
       if (!hasCriterion(edge.criteria, criterion)) continue;
       const next = backward ? edge.from : edge.to;
@@ -189,12 +215,26 @@ function searchDirected(
       queue.push({
         version: next,
         originVersion: item.version,
-        path: [...item.path, edge],
+        edge,
+        prev: item,
+        length: item.length + 1,
         caveat: Math.max(item.caveat, edgeCaveat(edge.origin, mode)) as Caveat,
       });
     }
   }
   return visited;
+}
+
+/** Does any edge carrying the criterion leave `version` (backward: enter it) for another version? */
+function anyEdge(
+  edges: AuditEdge[] | undefined,
+  criterion: number,
+  backward: boolean,
+  version: string | null,
+): boolean {
+  for (const edge of edges ?? [])
+    if (hasCriterion(edge.criteria, criterion) && (backward ? edge.from : edge.to) !== version) return true;
+  return false;
 }
 
 /**
@@ -203,7 +243,12 @@ function searchDirected(
  * the root right after the target (the root is the smallest version), so that edge is
  * the answer. Ties among direct edges fall to the origin order, as in the full search.
  */
-function directToRoot(graph: AuditGraph, criterion: number, version: string, mode: SearchMode): AuditEdge | undefined {
+function directToRoot(
+  graph: AuditGraph,
+  criterion: number,
+  version: string,
+  mode: SearchMode,
+): AuditEdge | typeof NO_EDGE | undefined {
   let best: AuditEdge | undefined;
   let bestCaveat: number = Infinity;
   let otherCaveat: number = Infinity;
@@ -216,8 +261,12 @@ function directToRoot(graph: AuditGraph, criterion: number, version: string, mod
       bestCaveat = c;
     }
   }
+  if (best === undefined && otherCaveat === Infinity) return NO_EDGE;
   return best && bestCaveat <= otherCaveat ? best : undefined;
 }
+
+/** directToRoot's answer when no edge carrying the criterion enters the version from another one. */
+const NO_EDGE = Symbol('no edge');
 
 /** Search for `criterion` at `version` (canonical). Paths are returned root-first. */
 export function searchAuditGraph(
@@ -230,10 +279,20 @@ export function searchAuditGraph(
   fastPath = true,
 ): SearchResult {
   const direct = fastPath ? directToRoot(graph, criterion, version, mode) : undefined;
-  if (direct) return { ok: true, path: [direct], caveat: edgeCaveat(direct.origin, mode) };
-  const back = searchDirected(graph.backward, true, criterion, version, null, mode, scheme);
-  if (!(back instanceof Set)) return { ok: true, path: [...back.path].reverse(), caveat: back.caveat };
-  const fwd = searchDirected(graph.forward, false, criterion, null, version, mode, scheme);
+  if (direct !== undefined && direct !== NO_EDGE)
+    return { ok: true, path: [direct], caveat: edgeCaveat(direct.origin, mode) };
+  // Without an edge to follow, a search visits only where it starts (the common failure:
+  // an exemption for a weaker criterion only); no queue is built for it.
+  const back =
+    direct === NO_EDGE
+      ? new Set<string | null>([version])
+      : searchDirected(graph.backward, true, criterion, version, null, mode, scheme);
+  // Backward, the chain from the target ends at the root: already root-first.
+  if (!(back instanceof Set)) return { ok: true, path: back.path, caveat: back.caveat };
+  const fwd =
+    fastPath && !anyEdge(graph.forward.get(null), criterion, false, null)
+      ? new Set<string | null>([null])
+      : searchDirected(graph.forward, false, criterion, null, version, mode, scheme);
   // The forward search must fail too; if it somehow did not, report what the root reaches anyway.
   const reachableFromRoot = fwd instanceof Set ? fwd : new Set<string | null>([null]);
   return { ok: false, reachableFromRoot, reachableFromTarget: back };

@@ -17,7 +17,7 @@ import type { CrateFactsProvider } from './facts.js';
 import { resolveManifest, type ResolvedManifest } from './inherit.js';
 import { CargoLockIndex, assignPathDirs } from './lock-index.js';
 import type { CargoLock, CargoLockPackage } from './lock.js';
-import { parseCargoManifest, type CargoDepDecl } from './manifest.js';
+import { parseCargoManifest, type CargoDepDecl, type CargoManifest } from './manifest.js';
 import { normalizeRelDir } from './paths.js';
 import { classifySource, vetVersion } from './source.js';
 import { findWorkspaceMembers } from './workspace.js';
@@ -31,6 +31,11 @@ export interface BuildCargoGraphInput {
   crateFacts?: CrateFactsProvider;
   /** CARGO_BUILD_TARGET: overrides the config's `[build] target`. */
   buildTarget?: string | string[];
+  /**
+   * `parseCargoManifest(manifests[dir], dir)` for some keys, when the caller already parsed
+   * them (readCargoInputs does, to follow path dependencies): not parsed twice.
+   */
+  parsedManifests?: ReadonlyMap<string, CargoManifest>;
 }
 
 interface Ctx {
@@ -73,7 +78,8 @@ function makeContext(input: BuildCargoGraphInput): Ctx {
   const parsed = new Map<string, ReturnType<typeof parseCargoManifest>>();
   for (const [dir, text] of Object.entries(input.manifests)) {
     const rel = normalizeRelDir(dir);
-    parsed.set(rel, parseCargoManifest(text, rel));
+    const known = rel === dir ? input.parsedManifests?.get(dir) : undefined;
+    parsed.set(rel, known ?? parseCargoManifest(text, rel));
   }
   const root = parsed.get('');
   if (!root) throw new VetError('INVALID_ARGUMENT', 'buildCargoGraph needs the root Cargo.toml (key "")');

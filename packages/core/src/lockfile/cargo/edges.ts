@@ -73,7 +73,9 @@ export function platformsOf(decls: readonly { target?: string }[]): EdgeConditio
 
 /** The declarations that can have produced this locked dependency. */
 export function matchingDecls(decls: readonly CargoDepDecl[], t: LockedTarget): CargoDepDecl[] {
-  const byName = decls.filter((d) => d.package === t.name);
+  const byName = declsNamed(decls, t.name);
+  // One declaration is the answer whichever way the tests below go: no requirement to check.
+  if (byName.length <= 1) return [...byName];
   if (t.pathDir !== undefined) {
     const byPath = byName.filter((d) => d.path === t.pathDir);
     if (byPath.length > 0) return byPath;
@@ -81,5 +83,22 @@ export function matchingDecls(decls: readonly CargoDepDecl[], t: LockedTarget): 
   const byReq = byName.filter((d) => cargoReqMatches(d.version, t.version));
   const nonPath = byReq.filter((d) => d.path === undefined);
   if (t.pathDir === undefined && nonPath.length > 0) return nonPath;
-  return byReq.length > 0 ? byReq : byName;
+  return byReq.length > 0 ? byReq : [...byName];
+}
+
+/** Declarations indexed by package name once per list (a manifest is asked once per locked dependency). */
+const byNameCache = new WeakMap<readonly CargoDepDecl[], Map<string, CargoDepDecl[]>>();
+
+function declsNamed(decls: readonly CargoDepDecl[], name: string): CargoDepDecl[] {
+  let index = byNameCache.get(decls);
+  if (index === undefined) {
+    index = new Map();
+    for (const d of decls) {
+      const list = index.get(d.package);
+      if (list === undefined) index.set(d.package, [d]);
+      else list.push(d);
+    }
+    byNameCache.set(decls, index);
+  }
+  return index.get(name) ?? [];
 }

@@ -9,10 +9,11 @@
  *     the version is the source spec itself (`cfg@github:o/cfg#<sha>`).
  *   - workspace members: `workspace:<dir>` (`workspace:.` for the root project).
  *   - other local packages: `<kind>:<url>` such as `file:../lib`.
- * Edge and path de-duplication use Sets so large lockfiles stay linear.
+ * Edge and path de-duplication scan the few edges and paths a node has, and switch to Sets
+ * past a handful so large lockfiles stay linear (issue 12: a key string and two Sets per node
+ * were most of the builder's garbage).
  */
 import type {
-  DependencyEdge,
   DependencyGraph,
   EdgeKind,
   Integrity,
@@ -58,8 +59,17 @@ export function nodeIdFor(input: NodeInput): string {
 
 interface Draft {
   node: PackageNode;
-  edgeKeys: Set<string>;
-  pathSet: Set<string>;
+  /** Keys of `node.deps`, built once it holds LINEAR_MAX edges. */
+  edgeKeys: Set<string> | undefined;
+  /** `node.paths` as a Set, built once it holds LINEAR_MAX paths. */
+  pathSet: Set<string> | undefined;
+}
+
+/** Up to this many edges or paths, a duplicate is found by scanning. */
+const LINEAR_MAX = 16;
+
+function edgeKey(to: string, kind: EdgeKind, alias: string | undefined): string {
+  return `${to}\u0000${kind}\u0000${alias ?? ''}`;
 }
 
 export class GraphBuilder {
@@ -90,11 +100,17 @@ export class GraphBuilder {
     const target = this.drafts.get(to);
     if (draft === undefined || target === undefined) return;
     const alias = usedName !== undefined && usedName !== target.node.name ? usedName : undefined;
-    const key = `${to}\u0000${kind}\u0000${alias ?? ''}`;
-    if (draft.edgeKeys.has(key)) return;
-    draft.edgeKeys.add(key);
-    const edge: DependencyEdge = alias === undefined ? { to, kind } : { to, kind, alias };
-    draft.node.deps.push(edge);
+    const deps = draft.node.deps;
+    if (deps.length < LINEAR_MAX) {
+      const a = alias ?? '';
+      for (const d of deps) if (d.to === to && d.kind === kind && (d.alias ?? '') === a) return;
+    } else {
+      const keys = (draft.edgeKeys ??= new Set(deps.map((d) => edgeKey(d.to, d.kind, d.alias))));
+      const key = edgeKey(to, kind, alias);
+      if (keys.has(key)) return;
+      keys.add(key);
+    }
+    deps.push(alias === undefined ? { to, kind } : { to, kind, alias });
   }
 
   warn(message: string): void {
@@ -127,7 +143,7 @@ function newDraft(id: string, input: NodeInput): Draft {
   if (input.deprecated !== undefined) node.deprecated = input.deprecated;
   if (input.hasInstallScript === true) node.hasInstallScript = true;
   if (input.platform !== undefined) node.platform = input.platform;
-  const draft: Draft = { node, edgeKeys: new Set(), pathSet: new Set() };
+  const draft: Draft = { node, edgeKeys: undefined, pathSet: undefined };
   if (input.path !== undefined) addPathTo(draft, input.path);
   return draft;
 }
@@ -149,7 +165,13 @@ function mergeInto(draft: Draft, input: NodeInput): void {
 }
 
 function addPathTo(draft: Draft, path: string): void {
-  if (draft.pathSet.has(path)) return;
-  draft.pathSet.add(path);
-  (draft.node.paths ??= []).push(path);
+  const paths = (draft.node.paths ??= []);
+  if (paths.length < LINEAR_MAX) {
+    if (paths.includes(path)) return;
+  } else {
+    const set = (draft.pathSet ??= new Set(paths));
+    if (set.has(path)) return;
+    set.add(path);
+  }
+  paths.push(path);
 }

@@ -12,11 +12,14 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 export function parseSri(value: unknown): Integrity[] {
   if (typeof value !== 'string') return [];
   const out: Integrity[] = [];
-  for (const token of value.trim().split(/\s+/)) {
+  const text = value.trim();
+  // Usually one token: no regex split for it.
+  for (const token of /\s/.test(text) ? text.split(/\s+/) : [text]) {
     const dash = token.indexOf('-');
     if (dash <= 0) continue;
     const algo = token.slice(0, dash).toLowerCase();
-    const digest = token.slice(dash + 1).split('?')[0] ?? '';
+    const query = token.indexOf('?', dash + 1);
+    const digest = query < 0 ? token.slice(dash + 1) : token.slice(dash + 1, query);
     if (!ALGO.test(algo) || !BASE64.test(digest)) continue;
     out.push({ algo, digest, encoding: 'base64', covers: 'npm-tarball' });
   }

@@ -61,6 +61,8 @@ export function workspacePatterns(manifest: { workspaces?: unknown } | undefined
 
 /** Normalise a relative directory: no `./`, no trailing `/`, `.` → ''. */
 export function normalizeDir(dir: string): string {
+  // Most directories are already normal: returned as they are, without splitting.
+  if (!NEEDS_NORMALIZING.test(dir)) return dir;
   const parts: string[] = [];
   for (const part of dir.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;
@@ -69,6 +71,9 @@ export function normalizeDir(dir: string): string {
   }
   return parts.join('/');
 }
+
+/** A backslash, an empty segment (`//`, leading or trailing `/`) or a `.`/`..` segment. */
+const NEEDS_NORMALIZING = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
 
 export function joinDir(base: string, rel: string): string {
   return normalizeDir(base === '' ? rel : `${base}/${rel}`);

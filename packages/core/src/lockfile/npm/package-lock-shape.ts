@@ -66,11 +66,21 @@ export function packagesShapeProblems(doc: Json, version: number, text: string, 
   }
   const packages = doc['packages'];
   if (!c.object('packages', 'packages', packages)) return c.problems;
-  for (const [key, e] of Object.entries(packages)) {
+  for (const key of Object.keys(packages)) {
+    const e = packages[key];
+    // The common case, an entry of the right shape, builds no JSON path.
+    if (isRecord(e) && fieldsOk(e, OBJECT_FIELDS)) continue;
     const where = at('packages', key);
     if (c.object(where, key, e)) c.fields(where, key, e, OBJECT_FIELDS);
   }
   return c.problems;
+}
+
+/** True when `Collector.fields` would find nothing to report. */
+function fieldsOk(e: Json, objects: readonly string[]): boolean {
+  for (const f of STRING_FIELDS) if (Object.hasOwn(e, f) && typeof e[f] !== 'string') return false;
+  for (const f of objects) if (Object.hasOwn(e, f) && !isRecord(e[f])) return false;
+  return true;
 }
 
 /** v1 (and pre-npm-5): a nested `dependencies` tree of entry objects. */
@@ -106,9 +116,11 @@ export function containerShapeProblems(doc: Json, keys: readonly string[], text:
       c.add(key, key, `must be a mapping, found ${kindOf(value)}`, `\n${key}:`);
       continue;
     }
-    for (const [name, entry] of Object.entries(value))
+    for (const name of Object.keys(value)) {
+      const entry = value[name];
       if (!isRecord(entry) && !Array.isArray(entry))
         c.add(at(key, name), name, `must be a mapping, found ${kindOf(entry)}`, `${name}:`);
+    }
   }
   return c.problems;
 }

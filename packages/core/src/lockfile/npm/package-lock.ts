@@ -9,7 +9,7 @@
 import type { DependencyGraph, EdgeKind } from '../../graph.js';
 import { GraphBuilder, type NodeInput } from './builder.js';
 import { parseSri } from './integrity.js';
-import { isInstallPath, nameFromInstallPath, resolveFromInstallPath } from './install-paths.js';
+import { InstallPathIndex, isInstallPath, nameFromInstallPath } from './install-paths.js';
 import { normalizeDir, workspaceMatcher, workspacePatterns, type NpmManifests } from './manifest.js';
 import { v1InstallEntries } from './package-lock-v1.js';
 import { dependenciesShapeProblems, packagesShapeProblems } from './package-lock-shape.js';
@@ -24,7 +24,7 @@ import {
   lineOf,
   parseError,
   parseJsonText,
-  stringMap,
+  stringKeys,
   unsupported,
   type Json,
 } from './text.js';
@@ -42,7 +42,7 @@ export function parsePackageLock(text: string, fileName: string, manifests?: Npm
     const b = new GraphBuilder();
     checkShape(doc, version, text, fileName);
     if ((version === 2 || version === 3) && isRecord(doc['packages'])) {
-      walkInstallTree(new Map(Object.entries(doc['packages'])), b);
+      walkInstallTree(entryMap(doc['packages']), b);
       return b.build(fileName, `${kind} v${version}`);
     }
     if (version === 1 || version === undefined || version === 2) {
@@ -76,6 +76,12 @@ function checkShape(doc: Json, version: unknown, text: string, fileName: string)
   }
 }
 
+function entryMap(packages: Json): Map<string, unknown> {
+  const entries = new Map<string, unknown>();
+  for (const path of Object.keys(packages)) entries.set(path, packages[path]);
+  return entries;
+}
+
 /** One pass creates a node per install path, a second adds the edges. */
 function walkInstallTree(entries: Map<string, unknown>, b: GraphBuilder): void {
   const root = asRecord(entries.get(''));
@@ -91,15 +97,15 @@ function walkInstallTree(entries: Map<string, unknown>, b: GraphBuilder): void {
     if (!ids.has(target))
       ids.set(target, b.addNode({ name: target, version: '', source: { kind: 'file', url: target } }));
   }
-  const lookup = (from: string, dep: string): string | undefined => {
-    const found = resolveFromInstallPath((p) => entries.has(p), from, dep);
-    if (found === undefined) return undefined;
-    return ids.get(links.get(found) ?? found);
-  };
+  const tree = new InstallPathIndex(entries);
   for (const [path, id] of ids) {
     const e = asRecord(entries.get(path));
     const member = path === '' || (!isInstallPath(path) && isMember(path));
-    addEntryEdges(b, id, path, e, member, lookup);
+    const resolve = tree.resolverFor(path);
+    addEntryEdges(b, id, path, e, member, (dep) => {
+      const found = resolve(dep);
+      return found === undefined ? undefined : ids.get(links.get(found) ?? found);
+    });
   }
 }
 
@@ -138,23 +144,30 @@ function addEntryEdges(
   path: string,
   e: Json,
   member: boolean,
-  lookup: (from: string, dep: string) => string | undefined,
+  lookup: (dep: string) => string | undefined,
 ): void {
-  const peerMeta = asRecord(e['peerDependenciesMeta']);
-  const sections: Array<[string, EdgeKind]> = [
-    ['dependencies', 'normal'],
-    ['optionalDependencies', 'optional'],
-    ['peerDependencies', 'peer'],
-  ];
   // Only the project's own manifests install their devDependencies.
-  if (member) sections.push(['devDependencies', 'dev']);
+  const sections = member ? MEMBER_SECTIONS : SECTIONS;
   for (const [section, kind] of sections) {
-    for (const dep of Object.keys(stringMap(e[section]))) {
-      const to = lookup(path, dep);
+    const deps = e[section];
+    if (deps === undefined) continue;
+    for (const dep of stringKeys(deps)) {
+      const to = lookup(dep);
       if (to !== undefined) b.addEdge(id, to, kind, dep);
-      else if (kind !== 'optional' && !(kind === 'peer' && asRecord(peerMeta[dep])['optional'] === true)) {
+      else if (kind !== 'optional' && !(kind === 'peer' && optionalPeer(e, dep))) {
         b.warn(`${path || 'root'}: ${section} "${dep}" is not installed at any node_modules path`);
       }
     }
   }
+}
+
+const SECTIONS: ReadonlyArray<readonly [string, EdgeKind]> = [
+  ['dependencies', 'normal'],
+  ['optionalDependencies', 'optional'],
+  ['peerDependencies', 'peer'],
+];
+const MEMBER_SECTIONS: ReadonlyArray<readonly [string, EdgeKind]> = [...SECTIONS, ['devDependencies', 'dev']];
+
+function optionalPeer(e: Json, dep: string): boolean {
+  return asRecord(asRecord(e['peerDependenciesMeta'])[dep])['optional'] === true;
 }

@@ -18,6 +18,8 @@ function stringList(v: unknown): string[] | undefined {
 /** The constraint of a package.json-shaped entry, or undefined when it installs everywhere. */
 export function npmPlatformOf(entry: Json | undefined): PlatformConstraint | undefined {
   if (entry === undefined || !isRecord(entry)) return undefined;
+  // Most entries install everywhere: no object to build.
+  if (entry['os'] === undefined && entry['cpu'] === undefined && entry['libc'] === undefined) return undefined;
   const out: PlatformConstraint = {};
   for (const f of FIELDS) {
     const list = stringList(entry[f]);

@@ -34,9 +34,35 @@ function outside(): never {
   throw new OutsideSubset();
 }
 
+/**
+ * Line facts every step asks about (indentation, blank or comment, `---`) are computed once per
+ * line up front: a cold process runs this reader in V8's interpreter, where the three
+ * indentation scans and the calls per line were most of its cost (issue 12).
+ */
 class Reader {
   private i = 0;
-  constructor(private readonly lines: string[]) {}
+  private readonly indents: Int32Array;
+  private readonly blank: Uint8Array;
+  private readonly docStart: Uint8Array;
+
+  constructor(private readonly lines: string[]) {
+    const n = lines.length;
+    this.indents = new Int32Array(n);
+    this.blank = new Uint8Array(n);
+    this.docStart = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const line = lines[k]!;
+      let ind = 0;
+      while (line.charCodeAt(ind) === 32) ind++;
+      this.indents[k] = ind;
+      const c = line.charCodeAt(ind);
+      // After the spaces, a visible ASCII character decides; anything else (the end, other
+      // whitespace) takes the exact test, `trimStart()` empty or a comment.
+      if (c > 32 && c < 127) this.blank[k] = c === 35 /* # */ ? 1 : 0;
+      else this.blank[k] = isBlankOrComment(line) ? 1 : 0;
+      if (c === 45 && ind === 0 && line.startsWith('---') && line.slice(3).trim() === '') this.docStart[k] = 1;
+    }
+  }
 
   documents(): unknown[] {
     const docs: unknown[] = [];
@@ -44,7 +70,7 @@ class Reader {
     if (this.isDocStart()) this.nextDocStart();
     for (;;) {
       if (this.i >= this.lines.length || this.isDocStart()) outside(); // an empty document
-      if (indentOf(this.lines[this.i]!) !== 0) outside();
+      if (this.indents[this.i] !== 0) outside();
       docs.push(this.node(0, 0));
       if (this.i >= this.lines.length) return docs;
       if (!this.isDocStart()) outside();
@@ -53,8 +79,7 @@ class Reader {
   }
 
   private isDocStart(): boolean {
-    const l = this.lines[this.i];
-    return l !== undefined && l.startsWith('---') && l.slice(3).trim() === '';
+    return this.docStart[this.i] === 1;
   }
 
   private nextDocStart(): void {
@@ -64,12 +89,11 @@ class Reader {
 
   /** Moves past blank and comment-only lines; a `...`, `%` directive or stray `---x` is outside. */
   private skipBlank(): void {
-    for (; this.i < this.lines.length; this.i++) {
+    const n = this.lines.length;
+    while (this.i < n && this.blank[this.i] === 1) this.i++;
+    if (this.i < n) {
       const l = this.lines[this.i]!;
-      const t = l.trimStart();
-      if (t === '' || t.startsWith('#')) continue;
       if (l.startsWith('...') || l.startsWith('%')) outside();
-      return;
     }
   }
 
@@ -81,10 +105,11 @@ class Reader {
 
   private map(indent: number, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    while (this.i < this.lines.length && !this.isDocStart()) {
-      const line = this.lines[this.i]!;
-      const ind = indentOf(line);
+    const lines = this.lines;
+    while (this.i < lines.length && this.docStart[this.i] === 0) {
+      const ind = this.indents[this.i]!;
       if (ind < indent) break;
+      const line = lines[this.i]!;
       if (ind > indent || isSeqItem(line, indent)) outside();
       const { key, rest } = splitKey(line, indent);
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') outside();
@@ -96,9 +121,10 @@ class Reader {
 
   private seq(indent: number, depth: number): unknown[] {
     const out: unknown[] = [];
-    while (this.i < this.lines.length && !this.isDocStart()) {
-      const line = this.lines[this.i]!;
-      const ind = indentOf(line);
+    const lines = this.lines;
+    while (this.i < lines.length && this.docStart[this.i] === 0) {
+      const line = lines[this.i]!;
+      const ind = this.indents[this.i]!;
       if (ind < indent || (ind === indent && !isSeqItem(line, indent))) break;
       if (ind > indent) outside();
       const rest = line.slice(indent + 1).trim();
@@ -113,12 +139,11 @@ class Reader {
   /** The value of `key:` or `-` with nothing after it: a deeper block, a sequence, or null. */
   private nested(indent: number, depth: number, inMap: boolean): unknown {
     this.skipBlank();
-    const line = this.lines[this.i];
-    if (line === undefined || this.isDocStart()) return null;
-    const ind = indentOf(line);
+    if (this.i >= this.lines.length || this.isDocStart()) return null;
+    const ind = this.indents[this.i]!;
     if (ind > indent) return this.node(ind, depth + 1);
     // `key:` followed by `- item` at the key's own indent is that key's sequence.
-    if (inMap && ind === indent && isSeqItem(line, indent)) return this.seq(indent, depth + 1);
+    if (inMap && ind === indent && isSeqItem(this.lines[this.i]!, indent)) return this.seq(indent, depth + 1);
     return null;
   }
 
@@ -126,16 +151,15 @@ class Reader {
   private inline(rest: string, indent: number): unknown {
     const value = scalarOrFlow(rest);
     this.skipBlank();
-    const next = this.lines[this.i];
-    if (next !== undefined && !this.isDocStart() && indentOf(next) > indent) outside();
+    if (this.i < this.lines.length && !this.isDocStart() && this.indents[this.i]! > indent) outside();
     return value;
   }
 }
 
-function indentOf(line: string): number {
-  let n = 0;
-  while (line.charCodeAt(n) === 32) n++;
-  return n;
+/** `line.trimStart()` is empty or starts with `#`. */
+function isBlankOrComment(line: string): boolean {
+  const t = line.trimStart();
+  return t === '' || t.startsWith('#');
 }
 
 function isSeqItem(line: string, indent: number): boolean {
@@ -326,14 +350,17 @@ class Flow {
       if (/[,[\]{}]/.test(key) || !isPlainKey(key)) outside();
       this.i = at;
     }
-    if (this.s.slice(this.i, this.i + 2) !== ': ') outside();
+    if (!this.s.startsWith(': ', this.i)) outside();
     this.i += 2;
     return key;
   }
 
   private plain(): unknown {
     const start = this.i;
-    while (this.i < this.s.length && !',[]{}'.includes(this.s[this.i]!)) this.i++;
+    // To the next `,[]{}` natively (an integrity hash is ~90 characters).
+    FLOW_PLAIN.lastIndex = start;
+    FLOW_PLAIN.test(this.s);
+    this.i = FLOW_PLAIN.lastIndex;
     const text = this.s.slice(start, this.i).trim();
     if (text === '' || /^[-?:](\s|$)|^[#&*!|>'"%@`]/.test(text) || /\s#|: |:$/.test(text)) outside();
     return plainScalar(text);
@@ -343,6 +370,9 @@ class Flow {
     while (this.s[this.i] === ' ') this.i++;
   }
 }
+
+/** A flow collection's plain scalar runs to the next of these (sticky: `test` moves lastIndex past it). */
+const FLOW_PLAIN = /[^,[\]{}]*/y;
 
 /** `out[key] = v` as an own property even for `__proto__`, exactly as the `yaml` package builds it. */
 function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {

@@ -109,9 +109,9 @@ class PnpmReader {
 
   read(): void {
     const importers = this.importers();
-    const linkNames = importerLinkNames(importers);
-    for (const dir of Object.keys(importers)) {
-      const path = normalizeDir(dir);
+    const dirs = Object.keys(importers).map((dir) => [dir, normalizeDir(dir)] as const);
+    const linkNames = importerLinkNames(importers, dirs);
+    for (const [dir, path] of dirs) {
       const manifest = this.manifests[path];
       const name = manifest?.name ?? linkNames.get(path) ?? dir;
       this.importerIds.set(
@@ -120,17 +120,15 @@ class PnpmReader {
       );
     }
     const packages = asRecord(this.doc['packages']);
-    for (const [key, raw] of Object.entries(packages)) this.addPackage(key, asRecord(raw));
+    for (const key of Object.keys(packages)) this.addPackage(key, asRecord(packages[key]));
     // 9.0 keeps the graph in `snapshots`, keyed with peer/patch suffixes; 5/6 keep it in `packages`.
     const graph = this.major === 9 ? asRecord(this.doc['snapshots']) : packages;
     if (this.major === 9) for (const key of Object.keys(graph)) this.addSnapshot(key, packages);
-    for (const [key, raw] of Object.entries(graph)) {
+    for (const key of Object.keys(graph)) {
       const from = this.keyIds.get(key);
-      if (from !== undefined) this.addEdges(from, asRecord(raw), '', false);
+      if (from !== undefined) this.addEdges(from, asRecord(graph[key]), '', false);
     }
-    for (const [dir, raw] of Object.entries(importers)) {
-      this.addEdges(this.importerIds.get(normalizeDir(dir)) as string, asRecord(raw), normalizeDir(dir), true);
-    }
+    for (const [dir, path] of dirs) this.addEdges(this.importerIds.get(path)!, asRecord(importers[dir]), path, true);
   }
 
   /** 5.x single-project lockfiles keep the root's maps at top level instead of `importers`. */
@@ -194,7 +192,10 @@ class PnpmReader {
     for (const [section, kind] of SECTIONS) {
       // Only importers install devDependencies; packages never carry them in pnpm lockfiles.
       if (kind === 'dev' && !isImporter) continue;
-      for (const [name, raw] of Object.entries(asRecord(entry[section]))) {
+      const deps = entry[section];
+      if (!isRecord(deps)) continue;
+      for (const name of Object.keys(deps)) {
+        const raw = deps[name];
         const value = isRecord(raw) ? asString(raw['version']) : asString(raw);
         if (value === undefined) continue;
         const to = this.resolveRef(name, value, dir);
@@ -216,6 +217,8 @@ class PnpmReader {
         this.b.addNode({ name, version: '', source: { kind: 'link', url: `link:${target}` } })
       );
     }
+    // depKeyCandidates, first known; 9.0 spelled out (no array per dependency).
+    if (this.major === 9) return this.keyIds.get(`${name}@${value}`) ?? this.keyIds.get(value);
     for (const key of depKeyCandidates(name, value, this.major)) {
       const id = this.keyIds.get(key);
       if (id !== undefined) return id;
@@ -225,13 +228,17 @@ class PnpmReader {
 }
 
 /** target importer dir → the dependency name another importer links it by (its package name). */
-function importerLinkNames(importers: Json): Map<string, string> {
+function importerLinkNames(importers: Json, dirs: ReadonlyArray<readonly [string, string]>): Map<string, string> {
   const names = new Map<string, string>();
-  for (const [dir, raw] of Object.entries(importers)) {
+  for (const [dir, path] of dirs) {
+    const raw = asRecord(importers[dir]);
     for (const [section] of SECTIONS) {
-      for (const [name, ref] of Object.entries(asRecord(asRecord(raw)[section]))) {
+      const deps = raw[section];
+      if (!isRecord(deps)) continue;
+      for (const name of Object.keys(deps)) {
+        const ref = deps[name];
         const value = isRecord(ref) ? asString(ref['version']) : asString(ref);
-        if (value?.startsWith('link:')) names.set(joinDir(normalizeDir(dir), value.slice(5)), name);
+        if (value?.startsWith('link:')) names.set(joinDir(path, value.slice(5)), name);
       }
     }
   }
@@ -249,6 +256,6 @@ function pnpmSource(resolution: Json, key: string, version: string): PackageSour
   }
   const tarball = asString(resolution['tarball']);
   if (tarball !== undefined) return classifyResolved(tarball);
-  if (/^(file|link):/.test(version)) return classifyResolved(version);
+  if (version.startsWith('file:') || version.startsWith('link:')) return classifyResolved(version);
   return { kind: 'registry' };
 }

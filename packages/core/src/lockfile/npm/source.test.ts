@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBerryChecksum, parseSri, sha1FromResolvedFragment } from './integrity.js';
 import { normalizeDir, workspaceMatcher } from './manifest.js';
@@ -30,6 +31,55 @@ describe('classifyResolved', () => {
       '0123456789abcdef0123456789abcdef01234567',
     );
     expect(isRegistryTarballUrl('https://x.invalid/x.tgz')).toBe(false);
+  });
+
+  it('isRegistryTarballUrl agrees with the plain definition (path before ?/# has /-/ and ends in .tgz)', () => {
+    const reference = (url: string): boolean => {
+      const path = url.split(/[?#]/)[0] ?? '';
+      return /^https?:\/\//i.test(url) && path.includes('/-/') && path.endsWith('.tgz');
+    };
+    const piece = fc.constantFrom(
+      'https://',
+      'HTTP://',
+      'h',
+      'x',
+      '/',
+      '-',
+      '/-/',
+      '.tgz',
+      '.tg',
+      'z',
+      '?',
+      '#',
+      '?a.tgz',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
+        const url = parts.join('');
+        expect(isRegistryTarballUrl(url)).toBe(reference(url));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('normalizeDir returns a directory without `.`, `..`, empty segments or backslashes as it is', () => {
+    const reference = (dir: string): string => {
+      const parts: string[] = [];
+      for (const part of dir.replace(/\\/g, '/').split('/')) {
+        if (part === '' || part === '.') continue;
+        if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+        else parts.push(part);
+      }
+      return parts.join('/');
+    };
+    const piece = fc.constantFrom('a', 'b.c', '.', '..', '...', '.a', '/', '\\', 'x..');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const dir = parts.join('');
+        expect(normalizeDir(dir)).toBe(reference(dir));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('splits name@rest after index 0', () => {

@@ -33,9 +33,16 @@ function gitCommit(url: string): string | undefined {
  * tarball (MANIFEST "Host names"): the fetcher maps it onto the configured registry.
  */
 export function isRegistryTarballUrl(url: string): boolean {
-  const path = url.split(/[?#]/)[0] ?? '';
-  return /^https?:\/\//i.test(url) && path.includes('/-/') && path.endsWith('.tgz');
+  if (!HTTP.test(url)) return false;
+  // The path is what comes before the first `?` or `#` (indexOf: no array per lockfile entry).
+  const q = url.indexOf('?');
+  const h = url.indexOf('#');
+  const end = q < 0 ? (h < 0 ? url.length : h) : h < 0 ? q : Math.min(q, h);
+  const dash = url.indexOf('/-/');
+  return dash >= 0 && dash + 3 <= end && end >= 4 && url.startsWith('.tgz', end - 4);
 }
+
+const HTTP = /^https?:\/\//i;
 
 /**
  * Classify an npm/yarn-v1 `resolved` value (or a v1 `version` spec). `undefined` means the lockfile
@@ -43,6 +50,8 @@ export function isRegistryTarballUrl(url: string): boolean {
  */
 export function classifyResolved(resolved: string | undefined): PackageSource {
   if (resolved === undefined || resolved === '') return { kind: 'registry' };
+  // Most entries: an http(s) URL, which none of the prefixes below can start.
+  if (HTTP.test(resolved)) return classifyHttp(resolved);
   if (GIT_PREFIX.test(resolved)) {
     const commit = gitCommit(resolved);
     return { kind: 'git', url: resolved, ...(commit === undefined ? {} : { commit }) };
@@ -51,7 +60,6 @@ export function classifyResolved(resolved: string | undefined): PackageSource {
   if (resolved.startsWith('link:')) return { kind: 'link', url: resolved };
   if (resolved.startsWith('workspace:')) return { kind: 'workspace', url: resolved };
   if (resolved.startsWith('portal:')) return { kind: 'link', url: resolved };
-  if (/^https?:\/\//i.test(resolved)) return classifyHttp(resolved);
   if (/^[a-z][a-z0-9+.-]*:/i.test(resolved)) return { kind: 'unknown', url: resolved };
   // A bare relative or absolute path: npm writes folder and tarball deps this way.
   return { kind: 'file', url: resolved };

@@ -102,3 +102,11 @@ export function stringMap(v: unknown): Record<string, string> {
   for (const [k, val] of Object.entries(v)) if (typeof val === 'string') out[k] = val;
   return out;
 }
+
+/** Keys of a `{name: string}` map whose values are strings: `Object.keys(stringMap(v))` without the copy. */
+export function stringKeys(v: unknown): string[] {
+  if (!isRecord(v)) return [];
+  const keys = Object.keys(v);
+  for (const k of keys) if (typeof v[k] !== 'string') return keys.filter((key) => typeof v[key] === 'string');
+  return keys;
+}

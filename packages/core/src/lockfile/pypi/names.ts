@@ -24,8 +24,12 @@ export function pypiFileKind(fileName: string | undefined): HashCovers {
 /** Last path segment of a URL or path, without query or fragment. */
 export function fileNameOf(urlOrPath: string | undefined): string | undefined {
   if (!urlOrPath) return undefined;
-  const clean = urlOrPath.split(/[?#]/)[0] ?? '';
-  const last = clean.split(/[\\/]/).pop();
+  // By index, without splitting the URL into arrays (uv.lock: one call per wheel).
+  const q = urlOrPath.search(/[?#]/);
+  const end = q < 0 ? urlOrPath.length : q;
+  if (end === 0) return undefined;
+  const slash = Math.max(urlOrPath.lastIndexOf('/', end - 1), urlOrPath.lastIndexOf('\\', end - 1));
+  const last = urlOrPath.slice(slash + 1, end);
   return last ? decodeURIComponent(last) : undefined;
 }
 
