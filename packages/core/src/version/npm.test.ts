@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { versionSchemeFor } from './index.js';
 import { npmVersionScheme as s } from './npm.js';
@@ -22,6 +24,38 @@ describe('npm version scheme', () => {
       `1.0.0@git:${'f'.repeat(40)}`,
     ]);
     expect(s.satisfies(`1.0.0@git:${rev}`, '^1.0.0')).toBe(true);
+  });
+
+  it('validates and orders exactly as node-semver does, plain x.y.z included (property)', () => {
+    // The scheme before plain versions skipped node-semver: the reference.
+    const part = (v: string) => (/@git:[0-9a-f]{40}$/.test(v) ? v.slice(0, v.indexOf('@git:')) : v);
+    const parse = (v: string) => (/^[0-9]/.test(part(v)) ? semver.parse(part(v), { loose: false }) : null);
+    const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const reference = (a: string, b: string) => {
+      const [va, vb] = [parse(a), parse(b)];
+      if (va && vb) return va.compareMain(vb) || va.comparePre(vb) || va.compareBuild(vb) || cmpStr(a, b);
+      return va ? -1 : vb ? 1 : cmpStr(a, b);
+    };
+    const num = fc.oneof(
+      fc.constantFrom('0', '1', '2', '10', '01', '00', '999999999999999', '1000000000000000', '9007199254740993'),
+      fc.nat({ max: 30 }).map(String),
+    );
+    const version = fc
+      .tuple(
+        fc.array(num, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('', '-rc.1', '-0', '-alpha', '+build.5', '-beta+x'),
+        fc.constantFrom('', `@git:${'a'.repeat(40)}`, '@git:abc', 'x', ' ', 'v'),
+      )
+      .map(
+        ([nums, tail, suffix]) => (suffix === 'v' ? 'v' : '') + nums.join('.') + tail + (suffix === 'v' ? '' : suffix),
+      );
+    fc.assert(
+      fc.property(version, version, (a, b) => {
+        expect(s.validate(a) === undefined).toBe(parse(a) !== null);
+        expect(s.compare(a, b)).toBe(reference(a, b));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('orders like node-semver, invalid versions last', () => {
