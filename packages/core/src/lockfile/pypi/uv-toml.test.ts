@@ -198,20 +198,24 @@ const TOKENS = [
   'TRUE',
 ];
 
+/** Escapes and what looks like them, for the inside of strings. */
+const ESCAPES = ['\\', '\\\\', '\\n', '\\"', '\\u00e9', '\\U0001F600', '\\x41', '\\ud800', '\\q', '\t', '"', "'"];
+
 interface Mutation {
   at: number;
-  kind: 'insert' | 'delete' | 'replace' | 'dup-line' | 'drop-line' | 'swap-lines';
+  kind: 'insert' | 'in-string' | 'delete' | 'replace' | 'dup-line' | 'drop-line' | 'swap-lines';
   what: string;
   other: number;
 }
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.nat(),
-  kind: fc.constantFrom('insert', 'delete', 'replace', 'dup-line', 'drop-line', 'swap-lines'),
+  kind: fc.constantFrom('insert', 'in-string', 'delete', 'replace', 'dup-line', 'drop-line', 'swap-lines'),
   what: fc.oneof(
     { arbitrary: fc.constantFrom(...CHARS), weight: 4 },
     { arbitrary: fc.constantFrom(...ODD_CHARS), weight: 1 },
     { arbitrary: fc.constantFrom(...TOKENS), weight: 3 },
+    { arbitrary: fc.constantFrom(...ESCAPES), weight: 2 },
   ),
   other: fc.nat(),
 });
@@ -222,6 +226,12 @@ function mutate(text: string, m: Mutation): string {
   switch (m.kind) {
     case 'insert':
       return text.slice(0, at) + m.what + text.slice(at);
+    case 'in-string': {
+      // Right after a quote: inside a string (or just after one), where escapes matter.
+      const quotes = [...text.matchAll(/"/g)].map((q) => q.index);
+      const q = quotes.length === 0 ? at : quotes[m.other % quotes.length]! + 1;
+      return text.slice(0, q) + m.what + text.slice(q);
+    }
     case 'delete':
       return text.slice(0, at) + text.slice(at + 1 + (m.other % 3));
     case 'replace': {

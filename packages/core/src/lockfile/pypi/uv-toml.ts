@@ -40,6 +40,13 @@ const KEY = /[A-Za-z0-9_-]+ = /y;
 /** A basic string that is its own content: no escapes, no control characters (tab included). */
 // eslint-disable-next-line no-control-regex -- the control characters are the point
 const STRING = /"[^"\\\x00-\x1f\x7f]*"/y;
+/**
+ * A file of `sdist`/`wheels`, most of a uv.lock's lines, in one match; its strings and integer as
+ * STRING and INTEGER read them (the integer is followed by `,`, so read whole).
+ */
+const FILE =
+  // eslint-disable-next-line no-control-regex -- the control characters are the point
+  /\{ url = "([^"\\\x00-\x1f\x7f]*)", hash = "([^"\\\x00-\x1f\x7f]*)", size = (0|[1-9][0-9]{0,14}), upload-time = "([^"\\\x00-\x1f\x7f]*)" \}/y;
 /** Integers that are exact as numbers; a digit, `.`, `_`, `-`, `:`, `e`… after one is left unread, so refused. */
 const INTEGER = /0|[1-9][0-9]{0,14}/y;
 
@@ -188,6 +195,18 @@ function readValue(depth: number): Value {
 /** `{ k = v, k = v }` or `{}`, from its `{`. */
 function readInlineTable(depth: number): Value {
   const out = dict<unknown>();
+  if (text.startsWith('{ url = "', at)) {
+    FILE.lastIndex = at;
+    const m = FILE.exec(text);
+    if (m !== null) {
+      out['url'] = m[1];
+      out['hash'] = m[2];
+      out['size'] = Number(m[3]);
+      out['upload-time'] = m[4];
+      at = FILE.lastIndex;
+      return out;
+    }
+  }
   if (text.charCodeAt(at + 1) === 125) {
     at += 2;
     return out;
