@@ -318,6 +318,41 @@ describe('uv.lock fast path', () => {
     }
   });
 
+  it('leaves every TOML form uv does not write to smol-toml', () => {
+    const lock =
+      'version = 1\nrevision = 3\nrequires-python = ">=3.10"\n\n[[package]]\nname = "a"\nversion = "1.0.0"\n' +
+      'source = { registry = "https://x.example/simple" }\nsdist = { url = "https://x.example/a-1.0.0.tar.gz", ' +
+      'hash = "sha256:00", size = 22760, upload-time = "2025-03-12T01:42:48.764Z" }\nwheels = [\n' +
+      '    { url = "https://x.example/a-1.0.0-py3-none-any.whl", hash = "sha256:11", size = 1, upload-time = "t" },\n]\n';
+    expect(readUvLockToml(lock)).toBeDefined();
+    same(lock);
+    const variants: Array<[string, string]> = [
+      ['CRLF', lock.replaceAll('\n', '\r\n')],
+      ['a BOM', `\uFEFF${lock}`],
+      ['no last line break', lock.slice(0, -1)],
+      ['a comment line', lock.replace('[[package]]', '# c\n[[package]]')],
+      ['a trailing comment', lock.replace('revision = 3', 'revision = 3 # c')],
+      ['a literal string', lock.replace('"a"', "'a'")],
+      ['a multi-line string', lock.replace('"a"', '"""a"""')],
+      ['an escape', lock.replace('"a"', '"\\u0061"')],
+      ['a quoted key', lock.replace('name =', '"name" =')],
+      ['a dotted key', lock.replace('name = "a"', 'name.x = "a"')],
+      ['a float', lock.replace('size = 22760', 'size = 22760.0')],
+      ['a date', lock.replace('"2025-03-12T01:42:48.764Z"', '2025-03-12T01:42:48.764Z')],
+      ['a tab', lock.replace('name = ', 'name =\t')],
+      ['tab indentation', lock.replace('    {', '\t{')],
+      ['a trailing comma in a table', lock.replace('upload-time = "t" }', 'upload-time = "t", }')],
+      ['a `__proto__` key', lock.replace('name =', '__proto__ =')],
+      ['a duplicate key', lock.replace('name = "a"', 'name = "a"\nname = "b"')],
+      ['an unsafe integer', lock.replace('22760', '9007199254740993')],
+    ];
+    for (const [what, text] of variants) {
+      expect(text, what).not.toBe(lock);
+      expect(readUvLockToml(text), what).toBeUndefined();
+      same(text);
+    }
+  });
+
   it('leaves duplicate and redefined keys and tables to smol-toml', () => {
     for (const text of [
       'a = 1\na = 2\n',
