@@ -11,6 +11,7 @@ import { VetError } from '../../errors.js';
 import { PythonGraphBuilder, andMarkers, orMarkers, type PythonLockGraph } from './graph-builder.js';
 import { fileNameOf, normalizePypiName, parseHashSpec } from './names.js';
 import { arrayOfTables, findLine, parseTomlText } from './parse-text.js';
+import { readUvLockToml } from './uv-toml.js';
 import { isTable, str, strings, tables, type Table } from './values.js';
 
 const LOCAL_SOURCES = ['editable', 'virtual', 'directory', 'path'] as const;
@@ -71,7 +72,8 @@ function resolveRef(ref: Table, byName: Map<string, Entry[]>): Entry[] {
 }
 
 export function parseUvLock(text: string, fileName: string): PythonLockGraph {
-  const doc = parseTomlText(text, fileName);
+  // The file as uv writes it by the fast path (uv-toml.ts), anything else by the general parser.
+  const doc = readUvLockToml(text) ?? parseTomlText(text, fileName);
   if (typeof doc.version !== 'number') {
     throw new VetError('PARSE_ERROR', `${fileName}: not a uv.lock (no top-level "version")`, {
       file: fileName,
