@@ -218,9 +218,9 @@ export function exactJsonPaths(v: unknown): KeyPath[] | undefined {
 
 /**
  * A value JSON gives back as it was, other than an object or array. Strings, the bulk of a
- * store, are told first, and the walk asks this before it recurses: a cold `--locked` check
- * runs the walk once, in the interpreter, where each call and key push costs (~5 ms of
- * insomnia's 130 KB store with a call and a push per value).
+ * store, are told first, and the walk asks this before it pushes a key and recurses: a cold
+ * `--locked` check runs the walk once, mostly in the interpreter, where a push, a pop and a
+ * recursive call per value cost (~3–5 ms on insomnia's 130 KB store).
  */
 function exactLeaf(x: unknown): boolean {
   if (typeof x === 'string' || typeof x === 'boolean' || x === null) return true;
