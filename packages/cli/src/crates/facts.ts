@@ -22,7 +22,7 @@ import {
   type DependencyGraph,
   type PackageNode,
 } from '@vet/core';
-import { cargoRegistryCrateFacts, readCargoInputs, tracedReadFileSync } from '@vet/core/node';
+import { cargoRegistryCrateFacts, readCargoInputs, tracedExistsSync, tracedReadFileSync } from '@vet/core/node';
 import { join } from 'node:path';
 import { openCache, writeCacheJson, type VetCache } from '../registry/cache.js';
 import { touch } from '../registry/cache-limit.js';
@@ -46,6 +46,16 @@ export interface CargoGraphOptions {
 const KIND = 'crate-facts';
 const key = (name: string, version: string) => `${name}@${version}`;
 const checksumOf = (n: PackageNode) => n.integrity.find((i) => i.algo === 'sha256' && i.encoding === 'hex')?.digest;
+
+/**
+ * Are there any records? Asked once (through traced-fs, so a cached graph notices the folder
+ * appear): on an empty cache every crate's record is absent, and asking for each one costs a
+ * failed open and a thrown error per crate (~485 for wasmtime) on the cold run and again on
+ * every warm run that checks the observations.
+ */
+function haveRecords(cache: VetCache): boolean {
+  return tracedExistsSync(join(cache.root, KIND));
+}
 
 /** vet's record of a crate; read through traced-fs, so a cached graph notices a record that came or went. */
 function cachedFacts(cache: VetCache, checksum: string): CrateFacts | undefined {
@@ -76,6 +86,7 @@ class FactsBook {
   readonly known = new Map<string, CrateFacts>();
   readonly missed = new Set<string>();
   private readonly fromCargo: (name: string, version: string) => CrateFacts | undefined;
+  private records: boolean | undefined;
 
   constructor(
     readonly cache: VetCache,
@@ -92,11 +103,15 @@ class FactsBook {
     if (facts) return facts;
     if (this.missed.has(k)) return undefined; // nothing learned since (learn() moves it to known)
     const checksum = this.checksums.get(k);
-    facts = (checksum && cachedFacts(this.cache, checksum)) || this.fromCargo(name, version);
+    facts = (checksum && this.hasRecords() && cachedFacts(this.cache, checksum)) || this.fromCargo(name, version);
     if (facts) this.known.set(k, facts);
     else this.missed.add(k);
     return facts;
   };
+
+  private hasRecords(): boolean {
+    return (this.records ??= haveRecords(this.cache));
+  }
 
   learn(n: PackageNode, checksum: string, facts: CrateFacts): void {
     this.known.set(key(n.name, n.version), facts);

@@ -28,6 +28,7 @@ export {
   stillSeen,
   stillSeenSync,
   type Observation,
+  existsSync as tracedExistsSync,
   readFileSync as tracedReadFileSync,
   readFileBytesSync as tracedReadFileBytesSync,
   readdirSync as tracedReaddirSync,
