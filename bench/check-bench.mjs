@@ -124,6 +124,40 @@
 //     - whole run: insomnia cold 373 → 329 ms CPU, astro 636 → 551 (×0.87); warm ×0.96.
 //     - tried and dropped: a version cache (a regex is cheaper), comparing the canonical form
 //       piece by piece (the join and compare cost ~0.2 ms), a cache of quoted keys (no gain).
+//   - lockfile readers and the resolver (lock-speed; CPU time, 12 interleaved runs, load ~2):
+//     - package-lock: install paths indexed by directory (a dependency lookup builds no
+//       candidate strings), edge and path de-duplication by scanning until a node has 16, URL and
+//       SRI handling without arrays, no JSON path for entries of the right shape: insomnia read
+//       46 → 28 ms, GC 45 → 27 ms (cold, profiled).
+//     - pnpm: the YAML nesting pre-scan jumps to quotes, comments and brackets (25 → 4.5 ms on
+//       astro), line facts computed once per line, flow scalars scanned natively, keys walked
+//       instead of entry pairs, importer directories normalised once.
+//     - Cargo: each manifest parsed once (was twice), requirement ranges and answers memoised,
+//       declarations indexed by name, a lone declaration matches without a range, no
+//       localeCompare over every manifest; readers read files synchronously (still traced):
+//       wasmtime's hundreds of manifests each took four thread-pool trips. Graph build 97 → ~35 ms.
+//     - resolver: edge targets indexed once into a flat array, searches without path copies, a
+//       comparator per search or a queue when nothing leaves the start, error context built only
+//       on error: warm resolve on insomnia 19.6 → 16.5 ms; bench/resolve-bench.ts 50k 688 → 599
+//       ms CPU.
+//     - cold CPU ×0.88 (insomnia), ×0.86 (astro), ×0.76 (wasmtime); warm ×0.94–0.98.
+//     - tried and dropped: dictionary-mode objects for YAML maps (no gain).
+//   - npm versions: plain x.y.z validated and ordered without node-semver (its parse was most of
+//     a cold resolver's final sort on astro, 5–12 ms).
+//   - uv.lock (uv-reader): a purpose-built reader for uv.lock as uv writes it (sticky regexes, one
+//     match per wheel/sdist entry, declining to smol-toml on anything else; property-tested
+//     against smol-toml with mutants): ~5 ms instead of ~24 ms in a fresh process. pydantic cold
+//     187 → 153 ms CPU, 1.64x → 1.39x the floor (30 interleaved pairs, load ~3); warm unchanged.
+//   - cold writes (cold-writes): vet's cache writes on a cold run cost ~10 ms of CPU on
+//     insomnia, ~20 on astro, ~4 on wasmtime (graph entry stringify + atomic write without
+//     fsync, the canonical mark's exactness walk and write); writing the string without a buffer
+//     copy bought nothing. Cargo crate-facts records are looked up only if their folder exists
+//     (on an empty cache: a failed open and a thrown error per crate, 485 on wasmtime): −6 %
+//     instructions, −2–4 % CPU cold, −2.5 % warm.
+//   - what stays (cold, insomnia): module loading ~35 ms, reading the lockfile ~28 ms, the
+//     store ~25 ms, resolving ~15 ms, cache writes ~10 ms and GC; the floor has only its two
+//     native-speed parses. A cold run (a fresh CI machine) stays above 1.5x on insomnia and
+//     wasmtime; docs/ci.md keeps vet's cache between CI runs (actions/cache) for that case.
 //   - measured, not changed: V8 flags for a cold run (--always-sparkplug +10 %,
 //     --no-lazy-feedback-allocation +8 %, a larger young generation +4 % wall and +15 % RSS).
 // Needs ../shared/corpus and a built CLI (`pnpm build`); js-yaml and smol-toml are root
