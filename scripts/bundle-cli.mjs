@@ -36,13 +36,16 @@ function buildId() {
  * they cost twice: CommonJS bodies run where they are imported (esbuild hoists them to the top
  * of the chunk: `yaml` alone took ~60 ms of a ~250 ms warm check), and even code that never
  * runs is read and pre-parsed by V8 when its chunk loads (~650 KB of the ~1.4 MB a check
- * loaded; issue 12). Each import is served by a stub with the named functions (and a default
+ * loaded; issue 12). semver too: building its ~100 regular expressions took ~5 ms of every start,
+ * and a check of x.y.z and pre-release versions no longer needs it (core/src/version/npm.ts).
+ * Each import is served by a stub with the named functions (and a default
  * export with the same names as getters, for `import x from`).
  */
 const LAZY = {
   yaml: ['parseAllDocuments'],
   '@yarnpkg/parsers': ['parseSyml'],
   tweetnacl: ['sign'],
+  semver: ['parse', 'satisfies', 'validRange'],
 };
 const lazyFile = (pkg) => `./lazy/${pkg.replace(/[@/]/g, (c) => (c === '@' ? '' : '+'))}.cjs`;
 const lazyModules = {

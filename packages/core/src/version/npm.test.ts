@@ -26,7 +26,7 @@ describe('npm version scheme', () => {
     expect(s.satisfies(`1.0.0@git:${rev}`, '^1.0.0')).toBe(true);
   });
 
-  it('validates and orders exactly as node-semver does, plain x.y.z included (property)', () => {
+  it('validates and orders exactly as node-semver does, x.y.z and pre-releases included (property)', () => {
     // The scheme before plain versions skipped node-semver: the reference.
     const part = (v: string) => (/@git:[0-9a-f]{40}$/.test(v) ? v.slice(0, v.indexOf('@git:')) : v);
     const parse = (v: string) => (/^[0-9]/.test(part(v)) ? semver.parse(part(v), { loose: false }) : null);
@@ -40,21 +40,40 @@ describe('npm version scheme', () => {
       fc.constantFrom('0', '1', '2', '10', '01', '00', '999999999999999', '1000000000000000', '9007199254740993'),
       fc.nat({ max: 30 }).map(String),
     );
+    const ident = fc.oneof(
+      num,
+      fc.constantFrom('alpha', 'beta', 'rc', 'next', 'a1', '1a', '-', '--x', '0a', 'Z', 'z', '', 'α', '0x10'),
+    );
+    const tail = fc.oneof(
+      fc.constant(''),
+      fc.array(ident, { minLength: 1, maxLength: 4 }).map((ids) => `-${ids.join('.')}`),
+      fc.constantFrom('+build.5', '-beta+x', '-rc.1+001', '-'),
+    );
     const version = fc
       .tuple(
         fc.array(num, { minLength: 1, maxLength: 4 }),
-        fc.constantFrom('', '-rc.1', '-0', '-alpha', '+build.5', '-beta+x'),
-        fc.constantFrom('', `@git:${'a'.repeat(40)}`, '@git:abc', 'x', ' ', 'v'),
+        tail,
+        fc.constantFrom('', `@git:${'a'.repeat(40)}`, '@git:abc', 'x', ' ', 'v', `-${'a'.repeat(260)}`),
       )
-      .map(
-        ([nums, tail, suffix]) => (suffix === 'v' ? 'v' : '') + nums.join('.') + tail + (suffix === 'v' ? '' : suffix),
-      );
+      .map(([nums, t, suffix]) => (suffix === 'v' ? 'v' : '') + nums.join('.') + t + (suffix === 'v' ? '' : suffix));
+    // Same x.y.z, different pre-releases: where the identifier order decides.
+    const samePair = fc
+      .tuple(fc.constantFrom('1.0.0', '0.0.1', '2.10.3'), tail, tail)
+      .map(([main, x, y]) => [main + x, main + y] as const);
+    fc.assert(
+      fc.property(samePair, ([a, b]) => {
+        expect(s.compare(a, b)).toBe(reference(a, b));
+      }),
+      { numRuns: 5000 },
+    );
+    const sorted = ['1.0.0', '1.0.0-rc.10', '1.0.0-rc.2', '1.0.0-rc.a', '1.0.0-2', '1.0.0-10', '1.0.0-rc'];
+    expect([...sorted].sort(s.compare)).toEqual([...sorted].sort(reference));
     fc.assert(
       fc.property(version, version, (a, b) => {
         expect(s.validate(a) === undefined).toBe(parse(a) !== null);
         expect(s.compare(a, b)).toBe(reference(a, b));
       }),
-      { numRuns: 5000 },
+      { numRuns: 20_000 },
     );
   });
 
