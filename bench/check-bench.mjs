@@ -108,7 +108,7 @@
 //     −0.3 % each.
 //   - tried and dropped: importing core's modules past its barrels (bin's static code 530 →
 //     173 KB, `vet --version` −7.6 %, but check −3.4 % worse: 42 files instead of 18);
-//     semver required on first use (+1 %: insomnia needs it anyway); Node's built-ins through
+//     Node's built-ins through
 //     `require()` to skip the ESM facade that loads fs's streams (+2.9 %; stdout loads them
 //     anyway).
 //   - the store (store-speed; CPU time, 21 interleaved runs, load average 2–5):
@@ -144,6 +144,11 @@
 //     - tried and dropped: dictionary-mode objects for YAML maps (no gain).
 //   - npm versions: plain x.y.z validated and ordered without node-semver (its parse was most of
 //     a cold resolver's final sort on astro, 5–12 ms).
+//   - semver required on first use: +1 % at first, as insomnia's resolver sort still parsed its
+//     pre-releases with it; kept once core orders x.y.z and pre-release versions itself
+//     (version/npm.ts, property-tested against node-semver): no check of the four projects
+//     loads it, whose start-up built ~100 regexes. insomnia warm −4 % wall, −5 % CPU (15
+//     interleaved pairs), −3.5 % instructions.
 //   - uv.lock (uv-reader): a purpose-built reader for uv.lock as uv writes it (sticky regexes, one
 //     match per wheel/sdist entry, declining to smol-toml on anything else; property-tested
 //     against smol-toml with mutants): ~5 ms instead of ~24 ms in a fresh process. pydantic cold
