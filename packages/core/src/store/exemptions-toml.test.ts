@@ -1,30 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { outcome } from '../__fixtures__/toml-outcome.js';
 import { parseToml } from '../toml-parse.js';
 import { parseConfigToml, readExemptionTables } from './exemptions-toml.js';
 import type { ExemptionEntry } from './model.js';
 import { serializeConfig } from './serialize-config.js';
 import { dict } from '../dict.js';
-
-/** A value with its prototypes made visible: toEqual alone does not tell null-prototype tables apart. */
-function shape(v: unknown): unknown {
-  if (Array.isArray(v)) return ['array', v.map(shape)];
-  if (typeof v === 'object' && v !== null) {
-    const proto = Object.getPrototypeOf(v) === null ? 'null' : 'object';
-    return [proto, Object.entries(v).map(([k, x]) => [k, shape(x)])];
-  }
-  return v;
-}
-
-/** Both parsers' outcome on `text`: the document's shape, or the error's code, line and message. */
-function outcome(parse: (text: string) => unknown, text: string): unknown {
-  try {
-    return { ok: shape(parse(text)) };
-  } catch (e) {
-    const err = e as { code?: unknown; line?: unknown; message?: unknown };
-    return { error: [err.code, err.line, err.message] };
-  }
-}
 
 const same = (text: string) =>
   expect(outcome((t) => parseConfigToml(t, 'config.toml'), text)).toEqual(

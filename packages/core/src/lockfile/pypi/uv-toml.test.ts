@@ -2,28 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { outcome, shape } from '../../__fixtures__/toml-outcome.js';
 import { parseToml } from '../../toml-parse.js';
 import { readUvLockToml } from './uv-toml.js';
-
-/** A value with its prototypes made visible: toEqual alone does not tell null-prototype tables apart. */
-function shape(v: unknown): unknown {
-  if (Array.isArray(v)) return ['array', v.map(shape)];
-  if (typeof v === 'object' && v !== null) {
-    const proto = Object.getPrototypeOf(v) === null ? 'null' : 'object';
-    return [proto, Object.entries(v).map(([k, x]) => [k, shape(x)])];
-  }
-  return [typeof v, v];
-}
-
-/** A parser's outcome on `text`: the document's shape, or the error's code, line and message. */
-function outcome(parse: (text: string) => unknown, text: string): unknown {
-  try {
-    return { ok: shape(parse(text)) };
-  } catch (e) {
-    const err = e as { code?: unknown; line?: unknown; message?: unknown };
-    return { error: [err.code, err.line, err.message] };
-  }
-}
 
 /** What parseUvLock does with `text` (fast path, else smol-toml) must be what smol-toml alone does. */
 const same = (text: string) =>
