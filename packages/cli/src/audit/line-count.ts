@@ -45,12 +45,14 @@ function editDistance(a: Int32Array, b: Int32Array, max: number): number | undef
   const off = bound + 1;
   const v = new Int32Array(2 * bound + 3);
   for (let d = 0; d <= bound; d++) {
-    if (d > switchAt && !bitsAffordable(a, x0, n, m)) switchAt = Infinity;
     if (d > switchAt) {
-      const sa = a.subarray(x0, x0 + n);
-      const sb = b.subarray(x0, x0 + m);
-      const dist = n + m - 2 * (n <= m ? lcsLengthBits(sa, sb) : lcsLengthBits(sb, sa));
-      return dist <= bound ? dist : undefined;
+      const [short, long] =
+        n <= m ? [a.subarray(x0, x0 + n), b.subarray(x0, x0 + m)] : [b.subarray(x0, x0 + m), a.subarray(x0, x0 + n)];
+      if (bitTableBytes(short) <= MAX_BIT_TABLE_BYTES) {
+        const dist = n + m - 2 * lcsLengthBits(short, long);
+        return dist <= bound ? dist : undefined;
+      }
+      switchAt = Infinity; // a table too large: Myers' search to the end
     }
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[off + k - 1]! < v[off + k + 1]!) ? v[off + k + 1]! : v[off + k - 1]! + 1;
@@ -71,11 +73,9 @@ const BIT_STEP_COST = 1;
 /** Largest match table (one bit per line of the shorter side for each distinct line in it). */
 const MAX_BIT_TABLE_BYTES = 64 * 1024 * 1024;
 
-function bitsAffordable(a: Int32Array, x0: number, n: number, m: number): boolean {
-  const short = n <= m ? a.subarray(x0, x0 + n) : undefined;
-  // The distinct lines of the shorter side bound the table; a's side is at hand, b's is no larger.
-  const distinct = short === undefined ? Math.min(n, m) : new Set(short).size;
-  return distinct * Math.ceil(Math.min(n, m) / 32) * 4 <= MAX_BIT_TABLE_BYTES;
+/** Bytes of lcsLengthBits' match table for `short`: a bit per element for each distinct element. */
+function bitTableBytes(short: Int32Array): number {
+  return new Set(short).size * Math.ceil(short.length / 32) * 4;
 }
 
 /**
